@@ -1,0 +1,147 @@
+import { randomBytes } from "node:crypto";
+import { Type, type Static } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+
+/**
+ * Every environment variable the process reads, parsed once at start. Raw values are
+ * strings; numbers are coerced here deliberately. Problems are collected and reported
+ * together, by variable name only: a secret's value is never echoed.
+ */
+const Digits = (description: string) => Type.Optional(Type.String({ pattern: "^[0-9]+$", description }));
+const Flag = (description: string) => Type.Optional(Type.String({ pattern: "^(true|false|1|0)$", description }));
+
+const RawEnv = Type.Object({
+  NODE_ENV: Type.Optional(Type.Union([Type.Literal("development"), Type.Literal("test"), Type.Literal("production")])),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  PORT: Digits("HTTP port"),
+  LOG_LEVEL: Type.Optional(
+    Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l))),
+  ),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://.+" })),
+  DATABASE_POOL_MAX: Digits("postgres.js pool size"),
+  PGLITE_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  MIGRATE_ON_START: Flag("apply migrations at start"),
+  REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://.+" })),
+  REDLOCK_URLS: Type.Optional(Type.String({ pattern: "^rediss?://[^,]+(,\\s*rediss?://[^,]+)*$" })),
+  REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9:_-]{1,64}$" })),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  CREDENTIALS_KEY: Type.Optional(Type.String({ pattern: "^([A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$" })),
+  SENTRY_DSN: Type.Optional(Type.String({ pattern: "^https?://.+" })),
+  HEALTH_TIMEOUT_MS: Digits("timeout of each readiness check"),
+  SHUTDOWN_TIMEOUT_MS: Digits("how long in-flight requests may take at shutdown"),
+  SYNC_INTERVAL_MS: Digits("stock sync flush interval"),
+});
+type RawEnv = Static<typeof RawEnv>;
+
+export type NodeEnv = "development" | "test" | "production";
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  host: string;
+  port: number;
+  logLevel: string;
+  logPretty: boolean;
+  databaseUrl?: string;
+  databasePoolMax: number;
+  pgliteDataDir: string;
+  migrateOnStart: boolean;
+  redisUrl?: string;
+  redlockUrls: string[];
+  redisKeyPrefix: string;
+  jwtSecret: string;
+  /** 32 raw bytes for AES-256-GCM. */
+  credentialsKey: Buffer;
+  sentryDsn?: string;
+  healthTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  syncIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const REQUIRED_IN_PRODUCTION = ["DATABASE_URL", "REDIS_URL", "JWT_SECRET", "CREDENTIALS_KEY"] as const;
+
+const HINTS: Record<string, string> = {
+  DATABASE_URL: "must be a postgres:// or postgresql:// URL",
+  REDIS_URL: "must be a redis:// or rediss:// URL",
+  REDLOCK_URLS: "must be comma-separated redis:// or rediss:// URLs",
+  JWT_SECRET: "must be at least 32 characters",
+  CREDENTIALS_KEY: "must be 32 bytes, as base64 (44 characters) or hex (64 characters)",
+  NODE_ENV: "must be development, test or production",
+  LOG_LEVEL: "must be one of fatal, error, warn, info, debug, trace, silent",
+  SENTRY_DSN: "must be an http(s) URL",
+  REDIS_KEY_PREFIX: "must be 1-64 characters of letters, digits, ':', '_' or '-'",
+};
+
+function describeProblems(raw: Record<string, string | undefined>): string[] {
+  const problems = new Set<string>();
+  for (const error of Value.Errors(RawEnv, raw)) {
+    const name = error.path.replace(/^\//, "");
+    problems.add(`${name} ${HINTS[name] ?? (error.schema.description ? `(${error.schema.description}) must be a whole number` : "is not valid")}`);
+  }
+  return [...problems];
+}
+
+function pickEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(RawEnv.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") picked[key] = value;
+  }
+  return picked;
+}
+
+function toKey(encoded: string): Buffer {
+  return encoded.length === 64 ? Buffer.from(encoded, "hex") : Buffer.from(encoded, "base64");
+}
+
+const int = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+const flag = (value: string | undefined, fallback: boolean) =>
+  value === undefined ? fallback : value === "true" || value === "1";
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw = pickEnv(env);
+  const problems = describeProblems(raw);
+  const nodeEnv = (raw.NODE_ENV as NodeEnv | undefined) ?? "development";
+  if (nodeEnv === "production") {
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (raw[name] === undefined) problems.push(`${name} is required in production`);
+    }
+    if (raw.PORT !== undefined && (Number(raw.PORT) < 1 || Number(raw.PORT) > 65535)) problems.push("PORT must be 1-65535");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const parsed = raw as RawEnv;
+  const redisUrl = parsed.REDIS_URL;
+  return {
+    nodeEnv,
+    host: parsed.HOST ?? "0.0.0.0",
+    port: int(parsed.PORT, 3000),
+    logLevel: parsed.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
+    logPretty: nodeEnv === "development",
+    databaseUrl: parsed.DATABASE_URL,
+    databasePoolMax: int(parsed.DATABASE_POOL_MAX, 10),
+    pgliteDataDir: parsed.PGLITE_DATA_DIR ?? "./.data/pglite",
+    migrateOnStart: flag(parsed.MIGRATE_ON_START, true),
+    redisUrl,
+    redlockUrls: parsed.REDLOCK_URLS
+      ? parsed.REDLOCK_URLS.split(",").map((url) => url.trim())
+      : redisUrl
+        ? [redisUrl]
+        : [],
+    redisKeyPrefix: parsed.REDIS_KEY_PREFIX ?? "ps:",
+    // Outside production a missing secret is generated per start: tokens die with the process,
+    // which is what a developer wants, and no shared default secret exists to leak.
+    jwtSecret: parsed.JWT_SECRET ?? randomBytes(32).toString("base64url"),
+    credentialsKey: parsed.CREDENTIALS_KEY ? toKey(parsed.CREDENTIALS_KEY) : randomBytes(32),
+    sentryDsn: parsed.SENTRY_DSN,
+    healthTimeoutMs: int(parsed.HEALTH_TIMEOUT_MS, 1000),
+    shutdownTimeoutMs: int(parsed.SHUTDOWN_TIMEOUT_MS, 10_000),
+    syncIntervalMs: int(parsed.SYNC_INTERVAL_MS, 5000),
+  };
+}

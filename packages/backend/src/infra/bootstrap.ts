@@ -1,0 +1,64 @@
+import type Redis from "ioredis";
+import type { Config } from "../config";
+import { openDatabase, type DatabaseHandle } from "./db";
+import { createMemoryKeyValue, createRedisKeyValue, type KeyValueStore } from "./kv";
+import { createMemoryLocks, createRedlockLocks, type LockPort } from "./locks";
+import type { Logger } from "./logger";
+import { closeRedis, createRedisClient, pingWithTimeout } from "./redis";
+
+export interface Infrastructure {
+  database: DatabaseHandle;
+  kv: KeyValueStore;
+  locks: LockPort;
+  /** Readiness probes, one per dependency the process cannot serve without. */
+  probes: { name: string; driver: string; ping(timeoutMs: number): Promise<void> }[];
+  close(): Promise<void>;
+}
+
+/**
+ * Picks each port's implementation once, from the config: real servers when their URLs are
+ * set, in-process ones otherwise (DESIGN: "two ways to run, one code path").
+ */
+export async function createInfrastructure(
+  config: Config,
+  log: Logger,
+  overrides: { pgliteTemplate?: Blob } = {},
+): Promise<Infrastructure> {
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    pgliteDataDir: config.pgliteDataDir,
+    pgliteTemplate: overrides.pgliteTemplate,
+    log,
+  });
+  const clients: Redis[] = [];
+  let kv: KeyValueStore;
+  let locks: LockPort;
+  if (config.redisUrl) {
+    const main = createRedisClient(config.redisUrl, log, "main");
+    clients.push(main);
+    kv = createRedisKeyValue(main, { prefix: config.redisKeyPrefix });
+    const lockClients = config.redlockUrls.map((url, i) =>
+      url === config.redisUrl ? main : createRedisClient(url, log, `redlock-${i}`),
+    );
+    clients.push(...lockClients.filter((c) => c !== main));
+    locks = createRedlockLocks(lockClients, { prefix: config.redisKeyPrefix, log });
+  } else {
+    kv = createMemoryKeyValue({ prefix: config.redisKeyPrefix });
+    locks = createMemoryLocks();
+  }
+  const redisProbe = config.redisUrl
+    ? { name: "redis", driver: "redis", ping: (ms: number) => pingWithTimeout(clients[0] as Redis, ms) }
+    : { name: "redis", driver: "memory", ping: () => kv.ping() };
+  return {
+    database,
+    kv,
+    locks,
+    probes: [{ name: "postgres", driver: database.kind, ping: (ms) => database.ping(ms) }, redisProbe],
+    async close() {
+      await locks.close();
+      await Promise.allSettled(clients.map((client) => closeRedis(client)));
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { mkdirSync } from "node:fs";
+import { sql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { Logger } from "./logger";
+import { MIGRATIONS_FOLDER, migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
+import { withTimeout } from "./timeout";
+
+/** The one Drizzle type every domain service takes; both drivers satisfy it. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export interface DatabaseHandle {
+  readonly kind: "postgres" | "pglite";
+  readonly db: Database;
+  ping(timeoutMs: number): Promise<void>;
+  /** Applies the committed migrations; safe to call from several replicas at once. */
+  migrate(folder?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres.js pool when set; PGlite otherwise. */
+  url?: string;
+  poolMax?: number;
+  /** PGlite data folder, or "memory://" for a throwaway in-memory database. */
+  pgliteDataDir?: string;
+  /** A dumpDataDir() tarball to start from instead of running initdb (tests: ~10x faster). */
+  pgliteTemplate?: Blob;
+  log: Logger;
+}
+
+/**
+ * Rows of a raw `sql` query. postgres.js answers an array and PGlite `{ rows }`; callers of
+ * db.execute() should not have to know which driver they run on.
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows as T[];
+  throw new Error("unexpected result shape from db.execute");
+}
+
+// Column names are written camelCase in TypeScript and snake_case in SQL.
+const DRIZZLE_OPTIONS = { casing: "snake_case" } as const;
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  return options.url ? openPostgres(options.url, options.poolMax ?? 10, options.log) : openPglite(options);
+}
+
+function openPostgres(url: string, poolMax: number, log: Logger): DatabaseHandle {
+  const client = postgres(url, {
+    max: poolMax,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    onnotice: () => undefined,
+  });
+  const db = drizzlePostgres({ client, ...DRIZZLE_OPTIONS });
+  log.debug({ poolMax }, "postgres pool created");
+  return {
+    kind: "postgres",
+    db,
+    ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`).then(() => undefined), timeoutMs, "postgres"),
+    migrate: (folder = MIGRATIONS_FOLDER) => migratePostgresDatabase(url, folder),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const dataDir = options.pgliteDataDir ?? "./.data/pglite";
+  // PGlite does not create parent folders (STACK.md).
+  if (!dataDir.startsWith("memory://") && !options.pgliteTemplate) mkdirSync(dataDir, { recursive: true });
+  const client = options.pgliteTemplate
+    ? await PGlite.create({ loadDataDir: options.pgliteTemplate })
+    : await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, ...DRIZZLE_OPTIONS });
+  options.log.debug({ dataDir }, "pglite opened");
+  return {
+    kind: "pglite",
+    db,
+    ping: (timeoutMs) => withTimeout(client.query("select 1").then(() => undefined), timeoutMs, "pglite"),
+    // One process owns a PGlite folder, so there is no one to race.
+    migrate: (folder = MIGRATIONS_FOLDER) => migratePgliteDatabase(db, folder),
+    close: () => client.close(),
+  };
+}

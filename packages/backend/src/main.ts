@@ -1,0 +1,67 @@
+import { createApp } from "./app";
+import { ConfigError, loadConfig, type Config } from "./config";
+import { createInfrastructure } from "./infra/bootstrap";
+import { Lifecycle } from "./infra/lifecycle";
+import { createLogger } from "./infra/logger";
+import { createMetrics } from "./infra/metrics";
+import { createErrorReporter } from "./infra/sentry";
+import { APP_VERSION } from "./version";
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // Only variable names and rules are printed, never values.
+    createLogger({ level: "fatal", pretty: false }).fatal({ problems: error.problems }, "invalid configuration");
+    process.exit(1);
+  }
+}
+
+const config = readConfig();
+const log = createLogger({ level: config.logLevel, pretty: config.logPretty });
+const reporter = createErrorReporter(config.sentryDsn, config.nodeEnv, APP_VERSION);
+const lifecycle = new Lifecycle(log);
+
+const infra = await createInfrastructure(config, log);
+lifecycle.addResource("infrastructure", () => infra.close());
+lifecycle.addResource("error reporter", () => reporter.flush(2000));
+if (config.migrateOnStart) {
+  const started = performance.now();
+  await infra.database.migrate();
+  log.info({ driver: infra.database.kind, ms: Math.round(performance.now() - started) }, "migrations applied");
+}
+
+const app = createApp({
+  config,
+  log,
+  infra,
+  metrics: createMetrics(),
+  reporter,
+  isDraining: () => lifecycle.isDraining,
+}).listen({ hostname: config.host, port: config.port });
+
+log.info(
+  {
+    url: `http://${config.host}:${app.server?.port ?? config.port}`,
+    port: app.server?.port ?? config.port,
+    version: APP_VERSION,
+    database: infra.database.kind,
+    redis: infra.kv.kind,
+    locks: infra.locks.kind,
+  },
+  "pazarsync listening",
+);
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    log.info({ signal }, "shutting down");
+    lifecycle.shutdown(app, config.shutdownTimeoutMs).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  });
+}

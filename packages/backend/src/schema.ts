@@ -1,0 +1,2 @@
+// Every domain's Drizzle tables, for drizzle-kit and for code that needs the whole schema.
+export * from "./domains/identity/schema";

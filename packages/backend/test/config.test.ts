@@ -1,0 +1,96 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, loadConfig } from "../src/config";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the config to be refused");
+}
+
+const PRODUCTION_OK = {
+  NODE_ENV: "production",
+  DATABASE_URL: "postgres://app:pw@db:5432/pazarsync",
+  REDIS_URL: "redis://redis:6379",
+  JWT_SECRET: "s".repeat(40),
+  CREDENTIALS_KEY: Buffer.alloc(32, 7).toString("base64"),
+};
+
+describe("config", () => {
+  test("development starts with no variables at all, on embedded defaults", () => {
+    const config = loadConfig({});
+    expect(config.nodeEnv).toBe("development");
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.pgliteDataDir).toBe("./.data/pglite");
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.credentialsKey.length).toBe(32);
+    expect(config.logPretty).toBe(true);
+  });
+
+  test("production lists every missing variable at once", () => {
+    const problems = problemsOf({ NODE_ENV: "production" });
+    expect(problems).toEqual([
+      "DATABASE_URL is required in production",
+      "REDIS_URL is required in production",
+      "JWT_SECRET is required in production",
+      "CREDENTIALS_KEY is required in production",
+    ]);
+  });
+
+  test("production refuses malformed values and never echoes a secret", () => {
+    const secret = "short-secret-value";
+    const key = "not-a-key-at-all";
+    const problems = problemsOf({
+      ...PRODUCTION_OK,
+      DATABASE_URL: "mysql://nope",
+      REDIS_URL: "http://redis",
+      JWT_SECRET: secret,
+      CREDENTIALS_KEY: key,
+    });
+    expect(problems).toContain("DATABASE_URL must be a postgres:// or postgresql:// URL");
+    expect(problems).toContain("REDIS_URL must be a redis:// or rediss:// URL");
+    expect(problems).toContain("JWT_SECRET must be at least 32 characters");
+    expect(problems).toContain("CREDENTIALS_KEY must be 32 bytes, as base64 (44 characters) or hex (64 characters)");
+    const text = problems.join("\n");
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(key);
+    expect(text).not.toContain("mysql://nope");
+  });
+
+  test("a well-formed production environment is accepted and decoded", () => {
+    const config = loadConfig({ ...PRODUCTION_OK, PORT: "8080", REDLOCK_URLS: "redis://a:6379, redis://b:6379" });
+    expect(config.nodeEnv).toBe("production");
+    expect(config.port).toBe(8080);
+    expect(config.logPretty).toBe(false);
+    expect(config.credentialsKey.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(config.redlockUrls).toEqual(["redis://a:6379", "redis://b:6379"]);
+  });
+
+  test("the lock nodes default to REDIS_URL", () => {
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }).redlockUrls).toEqual(["redis://127.0.0.1:6379"]);
+    expect(loadConfig({}).redlockUrls).toEqual([]);
+  });
+
+  test("a hex credentials key is decoded to the same 32 bytes", () => {
+    const hex = "ab".repeat(32);
+    expect(loadConfig({ CREDENTIALS_KEY: hex }).credentialsKey.equals(Buffer.from(hex, "hex"))).toBe(true);
+  });
+
+  test("numbers must be whole numbers and enums known values, in every environment", () => {
+    const problems = problemsOf({ PORT: "80a", LOG_LEVEL: "loud", NODE_ENV: "staging", SYNC_INTERVAL_MS: "-5" });
+    expect(problems).toContain("PORT (HTTP port) must be a whole number");
+    expect(problems).toContain("SYNC_INTERVAL_MS (stock sync flush interval) must be a whole number");
+    expect(problems).toContain("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent");
+    expect(problems).toContain("NODE_ENV must be development, test or production");
+  });
+
+  test("empty strings count as unset", () => {
+    const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
+    expect(problems).toContain("DATABASE_URL is required in production");
+  });
+});

@@ -1,0 +1,61 @@
+import { createApp, type App } from "../../src/app";
+import { loadConfig, type Config } from "../../src/config";
+import { createInfrastructure, type Infrastructure } from "../../src/infra/bootstrap";
+import { createLogger } from "../../src/infra/logger";
+import { createMetrics, type Metrics } from "../../src/infra/metrics";
+import type { ErrorReporter } from "../../src/infra/sentry";
+import { createScratchDatabase, type ScratchDatabase } from "./database";
+import { databaseUrl, redisUrl, uniquePrefix } from "./env";
+import { migratedPgliteTemplate } from "./pglite-template";
+
+export interface TestApp {
+  app: App;
+  config: Config;
+  infra: Infrastructure;
+  metrics: Metrics;
+  reported: unknown[];
+  /** Sends a request through the app without a socket. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  label: string;
+  env?: Record<string, string>;
+  /** Wire extra routes onto the app before it is used (error-path tests). */
+  extend?: (app: App) => App;
+}
+
+/** An app on its own database (scratch Postgres database, or in-memory PGlite) and Redis prefix. */
+export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
+  const scratch: ScratchDatabase | undefined = databaseUrl ? await createScratchDatabase(options.label) : undefined;
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PGLITE_DATA_DIR: "memory://",
+    DATABASE_URL: scratch?.url,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: uniquePrefix(options.label),
+    ...options.env,
+  });
+  const log = createLogger({ level: "silent", pretty: false });
+  const pgliteTemplate = scratch ? undefined : await migratedPgliteTemplate();
+  const infra = await createInfrastructure(config, log, { pgliteTemplate });
+  await infra.database.migrate();
+  const metrics = createMetrics();
+  const reported: unknown[] = [];
+  const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
+  const base = createApp({ config, log, infra, metrics, reporter });
+  const app = options.extend ? options.extend(base) : base;
+  return {
+    app,
+    config,
+    infra,
+    metrics,
+    reported,
+    request: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
+    async close() {
+      await infra.close();
+      await scratch?.drop();
+    },
+  };
+}
