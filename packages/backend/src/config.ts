@@ -108,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const raw = pickEnv(env);
   const problems = describeProblems(raw);
   const nodeEnv = (raw.NODE_ENV as NodeEnv | undefined) ?? "development";
+  const lockNodes = raw.REDLOCK_URLS?.split(",").length ?? 1;
+  // A 1-1 split of an even number of lock nodes never reaches a quorum (redlock would hang).
+  if (lockNodes > 1 && lockNodes % 2 === 0) problems.push("REDLOCK_URLS must list an odd number of Redis nodes (1, 3, 5)");
   if (nodeEnv === "production") {
     for (const name of REQUIRED_IN_PRODUCTION) {
       if (raw[name] === undefined) problems.push(`${name} is required in production`);

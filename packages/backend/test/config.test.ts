@@ -63,12 +63,19 @@ describe("config", () => {
   });
 
   test("a well-formed production environment is accepted and decoded", () => {
-    const config = loadConfig({ ...PRODUCTION_OK, PORT: "8080", REDLOCK_URLS: "redis://a:6379, redis://b:6379" });
+    const config = loadConfig({ ...PRODUCTION_OK, PORT: "8080", REDLOCK_URLS: "redis://a:6379, redis://b:6379, redis://c:6379" });
     expect(config.nodeEnv).toBe("production");
     expect(config.port).toBe(8080);
     expect(config.logPretty).toBe(false);
     expect(config.credentialsKey.equals(Buffer.alloc(32, 7))).toBe(true);
-    expect(config.redlockUrls).toEqual(["redis://a:6379", "redis://b:6379"]);
+    expect(config.redlockUrls).toEqual(["redis://a:6379", "redis://b:6379", "redis://c:6379"]);
+  });
+
+  test("an even number of lock nodes is refused: no quorum could break a tie", () => {
+    expect(problemsOf({ REDLOCK_URLS: "redis://a:6379,redis://b:6379" })).toEqual([
+      "REDLOCK_URLS must list an odd number of Redis nodes (1, 3, 5)",
+    ]);
+    expect(loadConfig({ REDLOCK_URLS: "redis://a:1,redis://b:1,redis://c:1" }).redlockUrls).toHaveLength(3);
   });
 
   test("the lock nodes default to REDIS_URL", () => {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { createScratchDatabase, type ScratchDatabase } from "./support/database";
 import { databaseUrl, redisUrl } from "./support/env";
 import { startServer, type RunningServer } from "./support/process";
+import { bodyOf } from "./support/http";
 
 // The real entry point, as a separate process: what `bun run start` does.
 const scratches: ScratchDatabase[] = [];
@@ -37,7 +38,7 @@ describe("the server process", () => {
     servers.push(server);
     const ready = await fetch(`${server.url}/health/ready`);
     expect(ready.status).toBe(503);
-    const body = await ready.json();
+    const body = await bodyOf(ready);
     expect(body.down).toEqual(["redis"]);
     expect(body.checks.postgres.status).toBe("up");
     // Still serving: liveness holds and a second readiness call answers too.

@@ -16,6 +16,8 @@ export function apiDocs(version: string) {
     path: "/swagger",
     exclude: ["/swagger", "/swagger/json"],
     documentation: {
+      // 3.1: TypeBox emits JSON Schema (const, patternProperties) that 3.0's schema subset refuses.
+      openapi: "3.1.0",
       info: {
         title: "Pazarsync API",
         version,

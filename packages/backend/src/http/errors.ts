@@ -19,7 +19,7 @@ interface FieldProblem {
 }
 
 /** TypeBox failures as field paths the client can point at ("/items/0/quantity"). */
-function fieldProblems(error: ValidationError): FieldProblem[] {
+function fieldProblems(error: Readonly<ValidationError>): FieldProblem[] {
   return error.all.map((problem) => ({
     in: error.type,
     path: "path" in problem && problem.path ? problem.path : "/",

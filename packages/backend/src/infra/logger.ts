@@ -6,6 +6,8 @@ export type { Logger };
 export interface LoggerOptions {
   level: string;
   pretty: boolean;
+  /** Where JSON lines go; stdout when omitted (tests capture them). */
+  destination?: pino.DestinationStream;
 }
 
 /** Paths whose values never reach a log line, whatever logs them. */
@@ -39,5 +41,5 @@ export function createLogger(options: LoggerOptions): Logger {
   };
   // pino-pretty as a plain stream, not a worker-thread transport: simpler under Bun.
   if (options.pretty) return pino(base, pretty({ colorize: true, sync: true }));
-  return pino(base);
+  return options.destination ? pino(base, options.destination) : pino(base);
 }

@@ -8,7 +8,7 @@ export type { Redis };
 const ERROR_LOG_INTERVAL_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 3_000;
 const RECONNECT_BASE_MS = 50;
-const RECONNECT_CAP_MS = 2_000;
+const RECONNECT_CAP_MS = 1_000;
 const QUIT_TIMEOUT_MS = 2_000;
 
 /** The URL as it may appear in a log line: the password replaced, whatever else it carries. */
@@ -23,21 +23,20 @@ export function redactRedisUrl(url: string): string {
 }
 
 /**
- * A warn that logs at most once per interval and reports how many it swallowed meanwhile, so a
- * dependency that fails on every retry cannot flood the log.
+ * A warn that logs each message at most once per interval, with how many it swallowed
+ * meanwhile, so a dependency failing on every retry cannot flood the log (nor hide another message).
  */
 export function throttledWarn(log: Logger, intervalMs: number): (fields: Record<string, unknown>, message: string) => void {
-  let lastAt = Number.NEGATIVE_INFINITY;
-  let suppressed = 0;
+  const seen = new Map<string, { lastAt: number; suppressed: number }>();
   return (fields, message) => {
     const now = Date.now();
-    if (now - lastAt < intervalMs) {
-      suppressed += 1;
+    const state = seen.get(message);
+    if (state && now - state.lastAt < intervalMs) {
+      state.suppressed += 1;
       return;
     }
-    lastAt = now;
-    log.warn({ ...fields, suppressed }, message);
-    suppressed = 0;
+    log.warn({ ...fields, suppressed: state?.suppressed ?? 0 }, message);
+    seen.set(message, { lastAt: now, suppressed: 0 });
   };
 }
 

@@ -10,7 +10,7 @@ export const noErrorReporter: ErrorReporter = { capture: () => undefined, flush:
 /** Sentry only when a DSN is configured; otherwise unexpected errors are only logged. */
 export function createErrorReporter(dsn: string | undefined, environment: string, release: string): ErrorReporter {
   if (!dsn) return noErrorReporter;
-  Sentry.init({ dsn, environment, release, sendDefaultPii: false });
+  Sentry.init({ dsn, environment, release });
   return {
     capture(error, context) {
       Sentry.withScope((scope) => {

@@ -1,3 +1,4 @@
+import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import type { Metrics } from "../infra/metrics";
 import { OpsModel } from "./model";
@@ -38,6 +39,9 @@ export function opsController(deps: OpsDeps) {
         set.headers["content-type"] = deps.metrics.registry.contentType;
         return deps.metrics.registry.metrics();
       },
-      { detail: { summary: "Prometheus metrics in text format" } },
+      {
+        response: { 200: Type.String({ description: "Prometheus text exposition format" }) },
+        detail: { summary: "Prometheus metrics in text format" },
+      },
     );
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
 import { Conflict } from "../../src/infra/errors";
 import { createTestApp, type TestApp } from "../support/app";
+import { bodyOf } from "../support/http";
 
 let t: TestApp;
 
@@ -36,7 +37,7 @@ describe("error envelope", () => {
   test("an unknown route is 404 NOT_FOUND in the envelope", async () => {
     const res = await t.request("/api/v1/nowhere");
     expect(res.status).toBe(404);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.error.code).toBe("NOT_FOUND");
     expect(body.error.message).toContain("/api/v1/nowhere");
     expect(body.error.details).toEqual({});
@@ -45,13 +46,13 @@ describe("error envelope", () => {
   test("malformed JSON is 400 MALFORMED_BODY", async () => {
     const res = await t.request("/test/echo", json('{"sku": "A-1", '));
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe("MALFORMED_BODY");
+    expect((await bodyOf(res)).error.code).toBe("MALFORMED_BODY");
   });
 
   test("a schema violation is 422 with the path of each bad field", async () => {
     const res = await t.request("/test/echo", json({ sku: "", items: [{ quantity: 1 }, { quantity: 0 }] }));
     expect(res.status).toBe(422);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.error.code).toBe("VALIDATION_FAILED");
     const paths = body.error.details.fields.map((f: { path: string }) => f.path);
     expect(paths).toContain("/sku");
@@ -67,13 +68,13 @@ describe("error envelope", () => {
   test("valid input passes through untouched", async () => {
     const res = await t.request("/test/echo", json({ sku: "A", items: [{ quantity: 5 }] }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ sku: "A", items: [{ quantity: 5 }] });
+    expect(await bodyOf(res)).toEqual({ sku: "A", items: [{ quantity: 5 }] });
   });
 
   test("a domain error keeps its code, status and details", async () => {
     const res = await t.request("/test/conflict");
     expect(res.status).toBe(409);
-    expect(await res.json()).toEqual({
+    expect(await bodyOf(res)).toEqual({
       error: { code: "DUPLICATE_SKU", message: "A product with this SKU exists", details: { sku: "A-1" } },
     });
   });

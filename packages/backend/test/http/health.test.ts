@@ -4,6 +4,7 @@ import type { Infrastructure } from "../../src/infra/bootstrap";
 import { createLogger } from "../../src/infra/logger";
 import { noErrorReporter } from "../../src/infra/sentry";
 import { createTestApp, type TestApp } from "../support/app";
+import { bodyOf } from "../support/http";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -30,13 +31,13 @@ describe("health", () => {
   test("live answers 200 while the process runs", async () => {
     const res = await t.request("/health/live");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await bodyOf(res)).toEqual({ status: "ok" });
   });
 
   test("ready answers 200 and reports each dependency as up, with the driver in use", async () => {
     const res = await t.request("/health/ready");
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.status).toBe("ok");
     expect(body.down).toEqual([]);
     expect(body.checks.postgres).toMatchObject({ status: "up", driver: t.config.databaseUrl ? "postgres" : "pglite" });
@@ -49,7 +50,7 @@ describe("health", () => {
     );
     const res = await appWith(probes)("/health/ready");
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.status).toBe("unavailable");
     expect(body.down).toEqual(["postgres"]);
     expect(body.checks.postgres.error).toBe("connection refused");
@@ -62,7 +63,7 @@ describe("health", () => {
     const res = await appWith(probes, { config: { ...t.config, healthTimeoutMs: 100 } })("/health/ready");
     const elapsed = performance.now() - started;
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.down).toEqual(["redis"]);
     expect(body.checks.redis.error).toContain("within 100 ms");
     expect(elapsed).toBeLessThan(3000);
@@ -71,7 +72,7 @@ describe("health", () => {
   test("ready answers 503 while draining, so load balancers stop sending traffic", async () => {
     const res = await appWith(t.infra.probes, { isDraining: () => true })("/health/ready");
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = await bodyOf(res);
     expect(body.draining).toBe(true);
     expect(body.down).toEqual([]);
   });

@@ -217,6 +217,25 @@ describe.skipIf(!!skipReason("redis"))("redlock locks", () => {
 
   lockPortSuite(() => newProcess());
 
+  test("contenders inside one process queue locally, so Redis sees one attempt per holder", async () => {
+    const locks = newProcess();
+    const resource = `${prefix}lock:stock:hot`;
+    const monitor = await (clients[clients.length - 1] as Redis).monitor();
+    let scriptCalls = 0;
+    // MONITOR also shows the commands a script runs; count only the scripts themselves.
+    monitor.on("monitor", (_time: unknown, args: unknown) => {
+      if (!Array.isArray(args) || !args.includes(resource)) return;
+      if (/^eval/i.test(String(args[0]))) scriptCalls += 1;
+    });
+    await sleep(20);
+    const holders = Array.from({ length: 5 }, () => locks.withLocks(["stock:hot"], () => sleep(30)));
+    await Promise.all(holders);
+    await sleep(20);
+    monitor.disconnect();
+    // One acquire and one release each; without the local queue, every waiter would poll Redis.
+    expect(scriptCalls).toBe(10);
+  });
+
   test("two processes serialise on one key through Redis", async () => {
     const [a, b] = [newProcess(), newProcess()];
     const first = hold(a, ["stock:shared"], 100);

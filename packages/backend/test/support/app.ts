@@ -8,8 +8,13 @@ import { createScratchDatabase, type ScratchDatabase } from "./database";
 import { databaseUrl, redisUrl, uniquePrefix } from "./env";
 import { migratedPgliteTemplate } from "./pglite-template";
 
+/** Anything that answers a Request: the app, or the app with test routes added. */
+export interface RequestHandler {
+  handle(request: Request): Promise<Response>;
+}
+
 export interface TestApp {
-  app: App;
+  app: RequestHandler;
   config: Config;
   infra: Infrastructure;
   metrics: Metrics;
@@ -23,7 +28,7 @@ export interface TestAppOptions {
   label: string;
   env?: Record<string, string>;
   /** Wire extra routes onto the app before it is used (error-path tests). */
-  extend?: (app: App) => App;
+  extend?: (app: App) => RequestHandler;
 }
 
 /** An app on its own database (scratch Postgres database, or in-memory PGlite) and Redis prefix. */
@@ -45,7 +50,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const reported: unknown[] = [];
   const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
   const base = createApp({ config, log, infra, metrics, reporter });
-  const app = options.extend ? options.extend(base) : base;
+  const app: RequestHandler = options.extend ? options.extend(base) : base;
   return {
     app,
     config,

@@ -1,0 +1,160 @@
+/**
+ * The lock port across replicas: Redlock (redlock 5.0.0-beta.2) over one or an odd number of
+ * independent Redis nodes, behind an in-process queue per key.
+ */
+import Redlock, { ExecutionError, ResourceLockedError, type Lock } from "redlock";
+import type { Redis } from "ioredis";
+import { LockTimeout } from "./errors";
+import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, KeyedMutex, SectionTracker, sortedUnique } from "./lock-queue";
+import type { LockPort, TryLockResult } from "./locks";
+import type { Logger } from "./logger";
+import { throttledWarn } from "./redis";
+import { TimeoutError, withTimeout } from "./timeout";
+
+export interface RedlockLocksOptions {
+  /** Key prefix; resources are `${prefix}lock:${key}`. */
+  prefix: string;
+  /** Pause between attempts while another process holds a key; redlock's 200 ms default adds latency to every contended sale. */
+  retryDelayMs?: number;
+  log: Logger;
+}
+
+const LOG_INTERVAL_MS = 10_000;
+/** Even waitMs 0 or tryWithLocks gets this long for its one round trip to the nodes. */
+const ATTEMPT_BUDGET_MS = 250;
+/** A release or extension that a node away cannot answer must not hold up the caller. */
+const RELEASE_TIMEOUT_MS = 1_000;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function createRedlockLocks(clients: Redis[], options: RedlockLocksOptions): LockPort {
+  // redlock 5.0.0-beta.2 decides an attempt when either side reaches the quorum; with an even
+  // number of nodes a tie reaches neither and acquire/release never settle.
+  if (clients.length === 0 || (clients.length > 1 && clients.length % 2 === 0)) {
+    throw new Error(`Redlock needs 1 or an odd number of independent Redis nodes, got ${clients.length}`);
+  }
+  const retryDelay = options.retryDelayMs ?? 25;
+  const redlock = new Redlock(clients, { retryCount: 0, retryDelay, retryJitter: Math.floor(retryDelay / 2) });
+  const warn = throttledWarn(options.log.child({ component: "locks" }), LOG_INTERVAL_MS);
+  // Every contended attempt emits ResourceLockedError; only other errors (a node away) are news.
+  redlock.on("error", (err: unknown) => {
+    if (!(err instanceof ResourceLockedError)) warn({ err: message(err) }, "redlock node error");
+  });
+
+  const local = new KeyedMutex();
+  const sections = new SectionTracker();
+  const resources = (sorted: readonly string[]) => sorted.map((key) => `${options.prefix}lock:${key}`);
+
+  async function release(lock: Lock): Promise<void> {
+    try {
+      await withTimeout(redlock.release(lock, { retryCount: 2 }), RELEASE_TIMEOUT_MS, "lock release");
+    } catch (err) {
+      // Not fatal: the lock expires by itself within its ttl.
+      warn({ keys: lock.resources, err: message(err) }, "lock release failed");
+    }
+  }
+
+  /** One redlock acquire with its own retries, abandoned (and freed if it lands late) after budgetMs. */
+  async function attempt(sorted: string[], ttlMs: number, retryCount: number, budgetMs: number): Promise<Lock | undefined> {
+    const acquiring = redlock.acquire(resources(sorted), ttlMs, { retryCount }).catch((err: unknown) => {
+      if (err instanceof ExecutionError) return undefined;
+      throw err;
+    });
+    try {
+      return await withTimeout(acquiring, budgetMs, "lock acquire");
+    } catch (err) {
+      if (!(err instanceof TimeoutError)) throw err;
+      acquiring.then((late) => late && release(late), () => undefined);
+      return undefined;
+    }
+  }
+
+  /**
+   * Undefined when the keys stay held elsewhere, or the nodes do not answer, until the deadline.
+   * Redlock counts retries, not time: jitter can end them early, and a node that is away can hold
+   * each one for seconds, so the deadline is enforced here.
+   */
+  async function acquireBefore(sorted: string[], ttlMs: number, deadline: number): Promise<Lock | undefined> {
+    for (;;) {
+      const remaining = deadline - Date.now();
+      const retryCount = Math.floor(Math.max(0, remaining) / retryDelay);
+      const lock = await attempt(sorted, ttlMs, retryCount, Math.max(remaining, ATTEMPT_BUDGET_MS));
+      if (lock || deadline - Date.now() < retryDelay) return lock;
+      await new Promise((resolve) => setTimeout(resolve, retryDelay));
+    }
+  }
+
+  /** Extends the lock at half its ttl while fn runs; stop() returns the latest lock, for release. */
+  function keepExtended(initial: Lock, ttlMs: number): { stop(): Promise<Lock> } {
+    let lock = initial;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let extension: Promise<void> = Promise.resolve();
+    const schedule = (delayMs: number) => {
+      timer = setTimeout(() => {
+        extension = extend();
+      }, Math.max(0, delayMs));
+    };
+    const extend = async () => {
+      try {
+        lock = await withTimeout(redlock.extend(lock, ttlMs, { retryCount: 2 }), RELEASE_TIMEOUT_MS, "lock extension");
+        schedule(lock.expiration - Date.now() - ttlMs / 2);
+      } catch (err) {
+        // The holder keeps running: SQL guards stay correct, but another replica may now enter.
+        warn({ keys: lock.resources, err: message(err) }, "lock extension failed");
+        if (lock.expiration > Date.now()) schedule(retryDelay);
+      }
+    };
+    schedule(lock.expiration - Date.now() - ttlMs / 2);
+    return {
+      async stop() {
+        clearTimeout(timer);
+        await extension;
+        clearTimeout(timer);
+        return lock;
+      },
+    };
+  }
+
+  async function holdInRedis<T>(sorted: string[], fn: () => Promise<T>, ttlMs: number, deadline: number): Promise<TryLockResult<T>> {
+    if (sorted.length === 0) return { acquired: true, value: await fn() };
+    const ttl = Math.ceil(ttlMs);
+    const lock = await acquireBefore(sorted, ttl, deadline);
+    if (!lock) return { acquired: false };
+    const keeper = keepExtended(lock, ttl);
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      await release(await keeper.stop());
+    }
+  }
+
+  return {
+    kind: "redlock",
+    // The local queue first: Redis then sees one contender per process, not one per request.
+    withLocks: (keys, fn, opts = {}) =>
+      sections.run(async () => {
+        const sorted = sortedUnique(keys);
+        const deadline = Date.now() + (opts.waitMs ?? DEFAULT_LOCK_WAIT_MS);
+        if (!(await local.acquireAll(sorted, deadline))) throw new LockTimeout(sorted);
+        try {
+          const outcome = await holdInRedis(sorted, fn, opts.ttlMs ?? DEFAULT_LOCK_TTL_MS, deadline);
+          if (!outcome.acquired) throw new LockTimeout(sorted);
+          return outcome.value;
+        } finally {
+          local.releaseAll(sorted);
+        }
+      }),
+    tryWithLocks: <T>(keys: readonly string[], fn: () => Promise<T>, opts: { ttlMs?: number } = {}) =>
+      sections.run(async (): Promise<TryLockResult<T>> => {
+        const sorted = sortedUnique(keys);
+        if (!local.tryAcquireAll(sorted)) return { acquired: false };
+        try {
+          return await holdInRedis(sorted, fn, opts.ttlMs ?? DEFAULT_LOCK_TTL_MS, Date.now());
+        } finally {
+          local.releaseAll(sorted);
+        }
+      }),
+    // The clients stay open: whoever created them closes them (closeRedis), after this resolves.
+    close: () => sections.close(),
+  };
+}
