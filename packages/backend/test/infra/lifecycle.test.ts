@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { Lifecycle } from "../../src/infra/lifecycle";
 import { createLogger } from "../../src/infra/logger";
+import { sleep } from "../support/net";
 
 const log = createLogger({ level: "silent", pretty: false });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function slowServer(delayMs: number, onAnswered: () => void = () => undefined) {
   return new Elysia()

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createServer } from "node:net";
 import type { Redis } from "ioredis";
 import { LockTimeout, ServiceUnavailable } from "../../src/infra/errors";
 import { createMemoryLocks, createRedlockLocks, KeyedMutex, type LockPort } from "../../src/infra/locks";
 import { createLogger } from "../../src/infra/logger";
 import { closeRedis, createRedisClient } from "../../src/infra/redis";
+import { closedPort, sleep } from "../support/net";
 import { redisUrl, skipReason, uniquePrefix } from "../support/env";
 
 const log = createLogger({ level: "silent", pretty: false });
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Interval {
   start: number;
@@ -34,15 +33,6 @@ function hold(port: LockPort, keys: string[], holdMs: number, opts?: { ttlMs?: n
   return { entered, done };
 }
 
-/** A port on an address where nothing listens: Redis is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function lockPortSuite(create: () => LockPort) {
   let locks: LockPort;

@@ -1,20 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { createServer } from "node:net";
 import pino from "pino";
 import { closeRedis, createRedisClient, pingWithTimeout, redactRedisUrl } from "../../src/infra/redis";
 import { createLogger } from "../../src/infra/logger";
+import { closedPort, sleep } from "../support/net";
 import { redisUrl, skipReason } from "../support/env";
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function capturingLogger() {
   const lines: string[] = [];
