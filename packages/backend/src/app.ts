@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "./config";
+import { adminUsersController } from "./domains/identity/admin";
+import { identityController } from "./domains/identity";
 import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
 import { requestContext } from "./http/request-context";
@@ -8,6 +10,7 @@ import type { Logger } from "./infra/logger";
 import type { Metrics } from "./infra/metrics";
 import type { ErrorReporter } from "./infra/sentry";
 import { opsController } from "./ops";
+import { createServices, type Services } from "./services";
 import { APP_VERSION } from "./version";
 
 export interface AppDeps {
@@ -16,12 +19,16 @@ export interface AppDeps {
   infra: Infrastructure;
   metrics: Metrics;
   reporter: ErrorReporter;
+  /** Built from infra when omitted; pass them to share one set with workers or tests. */
+  services?: Services;
   isDraining?: () => boolean;
 }
 
 /** Composes plugins and controllers; main.ts and the tests both build the app here. */
 export function createApp(deps: AppDeps) {
-  return new Elysia()
+  const services = deps.services ?? createServices(deps);
+  // normalize: false — unknown fields are refused with 422 rather than silently dropped.
+  return new Elysia({ normalize: false })
     .use(requestContext({ log: deps.log, metrics: deps.metrics }))
     .use(errorHandler({ log: deps.log, reporter: deps.reporter, exposeStack: deps.config.nodeEnv === "development" }))
     .use(apiDocs(APP_VERSION))
@@ -32,7 +39,9 @@ export function createApp(deps: AppDeps) {
         metrics: deps.metrics,
         isDraining: deps.isDraining ?? (() => false),
       }),
-    );
+    )
+    .use(identityController({ identity: services.identity, trustProxy: deps.config.trustProxy }))
+    .use(adminUsersController({ identity: services.identity }));
 }
 
 export type App = ReturnType<typeof createApp>;

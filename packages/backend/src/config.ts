@@ -30,6 +30,16 @@ const RawEnv = Type.Object({
   HEALTH_TIMEOUT_MS: Digits("timeout of each readiness check"),
   SHUTDOWN_TIMEOUT_MS: Digits("how long in-flight requests may take at shutdown"),
   SYNC_INTERVAL_MS: Digits("stock sync flush interval"),
+  TRUST_PROXY: Flag("take the client address from X-Forwarded-For (only behind a proxy you run)"),
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: "^[^@\\s]+@[^@\\s]+$" })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
+  PASSWORD_MEMORY_COST_KIB: Digits("argon2id memory cost in KiB"),
+  PASSWORD_TIME_COST: Digits("argon2id passes"),
+  ACCESS_TOKEN_TTL_SECONDS: Digits("access token lifetime"),
+  REFRESH_TOKEN_TTL_DAYS: Digits("refresh token lifetime"),
+  AUTH_ATTEMPTS_PER_ACCOUNT: Digits("login/register attempts per (IP, email) per window"),
+  AUTH_ATTEMPTS_PER_IP: Digits("login/register attempts per IP per window"),
+  AUTH_WINDOW_SECONDS: Digits("rate limit window for login/register"),
 });
 type RawEnv = Static<typeof RawEnv>;
 
@@ -55,6 +65,20 @@ export interface Config {
   healthTimeoutMs: number;
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
+  trustProxy: boolean;
+  /** The first admin, created at start when no user has this email yet. */
+  admin?: { email: string; password: string };
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  passwordMemoryCostKib: number;
+  passwordTimeCost: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  attemptsPerAccount: number;
+  attemptsPerIp: number;
+  windowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +99,8 @@ const HINTS: Record<string, string> = {
   NODE_ENV: "must be development, test or production",
   LOG_LEVEL: "must be one of fatal, error, warn, info, debug, trace, silent",
   SENTRY_DSN: "must be an http(s) URL",
+  ADMIN_EMAIL: "must be an email address",
+  ADMIN_PASSWORD: "must be at least 10 characters",
   REDIS_KEY_PREFIX: "must be 1-64 characters of letters, digits, ':', '_' or '-'",
 };
 
@@ -111,9 +137,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const lockNodes = raw.REDLOCK_URLS?.split(",").length ?? 1;
   // A 1-1 split of an even number of lock nodes never reaches a quorum (redlock would hang).
   if (lockNodes > 1 && lockNodes % 2 === 0) problems.push("REDLOCK_URLS must list an odd number of Redis nodes (1, 3, 5)");
+  if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
+    problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
   if (nodeEnv === "production") {
     for (const name of REQUIRED_IN_PRODUCTION) {
       if (raw[name] === undefined) problems.push(`${name} is required in production`);
+    }
+    if (raw.PASSWORD_MEMORY_COST_KIB !== undefined && Number(raw.PASSWORD_MEMORY_COST_KIB) < 19_456) {
+      problems.push("PASSWORD_MEMORY_COST_KIB must be at least 19456 in production (OWASP's argon2id minimum)");
     }
     if (raw.PORT !== undefined && (Number(raw.PORT) < 1 || Number(raw.PORT) > 65535)) problems.push("PORT must be 1-65535");
   }
@@ -146,5 +178,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthTimeoutMs: int(parsed.HEALTH_TIMEOUT_MS, 1000),
     shutdownTimeoutMs: int(parsed.SHUTDOWN_TIMEOUT_MS, 10_000),
     syncIntervalMs: int(parsed.SYNC_INTERVAL_MS, 5000),
+    trustProxy: flag(parsed.TRUST_PROXY, false),
+    admin:
+      parsed.ADMIN_EMAIL && parsed.ADMIN_PASSWORD
+        ? { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD }
+        : undefined,
+    auth: {
+      // OWASP's minimum for argon2id (19 MiB, 2 passes): ~120 ms per hash on this machine.
+      passwordMemoryCostKib: int(parsed.PASSWORD_MEMORY_COST_KIB, 19_456),
+      passwordTimeCost: int(parsed.PASSWORD_TIME_COST, 2),
+      accessTokenTtlSeconds: int(parsed.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
+      refreshTokenTtlDays: int(parsed.REFRESH_TOKEN_TTL_DAYS, 30),
+      attemptsPerAccount: int(parsed.AUTH_ATTEMPTS_PER_ACCOUNT, 5),
+      attemptsPerIp: int(parsed.AUTH_ATTEMPTS_PER_IP, 100),
+      windowSeconds: int(parsed.AUTH_WINDOW_SECONDS, 15 * 60),
+    },
   };
 }

@@ -5,6 +5,7 @@ import { Lifecycle } from "./infra/lifecycle";
 import { createLogger } from "./infra/logger";
 import { createMetrics } from "./infra/metrics";
 import { createErrorReporter } from "./infra/sentry";
+import { createServices } from "./services";
 import { APP_VERSION } from "./version";
 
 function readConfig(): Config {
@@ -32,10 +33,14 @@ if (config.migrateOnStart) {
   log.info({ driver: infra.database.kind, ms: Math.round(performance.now() - started) }, "migrations applied");
 }
 
+const services = createServices({ config, log, infra });
+if (config.admin) await services.identity.ensureAdmin(config.admin);
+
 const app = createApp({
   config,
   log,
   infra,
+  services,
   metrics: createMetrics(),
   reporter,
   isDraining: () => lifecycle.isDraining,

@@ -1,1 +1,3 @@
+export * from "./common";
 export * from "./errors";
+export * as Identity from "./identity";

@@ -36,11 +36,14 @@ export function errorHandler(deps: { log: Logger; reporter: ErrorReporter; expos
   return new Elysia({ name: "error-handler" }).onError({ as: "global" }, ({ code, error, request, set, route }) => {
     if (error instanceof AppError) {
       set.status = error.status;
+      if (error.status === 401) set.headers["www-authenticate"] = 'Bearer realm="pazarsync"';
       if (error.status === 429 && "retryAfterSeconds" in error) set.headers["retry-after"] = String(error.retryAfterSeconds);
       return envelope(error.code, error.message, error.details);
     }
     switch (code) {
       case "VALIDATION":
+        // Our answer failing its own schema is our bug, not the client's.
+        if (error.type === "response") break;
         set.status = 422;
         return envelope("VALIDATION_FAILED", "The request is not valid", { fields: fieldProblems(error) });
       case "PARSE":

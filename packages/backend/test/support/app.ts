@@ -4,6 +4,7 @@ import { createInfrastructure, type Infrastructure } from "../../src/infra/boots
 import { createLogger } from "../../src/infra/logger";
 import { createMetrics, type Metrics } from "../../src/infra/metrics";
 import type { ErrorReporter } from "../../src/infra/sentry";
+import { createServices, type Services } from "../../src/services";
 import { createScratchDatabase, type ScratchDatabase } from "./database";
 import { databaseUrl, redisUrl, uniquePrefix } from "./env";
 import { migratedPgliteTemplate } from "./pglite-template";
@@ -17,6 +18,7 @@ export interface TestApp {
   app: RequestHandler;
   config: Config;
   infra: Infrastructure;
+  services: Services;
   metrics: Metrics;
   reported: unknown[];
   /** Sends a request through the app without a socket. */
@@ -40,6 +42,10 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_URL: scratch?.url,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: uniquePrefix(options.label),
+    // Cheap hashing keeps tests fast; the production cost is checked by config tests.
+    PASSWORD_MEMORY_COST_KIB: "1024",
+    PASSWORD_TIME_COST: "1",
+    TRUST_PROXY: "true",
     ...options.env,
   });
   const log = createLogger({ level: "silent", pretty: false });
@@ -49,12 +55,14 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const metrics = createMetrics();
   const reported: unknown[] = [];
   const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
-  const base = createApp({ config, log, infra, metrics, reporter });
+  const services = createServices({ config, log, infra });
+  const base = createApp({ config, log, infra, metrics, reporter, services });
   const app: RequestHandler = options.extend ? options.extend(base) : base;
   return {
     app,
     config,
     infra,
+    services,
     metrics,
     reported,
     request: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),

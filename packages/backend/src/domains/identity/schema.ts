@@ -20,6 +20,10 @@ export const users = pgTable(
   ],
 );
 
+/**
+ * One row per logged-in device. The session is the refresh-token family: every rotation stays
+ * in it, so presenting a used token can revoke the whole family at once.
+ */
 export const sessions = pgTable(
   "sessions",
   {
@@ -27,23 +31,39 @@ export const sessions = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    // Only a hash of the opaque refresh token is kept.
-    refreshTokenHash: text().notNull(),
-    // Every rotation stays in one family, so reuse of an old token can revoke them all.
-    family: uuid().notNull(),
     deviceId: text(),
     userAgent: text(),
     ip: inet(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp({ withTimezone: true }),
+    // LOGOUT | REVOKED | EVICTED | TOKEN_REUSED: why the session ended, for the user and support.
+    revokedReason: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // Refresh looks a token up by its hash.
-    uniqueIndex("sessions_refresh_token_hash_unique").on(t.refreshTokenHash),
-    // Listing and evicting a user's active sessions.
-    index("sessions_user_active_idx").on(t.userId, t.createdAt),
-    index("sessions_family_idx").on(t.family),
+    // Listing a user's sessions and evicting the oldest active one.
+    index("sessions_user_created_idx").on(t.userId, t.createdAt),
+  ],
+);
+
+/** Refresh tokens by hash only; a used one stays, so its reuse can be recognised. */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sessionId: uuid()
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Refresh looks the presented token up by its hash.
+    uniqueIndex("refresh_tokens_hash_unique").on(t.tokenHash),
+    index("refresh_tokens_session_idx").on(t.sessionId),
   ],
 );

@@ -1,0 +1,216 @@
+import type { Identity } from "@pazarsync/shared";
+import type { Config } from "../../config";
+import type { Database } from "../../infra/db";
+import { Conflict, NotFound, RateLimited, Unauthenticated } from "../../infra/errors";
+import type { KeyValueStore } from "../../infra/kv";
+import type { Logger } from "../../infra/logger";
+import { createRateLimiter, type RateLimitRule } from "../../infra/rate-limit";
+import { throttledWarn } from "../../infra/redis";
+import type { Role } from "./model";
+import { createPasswordHasher } from "./passwords";
+import { createRevocations } from "./revocations";
+import * as sessionStore from "./sessions";
+import { createAccessTokens, hashRefreshToken, newRefreshToken } from "./tokens";
+import { findUserByEmail, findUserById, insertUser, normaliseEmail, type UserRecord } from "./users";
+
+export interface IdentityDeps {
+  db: Database;
+  kv: KeyValueStore;
+  config: Config;
+  log: Logger;
+}
+
+/** Who is calling, as the guard resolved it from the access token. */
+export interface Caller {
+  userId: string;
+  role: Role;
+  sessionId: string;
+  tokenId: string;
+  tokenExpiresAt: number;
+}
+
+export interface RequestOrigin {
+  ip: string;
+  userAgent?: string;
+}
+
+export const MAX_ACTIVE_SESSIONS = 3;
+
+const toUser = (u: UserRecord): Identity.User => ({ id: u.id, email: u.email, role: u.role, createdAt: u.createdAt.toISOString() });
+
+export type IdentityService = ReturnType<typeof createIdentityService>;
+
+export function createIdentityService(deps: IdentityDeps) {
+  const { db, config, log } = deps;
+  const auth = config.auth;
+  const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
+  const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
+  const revocations = createRevocations(deps.kv);
+  const limiter = createRateLimiter({ kv: deps.kv, log });
+  const warn = throttledWarn(log.child({ component: "identity" }), 10_000);
+  const windowMs = auth.windowSeconds * 1000;
+  const perAccount: RateLimitRule = { name: "auth:account", limit: auth.attemptsPerAccount, windowMs };
+  const perIp: RateLimitRule = { name: "auth:ip", limit: auth.attemptsPerIp, windowMs };
+  const refreshExpiry = () => new Date(Date.now() + auth.refreshTokenTtlDays * 86_400_000);
+
+  /** Login and register share one budget per (IP, email) and a wider one per IP. */
+  async function countAttempt(email: string, origin: RequestOrigin): Promise<void> {
+    const byIp = await limiter.hit(perIp, origin.ip);
+    const byAccount = await limiter.hit(perAccount, `${origin.ip}|${hashRefreshToken(email)}`);
+    const refused = [byIp, byAccount].filter((d) => !d.allowed);
+    if (refused.length > 0) {
+      log.warn({ ip: origin.ip, rule: byIp.allowed ? perAccount.name : perIp.name }, "auth attempts rate limited");
+      throw new RateLimited(Math.max(...refused.map((d) => d.retryAfterSeconds)), "Too many attempts, try again later");
+    }
+  }
+
+  async function tokensFor(user: { userId: string; role: Role }, sessionId: string, refreshToken: string) {
+    const { token } = await accessTokens.sign({ userId: user.userId, role: user.role, sessionId });
+    return {
+      accessToken: token,
+      refreshToken,
+      expiresIn: auth.accessTokenTtlSeconds,
+      tokenType: "Bearer" as const,
+      sessionId,
+    } satisfies Identity.Tokens;
+  }
+
+  /** Ends a session everywhere: its row, and every access token issued for it on every replica. */
+  async function endSession(sessionId: string, reason: sessionStore.RevokeReason, userId?: string): Promise<boolean> {
+    const ended = await sessionStore.revokeSession(db, sessionId, reason, userId);
+    if (ended) await revocations.revokeSessionTokens(sessionId, auth.accessTokenTtlSeconds);
+    return ended;
+  }
+
+  async function createAccount(email: string, password: string, role: Role): Promise<UserRecord> {
+    return insertUser(db, { email: normaliseEmail(email), passwordHash: await hasher.hash(password), role });
+  }
+
+  return {
+    async register(body: Identity.RegisterBody, origin: RequestOrigin): Promise<Identity.User> {
+      const email = normaliseEmail(body.email);
+      await countAttempt(email, origin);
+      const user = await createAccount(email, body.password, "customer");
+      log.info({ userId: user.id }, "customer registered");
+      return toUser(user);
+    },
+
+    async login(body: Identity.LoginBody, origin: RequestOrigin): Promise<Identity.Tokens> {
+      const email = normaliseEmail(body.email);
+      await countAttempt(email, origin);
+      const user = await findUserByEmail(db, email);
+      const valid = user ? await hasher.verify(body.password, user.passwordHash) : await hasher.verifyAgainstNobody(body.password);
+      if (!user || !valid) throw new Unauthenticated("Email or password is wrong", "INVALID_CREDENTIALS");
+      const refresh = newRefreshToken();
+      const { sessionId, evicted } = await sessionStore.startSession(db, {
+        userId: user.id,
+        deviceId: body.deviceId,
+        userAgent: origin.userAgent?.slice(0, 512),
+        ip: origin.ip === "unknown" ? undefined : origin.ip,
+        refreshHash: refresh.hash,
+        expiresAt: refreshExpiry(),
+        maxActive: MAX_ACTIVE_SESSIONS,
+      });
+      for (const old of evicted) await revocations.revokeSessionTokens(old, auth.accessTokenTtlSeconds);
+      log.info({ userId: user.id, sessionId, evicted: evicted.length }, "logged in");
+      return tokensFor({ userId: user.id, role: user.role }, sessionId, refresh.token);
+    },
+
+    async refresh(refreshToken: string): Promise<Identity.Tokens> {
+      const next = newRefreshToken();
+      const outcome = await sessionStore.rotateRefreshToken(db, hashRefreshToken(refreshToken), {
+        hash: next.hash,
+        expiresAt: refreshExpiry(),
+      });
+      switch (outcome.kind) {
+        case "ROTATED":
+          return tokensFor(outcome, outcome.sessionId, next.token);
+        case "REUSED":
+          // A spent token came back: someone holds a copy. End the whole family.
+          await endSession(outcome.sessionId, "TOKEN_REUSED");
+          log.warn({ sessionId: outcome.sessionId }, "refresh token reused: session revoked");
+          throw new Unauthenticated("This refresh token was already used; the session is revoked", "TOKEN_REUSED");
+        case "EXPIRED":
+          throw new Unauthenticated("The refresh token has expired", "TOKEN_EXPIRED");
+        case "REVOKED":
+          throw new Unauthenticated("The session has been revoked", "TOKEN_REVOKED");
+        case "UNKNOWN":
+          throw new Unauthenticated("The refresh token is not valid");
+      }
+    },
+
+    async logout(caller: Caller): Promise<void> {
+      await endSession(caller.sessionId, "LOGOUT", caller.userId);
+      await revocations.revokeToken(caller.tokenId, caller.tokenExpiresAt);
+      log.info({ userId: caller.userId, sessionId: caller.sessionId }, "logged out");
+    },
+
+    /** Resolves the caller from an Authorization header, or throws 401 with a precise code. */
+    async authenticate(authorization: string | undefined): Promise<Caller> {
+      const match = authorization?.match(/^Bearer\s+(\S+)$/i);
+      if (!match?.[1]) throw new Unauthenticated("A bearer token is required");
+      const claims = await accessTokens.verify(match[1]);
+      let revoked: boolean;
+      try {
+        revoked = await revocations.isRevoked(claims.tokenId, claims.sessionId);
+      } catch (error) {
+        // The shared store is away: the session row still knows about logouts and revocations.
+        warn({ err: error instanceof Error ? error.message : String(error) }, "revocation store unreachable: checking sessions in Postgres");
+        revoked = !(await sessionStore.isSessionActive(db, claims.sessionId));
+      }
+      if (revoked) throw new Unauthenticated("The access token has been revoked", "TOKEN_REVOKED");
+      return { userId: claims.userId, role: claims.role, sessionId: claims.sessionId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt };
+    },
+
+    async me(caller: Caller): Promise<Identity.Me> {
+      const user = await findUserById(db, caller.userId);
+      if (!user) throw new Unauthenticated("The account no longer exists");
+      return { ...toUser(user), sessionId: caller.sessionId };
+    },
+
+    async listSessions(caller: Caller): Promise<Identity.SessionList> {
+      const rows = await sessionStore.listActiveSessions(db, caller.userId);
+      return {
+        items: rows.map((s) => ({
+          ...s,
+          createdAt: s.createdAt.toISOString(),
+          lastUsedAt: s.lastUsedAt.toISOString(),
+          expiresAt: s.expiresAt.toISOString(),
+          current: s.id === caller.sessionId,
+        })),
+      };
+    },
+
+    /** Someone else's session answers 404 like a missing one: ids are not probeable. */
+    async revokeOwnSession(caller: Caller, sessionId: string): Promise<void> {
+      if (!(await endSession(sessionId, "REVOKED", caller.userId))) {
+        throw new NotFound("No such active session", { sessionId }, "SESSION_NOT_FOUND");
+      }
+    },
+
+    async createUser(body: Identity.CreateUserBody, actor: Caller): Promise<Identity.User> {
+      const user = await createAccount(body.email, body.password, body.role);
+      log.info({ userId: user.id, role: user.role, actor: actor.userId }, "user created by admin");
+      return toUser(user);
+    },
+
+    /** The first admin, from ADMIN_EMAIL/ADMIN_PASSWORD: created once, never overwritten. */
+    async ensureAdmin(admin: { email: string; password: string }): Promise<"created" | "exists"> {
+      const email = normaliseEmail(admin.email);
+      const existing = await findUserByEmail(db, email);
+      if (existing) {
+        if (existing.role !== "admin") log.warn({ userId: existing.id }, "ADMIN_EMAIL belongs to a non-admin account; left unchanged");
+        return "exists";
+      }
+      try {
+        const user = await createAccount(email, admin.password, "admin");
+        log.info({ userId: user.id }, "first admin created");
+        return "created";
+      } catch (error) {
+        // Another replica starting at the same moment created it first.
+        if (error instanceof Conflict) return "exists";
+        throw error;
+      }
+    },
+  };
+}
