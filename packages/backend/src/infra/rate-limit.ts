@@ -23,6 +23,8 @@ export interface RateLimiter {
 
 // A limiter must answer fast even when Redis is slow to fail.
 const SHARED_STORE_TIMEOUT_MS = 300;
+// After a failure, stay on in-process counters this long before asking the shared store again.
+const SHARED_STORE_RETRY_MS = 5_000;
 
 /**
  * Counters live in the shared store (Redis), so every replica sees the same count. While it is
@@ -33,11 +35,14 @@ export function createRateLimiter(options: { kv: KeyValueStore; log: Logger }): 
   const fallback = options.kv.kind === "memory" ? options.kv : createMemoryKeyValue({ prefix: "fallback:" });
   const warn = throttledWarn(options.log.child({ component: "rate-limit" }), 10_000);
 
+  let sharedDownUntil = 0;
+
   async function count(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }> {
-    if (fallback === options.kv) return options.kv.incrWithExpiry(key, windowMs);
+    if (fallback === options.kv || Date.now() < sharedDownUntil) return fallback.incrWithExpiry(key, windowMs);
     try {
       return await withTimeout(options.kv.incrWithExpiry(key, windowMs), SHARED_STORE_TIMEOUT_MS, "rate limit store");
     } catch (error) {
+      sharedDownUntil = Date.now() + SHARED_STORE_RETRY_MS;
       warn(
         { err: error instanceof Error ? error.message : String(error) },
         "rate limiter falling back to in-process counters: shared store unreachable",

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Writable } from "node:stream";
 import { createApp } from "../../src/app";
-import { createLogger } from "../../src/infra/logger";
 import { noErrorReporter } from "../../src/infra/sentry";
 import { createTestApp, type TestApp } from "../support/app";
+import { capturingLogger } from "../support/logs";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,16 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split("\n")) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { log: createLogger({ level: "info", pretty: false, destination }), lines };
-}
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 

@@ -30,18 +30,25 @@ export interface TestAppOptions {
   label: string;
   env?: Record<string, string>;
   /** Wire extra routes onto the app before it is used (error-path tests). */
-  extend?: (app: App) => RequestHandler;
+  extend?: (app: App, services: Services) => RequestHandler;
+  /** A second replica: same Postgres database, Redis prefix and secrets as this one (real servers only). */
+  replicaOf?: TestApp;
 }
 
 /** An app on its own database (scratch Postgres database, or in-memory PGlite) and Redis prefix. */
 export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
-  const scratch: ScratchDatabase | undefined = databaseUrl ? await createScratchDatabase(options.label) : undefined;
+  const primary = options.replicaOf?.config;
+  if (primary && !(primary.databaseUrl && primary.redisUrl)) throw new Error("replicas need real Postgres and Redis");
+  const scratch: ScratchDatabase | undefined =
+    databaseUrl && !primary ? await createScratchDatabase(options.label) : undefined;
   const config = loadConfig({
     NODE_ENV: "test",
     PGLITE_DATA_DIR: "memory://",
-    DATABASE_URL: scratch?.url,
+    DATABASE_URL: primary?.databaseUrl ?? scratch?.url,
     REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: uniquePrefix(options.label),
+    REDIS_KEY_PREFIX: primary?.redisKeyPrefix ?? uniquePrefix(options.label),
+    JWT_SECRET: primary?.jwtSecret,
+    CREDENTIALS_KEY: primary?.credentialsKey.toString("base64"),
     // Cheap hashing keeps tests fast; the production cost is checked by config tests.
     PASSWORD_MEMORY_COST_KIB: "1024",
     PASSWORD_TIME_COST: "1",
@@ -49,7 +56,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     ...options.env,
   });
   const log = createLogger({ level: "silent", pretty: false });
-  const pgliteTemplate = scratch ? undefined : await migratedPgliteTemplate();
+  const pgliteTemplate = config.databaseUrl ? undefined : await migratedPgliteTemplate();
   const infra = await createInfrastructure(config, log, { pgliteTemplate });
   await infra.database.migrate();
   const metrics = createMetrics();
@@ -57,7 +64,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
   const services = createServices({ config, log, infra });
   const base = createApp({ config, log, infra, metrics, reporter, services });
-  const app: RequestHandler = options.extend ? options.extend(base) : base;
+  const app: RequestHandler = options.extend ? options.extend(base, services) : base;
   return {
     app,
     config,

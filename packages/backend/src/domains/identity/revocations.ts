@@ -1,4 +1,8 @@
 import type { KeyValueStore } from "../../infra/kv";
+import { withTimeout } from "../../infra/timeout";
+
+// Every authenticated request asks this store: a slow failure must not hold requests up.
+const STORE_TIMEOUT_MS = 500;
 
 /**
  * Access tokens are stateless JWTs; revoking one early means telling every replica through the
@@ -18,13 +22,14 @@ export function createRevocations(kv: KeyValueStore): Revocations {
   return {
     async revokeToken(tokenId, untilEpochSeconds) {
       const ttlMs = untilEpochSeconds * 1000 - Date.now();
-      if (ttlMs > 0) await kv.set(tokenKey(tokenId), "1", { ttlMs });
+      if (ttlMs > 0) await withTimeout(kv.set(tokenKey(tokenId), "1", { ttlMs }), STORE_TIMEOUT_MS, "revocation store");
     },
     async revokeSessionTokens(sessionId, ttlSeconds) {
-      await kv.set(sessionKey(sessionId), "1", { ttlMs: ttlSeconds * 1000 });
+      await withTimeout(kv.set(sessionKey(sessionId), "1", { ttlMs: ttlSeconds * 1000 }), STORE_TIMEOUT_MS, "revocation store");
     },
     async isRevoked(tokenId, sessionId) {
-      const [token, session] = await Promise.all([kv.exists(tokenKey(tokenId)), kv.exists(sessionKey(sessionId))]);
+      const lookups = Promise.all([kv.exists(tokenKey(tokenId)), kv.exists(sessionKey(sessionId))]);
+      const [token, session] = await withTimeout(lookups, STORE_TIMEOUT_MS, "revocation store");
       return token || session;
     },
   };

@@ -75,10 +75,22 @@ export function createIdentityService(deps: IdentityDeps) {
     } satisfies Identity.Tokens;
   }
 
+  /**
+   * The session row is the truth; the shared store only makes replicas refuse its access tokens
+   * at once. If the store is away the revocation still holds through the Postgres fallback.
+   */
+  async function announceRevoked(write: () => Promise<void>, sessionId: string): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      log.error({ err: error instanceof Error ? error.message : String(error), sessionId }, "could not record token revocation in the shared store");
+    }
+  }
+
   /** Ends a session everywhere: its row, and every access token issued for it on every replica. */
   async function endSession(sessionId: string, reason: sessionStore.RevokeReason, userId?: string): Promise<boolean> {
     const ended = await sessionStore.revokeSession(db, sessionId, reason, userId);
-    if (ended) await revocations.revokeSessionTokens(sessionId, auth.accessTokenTtlSeconds);
+    if (ended) await announceRevoked(() => revocations.revokeSessionTokens(sessionId, auth.accessTokenTtlSeconds), sessionId);
     return ended;
   }
 
@@ -111,7 +123,7 @@ export function createIdentityService(deps: IdentityDeps) {
         expiresAt: refreshExpiry(),
         maxActive: MAX_ACTIVE_SESSIONS,
       });
-      for (const old of evicted) await revocations.revokeSessionTokens(old, auth.accessTokenTtlSeconds);
+      for (const old of evicted) await announceRevoked(() => revocations.revokeSessionTokens(old, auth.accessTokenTtlSeconds), old);
       log.info({ userId: user.id, sessionId, evicted: evicted.length }, "logged in");
       return tokensFor({ userId: user.id, role: user.role }, sessionId, refresh.token);
     },
@@ -141,7 +153,7 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async logout(caller: Caller): Promise<void> {
       await endSession(caller.sessionId, "LOGOUT", caller.userId);
-      await revocations.revokeToken(caller.tokenId, caller.tokenExpiresAt);
+      await announceRevoked(() => revocations.revokeToken(caller.tokenId, caller.tokenExpiresAt), caller.sessionId);
       log.info({ userId: caller.userId, sessionId: caller.sessionId }, "logged out");
     },
 

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createTestApp, type TestApp } from "../support/app";
+import { bodyOf } from "../support/http";
+import { login, PASSWORD, postJson, register, uniqueEmail } from "../support/identity";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ label: "ratelimit", env: { AUTH_ATTEMPTS_PER_IP: "12" } });
+});
+afterAll(() => t.close());
+
+const LOGIN = "/api/v1/auth/login";
+const attempt = (email: string, ip: string, password = "wrong password!") =>
+  postJson(t, LOGIN, { email, password }, { "x-forwarded-for": ip });
+
+describe("login and register rate limits", () => {
+  test("the 6th login attempt for one (IP, email) within the window is 429 with Retry-After", async () => {
+    const email = uniqueEmail();
+    await register(t, email);
+    for (let i = 0; i < 4; i++) expect((await attempt(email, "10.1.0.1")).status).toBe(401);
+    // The 5th attempt is still admitted, and with the right password it logs in.
+    expect((await attempt(email, "10.1.0.1", PASSWORD)).status).toBe(200);
+    const sixth = await attempt(email, "10.1.0.1", PASSWORD);
+    expect(sixth.status).toBe(429);
+    expect((await bodyOf(sixth)).error.code).toBe("RATE_LIMITED");
+    const retryAfter = Number(sixth.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+  });
+
+  test("the same email from another address has its own budget", async () => {
+    const email = uniqueEmail();
+    await register(t, email);
+    for (let i = 0; i < 6; i++) await attempt(email, "10.2.0.1");
+    expect((await attempt(email, "10.2.0.1", PASSWORD)).status).toBe(429);
+    expect((await login(t, email, PASSWORD, "10.2.0.2")).tokenType).toBe("Bearer");
+  });
+
+  test("registration attempts count against the same budget", async () => {
+    const email = uniqueEmail();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await postJson(t, "/api/v1/auth/register", { email, password: PASSWORD }, { "x-forwarded-for": "10.3.0.1" })).status);
+    }
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 429]);
+  });
+
+  test("one address trying many emails hits the wider per-IP limit", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 13; i++) statuses.push((await attempt(uniqueEmail(), "10.4.0.1")).status);
+    expect(statuses.slice(0, 12).every((s) => s === 401)).toBe(true);
+    expect(statuses[12]).toBe(429);
+    // Another address is unaffected.
+    expect((await attempt(uniqueEmail(), "10.4.0.2")).status).toBe(401);
+  });
+});
