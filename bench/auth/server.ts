@@ -23,8 +23,9 @@ export interface BenchServer {
   stop(): Promise<number>;
 }
 
-export async function startBenchServer(env: Record<string, string>, timeoutMs = 60_000): Promise<BenchServer> {
-  const proc = Bun.spawn([process.execPath, MAIN], {
+/** `runtimeArgs` go to Bun before the script (e.g. --cpu-prof). */
+export async function startBenchServer(env: Record<string, string>, runtimeArgs: string[] = [], timeoutMs = 60_000): Promise<BenchServer> {
+  const proc = Bun.spawn([process.execPath, ...runtimeArgs, MAIN], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1", ...env },
     stdout: "pipe",
     stderr: "pipe",

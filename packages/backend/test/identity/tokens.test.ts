@@ -87,7 +87,8 @@ describe("refresh rotation", () => {
 
 describe("access tokens", () => {
   test("no token, a malformed header or garbage is 401 UNAUTHENTICATED", async () => {
-    for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer not.a.jwt" }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: "Basic abc" }, { authorization: "Bearer not.a.jwt" }];
+    for (const headers of variants) {
       const res = await t.request(ME, { headers });
       expect(res.status).toBe(401);
       expect(await codeOf(res)).toBe("UNAUTHENTICATED");
