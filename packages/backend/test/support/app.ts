@@ -56,7 +56,8 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     ...options.env,
   });
   const log = createLogger({ level: "silent", pretty: false });
-  const pgliteTemplate = config.databaseUrl ? undefined : await migratedPgliteTemplate();
+  const inMemory = !config.databaseUrl && config.pgliteDataDir.startsWith("memory://");
+  const pgliteTemplate = inMemory ? await migratedPgliteTemplate() : undefined;
   const infra = await createInfrastructure(config, log, { pgliteTemplate });
   await infra.database.migrate();
   const metrics = createMetrics();
