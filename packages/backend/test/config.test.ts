@@ -96,6 +96,31 @@ describe("config", () => {
     expect(problems).toContain("NODE_ENV must be development, test or production");
   });
 
+  test("ADMIN_EMAIL and ADMIN_PASSWORD come together, and the password is at least 10 characters", () => {
+    expect(problemsOf({ ADMIN_EMAIL: "ops@example.com" })).toEqual(["ADMIN_EMAIL and ADMIN_PASSWORD must be set together"]);
+    expect(problemsOf({ ADMIN_EMAIL: "ops@example.com", ADMIN_PASSWORD: "short" })).toEqual([
+      "ADMIN_PASSWORD must be at least 10 characters",
+    ]);
+    expect(loadConfig({ ADMIN_EMAIL: "ops@example.com", ADMIN_PASSWORD: "long enough!" }).admin).toEqual({
+      email: "ops@example.com",
+      password: "long enough!",
+    });
+  });
+
+  test("production refuses a password hashing cost under OWASP's minimum", () => {
+    expect(problemsOf({ ...PRODUCTION_OK, PASSWORD_MEMORY_COST_KIB: "1024" })).toEqual([
+      "PASSWORD_MEMORY_COST_KIB must be at least 19456 in production (OWASP's argon2id minimum)",
+    ]);
+    expect(loadConfig({}).auth.passwordMemoryCostKib).toBe(19_456);
+    expect(loadConfig({ PASSWORD_MEMORY_COST_KIB: "1024" }).auth.passwordMemoryCostKib).toBe(1024);
+  });
+
+  test("auth defaults: 15-minute access tokens, 30-day refresh tokens, 5 attempts per 15 minutes", () => {
+    const { auth, trustProxy } = loadConfig({});
+    expect(auth).toMatchObject({ accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, attemptsPerAccount: 5, windowSeconds: 900 });
+    expect(trustProxy).toBe(false);
+  });
+
   test("empty strings count as unset", () => {
     const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
     expect(problems).toContain("DATABASE_URL is required in production");

@@ -20,6 +20,9 @@ beforeAll(async () => {
         .get("/test/conflict", () => {
           throw new Conflict("DUPLICATE_SKU", "A product with this SKU exists", { sku: "A-1" });
         })
+        .get("/test/leak", () => ({ id: "u1", passwordHash: "$argon2id$secret" }), {
+          response: { 200: Type.Object({ id: Type.String() }) },
+        })
         .get("/test/boom", () => {
           throw new Error("database password is hunter2");
         }),
@@ -77,6 +80,14 @@ describe("error envelope", () => {
     expect(await bodyOf(res)).toEqual({
       error: { code: "DUPLICATE_SKU", message: "A product with this SKU exists", details: { sku: "A-1" } },
     });
+  });
+
+  test("an answer that breaks its own schema is our bug: 500 INTERNAL, and the extra field never leaves", async () => {
+    const res = await t.request("/test/leak");
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text).error.code).toBe("INTERNAL");
+    expect(text).not.toContain("argon2id");
   });
 
   test("an unexpected error is 500 INTERNAL, with no stack or message leaked, and is reported", async () => {
