@@ -96,6 +96,7 @@ const fmt = (n: number | undefined, digits = 2) => (n === undefined ? "?" : n.to
 function describe(result: LoadResult): string {
   return (
     `${Math.round(result.requestsPerSecond).toString().padStart(7)}/s  p50 ${fmt(result.latencyMs.p50, 1).padStart(5)} ms  p99 ${fmt(result.latencyMs.p99, 1).padStart(6)} ms  ` +
+    `server ${result.serverCores === undefined ? "?" : Math.round((result.serverCores * 1e6) / result.requestsPerSecond)} us CPU/req  ` +
     `cpu: server ${fmt(result.serverCores)} core, load ${fmt(result.loadCores)} core, machine ${fmt(result.machine && result.machine.busy * 100, 0)}% busy ${fmt(result.machine && result.machine.steal * 100, 0)}% stolen`
   );
 }

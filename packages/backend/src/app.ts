@@ -1,7 +1,10 @@
 import { Elysia } from "elysia";
 import type { Config } from "./config";
+import { catalogController } from "./domains/catalog";
+import { storesController } from "./domains/catalog/stores-controller";
 import { adminUsersController } from "./domains/identity/admin";
 import { identityController } from "./domains/identity";
+import { inventoryController } from "./domains/inventory";
 import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
 import { requestContext } from "./http/request-context";
@@ -41,7 +44,10 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .use(identityController({ identity: services.identity, trustProxy: deps.config.trustProxy }))
-    .use(adminUsersController({ identity: services.identity }));
+    .use(adminUsersController({ identity: services.identity }))
+    .use(catalogController({ products: services.products, identity: services.identity }))
+    .use(storesController({ stores: services.stores, identity: services.identity }))
+    .use(inventoryController({ inventory: services.inventory, identity: services.identity }));
 }
 
 export type App = ReturnType<typeof createApp>;

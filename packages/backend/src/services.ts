@@ -1,12 +1,32 @@
 import type { Config } from "./config";
+import type { CatalogChange } from "./domains/catalog/events";
+import { createProductService, createStoreService } from "./domains/catalog/service";
 import { createIdentityService } from "./domains/identity/service";
+import { createAvailability } from "./domains/inventory/availability";
+import type { StockChange } from "./domains/inventory/events";
+import { createInventoryService } from "./domains/inventory/service";
 import type { Infrastructure } from "./infra/bootstrap";
+import { createEventHub } from "./infra/events";
 import type { Logger } from "./infra/logger";
 
-/** Every domain's service, built once from the infrastructure; controllers and workers share them. */
+/**
+ * Every domain's service, built once from the infrastructure; controllers and workers share
+ * them. Cross-domain needs that would point against the dependency direction (catalog showing
+ * inventory's availability, inventory announcing to stock-sync) are injected here.
+ */
 export function createServices(deps: { config: Config; log: Logger; infra: Infrastructure }) {
-  const identity = createIdentityService({ db: deps.infra.database.db, kv: deps.infra.kv, config: deps.config, log: deps.log });
-  return { identity };
+  const { config, log, infra } = deps;
+  const db = infra.database.db;
+  const events = {
+    catalog: createEventHub<CatalogChange>("catalog-change", log),
+    stock: createEventHub<StockChange>("stock-change", log),
+  };
+  const identity = createIdentityService({ db, kv: infra.kv, config, log });
+  const sellable = createAvailability({ db });
+  const products = createProductService({ db, log, events: events.catalog, sellable });
+  const stores = createStoreService({ db, log, events: events.catalog, credentialsKey: config.credentialsKey });
+  const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products });
+  return { identity, products, stores, inventory, sellable, events };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,149 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  char,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const productType = pgEnum("product_type", ["SIMPLE", "SET"]);
+
+export const storeType = pgEnum("store_type", ["WEB", "TRENDYOL", "HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM", "SANDBOX"]);
+
+export const products = pgTable(
+  "products",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sku: text().notNull(),
+    barcode: text().notNull(),
+    name: text().notNull(),
+    type: productType().notNull(),
+    /** Minor units (kuruş). */
+    price: integer().notNull(),
+    listPrice: integer().notNull(),
+    currency: char({ length: 3 }).notNull().default("TRY"),
+    /** Percent: 0, 1, 10 or 20 in Turkey today. */
+    vatRate: integer().notNull(),
+    active: boolean().notNull().default(true),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("products_sku_unique").on(t.sku),
+    uniqueIndex("products_barcode_unique").on(t.barcode),
+    // Paging the catalog in a stable order.
+    index("products_created_idx").on(t.createdAt, t.id),
+    check("products_price_nonnegative", sql`${t.price} >= 0 and ${t.listPrice} >= 0`),
+    check("products_vat_rate_range", sql`${t.vatRate} between 0 and 100`),
+  ],
+);
+
+/** A set's components: simple products only, each 1..999 per set. */
+export const productSetItems = pgTable(
+  "product_set_items",
+  {
+    setId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    componentId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    quantity: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.setId, t.componentId] }),
+    // Which sets contain a component: a stock change marks those sets too.
+    index("product_set_items_component_idx").on(t.componentId),
+    check("product_set_items_quantity_range", sql`${t.quantity} between 1 and 999`),
+    check("product_set_items_not_self", sql`${t.setId} <> ${t.componentId}`),
+  ],
+);
+
+/** A sales channel: the web shop, or one seller account on one marketplace. */
+export const stores = pgTable(
+  "stores",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    type: storeType().notNull(),
+    sellerId: text(),
+    baseUrl: text(),
+    /** AES-256-GCM envelope (see catalog/credentials.ts); never returned, never logged. */
+    credentialsCiphertext: text(),
+    credentialsKeyId: text(),
+    active: boolean().notNull().default(true),
+    sendStock: boolean().notNull().default(true),
+    sendPrice: boolean().notNull().default(false),
+    safetyStock: integer().notNull().default(0),
+    /** Share of the pool offered on this channel, 1..100. */
+    percentage: integer().notNull().default(100),
+    maxQuantity: integer(),
+    /** Below this the channel is told 0 ("end when"). */
+    floor: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("stores_policy_ranges", sql`${t.safetyStock} >= 0 and ${t.percentage} between 1 and 100 and ${t.floor} >= 0 and (${t.maxQuantity} is null or ${t.maxQuantity} >= 0)`),
+  ],
+);
+
+/** The warehouses a store sells from, in the order reservations draw on them. */
+export const storeWarehouses = pgTable(
+  "store_warehouses",
+  {
+    storeId: uuid()
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
+    /** References inventory's warehouses (constraint added in SQL: catalog does not import inventory). */
+    warehouseId: uuid().notNull(),
+    priority: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.warehouseId] }),
+    uniqueIndex("store_warehouses_priority_unique").on(t.storeId, t.priority),
+    // Which stores sell from a warehouse: a stock change there marks those stores.
+    index("store_warehouses_warehouse_idx").on(t.warehouseId),
+  ],
+);
+
+/** A product offered on a store, with optional price and policy overrides and what was last pushed. */
+export const listings = pgTable(
+  "listings",
+  {
+    storeId: uuid()
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    enabled: boolean().notNull().default(true),
+    price: integer(),
+    safetyStock: integer(),
+    percentage: integer(),
+    maxQuantity: integer(),
+    floor: integer(),
+    lastPushedQuantity: integer(),
+    lastPushedPrice: integer(),
+    lastPushedAt: timestamp({ withTimezone: true }),
+    lastPushStatus: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.productId] }),
+    index("listings_product_idx").on(t.productId),
+    check(
+      "listings_overrides_ranges",
+      sql`(${t.price} is null or ${t.price} >= 0) and (${t.safetyStock} is null or ${t.safetyStock} >= 0) and (${t.percentage} is null or ${t.percentage} between 1 and 100) and (${t.maxQuantity} is null or ${t.maxQuantity} >= 0) and (${t.floor} is null or ${t.floor} >= 0)`,
+    ),
+  ],
+);

@@ -1,0 +1,7 @@
+/** Announced after every committed stock change (DESIGN step 4: mark dirty after commit). */
+export interface StockChange {
+  productIds: string[];
+  warehouseIds: string[];
+  /** The ledger rows written, for tracing. */
+  correlationId: string;
+}
