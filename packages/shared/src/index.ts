@@ -1,3 +1,6 @@
 export * from "./common";
 export * from "./errors";
 export * as Identity from "./identity";
+export * as Catalog from "./catalog";
+export * as Stores from "./stores";
+export * as Inventory from "./inventory";

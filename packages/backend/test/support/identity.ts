@@ -49,3 +49,20 @@ export async function admin(t: TestApp): Promise<{ email: string; tokens: Json }
 export async function get(t: TestApp, path: string, token?: string) {
   return t.request(path, { headers: token ? bearer(token) : {} });
 }
+
+/** A staff member, created by an admin through the admin route, logged in. */
+export async function staff(t: TestApp): Promise<{ email: string; tokens: Json }> {
+  const boss = await admin(t);
+  const email = uniqueEmail("staff");
+  const res = await postJson(t, "/api/v1/admin/users", { email, password: PASSWORD, role: "staff" }, bearer(boss.tokens.accessToken));
+  if (res.status !== 201) throw new Error(`staff creation failed: ${res.status} ${await res.text()}`);
+  return { email, tokens: await login(t, email) };
+}
+
+export function sendJson(t: TestApp, method: string, path: string, body: unknown, token?: string) {
+  return t.request(path, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? bearer(token) : {}) },
+    body: JSON.stringify(body),
+  });
+}

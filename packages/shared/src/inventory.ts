@@ -1,0 +1,2 @@
+// Request and response schemas of the inventory routes, shared with clients.
+export {};

@@ -1,0 +1,2 @@
+// Request and response schemas of the stores routes, shared with clients.
+export {};
