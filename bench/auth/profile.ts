@@ -9,6 +9,8 @@
  * line, metrics, response schema), so their ratio is comparable with the real /me row:
  *   - fast-io:  node:crypto HMAC instead of WebCrypto, both revocation keys in one EXISTS, the user
  *               row through a named prepared statement (still 2 round trips per request);
+ *   - one-rt:   as fast-io, but the user row from an in-process map (a short-lived per-replica cache);
+ *               the revocation check stays one shared-store round trip, so logout still acts at once;
  *   - no-io:    token checked with node:crypto, revocations and the user row read from in-process
  *               maps (what a replica-local cache kept fresh by pub/sub would cost per request).
  *
@@ -107,6 +109,17 @@ const test = await createTestApp({
           { response: { 200: IdentityModel.Me } },
         )
         .get(
+          "/bench/me-one-rt",
+          async ({ headers }) => {
+            const claims = verifyWithNodeCrypto(secretForRoutes, headers.authorization);
+            if (await revokedFast(claims.tokenId, claims.sessionId)) throw new Error("revoked");
+            const user = localUsers.get(claims.userId);
+            if (!user) throw new Error("no user");
+            return toMe(user, claims.sessionId);
+          },
+          { response: { 200: IdentityModel.Me } },
+        )
+        .get(
           "/bench/me-no-io",
           ({ headers }) => {
             const claims = verifyWithNodeCrypto(secretForRoutes, headers.authorization);
@@ -175,6 +188,7 @@ try {
   if (redis) await step("candidate: both revocation keys in one EXISTS", () => redis.exists(prefix + tokenKey, prefix + sessionKey));
   await step("candidate: findUserById, named prepared statement", () => preparedUser.execute({ id: caller.userId }));
   await step("candidate route: /me with fast-io", () => ok(test.request("/bench/me-fast-io", withToken)));
+  await step("candidate route: /me with one-rt", () => ok(test.request("/bench/me-one-rt", withToken)));
   await step("candidate route: /me with no-io", () => ok(test.request("/bench/me-no-io", withToken)));
 
   const baseline = rows[0]?.perSecond ?? 1;

@@ -21,7 +21,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     catalog: createEventHub<CatalogChange>("catalog-change", log),
     stock: createEventHub<StockChange>("stock-change", log),
   };
-  const identity = createIdentityService({ db, kv: infra.kv, config, log });
+  const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log });
   const sellable = createAvailability({ db });
   const products = createProductService({ db, log, events: events.catalog, sellable });
   const stores = createStoreService({ db, log, events: events.catalog, credentialsKey: config.credentialsKey });

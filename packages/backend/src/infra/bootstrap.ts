@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import type { Config } from "../config";
+import { createMemoryBroadcast, createRedisBroadcast, type Broadcast } from "./broadcast";
 import { openDatabase, type DatabaseHandle } from "./db";
 import { createMemoryKeyValue, createRedisKeyValue, type KeyValueStore } from "./kv";
 import { createMemoryLocks, createRedlockLocks, type LockPort } from "./locks";
@@ -10,6 +11,7 @@ export interface Infrastructure {
   database: DatabaseHandle;
   kv: KeyValueStore;
   locks: LockPort;
+  broadcast: Broadcast;
   /** Readiness probes, one per dependency the process cannot serve without. */
   probes: { name: string; driver: string; ping(timeoutMs: number): Promise<void> }[];
   close(): Promise<void>;
@@ -22,18 +24,20 @@ export interface Infrastructure {
 export async function createInfrastructure(
   config: Config,
   log: Logger,
-  overrides: { pgliteTemplate?: Blob } = {},
+  overrides: { pgliteTemplate?: Blob; onQuery?: (query: string) => void } = {},
 ): Promise<Infrastructure> {
   const database = await openDatabase({
     url: config.databaseUrl,
     poolMax: config.databasePoolMax,
     pgliteDataDir: config.pgliteDataDir,
     pgliteTemplate: overrides.pgliteTemplate,
+    onQuery: overrides.onQuery,
     log,
   });
   const clients: Redis[] = [];
   let kv: KeyValueStore;
   let locks: LockPort;
+  let broadcast: Broadcast;
   if (config.redisUrl) {
     const main = createRedisClient(config.redisUrl, log, "main");
     clients.push(main);
@@ -43,7 +47,9 @@ export async function createInfrastructure(
     );
     clients.push(...lockClients.filter((c) => c !== main));
     locks = createRedlockLocks(lockClients, { prefix: config.redisKeyPrefix, log });
+    broadcast = createRedisBroadcast(main, { prefix: config.redisKeyPrefix, log });
   } else {
+    broadcast = createMemoryBroadcast();
     kv = createMemoryKeyValue({ prefix: config.redisKeyPrefix });
     locks = createMemoryLocks();
   }
@@ -54,9 +60,11 @@ export async function createInfrastructure(
     database,
     kv,
     locks,
+    broadcast,
     probes: [{ name: "postgres", driver: database.kind, ping: (ms) => database.ping(ms) }, redisProbe],
     async close() {
       await locks.close();
+      await broadcast.close();
       await Promise.allSettled(clients.map((client) => closeRedis(client)));
       await database.close();
     },

@@ -8,6 +8,7 @@ import { Value } from "@sinclair/typebox/value";
 import { Identity } from "@pazarsync/shared";
 import { loadConfig } from "../config";
 import { createIdentityService } from "../domains/identity/service";
+import { createMemoryBroadcast } from "../infra/broadcast";
 import { openDatabase } from "../infra/db";
 import { createMemoryKeyValue } from "../infra/kv";
 import { createLogger } from "../infra/logger";
@@ -40,7 +41,13 @@ if (problems.length > 0) {
 const database = await openDatabase({ url: config.databaseUrl, pgliteDataDir: config.pgliteDataDir, poolMax: 1, log });
 try {
   await database.migrate();
-  const identity = createIdentityService({ db: database.db, kv: createMemoryKeyValue({ prefix: "script:" }), config, log });
+  const identity = createIdentityService({
+    db: database.db,
+    kv: createMemoryKeyValue({ prefix: "script:" }),
+    broadcast: createMemoryBroadcast(),
+    config,
+    log,
+  });
   const outcome = await identity.ensureAdmin({ email, password });
   log.info({ outcome }, outcome === "created" ? "admin created" : "an account with this email exists; left unchanged");
 } finally {

@@ -29,9 +29,28 @@ describe.skipIf(!!needsServers)("two replicas sharing Postgres and Redis", () =>
     const { tokens } = await customer(first);
     expect((await get(second, "/api/v1/auth/me", tokens.accessToken)).status).toBe(200);
     expect((await postJson(first, "/api/v1/auth/logout", {}, bearer(tokens.accessToken))).status).toBe(204);
-    const res = await get(second, "/api/v1/auth/me", tokens.accessToken);
+    // The second replica learns through Redis pub/sub: milliseconds, not the token's 15 minutes.
+    const started = performance.now();
+    let res = await get(second, "/api/v1/auth/me", tokens.accessToken);
+    while (res.status === 200 && performance.now() - started < 500) {
+      await Bun.sleep(5);
+      res = await get(second, "/api/v1/auth/me", tokens.accessToken);
+    }
     expect(res.status).toBe(401);
     expect((await bodyOf(res)).error.code).toBe("TOKEN_REVOKED");
+  });
+
+  test("a replica that starts after a logout still refuses the token (it loads the shared set)", async () => {
+    const { tokens } = await customer(first);
+    expect((await postJson(first, "/api/v1/auth/logout", {}, bearer(tokens.accessToken))).status).toBe(204);
+    const late = await createTestApp({ label: "replica", replicaOf: first });
+    try {
+      const res = await get(late, "/api/v1/auth/me", tokens.accessToken);
+      expect(res.status).toBe(401);
+      expect((await bodyOf(res)).error.code).toBe("TOKEN_REVOKED");
+    } finally {
+      await late.close();
+    }
   });
 
   test("login attempts are counted across replicas", async () => {

@@ -33,6 +33,8 @@ export interface TestAppOptions {
   extend?: (app: App, services: Services) => RequestHandler;
   /** A second replica: same Postgres database, Redis prefix and secrets as this one (real servers only). */
   replicaOf?: TestApp;
+  /** Sees every SQL statement the app's Drizzle instance sends. */
+  onQuery?: (query: string) => void;
 }
 
 /** An app on its own database (scratch Postgres database, or in-memory PGlite) and Redis prefix. */
@@ -58,7 +60,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const log = createLogger({ level: "silent", pretty: false });
   const inMemory = !config.databaseUrl && config.pgliteDataDir.startsWith("memory://");
   const pgliteTemplate = inMemory ? await migratedPgliteTemplate() : undefined;
-  const infra = await createInfrastructure(config, log, { pgliteTemplate });
+  const infra = await createInfrastructure(config, log, { pgliteTemplate, onQuery: options.onQuery });
   await infra.database.migrate();
   const metrics = createMetrics();
   const reported: unknown[] = [];

@@ -12,8 +12,9 @@ export function identityGuard(identity: Pick<IdentityService, "authenticate">) {
   return new Elysia({ name: "identity-guard" }).macro({
     auth: (roles: true | readonly Role[]) => ({
       detail: { security: [{ bearerAuth: [] }] },
-      async resolve({ headers }): Promise<{ caller: Caller }> {
-        const caller = await identity.authenticate(headers.authorization);
+      // request.headers.get, not the parsed `headers` object: Elysia then skips copying every header.
+      async resolve({ request }): Promise<{ caller: Caller }> {
+        const caller = await identity.authenticate(request.headers.get("authorization") ?? undefined);
         if (roles !== true && !roles.includes(caller.role)) {
           throw new Forbidden("Your role may not do this", { required: [...roles] });
         }

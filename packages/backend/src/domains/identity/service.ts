@@ -2,9 +2,11 @@ import type { Identity } from "@pazarsync/shared";
 import type { Config } from "../../config";
 import type { Database } from "../../infra/db";
 import { Conflict, NotFound, RateLimited, Unauthenticated } from "../../infra/errors";
+import type { Broadcast } from "../../infra/broadcast";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
 import { createRateLimiter, type RateLimitRule } from "../../infra/rate-limit";
+import { LruCache } from "../../infra/lru";
 import { throttledWarn } from "../../infra/redis";
 import type { Role } from "./model";
 import { createPasswordHasher } from "./passwords";
@@ -16,6 +18,7 @@ import { findUserByEmail, findUserById, insertUser, normaliseEmail, type UserRec
 export interface IdentityDeps {
   db: Database;
   kv: KeyValueStore;
+  broadcast: Broadcast;
   config: Config;
   log: Logger;
 }
@@ -45,12 +48,15 @@ export function createIdentityService(deps: IdentityDeps) {
   const auth = config.auth;
   const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
   const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
-  const revocations = createRevocations(deps.kv);
+  const revocations = createRevocations(deps.kv, deps.broadcast);
   const limiter = createRateLimiter({ kv: deps.kv, log });
   const warn = throttledWarn(log.child({ component: "identity" }), 10_000);
   const windowMs = auth.windowSeconds * 1000;
   const perAccount: RateLimitRule = { name: "auth:account", limit: auth.attemptsPerAccount, windowMs };
   const perIp: RateLimitRule = { name: "auth:ip", limit: auth.attemptsPerIp, windowMs };
+  // Accounts change only through this service today (no email or role edits); a short TTL bounds
+  // staleness should that change, and /me is called on every app start.
+  const profiles = new LruCache<string, Identity.User>(10_000, 30_000);
   const refreshExpiry = () => new Date(Date.now() + auth.refreshTokenTtlDays * 86_400_000);
 
   /** Login and register share one budget per (IP, email) and a wider one per IP. */
@@ -175,9 +181,14 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async me(caller: Caller): Promise<Identity.Me> {
-      const user = await findUserById(db, caller.userId);
-      if (!user) throw new Unauthenticated("The account no longer exists");
-      return { ...toUser(user), sessionId: caller.sessionId };
+      let user = profiles.get(caller.userId);
+      if (!user) {
+        const row = await findUserById(db, caller.userId);
+        if (!row) throw new Unauthenticated("The account no longer exists");
+        user = toUser(row);
+        profiles.set(caller.userId, user);
+      }
+      return { ...user, sessionId: caller.sessionId };
     },
 
     async listSessions(caller: Caller): Promise<Identity.SessionList> {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { Unauthenticated } from "../../infra/errors";
+import { LruCache } from "../../infra/lru";
 import type { Role } from "./model";
 
 export interface AccessClaims {
@@ -25,6 +26,26 @@ export interface AccessTokens {
 
 export function createAccessTokens(secret: string, ttlSeconds: number): AccessTokens {
   const key = new TextEncoder().encode(secret);
+  // The same token comes back on every request of a session: its signature is checked once.
+  // Keyed by the exact token text, so nothing altered can hit; expiry is still checked each time.
+  const verified = new LruCache<string, AccessClaims>(20_000, ttlSeconds * 1000);
+
+  async function verifySignature(token: string): Promise<AccessClaims> {
+    try {
+      // The algorithm is pinned: "none" and every other algorithm are refused.
+      const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
+      const { sub, jti, exp, role, sid } = payload;
+      if (!sub || !jti || !exp || typeof sid !== "string" || typeof role !== "string" || !ROLES.includes(role)) {
+        throw new Unauthenticated("The access token is not valid");
+      }
+      return { userId: sub, role: role as Role, sessionId: sid, tokenId: jti, expiresAt: exp };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new Unauthenticated("The access token has expired", "TOKEN_EXPIRED");
+      if (error instanceof Unauthenticated) throw error;
+      throw new Unauthenticated("The access token is not valid");
+    }
+  }
+
   return {
     async sign({ userId, role, sessionId }) {
       const issuedAt = Math.floor(Date.now() / 1000);
@@ -41,19 +62,14 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
       return { token, claims };
     },
     async verify(token) {
-      try {
-        // The algorithm is pinned: "none" and every other algorithm are refused.
-        const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
-        const { sub, jti, exp, role, sid } = payload;
-        if (!sub || !jti || !exp || typeof sid !== "string" || typeof role !== "string" || !ROLES.includes(role)) {
-          throw new Unauthenticated("The access token is not valid");
-        }
-        return { userId: sub, role: role as Role, sessionId: sid, tokenId: jti, expiresAt: exp };
-      } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw new Unauthenticated("The access token has expired", "TOKEN_EXPIRED");
-        if (error instanceof Unauthenticated) throw error;
-        throw new Unauthenticated("The access token is not valid");
+      const cached = verified.get(token);
+      if (cached) {
+        if (cached.expiresAt * 1000 <= Date.now()) throw new Unauthenticated("The access token has expired", "TOKEN_EXPIRED");
+        return cached;
       }
+      const claims = await verifySignature(token);
+      verified.set(token, claims, Math.max(0, claims.expiresAt * 1000 - Date.now()));
+      return claims;
     },
   };
 }
