@@ -1,8 +1,17 @@
+import type { Catalog } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
+import { NotFound, ValidationFailed } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { Logger } from "../../infra/logger";
-import type { SellableLookup } from "../inventory/availability-types";
+import type { SellableDetail, SellableLookup } from "../inventory/availability-types";
 import type { CatalogChange } from "./events";
+import { productNotFound, productWriteError } from "./product-errors";
+import { checkSetComponents, refuseComponentsOnSimple, sameComponents } from "./product-sets";
+import { toProduct, toStoreAvailability, toSummary, type ProductSummary } from "./product-views";
+import * as repo from "./products-repository";
+
+export type { ProductSummary } from "./product-views";
+export type { ProductFilter } from "./products-repository";
 
 export interface ProductServiceDeps {
   db: Database;
@@ -12,19 +21,143 @@ export interface ProductServiceDeps {
   sellable: SellableLookup;
 }
 
-export interface ProductSummary {
-  id: string;
-  sku: string;
-  barcode: string;
-  type: "SIMPLE" | "SET";
-  active: boolean;
+/** Who asked, for the log line. */
+export interface Actor {
+  userId: string;
 }
 
-// STUB: replaced by the products work (issue 4).
-export function createProductService(_deps: ProductServiceDeps) {
+export interface PageWindow {
+  page: number;
+  limit: number;
+  offset: number;
+}
+
+export function createProductService(deps: ProductServiceDeps) {
+  const { db, log, events, sellable } = deps;
+
+  /** API shapes for many rows, with the components of the sets among them in one query. */
+  async function present(rows: readonly repo.ProductRow[]): Promise<Catalog.Product[]> {
+    const components = await repo.componentRows(db, rows.filter((r) => r.type === "SET").map((r) => r.id));
+    return rows.map((row) => toProduct(row, components.filter((c) => c.setId === row.id)));
+  }
+
+  async function presentOne(row: repo.ProductRow): Promise<Catalog.Product> {
+    const [product] = await present([row]);
+    if (!product) throw new Error("presenting a product returned nothing");
+    return product;
+  }
+
+  /** A store deleted between listing the stores and asking about it is left out, not a 404. */
+  async function sellableIn(storeId: string, productId: string): Promise<SellableDetail | undefined | null> {
+    try {
+      return (await sellable(storeId, [productId])).get(productId);
+    } catch (error) {
+      if (error instanceof NotFound && error.code === "STORE_NOT_FOUND") return null;
+      throw error;
+    }
+  }
+
   return {
-    async findProduct(_id: string): Promise<ProductSummary | undefined> {
-      return undefined;
+    async createProduct(body: Catalog.CreateProductBody, actor?: Actor): Promise<Catalog.Product> {
+      const { components, ...fields } = body;
+      if (body.type === "SIMPLE") refuseComponentsOnSimple(components);
+      const row = await db
+        .transaction(async (tx) => {
+          const checked = body.type === "SET" ? await checkSetComponents(tx, undefined, components) : [];
+          const inserted = await repo.insertProduct(tx, fields);
+          await repo.insertComponents(tx, inserted.id, checked);
+          return inserted;
+        })
+        .catch((error: unknown) => {
+          throw productWriteError(error, body);
+        });
+      log.info({ productId: row.id, sku: row.sku, type: row.type, actor: actor?.userId }, "product created");
+      return presentOne(row);
+    },
+
+    async listProducts(filter: repo.ProductFilter & { storeId?: string }, page: PageWindow): Promise<Catalog.ProductPage> {
+      const { storeId, ...criteria } = filter;
+      const { rows, total } = await repo.pageOfProducts(db, criteria, page);
+      const items: Catalog.ProductListItem[] = await present(rows);
+      if (storeId !== undefined) {
+        // One lookup for the whole page (one SQL query); it also answers STORE_NOT_FOUND, even for an empty page.
+        const numbers = await sellable(storeId, items.map((p) => p.id));
+        for (const item of items) item.sellable = numbers.get(item.id)?.sellable ?? 0;
+      }
+      return { items, page: page.page, limit: page.limit, total };
+    },
+
+    async getProduct(id: string): Promise<Catalog.ProductDetail> {
+      const [row] = await repo.productRows(db, [id]);
+      if (!row) throw productNotFound(id);
+      const product = await presentOne(row);
+      const storeIds = await repo.allStoreIds(db);
+      const details = await Promise.all(storeIds.map((storeId) => sellableIn(storeId, id)));
+      const availability = storeIds.flatMap((storeId, i) => {
+        const detail = details[i];
+        return detail === null ? [] : [toStoreAvailability(storeId, detail)];
+      });
+      return { ...product, availability };
+    },
+
+    async updateProduct(id: string, changes: Catalog.UpdateProductBody, actor?: Actor): Promise<Catalog.Product> {
+      const { type, components, ...fields } = changes;
+      const outcome = await db
+        .transaction(async (tx) => {
+          const current = await repo.lockProduct(tx, id);
+          if (!current) throw productNotFound(id);
+          if (type !== undefined && type !== current.type) {
+            throw new ValidationFailed("A product's type cannot change", { type: current.type }, "TYPE_IMMUTABLE");
+          }
+          let componentsChanged = false;
+          if (current.type === "SIMPLE") refuseComponentsOnSimple(components);
+          else if (components !== undefined) {
+            const checked = await checkSetComponents(tx, id, components);
+            componentsChanged = !sameComponents(await repo.setItemRows(tx, [id]), checked);
+            if (componentsChanged) await repo.replaceComponents(tx, id, checked);
+          }
+          const row = await repo.updateProductRow(tx, id, fields);
+          return { row, componentsChanged, activeChanged: row.active !== current.active };
+        })
+        .catch((error: unknown) => {
+          throw productWriteError(error, changes);
+        });
+      const { row, componentsChanged, activeChanged } = outcome;
+      log.info({ productId: id, fields: Object.keys(changes), componentsChanged, actor: actor?.userId }, "product updated");
+      // After commit: what a store may sell of the product changed, so it must be pushed again.
+      if (componentsChanged || activeChanged) await events.emit({ productIds: [id] });
+      return presentOne(row);
+    },
+
+    async findProduct(id: string): Promise<ProductSummary | undefined> {
+      const [row] = await repo.productRows(db, [id]);
+      return row ? toSummary(row) : undefined;
+    },
+
+    /** The ones that exist, in no particular order; missing ids are simply absent. */
+    async findProducts(ids: readonly string[]): Promise<ProductSummary[]> {
+      return (await repo.productRows(db, ids)).map(toSummary);
+    },
+
+    /** Orders from marketplaces name products by barcode. */
+    async findByBarcodes(barcodes: readonly string[]): Promise<ProductSummary[]> {
+      return (await repo.productRowsByBarcode(db, barcodes)).map(toSummary);
+    },
+
+    /** Ids of the sets with any of these components: a stock change to a component changes them too. */
+    async setsContaining(componentIds: readonly string[]): Promise<string[]> {
+      return repo.setIdsContaining(db, componentIds);
+    },
+
+    /** Each set's components; ids that are not sets (or do not exist) are absent from the map. */
+    async componentsOf(setIds: readonly string[]): Promise<Map<string, { componentId: string; quantity: number }[]>> {
+      const bySet = new Map<string, { componentId: string; quantity: number }[]>();
+      for (const item of await repo.setItemRows(db, setIds)) {
+        const list = bySet.get(item.setId) ?? [];
+        list.push({ componentId: item.componentId, quantity: item.quantity });
+        bySet.set(item.setId, list);
+      }
+      return bySet;
     },
   };
 }
