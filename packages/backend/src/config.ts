@@ -9,6 +9,8 @@ import { Value } from "@sinclair/typebox/value";
  */
 const Digits = (description: string) => Type.Optional(Type.String({ pattern: "^[0-9]+$", description }));
 const Flag = (description: string) => Type.Optional(Type.String({ pattern: "^(true|false|1|0)$", description }));
+const KEY_ID = "[A-Za-z0-9_-]{1,32}";
+const KEY_32_BYTES = "([A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})";
 
 const RawEnv = Type.Object({
   NODE_ENV: Type.Optional(Type.Union([Type.Literal("development"), Type.Literal("test"), Type.Literal("production")])),
@@ -25,7 +27,11 @@ const RawEnv = Type.Object({
   REDLOCK_URLS: Type.Optional(Type.String({ pattern: "^rediss?://[^,]+(,\\s*rediss?://[^,]+)*$" })),
   REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9:_-]{1,64}$" })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
-  CREDENTIALS_KEY: Type.Optional(Type.String({ pattern: "^([A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$" })),
+  CREDENTIALS_KEY: Type.Optional(Type.String({ pattern: `^${KEY_32_BYTES}$` })),
+  CREDENTIALS_KEY_ID: Type.Optional(Type.String({ pattern: `^${KEY_ID}$` })),
+  CREDENTIALS_PREVIOUS_KEYS: Type.Optional(
+    Type.String({ pattern: `^${KEY_ID}:${KEY_32_BYTES}(\\s*,\\s*${KEY_ID}:${KEY_32_BYTES})*$` }),
+  ),
   SENTRY_DSN: Type.Optional(Type.String({ pattern: "^https?://.+" })),
   HEALTH_TIMEOUT_MS: Digits("timeout of each readiness check"),
   SHUTDOWN_TIMEOUT_MS: Digits("how long in-flight requests may take at shutdown"),
@@ -61,6 +67,10 @@ export interface Config {
   jwtSecret: string;
   /** 32 raw bytes for AES-256-GCM. */
   credentialsKey: Buffer;
+  /** Names credentialsKey inside every envelope it seals, so the key can be rotated later. */
+  credentialsKeyId: string;
+  /** Retired keys that may still decrypt until `bun run credentials:rotate` has moved every store off them. */
+  credentialsPreviousKeys: { id: string; key: Buffer }[];
   sentryDsn?: string;
   healthTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -96,6 +106,9 @@ const HINTS: Record<string, string> = {
   REDLOCK_URLS: "must be comma-separated redis:// or rediss:// URLs",
   JWT_SECRET: "must be at least 32 characters",
   CREDENTIALS_KEY: "must be 32 bytes, as base64 (44 characters) or hex (64 characters)",
+  CREDENTIALS_KEY_ID: "must be 1-32 letters, digits, '_' or '-'",
+  CREDENTIALS_PREVIOUS_KEYS:
+    "must be comma-separated id:key pairs, each id 1-32 letters, digits, '_' or '-' and each key 32 bytes as base64 (44 characters) or hex (64 characters)",
   NODE_ENV: "must be development, test or production",
   LOG_LEVEL: "must be one of fatal, error, warn, info, debug, trace, silent",
   SENTRY_DSN: "must be an http(s) URL",
@@ -126,6 +139,24 @@ function toKey(encoded: string): Buffer {
   return encoded.length === 64 ? Buffer.from(encoded, "hex") : Buffer.from(encoded, "base64");
 }
 
+/** "id:key,id:key" (already pattern-checked) as keys. */
+function previousKeys(encoded: string | undefined): { id: string; key: Buffer }[] {
+  if (encoded === undefined) return [];
+  return encoded.split(",").map((pair) => {
+    const [id = "", key = ""] = pair.trim().split(":");
+    return { id, key: toKey(key) };
+  });
+}
+
+/** Key ids name the key inside each envelope, so one id may not stand for two keys. */
+function keyIdProblems(currentId: string, previous: { id: string }[]): string[] {
+  const problems: string[] = [];
+  const ids = previous.map((k) => k.id);
+  if (ids.includes(currentId)) problems.push("CREDENTIALS_PREVIOUS_KEYS must not reuse the current CREDENTIALS_KEY_ID");
+  if (new Set(ids).size !== ids.length) problems.push("CREDENTIALS_PREVIOUS_KEYS must not list a key id twice");
+  return problems;
+}
+
 const int = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
 const flag = (value: string | undefined, fallback: boolean) =>
   value === undefined ? fallback : value === "true" || value === "1";
@@ -139,6 +170,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (lockNodes > 1 && lockNodes % 2 === 0) problems.push("REDLOCK_URLS must list an odd number of Redis nodes (1, 3, 5)");
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  if (raw.CREDENTIALS_PREVIOUS_KEYS !== undefined && !problems.some((p) => p.startsWith("CREDENTIALS_"))) {
+    problems.push(...keyIdProblems(raw.CREDENTIALS_KEY_ID ?? "k1", previousKeys(raw.CREDENTIALS_PREVIOUS_KEYS)));
   }
   if (nodeEnv === "production") {
     for (const name of REQUIRED_IN_PRODUCTION) {
@@ -174,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // which is what a developer wants, and no shared default secret exists to leak.
     jwtSecret: parsed.JWT_SECRET ?? randomBytes(32).toString("base64url"),
     credentialsKey: parsed.CREDENTIALS_KEY ? toKey(parsed.CREDENTIALS_KEY) : randomBytes(32),
+    credentialsKeyId: parsed.CREDENTIALS_KEY_ID ?? "k1",
+    credentialsPreviousKeys: previousKeys(parsed.CREDENTIALS_PREVIOUS_KEYS),
     sentryDsn: parsed.SENTRY_DSN,
     healthTimeoutMs: int(parsed.HEALTH_TIMEOUT_MS, 1000),
     shutdownTimeoutMs: int(parsed.SHUTDOWN_TIMEOUT_MS, 10_000),

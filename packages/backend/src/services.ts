@@ -24,7 +24,12 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log });
   const sellable = createAvailability({ db });
   const products = createProductService({ db, log, events: events.catalog, sellable });
-  const stores = createStoreService({ db, log, events: events.catalog, credentialsKey: config.credentialsKey });
+  const stores = createStoreService({
+    db,
+    log,
+    events: events.catalog,
+    keyring: { current: { id: config.credentialsKeyId, key: config.credentialsKey }, previous: config.credentialsPreviousKeys },
+  });
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products });
   return { identity, products, stores, inventory, sellable, events };
 }

@@ -30,6 +30,8 @@ export const REDACTED_PATHS = [
   "*.headers.cookie",
   "config.jwtSecret",
   "config.credentialsKey",
+  "config.credentialsPreviousKeys",
+  "*.credentialsPreviousKeys",
 ];
 
 export function createLogger(options: LoggerOptions): Logger {

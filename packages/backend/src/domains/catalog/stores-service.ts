@@ -1,19 +1,200 @@
+import { randomUUID } from "node:crypto";
+import { Stores } from "@pazarsync/shared";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
+import { NotFound, ValidationFailed } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { Logger } from "../../infra/logger";
+import type { PageRequest } from "../../http/pagination";
+import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import type { CatalogChange } from "./events";
+import { listedProductIds, listingRowsPage, toListingView, upsertListing } from "./listings";
+import { stores } from "./schema";
+import { CHECK_VIOLATION, constraintViolation } from "./store-constraints";
+import { createStoreCredentials, credentialColumns } from "./store-credentials";
+import {
+  activeStoresSellingFrom,
+  allStoreRows,
+  isMarketplace,
+  type StoreRow,
+  storeRow,
+  storeRowsPage,
+  storeViews,
+  toStoreView,
+  warehousesOf,
+} from "./store-records";
+import { assertDistinctWarehouses, replaceStoreWarehouses } from "./store-warehouses";
 
 export interface StoreServiceDeps {
   db: Database;
   log: Logger;
   events: EventHub<CatalogChange>;
-  /** The current 32-byte key; key ids and older keys for rotation are the stores work's to add. */
-  credentialsKey: Buffer;
+  /** The current credentials key and the retired ones that may still decrypt (config.ts). */
+  keyring: CredentialKeyring;
 }
 
-// STUB: replaced by the stores work (issue 4).
-export function createStoreService(_deps: StoreServiceDeps) {
-  return {};
+export type { RotationReport } from "./store-credentials";
+
+type StoreType = Stores.StoreType;
+type StoreTypeInput = Stores.CreateStoreBody["type"];
+
+function assertSellable(type: StoreTypeInput): asserts type is StoreType {
+  if (type === "GITTIGIDIYOR") {
+    throw new ValidationFailed(Stores.DISCONTINUED_STORE_TYPES[type], { type }, "STORE_TYPE_DISCONTINUED");
+  }
+}
+
+function assertSellerId(type: StoreType, sellerId: string | null | undefined): void {
+  if (isMarketplace(type) && !sellerId) {
+    throw new ValidationFailed(`A ${type} store needs the seller id of its marketplace account`, { type }, "SELLER_ID_REQUIRED");
+  }
+}
+
+/** Only the policy fields given; columns left out keep their default (create) or current value (update). */
+function policyColumns(policy: Stores.PolicyInput | undefined): Partial<Pick<StoreRow, "safetyStock" | "percentage" | "maxQuantity" | "floor">> {
+  if (!policy) return {};
+  return Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined));
+}
+
+/** The policy ranges are checked by the request schema; a CHECK failing anyway is still the client's 422. */
+function storeWriteError(error: unknown): unknown {
+  const violation = constraintViolation(error);
+  if (violation?.sqlState === CHECK_VIOLATION) {
+    return new ValidationFailed("The store policy is out of range", { constraint: violation.constraint }, "STORE_POLICY_OUT_OF_RANGE");
+  }
+  return error;
+}
+
+/** Changes that alter what the store may sell, so its listings must be pushed again. */
+function changesSellable(patch: Stores.UpdateStoreBody): boolean {
+  return [patch.warehouseIds, patch.policy, patch.active, patch.sendStock, patch.sendPrice].some((v) => v !== undefined);
+}
+
+const storeNotFound = (storeId: string) => new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
+
+export function createStoreService(deps: StoreServiceDeps) {
+  const { db, log, events } = deps;
+  const cipher = createCredentialCipher(deps.keyring);
+  const credentials = createStoreCredentials({ db, log, cipher });
+
+  async function findStore(id: string): Promise<Stores.Store | undefined> {
+    const row = await storeRow(db, id);
+    if (!row) return undefined;
+    return toStoreView(row, (await warehousesOf(db, [id])).get(id) ?? []);
+  }
+
+  async function getStore(id: string): Promise<Stores.Store> {
+    const store = await findStore(id);
+    if (!store) throw storeNotFound(id);
+    return store;
+  }
+
+  /** After commit: the store's listings are re-synced (a failing listener never fails the write). */
+  async function announceStoreChange(storeId: string): Promise<void> {
+    const productIds = await listedProductIds(db, storeId);
+    if (productIds.length > 0) await events.emit({ productIds, storeIds: [storeId] });
+  }
+
+  return {
+    findStore,
+    getStore,
+
+    async listStores(): Promise<Stores.Store[]> {
+      return storeViews(db, await allStoreRows(db));
+    },
+
+    async storePage(page: PageRequest): Promise<Stores.StorePage> {
+      const { rows, total } = await storeRowsPage(db, page.limit, page.offset);
+      return { items: await storeViews(db, rows), page: page.page, limit: page.limit, total };
+    },
+
+    /** The store's warehouses in the order reservations draw on them. */
+    async storeWarehouses(storeId: string): Promise<string[]> {
+      return (await warehousesOf(db, [storeId])).get(storeId) ?? [];
+    },
+
+    /** Active stores selling from any of these warehouses: the stores a stock change there concerns. */
+    storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
+
+    credentialsFor: credentials.credentialsFor,
+    rotateCredentials: credentials.rotateCredentials,
+
+    async createStore(body: Stores.CreateStoreBody, actorId?: string): Promise<Stores.Store> {
+      const type = body.type;
+      assertSellable(type);
+      assertSellerId(type, body.sellerId);
+      assertDistinctWarehouses(body.warehouseIds);
+      // The id is chosen here because the credentials are sealed to it (AAD) before the insert.
+      const id = randomUUID();
+      try {
+        await db.transaction(async (tx) => {
+          await tx.insert(stores).values({
+            id,
+            name: body.name,
+            type,
+            sellerId: body.sellerId ?? null,
+            baseUrl: body.baseUrl ?? null,
+            ...credentialColumns(cipher, id, body.credentials ?? null),
+            active: body.active ?? true,
+            sendStock: body.sendStock ?? true,
+            sendPrice: body.sendPrice ?? false,
+            ...policyColumns(body.policy),
+          });
+          await replaceStoreWarehouses(tx, id, body.warehouseIds);
+        });
+      } catch (error) {
+        throw storeWriteError(error);
+      }
+      log.info({ storeId: id, type, warehouses: body.warehouseIds.length, actorId }, "store created");
+      return getStore(id);
+    },
+
+    async updateStore(id: string, patch: Stores.UpdateStoreBody, actorId?: string): Promise<Stores.Store> {
+      if (patch.warehouseIds) assertDistinctWarehouses(patch.warehouseIds);
+      const columns = {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.sellerId !== undefined && { sellerId: patch.sellerId }),
+        ...(patch.baseUrl !== undefined && { baseUrl: patch.baseUrl }),
+        ...(patch.credentials !== undefined && credentialColumns(cipher, id, patch.credentials)),
+        ...(patch.active !== undefined && { active: patch.active }),
+        ...(patch.sendStock !== undefined && { sendStock: patch.sendStock }),
+        ...(patch.sendPrice !== undefined && { sendPrice: patch.sendPrice }),
+        ...policyColumns(patch.policy),
+      };
+      try {
+        await db.transaction(async (tx) => {
+          // The UPDATE comes first: it locks the store row, so concurrent edits of one store queue.
+          const [row] = await tx
+            .update(stores)
+            .set({ ...columns, updatedAt: sql`now()` })
+            .where(eq(stores.id, id))
+            .returning({ type: stores.type, sellerId: stores.sellerId });
+          if (!row) throw storeNotFound(id);
+          // Checked on the row as it now stands; throwing rolls the update back.
+          assertSellerId(row.type, row.sellerId);
+          if (patch.warehouseIds) await replaceStoreWarehouses(tx, id, patch.warehouseIds);
+        });
+      } catch (error) {
+        throw storeWriteError(error);
+      }
+      log.info({ storeId: id, fields: Object.keys(patch), actorId }, "store updated");
+      if (changesSellable(patch)) await announceStoreChange(id);
+      return getStore(id);
+    },
+
+    async putListing(storeId: string, productId: string, body: Stores.ListingBody, actorId?: string): Promise<Stores.Listing> {
+      const row = await upsertListing(db, storeId, productId, body);
+      log.info({ storeId, productId, enabled: row.enabled, actorId }, "listing saved");
+      await events.emit({ productIds: [productId], storeIds: [storeId] });
+      return toListingView(row);
+    },
+
+    async listingPage(storeId: string, page: PageRequest): Promise<Stores.ListingPage> {
+      const { rows, total } = await listingRowsPage(db, storeId, page.limit, page.offset);
+      if (total === 0 && !(await storeRow(db, storeId))) throw storeNotFound(storeId);
+      return { items: rows.map(toListingView), page: page.page, limit: page.limit, total };
+    },
+  };
 }
 
 export type StoreService = ReturnType<typeof createStoreService>;

@@ -1,0 +1,10 @@
+import { PageQueryFields, Stores, Uuid } from "@pazarsync/shared";
+import { Type } from "@sinclair/typebox";
+
+/** Request and response schemas of the stores routes; shared with clients via @pazarsync/shared. */
+export const StoresModel = {
+  ...Stores,
+  StoreParams: Type.Object({ id: Uuid }),
+  ListingParams: Type.Object({ id: Uuid, productId: Uuid }),
+  PageQuery: Type.Object(PageQueryFields),
+};
