@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { createInfrastructure } from "./infra/bootstrap";
+import { developmentCredentialsKey } from "./infra/dev-keys";
 import { Lifecycle } from "./infra/lifecycle";
 import { createLogger } from "./infra/logger";
 import { createMetrics } from "./infra/metrics";
@@ -9,8 +10,12 @@ import { createServices } from "./services";
 import { APP_VERSION } from "./version";
 
 function readConfig(): Config {
+  const env = { ...process.env };
+  if (!env.CREDENTIALS_KEY && (env.NODE_ENV ?? "development") === "development") {
+    env.CREDENTIALS_KEY = developmentCredentialsKey();
+  }
   try {
-    return loadConfig();
+    return loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Only variable names and rules are printed, never values.
