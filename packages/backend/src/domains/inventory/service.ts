@@ -1,9 +1,18 @@
+import type { Inventory } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
+import { NotFound, ValidationFailed } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
+import type { PageRequest } from "../../http/pagination";
 import type { ProductService } from "../catalog/service";
 import type { StockChange } from "./events";
+import { findViolations, type ReservationSource } from "./invariants";
+import { repairInvariants } from "./invariants-repair";
+import { listMovements } from "./ledger";
+import { productStock, stockLevels, type StockLevel } from "./levels";
+import { applyShelfStockChange, assertValidDelta } from "./shelf-stock";
+import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses } from "./warehouses";
 
 export interface InventoryServiceDeps {
   db: Database;
@@ -11,13 +20,85 @@ export interface InventoryServiceDeps {
   log: Logger;
   events: EventHub<StockChange>;
   products: Pick<ProductService, "findProduct">;
+  /** Open allocations per (product, warehouse), from orders; until wired, nothing may be reserved. */
+  reservationSource?: ReservationSource;
 }
 
-// STUB: replaced by the inventory work (issue 4).
-export function createInventoryService(_deps: InventoryServiceDeps) {
-  return {};
+/** Who asked for a stock change and what to find it by in the ledger. */
+export interface ChangeContext {
+  /** null for system work (scripts, marketplace orders). */
+  actorId: string | null;
+  /** The request id, order id or repair run the ledger rows carry. */
+  correlationId: string;
+}
+
+/** The lock every writer of a product's stock takes (DESIGN: lock:stock:{productId}). */
+export const stockLockKey = (productId: string) => `stock:${productId}`;
+
+export function createInventoryService(deps: InventoryServiceDeps) {
+  const { db, log } = deps;
+
+  async function requireProduct(productId: string) {
+    const product = await deps.products.findProduct(productId);
+    if (!product) throw new NotFound("No such product", { productId }, "PRODUCT_NOT_FOUND");
+    return product;
+  }
+
+  return {
+    createWarehouse: (body: Inventory.CreateWarehouseBody): Promise<Inventory.Warehouse> => createWarehouse(db, body),
+
+    listWarehouses: (page: PageRequest): Promise<Inventory.WarehousePage> => listWarehouses(db, page),
+
+    createShelf: (warehouseId: string, body: Inventory.CreateShelfBody): Promise<Inventory.Shelf> => createShelf(db, warehouseId, body),
+
+    listShelves: (warehouseId: string, page: PageRequest): Promise<Inventory.ShelfPage> => listShelves(db, warehouseId, page),
+
+    /** Puts units on a shelf (delta > 0) or takes them off (delta < 0): shelf, level and ledger in one transaction. */
+    async changeShelfStock(shelfId: string, body: Inventory.ShelfStockBody, context: ChangeContext): Promise<Inventory.ShelfStockChange> {
+      assertValidDelta(body.delta);
+      const shelf = await findShelf(db, shelfId);
+      const product = await requireProduct(body.productId);
+      if (product.type !== "SIMPLE") {
+        // A set's stock is its components' stock; it never lies on a shelf itself.
+        throw new ValidationFailed("Only simple products hold stock", { productId: product.id, type: product.type }, "NOT_A_SIMPLE_PRODUCT");
+      }
+      const request = { ...body, shelfId, warehouseId: shelf.warehouseId, ...context };
+      const change = await deps.locks.withLocks([stockLockKey(body.productId)], () => applyShelfStockChange(db, request));
+      log.info(
+        { productId: body.productId, shelfId, delta: body.delta, movementId: change.movementId, correlationId: context.correlationId },
+        "shelf stock changed",
+      );
+      await deps.events.emit({ productIds: [body.productId], warehouseIds: [shelf.warehouseId], correlationId: context.correlationId });
+      return change;
+    },
+
+    /** Warehouse-level on hand and reserved of many products in one query (for orders and availability). */
+    stockLevels: (productIds: readonly string[]): Promise<StockLevel[]> => stockLevels(db, productIds),
+
+    async productStock(productId: string): Promise<Inventory.ProductStock> {
+      await requireProduct(productId);
+      return productStock(db, productId);
+    },
+
+    async listMovements(productId: string, page: PageRequest): Promise<Inventory.MovementPage> {
+      await requireProduct(productId);
+      return listMovements(db, productId, page);
+    },
+
+    async checkInvariants(): Promise<Inventory.InvariantReport> {
+      const checkedAt = new Date().toISOString();
+      const violations = await findViolations(db, deps.reservationSource);
+      if (violations.length > 0) log.warn({ violations: violations.length }, "stock invariants violated");
+      return { ok: violations.length === 0, checkedAt, violations };
+    },
+
+    /** Writes correcting ledger rows with the corrected levels; actorId null when run by the script. */
+    repairInvariants: (actorId: string | null): Promise<Inventory.RepairReport> => repairInvariants(deps, actorId),
+  };
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;
+export type { ReservationRow, ReservationSource } from "./invariants";
+export type { StockLevel } from "./levels";
 export type { SellableDetail, SellableLookup } from "./availability-types";
 export type { StockChange } from "./events";

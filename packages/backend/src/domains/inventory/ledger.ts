@@ -1,0 +1,32 @@
+import type { Inventory } from "@pazarsync/shared";
+import { count, desc, eq } from "drizzle-orm";
+import type { Database } from "../../infra/db";
+import type { PageRequest } from "../../http/pagination";
+import { stockMovements } from "./schema";
+
+export type NewMovement = typeof stockMovements.$inferInsert;
+
+/** Appends one ledger row; always called inside the transaction that changed the levels. */
+export async function appendMovement(tx: Database, movement: NewMovement): Promise<number> {
+  const [row] = await tx.insert(stockMovements).values(movement).returning({ id: stockMovements.id });
+  if (!row) throw new Error("movement insert returned nothing");
+  return row.id;
+}
+
+/** A product's ledger, newest first (served by stock_movements_product_idx). */
+export async function listMovements(db: Database, productId: string, page: PageRequest): Promise<Inventory.MovementPage> {
+  const rows = await db
+    .select()
+    .from(stockMovements)
+    .where(eq(stockMovements.productId, productId))
+    .orderBy(desc(stockMovements.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  const [total] = await db.select({ n: count() }).from(stockMovements).where(eq(stockMovements.productId, productId));
+  return {
+    items: rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
+    page: page.page,
+    limit: page.limit,
+    total: total?.n ?? 0,
+  };
+}
