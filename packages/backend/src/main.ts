@@ -63,6 +63,13 @@ log.info(
   "pazarsync listening",
 );
 
+// A stray rejection (a client closing under a pending command) is logged and reported; it must
+// not take the process, and every request in flight, down with it.
+process.on("unhandledRejection", (reason: unknown) => {
+  log.error({ err: reason }, "unhandled rejection");
+  reporter.capture(reason, { source: "unhandledRejection" });
+});
+
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     log.info({ signal }, "shutting down");

@@ -28,7 +28,7 @@ export function createMemoryBroadcast(): Broadcast {
     },
     subscribe(channel, subscription) {
       channels.set(channel, [...(channels.get(channel) ?? []), subscription]);
-      void subscription.onLive();
+      Promise.resolve(subscription.onLive()).catch(() => undefined);
     },
     async close() {
       channels.clear();
@@ -80,11 +80,15 @@ export function createRedisBroadcast(client: Redis, options: { prefix: string; l
     subscribe(channel, subscription) {
       subscriptions.set(channel, [...(subscriptions.get(channel) ?? []), subscription]);
       if (live) {
-        void subscriber.subscribe(full(channel)).then(() => subscription.onLive());
+        subscriber
+          .subscribe(full(channel))
+          .then(() => subscription.onLive())
+          .catch((error: unknown) => warn({ err: error instanceof Error ? error.message : String(error) }, "broadcast subscription failed"));
       }
     },
     async close() {
       goDark();
+      subscriptions.clear();
       subscriber.disconnect();
     },
   };
