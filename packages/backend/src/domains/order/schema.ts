@@ -1,0 +1,138 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  char,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { products, stores } from "../catalog/schema";
+import { users } from "../identity/schema";
+import { warehouses } from "../inventory/schema";
+
+export const orderStatus = pgEnum("order_status", [
+  "CREATED",
+  "CONFIRMED",
+  "SHIPPED",
+  "DELIVERED",
+  "CANCELLED",
+  "RETURNED",
+  "OVERSOLD",
+]);
+
+export const allocationState = pgEnum("allocation_state", ["RESERVED", "SHIPPED", "RELEASED", "RETURNED"]);
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Human-facing order number, increasing. */
+    number: bigserial({ mode: "number" }).notNull(),
+    storeId: uuid()
+      .notNull()
+      .references(() => stores.id, { onDelete: "restrict" }),
+    /** The customer who ordered (web and app orders); null for marketplace orders. */
+    customerId: uuid().references(() => users.id, { onDelete: "restrict" }),
+    /** Staff member who placed it on behalf of a store, if any. */
+    placedBy: uuid().references(() => users.id, { onDelete: "restrict" }),
+    externalOrderId: text(),
+    status: orderStatus().notNull(),
+    currency: char({ length: 3 }).notNull(),
+    /** Minor units, VAT included (catalog prices are VAT-inclusive). */
+    total: integer().notNull(),
+    vatTotal: integer().notNull(),
+    /** For OVERSOLD marketplace orders: what could not be reserved. */
+    shortages: jsonb(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("orders_number_unique").on(t.number),
+    // Marketplace intake is idempotent on (store, external order id).
+    uniqueIndex("orders_store_external_unique").on(t.storeId, t.externalOrderId),
+    // A customer's orders, newest first.
+    index("orders_customer_idx").on(t.customerId, t.createdAt),
+    // Staff lists by status and store.
+    index("orders_status_store_idx").on(t.status, t.storeId, t.createdAt),
+    check("orders_totals_nonnegative", sql`${t.total} >= 0 and ${t.vatTotal} >= 0`),
+  ],
+);
+
+export const orderItems = pgTable(
+  "order_items",
+  {
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    lineNo: smallint().notNull(),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    sku: text().notNull(),
+    name: text().notNull(),
+    quantity: integer().notNull(),
+    /** The catalog (or listing) price when ordered, minor units, VAT included. */
+    unitPrice: integer().notNull(),
+    lineTotal: integer().notNull(),
+    vatRate: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineNo] }),
+    index("order_items_product_idx").on(t.productId),
+    check("order_items_quantity_range", sql`${t.quantity} between 1 and 9999`),
+  ],
+);
+
+/** Which component came from which warehouse: release and shipment undo exactly this. */
+export const orderAllocations = pgTable(
+  "order_allocations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    warehouseId: uuid()
+      .notNull()
+      .references(() => warehouses.id, { onDelete: "restrict" }),
+    quantity: integer().notNull(),
+    state: allocationState().notNull().default("RESERVED"),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("order_allocations_order_idx").on(t.orderId),
+    // The invariant check sums open (RESERVED) allocations per product and warehouse.
+    index("order_allocations_open_idx").on(t.productId, t.warehouseId).where(sql`${t.state} = 'RESERVED'`),
+    check("order_allocations_quantity_positive", sql`${t.quantity} > 0`),
+  ],
+);
+
+/**
+ * Idempotency-Key records: the first answer to (caller, key), replayed for a repeat with the
+ * same body. Kept at least 24 hours (expires_at), then purged.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    scope: text().notNull(),
+    key: text().notNull(),
+    requestHash: text().notNull(),
+    /** Null while the first request is still being answered. */
+    responseStatus: integer(),
+    responseBody: jsonb(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expiry_idx").on(t.expiresAt)],
+);
