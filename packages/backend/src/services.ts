@@ -5,6 +5,8 @@ import { createIdentityService } from "./domains/identity/service";
 import { createAvailability } from "./domains/inventory/availability";
 import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
+import { pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
+import { createPendingMarks } from "./domains/stock-sync/marks";
 import type { Infrastructure } from "./infra/bootstrap";
 import { createEventHub } from "./infra/events";
 import type { Logger } from "./infra/logger";
@@ -31,7 +33,12 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     keyring: { current: { id: config.credentialsKeyId, key: config.credentialsKey }, previous: config.credentialsPreviousKeys },
   });
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products });
-  return { identity, products, stores, inventory, sellable, events };
+  // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
+  const marks = createPendingMarks();
+  const affected = { products, stores };
+  events.stock.on(async (change) => marks.markDirty(await pairsForStockChange(change, affected)));
+  events.catalog.on(async (change) => marks.markDirty(await pairsForCatalogChange(change, affected)));
+  return { identity, products, stores, inventory, sellable, events, marks };
 }
 
 export type Services = ReturnType<typeof createServices>;
