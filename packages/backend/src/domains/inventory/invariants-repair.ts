@@ -5,7 +5,7 @@ import type { EventHub } from "../../infra/events";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StockChange } from "./events";
-import { findViolations, type ReservationSource, type Violation } from "./invariants";
+import { findViolations, type ReservationRow, type ReservationSource, type Violation } from "./invariants";
 import { appendMovement } from "./ledger";
 import { CHECK_VIOLATION, sqlState } from "./pg-errors";
 import { inventoryLevels, shelfStock, shelves } from "./schema";
@@ -35,7 +35,7 @@ const identity = (v: Violation) => `${v.kind}|${v.productId}|${v.warehouseId}|${
  * Per warehouse: what the counters hold and what they should hold. The product's shelf and level
  * rows are locked FOR UPDATE, so nothing moves between this read and the corrections.
  */
-async function targetsOf(tx: Database, source: ReservationSource | undefined, productId: string): Promise<Target[]> {
+async function targetsOf(tx: Database, allocations: readonly ReservationRow[], productId: string): Promise<Target[]> {
   const stored = await tx
     .select({ warehouseId: inventoryLevels.warehouseId, onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved })
     .from(inventoryLevels)
@@ -47,7 +47,6 @@ async function targetsOf(tx: Database, source: ReservationSource | undefined, pr
     .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
     .where(eq(shelfStock.productId, productId))
     .for("update", { of: shelfStock });
-  const allocations = source ? (await source([productId])).filter((row) => row.productId === productId) : [];
   const targets = new Map<string, Target>();
   const target = (warehouseId: string) => {
     const found = targets.get(warehouseId) ?? { warehouseId, stored: { onHand: 0, reserved: 0 }, truth: { onHand: 0, reserved: 0 } };
@@ -70,9 +69,13 @@ function repairReason(t: Target): string {
 
 /** One product's corrections and their ledger rows in one transaction; the changes are increments, each recorded. */
 async function repairProduct(deps: RepairDeps, productId: string, actorId: string | null, correlationId: string) {
+  // Read before the transaction: the source queries through its own handle, which on PGlite (one
+  // connection) would wait forever for this transaction. The stock lock keeps orders still meanwhile.
+  const source = deps.reservationSource;
+  const allocations = source ? (await source([productId])).filter((row) => row.productId === productId) : [];
   return deps.db.transaction(async (tx) => {
     const movementIds: number[] = [];
-    const targets = await targetsOf(tx, deps.reservationSource, productId);
+    const targets = await targetsOf(tx, allocations, productId);
     for (const t of targets) {
       const onHandDelta = t.truth.onHand - t.stored.onHand;
       const reservedDelta = t.truth.reserved - t.stored.reserved;

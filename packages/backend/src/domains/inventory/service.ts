@@ -11,6 +11,10 @@ import { findViolations, type ReservationSource } from "./invariants";
 import { repairInvariants } from "./invariants-repair";
 import { listMovements } from "./ledger";
 import { productStock, stockLevels, type StockLevel } from "./levels";
+import type { Allocation, Demand, ShelfPick, Shortage, StockContext, Transaction } from "./reservation-types";
+import { releaseInTransaction, reserveInTransaction } from "./reservations";
+import { restockInTransaction } from "./restock";
+import { shipInTransaction } from "./shipments";
 import { applyShelfStockChange, assertValidDelta } from "./shelf-stock";
 import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses } from "./warehouses";
 
@@ -94,6 +98,40 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
     /** Writes correcting ledger rows with the corrected levels; actorId null when run by the script. */
     repairInvariants: (actorId: string | null): Promise<Inventory.RepairReport> => repairInvariants(deps, actorId),
+
+    // Order primitives: the caller holds stockLockKey of every product (sorted) and owns the transaction.
+
+    /** Reserve every demand, drawing on the warehouses in the given order; with shortages the caller MUST roll back. */
+    reserveInTransaction: (
+      tx: Transaction,
+      demands: readonly Demand[],
+      warehouseIds: readonly string[],
+      context: StockContext,
+    ): Promise<{ allocations: Allocation[]; shortages: Shortage[] }> => reserveInTransaction(tx, demands, warehouseIds, context),
+
+    /** Give back exactly these allocations; a level holding less is a bookkeeping bug (throws). */
+    releaseInTransaction: (tx: Transaction, allocations: readonly Allocation[], context: StockContext): Promise<void> =>
+      releaseInTransaction(tx, allocations, context),
+
+    /** Reservations become a shipment: reserved and on hand go down, shelves picked largest first. */
+    shipInTransaction: (tx: Transaction, allocations: readonly Allocation[], context: StockContext): Promise<ShelfPick[]> =>
+      shipInTransaction(tx, allocations, context),
+
+    /** Returned goods back onto named shelves; 404 SHELF_NOT_FOUND for an unknown shelf. */
+    restockInTransaction: (
+      tx: Transaction,
+      lines: readonly { productId: string; shelfId: string; quantity: number }[],
+      context: StockContext,
+    ): Promise<void> => restockInTransaction(tx, lines, context),
+
+    /** After the caller's commit: announce the change so stock-sync marks the pairs dirty. */
+    async announce(change: { productIds: string[]; warehouseIds: string[]; correlationId: string }): Promise<void> {
+      const productIds = [...new Set(change.productIds)].sort();
+      const warehouseIds = [...new Set(change.warehouseIds)].sort();
+      if (productIds.length === 0) return;
+      log.debug({ products: productIds.length, warehouses: warehouseIds.length, correlationId: change.correlationId }, "stock change announced");
+      await deps.events.emit({ productIds, warehouseIds, correlationId: change.correlationId });
+    },
   };
 }
 
@@ -102,3 +140,6 @@ export type { ReservationRow, ReservationSource } from "./invariants";
 export type { StockLevel } from "./levels";
 export type { SellableDetail, SellableLookup } from "./availability-types";
 export type { StockChange } from "./events";
+export type { Allocation, Demand, ShelfPick, Shortage, StockContext, Transaction } from "./reservation-types";
+export type { RestockLine } from "./restock";
+export { StockBookkeepingError } from "./stock-checks";

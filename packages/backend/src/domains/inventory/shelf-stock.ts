@@ -28,7 +28,8 @@ export function assertValidDelta(delta: number): void {
   }
 }
 
-async function addToShelf(tx: Database, req: ShelfStockRequest, now: Date): Promise<number> {
+/** Adds to a shelf, creating its row when the shelf never held the product. Restock uses it too. */
+export async function addToShelf(tx: Database, req: Pick<ShelfStockRequest, "shelfId" | "productId" | "delta">, now: Date): Promise<number> {
   const [row] = await tx
     .insert(shelfStock)
     .values({ shelfId: req.shelfId, productId: req.productId, quantity: req.delta, updatedAt: now })
@@ -52,7 +53,8 @@ async function takeFromShelf(tx: Database, req: ShelfStockRequest, now: Date): P
   return row.quantity;
 }
 
-async function addToLevel(tx: Database, req: ShelfStockRequest, now: Date) {
+/** Adds to a warehouse's on hand, creating the level row when needed. Restock uses it too. */
+export async function addToLevel(tx: Database, req: Pick<ShelfStockRequest, "warehouseId" | "productId" | "delta">, now: Date) {
   const [row] = await tx
     .insert(inventoryLevels)
     .values({ productId: req.productId, warehouseId: req.warehouseId, onHand: req.delta, reserved: 0, updatedAt: now })
