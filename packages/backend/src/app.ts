@@ -5,6 +5,7 @@ import { storesController } from "./domains/catalog/stores-controller";
 import { adminUsersController } from "./domains/identity/admin";
 import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
+import { orderController } from "./domains/order";
 import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
 import { requestContext } from "./http/request-context";
@@ -47,7 +48,8 @@ export function createApp(deps: AppDeps) {
     .use(adminUsersController({ identity: services.identity }))
     .use(catalogController({ products: services.products, identity: services.identity }))
     .use(storesController({ stores: services.stores, identity: services.identity }))
-    .use(inventoryController({ inventory: services.inventory, identity: services.identity }));
+    .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
+    .use(orderController({ orders: services.orders, identity: services.identity }));
 }
 
 export type App = ReturnType<typeof createApp>;

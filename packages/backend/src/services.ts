@@ -5,6 +5,7 @@ import { createIdentityService } from "./domains/identity/service";
 import { createAvailability } from "./domains/inventory/availability";
 import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
+import { createOrderService } from "./domains/order/service";
 import { pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
 import { createPendingMarks } from "./domains/stock-sync/marks";
 import type { Infrastructure } from "./infra/bootstrap";
@@ -32,13 +33,16 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     events: events.catalog,
     keyring: { current: { id: config.credentialsKeyId, key: config.credentialsKey }, previous: config.credentialsPreviousKeys },
   });
-  const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products });
+  // Orders are built after inventory; its invariant check reads their open allocations when it runs.
+  const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
+  const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
+  const orders = createOrderService({ db, locks: infra.locks, log, products, stores, inventory });
   // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
   const marks = createPendingMarks();
   const affected = { products, stores };
   events.stock.on(async (change) => marks.markDirty(await pairsForStockChange(change, affected)));
   events.catalog.on(async (change) => marks.markDirty(await pairsForCatalogChange(change, affected)));
-  return { identity, products, stores, inventory, sellable, events, marks };
+  return { identity, products, stores, inventory, orders, sellable, events, marks };
 }
 
 export type Services = ReturnType<typeof createServices>;

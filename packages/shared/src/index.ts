@@ -4,3 +4,4 @@ export * as Identity from "./identity";
 export * as Catalog from "./catalog";
 export * as Stores from "./stores";
 export * as Inventory from "./inventory";
+export * as Orders from "./orders";

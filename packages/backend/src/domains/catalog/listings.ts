@@ -1,6 +1,6 @@
 /** Listings: a product offered on a store, with optional price and policy overrides. */
 import type { Stores } from "@pazarsync/shared";
-import { asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { NotFound, ValidationFailed } from "../../infra/errors";
 import { CHECK_VIOLATION, constraintViolation, LISTING_PRODUCT_FK, LISTING_STORE_FK } from "./store-constraints";
@@ -88,4 +88,14 @@ export async function listingRowsPage(
 export async function listedProductIds(db: Database, storeId: string): Promise<string[]> {
   const rows = await db.select({ productId: listings.productId }).from(listings).where(eq(listings.storeId, storeId));
   return rows.map((row) => row.productId);
+}
+
+/** A store's price overrides for some products (productId -> minor units); products without one are absent. */
+export async function listingPrices(db: Database, storeId: string, productIds: readonly string[]): Promise<Map<string, number>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db
+    .select({ productId: listings.productId, price: listings.price })
+    .from(listings)
+    .where(and(eq(listings.storeId, storeId), inArray(listings.productId, [...productIds]), isNotNull(listings.price)));
+  return new Map(rows.flatMap((row) => (row.price === null ? [] : [[row.productId, row.price] as const])));
 }

@@ -8,7 +8,7 @@ import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import type { CatalogChange } from "./events";
-import { listedProductIds, listingRowsPage, toListingView, upsertListing } from "./listings";
+import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
 import { stores } from "./schema";
 import { CHECK_VIOLATION, constraintViolation } from "./store-constraints";
 import { createStoreCredentials, credentialColumns } from "./store-credentials";
@@ -114,6 +114,9 @@ export function createStoreService(deps: StoreServiceDeps) {
     },
 
     /** Active stores selling from any of these warehouses: the stores a stock change there concerns. */
+    /** Listing price overrides for some products of a store; orders price from these first. */
+    listingPrices: (storeId: string, productIds: readonly string[]): Promise<Map<string, number>> =>
+      listingPrices(db, storeId, productIds),
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 
     credentialsFor: credentials.credentialsFor,

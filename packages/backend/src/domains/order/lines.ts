@@ -1,0 +1,117 @@
+/** Order lines: which product each names, at what price, and the order's totals. */
+import { Orders } from "@pazarsync/shared";
+import { ValidationFailed } from "../../infra/errors";
+import type { ProductService, ProductSummary } from "../catalog/service";
+import { invalidLine, unknownProducts } from "./errors";
+import type { NewItem } from "./repository";
+
+/** Postgres `integer`, the type of every money column. */
+const MAX_MONEY = 2_147_483_647;
+
+export interface PricedLine {
+  product: ProductSummary;
+  quantity: number;
+  /** Minor units, VAT included. */
+  unitPrice: number;
+}
+
+export interface PricedOrder {
+  currency: string;
+  total: number;
+  vatTotal: number;
+  items: NewItem[];
+}
+
+type Lookup = Pick<ProductService, "findProducts" | "findByBarcodes">;
+
+/** The VAT inside a VAT-inclusive amount, rounded to the nearest minor unit. */
+export const vatIncluded = (amount: number, vatRate: number) => Math.round((amount * vatRate) / (100 + vatRate));
+
+/** Each web line's product, in line order; 422 UNKNOWN_PRODUCT naming every id and barcode not found. */
+export async function productsForLines(products: Lookup, lines: readonly Orders.OrderLineInput[]): Promise<ProductSummary[]> {
+  lines.forEach((line, index) => {
+    if ((line.productId === undefined) === (line.barcode === undefined)) {
+      throw invalidLine(index, "each line names exactly one of productId or barcode");
+    }
+  });
+  const ids = [...new Set(lines.flatMap((line) => (line.productId ? [line.productId.toLowerCase()] : [])))];
+  const barcodes = [...new Set(lines.flatMap((line) => (line.barcode !== undefined ? [line.barcode] : [])))];
+  const byId = new Map((ids.length > 0 ? await products.findProducts(ids) : []).map((p) => [p.id, p]));
+  const byBarcode = new Map((barcodes.length > 0 ? await products.findByBarcodes(barcodes) : []).map((p) => [p.barcode, p]));
+  const missingIds = ids.filter((id) => !byId.has(id));
+  const missingBarcodes = barcodes.filter((barcode) => !byBarcode.has(barcode));
+  if (missingIds.length > 0 || missingBarcodes.length > 0) throw unknownProducts(missingIds, missingBarcodes);
+  return lines.map((line) => {
+    const product = line.productId ? byId.get(line.productId.toLowerCase()) : byBarcode.get(line.barcode ?? "");
+    if (!product) throw new Error("a resolved line lost its product");
+    return product;
+  });
+}
+
+/** Marketplace lines name barcodes only; an unknown one cannot be recorded (order_items needs a product). */
+export async function productsForBarcodes(products: Lookup, barcodes: readonly string[]): Promise<ProductSummary[]> {
+  const unique = [...new Set(barcodes)];
+  const found = new Map((await products.findByBarcodes(unique)).map((p) => [p.barcode, p]));
+  const missing = unique.filter((barcode) => !found.has(barcode));
+  if (missing.length > 0) throw unknownProducts([], missing);
+  return barcodes.map((barcode) => {
+    const product = found.get(barcode);
+    if (!product) throw new Error("a resolved barcode lost its product");
+    return product;
+  });
+}
+
+/** 422 PRODUCT_INACTIVE: the shop no longer sells these (marketplace intake records them anyway: the sale happened). */
+export function assertActive(products: readonly ProductSummary[]): void {
+  const inactive = [...new Set(products.filter((p) => !p.active).map((p) => p.id))];
+  if (inactive.length > 0) {
+    throw new ValidationFailed("Some products are no longer sold", { productIds: inactive }, "PRODUCT_INACTIVE");
+  }
+}
+
+/** One currency per order: totals in mixed currencies mean nothing. */
+export function orderCurrency(products: readonly ProductSummary[]): string {
+  const currencies = [...new Set(products.map((p) => p.currency))];
+  if (currencies.length !== 1 || !currencies[0]) {
+    throw new ValidationFailed("All products of an order must be priced in one currency", { currencies }, "MIXED_CURRENCIES");
+  }
+  return currencies[0];
+}
+
+/** Order items and totals from priced lines; 422 ORDER_TOTAL_TOO_LARGE beyond what a money column holds. */
+export function priceOrder(currency: string, lines: readonly PricedLine[]): PricedOrder {
+  let total = 0;
+  let vatTotal = 0;
+  const items = lines.map((line, index): NewItem => {
+    const lineTotal = line.unitPrice * line.quantity;
+    total += lineTotal;
+    vatTotal += vatIncluded(lineTotal, line.product.vatRate);
+    return {
+      lineNo: index + 1,
+      productId: line.product.id,
+      sku: line.product.sku,
+      name: line.product.name,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      lineTotal,
+      vatRate: line.product.vatRate,
+    };
+  });
+  if (total > MAX_MONEY) throw new ValidationFailed("The order total is larger than can be stored", { total }, "ORDER_TOTAL_TOO_LARGE");
+  return { currency, total, vatTotal, items };
+}
+
+/** Intake gets lines from an adapter, not through a schema: the same limits, checked here. */
+export function assertMarketplaceLines(lines: readonly { barcode: string; quantity: number; unitPrice: number }[], currency: string): void {
+  if (lines.length < 1 || lines.length > 1000) throw new ValidationFailed("A marketplace order has 1..1000 lines", { lines: lines.length });
+  if (!/^[A-Z]{3}$/.test(currency)) throw new ValidationFailed("The currency must be an ISO 4217 code", { currency });
+  lines.forEach((line, index) => {
+    const { quantity, unitPrice } = line;
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > Orders.MAX_LINE_QUANTITY) {
+      throw invalidLine(index, `quantity must be an integer 1..${Orders.MAX_LINE_QUANTITY}`);
+    }
+    if (!Number.isInteger(unitPrice) || unitPrice < 0 || unitPrice > MAX_MONEY) {
+      throw invalidLine(index, "unitPrice must be a non-negative integer in minor units");
+    }
+  });
+}

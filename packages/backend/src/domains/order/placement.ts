@@ -1,0 +1,119 @@
+/** Placing a web/app order: idempotency, catalog prices, and the reservation in one transaction. */
+import { randomUUID } from "node:crypto";
+import { ErrorEnvelope, Orders } from "@pazarsync/shared";
+import { Value } from "@sinclair/typebox/value";
+import { AppError, Forbidden, ValidationFailed } from "../../infra/errors";
+import type { Demand } from "../inventory/reservation-types";
+import { stockLockKey } from "../inventory/service";
+import type { OrderActor, OrderContext } from "./context";
+import { componentDemand } from "./demand";
+import { outOfStock, unknownStore } from "./errors";
+import { type Claim, idempotencyKeyOf, requestHash } from "./idempotency";
+import { assertActive, orderCurrency, priceOrder, type PricedOrder, productsForLines } from "./lines";
+import * as repo from "./repository";
+import { toOrder } from "./views";
+
+export type Placer = Extract<OrderActor, { role: "customer" | "staff" | "admin" }>;
+
+export interface Placement {
+  order: Orders.Order;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+interface Prepared {
+  storeId: string;
+  warehouseIds: string[];
+  priced: PricedOrder;
+  demands: Demand[];
+}
+
+/** Store, products, prices and demand: everything that needs no lock. */
+async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody): Promise<Prepared> {
+  const store = await ctx.stores.findStore(body.storeId.toLowerCase());
+  if (!store) throw unknownStore(body.storeId);
+  // Customers buy in the web shop and app; marketplace stores take orders from their marketplace.
+  if (placer.role === "customer" && store.type !== "WEB") throw new Forbidden("Customers order from web stores only", { storeId: store.id, type: store.type });
+  if (!store.active) throw new ValidationFailed("This store does not take orders now", { storeId: store.id }, "STORE_INACTIVE");
+  const products = await productsForLines(ctx.products, body.items);
+  assertActive(products);
+  const prices = await ctx.listingPrices(store.id, [...new Set(products.map((p) => p.id))]);
+  const lines = body.items.map((line, index) => {
+    const product = products[index];
+    if (!product) throw new Error("a line lost its product");
+    return { product, quantity: line.quantity, unitPrice: prices.get(product.id) ?? product.price };
+  });
+  const priced = priceOrder(orderCurrency(products), lines);
+  return { storeId: store.id, warehouseIds: store.warehouseIds, priced, demands: await componentDemand(ctx.products, lines) };
+}
+
+/** Under the stock locks, one transaction: order, items, reservation, allocations and the idempotent answer. */
+async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Prepared, claim: Claim): Promise<Orders.Order> {
+  const orderId = randomUUID();
+  const { priced, demands } = prepared;
+  const order = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
+    ctx.db.transaction(async (tx) => {
+      const { order: row, items } = await repo.insertOrder(
+        tx,
+        {
+          id: orderId,
+          storeId: prepared.storeId,
+          customerId: placer.role === "customer" ? placer.userId : null,
+          placedBy: placer.role === "customer" ? null : placer.userId,
+          status: "CREATED",
+          currency: priced.currency,
+          total: priced.total,
+          vatTotal: priced.vatTotal,
+        },
+        priced.items,
+      );
+      const context = { actorId: placer.userId, correlationId: orderId, reason: `order #${row.number}` };
+      const { allocations, shortages } = await ctx.inventory.reserveInTransaction(tx, demands, prepared.warehouseIds, context);
+      // Throwing rolls back the order and whatever the reservation already changed.
+      if (shortages.length > 0) throw outOfStock(shortages);
+      await repo.insertAllocations(tx, orderId, allocations);
+      const view = toOrder(row, items);
+      await ctx.idempotency.recordIn(tx, claim, 201, view);
+      return { view, warehouseIds: [...new Set(allocations.map((a) => a.warehouseId))] };
+    }),
+  );
+  await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds: order.warehouseIds, correlationId: orderId });
+  ctx.log.info({ orderId, number: order.view.number, storeId: prepared.storeId, lines: priced.items.length, total: priced.total }, "order placed");
+  return order.view;
+}
+
+/** A stored answer: the order as first answered, or the error thrown again with its code and status. */
+function replay(status: number, body: unknown): Placement {
+  if (status < 300 && Value.Check(Orders.Order, body)) return { order: body, replayed: true };
+  if (Value.Check(ErrorEnvelope, body)) throw new AppError(body.error.code, status, body.error.message, body.error.details);
+  throw new Error("a stored idempotent answer has an unexpected shape");
+}
+
+/**
+ * POST /orders. The Idempotency-Key is scoped to the caller; the first answer (201, or a 4xx
+ * such as 409 OUT_OF_STOCK) is replayed for the same body, a 5xx is forgotten so the client may retry.
+ */
+export async function placeOrder(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody, idempotencyKey: string | null | undefined): Promise<Placement> {
+  const key = idempotencyKeyOf(idempotencyKey);
+  const outcome = await ctx.idempotency.claim(placer.userId, key, requestHash(body));
+  if (outcome.kind === "replay") return replay(outcome.status, outcome.body);
+  try {
+    return { order: await reserveAndRecord(ctx, placer, await prepare(ctx, placer, body), outcome.claim), replayed: false };
+  } catch (error) {
+    await settleFailure(ctx, outcome.claim, error);
+    throw error;
+  }
+}
+
+async function settleFailure(ctx: OrderContext, claim: Claim, error: unknown): Promise<void> {
+  try {
+    if (error instanceof AppError && error.status < 500) {
+      await ctx.idempotency.record(claim, error.status, { error: { code: error.code, message: error.message, details: error.details } });
+    } else {
+      await ctx.idempotency.forget(claim);
+    }
+  } catch (recordError) {
+    // The client still gets the original error; the claim is taken over once it looks abandoned.
+    ctx.log.error({ err: recordError instanceof Error ? recordError.message : String(recordError), key: claim.key }, "could not settle an idempotency key");
+  }
+}

@@ -1,0 +1,135 @@
+/** Reading and writing the order tables; no rules here, only rows. */
+import type { Orders } from "@pazarsync/shared";
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../infra/db";
+import type { Allocation } from "../inventory/reservation-types";
+import { orderAllocations, orderItems, orders } from "./schema";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type ItemRow = typeof orderItems.$inferSelect;
+export type AllocationRow = typeof orderAllocations.$inferSelect;
+export type NewOrder = typeof orders.$inferInsert;
+export type NewItem = Omit<typeof orderItems.$inferInsert, "orderId">;
+type AllocationState = Orders.AllocationState;
+
+export async function insertOrder(tx: Database, order: NewOrder, items: readonly NewItem[]): Promise<{ order: OrderRow; items: ItemRow[] }> {
+  const [row] = await tx.insert(orders).values(order).returning();
+  if (!row) throw new Error("order insert returned nothing");
+  const itemRows = await tx
+    .insert(orderItems)
+    .values(items.map((item) => ({ ...item, orderId: row.id })))
+    .returning();
+  return { order: row, items: itemRows.sort((a, b) => a.lineNo - b.lineNo) };
+}
+
+export async function insertAllocations(tx: Database, orderId: string, allocations: readonly Allocation[]): Promise<void> {
+  if (allocations.length === 0) return;
+  await tx.insert(orderAllocations).values(allocations.map((a) => ({ orderId, ...a, state: "RESERVED" as const })));
+}
+
+export async function orderRow(db: Database, orderId: string): Promise<OrderRow | undefined> {
+  const [row] = await db.select().from(orders).where(eq(orders.id, orderId));
+  return row;
+}
+
+/** The row locked until the transaction ends: concurrent transitions of one order queue here. */
+export async function lockOrder(tx: Database, orderId: string): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
+  return row;
+}
+
+export async function orderByExternalId(db: Database, storeId: string, externalOrderId: string): Promise<OrderRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.storeId, storeId), eq(orders.externalOrderId, externalOrderId)));
+  return row;
+}
+
+export async function itemsOf(db: Database, orderIds: readonly string[]): Promise<ItemRow[]> {
+  if (orderIds.length === 0) return [];
+  return db
+    .select()
+    .from(orderItems)
+    .where(inArray(orderItems.orderId, [...orderIds]))
+    .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo));
+}
+
+export async function allocationsOf(db: Database, orderId: string, state?: AllocationState): Promise<AllocationRow[]> {
+  const conditions: SQL[] = [eq(orderAllocations.orderId, orderId)];
+  if (state) conditions.push(eq(orderAllocations.state, state));
+  return db
+    .select()
+    .from(orderAllocations)
+    .where(and(...conditions))
+    .orderBy(asc(orderAllocations.productId), asc(orderAllocations.warehouseId));
+}
+
+/** Every product the order ever held stock of: the stock locks a transition takes. */
+export async function allocatedProductIds(db: Database, orderId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ productId: orderAllocations.productId })
+    .from(orderAllocations)
+    .where(eq(orderAllocations.orderId, orderId));
+  return rows.map((row) => row.productId);
+}
+
+/** Moves the order's allocations from one state to the next; answers how many moved. */
+export async function moveAllocations(tx: Database, orderId: string, from: AllocationState, to: AllocationState): Promise<number> {
+  const moved = await tx
+    .update(orderAllocations)
+    .set({ state: to, updatedAt: sql`now()` })
+    .where(and(eq(orderAllocations.orderId, orderId), eq(orderAllocations.state, from)))
+    .returning({ id: orderAllocations.id });
+  return moved.length;
+}
+
+export async function setStatus(tx: Database, orderId: string, status: Orders.OrderStatus, shortages?: Orders.Shortage[]): Promise<OrderRow> {
+  const [row] = await tx
+    .update(orders)
+    .set({ status, updatedAt: sql`now()`, ...(shortages && { shortages }) })
+    .where(eq(orders.id, orderId))
+    .returning();
+  if (!row) throw new Error("order status update found no row");
+  return row;
+}
+
+export interface OrderFilter {
+  customerId?: string;
+  status?: Orders.OrderStatus;
+  storeId?: string;
+}
+
+export async function orderRowsPage(db: Database, filter: OrderFilter, limit: number, offset: number): Promise<{ rows: OrderRow[]; total: number }> {
+  const conditions: SQL[] = [];
+  if (filter.customerId) conditions.push(eq(orders.customerId, filter.customerId));
+  if (filter.status) conditions.push(eq(orders.status, filter.status));
+  if (filter.storeId) conditions.push(eq(orders.storeId, filter.storeId));
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  // Newest first; the number breaks ties between orders created in the same instant.
+  const rows = await db.select().from(orders).where(where).orderBy(desc(orders.createdAt), desc(orders.number)).limit(limit).offset(offset);
+  const [counted] = await db.select({ total: count() }).from(orders).where(where);
+  return { rows, total: counted?.total ?? 0 };
+}
+
+/** Open (RESERVED) allocations summed per product and warehouse: what inventory's reserved must equal. */
+export async function openAllocationSums(
+  db: Database,
+  productIds?: readonly string[],
+): Promise<{ productId: string; warehouseId: string; reserved: number }[]> {
+  const conditions: SQL[] = [eq(orderAllocations.state, "RESERVED")];
+  if (productIds) {
+    if (productIds.length === 0) return [];
+    conditions.push(inArray(orderAllocations.productId, [...productIds]));
+  }
+  return db
+    .select({
+      productId: orderAllocations.productId,
+      warehouseId: orderAllocations.warehouseId,
+      reserved: sql<number>`sum(${orderAllocations.quantity})::bigint`.mapWith(Number),
+    })
+    .from(orderAllocations)
+    .where(and(...conditions))
+    .groupBy(orderAllocations.productId, orderAllocations.warehouseId)
+    .orderBy(asc(orderAllocations.productId), asc(orderAllocations.warehouseId));
+}

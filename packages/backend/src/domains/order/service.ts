@@ -1,0 +1,86 @@
+import type { Orders } from "@pazarsync/shared";
+import type { Database } from "../../infra/db";
+import type { LockPort } from "../../infra/locks";
+import type { Logger } from "../../infra/logger";
+import type { PageRequest } from "../../http/pagination";
+import type { ProductService, StoreService } from "../catalog/service";
+import type { InventoryService, ReservationRow } from "../inventory/service";
+import type { OrderActor, OrderContext } from "./context";
+import { orderNotFound } from "./errors";
+import { createIdempotency } from "./idempotency";
+import { createIntake } from "./intake";
+import { type Placement, type Placer, placeOrder } from "./placement";
+import * as repo from "./repository";
+import { createTransitions, present, visibleTo } from "./transitions";
+import { toOrder } from "./views";
+
+export type { OrderActor } from "./context";
+export type { IntakeResult, MarketplaceCancellation, MarketplaceOrderInput } from "./intake";
+export type { Placement } from "./placement";
+export type { TransitionResult } from "./transitions";
+
+export interface OrderServiceDeps {
+  db: Database;
+  locks: LockPort;
+  log: Logger;
+  products: ProductService;
+  stores: StoreService;
+  inventory: InventoryService;
+}
+
+/** A signed-in caller as the identity guard resolves it. */
+export type OrderCaller = Placer;
+
+export interface OrderListFilter {
+  status?: Orders.OrderStatus;
+  storeId?: string;
+}
+
+export function createOrderService(deps: OrderServiceDeps) {
+  const ctx: OrderContext = {
+    ...deps,
+    idempotency: createIdempotency({ db: deps.db, log: deps.log }),
+    listingPrices: deps.stores.listingPrices,
+  };
+  const transitions = createTransitions(ctx);
+  const intake = createIntake(ctx, transitions);
+
+  return {
+    /** Places an order for the caller; 201 answers are replayed for a repeated Idempotency-Key. */
+    placeOrder: (caller: OrderCaller, body: Orders.PlaceOrderBody, idempotencyKey: string | null | undefined): Promise<Placement> =>
+      placeOrder(ctx, caller, body, idempotencyKey),
+
+    /** The caller's own order, or any order for staff (with its allocations); 404 ORDER_NOT_FOUND otherwise. */
+    async getOrder(caller: OrderCaller, orderId: string): Promise<Orders.Order> {
+      const row = await repo.orderRow(ctx.db, orderId.toLowerCase());
+      if (!row || !visibleTo(caller, row)) throw orderNotFound(orderId);
+      return present(ctx, row, caller);
+    },
+
+    /** Newest first; a customer sees only their own orders. Items for the whole page in one query. */
+    async listOrders(caller: OrderCaller, filter: OrderListFilter, page: PageRequest): Promise<Orders.OrderPage> {
+      const customerId = caller.role === "customer" ? caller.userId : undefined;
+      const { rows, total } = await repo.orderRowsPage(ctx.db, { ...filter, storeId: filter.storeId?.toLowerCase(), customerId }, page.limit, page.offset);
+      const items = await repo.itemsOf(
+        ctx.db,
+        rows.map((row) => row.id),
+      );
+      return { items: rows.map((row) => toOrder(row, items)), page: page.page, limit: page.limit, total };
+    },
+
+    confirmOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.confirm(actor, orderId.toLowerCase()).then((r) => r.order),
+    cancelOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.cancel(actor, orderId.toLowerCase()).then((r) => r.order),
+    shipOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.ship(actor, orderId.toLowerCase()).then((r) => r.order),
+    deliverOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.deliver(actor, orderId.toLowerCase()).then((r) => r.order),
+    returnOrder: (actor: OrderActor, orderId: string, body: Orders.ReturnBody): Promise<Orders.Order> =>
+      transitions.returnTo(actor, orderId.toLowerCase(), body.shelfId.toLowerCase()).then((r) => r.order),
+
+    intakeMarketplaceOrder: intake.intakeMarketplaceOrder,
+    cancelMarketplaceOrder: intake.cancelMarketplaceOrder,
+
+    /** Open (RESERVED) allocations per product and warehouse: inventory's invariant check compares reserved with it. */
+    openAllocations: (productIds?: readonly string[]): Promise<ReservationRow[]> => repo.openAllocationSums(ctx.db, productIds),
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

@@ -1,0 +1,146 @@
+/** Status changes after placement: confirm, cancel, ship, deliver, return. */
+import type { Orders } from "@pazarsync/shared";
+import { Forbidden } from "../../infra/errors";
+import type { Allocation, StockContext, Transaction } from "../inventory/reservation-types";
+import { stockLockKey } from "../inventory/service";
+import { type OrderActor, type OrderContext, isStaff } from "./context";
+import { orderNotFound } from "./errors";
+import * as repo from "./repository";
+import { assertTransition, type OrderStatus } from "./status";
+import { toOrder } from "./views";
+
+type AllocationState = Orders.AllocationState;
+
+/** What a transition does to the stock held for the order, inside the order's transaction. */
+interface StockEffect {
+  from: AllocationState;
+  to: AllocationState;
+  apply(tx: Transaction, allocations: readonly Allocation[], context: StockContext): Promise<void>;
+}
+
+interface TransitionSpec {
+  to: OrderStatus;
+  verb: string;
+  stock?: StockEffect;
+  /** Asking for the status the order already has succeeds without doing anything (marketplace cancellations repeat). */
+  repeatIsNoop?: boolean;
+  /** Only staff (and the system) may; a customer may only cancel. */
+  staffOnly?: boolean;
+  /** Warehouses the effect touched beyond the allocations' own (a return shelf elsewhere), found after commit. */
+  alsoTouched?: (allocations: readonly repo.AllocationRow[]) => Promise<string[]>;
+}
+
+export interface TransitionResult {
+  order: Orders.Order;
+  changed: boolean;
+}
+
+/** A customer sees only their own orders; anyone else's answers 404 like a missing one. */
+export function visibleTo(actor: OrderActor, row: repo.OrderRow): boolean {
+  return isStaff(actor) || row.customerId === actor.userId;
+}
+
+/** The order as this actor may see it: staff get the allocations too. */
+export async function present(ctx: OrderContext, row: repo.OrderRow, actor: OrderActor): Promise<Orders.Order> {
+  const items = await repo.itemsOf(ctx.db, [row.id]);
+  return toOrder(row, items, isStaff(actor) ? await repo.allocationsOf(ctx.db, row.id) : undefined);
+}
+
+/**
+ * Takes the stock locks of every product the order holds (sorted, like every stock writer),
+ * then in one transaction locks the order row, re-checks the status there, moves the stock and
+ * the allocations, and sets the status. Announces the stock change after commit.
+ */
+async function transition(ctx: OrderContext, actor: OrderActor, orderId: string, spec: TransitionSpec): Promise<TransitionResult> {
+  if (spec.staffOnly && !isStaff(actor)) throw new Forbidden("Only staff may do this", { required: ["staff", "admin"] });
+  const current = await repo.orderRow(ctx.db, orderId);
+  if (!current || !visibleTo(actor, current)) throw orderNotFound(orderId);
+  if (!(spec.repeatIsNoop && current.status === spec.to)) assertTransition(current.status, spec.to);
+  const productIds = spec.stock ? await repo.allocatedProductIds(ctx.db, orderId) : [];
+  const run = () =>
+    ctx.db.transaction(async (tx) => {
+      const locked = await repo.lockOrder(tx, orderId);
+      if (!locked) throw orderNotFound(orderId);
+      if (spec.repeatIsNoop && locked.status === spec.to) return { row: locked, changed: false, touched: [] };
+      // Checked again under the row lock: another request may have moved the order meanwhile.
+      assertTransition(locked.status, spec.to);
+      const touched = spec.stock ? await repo.allocationsOf(tx, orderId, spec.stock.from) : [];
+      if (spec.stock && touched.length > 0) {
+        const context = { actorId: actor.userId, correlationId: orderId, reason: `order #${locked.number} ${spec.verb}` };
+        await spec.stock.apply(tx, touched.map(({ productId, warehouseId, quantity }) => ({ productId, warehouseId, quantity })), context);
+        await repo.moveAllocations(tx, orderId, spec.stock.from, spec.stock.to);
+      }
+      return { row: await repo.setStatus(tx, orderId, spec.to), changed: true, touched };
+    });
+  const outcome = productIds.length > 0 ? await ctx.locks.withLocks(productIds.map(stockLockKey), run) : await run();
+  if (outcome.touched.length > 0) {
+    const extra = spec.alsoTouched ? await spec.alsoTouched(outcome.touched) : [];
+    await ctx.inventory.announce({
+      productIds: [...new Set(outcome.touched.map((a) => a.productId))],
+      warehouseIds: [...new Set([...outcome.touched.map((a) => a.warehouseId), ...extra])],
+      correlationId: orderId,
+    });
+  }
+  if (outcome.changed) ctx.log.info({ orderId, status: spec.to, actorId: actor.userId, allocations: outcome.touched.length }, `order ${spec.verb}`);
+  return { order: await present(ctx, outcome.row, actor), changed: outcome.changed };
+}
+
+export function createTransitions(ctx: OrderContext) {
+  const { inventory } = ctx;
+  return {
+    confirm: (actor: OrderActor, orderId: string) => transition(ctx, actor, orderId, { to: "CONFIRMED", verb: "confirmed", staffOnly: true }),
+
+    /** Gives back exactly the RESERVED allocations recorded at placement (none for an OVERSOLD order). */
+    cancel: (actor: OrderActor, orderId: string, options: { repeatIsNoop?: boolean } = {}) =>
+      transition(ctx, actor, orderId, {
+        to: "CANCELLED",
+        verb: "cancelled",
+        repeatIsNoop: options.repeatIsNoop,
+        stock: { from: "RESERVED", to: "RELEASED", apply: (tx, allocations, context) => inventory.releaseInTransaction(tx, allocations, context) },
+      }),
+
+    /** The reservation becomes a shipment: on hand and reserved go down together, picked from shelves. */
+    ship: (actor: OrderActor, orderId: string) =>
+      transition(ctx, actor, orderId, {
+        to: "SHIPPED",
+        verb: "shipped",
+        staffOnly: true,
+        stock: {
+          from: "RESERVED",
+          to: "SHIPPED",
+          apply: async (tx, allocations, context) => void (await inventory.shipInTransaction(tx, allocations, context)),
+        },
+      }),
+
+    deliver: (actor: OrderActor, orderId: string) => transition(ctx, actor, orderId, { to: "DELIVERED", verb: "delivered", staffOnly: true }),
+
+    /** Everything shipped goes back onto the shelf staff name, whichever warehouse it is in. */
+    returnTo: (actor: OrderActor, orderId: string, shelfId: string) =>
+      transition(ctx, actor, orderId, {
+        to: "RETURNED",
+        verb: "returned",
+        staffOnly: true,
+        stock: {
+          from: "SHIPPED",
+          to: "RETURNED",
+          apply: (tx, allocations, context) =>
+            inventory.restockInTransaction(
+              tx,
+              allocations.map(({ productId, quantity }) => ({ productId, shelfId, quantity })),
+              context,
+            ),
+        },
+        alsoTouched: (allocations) => warehouseOfShelf(ctx, allocations, shelfId),
+      }),
+  };
+}
+
+/** The return shelf's warehouse gained stock too; inventory's public stock view says which it is. */
+async function warehouseOfShelf(ctx: OrderContext, allocations: readonly repo.AllocationRow[], shelfId: string): Promise<string[]> {
+  const productId = allocations[0]?.productId;
+  if (!productId) return [];
+  const stock = await ctx.inventory.productStock(productId);
+  return stock.warehouses.filter((w) => w.shelves.some((s) => s.shelfId === shelfId)).map((w) => w.warehouseId);
+}
+
+export type Transitions = ReturnType<typeof createTransitions>;

@@ -1,0 +1,51 @@
+import { describe, expect, test } from "bun:test";
+import { AppError } from "../../src/infra/errors";
+import { assertTransition, canTransition, ORDER_STATUSES, type OrderStatus } from "../../src/domains/order/status";
+
+// The table as the issue states it, written out independently of the module under test.
+const ALLOWED = new Set([
+  "CREATED>CONFIRMED",
+  "CREATED>CANCELLED",
+  "CONFIRMED>SHIPPED",
+  "CONFIRMED>CANCELLED",
+  "SHIPPED>DELIVERED",
+  "SHIPPED>RETURNED",
+  "DELIVERED>RETURNED",
+  "OVERSOLD>CANCELLED",
+]);
+
+const pairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as [OrderStatus, OrderStatus]));
+
+function refusal(from: OrderStatus, to: OrderStatus): AppError | undefined {
+  try {
+    assertTransition(from, to);
+    return undefined;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}
+
+describe("the order status machine", () => {
+  test("knows all seven statuses", () => {
+    expect([...ORDER_STATUSES].sort()).toEqual(["CANCELLED", "CONFIRMED", "CREATED", "DELIVERED", "OVERSOLD", "RETURNED", "SHIPPED"]);
+  });
+
+  for (const [from, to] of pairs) {
+    const allowed = ALLOWED.has(`${from}>${to}`);
+    test(`${from} -> ${to} is ${allowed ? "allowed" : "refused with 409 INVALID_TRANSITION"}`, () => {
+      expect(canTransition(from, to)).toBe(allowed);
+      const error = refusal(from, to);
+      if (allowed) expect(error).toBeUndefined();
+      else expect(error).toMatchObject({ status: 409, code: "INVALID_TRANSITION", details: { from, to } });
+    });
+  }
+
+  test("no transition leads into OVERSOLD: it is entered only at marketplace intake", () => {
+    expect(ORDER_STATUSES.filter((from) => canTransition(from, "OVERSOLD"))).toEqual([]);
+  });
+
+  test("CANCELLED and RETURNED are final", () => {
+    expect(ORDER_STATUSES.filter((to) => canTransition("CANCELLED", to) || canTransition("RETURNED", to))).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+// Request and response schemas of the order routes, shared with clients.
+import { Type, type Static } from "@sinclair/typebox";
+import { Nullable, Page, PageQueryFields, Timestamp, Uuid } from "./common";
+
+// Literals spelled out (not mapped from an array) so the union keeps its members in Elysia's types.
+export const OrderStatus = Type.Union(
+  [
+    Type.Literal("CREATED"),
+    Type.Literal("CONFIRMED"),
+    Type.Literal("SHIPPED"),
+    Type.Literal("DELIVERED"),
+    Type.Literal("CANCELLED"),
+    Type.Literal("RETURNED"),
+    Type.Literal("OVERSOLD"),
+  ],
+  { description: "CREATED -> CONFIRMED -> SHIPPED -> DELIVERED; CANCELLED before shipment; RETURNED after; OVERSOLD: a marketplace order that found no stock" },
+);
+export type OrderStatus = Static<typeof OrderStatus>;
+
+export const AllocationState = Type.Union(
+  [Type.Literal("RESERVED"), Type.Literal("SHIPPED"), Type.Literal("RELEASED"), Type.Literal("RETURNED")],
+  { description: "what became of the stock held for the order" },
+);
+export type AllocationState = Static<typeof AllocationState>;
+
+export const MAX_LINE_QUANTITY = 9999;
+export const MAX_LINES = 100;
+
+/** Idempotency-Key header: what a client may send (Stripe-like keys, UUIDs, "cart-42:attempt-1"). */
+export const IDEMPOTENCY_KEY_PATTERN = "^[A-Za-z0-9_\\-:.]{1,200}$";
+
+/** No price field on purpose: prices come from the catalog, and an unknown field is refused with 422. */
+export const OrderLineInput = Type.Object(
+  {
+    productId: Type.Optional(Uuid),
+    barcode: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "the product's barcode" })),
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY, description: `1..${MAX_LINE_QUANTITY}` }),
+  },
+  { additionalProperties: false, description: "One line: exactly one of productId or barcode, and a quantity" },
+);
+export type OrderLineInput = Static<typeof OrderLineInput>;
+
+export const PlaceOrderBody = Type.Object(
+  {
+    storeId: Uuid,
+    items: Type.Array(OrderLineInput, { minItems: 1, maxItems: MAX_LINES, description: `1..${MAX_LINES} lines` }),
+  },
+  {
+    additionalProperties: false,
+    description: "A new order. Prices and totals come from the catalog (the store's listing price if set); price fields are refused",
+  },
+);
+export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
+
+export const ReturnBody = Type.Object(
+  { shelfId: Uuid },
+  { additionalProperties: false, description: "The shelf the returned goods are put on (any warehouse)" },
+);
+export type ReturnBody = Static<typeof ReturnBody>;
+
+export const OrderItem = Type.Object(
+  {
+    productId: Uuid,
+    sku: Type.String(),
+    name: Type.String(),
+    quantity: Type.Integer({ minimum: 1 }),
+    unitPrice: Type.Integer({ description: "minor units, VAT included, as priced when ordered" }),
+    lineTotal: Type.Integer({ description: "minor units, quantity x unit price" }),
+    vatRate: Type.Integer({ description: "percent" }),
+  },
+  { description: "An order line" },
+);
+export type OrderItem = Static<typeof OrderItem>;
+
+export const Shortage = Type.Object(
+  {
+    productId: Uuid,
+    requested: Type.Integer({ description: "units the order needs of this simple product, all lines and sets summed" }),
+    available: Type.Integer({ description: "free units in the store's warehouses" }),
+  },
+  { description: "A product the order could not reserve enough of" },
+);
+export type Shortage = Static<typeof Shortage>;
+
+export const Allocation = Type.Object(
+  {
+    id: Uuid,
+    productId: Uuid,
+    warehouseId: Uuid,
+    quantity: Type.Integer({ minimum: 1 }),
+    state: AllocationState,
+  },
+  { description: "Stock held for the order: so many of a simple product in one warehouse" },
+);
+export type Allocation = Static<typeof Allocation>;
+
+export const Order = Type.Object(
+  {
+    id: Uuid,
+    number: Type.Integer({ description: "human-facing, increasing" }),
+    storeId: Uuid,
+    customerId: Nullable(Uuid),
+    placedBy: Nullable(Uuid),
+    externalOrderId: Nullable(Type.String({ description: "the marketplace's order id" })),
+    status: OrderStatus,
+    currency: Type.String({ description: "ISO 4217" }),
+    total: Type.Integer({ description: "minor units, VAT included" }),
+    vatTotal: Type.Integer({ description: "minor units, the VAT inside total" }),
+    items: Type.Array(OrderItem),
+    shortages: Nullable(Type.Array(Shortage, { description: "OVERSOLD orders: what could not be reserved" })),
+    allocations: Type.Optional(Type.Array(Allocation, { description: "staff only" })),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { description: "An order" },
+);
+export type Order = Static<typeof Order>;
+
+export const OrderPage = Page(Order, "A page of orders, newest first");
+export type OrderPage = Static<typeof OrderPage>;
+
+export const OrderListQuery = Type.Object({
+  ...PageQueryFields,
+  status: Type.Optional(OrderStatus),
+  storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, description: "only this store's orders" })),
+});
+export type OrderListQuery = Static<typeof OrderListQuery>;
+
+export const OrderParams = Type.Object({ id: Uuid });
+export type OrderParams = Static<typeof OrderParams>;
