@@ -1,0 +1,43 @@
+import type { AdapterProfile, ApiCall, BatchStatus, ItemOutcome, MarketplaceName, StockPriceItem, SubmissionReceipt } from "./types";
+
+/**
+ * One marketplace behind one interface (MARKETPLACES.md, "What this means for the adapters").
+ * Adapters know nothing of our tables: they take desired values and return receipts and
+ * per-item outcomes; failures are thrown as the MarketplaceError classes in errors.ts.
+ */
+export interface MarketplaceAdapter {
+  readonly marketplace: MarketplaceName;
+  readonly profile: AdapterProfile;
+  /**
+   * Local checks that save quota: items the marketplace would refuse come back as
+   * FAILED_PERMANENT outcomes; the valid ones are normalised (quantity clamped to the cap).
+   */
+  validate(items: readonly StockPriceItem[]): ValidationResult;
+  /**
+   * Validates, sorts by barcode (identical state gives an identical body), splits into batches
+   * of profile.batchSize and sends them one after another. Locally refused items are not sent:
+   * call validate first to learn about them. On a failure the thrown error carries `progress`.
+   */
+  pushStockAndPrice(items: readonly StockPriceItem[]): Promise<SubmissionReceipt[]>;
+  /** Reads an asynchronous batch's result; complete once every item has a final outcome. */
+  batchStatus(receipt: SubmissionReceipt): Promise<BatchStatus>;
+}
+
+export interface ValidationResult {
+  valid: StockPriceItem[];
+  rejected: ItemOutcome[];
+}
+
+/** Called once per HTTP call, success or not; a hook that throws never breaks the call. */
+export type ApiCallHook = (call: ApiCall) => void;
+
+/** Code-point order, not locale order: the same on every machine. */
+export function byBarcode(a: StockPriceItem, b: StockPriceItem): number {
+  return a.barcode < b.barcode ? -1 : a.barcode > b.barcode ? 1 : 0;
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
+}

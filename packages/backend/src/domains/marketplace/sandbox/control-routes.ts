@@ -1,0 +1,68 @@
+import type { TSchema } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { BarcodesInput, type Faults, FaultsPatch, SellerAccountInput } from "./options";
+import { settle } from "./processing";
+import type { SandboxState } from "./state";
+import type { Incoming, Reply } from "./trendyol-routes";
+
+const SELLER_PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(quantities|prices|barcodes)$/;
+
+const notFound = (message: string): Reply => ({ status: 404, body: { error: { code: "NOT_FOUND", message } } });
+
+/** Parses and checks a control body; a string is the reason it was refused. */
+function bodyAs<T>(schema: TSchema, text: string): T | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return "the body is not JSON";
+  }
+  const first = Value.Errors(schema, value).First();
+  return first ? `${first.path || "body"}: ${first.message}` : (value as T);
+}
+
+const invalid = (message: string): Reply => ({ status: 422, body: { error: { code: "VALIDATION_FAILED", message } } });
+
+function sellerRoute(state: SandboxState, incoming: Incoming, sellerId: string, what: string, now: number): Reply {
+  const seller = state.sellers.get(sellerId);
+  if (!seller) return notFound(`No seller ${sellerId} in the sandbox`);
+  settle(state, now);
+  if (what === "quantities" && incoming.method === "GET") return { status: 200, body: Object.fromEntries(seller.quantities) };
+  if (what === "prices" && incoming.method === "GET") return { status: 200, body: Object.fromEntries(seller.prices) };
+  if (what === "barcodes" && incoming.method === "POST") {
+    const body = bodyAs<{ barcodes: string[] }>(BarcodesInput, incoming.body);
+    if (typeof body === "string") return invalid(body);
+    return { status: 200, body: { knownBarcodes: state.registerBarcodes(sellerId, body.barcodes) } };
+  }
+  return { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };
+}
+
+/**
+ * Inspection and control, for tests and the demo: what the marketplace shows now, what it was
+ * sent, and the faults it plays. Unauthenticated: the sandbox listens on loopback by default.
+ */
+export function handleControl(state: SandboxState, incoming: Incoming, now: number): Reply {
+  const { method, path } = incoming;
+  const seller = SELLER_PATH.exec(path);
+  if (seller) return sellerRoute(state, incoming, seller[1] ?? "", seller[2] ?? "", now);
+  if (path === "/__sandbox/health" && method === "GET") return { status: 200, body: { status: "ok" } };
+  if (path === "/__sandbox/requests" && method === "GET") return { status: 200, body: { requests: state.requests() } };
+  if (path === "/__sandbox/requests" && method === "DELETE") {
+    state.clearRequests();
+    return { status: 204 };
+  }
+  if (path === "/__sandbox/faults" && method === "GET") return { status: 200, body: state.faults };
+  if (path === "/__sandbox/faults" && method === "PUT") {
+    const patch = bodyAs<Partial<Faults>>(FaultsPatch, incoming.body);
+    if (typeof patch === "string") return invalid(patch);
+    state.faults = { ...state.faults, ...patch };
+    return { status: 200, body: state.faults };
+  }
+  if (path === "/__sandbox/sellers" && method === "POST") {
+    const account = bodyAs<SellerAccountInput>(SellerAccountInput, incoming.body);
+    if (typeof account === "string") return invalid(account);
+    if (!state.addSeller(account)) return { status: 409, body: { error: { code: "SELLER_EXISTS", message: `Seller ${account.sellerId} exists` } } };
+    return { status: 201, body: { sellerId: account.sellerId } };
+  }
+  return notFound(`No sandbox route ${method} ${path}`);
+}

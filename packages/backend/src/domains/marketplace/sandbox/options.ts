@@ -1,0 +1,57 @@
+import { type Static, Type } from "@sinclair/typebox";
+
+const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+
+/** Faults the sandbox injects into Trendyol endpoints (never into /__sandbox). */
+export const Faults = Type.Object(
+  {
+    /** Share of items that come back FAILED with a transient reason (a per-item error, not an HTTP one). */
+    errorRate: Rate("share of batch items that FAIL with a transient reason"),
+    /** Real milliseconds added before every answer (not scaled: it is about client timeouts). */
+    latencyMs: Type.Integer({ minimum: 0, maximum: 600_000, description: "delay before every answer, ms" }),
+    /** Share of requests answered 503 before anything is processed. */
+    status5xxRate: Rate("share of requests answered 503 before processing"),
+    /** Share of requests whose connection is dropped after processing (the classic unknown outcome). */
+    dropRate: Rate("share of requests processed and then dropped without an answer"),
+  },
+  { additionalProperties: false, description: "fault injection settings" },
+);
+export type Faults = Static<typeof Faults>;
+
+export const FaultsPatch = Type.Partial(Faults, { additionalProperties: false });
+export type FaultsPatch = Static<typeof FaultsPatch>;
+
+export const SellerAccountInput = Type.Object(
+  {
+    sellerId: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }),
+    apiKey: Type.String({ minLength: 1, maxLength: 200 }),
+    apiSecret: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Absent: every barcode is known (an open catalog, handy for the demo). */
+    knownBarcodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type SellerAccountInput = Static<typeof SellerAccountInput>;
+
+export const BarcodesInput = Type.Object(
+  { barcodes: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 100_000 }) },
+  { additionalProperties: false },
+);
+
+export interface SandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Every marketplace duration (rate window, duplicate window, result delay, retention) is divided by this. */
+  timeScale?: number;
+  /** How long after acceptance a batch result is readable, before scaling. Default 1000 ms. */
+  resultDelayMs?: number;
+  faults?: Partial<Faults>;
+  sellers?: SellerAccountInput[];
+  /** Older entries are forgotten past this many recorded requests. Default 10000. */
+  maxRecordedRequests?: number;
+  /** For deterministic fault tests. */
+  random?: () => number;
+}
+
+export const noFaults: Faults = { errorRate: 0, latencyMs: 0, status5xxRate: 0, dropRate: 0 };

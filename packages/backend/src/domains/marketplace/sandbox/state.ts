@@ -1,0 +1,140 @@
+import { TRENDYOL } from "../trendyol/facts";
+import { type Faults, noFaults, type SandboxOptions, type SellerAccountInput } from "./options";
+
+/** An item as the sandbox received it (prices in Trendyol's decimals). */
+export interface RequestItem {
+  barcode: string;
+  quantity?: number;
+  salePrice?: number;
+  listPrice?: number;
+}
+
+export interface ResultItem {
+  requestItem: RequestItem;
+  status: "SUCCESS" | "FAILED";
+  failureReasons: string[];
+}
+
+export interface StoredBatch {
+  id: string;
+  sellerId: string;
+  createdAt: number;
+  readyAt: number;
+  expiresAt: number;
+  requestItems: RequestItem[];
+  /** Set when the batch is processed (at readyAt, in arrival order). */
+  results?: ResultItem[];
+}
+
+export interface SellerAccount {
+  sellerId: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Null: every barcode is known. */
+  knownBarcodes: Set<string> | null;
+  quantities: Map<string, number>;
+  prices: Map<string, { salePrice?: number; listPrice?: number }>;
+  /** Per barcode, when its price changed: the 30-per-minute rule. */
+  priceUpdates: Map<string, number[]>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  sellerId: string | null;
+  endpoint: "price-and-inventory" | "batch-requests" | "other";
+  receivedAt: string;
+  /** When the answer went out (or the connection was dropped). */
+  answeredAt: string;
+  itemCount: number;
+  /** Null when the connection was dropped without an answer. */
+  status: number | null;
+  batchRequestId?: string;
+}
+
+/** What the sandbox remembers; also handed to in-process callers (tests, the demo) for inspection. */
+export class SandboxState {
+  readonly timeScale: number;
+  readonly resultDelayMs: number;
+  readonly sellers = new Map<string, SellerAccount>();
+  readonly batches = new Map<string, StoredBatch>();
+  faults: Faults;
+  readonly random: () => number;
+  private recorded: RecordedRequest[] = [];
+  private readonly maxRecorded: number;
+  private readonly windows = new Map<string, number[]>();
+  private readonly recentBodies = new Map<string, number>();
+
+  constructor(options: SandboxOptions) {
+    this.timeScale = options.timeScale ?? 1;
+    if (!(this.timeScale > 0)) throw new Error("timeScale must be positive");
+    this.resultDelayMs = options.resultDelayMs ?? 1000;
+    this.faults = { ...noFaults, ...options.faults };
+    this.random = options.random ?? Math.random;
+    this.maxRecorded = options.maxRecordedRequests ?? 10_000;
+    for (const seller of options.sellers ?? []) this.addSeller(seller);
+  }
+
+  /** A marketplace duration as this sandbox plays it. */
+  scaled(ms: number): number {
+    return ms / this.timeScale;
+  }
+
+  addSeller(input: SellerAccountInput): boolean {
+    if (this.sellers.has(input.sellerId)) return false;
+    this.sellers.set(input.sellerId, {
+      sellerId: input.sellerId,
+      apiKey: input.apiKey,
+      apiSecret: input.apiSecret,
+      knownBarcodes: input.knownBarcodes ? new Set(input.knownBarcodes) : null,
+      quantities: new Map(),
+      prices: new Map(),
+      priceUpdates: new Map(),
+    });
+    return true;
+  }
+
+  registerBarcodes(sellerId: string, barcodes: readonly string[]): number | undefined {
+    const seller = this.sellers.get(sellerId);
+    if (!seller) return undefined;
+    if (seller.knownBarcodes) for (const barcode of barcodes) seller.knownBarcodes.add(barcode);
+    return seller.knownBarcodes?.size ?? 0;
+  }
+
+  /**
+   * Sliding window per seller and endpoint: Trendyol's "50 requests to the same endpoint per 10
+   * seconds". Only requests let through are counted.
+   */
+  takeRateSlot(key: string, now: number): boolean {
+    const windowStart = now - this.scaled(TRENDYOL.rateWindowMs);
+    const hits = (this.windows.get(key) ?? []).filter((at) => at > windowStart);
+    const allowed = hits.length < TRENDYOL.requestsPerWindow;
+    if (allowed) hits.push(now);
+    this.windows.set(key, hits);
+    return allowed;
+  }
+
+  /** True when this exact body was accepted from this seller within the (scaled) 15 minutes. */
+  isRecentDuplicate(key: string, now: number): boolean {
+    const window = this.scaled(TRENDYOL.duplicateWindowMs);
+    for (const [k, at] of this.recentBodies) if (now - at >= window) this.recentBodies.delete(k);
+    return this.recentBodies.has(key);
+  }
+
+  rememberBody(key: string, now: number): void {
+    this.recentBodies.set(key, now);
+  }
+
+  record(request: RecordedRequest): void {
+    this.recorded.push(request);
+    if (this.recorded.length > this.maxRecorded) this.recorded.splice(0, this.recorded.length - this.maxRecorded);
+  }
+
+  requests(): RecordedRequest[] {
+    return [...this.recorded];
+  }
+
+  clearRequests(): void {
+    this.recorded = [];
+  }
+}

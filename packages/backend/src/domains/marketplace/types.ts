@@ -1,0 +1,75 @@
+/**
+ * Neutral values every marketplace adapter takes and returns. Money is in integer minor units
+ * (kuruş) here; each adapter converts to its marketplace's wire format.
+ */
+
+/** Marketplaces we have (or will have) an adapter for; the names match the store types. */
+export type MarketplaceName = "TRENDYOL" | "HEPSIBURADA" | "N11" | "PAZARAMA" | "PTTAVM";
+
+/** One listing's desired state. Stock-only and price-only items are allowed. */
+export interface StockPriceItem {
+  barcode: string;
+  /** Sellable quantity; the adapter clamps it to [0, profile.maxQuantity]. */
+  quantity?: number;
+  /** Minor units. */
+  salePrice?: number;
+  /** Minor units; must be >= salePrice. */
+  listPrice?: number;
+}
+
+/** What an asynchronous marketplace answered for one request: store it and poll it later. */
+export interface SubmissionReceipt {
+  marketplace: MarketplaceName;
+  batchId: string;
+  /** ISO time the marketplace accepted the request. */
+  submittedAt: string;
+  itemCount: number;
+  /** The barcodes in this batch, in the order sent: completion and outcomes are per barcode. */
+  barcodes: string[];
+}
+
+export type ItemOutcomeKind = "SUCCEEDED" | "FAILED_RETRYABLE" | "FAILED_PERMANENT" | "LOCKED";
+
+export interface ItemOutcome {
+  barcode: string;
+  outcome: ItemOutcomeKind;
+  /** The marketplace's reasons (or ours for local refusals), verbatim. */
+  reasons: string[];
+}
+
+export interface BatchStatus {
+  /** True once every item of the receipt has a final outcome. */
+  complete: boolean;
+  /** The items that have a final outcome so far. */
+  items: ItemOutcome[];
+}
+
+export interface RateLimitProfile {
+  /** Which endpoints share the quota (a bucket per marketplace, store credentials and group). */
+  group: string;
+  requests: number;
+  perMs: number;
+}
+
+export interface AdapterProfile {
+  batchSize: number;
+  maxQuantity: number;
+  /** How long the marketplace keeps a batch result: polling must end well before this. */
+  resultRetentionMs: number;
+  rateLimits: RateLimitProfile[];
+}
+
+export type ApiCallType = "STOCK_UPDATE" | "PRICE_UPDATE" | "BATCH_STATUS" | "GET_ORDERS" | "OTHER";
+
+/** One HTTP call to a marketplace, for marketplace_api_logs and metrics. */
+export interface ApiCall {
+  marketplace: MarketplaceName;
+  callType: ApiCallType;
+  /** Null when no answer came (timeout, dropped connection). */
+  httpStatus: number | null;
+  durationMs: number;
+  itemCount: number;
+  batchId?: string;
+  /** The error code (see errors.ts) when the call failed. */
+  error?: string;
+}

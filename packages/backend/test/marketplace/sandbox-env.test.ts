@@ -1,0 +1,38 @@
+import { describe, expect, test } from "bun:test";
+import { SandboxEnvError, sandboxOptionsFromEnv } from "../../src/domains/marketplace/sandbox/env";
+
+describe("sandbox settings from the environment", () => {
+  test("defaults to port 4010, no time scaling and no faults", () => {
+    const options = sandboxOptionsFromEnv({});
+    expect(options).toMatchObject({ port: 4010, host: "127.0.0.1", timeScale: 1, resultDelayMs: 1000, sellers: [] });
+    expect(options.faults).toEqual({ errorRate: 0, latencyMs: 0, status5xxRate: 0, dropRate: 0 });
+  });
+
+  test("reads sellers from SANDBOX_SELLERS and the single-seller variables", () => {
+    const options = sandboxOptionsFromEnv({
+      SANDBOX_SELLERS: JSON.stringify([{ sellerId: "1", apiKey: "a", apiSecret: "b", knownBarcodes: ["X"] }]),
+      SANDBOX_SELLER_ID: "2",
+      SANDBOX_API_KEY: "c",
+      SANDBOX_API_SECRET: "d",
+      SANDBOX_TIME_SCALE: "60",
+      SANDBOX_DROP_RATE: "0.25",
+    });
+    expect(options.sellers?.map((s) => s.sellerId)).toEqual(["1", "2"]);
+    expect(options.timeScale).toBe(60);
+    expect(options.faults?.dropRate).toBe(0.25);
+  });
+
+  test("names every unusable setting at once", () => {
+    let error: unknown;
+    try {
+      sandboxOptionsFromEnv({ PORT: "eighty", SANDBOX_5XX_RATE: "3", SANDBOX_SELLER_ID: "9" });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(SandboxEnvError);
+    const problems = (error as SandboxEnvError).problems.join("\n");
+    expect(problems).toContain("PORT");
+    expect(problems).toContain("status5xxRate");
+    expect(problems).toContain("apiKey");
+  });
+});
