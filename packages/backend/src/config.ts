@@ -36,6 +36,7 @@ const RawEnv = Type.Object({
   HEALTH_TIMEOUT_MS: Digits("timeout of each readiness check"),
   SHUTDOWN_TIMEOUT_MS: Digits("how long in-flight requests may take at shutdown"),
   SYNC_INTERVAL_MS: Digits("stock sync flush interval"),
+  STOCK_LOCKS: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   TRUST_PROXY: Flag("take the client address from X-Forwarded-For (only behind a proxy you run)"),
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: "^[^@\\s]+@[^@\\s]+$" })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
@@ -75,6 +76,8 @@ export interface Config {
   healthTimeoutMs: number;
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
+  /** False (STOCK_LOCKS=off, never in production) runs stock sections without the lock port: a benchmark's "lock off" arm. */
+  stockLocks: boolean;
   trustProxy: boolean;
   /** The first admin, created at start when no user has this email yet. */
   admin?: { email: string; password: string };
@@ -115,6 +118,7 @@ const HINTS: Record<string, string> = {
   ADMIN_EMAIL: "must be an email address",
   ADMIN_PASSWORD: "must be at least 10 characters",
   REDIS_KEY_PREFIX: "must be 1-64 characters of letters, digits, ':', '_' or '-'",
+  STOCK_LOCKS: "must be on or off",
 };
 
 function describeProblems(raw: Record<string, string | undefined>): string[] {
@@ -182,6 +186,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push("PASSWORD_MEMORY_COST_KIB must be at least 19456 in production (OWASP's argon2id minimum)");
     }
     if (raw.PORT !== undefined && (Number(raw.PORT) < 1 || Number(raw.PORT) > 65535)) problems.push("PORT must be 1-65535");
+    // Conditional updates and CHECKs still prevent overselling without it, but production keeps the
+    // lock that orders writers across replicas (DESIGN); the switch exists for benchmarks.
+    if (raw.STOCK_LOCKS === "off") problems.push("STOCK_LOCKS=off is refused in production: it is a benchmark switch, and production always takes the stock locks");
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -214,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthTimeoutMs: int(parsed.HEALTH_TIMEOUT_MS, 1000),
     shutdownTimeoutMs: int(parsed.SHUTDOWN_TIMEOUT_MS, 10_000),
     syncIntervalMs: int(parsed.SYNC_INTERVAL_MS, 5000),
+    stockLocks: parsed.STOCK_LOCKS !== "off",
     trustProxy: flag(parsed.TRUST_PROXY, false),
     admin:
       parsed.ADMIN_EMAIL && parsed.ADMIN_PASSWORD

@@ -121,6 +121,16 @@ describe("config", () => {
     expect(trustProxy).toBe(false);
   });
 
+  test("production refuses STOCK_LOCKS=off; elsewhere the stock locks are on unless switched off", () => {
+    expect(problemsOf({ ...PRODUCTION_OK, STOCK_LOCKS: "off" })).toEqual([
+      "STOCK_LOCKS=off is refused in production: it is a benchmark switch, and production always takes the stock locks",
+    ]);
+    expect(loadConfig({ ...PRODUCTION_OK, STOCK_LOCKS: "on" }).stockLocks).toBe(true);
+    expect(loadConfig({}).stockLocks).toBe(true);
+    expect(loadConfig({ STOCK_LOCKS: "off" }).stockLocks).toBe(false);
+    expect(problemsOf({ STOCK_LOCKS: "false" })).toEqual(["STOCK_LOCKS must be on or off"]);
+  });
+
   test("empty strings count as unset", () => {
     const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
     expect(problems).toContain("DATABASE_URL is required in production");

@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import { createMemoryBroadcast, createRedisBroadcast, type Broadcast } from "./broadcast";
 import { openDatabase, type DatabaseHandle } from "./db";
 import { createMemoryKeyValue, createRedisKeyValue, type KeyValueStore } from "./kv";
-import { createMemoryLocks, createRedlockLocks, type LockPort } from "./locks";
+import { createMemoryLocks, createNoLocks, createRedlockLocks, type LockPort } from "./locks";
 import type { Logger } from "./logger";
 import { closeRedis, createRedisClient, pingWithTimeout } from "./redis";
 
@@ -15,6 +15,18 @@ export interface Infrastructure {
   /** Readiness probes, one per dependency the process cannot serve without. */
   probes: { name: string; driver: string; ping(timeoutMs: number): Promise<void> }[];
   close(): Promise<void>;
+}
+
+/**
+ * Redlock on the lock nodes (their clients are added to `clients`), the in-process mutex without
+ * Redis, or no lock at all with STOCK_LOCKS=off (a benchmark's baseline; refused in production).
+ */
+function createLocks(config: Config, log: Logger, main: Redis | undefined, clients: Redis[]): LockPort {
+  if (!config.stockLocks) return createNoLocks();
+  if (!main) return createMemoryLocks();
+  const lockClients = config.redlockUrls.map((url, i) => (url === config.redisUrl ? main : createRedisClient(url, log, `redlock-${i}`)));
+  clients.push(...lockClients.filter((c) => c !== main));
+  return createRedlockLocks(lockClients, { prefix: config.redisKeyPrefix, log });
 }
 
 /**
@@ -42,16 +54,12 @@ export async function createInfrastructure(
     const main = createRedisClient(config.redisUrl, log, "main");
     clients.push(main);
     kv = createRedisKeyValue(main, { prefix: config.redisKeyPrefix });
-    const lockClients = config.redlockUrls.map((url, i) =>
-      url === config.redisUrl ? main : createRedisClient(url, log, `redlock-${i}`),
-    );
-    clients.push(...lockClients.filter((c) => c !== main));
-    locks = createRedlockLocks(lockClients, { prefix: config.redisKeyPrefix, log });
+    locks = createLocks(config, log, main, clients);
     broadcast = createRedisBroadcast(main, { prefix: config.redisKeyPrefix, log });
   } else {
     broadcast = createMemoryBroadcast();
     kv = createMemoryKeyValue({ prefix: config.redisKeyPrefix });
-    locks = createMemoryLocks();
+    locks = createLocks(config, log, undefined, clients);
   }
   const redisProbe = config.redisUrl
     ? { name: "redis", driver: "redis", ping: (ms: number) => pingWithTimeout(clients[0] as Redis, ms) }

@@ -14,7 +14,7 @@ export interface LockOptions {
 export type TryLockResult<T> = { acquired: true; value: T } | { acquired: false };
 
 export interface LockPort {
-  readonly kind: "redlock" | "memory";
+  readonly kind: "redlock" | "memory" | "none";
   /** Runs fn holding every key (deduplicated, taken in sorted order). Throws LockTimeout when not acquired within waitMs. Releases on success and on throw. */
   withLocks<T>(keys: readonly string[], fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
   /** One attempt, no waiting: { acquired: false } when any key is held elsewhere (other replicas skip a store). */
@@ -50,6 +50,21 @@ export function createMemoryLocks(): LockPort {
           mutex.releaseAll(sorted);
         }
       }),
+    close: () => sections.close(),
+  };
+}
+
+/**
+ * No locking at all: every section runs at once (STOCK_LOCKS=off, refused in production). What
+ * is left is what the design says must suffice alone: conditional updates and CHECK constraints.
+ */
+export function createNoLocks(): LockPort {
+  const sections = new SectionTracker();
+  return {
+    kind: "none",
+    withLocks: (_keys, fn) => sections.run(fn),
+    tryWithLocks: <T>(_keys: readonly string[], fn: () => Promise<T>) =>
+      sections.run(async (): Promise<TryLockResult<T>> => ({ acquired: true, value: await fn() })),
     close: () => sections.close(),
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Redis } from "ioredis";
 import { LockTimeout, ServiceUnavailable } from "../../src/infra/errors";
-import { createMemoryLocks, createRedlockLocks, KeyedMutex, type LockPort } from "../../src/infra/locks";
+import { createMemoryLocks, createNoLocks, createRedlockLocks, KeyedMutex, type LockPort } from "../../src/infra/locks";
 import { createLogger } from "../../src/infra/logger";
 import { closeRedis, createRedisClient } from "../../src/infra/redis";
 import { closedPort, sleep } from "../support/net";
@@ -156,6 +156,26 @@ describe("memory locks", () => {
     expect(await waiting).toBe(false);
     mutex.releaseAll(["k1", "k2"]);
     expect(mutex.activeKeys).toBe(0);
+  });
+});
+
+describe("no locks (STOCK_LOCKS=off)", () => {
+  test("two sections on one key run at the same time", async () => {
+    const locks = createNoLocks();
+    const first = hold(locks, ["stock:1"], 120);
+    await first.entered;
+    const second = hold(locks, ["stock:1"], 10);
+    const [a, b] = await Promise.all([first.done, second.done]);
+    expect(b.start).toBeLessThan(a.end);
+    expect(locks.kind).toBe("none");
+  });
+
+  test("tryWithLocks gets in while another section is running on the key", async () => {
+    const locks = createNoLocks();
+    const first = hold(locks, ["sync:store-1"], 60);
+    await first.entered;
+    expect(await locks.tryWithLocks(["sync:store-1"], async () => "in")).toEqual({ acquired: true, value: "in" });
+    await first.done;
   });
 });
 
