@@ -6,7 +6,7 @@ import { createAvailability } from "./domains/inventory/availability";
 import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
 import { createOrderService } from "./domains/order/service";
-import { pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
+import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
 import { createPendingMarks } from "./domains/stock-sync/marks";
 import type { Infrastructure } from "./infra/bootstrap";
 import { createEventHub } from "./infra/events";
@@ -39,9 +39,13 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   const orders = createOrderService({ db, locks: infra.locks, log, products, stores, inventory });
   // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
   const marks = createPendingMarks();
-  const affected = { products, stores };
+  // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
+  const affected = createAffectedCache({ products, stores });
   events.stock.on(async (change) => marks.markDirty(await pairsForStockChange(change, affected)));
-  events.catalog.on(async (change) => marks.markDirty(await pairsForCatalogChange(change, affected)));
+  events.catalog.on(async (change) => {
+    affected.clear();
+    await marks.markDirty(await pairsForCatalogChange(change, { products, stores }));
+  });
   return { identity, products, stores, inventory, orders, sellable, events, marks };
 }
 

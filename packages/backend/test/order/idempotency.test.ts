@@ -105,20 +105,65 @@ describe("replaying", () => {
     expect(await level(t, shop, productId)).toEqual({ onHand: 5, reserved: 2 });
   });
 
-  test("a duplicate while the first is still in flight is 409 IDEMPOTENCY_IN_PROGRESS, and the first still succeeds", async () => {
+  test("a duplicate while the first is still in flight waits for it and gets its order, reserving once", async () => {
     const productId = await stockedProduct(t, shop, 5);
     const key = newKey();
     const body = { storeId: shop.storeId, items: [{ productId, quantity: 1 }] };
-    // Holding the product's stock lock keeps the first request waiting inside placement.
+    // Holding the product's stock lock keeps both requests waiting inside placement.
     const { first, duplicate } = await t.infra.locks.withLocks([stockLockKey(productId)], async () => {
       const first = placeOrder(t, buyer, body, key);
-      await Bun.sleep(200);
-      return { first, duplicate: await placeOrder(t, buyer, body, key) };
+      await Bun.sleep(100);
+      const duplicate = placeOrder(t, buyer, body, key);
+      await Bun.sleep(100);
+      return { first, duplicate };
     });
-    expect(duplicate.status).toBe(409);
-    expect((await bodyOf(duplicate)).error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
-    expect((await first).status).toBe(201);
+    const [a, b] = [await first, await duplicate];
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect((await bodyOf(b)).id).toBe((await bodyOf(a)).id);
+    expect([a.headers.get("idempotent-replayed"), b.headers.get("idempotent-replayed")].sort()).toEqual([null, "true"].sort());
     expect(await level(t, shop, productId)).toEqual({ onHand: 5, reserved: 1 });
+  });
+
+  test("ten concurrent requests with one key place one order, and all ten are answered with it", async () => {
+    const productId = await stockedProduct(t, shop, 50);
+    const key = newKey();
+    const body = { storeId: shop.storeId, items: [{ productId, quantity: 1 }] };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => placeOrder(t, buyer, body, key)));
+    expect(answers.map((res) => res.status)).toEqual(Array(10).fill(201));
+    const ids = new Set(await Promise.all(answers.map(async (res) => (await bodyOf(res)).id)));
+    expect(ids.size).toBe(1);
+    expect(await level(t, shop, productId)).toEqual({ onHand: 50, reserved: 1 });
+  });
+
+  test("a duplicate refused for want of stock still gets the first request's order", async () => {
+    const productId = await stockedProduct(t, shop, 1);
+    const key = newKey();
+    const body = { storeId: shop.storeId, items: [{ productId, quantity: 1 }] };
+    const first = await placeOrder(t, buyer, body, key);
+    expect(first.status).toBe(201);
+    // The only unit is now reserved: the retry's own attempt would be OUT_OF_STOCK.
+    const retry = await placeOrder(t, buyer, body, key);
+    expect(retry.status).toBe(201);
+    expect((await bodyOf(retry)).id).toBe((await bodyOf(first)).id);
+    expect(await level(t, shop, productId)).toEqual({ onHand: 1, reserved: 1 });
+  });
+
+  test("a claim an older version committed without an answer is 409 IDEMPOTENCY_IN_PROGRESS while it is fresh", async () => {
+    const productId = await stockedProduct(t, shop, 5);
+    const key = newKey();
+    const body = { storeId: shop.storeId, items: [{ productId, quantity: 1 }] };
+    const me = await bodyOf(await get(t, "/api/v1/auth/me", buyer));
+    await t.infra.database.db.insert(idempotencyKeys).values({
+      scope: me.id,
+      key,
+      requestHash: requestHash(body),
+      responseBody: { claim: "running-elsewhere" },
+      expiresAt: sql`now() + interval '24 hours'`,
+    });
+    const res = await placeOrder(t, buyer, body, key);
+    expect(res.status).toBe(409);
+    expect((await bodyOf(res)).error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
+    expect(await level(t, shop, productId)).toEqual({ onHand: 5, reserved: 0 });
   });
 
   test("a 5xx answer is not kept: the same key may be retried and succeeds", async () => {

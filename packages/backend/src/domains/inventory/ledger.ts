@@ -13,6 +13,12 @@ export async function appendMovement(tx: Database, movement: NewMovement): Promi
   return row.id;
 }
 
+/** Appends several ledger rows in one statement, in the given order (ids ascend with it). */
+export async function appendMovements(tx: Database, movements: readonly NewMovement[]): Promise<void> {
+  if (movements.length === 0) return;
+  await tx.insert(stockMovements).values([...movements]);
+}
+
 /** A product's ledger, newest first (served by stock_movements_product_idx). */
 export async function listMovements(db: Database, productId: string, page: PageRequest): Promise<Inventory.MovementPage> {
   const rows = await db

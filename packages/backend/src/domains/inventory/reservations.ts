@@ -1,5 +1,5 @@
 import { and, eq, gt, gte, sql } from "drizzle-orm";
-import { appendMovement } from "./ledger";
+import { appendMovement, appendMovements, type NewMovement } from "./ledger";
 import type { Allocation, Demand, Shortage, StockContext, Transaction } from "./reservation-types";
 import { inventoryLevels } from "./schema";
 import { assertQuantities, byProductThen, StockBookkeepingError, sumBy } from "./stock-checks";
@@ -54,6 +54,7 @@ export async function reserveInTransaction(
   const warehouses = [...new Set(warehouseIds)];
   const allocations: Allocation[] = [];
   const shortages: Shortage[] = [];
+  const movements: NewMovement[] = [];
   for (const demand of sumBy(demands, (d) => d.productId).sort(byProductThen(() => ""))) {
     let reserved = 0;
     for (const warehouseId of warehouses) {
@@ -62,7 +63,7 @@ export async function reserveInTransaction(
       if (!row) continue;
       reserved += row.take;
       allocations.push({ productId: demand.productId, warehouseId, quantity: row.take });
-      await appendMovement(tx, {
+      movements.push({
         productId: demand.productId,
         warehouseId,
         kind: "RESERVE",
@@ -79,6 +80,8 @@ export async function reserveInTransaction(
     }
     if (reserved < demand.quantity) shortages.push({ productId: demand.productId, requested: demand.quantity, available: reserved });
   }
+  // One multi-row insert: every level changed above has its row, shortages or not.
+  await appendMovements(tx, movements);
   return { allocations, shortages };
 }
 

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { Orders } from "@pazarsync/shared";
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { BadRequest, Conflict, ServiceUnavailable, ValidationFailed } from "../../infra/errors";
 import type { Logger } from "../../infra/logger";
@@ -8,7 +8,7 @@ import { idempotencyKeys as keys } from "./schema";
 
 /** How long an answer is replayed (Stripe keeps keys 24 hours; so do we, at least). */
 const RETENTION = sql`interval '24 hours'`;
-/** An unanswered claim this old belongs to a request that died: the order commits its answer atomically, so no order exists. */
+/** An unanswered claim (only older versions committed one) this old belongs to a request that died: no order exists. */
 const ABANDONED_AFTER = sql`interval '2 minutes'`;
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 1000;
@@ -41,46 +41,46 @@ export function requestHash(body: unknown): string {
   return createHash("sha256").update(canonical(body)).digest("hex");
 }
 
-/** A request's hold on (scope, key): `token` proves it is still this request's when the answer is written. */
-export interface Claim {
+/** One request's (caller, key, body hash): the row its answer is stored under. */
+export interface IdempotencyRequest {
   scope: string;
   key: string;
-  token: string;
+  hash: string;
 }
 
-export type ClaimOutcome = { kind: "claimed"; claim: Claim } | { kind: "replay"; status: number; body: unknown };
-
-const ownedBy = (claim: Claim) =>
-  and(
-    eq(keys.scope, claim.scope),
-    eq(keys.key, claim.key),
-    isNull(keys.responseStatus),
-    sql`${keys.responseBody} ->> 'claim' = ${claim.token}`,
-  );
+/** What an earlier request with this key was answered. */
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
 
 export function createIdempotency(deps: { db: Database; log: Logger }) {
   const { db, log } = deps;
   let lastPurge = 0;
 
-  /** One statement: a new key, an expired one, or an abandoned claim with the same body becomes ours. */
-  async function tryClaim(scope: string, key: string, hash: string): Promise<Claim | undefined> {
-    const token = randomUUID();
-    const rows = await db
+  /**
+   * One statement: stores our answer under a new key, an expired one, or a claim an older
+   * version left unanswered for minutes. False when another request's answer holds the key;
+   * inside a transaction a concurrent insert of the key makes this wait for that one's commit.
+   */
+  async function storeAnswer(executor: Database, request: IdempotencyRequest, answer: StoredAnswer): Promise<boolean> {
+    const { scope, key, hash } = request;
+    const rows = await executor
       .insert(keys)
-      .values({ scope, key, requestHash: hash, responseBody: { claim: token }, expiresAt: sql`now() + ${RETENTION}` })
+      .values({ scope, key, requestHash: hash, responseStatus: answer.status, responseBody: answer.body, expiresAt: sql`now() + ${RETENTION}` })
       .onConflictDoUpdate({
         target: [keys.scope, keys.key],
         set: {
           requestHash: hash,
-          responseStatus: null,
-          responseBody: { claim: token },
+          responseStatus: answer.status,
+          responseBody: answer.body,
           createdAt: sql`now()`,
           expiresAt: sql`now() + ${RETENTION}`,
         },
         setWhere: sql`${keys.expiresAt} <= now() or (${keys.responseStatus} is null and ${keys.requestHash} = ${hash} and ${keys.createdAt} < now() - ${ABANDONED_AFTER})`,
       })
       .returning({ scope: keys.scope });
-    return rows.length > 0 ? { scope, key, token } : undefined;
+    return rows.length > 0;
   }
 
   function purgeSoon(): void {
@@ -95,48 +95,33 @@ export function createIdempotency(deps: { db: Database; log: Logger }) {
   }
 
   return {
+    /** Called once per request before any work: keeps the table from growing without bound. */
+    purgeSoon,
+
+    /** Our 201 in the order's transaction: the order and its answer commit together or not at all. */
+    answerIn: (tx: Database, request: IdempotencyRequest, answer: StoredAnswer): Promise<boolean> => storeAnswer(tx, request, answer),
+
+    /** A refusal (4xx) the client should see again on a retry; the order transaction was rolled back. */
+    answer: (request: IdempotencyRequest, answer: StoredAnswer): Promise<boolean> => storeAnswer(db, request, answer),
+
     /**
-     * Claims (scope, key) for this request, or answers what the first request with this key got.
-     * 422 IDEMPOTENCY_KEY_REUSED for another body; 409 IDEMPOTENCY_IN_PROGRESS while the first runs.
+     * The answer another request stored under this key, after ours lost the race for it.
+     * 422 IDEMPOTENCY_KEY_REUSED for another body; 409 IDEMPOTENCY_IN_PROGRESS for a claim an
+     * older version committed without an answer; 503 IDEMPOTENCY_BUSY if the row expired and was purged meanwhile.
      */
-    async claim(scope: string, key: string, hash: string): Promise<ClaimOutcome> {
-      purgeSoon();
-      // Twice: the row seen by the conflict may expire and be purged before we read it.
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const claim = await tryClaim(scope, key, hash);
-        if (claim) return { kind: "claimed", claim };
-        const [existing] = await db.select().from(keys).where(and(eq(keys.scope, scope), eq(keys.key, key)));
-        if (!existing) continue;
-        if (existing.requestHash !== hash) {
-          throw new ValidationFailed("This Idempotency-Key was used with a different request body", {}, "IDEMPOTENCY_KEY_REUSED");
-        }
-        if (existing.responseStatus === null) {
-          throw new Conflict("IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still being answered; retry shortly");
-        }
-        return { kind: "replay", status: existing.responseStatus, body: existing.responseBody };
+    async storedAnswer(request: IdempotencyRequest): Promise<StoredAnswer> {
+      const [existing] = await db
+        .select()
+        .from(keys)
+        .where(and(eq(keys.scope, request.scope), eq(keys.key, request.key)));
+      if (!existing) throw new ServiceUnavailable("IDEMPOTENCY_BUSY", "The Idempotency-Key changed hands while being read; retry");
+      if (existing.requestHash !== request.hash) {
+        throw new ValidationFailed("This Idempotency-Key was used with a different request body", {}, "IDEMPOTENCY_KEY_REUSED");
       }
-      throw new ServiceUnavailable("IDEMPOTENCY_BUSY", "The Idempotency-Key changed hands while being read; retry");
-    },
-
-    /** Writes the answer in the caller's transaction, so an order and its answer commit together. */
-    async recordIn(tx: Database, claim: Claim, status: number, body: unknown): Promise<void> {
-      const rows = await tx
-        .update(keys)
-        .set({ responseStatus: status, responseBody: body })
-        .where(ownedBy(claim))
-        .returning({ scope: keys.scope });
-      // Only after a stall long enough for another request to take the key over; throwing rolls our order back.
-      if (rows.length === 0) throw new ServiceUnavailable("IDEMPOTENCY_CLAIM_LOST", "This request took too long and was superseded; retry");
-    },
-
-    /** An answer the client should see again on a retry (a 4xx: the order was refused). */
-    async record(claim: Claim, status: number, body: unknown): Promise<void> {
-      await db.update(keys).set({ responseStatus: status, responseBody: body }).where(ownedBy(claim));
-    },
-
-    /** A 5xx (or a crash of ours) is not an answer: drop the claim so the client may retry with the same key. */
-    async forget(claim: Claim): Promise<void> {
-      await db.delete(keys).where(ownedBy(claim));
+      if (existing.responseStatus === null) {
+        throw new Conflict("IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still being answered; retry shortly");
+      }
+      return { status: existing.responseStatus, body: existing.responseBody };
     },
   };
 }

@@ -8,7 +8,7 @@ import { stockLockKey } from "../inventory/service";
 import type { OrderActor, OrderContext } from "./context";
 import { componentDemand } from "./demand";
 import { outOfStock, unknownStore } from "./errors";
-import { type Claim, idempotencyKeyOf, requestHash } from "./idempotency";
+import { type IdempotencyRequest, idempotencyKeyOf, requestHash, type StoredAnswer } from "./idempotency";
 import { assertActive, orderCurrency, priceOrder, type PricedOrder, productsForLines } from "./lines";
 import * as repo from "./repository";
 import { toOrder } from "./views";
@@ -30,12 +30,16 @@ interface Prepared {
 
 /** Store, products, prices and demand: everything that needs no lock. */
 async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody): Promise<Prepared> {
-  const store = await ctx.stores.findStore(body.storeId.toLowerCase());
+  // Both reads at once; the store's refusals still come before the products'.
+  const [found, resolved] = await Promise.allSettled([ctx.stores.findStore(body.storeId.toLowerCase()), productsForLines(ctx.products, body.items)]);
+  if (found.status === "rejected") throw found.reason;
+  const store = found.value;
   if (!store) throw unknownStore(body.storeId);
   // Customers buy in the web shop and app; marketplace stores take orders from their marketplace.
   if (placer.role === "customer" && store.type !== "WEB") throw new Forbidden("Customers order from web stores only", { storeId: store.id, type: store.type });
   if (!store.active) throw new ValidationFailed("This store does not take orders now", { storeId: store.id }, "STORE_INACTIVE");
-  const products = await productsForLines(ctx.products, body.items);
+  if (resolved.status === "rejected") throw resolved.reason;
+  const products = resolved.value;
   assertActive(products);
   const prices = await ctx.listingPrices(store.id, [...new Set(products.map((p) => p.id))]);
   const lines = body.items.map((line, index) => {
@@ -47,43 +51,61 @@ async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrde
   return { storeId: store.id, warehouseIds: store.warehouseIds, priced, demands: await componentDemand(ctx.products, lines) };
 }
 
-/** Under the stock locks, one transaction: order, items, reservation, allocations and the idempotent answer. */
-async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Prepared, claim: Claim): Promise<Orders.Order> {
+/** Thrown inside the transaction to roll it back: another request's answer holds the key. */
+class KeyTaken extends Error {
+  constructor() {
+    super("idempotency key taken");
+  }
+}
+
+/**
+ * Under the stock locks, one transaction: order, items, reservation, allocations and the
+ * idempotent answer. Statements that do not depend on each other are sent together (postgres.js
+ * pipelines them on the transaction's connection). Undefined when another request's answer holds the key.
+ */
+async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Prepared, request: IdempotencyRequest): Promise<Orders.Order | undefined> {
   const orderId = randomUUID();
   const { priced, demands } = prepared;
   const order = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
-    ctx.db.transaction(async (tx) => {
-      const { order: row, items } = await repo.insertOrder(
-        tx,
-        {
-          id: orderId,
-          storeId: prepared.storeId,
-          customerId: placer.role === "customer" ? placer.userId : null,
-          placedBy: placer.role === "customer" ? null : placer.userId,
-          status: "CREATED",
-          currency: priced.currency,
-          total: priced.total,
-          vatTotal: priced.vatTotal,
-        },
-        priced.items,
-      );
-      const context = { actorId: placer.userId, correlationId: orderId, reason: `order #${row.number}` };
-      const { allocations, shortages } = await ctx.inventory.reserveInTransaction(tx, demands, prepared.warehouseIds, context);
-      // Throwing rolls back the order and whatever the reservation already changed.
-      if (shortages.length > 0) throw outOfStock(shortages);
-      await repo.insertAllocations(tx, orderId, allocations);
-      const view = toOrder(row, items);
-      await ctx.idempotency.recordIn(tx, claim, 201, view);
-      return { view, warehouseIds: [...new Set(allocations.map((a) => a.warehouseId))] };
-    }),
+    ctx.db
+      .transaction(async (tx) => {
+        const { order: row, items } = await repo.insertOrder(
+          tx,
+          {
+            id: orderId,
+            storeId: prepared.storeId,
+            customerId: placer.role === "customer" ? placer.userId : null,
+            placedBy: placer.role === "customer" ? null : placer.userId,
+            status: "CREATED",
+            currency: priced.currency,
+            total: priced.total,
+            vatTotal: priced.vatTotal,
+          },
+          priced.items,
+        );
+        const context = { actorId: placer.userId, correlationId: orderId, reason: `order #${row.number}` };
+        const { allocations, shortages } = await ctx.inventory.reserveInTransaction(tx, demands, prepared.warehouseIds, context);
+        // Throwing rolls back the order and whatever the reservation already changed.
+        if (shortages.length > 0) throw outOfStock(shortages);
+        const view = toOrder(row, items);
+        const [, ours] = await Promise.all([repo.insertAllocations(tx, orderId, allocations), ctx.idempotency.answerIn(tx, request, { status: 201, body: view })]);
+        if (!ours) throw new KeyTaken();
+        return { view, warehouseIds: [...new Set(allocations.map((a) => a.warehouseId))] };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof KeyTaken) return undefined;
+        throw error;
+      }),
   );
+  if (!order) return undefined;
   await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds: order.warehouseIds, correlationId: orderId });
   ctx.log.info({ orderId, number: order.view.number, storeId: prepared.storeId, lines: priced.items.length, total: priced.total }, "order placed");
   return order.view;
 }
 
 /** A stored answer: the order as first answered, or the error thrown again with its code and status. */
-function replay(status: number, body: unknown): Placement {
+function replay(answer: StoredAnswer): Placement {
+  const { status, body } = answer;
   if (status < 300 && Value.Check(Orders.Order, body)) return { order: body, replayed: true };
   if (Value.Check(ErrorEnvelope, body)) throw new AppError(body.error.code, status, body.error.message, body.error.details);
   throw new Error("a stored idempotent answer has an unexpected shape");
@@ -92,28 +114,22 @@ function replay(status: number, body: unknown): Placement {
 /**
  * POST /orders. The Idempotency-Key is scoped to the caller; the first answer (201, or a 4xx
  * such as 409 OUT_OF_STOCK) is replayed for the same body, a 5xx is forgotten so the client may retry.
+ * The key is written with the answer: a 201 in the order's own transaction, a 4xx after its
+ * rollback. A concurrent duplicate waits (stock lock, then the key's row) and gets the first answer.
  */
 export async function placeOrder(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody, idempotencyKey: string | null | undefined): Promise<Placement> {
-  const key = idempotencyKeyOf(idempotencyKey);
-  const outcome = await ctx.idempotency.claim(placer.userId, key, requestHash(body));
-  if (outcome.kind === "replay") return replay(outcome.status, outcome.body);
+  const request = { scope: placer.userId, key: idempotencyKeyOf(idempotencyKey), hash: requestHash(body) };
+  ctx.idempotency.purgeSoon();
+  let order: Orders.Order | undefined;
   try {
-    return { order: await reserveAndRecord(ctx, placer, await prepare(ctx, placer, body), outcome.claim), replayed: false };
+    order = await reserveAndRecord(ctx, placer, await prepare(ctx, placer, body), request);
   } catch (error) {
-    await settleFailure(ctx, outcome.claim, error);
-    throw error;
+    // A 5xx is not an answer: nothing was stored, the transaction (if any) rolled back.
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    const refusal = { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } };
+    if (await ctx.idempotency.answer(request, refusal)) throw error;
   }
-}
-
-async function settleFailure(ctx: OrderContext, claim: Claim, error: unknown): Promise<void> {
-  try {
-    if (error instanceof AppError && error.status < 500) {
-      await ctx.idempotency.record(claim, error.status, { error: { code: error.code, message: error.message, details: error.details } });
-    } else {
-      await ctx.idempotency.forget(claim);
-    }
-  } catch (recordError) {
-    // The client still gets the original error; the claim is taken over once it looks abandoned.
-    ctx.log.error({ err: recordError instanceof Error ? recordError.message : String(recordError), key: claim.key }, "could not settle an idempotency key");
-  }
+  if (order) return { order, replayed: false };
+  // Another request with this key answered first (or this is a retry): its answer is the answer.
+  return replay(await ctx.idempotency.storedAnswer(request));
 }

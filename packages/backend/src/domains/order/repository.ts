@@ -13,12 +13,17 @@ export type NewItem = Omit<typeof orderItems.$inferInsert, "orderId">;
 type AllocationState = Orders.AllocationState;
 
 export async function insertOrder(tx: Database, order: NewOrder, items: readonly NewItem[]): Promise<{ order: OrderRow; items: ItemRow[] }> {
-  const [row] = await tx.insert(orders).values(order).returning();
+  const orderId = order.id;
+  if (!orderId) throw new Error("an order is inserted with its id chosen");
+  // Sent together: the items name the order by the id chosen here, not by what the insert returns.
+  const [[row], itemRows] = await Promise.all([
+    tx.insert(orders).values(order).returning(),
+    tx
+      .insert(orderItems)
+      .values(items.map((item) => ({ ...item, orderId })))
+      .returning(),
+  ]);
   if (!row) throw new Error("order insert returned nothing");
-  const itemRows = await tx
-    .insert(orderItems)
-    .values(items.map((item) => ({ ...item, orderId: row.id })))
-    .returning();
   return { order: row, items: itemRows.sort((a, b) => a.lineNo - b.lineNo) };
 }
 
