@@ -36,7 +36,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   // Orders are built after inventory; its invariant check reads their open allocations when it runs.
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
-  const orders = createOrderService({ db, locks: infra.locks, log, products, stores, inventory });
+  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory });
   // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
   const marks = createPendingMarks();
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.

@@ -8,6 +8,7 @@ import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import type { CatalogChange } from "./events";
+import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
 import { stores } from "./schema";
 import { CHECK_VIOLATION, constraintViolation } from "./store-constraints";
@@ -117,6 +118,8 @@ export function createStoreService(deps: StoreServiceDeps) {
     /** Listing price overrides for some products of a store; orders price from these first. */
     listingPrices: (storeId: string, productIds: readonly string[]): Promise<Map<string, number>> =>
       listingPrices(db, storeId, productIds),
+    /** Store, warehouses, products, listing prices and set components for an order, in one statement (order-quote.ts). */
+    quoteForOrder: (storeId: string, refs: OrderRefs): Promise<OrderQuote | undefined> => quoteForOrder(db, storeId, refs),
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 
     credentialsFor: credentials.credentialsFor,

@@ -1,8 +1,8 @@
-import type { ProductService, ProductSummary } from "../catalog/service";
 import type { Demand } from "../inventory/reservation-types";
+import type { QuotedProduct } from "./context";
 
 export interface DemandLine {
-  product: Pick<ProductSummary, "id" | "type">;
+  product: Pick<QuotedProduct, "id" | "type" | "components">;
   quantity: number;
 }
 
@@ -11,9 +11,7 @@ export interface DemandLine {
  * a loose component on one order compete for the same stock (Medusa 16502 checked lines alone).
  * Sorted by product id, the order locks and conditional updates are taken in.
  */
-export async function componentDemand(products: Pick<ProductService, "componentsOf">, lines: readonly DemandLine[]): Promise<Demand[]> {
-  const setIds = [...new Set(lines.filter((line) => line.product.type === "SET").map((line) => line.product.id))];
-  const components = setIds.length > 0 ? await products.componentsOf(setIds) : new Map<string, { componentId: string; quantity: number }[]>();
+export function componentDemand(lines: readonly DemandLine[]): Demand[] {
   const need = new Map<string, number>();
   const add = (productId: string, quantity: number) => need.set(productId, (need.get(productId) ?? 0) + quantity);
   for (const line of lines) {
@@ -21,9 +19,9 @@ export async function componentDemand(products: Pick<ProductService, "components
       add(line.product.id, line.quantity);
       continue;
     }
-    const parts = components.get(line.product.id);
+    const parts = line.product.components;
     // The catalog refuses a set without components; one here means the catalog changed under us.
-    if (!parts || parts.length === 0) throw new Error(`set ${line.product.id} has no components`);
+    if (parts.length === 0) throw new Error(`set ${line.product.id} has no components`);
     for (const part of parts) add(part.componentId, part.quantity * line.quantity);
   }
   return [...need.entries()]

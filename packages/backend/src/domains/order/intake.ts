@@ -72,18 +72,19 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   }
 
   async function record(input: MarketplaceOrderInput, storeId: string): Promise<IntakeResult> {
-    const store = await ctx.stores.findStore(storeId);
-    if (!store) throw unknownStore(storeId);
+    const quote = await ctx.stores.quoteForOrder(storeId, { productIds: [], barcodes: input.lines.map((line) => line.barcode) });
+    if (!quote) throw unknownStore(storeId);
+    const { store } = quote;
     assertMarketplaceLines(input.lines, input.currency);
     // An inactive product is recorded anyway: the marketplace already sold it.
-    const products = await productsForBarcodes(ctx.products, input.lines.map((line) => line.barcode));
+    const products = productsForBarcodes(quote.products, input.lines.map((line) => line.barcode));
     const lines = input.lines.map((line, index) => {
       const product = products[index];
       if (!product) throw new Error("a line lost its product");
       return { product, quantity: line.quantity, unitPrice: line.unitPrice };
     });
     const priced = priceOrder(input.currency, lines);
-    const demands = await componentDemand(ctx.products, lines);
+    const demands = componentDemand(lines);
     const orderId = randomUUID();
     const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
       db.transaction(async (tx) => {

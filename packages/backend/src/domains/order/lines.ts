@@ -1,7 +1,8 @@
 /** Order lines: which product each names, at what price, and the order's totals. */
 import { Orders } from "@pazarsync/shared";
 import { ValidationFailed } from "../../infra/errors";
-import type { ProductService, ProductSummary } from "../catalog/service";
+import type { ProductSummary } from "../catalog/service";
+import type { QuotedProduct } from "./context";
 import { invalidLine, unknownProducts } from "./errors";
 import type { NewItem } from "./repository";
 
@@ -22,22 +23,27 @@ export interface PricedOrder {
   items: NewItem[];
 }
 
-type Lookup = Pick<ProductService, "findProducts" | "findByBarcodes">;
-
 /** The VAT inside a VAT-inclusive amount, rounded to the nearest minor unit. */
 export const vatIncluded = (amount: number, vatRate: number) => Math.round((amount * vatRate) / (100 + vatRate));
 
+/** The ids and barcodes web lines name, for the catalog quote; malformed lines are refused later, after the store's checks. */
+export function lineRefs(lines: readonly Orders.OrderLineInput[]): { productIds: string[]; barcodes: string[] } {
+  return {
+    productIds: [...new Set(lines.flatMap((line) => (line.productId ? [line.productId.toLowerCase()] : [])))],
+    barcodes: [...new Set(lines.flatMap((line) => (line.barcode !== undefined ? [line.barcode] : [])))],
+  };
+}
+
 /** Each web line's product, in line order; 422 UNKNOWN_PRODUCT naming every id and barcode not found. */
-export async function productsForLines(products: Lookup, lines: readonly Orders.OrderLineInput[]): Promise<ProductSummary[]> {
+export function productsForLines(quoted: readonly QuotedProduct[], lines: readonly Orders.OrderLineInput[]): QuotedProduct[] {
   lines.forEach((line, index) => {
     if ((line.productId === undefined) === (line.barcode === undefined)) {
       throw invalidLine(index, "each line names exactly one of productId or barcode");
     }
   });
-  const ids = [...new Set(lines.flatMap((line) => (line.productId ? [line.productId.toLowerCase()] : [])))];
-  const barcodes = [...new Set(lines.flatMap((line) => (line.barcode !== undefined ? [line.barcode] : [])))];
-  const byId = new Map((ids.length > 0 ? await products.findProducts(ids) : []).map((p) => [p.id, p]));
-  const byBarcode = new Map((barcodes.length > 0 ? await products.findByBarcodes(barcodes) : []).map((p) => [p.barcode, p]));
+  const { productIds: ids, barcodes } = lineRefs(lines);
+  const byId = new Map(quoted.map((p) => [p.id, p]));
+  const byBarcode = new Map(quoted.map((p) => [p.barcode, p]));
   const missingIds = ids.filter((id) => !byId.has(id));
   const missingBarcodes = barcodes.filter((barcode) => !byBarcode.has(barcode));
   if (missingIds.length > 0 || missingBarcodes.length > 0) throw unknownProducts(missingIds, missingBarcodes);
@@ -49,9 +55,9 @@ export async function productsForLines(products: Lookup, lines: readonly Orders.
 }
 
 /** Marketplace lines name barcodes only; an unknown one cannot be recorded (order_items needs a product). */
-export async function productsForBarcodes(products: Lookup, barcodes: readonly string[]): Promise<ProductSummary[]> {
+export function productsForBarcodes(quoted: readonly QuotedProduct[], barcodes: readonly string[]): QuotedProduct[] {
   const unique = [...new Set(barcodes)];
-  const found = new Map((await products.findByBarcodes(unique)).map((p) => [p.barcode, p]));
+  const found = new Map(quoted.map((p) => [p.barcode, p]));
   const missing = unique.filter((barcode) => !found.has(barcode));
   if (missing.length > 0) throw unknownProducts([], missing);
   return barcodes.map((barcode) => {

@@ -9,7 +9,7 @@ import type { OrderActor, OrderContext } from "./context";
 import { componentDemand } from "./demand";
 import { outOfStock, unknownStore } from "./errors";
 import { type IdempotencyRequest, idempotencyKeyOf, requestHash, type StoredAnswer } from "./idempotency";
-import { assertActive, orderCurrency, priceOrder, type PricedOrder, productsForLines } from "./lines";
+import { assertActive, lineRefs, orderCurrency, priceOrder, type PricedOrder, productsForLines } from "./lines";
 import * as repo from "./repository";
 import { toOrder } from "./views";
 
@@ -28,27 +28,25 @@ interface Prepared {
   demands: Demand[];
 }
 
-/** Store, products, prices and demand: everything that needs no lock. */
+/** Store, products, prices and demand: everything that needs no lock, from one catalog statement. */
 async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody): Promise<Prepared> {
-  // Both reads at once; the store's refusals still come before the products'.
-  const [found, resolved] = await Promise.allSettled([ctx.stores.findStore(body.storeId.toLowerCase()), productsForLines(ctx.products, body.items)]);
-  if (found.status === "rejected") throw found.reason;
-  const store = found.value;
-  if (!store) throw unknownStore(body.storeId);
+  const quote = await ctx.stores.quoteForOrder(body.storeId, lineRefs(body.items));
+  // The store's refusals come before the products'.
+  if (!quote) throw unknownStore(body.storeId);
+  const { store } = quote;
   // Customers buy in the web shop and app; marketplace stores take orders from their marketplace.
   if (placer.role === "customer" && store.type !== "WEB") throw new Forbidden("Customers order from web stores only", { storeId: store.id, type: store.type });
   if (!store.active) throw new ValidationFailed("This store does not take orders now", { storeId: store.id }, "STORE_INACTIVE");
-  if (resolved.status === "rejected") throw resolved.reason;
-  const products = resolved.value;
+  const products = productsForLines(quote.products, body.items);
   assertActive(products);
-  const prices = await ctx.listingPrices(store.id, [...new Set(products.map((p) => p.id))]);
   const lines = body.items.map((line, index) => {
     const product = products[index];
     if (!product) throw new Error("a line lost its product");
-    return { product, quantity: line.quantity, unitPrice: prices.get(product.id) ?? product.price };
+    // The store's listing price first, the catalog price otherwise.
+    return { product, quantity: line.quantity, unitPrice: product.listingPrice ?? product.price };
   });
   const priced = priceOrder(orderCurrency(products), lines);
-  return { storeId: store.id, warehouseIds: store.warehouseIds, priced, demands: await componentDemand(ctx.products, lines) };
+  return { storeId: store.id, warehouseIds: store.warehouseIds, priced, demands: componentDemand(lines) };
 }
 
 /** Thrown inside the transaction to roll it back: another request's answer holds the key. */

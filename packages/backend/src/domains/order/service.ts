@@ -3,7 +3,7 @@ import type { Database } from "../../infra/db";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
-import type { ProductService, StoreService } from "../catalog/service";
+import type { StoreService } from "../catalog/service";
 import type { InventoryService, ReservationRow } from "../inventory/service";
 import type { OrderActor, OrderContext } from "./context";
 import { orderNotFound } from "./errors";
@@ -23,7 +23,6 @@ export interface OrderServiceDeps {
   db: Database;
   locks: LockPort;
   log: Logger;
-  products: ProductService;
   stores: StoreService;
   inventory: InventoryService;
 }
@@ -40,7 +39,6 @@ export function createOrderService(deps: OrderServiceDeps) {
   const ctx: OrderContext = {
     ...deps,
     idempotency: createIdempotency({ db: deps.db, log: deps.log }),
-    listingPrices: deps.stores.listingPrices,
   };
   const transitions = createTransitions(ctx);
   const intake = createIntake(ctx, transitions);
