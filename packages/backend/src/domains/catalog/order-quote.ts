@@ -46,7 +46,7 @@ interface QuoteRow extends Record<string, unknown> {
 
 /**
  * The store is the driving row (none: no such store); warehouses and products ride along as JSON.
- * Ids and barcodes travel as one JSON array parameter each: any barcode text is safe, the statement stays short.
+ * Ids and barcodes travel as one JSON array parameter each, so every barcode text is safe, the statement stays short.
  */
 function quoteQuery(storeId: string, productIds: readonly string[], barcodes: readonly string[]) {
   return sql`
