@@ -6,6 +6,7 @@ import { adminUsersController } from "./domains/identity/admin";
 import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
+import { stockSyncController } from "./domains/stock-sync";
 import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
 import { requestContext } from "./http/request-context";
@@ -49,7 +50,14 @@ export function createApp(deps: AppDeps) {
     .use(catalogController({ products: services.products, identity: services.identity }))
     .use(storesController({ stores: services.stores, identity: services.identity }))
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
-    .use(orderController({ orders: services.orders, identity: services.identity }));
+    .use(orderController({ orders: services.orders, identity: services.identity }))
+    .use(
+      stockSyncController({
+        sync: services.sync,
+        identity: services.identity,
+        storeExists: async (id) => (await services.stores.findStore(id)) !== undefined,
+      }),
+    );
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -36,6 +36,12 @@ const RawEnv = Type.Object({
   HEALTH_TIMEOUT_MS: Digits("timeout of each readiness check"),
   SHUTDOWN_TIMEOUT_MS: Digits("how long in-flight requests may take at shutdown"),
   SYNC_INTERVAL_MS: Digits("stock sync flush interval"),
+  SYNC_WORKER: Flag("run the stock sync worker in this process (default true)"),
+  SYNC_SWEEP_INTERVAL_MS: Digits("ledger-cursor sweep interval"),
+  SYNC_RECONCILE_INTERVAL_MS: Digits("full reconciliation interval"),
+  SYNC_POLL_DELAY_MS: Digits("first poll of a batch result after sending"),
+  SYNC_ATTEMPT_BUDGET: Digits("sends of a retryably failed item before it becomes a dead letter"),
+  MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
   STOCK_LOCKS: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   TRUST_PROXY: Flag("take the client address from X-Forwarded-For (only behind a proxy you run)"),
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: "^[^@\\s]+@[^@\\s]+$" })),
@@ -51,6 +57,17 @@ const RawEnv = Type.Object({
 type RawEnv = Static<typeof RawEnv>;
 
 export type NodeEnv = "development" | "test" | "production";
+
+export interface SyncConfig {
+  intervalMs: number;
+  /** False runs no sync loops here (a replica that only serves HTTP, or a test driving steps itself). */
+  worker: boolean;
+  sweepIntervalMs: number;
+  reconcileIntervalMs: number;
+  pollDelayMs: number;
+  attemptBudget: number;
+  marketplaceTimeoutMs: number;
+}
 
 export interface Config {
   nodeEnv: NodeEnv;
@@ -76,6 +93,7 @@ export interface Config {
   healthTimeoutMs: number;
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
+  sync: SyncConfig;
   /** False (STOCK_LOCKS=off, never in production) runs stock sections without the lock port: a benchmark's "lock off" arm. */
   stockLocks: boolean;
   trustProxy: boolean;
@@ -221,6 +239,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthTimeoutMs: int(parsed.HEALTH_TIMEOUT_MS, 1000),
     shutdownTimeoutMs: int(parsed.SHUTDOWN_TIMEOUT_MS, 10_000),
     syncIntervalMs: int(parsed.SYNC_INTERVAL_MS, 5000),
+    sync: {
+      intervalMs: int(parsed.SYNC_INTERVAL_MS, 5000),
+      worker: flag(parsed.SYNC_WORKER, true),
+      sweepIntervalMs: int(parsed.SYNC_SWEEP_INTERVAL_MS, 60_000),
+      reconcileIntervalMs: int(parsed.SYNC_RECONCILE_INTERVAL_MS, 24 * 60 * 60_000),
+      pollDelayMs: int(parsed.SYNC_POLL_DELAY_MS, 3000),
+      attemptBudget: int(parsed.SYNC_ATTEMPT_BUDGET, 5),
+      marketplaceTimeoutMs: int(parsed.MARKETPLACE_TIMEOUT_MS, 30_000),
+    },
     stockLocks: parsed.STOCK_LOCKS !== "off",
     trustProxy: flag(parsed.TRUST_PROXY, false),
     admin:

@@ -7,6 +7,7 @@ import { createLogger } from "./infra/logger";
 import { createMetrics } from "./infra/metrics";
 import { createErrorReporter } from "./infra/sentry";
 import { createServices } from "./services";
+import { startSyncWorker } from "./domains/stock-sync/jobs";
 import { APP_VERSION } from "./version";
 
 function readConfig(): Config {
@@ -38,7 +39,8 @@ if (config.migrateOnStart) {
   log.info({ driver: infra.database.kind, ms: Math.round(performance.now() - started) }, "migrations applied");
 }
 
-const services = createServices({ config, log, infra });
+const metrics = createMetrics();
+const services = createServices({ config, log, infra, registry: metrics.registry });
 if (config.admin) await services.identity.ensureAdmin(config.admin);
 
 const app = createApp({
@@ -46,7 +48,7 @@ const app = createApp({
   log,
   infra,
   services,
-  metrics: createMetrics(),
+  metrics,
   reporter,
   isDraining: () => lifecycle.isDraining,
 }).listen({ hostname: config.host, port: config.port });
@@ -62,6 +64,11 @@ log.info(
   },
   "pazarsync listening",
 );
+
+if (config.sync.worker) {
+  const worker = startSyncWorker(services.sync, config.sync, log);
+  lifecycle.addWorker("stock sync", () => worker.stop());
+}
 
 // A stray rejection (a client closing under a pending command) is logged and reported; it must
 // not take the process, and every request in flight, down with it.

@@ -3,3 +3,4 @@ export * from "./domains/identity/schema";
 export * from "./domains/catalog/schema";
 export * from "./domains/inventory/schema";
 export * from "./domains/order/schema";
+export * from "./domains/stock-sync/schema";

@@ -7,17 +7,18 @@ import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
 import { createOrderService } from "./domains/order/service";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
-import { createPendingMarks } from "./domains/stock-sync/marks";
+import { createStockSync } from "./domains/stock-sync/service";
 import type { Infrastructure } from "./infra/bootstrap";
 import { createEventHub } from "./infra/events";
 import type { Logger } from "./infra/logger";
+import { Registry } from "prom-client";
 
 /**
  * Every domain's service, built once from the infrastructure; controllers and workers share
  * them. Cross-domain needs that would point against the dependency direction (catalog showing
  * inventory's availability, inventory announcing to stock-sync) are injected here.
  */
-export function createServices(deps: { config: Config; log: Logger; infra: Infrastructure }) {
+export function createServices(deps: { config: Config; log: Logger; infra: Infrastructure; registry?: Registry }) {
   const { config, log, infra } = deps;
   const db = infra.database.db;
   const events = {
@@ -37,16 +38,27 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
   const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory });
-  // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
-  const marks = createPendingMarks();
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });
-  events.stock.on(async (change) => marks.markDirty(await pairsForStockChange(change, affected)));
+  const sync = createStockSync({
+    db,
+    kv: infra.kv,
+    locks: infra.locks,
+    log,
+    registry: deps.registry ?? new Registry(),
+    stores,
+    sellable,
+    pairsFor: (change) => pairsForStockChange({ ...change, correlationId: "ledger-sweep" }, affected),
+    settings: config.sync,
+  });
+  // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
+  events.stock.on(async (change) => sync.markDirty(await pairsForStockChange(change, affected)));
   events.catalog.on(async (change) => {
     affected.clear();
-    await marks.markDirty(await pairsForCatalogChange(change, { products, stores }));
+    sync.channels.clear(change.storeIds);
+    await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, sellable, events, marks };
+  return { identity, products, stores, inventory, orders, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -5,3 +5,4 @@ export * as Catalog from "./catalog";
 export * as Stores from "./stores";
 export * as Inventory from "./inventory";
 export * as Orders from "./orders";
+export * as StockSync from "./stock-sync";

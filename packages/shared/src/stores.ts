@@ -58,6 +58,11 @@ export type Credentials = Static<typeof Credentials>;
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const SellerId = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S", description: "the seller account on the marketplace; required for marketplaces" });
 const BaseUrl = Type.String({ pattern: "^https?://[^\\s/$.?#][^\\s]*$", maxLength: 2048, description: "http(s) URL of the marketplace API" });
+const WriteQuota = Type.Integer({
+  minimum: 1,
+  maximum: 100_000,
+  description: "the seller's marketplace write quota tier in requests per minute (e.g. Trendyol's Inventory & Price Write); null uses the marketplace default",
+});
 const WarehouseIds = Type.Array(Uuid, {
   maxItems: 50,
   description: "the warehouses the store sells from, in the order reservations draw on them",
@@ -75,6 +80,7 @@ export const CreateStoreBody = Type.Object(
     sendStock: Type.Optional(Type.Boolean({ description: "push quantities to the channel (default true)" })),
     sendPrice: Type.Optional(Type.Boolean({ description: "push prices to the channel (default false)" })),
     policy: Type.Optional(PolicyInput),
+    writeQuotaPerMinute: Type.Optional(Nullable(WriteQuota)),
   },
   { additionalProperties: false },
 );
@@ -91,6 +97,7 @@ export const UpdateStoreBody = Type.Object(
     sendStock: Type.Optional(Type.Boolean()),
     sendPrice: Type.Optional(Type.Boolean()),
     policy: Type.Optional(PolicyInput),
+    writeQuotaPerMinute: Type.Optional(Nullable(WriteQuota)),
   },
   {
     additionalProperties: false,
@@ -110,6 +117,7 @@ export const Store = Type.Object(
     sendStock: Type.Boolean(),
     sendPrice: Type.Boolean(),
     policy: Policy,
+    writeQuotaPerMinute: Nullable(Type.Integer({ description: "requests per minute; null uses the marketplace default" })),
     warehouseIds: Type.Array(Uuid, { description: "in the order reservations draw on them" }),
     hasCredentials: Type.Boolean({ description: "credentials are stored (they are never returned)" }),
     credentialsKeyId: Nullable(Type.String({ description: "the id of the key they are encrypted under" })),

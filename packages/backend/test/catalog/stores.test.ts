@@ -270,3 +270,35 @@ describe("changing a store", () => {
     expect(announced).toEqual([]);
   });
 });
+
+describe("the marketplace write quota", () => {
+  test("a store is created with its write quota, and without one it is null", async () => {
+    const store = await newStore({ type: "TRENDYOL", sellerId: "q-1", writeQuotaPerMinute: 1_000 });
+    expect(store.writeQuotaPerMinute).toBe(1_000);
+    expect((await bodyOf(await get(t, `/api/v1/stores/${store.id}`, staffToken))).writeQuotaPerMinute).toBe(1_000);
+    expect((await newStore({})).writeQuotaPerMinute).toBeNull();
+  });
+
+  test("the quota must be 1..100000 when set", async () => {
+    for (const writeQuotaPerMinute of [0, 100_001, -5, 1.5, "350"]) {
+      expect((await errorOf(await postStore({ writeQuotaPerMinute }), 422)).code).toBe("VALIDATION_FAILED");
+    }
+    expect((await postStore({ writeQuotaPerMinute: 100_000 })).status).toBe(201);
+  });
+
+  test("a change sets or clears the quota, and an out-of-range one changes nothing", async () => {
+    const store = await newStore({ writeQuotaPerMinute: 350 });
+    expect((await bodyOf(await patchStore(store.id, { writeQuotaPerMinute: 1_500 }))).writeQuotaPerMinute).toBe(1_500);
+    expect((await errorOf(await patchStore(store.id, { writeQuotaPerMinute: 0 }), 422)).code).toBe("VALIDATION_FAILED");
+    expect((await bodyOf(await patchStore(store.id, { name: "kept" }))).writeQuotaPerMinute).toBe(1_500);
+    expect((await bodyOf(await patchStore(store.id, { writeQuotaPerMinute: null }))).writeQuotaPerMinute).toBeNull();
+  });
+
+  test("a quota change does not re-sync the store's listings", async () => {
+    const store = await newStore({});
+    await putListing(t, adminToken, store.id, await createSimple(t, staffToken), { enabled: true });
+    announced.length = 0;
+    expect((await patchStore(store.id, { writeQuotaPerMinute: 500 })).status).toBe(200);
+    expect(announced).toEqual([]);
+  });
+});

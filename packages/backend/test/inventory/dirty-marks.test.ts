@@ -28,19 +28,19 @@ describe("dirty marks after committed changes", () => {
 
     expect((await addStock(t, staffToken, here.shelfId, gloves, 10)).status).toBe(200);
 
-    expect(t.services.marks.has(selling, gloves)).toBe(true);
-    expect(t.services.marks.has(selling, set)).toBe(true);
-    expect(t.services.marks.has(selling, hat)).toBe(false);
-    expect(t.services.marks.has(other, gloves)).toBe(false);
+    expect(await t.services.sync.buffer.isMarked(selling, gloves)).toBe(true);
+    expect(await t.services.sync.buffer.isMarked(selling, set)).toBe(true);
+    expect(await t.services.sync.buffer.isMarked(selling, hat)).toBe(false);
+    expect(await t.services.sync.buffer.isMarked(other, gloves)).toBe(false);
   });
 
   test("a listing change marks that store and product", async () => {
     const warehouse = await createWarehouse(t, staffToken);
     const mug = await createSimple(t, staffToken, "Mug");
     const store = await createStore(t, adminToken, { type: "TRENDYOL", sellerId: "42", warehouseIds: [warehouse.id] });
-    expect(t.services.marks.has(store, mug)).toBe(false);
+    expect(await t.services.sync.buffer.isMarked(store, mug)).toBe(false);
     await putListing(t, adminToken, store, mug, { enabled: true });
-    expect(t.services.marks.has(store, mug)).toBe(true);
+    expect(await t.services.sync.buffer.isMarked(store, mug)).toBe(true);
   });
 
   test("changing a set's components marks the set for re-sync", async () => {
@@ -49,9 +49,9 @@ describe("dirty marks after committed changes", () => {
     const b = await createSimple(t, staffToken, "B");
     const set = await createSet(t, staffToken, [{ productId: a, quantity: 1 }]);
     const store = await createStore(t, adminToken, { type: "WEB", warehouseIds: [warehouse.id] });
-    expect(t.services.marks.has(store, set)).toBe(false);
+    expect(await t.services.sync.buffer.isMarked(store, set)).toBe(false);
     const res = await sendJson(t, "PATCH", `/api/v1/catalog/products/${set}`, { components: [{ productId: b, quantity: 3 }] }, staffToken);
     expect(res.status).toBe(200);
-    expect(t.services.marks.has(store, set)).toBe(true);
+    expect(await t.services.sync.buffer.isMarked(store, set)).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const metrics = createMetrics();
   const reported: unknown[] = [];
   const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
-  const services = createServices({ config, log, infra });
+  const services = createServices({ config, log, infra, registry: metrics.registry });
   const base = createApp({ config, log, infra, metrics, reporter, services });
   const app: RequestHandler = options.extend ? options.extend(base, services) : base;
   return {

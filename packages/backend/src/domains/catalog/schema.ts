@@ -88,10 +88,13 @@ export const stores = pgTable(
     maxQuantity: integer(),
     /** Below this the channel is told 0 ("end when"). */
     floor: integer().notNull().default(0),
+    /** The seller's marketplace write quota tier (e.g. Trendyol's per-minute "Inventory & Price Write"); null uses the adapter's default. */
+    writeQuotaPerMinute: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    check("stores_write_quota_range", sql`${t.writeQuotaPerMinute} is null or ${t.writeQuotaPerMinute} between 1 and 100000`),
     check("stores_policy_ranges", sql`${t.safetyStock} >= 0 and ${t.percentage} between 1 and 100 and ${t.floor} >= 0 and (${t.maxQuantity} is null or ${t.maxQuantity} >= 0)`),
   ],
 );

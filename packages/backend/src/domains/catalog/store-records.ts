@@ -22,6 +22,7 @@ export function toStoreView(row: StoreRow, warehouseIds: string[]): Stores.Store
     sendStock: row.sendStock,
     sendPrice: row.sendPrice,
     policy: { safetyStock: row.safetyStock, percentage: row.percentage, maxQuantity: row.maxQuantity, floor: row.floor },
+    writeQuotaPerMinute: row.writeQuotaPerMinute,
     warehouseIds,
     hasCredentials: row.credentialsCiphertext !== null,
     credentialsKeyId: row.credentialsCiphertext !== null ? row.credentialsKeyId : null,

@@ -9,6 +9,7 @@ import type { PageRequest } from "../../http/pagination";
 import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import type { CatalogChange } from "./events";
 import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
+import { lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
 import { stores } from "./schema";
 import { CHECK_VIOLATION, constraintViolation } from "./store-constraints";
@@ -35,6 +36,7 @@ export interface StoreServiceDeps {
 }
 
 export type { RotationReport } from "./store-credentials";
+export type { LastPushed, PushOutcome, PushStatus } from "./listing-pushes";
 
 type StoreType = Stores.StoreType;
 type StoreTypeInput = Stores.CreateStoreBody["type"];
@@ -122,6 +124,11 @@ export function createStoreService(deps: StoreServiceDeps) {
     quoteForOrder: (storeId: string, refs: OrderRefs): Promise<OrderQuote | undefined> => quoteForOrder(db, storeId, refs),
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 
+    /** The stock sync's bookkeeping on existing listings, one statement per batch (listing-pushes.ts). */
+    recordPushOutcomes: (results: readonly PushOutcome[]): Promise<number> => recordPushOutcomes(db, results),
+    /** productId -> last pushed quantity and price on the store; unlisted products are absent. */
+    lastPushed: (storeId: string, productIds: readonly string[]): Promise<Map<string, LastPushed>> => lastPushed(db, storeId, productIds),
+
     credentialsFor: credentials.credentialsFor,
     rotateCredentials: credentials.rotateCredentials,
 
@@ -144,6 +151,7 @@ export function createStoreService(deps: StoreServiceDeps) {
             active: body.active ?? true,
             sendStock: body.sendStock ?? true,
             sendPrice: body.sendPrice ?? false,
+            writeQuotaPerMinute: body.writeQuotaPerMinute ?? null,
             ...policyColumns(body.policy),
           });
           await replaceStoreWarehouses(tx, id, body.warehouseIds);
@@ -165,6 +173,7 @@ export function createStoreService(deps: StoreServiceDeps) {
         ...(patch.active !== undefined && { active: patch.active }),
         ...(patch.sendStock !== undefined && { sendStock: patch.sendStock }),
         ...(patch.sendPrice !== undefined && { sendPrice: patch.sendPrice }),
+        ...(patch.writeQuotaPerMinute !== undefined && { writeQuotaPerMinute: patch.writeQuotaPerMinute }),
         ...policyColumns(patch.policy),
       };
       try {

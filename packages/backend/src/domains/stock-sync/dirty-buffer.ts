@@ -52,6 +52,8 @@ export interface DirtyBuffer extends DirtyMarks {
    * first-dirty time minus ZERO_OFFSET. Upgrades an existing normal mark, keeping its time.
    */
   markZero(pairs: readonly StoreProduct[]): Promise<void>;
+  /** Whether the pair waits in the buffer (claimed ones do not count). */
+  isMarked(storeId: string, productId: string): Promise<boolean>;
   /** Stores with marks or claims in flight, longest listed first. */
   storesWithMarks(): Promise<string[]>;
   /** Marks waiting to be claimed (claimed ones are not counted) and the oldest first-dirty time among them. */
@@ -119,6 +121,10 @@ export function createDirtyBuffer(kv: KeyValueStore, options: { now?: () => numb
   return {
     markDirty: (pairs) => mark(pairs, false),
     markZero: (pairs) => mark(pairs, true),
+
+    async isMarked(storeId, productId) {
+      return (await kv.zscore(dirtyKey(storeId), productId)) !== null;
+    },
 
     async storesWithMarks() {
       return (await kv.zrangeByScore(STORES, -Infinity, Infinity)).map((m) => m.member);

@@ -1,0 +1,51 @@
+/** What the stock-sync engine needs of a store's listings to build a push: one statement per batch. */
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../../infra/db";
+
+export interface SyncTarget {
+  productId: string;
+  barcode: string;
+  /** Marketplaces sell only enabled listings of active products; a disabled one is pushed as 0. */
+  enabled: boolean;
+  /** The quantity the marketplace last confirmed; null before the first confirmation. */
+  lastPushedQuantity: number | null;
+}
+
+interface TargetRow extends Record<string, unknown> {
+  product_id: string;
+  barcode: string;
+  enabled: boolean;
+  last_pushed_quantity: number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The store's listings among these products, keyed by product. A product without a listing is
+ * absent: the marketplace never heard of it, so there is nothing to correct there.
+ */
+export async function syncTargets(db: Database, storeId: string, productIds: readonly string[]): Promise<Map<string, SyncTarget>> {
+  const ids = `{${productIds.filter((id) => UUID.test(id)).join(",")}}`;
+  const rows = await queryRows<TargetRow>(
+    db,
+    sql`select l.product_id, p.barcode, (l.enabled and p.active) as enabled, l.last_pushed_quantity
+        from listings l join products p on p.id = l.product_id
+        where l.store_id = ${storeId} and l.product_id = any(${ids}::uuid[])`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.product_id,
+      { productId: r.product_id, barcode: r.barcode, enabled: r.enabled, lastPushedQuantity: r.last_pushed_quantity === null ? null : Number(r.last_pushed_quantity) },
+    ]),
+  );
+}
+
+/** Every listing of a store in pages (product id order), for the full reconciliation. */
+export async function listedProductsPage(db: Database, storeId: string, after: string | null, limit: number): Promise<string[]> {
+  const rows = await queryRows<{ product_id: string }>(
+    db,
+    sql`select product_id from listings where store_id = ${storeId} and (${after}::uuid is null or product_id > ${after}::uuid)
+        order by product_id limit ${limit}`,
+  );
+  return rows.map((r) => r.product_id);
+}

@@ -1,0 +1,72 @@
+/**
+ * A store as the sync engine sees it: whether anything is pushed at all, and the adapter that
+ * pushes. Adapters are kept for a short while (credentials are decrypted once, not per tick) and
+ * dropped on catalog changes, so an edited base URL or key is used within one tick.
+ */
+import type { Stores } from "@pazarsync/shared";
+import { AppError } from "../../infra/errors";
+import type { ApiCallHook, MarketplaceAdapter, MarketplaceName } from "../marketplace/service";
+import { createMarketplaceAdapter } from "../marketplace/service";
+
+export type SyncChannel =
+  /** Pushes through `adapter`. */
+  | { kind: "push"; store: Stores.Store; adapter: MarketplaceAdapter; marketplace: MarketplaceName; writeQuotaPerMinute: number | null }
+  /** Nothing to push (web store, inactive, send_stock off, or deleted): marks are acked unsent. */
+  | { kind: "off"; reason: "web" | "inactive" | "send_stock_off" | "deleted" }
+  /** Should push but cannot (settings missing, marketplace without an adapter yet): marks wait. */
+  | { kind: "broken"; store: Stores.Store; code: string; message: string };
+
+export interface ChannelDeps {
+  findStore(id: string): Promise<Stores.Store | undefined>;
+  credentialsFor(id: string): Promise<Record<string, string> | undefined>;
+  /** The api-log and metrics hook for one store's calls. */
+  onCall(storeId: string, marketplace: MarketplaceName): ApiCallHook;
+  timeoutMs?: number;
+  ttlMs?: number;
+  now?: () => number;
+}
+
+export function createChannels(deps: ChannelDeps) {
+  const ttlMs = deps.ttlMs ?? 30_000;
+  const now = deps.now ?? Date.now;
+  const cache = new Map<string, { at: number; channel: SyncChannel }>();
+
+  async function resolve(storeId: string): Promise<SyncChannel> {
+    const store = await deps.findStore(storeId);
+    if (!store) return { kind: "off", reason: "deleted" };
+    if (store.type === "WEB") return { kind: "off", reason: "web" };
+    if (!store.active) return { kind: "off", reason: "inactive" };
+    if (!store.sendStock) return { kind: "off", reason: "send_stock_off" };
+    try {
+      const adapter = createMarketplaceAdapter({
+        type: store.type,
+        sellerId: store.sellerId,
+        baseUrl: store.baseUrl,
+        credentials: await deps.credentialsFor(storeId),
+        timeoutMs: deps.timeoutMs,
+        onCall: deps.onCall(storeId, store.type === "SANDBOX" ? "TRENDYOL" : (store.type as MarketplaceName)),
+      });
+      return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute };
+    } catch (error) {
+      // A refusal of the settings is the seller's to fix; anything else is ours and propagates.
+      if (error instanceof AppError && error.status < 500) return { kind: "broken", store, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  return {
+    async channel(storeId: string): Promise<SyncChannel> {
+      const hit = cache.get(storeId);
+      if (hit && now() - hit.at < ttlMs) return hit.channel;
+      const channel = await resolve(storeId);
+      cache.set(storeId, { at: now(), channel });
+      return channel;
+    },
+    clear(storeIds?: readonly string[]): void {
+      if (!storeIds) cache.clear();
+      else for (const id of storeIds) cache.delete(id);
+    },
+  };
+}
+
+export type Channels = ReturnType<typeof createChannels>;

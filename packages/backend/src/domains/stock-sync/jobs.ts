@@ -1,0 +1,27 @@
+/** The sync engine's recurring jobs, as main.ts starts them in every app process. */
+import type { SyncConfig } from "../../config";
+import type { Logger } from "../../infra/logger";
+import type { StockSync } from "./service";
+import { startWorker, type Worker } from "./worker";
+
+export function startSyncWorker(sync: StockSync, config: SyncConfig, log: Logger): Worker {
+  return startWorker(
+    [
+      {
+        name: "flush",
+        everyMs: config.intervalMs,
+        run: async () => {
+          await sync.flushAll();
+          await sync.refreshGauges();
+        },
+      },
+      // Receipts are polled more often than flushes so a result is seen soon after it is ready.
+      { name: "receipts", everyMs: Math.min(config.intervalMs, 1000), run: () => sync.pollReceipts() },
+      // The first sweep at start: it reconciles when the buffer was lost (a restart of the in-process store).
+      { name: "sweep", everyMs: config.sweepIntervalMs, runAtStart: true, run: () => sync.sweep() },
+      { name: "reconcile", everyMs: config.reconcileIntervalMs, run: () => sync.reconcile("daily schedule") },
+      { name: "purge", everyMs: 60 * 60_000, run: () => sync.purge() },
+    ],
+    log,
+  );
+}

@@ -1,0 +1,77 @@
+/** GET /stock-sync/status: per store what an on-call engineer asks first, from Redis and a few queries. */
+import type { StockSync as Model } from "@pazarsync/shared";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../../infra/db";
+import type { StoreService } from "../catalog/service";
+import { countOpenByStore, openDeadLetters } from "./dead-letters";
+import type { DirtyBuffer } from "./dirty-buffer";
+import type { StoreHealth } from "./store-health";
+import { pendingCounts } from "./submissions";
+
+export interface StatusDeps {
+  db: Database;
+  buffer: DirtyBuffer;
+  health: StoreHealth;
+  stores: Pick<StoreService, "listStores">;
+  now: () => number;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The newest successful stock write per store, from the api log (its index is per store, newest first). */
+async function lastPushes(db: Database): Promise<Map<string, string>> {
+  const rows = await queryRows<{ store_id: string; at: Date | string }>(
+    db,
+    sql`select distinct on (store_id) store_id, created_at as at from marketplace_api_logs
+        where store_id is not null and call_type = 'STOCK_UPDATE' and http_status between 200 and 299
+        order by store_id, created_at desc`,
+  );
+  return new Map(rows.map((r) => [r.store_id, new Date(r.at).toISOString()]));
+}
+
+export async function readStatus(deps: StatusDeps): Promise<Model.SyncStatus> {
+  const [stores, pending, letters, pushes, openLetters] = await Promise.all([
+    deps.stores.listStores(),
+    pendingCounts(deps.db),
+    countOpenByStore(deps.db),
+    lastPushes(deps.db),
+    openDeadLetters(deps.db, { limit: 100 }),
+  ]);
+  const pendingByStore = new Map(pending.map((p) => [p.storeId, p.pending]));
+  const now = deps.now();
+  const rows = await Promise.all(
+    stores.map(async (store): Promise<Model.StoreSyncStatus> => {
+      const [backlog, health] = await Promise.all([deps.buffer.backlog(store.id), deps.health.snapshot(store.id)]);
+      return {
+        storeId: store.id,
+        name: store.name,
+        type: store.type,
+        pushing: store.type !== "WEB" && store.active && store.sendStock,
+        backlog: backlog.count,
+        oldestDirtyAgeMs: backlog.oldestMarkedAt === null ? null : Math.max(0, Math.round(now - backlog.oldestMarkedAt)),
+        pendingReceipts: pendingByStore.get(store.id) ?? 0,
+        lastPushAt: pushes.get(store.id) ?? null,
+        lastError: health.lastError,
+        lastFailureAt: iso(health.lastFailureAt),
+        circuit: health.state,
+        failures: health.failures,
+        retryAt: iso(health.retryAt),
+        deadLetters: letters.get(store.id) ?? 0,
+      };
+    }),
+  );
+  return {
+    stores: rows,
+    deadLetters: openLetters.map((l) => ({
+      id: l.id,
+      storeId: l.storeId,
+      productId: l.productId,
+      barcode: l.barcode,
+      quantity: l.quantity,
+      reasons: l.reasons,
+      attempts: l.attempts,
+      createdAt: l.createdAt.toISOString(),
+      updatedAt: l.updatedAt.toISOString(),
+    })),
+  };
+}
