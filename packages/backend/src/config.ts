@@ -41,7 +41,11 @@ const RawEnv = Type.Object({
   SYNC_RECONCILE_INTERVAL_MS: Digits("full reconciliation interval"),
   SYNC_POLL_DELAY_MS: Digits("first poll of a batch result after sending"),
   SYNC_ATTEMPT_BUDGET: Digits("sends of a retryably failed item before it becomes a dead letter"),
+  SYNC_CLAIM_LEASE_MS: Digits("lease of a flush's claim and of the store's sync lock"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
+  DEMO: Flag("run the dev demo: marketplace sandbox, demo shop and web orders (default true in development, refused in production)"),
+  DEMO_SANDBOX_PORT: Digits("the demo sandbox's port (default 4199)"),
+  DEMO_ORDER_EVERY_MS: Digits("how often the demo customer orders"),
   STOCK_LOCKS: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   TRUST_PROXY: Flag("take the client address from X-Forwarded-For (only behind a proxy you run)"),
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: "^[^@\\s]+@[^@\\s]+$" })),
@@ -67,6 +71,8 @@ export interface SyncConfig {
   pollDelayMs: number;
   attemptBudget: number;
   marketplaceTimeoutMs: number;
+  /** How long a crashed flush keeps its claimed marks (and the store's sync lock) before they come back. */
+  claimLeaseMs: number;
 }
 
 export interface Config {
@@ -94,6 +100,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
   sync: SyncConfig;
+  /** The dev demo (src/dev/demo.ts); undefined when off. */
+  demo?: { sandboxPort: number; orderEveryMs: number };
   /** False (STOCK_LOCKS=off, never in production) runs stock sections without the lock port: a benchmark's "lock off" arm. */
   stockLocks: boolean;
   trustProxy: boolean;
@@ -206,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (raw.PORT !== undefined && (Number(raw.PORT) < 1 || Number(raw.PORT) > 65535)) problems.push("PORT must be 1-65535");
     // Conditional updates and CHECKs still prevent overselling without it, but production keeps the
     // lock that orders writers across replicas (DESIGN); the switch exists for benchmarks.
+    if (raw.DEMO === "true" || raw.DEMO === "1") problems.push("DEMO is refused in production: it starts a marketplace sandbox and places orders");
     if (raw.STOCK_LOCKS === "off") problems.push("STOCK_LOCKS=off is refused in production: it is a benchmark switch, and production always takes the stock locks");
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -247,7 +256,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollDelayMs: int(parsed.SYNC_POLL_DELAY_MS, 3000),
       attemptBudget: int(parsed.SYNC_ATTEMPT_BUDGET, 5),
       marketplaceTimeoutMs: int(parsed.MARKETPLACE_TIMEOUT_MS, 30_000),
+      claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
     },
+    demo: flag(parsed.DEMO, nodeEnv === "development")
+      ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }
+      : undefined,
     stockLocks: parsed.STOCK_LOCKS !== "off",
     trustProxy: flag(parsed.TRUST_PROXY, false),
     admin:

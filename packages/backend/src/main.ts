@@ -8,6 +8,7 @@ import { createMetrics } from "./infra/metrics";
 import { createErrorReporter } from "./infra/sentry";
 import { createServices } from "./services";
 import { startSyncWorker } from "./domains/stock-sync/jobs";
+import { startDemo } from "./dev/demo";
 import { APP_VERSION } from "./version";
 
 function readConfig(): Config {
@@ -68,6 +69,11 @@ log.info(
 if (config.sync.worker) {
   const worker = startSyncWorker(services.sync, config.sync, log);
   lifecycle.addWorker("stock sync", () => worker.stop());
+}
+
+if (config.demo) {
+  const demo = await startDemo(services, config.demo, log);
+  lifecycle.addWorker("dev demo", () => demo.stop());
 }
 
 // A stray rejection (a client closing under a pending command) is logged and reported; it must

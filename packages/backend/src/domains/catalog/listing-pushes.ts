@@ -80,3 +80,12 @@ export async function lastPushed(db: Database, storeId: string, productIds: read
     .where(and(eq(listings.storeId, storeId), inArray(listings.productId, ids)));
   return new Map(rows.map((row) => [row.productId, { quantity: row.quantity, price: row.price }]));
 }
+
+/** The store's marketplace was replaced (another account, a fresh sandbox): nothing it was told still holds. */
+export async function forgetPushed(db: Database, storeId: string): Promise<void> {
+  if (!UUID.test(storeId)) return;
+  await db
+    .update(listings)
+    .set({ lastPushedQuantity: null, lastPushedPrice: null, lastPushedAt: null, lastPushStatus: null })
+    .where(eq(listings.storeId, storeId));
+}

@@ -9,7 +9,7 @@ import type { PageRequest } from "../../http/pagination";
 import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import type { CatalogChange } from "./events";
 import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
-import { lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
+import { forgetPushed, lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
 import { stores } from "./schema";
 import { CHECK_VIOLATION, constraintViolation } from "./store-constraints";
@@ -126,6 +126,8 @@ export function createStoreService(deps: StoreServiceDeps) {
 
     /** The stock sync's bookkeeping on existing listings, one statement per batch (listing-pushes.ts). */
     recordPushOutcomes: (results: readonly PushOutcome[]): Promise<number> => recordPushOutcomes(db, results),
+    /** Forgets what the store's marketplace was told (its account or sandbox was replaced). */
+    forgetPushed: (storeId: string): Promise<void> => forgetPushed(db, storeId),
     /** productId -> last pushed quantity and price on the store; unlisted products are absent. */
     lastPushed: (storeId: string, productIds: readonly string[]): Promise<Map<string, LastPushed>> => lastPushed(db, storeId, productIds),
 

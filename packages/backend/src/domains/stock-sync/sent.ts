@@ -33,3 +33,9 @@ export async function forgetSent(db: Database, storeId: string, productIds: read
     delete from sync_sent where store_id = ${storeId} and product_id = any(${idArray(productIds)}::uuid[])
       and sent_at <= ${sentBefore.toISOString()}::timestamptz`);
 }
+
+/** Every send of a store: its marketplace was replaced and knows none of them. */
+export async function forgetStoreSends(db: Database, storeId: string): Promise<void> {
+  if (!UUID.test(storeId)) return;
+  await db.execute(sql`delete from sync_sent where store_id = ${storeId}`);
+}

@@ -27,12 +27,15 @@ import { readStatus } from "./status";
 import { LEDGER_CURSOR, sweepLedger, type SweepResult } from "./sweep";
 import { createRateLimiter } from "./token-bucket";
 import { readCursor, saveCursor } from "./cursor";
+import { forgetStoreSends } from "./sent";
 
 export interface SyncSettings {
   intervalMs: number;
   pollDelayMs: number;
   attemptBudget: number;
   marketplaceTimeoutMs: number;
+  /** Claim and sync-lock lease (SYNC_CLAIM_LEASE_MS); LEASE_MS when absent. */
+  claimLeaseMs?: number;
 }
 
 export interface StockSyncDeps {
@@ -41,7 +44,7 @@ export interface StockSyncDeps {
   locks: LockPort;
   log: Logger;
   registry: Registry;
-  stores: Pick<StoreService, "findStore" | "credentialsFor" | "listStores" | "recordPushOutcomes">;
+  stores: Pick<StoreService, "findStore" | "credentialsFor" | "listStores" | "recordPushOutcomes" | "forgetPushed">;
   sellable: SellableLookup;
   /** Which (store, product) pairs a stock change touches (stock-sync/affected.ts, cached). */
   pairsFor(change: { productIds: string[]; warehouseIds: string[] }): Promise<StoreProduct[]>;
@@ -60,6 +63,7 @@ export const syncLockKey = (storeId: string) => `sync:${storeId}`;
 export function createStockSync(deps: StockSyncDeps) {
   const { db, kv, log } = deps;
   const now = deps.now ?? Date.now;
+  const leaseMs = deps.settings.claimLeaseMs ?? LEASE_MS;
   const metrics = createSyncMetrics(deps.registry);
   const buffer = createDirtyBuffer(kv, { now });
   const apiLogs = createApiLogWriter(db, log);
@@ -83,7 +87,7 @@ export function createStockSync(deps: StockSyncDeps) {
     metrics,
     log,
     now,
-    settings: { leaseMs: LEASE_MS, maxBatchesPerFlush: 20, sentMemoryMs: 4 * 60 * 60 * 1000 },
+    settings: { leaseMs, maxBatchesPerFlush: 20, sentMemoryMs: 4 * 60 * 60 * 1000 },
   };
   const receiptDeps = {
     ...ports,
@@ -116,7 +120,7 @@ export function createStockSync(deps: StockSyncDeps) {
   /** One store, under its lock: another replica flushing it makes this a no-op (null). */
   async function flushOne(storeId: string): Promise<FlushResult | null> {
     const locked = await deps.locks.tryWithLocks([syncLockKey(storeId)], async () => flushStore(flushDeps, storeId, await channels.channel(storeId)), {
-      ttlMs: LEASE_MS,
+      ttlMs: leaseMs,
     });
     return locked.acquired ? locked.value : null;
   }
@@ -189,6 +193,13 @@ export function createStockSync(deps: StockSyncDeps) {
     },
 
     retryDeadLetter: (id: string) => ports.retryDeadLetter(id, buffer),
+
+    /** The store's marketplace account was replaced: forget what it was told, so everything is sent again. */
+    async forgetStore(storeId: string): Promise<void> {
+      await forgetStoreSends(db, storeId);
+      await deps.stores.forgetPushed(storeId);
+      channels.clear([storeId]);
+    },
 
     /** Old api logs (7 days) and finished receipts (1 day) go; the audit trail is the logs' job, not the table's. */
     async purge(): Promise<{ logs: number; submissions: number }> {
