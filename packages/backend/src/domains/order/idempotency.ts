@@ -7,9 +7,17 @@ import type { Logger } from "../../infra/logger";
 import { idempotencyKeys as keys } from "./schema";
 
 /** How long an answer is replayed (Stripe keeps keys 24 hours; so do we, at least). */
-const RETENTION = sql`interval '24 hours'`;
+export const IDEMPOTENCY_RETENTION_SQL = "interval '24 hours'";
+const RETENTION = sql.raw(IDEMPOTENCY_RETENTION_SQL);
 /** An unanswered claim (only older versions committed one) this old belongs to a request that died: no order exists. */
-const ABANDONED_AFTER = sql`interval '2 minutes'`;
+const ABANDONED_AFTER_SQL = "interval '2 minutes'";
+const ABANDONED_AFTER = sql.raw(ABANDONED_AFTER_SQL);
+/**
+ * When a new answer may replace the row holding its key, for a raw `on conflict ... do update`
+ * on idempotency_keys aliased `k`: the same rule as storeAnswer's.
+ */
+export const IDEMPOTENCY_TAKEOVER_SQL =
+  `k.expires_at <= now() or (k.response_status is null and k.request_hash = excluded.request_hash and k.created_at < now() - ${ABANDONED_AFTER_SQL})`;
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 1000;
 

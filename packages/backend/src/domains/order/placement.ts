@@ -1,4 +1,4 @@
-/** Placing a web/app order: idempotency, catalog prices, and the reservation in one transaction. */
+/** Placing a web/app order: idempotency, catalog prices, and the reservation in one statement. */
 import { randomUUID } from "node:crypto";
 import { ErrorEnvelope, Orders } from "@pazarsync/shared";
 import { Value } from "@sinclair/typebox/value";
@@ -10,8 +10,7 @@ import { componentDemand } from "./demand";
 import { outOfStock, unknownStore } from "./errors";
 import { type IdempotencyRequest, idempotencyKeyOf, requestHash, type StoredAnswer } from "./idempotency";
 import { assertActive, lineRefs, orderCurrency, priceOrder, type PricedOrder, productsForLines } from "./lines";
-import * as repo from "./repository";
-import { toOrder } from "./views";
+import { placeInOneStatement } from "./place-statement";
 
 export type Placer = Extract<OrderActor, { role: "customer" | "staff" | "admin" }>;
 
@@ -49,56 +48,60 @@ async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrde
   return { storeId: store.id, warehouseIds: store.warehouseIds, priced, demands: componentDemand(lines) };
 }
 
-/** Thrown inside the transaction to roll it back: another request's answer holds the key. */
-class KeyTaken extends Error {
-  constructor() {
-    super("idempotency key taken");
-  }
+/** The 201 body, known before the statement runs but for the number the statement takes from the sequence. */
+function answerFor(orderId: string, placer: Placer, prepared: Prepared, createdAt: string): Orders.Order {
+  const { priced } = prepared;
+  return {
+    id: orderId,
+    number: 0,
+    storeId: prepared.storeId,
+    customerId: placer.role === "customer" ? placer.userId : null,
+    placedBy: placer.role === "customer" ? null : placer.userId,
+    externalOrderId: null,
+    status: "CREATED",
+    currency: priced.currency,
+    total: priced.total,
+    vatTotal: priced.vatTotal,
+    items: priced.items.map(({ productId, sku, name, quantity, unitPrice, lineTotal, vatRate }) => ({ productId, sku, name, quantity, unitPrice, lineTotal, vatRate })),
+    shortages: null,
+    createdAt,
+    updatedAt: createdAt,
+  };
 }
 
 /**
- * Under the stock locks, one transaction: order, items, reservation, allocations and the
- * idempotent answer. Statements that do not depend on each other are sent together (postgres.js
- * pipelines them on the transaction's connection). Undefined when another request's answer holds the key.
+ * Under the stock locks, one statement: reservation, ledger, order, items, allocations and the
+ * idempotent answer (place-statement.ts). Undefined when another request's answer holds the key.
  */
 async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Prepared, request: IdempotencyRequest): Promise<Orders.Order | undefined> {
   const orderId = randomUUID();
   const { priced, demands } = prepared;
-  const order = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
-    ctx.db
-      .transaction(async (tx) => {
-        const { order: row, items } = await repo.insertOrder(
-          tx,
-          {
-            id: orderId,
-            storeId: prepared.storeId,
-            customerId: placer.role === "customer" ? placer.userId : null,
-            placedBy: placer.role === "customer" ? null : placer.userId,
-            status: "CREATED",
-            currency: priced.currency,
-            total: priced.total,
-            vatTotal: priced.vatTotal,
-          },
-          priced.items,
-        );
-        const context = { actorId: placer.userId, correlationId: orderId, reason: `order #${row.number}` };
-        const { allocations, shortages } = await ctx.inventory.reserveInTransaction(tx, demands, prepared.warehouseIds, context);
-        // Throwing rolls back the order and whatever the reservation already changed.
-        if (shortages.length > 0) throw outOfStock(shortages);
-        const view = toOrder(row, items);
-        const [, ours] = await Promise.all([repo.insertAllocations(tx, orderId, allocations), ctx.idempotency.answerIn(tx, request, { status: 201, body: view })]);
-        if (!ours) throw new KeyTaken();
-        return { view, warehouseIds: [...new Set(allocations.map((a) => a.warehouseId))] };
-      })
-      .catch((error: unknown) => {
-        if (error instanceof KeyTaken) return undefined;
-        throw error;
-      }),
+  const createdAt = new Date();
+  const answer = answerFor(orderId, placer, prepared, createdAt.toISOString());
+  const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
+    placeInOneStatement(ctx.db, {
+      orderId,
+      storeId: prepared.storeId,
+      customerId: answer.customerId,
+      placedBy: answer.placedBy,
+      actorId: placer.userId,
+      currency: priced.currency,
+      total: priced.total,
+      vatTotal: priced.vatTotal,
+      items: priced.items,
+      createdAt,
+      demands,
+      warehouseIds: prepared.warehouseIds,
+      answer,
+      request,
+    }),
   );
-  if (!order) return undefined;
-  await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds: order.warehouseIds, correlationId: orderId });
-  ctx.log.info({ orderId, number: order.view.number, storeId: prepared.storeId, lines: priced.items.length, total: priced.total }, "order placed");
-  return order.view;
+  if (outcome.kind === "short") throw outOfStock(outcome.shortages);
+  if (outcome.kind === "keyTaken") return undefined;
+  answer.number = outcome.number;
+  await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds: outcome.warehouseIds, correlationId: orderId });
+  ctx.log.info({ orderId, number: outcome.number, storeId: prepared.storeId, lines: priced.items.length, total: priced.total }, "order placed");
+  return answer;
 }
 
 /** A stored answer: the order as first answered, or the error thrown again with its code and status. */
@@ -112,8 +115,8 @@ function replay(answer: StoredAnswer): Placement {
 /**
  * POST /orders. The Idempotency-Key is scoped to the caller; the first answer (201, or a 4xx
  * such as 409 OUT_OF_STOCK) is replayed for the same body, a 5xx is forgotten so the client may retry.
- * The key is written with the answer: a 201 in the order's own transaction, a 4xx after its
- * rollback. A concurrent duplicate waits (stock lock, then the key's row) and gets the first answer.
+ * The key is written with the answer: a 201 in the order's own statement, a 4xx after it wrote
+ * nothing. A concurrent duplicate waits (stock lock, then the key's row) and gets the first answer.
  */
 export async function placeOrder(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody, idempotencyKey: string | null | undefined): Promise<Placement> {
   const request = { scope: placer.userId, key: idempotencyKeyOf(idempotencyKey), hash: requestHash(body) };
@@ -122,7 +125,7 @@ export async function placeOrder(ctx: OrderContext, placer: Placer, body: Orders
   try {
     order = await reserveAndRecord(ctx, placer, await prepare(ctx, placer, body), request);
   } catch (error) {
-    // A 5xx is not an answer: nothing was stored, the transaction (if any) rolled back.
+    // A 5xx is not an answer: nothing was stored (the order statement writes all or nothing).
     if (!(error instanceof AppError) || error.status >= 500) throw error;
     const refusal = { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } };
     if (await ctx.idempotency.answer(request, refusal)) throw error;
