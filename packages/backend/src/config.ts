@@ -43,6 +43,7 @@ const RawEnv = Type.Object({
   SYNC_ATTEMPT_BUDGET: Digits("sends of a retryably failed item before it becomes a dead letter"),
   SYNC_CLAIM_LEASE_MS: Digits("lease of a flush's claim and of the store's sync lock"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
+  MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
   DEMO: Flag("run the dev demo: marketplace sandbox, demo shop and web orders (default true in development, refused in production)"),
   DEMO_SANDBOX_PORT: Digits("the demo sandbox's port (default 4199)"),
   DEMO_ORDER_EVERY_MS: Digits("how often the demo customer orders"),
@@ -73,6 +74,8 @@ export interface SyncConfig {
   marketplaceTimeoutMs: number;
   /** How long a crashed flush keeps its claimed marks (and the store's sync lock) before they come back. */
   claimLeaseMs: number;
+  /** Unset: each marketplace's documented identical-request window. */
+  duplicateWindowMs?: number;
 }
 
 export interface Config {
@@ -256,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollDelayMs: int(parsed.SYNC_POLL_DELAY_MS, 3000),
       attemptBudget: int(parsed.SYNC_ATTEMPT_BUDGET, 5),
       marketplaceTimeoutMs: int(parsed.MARKETPLACE_TIMEOUT_MS, 30_000),
+      duplicateWindowMs: parsed.MARKETPLACE_DUPLICATE_WINDOW_MS === undefined ? undefined : int(parsed.MARKETPLACE_DUPLICATE_WINDOW_MS, 0),
       claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
     },
     demo: flag(parsed.DEMO, nodeEnv === "development")

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, type Config } from "./config";
 import { createInfrastructure } from "./infra/bootstrap";
 import { developmentCredentialsKey } from "./infra/dev-keys";
 import { Lifecycle } from "./infra/lifecycle";
-import { createLogger } from "./infra/logger";
+import { createLogger, flushLogger } from "./infra/logger";
 import { createMetrics } from "./infra/metrics";
 import { createErrorReporter } from "./infra/sentry";
 import { createServices } from "./services";
@@ -27,7 +27,7 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const log = createLogger({ level: config.logLevel, pretty: config.logPretty });
+const log = createLogger({ level: config.logLevel, pretty: config.logPretty, async: true });
 const reporter = createErrorReporter(config.sentryDsn, config.nodeEnv, APP_VERSION);
 const lifecycle = new Lifecycle(log);
 
@@ -87,10 +87,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     log.info({ signal }, "shutting down");
     lifecycle.shutdown(app, config.shutdownTimeoutMs).then(
-      () => process.exit(0),
+      () => flushLogger(log).then(() => process.exit(0)),
       (error: unknown) => {
         log.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        void flushLogger(log).then(() => process.exit(1));
       },
     );
   });

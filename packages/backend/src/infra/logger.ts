@@ -8,6 +8,23 @@ export interface LoggerOptions {
   pretty: boolean;
   /** Where JSON lines go; stdout when omitted (tests capture them). */
   destination?: pino.DestinationStream;
+  /**
+   * Write stdout without blocking the event loop (the server: one blocking write per log line
+   * was a fifth of an order's CPU). The owner must `flushLogger` before exiting. Scripts keep the
+   * default synchronous writes, which survive an immediate process.exit.
+   */
+  async?: boolean;
+}
+
+/** Resolves once buffered lines are written (bounded, so a stuck stdout cannot hold an exit forever). */
+export function flushLogger(log: Logger, timeoutMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    log.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Paths whose values never reach a log line, whatever logs them. */
@@ -43,5 +60,6 @@ export function createLogger(options: LoggerOptions): Logger {
   };
   // pino-pretty as a plain stream, not a worker-thread transport: simpler under Bun.
   if (options.pretty) return pino(base, pretty({ colorize: true, sync: true }));
-  return options.destination ? pino(base, options.destination) : pino(base);
+  if (options.destination) return pino(base, options.destination);
+  return options.async ? pino(base, pino.destination({ dest: 1, sync: false })) : pino(base);
 }

@@ -22,6 +22,8 @@ export interface MarketplaceStoreSettings {
   credentials: Record<string, string> | undefined;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Overrides the marketplace's identical-request window (only for a time-scaled sandbox). */
+  duplicateWindowMs?: number;
   onCall?: ApiCallHook;
 }
 
@@ -48,6 +50,7 @@ export function createMarketplaceAdapter(settings: MarketplaceStoreSettings): Ma
     integratorName: settings.credentials?.integratorName,
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
+    duplicateWindowMs: settings.duplicateWindowMs,
     onCall: settings.onCall,
   });
 }

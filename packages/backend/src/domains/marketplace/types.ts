@@ -57,6 +57,8 @@ export interface AdapterProfile {
   /** How long the marketplace keeps a batch result: polling must end well before this. */
   resultRetentionMs: number;
   rateLimits: RateLimitProfile[];
+  /** How long the marketplace refuses an identical request body (Trendyol: 15 minutes); absent when it has no such rule. */
+  duplicateWindowMs?: number;
 }
 
 export type ApiCallType = "STOCK_UPDATE" | "PRICE_UPDATE" | "BATCH_STATUS" | "GET_ORDERS" | "OTHER";

@@ -10,7 +10,15 @@ import { createMarketplaceAdapter } from "../marketplace/service";
 
 export type SyncChannel =
   /** Pushes through `adapter`. */
-  | { kind: "push"; store: Stores.Store; adapter: MarketplaceAdapter; marketplace: MarketplaceName; writeQuotaPerMinute: number | null }
+  | {
+      kind: "push";
+      store: Stores.Store;
+      adapter: MarketplaceAdapter;
+      marketplace: MarketplaceName;
+      writeQuotaPerMinute: number | null;
+      /** Changes when the store's marketplace was replaced: what it was sent before no longer counts. */
+      generation: string;
+    }
   /** Nothing to push (web store, inactive, send_stock off, or deleted): marks are acked unsent. */
   | { kind: "off"; reason: "web" | "inactive" | "send_stock_off" | "deleted" }
   /** Should push but cannot (settings missing, marketplace without an adapter yet): marks wait. */
@@ -19,9 +27,12 @@ export type SyncChannel =
 export interface ChannelDeps {
   findStore(id: string): Promise<Stores.Store | undefined>;
   credentialsFor(id: string): Promise<Record<string, string> | undefined>;
+  generationOf(id: string): Promise<string>;
   /** The api-log and metrics hook for one store's calls. */
   onCall(storeId: string, marketplace: MarketplaceName): ApiCallHook;
   timeoutMs?: number;
+  /** MARKETPLACE_DUPLICATE_WINDOW_MS: a time-scaled sandbox's identical-request window. */
+  duplicateWindowMs?: number;
   ttlMs?: number;
   now?: () => number;
 }
@@ -44,9 +55,10 @@ export function createChannels(deps: ChannelDeps) {
         baseUrl: store.baseUrl,
         credentials: await deps.credentialsFor(storeId),
         timeoutMs: deps.timeoutMs,
+        duplicateWindowMs: deps.duplicateWindowMs,
         onCall: deps.onCall(storeId, store.type === "SANDBOX" ? "TRENDYOL" : (store.type as MarketplaceName)),
       });
-      return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute };
+      return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute, generation: await deps.generationOf(storeId) };
     } catch (error) {
       // A refusal of the settings is the seller's to fix; anything else is ours and propagates.
       if (error instanceof AppError && error.status < 500) return { kind: "broken", store, code: error.code, message: error.message };

@@ -52,6 +52,8 @@ export interface DirtyBuffer extends DirtyMarks {
    * first-dirty time minus ZERO_OFFSET. Upgrades an existing normal mark, keeping its time.
    */
   markZero(pairs: readonly StoreProduct[]): Promise<void>;
+  /** Up to `limit` waiting products of a store, in claim order (zero-first, then oldest). */
+  peek(storeId: string, limit: number): Promise<string[]>;
   /** Whether the pair waits in the buffer (claimed ones do not count). */
   isMarked(storeId: string, productId: string): Promise<boolean>;
   /** Stores with marks or claims in flight, longest listed first. */
@@ -121,6 +123,10 @@ export function createDirtyBuffer(kv: KeyValueStore, options: { now?: () => numb
   return {
     markDirty: (pairs) => mark(pairs, false),
     markZero: (pairs) => mark(pairs, true),
+
+    async peek(storeId, limit) {
+      return (await kv.zrangeByScore(dirtyKey(storeId), -Infinity, Infinity, limit)).map((m) => m.member);
+    },
 
     async isMarked(storeId, productId) {
       return (await kv.zscore(dirtyKey(storeId), productId)) !== null;

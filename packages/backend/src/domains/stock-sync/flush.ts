@@ -46,9 +46,9 @@ export interface FlushDeps extends SyncPorts {
 export type FlushOutcome = "idle" | "sent" | "off" | "backoff" | "rate_limited" | "failed" | "broken" | "deferred";
 
 /** The identity of a body as the marketplace sees it: the same items with the same values. */
-function bodyKey(storeId: string, items: readonly { barcode: string; quantity?: number }[]): string {
+function bodyKey(channel: PushChannel, items: readonly { barcode: string; quantity?: number }[]): string {
   const canonical = items.map((i) => `${i.barcode}=${i.quantity ?? ""}`).sort().join("\n");
-  return `sync:refused:${storeId}:${createHash("sha1").update(canonical).digest("hex")}`;
+  return `sync:body:${channel.store.id}:${channel.generation}:${createHash("sha1").update(canonical).digest("hex")}`;
 }
 
 export interface FlushResult {
@@ -131,6 +131,20 @@ async function recordReceipts(deps: FlushDeps, channel: PushChannel, receipts: r
   );
 }
 
+/**
+ * What sync_sent says while a push is on its way. A process killed before it hears back leaves
+ * this behind: the marketplace may or may not show the push, so the next plan sends again instead
+ * of trusting the older value (which would drop a change back to it as "unchanged").
+ */
+const IN_FLIGHT = -1;
+
+/** Marks the items in flight; answers what was known of them before, for a refusal to restore. */
+async function markInFlight(deps: FlushDeps, storeId: string, items: readonly SentItem[]): Promise<Map<string, number>> {
+  const before = await deps.sent.quantities(storeId, items.map((i) => i.productId), new Date(deps.now() - deps.settings.sentMemoryMs));
+  await deps.sent.record(storeId, items.map((i) => ({ productId: i.productId, quantity: IN_FLIGHT })), new Date(deps.now()));
+  return before;
+}
+
 /** Sends one claim's planned items: true when the store may go on to its next batch. */
 async function send(deps: FlushDeps, channel: PushChannel, claim: Claim, planned: Planned, result: FlushResult): Promise<boolean> {
   const { adapter } = channel;
@@ -147,9 +161,13 @@ async function send(deps: FlushDeps, channel: PushChannel, claim: Claim, planned
     );
   }
   const items = sentItems(valid, planned.marks, adapter.profile.maxQuantity);
+  const before = await markInFlight(deps, channel.store.id, items);
   try {
     const receipts = await adapter.pushStockAndPrice(valid);
     const at = new Date(deps.now());
+    // Remember the body for the marketplace's identical-request window: it is never sent twice in it.
+    const windowMs = adapter.profile.duplicateWindowMs;
+    if (windowMs && windowMs > 0 && valid.length <= adapter.profile.batchSize) await deps.kv.set(bodyKey(channel, valid), "sent", { ttlMs: windowMs });
     await deps.sent.record(channel.store.id, items, at);
     await recordReceipts(deps, channel, receipts, items);
     await deps.buffer.ack(claim);
@@ -158,22 +176,26 @@ async function send(deps: FlushDeps, channel: PushChannel, claim: Claim, planned
     result.batches += receipts.length;
     return true;
   } catch (error) {
-    await failed(deps, channel, claim, items, error, result);
+    await failed(deps, channel, claim, items, error, result, before);
     return false;
   }
 }
 
 /** A push failed: keep what the marketplace accepted, put the rest back, back the store off. */
-async function failed(deps: FlushDeps, channel: PushChannel, claim: Claim, items: SentItem[], error: unknown, result: FlushResult): Promise<void> {
+async function failed(deps: FlushDeps, channel: PushChannel, claim: Claim, items: SentItem[], error: unknown, result: FlushResult, before: Map<string, number>): Promise<void> {
   const storeId = channel.store.id;
+  if (error instanceof MarketplaceError && error.fate === "REFUSED") {
+    // Refused before processing: what the marketplace was told before still stands.
+    await deps.sent.record(storeId, items.flatMap((i) => (before.has(i.productId) ? [{ ...i, quantity: before.get(i.productId) ?? IN_FLIGHT }] : [])), new Date(deps.now()));
+  }
   if (error instanceof MarketplaceDuplicateRequest) {
-    const told = await deps.sent.quantities(storeId, items.map((i) => i.productId), new Date(deps.now() - deps.settings.sentMemoryMs));
+    const told = before;
     const stale = items.filter((i) => told.get(i.productId) !== i.quantity);
     if (stale.length > 0) {
       // A quantity went away and came back within the marketplace's duplicate window: it still
       // shows the in-between value and refuses this exact body until the window ends. Hold the
       // items (a body with any other change differs and goes out at once).
-      await deps.kv.set(bodyKey(storeId, items), "1", { ttlMs: Math.max(1000, error.retryAfterMs) });
+      await deps.kv.set(bodyKey(channel, items), "refused", { ttlMs: Math.max(1000, error.retryAfterMs) });
       await deps.buffer.putBack(claim, stale.map((i) => i.productId));
     }
     await deps.buffer.ack(claim);
@@ -205,21 +227,40 @@ async function failed(deps: FlushDeps, channel: PushChannel, claim: Claim, items
   result.error = code;
 }
 
+/** More than this many waiting marks are not scanned for zeros in one flush. */
+const ZERO_SCAN_LIMIT = 20_000;
+
+/**
+ * DESIGN "Priority": a product that dropped to 0 goes out before other changes. Only a backlog
+ * longer than one batch can hold it back, so only then are the waiting marks' quantities read
+ * (one availability query) and the zeros promoted; the order path pays nothing for it.
+ */
+async function promoteZeros(deps: FlushDeps, storeId: string, batchSize: number): Promise<void> {
+  const { count } = await deps.buffer.backlog(storeId);
+  if (count <= batchSize) return;
+  const waiting = await deps.buffer.peek(storeId, ZERO_SCAN_LIMIT);
+  const sellable = await deps.sellable(storeId, waiting);
+  const zeros = waiting.filter((productId) => (sellable.get(productId)?.sellable ?? 0) === 0);
+  if (zeros.length > 0) await deps.buffer.markZero(zeros.map((productId) => ({ storeId, productId })));
+}
+
 /**
  * Flushes one store until its marks are gone, its rate limit says wait, or a push fails. The
  * caller holds the store's sync lock, so no other replica flushes it meanwhile.
  */
 export async function flushStore(deps: FlushDeps, storeId: string, channel: SyncChannel): Promise<FlushResult> {
   if (channel.kind === "off") return drain(deps, storeId, channel.reason);
-  if (channel.kind === "broken") {
-    const health = await deps.health.recordFailure(storeId, { error: `${channel.code}: ${channel.message}` });
-    return { storeId, outcome: "broken", sent: 0, batches: 0, skipped: 0, error: channel.code, waitMs: health.retryAt === null ? undefined : health.retryAt - deps.now() };
-  }
   const gate = await deps.health.canAttempt(storeId);
   if (!gate.allowed) return { storeId, outcome: "backoff", sent: 0, batches: 0, skipped: 0, waitMs: gate.retryAt === null ? undefined : Math.max(0, gate.retryAt - deps.now()) };
+  if (channel.kind === "broken") {
+    // Settings the seller must fix: counted as a failure so the store backs off and the status shows why.
+    const health = await deps.health.recordFailure(storeId, { error: `${channel.code}: ${channel.message}` });
+    return { storeId, outcome: "broken", sent: 0, batches: 0, skipped: 0, error: channel.code, waitMs: Math.max(0, health.retryAt - deps.now()) };
+  }
   const started = performance.now();
   const result: FlushResult = { storeId, outcome: "idle", sent: 0, batches: 0, skipped: 0 };
   try {
+    await promoteZeros(deps, storeId, channel.adapter.profile.batchSize);
     for (let batch = 0; batch < deps.settings.maxBatchesPerFlush; batch++) {
       const claim = await deps.buffer.claim(storeId, channel.adapter.profile.batchSize, deps.settings.leaseMs);
       if (!claim) break;
@@ -232,8 +273,9 @@ export async function flushStore(deps: FlushDeps, storeId: string, channel: Sync
         await deps.buffer.ack(claim);
         continue;
       }
-      if (await deps.kv.exists(bodyKey(storeId, planned.items))) {
-        // The marketplace would refuse this very body as a repeat: wait for a change or the window's end.
+      if (await deps.kv.exists(bodyKey(channel, channel.adapter.validate(planned.items).valid))) {
+        // This very body went out (or was refused as a repeat) within the marketplace's duplicate
+        // window: sending it again would be refused. Wait for a change or the window's end.
         await deps.buffer.putBack(claim);
         return { ...result, outcome: result.sent > 0 ? "sent" : "deferred" };
       }

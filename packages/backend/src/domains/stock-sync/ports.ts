@@ -46,6 +46,6 @@ export interface SyncPorts {
   health: {
     canAttempt(storeId: string): Promise<{ allowed: boolean; state: HealthState; retryAt: number | null }>;
     recordSuccess(storeId: string): Promise<void>;
-    recordFailure(storeId: string, info: { retryAfterMs?: number; error: string }): Promise<{ state: HealthState; retryAt: number | null; failures: number }>;
+    recordFailure(storeId: string, info: { retryAfterMs?: number; error: string }): Promise<{ state: HealthState; retryAt: number; failures: number }>;
   };
 }

@@ -3,6 +3,7 @@
  * and poll steps the worker runs, recovery, and what the status routes read. Built once in
  * services.ts from the database, key-value store, locks and the catalog and inventory services.
  */
+import { randomUUID } from "node:crypto";
 import type { Registry } from "prom-client";
 import type { Database } from "../../infra/db";
 import type { KeyValueStore } from "../../infra/kv";
@@ -36,6 +37,8 @@ export interface SyncSettings {
   marketplaceTimeoutMs: number;
   /** Claim and sync-lock lease (SYNC_CLAIM_LEASE_MS); LEASE_MS when absent. */
   claimLeaseMs?: number;
+  /** MARKETPLACE_DUPLICATE_WINDOW_MS; each marketplace's own when absent. */
+  duplicateWindowMs?: number;
 }
 
 export interface StockSyncDeps {
@@ -59,6 +62,7 @@ const SWEEP_PAGE = 5_000;
 const SETTLE_MS = 30_000;
 
 export const syncLockKey = (storeId: string) => `sync:${storeId}`;
+const generationKey = (storeId: string) => `sync:generation:${storeId}`;
 
 export function createStockSync(deps: StockSyncDeps) {
   const { db, kv, log } = deps;
@@ -72,8 +76,10 @@ export function createStockSync(deps: StockSyncDeps) {
   const channels = createChannels({
     findStore: deps.stores.findStore,
     credentialsFor: deps.stores.credentialsFor,
+    generationOf: async (storeId) => (await kv.get(generationKey(storeId))) ?? "0",
     onCall: (storeId) => apiLogs(storeId),
     timeoutMs: deps.settings.marketplaceTimeoutMs,
+    duplicateWindowMs: deps.settings.duplicateWindowMs,
     now,
   });
   const portDeps: PortDeps = { db, limiter, health, stores: deps.stores, metrics, log, pollDelayMs: deps.settings.pollDelayMs };
@@ -197,6 +203,7 @@ export function createStockSync(deps: StockSyncDeps) {
     /** The store's marketplace account was replaced: forget what it was told, so everything is sent again. */
     async forgetStore(storeId: string): Promise<void> {
       await forgetStoreSends(db, storeId);
+      await kv.set(generationKey(storeId), randomUUID());
       await deps.stores.forgetPushed(storeId);
       channels.clear([storeId]);
     },

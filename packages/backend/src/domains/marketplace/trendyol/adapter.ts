@@ -96,7 +96,7 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
 
   return {
     marketplace: "TRENDYOL",
-    profile: trendyolProfile,
+    profile: { ...trendyolProfile, duplicateWindowMs: transport.duplicateWindowMs },
     validate: (items) => validateItems(items, trendyolProfile.maxQuantity),
 
     async pushStockAndPrice(items) {
