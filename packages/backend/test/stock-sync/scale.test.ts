@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "../../src/infra/db";
 import { createTestApp, type TestApp } from "../support/app";
 import { admin, staff } from "../support/identity";
-import { marketShop } from "./behaviour-support";
+import { marketShop, sleep } from "./behaviour-support";
 import { shown, stockWrites } from "./engine-support";
 
 let t: TestApp;
@@ -67,4 +67,24 @@ describe("batching at scale", () => {
     );
     expect(Number(confirmed[0]?.n)).toBe(2500);
   });
+
+  test("products that dropped to 0 go out in the first request when the backlog is longer than a batch", async () => {
+    const shop = await marketShop(t, tokens);
+    const products = await seedListed(shop.storeId, shop.warehouse.id, 1100, `ZERO${Date.now() % 100000}`);
+    const zeros = products.slice(0, 10);
+    await t.infra.database.db.execute(
+      sql`update inventory_levels set on_hand = 0 where product_id = any(${`{${zeros.map((p) => p.id).join(",")}}`}::uuid[])`,
+    );
+    // The zeros are marked last: by first-dirty time alone they would wait for the second request.
+    await t.services.sync.markDirty(products.slice(10).map((p) => ({ storeId: shop.storeId, productId: p.id })));
+    await sleep(5);
+    await t.services.sync.markDirty(zeros.map((p) => ({ storeId: shop.storeId, productId: p.id })));
+
+    expect(await t.services.sync.flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1100, batches: 2 });
+    const batches = [...shop.sandbox.state.batches.values()].sort((a, b) => a.createdAt - b.createdAt);
+    expect(batches.map((b) => b.requestItems.length)).toEqual([1000, 100]);
+    const first = new Map(batches[0]?.requestItems.map((i) => [i.barcode, i.quantity]));
+    expect(zeros.map((z) => first.get(z.barcode))).toEqual(zeros.map(() => 0));
+  });
 });
+
