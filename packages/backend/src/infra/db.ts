@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { sql, type SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -43,6 +43,30 @@ export async function queryRows<T extends Record<string, unknown>>(db: Database,
   if (Array.isArray(result)) return result as T[];
   if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows as T[];
   throw new Error("unexpected result shape from db.execute");
+}
+
+function rowsOf(result: unknown): unknown[] {
+  if (Array.isArray(result)) return result;
+  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows;
+  throw new Error("unexpected result shape from a prepared statement");
+}
+
+/**
+ * A hot statement as a named prepared statement, through Drizzle's session so both drivers and
+ * the query hook see it: on postgres.js one round trip (Drizzle's unnamed statements describe
+ * first: two). `name` must always go with the same text; the params change.
+ */
+export async function preparedRows<T extends Record<string, unknown>>(db: Database, name: string, text: string, params: unknown[]): Promise<T[]> {
+  return rowsOf(await db._.session.prepareQuery({ sql: text, params }, undefined, name, false).execute()) as T[];
+}
+
+// Renders `sql` templates to text + params the way the drivers' sessions do.
+const dialect = new PgDialect({ casing: "snake_case" });
+
+/** preparedRows for a Drizzle `sql` template whose text never varies between calls. */
+export async function preparedQueryRows<T extends Record<string, unknown>>(db: Database, name: string, query: SQL): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return preparedRows<T>(db, name, text, params);
 }
 
 // Column names are written camelCase in TypeScript and snake_case in SQL.

@@ -1,6 +1,6 @@
 /** Everything the catalog knows that an order needs, in ONE statement (issue 5: statements are the cost). */
 import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../infra/db";
+import { preparedQueryRows, type Database } from "../../infra/db";
 import type { ProductSummary } from "./product-views";
 
 export interface QuotedStore {
@@ -84,7 +84,8 @@ export async function quoteForOrder(db: Database, storeId: string, refs: OrderRe
   if (!UUID.test(id)) return undefined;
   const productIds = [...new Set(refs.productIds.filter((p) => UUID.test(p)).map((p) => p.toLowerCase()))];
   const barcodes = [...new Set(refs.barcodes)];
-  const [row] = await queryRows<QuoteRow>(db, quoteQuery(id, productIds, barcodes));
+  // Prepared by name: every order runs it, and its text never varies (ids travel as parameters).
+  const [row] = await preparedQueryRows<QuoteRow>(db, "catalog_order_quote", quoteQuery(id, productIds, barcodes));
   if (!row) return undefined;
   // Shapes are fixed by the statement above; the casts only name them.
   return {

@@ -6,7 +6,7 @@
  * unnamed ones describe first: two).
  */
 import type { Orders } from "@pazarsync/shared";
-import type { Database } from "../../infra/db";
+import { preparedRows, type Database } from "../../infra/db";
 import { demandsJson, RESERVATION_CTES, reservationWrites, warehousesJson } from "../inventory/reserve-statement";
 import type { Demand, Shortage } from "../inventory/reservation-types";
 import type { NewItem } from "./repository";
@@ -93,7 +93,7 @@ select
 /** Bumped whenever STATEMENT changes: postgres.js caches a named statement per connection by its text anyway. */
 const STATEMENT_NAME = "order_place_v1";
 
-interface ResultRow {
+interface ResultRow extends Record<string, unknown> {
   number: unknown;
   warehouse_ids: unknown;
   shortages: unknown;
@@ -140,13 +140,10 @@ function placeOrderParameters(order: OrderToPlace): (string | number | null)[] {
   ];
 }
 
-/** Runs the statement through Drizzle's session (so both drivers, and the query logger, see it) as a named prepared statement. */
 async function run(db: Database, params: (string | number | null)[]): Promise<ResultRow> {
-  const result: unknown = await db._.session.prepareQuery({ sql: PLACE_ORDER_STATEMENT, params }, undefined, STATEMENT_NAME, false).execute();
-  const rows: unknown = Array.isArray(result) ? result : typeof result === "object" && result !== null && "rows" in result ? result.rows : undefined;
-  const [row] = Array.isArray(rows) ? rows : [];
-  if (typeof row !== "object" || row === null) throw new Error("the order statement answered no row");
-  return row as ResultRow;
+  const [row] = await preparedRows<ResultRow>(db, STATEMENT_NAME, PLACE_ORDER_STATEMENT, params);
+  if (!row) throw new Error("the order statement answered no row");
+  return row;
 }
 
 /** Places the order, or answers why nothing was written. The caller holds the stock locks of every demanded product. */

@@ -44,6 +44,11 @@ export interface SandboxOptions {
   host?: string;
   /** Every marketplace duration (rate window, duplicate window, result delay, retention) is divided by this. */
   timeScale?: number;
+  /**
+   * The time scale of the 50-per-10-s rate window alone; defaults to timeScale. 1 keeps Trendyol's
+   * real window while the 15-minute rule is scaled, so a test can check the quota against real time.
+   */
+  rateLimitTimeScale?: number;
   /** How long after acceptance a batch result is readable, before scaling. Default 1000 ms. */
   resultDelayMs?: number;
   faults?: Partial<Faults>;

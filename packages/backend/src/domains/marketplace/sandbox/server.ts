@@ -45,6 +45,16 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
 
 /** Trendyol endpoints with faults: latency first, 503s before processing, drops after it. */
 async function serveTrendyol(state: SandboxState, incoming: Incoming, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const write = routeOf(incoming.path).endpoint === "price-and-inventory";
+  if (write) state.pendingWrites += 1;
+  try {
+    await answerTrendyol(state, incoming, req, res);
+  } finally {
+    if (write) state.pendingWrites -= 1;
+  }
+}
+
+async function answerTrendyol(state: SandboxState, incoming: Incoming, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const receivedAt = new Date();
   if (state.faults.latencyMs > 0) await sleep(state.faults.latencyMs);
   const injected5xx = state.random() < state.faults.status5xxRate;
@@ -62,6 +72,7 @@ async function serveTrendyol(state: SandboxState, incoming: Incoming, req: Incom
     itemCount: handled.itemCount,
     status: dropped ? null : handled.reply.status,
     ...(handled.batchRequestId ? { batchRequestId: handled.batchRequestId } : {}),
+    ...("bodyHash" in handled && handled.bodyHash ? { bodyHash: handled.bodyHash } : {}),
   });
   if (dropped) req.socket.destroy();
   else send(res, handled.reply);

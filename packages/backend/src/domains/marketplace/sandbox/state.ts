@@ -50,11 +50,16 @@ export interface RecordedRequest {
   /** Null when the connection was dropped without an answer. */
   status: number | null;
   batchRequestId?: string;
+  /** Stock writes: sha256 of the body as received, so identical requests can be counted. */
+  bodyHash?: string;
 }
 
 /** What the sandbox remembers; also handed to in-process callers (tests, the demo) for inspection. */
 export class SandboxState {
   readonly timeScale: number;
+  readonly rateLimitTimeScale: number;
+  /** Stock writes (price-and-inventory) being served right now: received, not yet answered. */
+  pendingWrites = 0;
   readonly resultDelayMs: number;
   readonly sellers = new Map<string, SellerAccount>();
   readonly batches = new Map<string, StoredBatch>();
@@ -68,6 +73,8 @@ export class SandboxState {
   constructor(options: SandboxOptions) {
     this.timeScale = options.timeScale ?? 1;
     if (!(this.timeScale > 0)) throw new Error("timeScale must be positive");
+    this.rateLimitTimeScale = options.rateLimitTimeScale ?? this.timeScale;
+    if (!(this.rateLimitTimeScale > 0)) throw new Error("rateLimitTimeScale must be positive");
     this.resultDelayMs = options.resultDelayMs ?? 1000;
     this.faults = { ...noFaults, ...options.faults };
     this.random = options.random ?? Math.random;
@@ -106,7 +113,7 @@ export class SandboxState {
    * seconds". Only requests let through are counted.
    */
   takeRateSlot(key: string, now: number): boolean {
-    const windowStart = now - this.scaled(TRENDYOL.rateWindowMs);
+    const windowStart = now - TRENDYOL.rateWindowMs / this.rateLimitTimeScale;
     const hits = (this.windows.get(key) ?? []).filter((at) => at > windowStart);
     const allowed = hits.length < TRENDYOL.requestsPerWindow;
     if (allowed) hits.push(now);

@@ -21,6 +21,7 @@ export interface TrendyolHandled {
   endpoint: RecordedRequest["endpoint"];
   itemCount: number;
   batchRequestId?: string;
+  bodyHash?: string;
 }
 
 const PRICE_AND_INVENTORY = /^\/integration\/inventory\/sellers\/([^/]+)\/products\/price-and-inventory$/;
@@ -84,12 +85,17 @@ function parseItems(text: string): RequestItem[] | string {
 }
 
 function priceAndInventory(state: SandboxState, sellerId: string, body: string, now: number): Omit<TrendyolHandled, "sellerId" | "endpoint"> {
+  const bodyHash = createHash("sha256").update(body).digest("hex");
+  return { ...checkedWrite(state, sellerId, body, bodyHash, now), bodyHash };
+}
+
+function checkedWrite(state: SandboxState, sellerId: string, body: string, bodyHash: string, now: number): Omit<TrendyolHandled, "sellerId" | "endpoint"> {
   const items = parseItems(body);
   if (typeof items === "string") return { reply: failure(400, "invalid.request", items), itemCount: 0 };
   if (items.length > TRENDYOL.batchSize) {
     return { reply: failure(400, "items.size.exceeded", `En fazla ${TRENDYOL.batchSize} ürün gönderilebilir`), itemCount: items.length };
   }
-  const bodyKey = `${sellerId}:${createHash("sha256").update(body).digest("hex")}`;
+  const bodyKey = `${sellerId}:${bodyHash}`;
   if (state.isRecentDuplicate(bodyKey, now)) {
     return { reply: failure(400, "duplicate.request", TRENDYOL.duplicateMessage), itemCount: items.length };
   }
