@@ -1,4 +1,4 @@
-import type { AdapterProfile, ApiCall, BatchStatus, ItemOutcome, MarketplaceName, StockPriceItem, SubmissionReceipt } from "./types";
+import type { AdapterProfile, ApiCall, BatchStatus, ItemOutcome, MarketplaceName, OrderPage, StockPriceItem, SubmissionReceipt } from "./types";
 
 /**
  * One marketplace behind one interface (MARKETPLACES.md, "What this means for the adapters").
@@ -21,6 +21,16 @@ export interface MarketplaceAdapter {
   pushStockAndPrice(items: readonly StockPriceItem[]): Promise<SubmissionReceipt[]>;
   /** Reads an asynchronous batch's result; complete once every item has a final outcome. */
   batchStatus(receipt: SubmissionReceipt): Promise<BatchStatus>;
+  /**
+   * How many requests pushStockAndPrice will make for these (valid) items: the engine takes that
+   * many rate-limit tokens first. Absent: one per batch of profile.batchSize.
+   */
+  requestsFor?(items: readonly StockPriceItem[]): number;
+  /**
+   * Orders modified in [since, until), one page at a time (`page` from the previous answer's
+   * `next`, absent for the first). Absent until the marketplace's order intake is written.
+   */
+  pullOrders?(window: { since: Date; until: Date; page?: string }): Promise<OrderPage>;
 }
 
 export interface ValidationResult {

@@ -59,6 +59,33 @@ export interface AdapterProfile {
   rateLimits: RateLimitProfile[];
   /** How long the marketplace refuses an identical request body (Trendyol: 15 minutes); absent when it has no such rule. */
   duplicateWindowMs?: number;
+  /** Which rate-limit group (rateLimits[].group) a push's requests and a status read's request pay into. */
+  groups: { write: string; status: string; orders?: string };
+  /** Batches whose result is not final yet that the marketplace allows at once (Hepsiburada: 5); absent: no cap. */
+  maxPendingBatches?: number;
+  /** Whether one item may carry quantity and prices together (else the adapter sends them apart). */
+  stockAndPriceTogether: boolean;
+}
+
+/** A marketplace order as every adapter hands it over (the raw payload kept for support). */
+export interface NormalisedOrder {
+  /** Unique per store: the marketplace's package / order id. */
+  externalId: string;
+  /** What intake needs to know: a new order to reserve, a cancellation to release, or neither. */
+  status: "CREATED" | "CANCELLED" | "OTHER";
+  /** The marketplace's own status text. */
+  marketplaceStatus: string;
+  lines: { barcode: string; quantity: number; unitPrice: number }[];
+  currency: string;
+  /** ISO: the watermark of the order pull moves on this. */
+  lastModifiedAt: string;
+  raw: unknown;
+}
+
+export interface OrderPage {
+  orders: NormalisedOrder[];
+  /** Where the next page starts; null on the last page. */
+  next: string | null;
 }
 
 export type ApiCallType = "STOCK_UPDATE" | "PRICE_UPDATE" | "BATCH_STATUS" | "GET_ORDERS" | "OTHER";

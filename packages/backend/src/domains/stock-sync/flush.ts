@@ -279,11 +279,13 @@ export async function flushStore(deps: FlushDeps, storeId: string, channel: Sync
         await deps.buffer.putBack(claim);
         return { ...result, outcome: result.sent > 0 ? "sent" : "deferred" };
       }
-      const token = await deps.limiter.tryTake(deps.bucketsFor(channel, "price-and-inventory"));
+      const group = channel.adapter.profile.groups.write;
+      const cost = channel.adapter.requestsFor?.(planned.items) ?? Math.ceil(planned.items.length / channel.adapter.profile.batchSize);
+      const token = await deps.limiter.tryTake(deps.bucketsFor(channel, group), cost);
       if (!token.granted) {
         // No token, no request: the marks keep their first-dirty times for the next tick.
         await deps.buffer.putBack(claim);
-        deps.metrics.rateLimited.inc({ marketplace: channel.marketplace, group: "price-and-inventory" });
+        deps.metrics.rateLimited.inc({ marketplace: channel.marketplace, group });
         return { ...result, outcome: result.sent > 0 ? "sent" : "rate_limited", waitMs: token.waitMs };
       }
       if (!(await send(deps, channel, claim, planned, result))) return result;

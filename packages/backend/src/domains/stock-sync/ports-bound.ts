@@ -46,7 +46,7 @@ export function bindPorts(deps: PortDeps): SyncPorts & ReceiptPorts & { retryDea
         profile: channel.adapter.profile,
         group,
         // The tier quota is Trendyol's "Inventory & Price Write" group: writes only.
-        writeQuotaPerMinute: group === "price-and-inventory" ? channel.writeQuotaPerMinute : null,
+        writeQuotaPerMinute: group === channel.adapter.profile.groups.write ? channel.writeQuotaPerMinute : null,
       }),
     health: deps.health,
     deadLetters: {

@@ -103,9 +103,10 @@ async function pollOne(deps: ReceiptDeps, sub: DueSubmission): Promise<void> {
     return;
   }
   const expired = now >= sub.expiresAt.getTime();
-  const token = await deps.limiter.tryTake(deps.bucketsFor(channel, "batch-requests"));
+  const group = channel.adapter.profile.groups.status;
+  const token = await deps.limiter.tryTake(deps.bucketsFor(channel, group));
   if (!token.granted) {
-    deps.metrics.rateLimited.inc({ marketplace: channel.marketplace, group: "batch-requests" });
+    deps.metrics.rateLimited.inc({ marketplace: channel.marketplace, group });
     await deps.submissions.reschedule(sub.id, new Date(now + Math.max(token.waitMs, 250)));
     return;
   }

@@ -1,6 +1,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { BarcodesInput, type Faults, FaultsPatch, SellerAccountInput } from "./options";
+import { handleMarketplaceControl } from "./marketplace-control";
 import { settle } from "./processing";
 import type { SandboxState } from "./state";
 import type { Incoming, Reply } from "./trendyol-routes";
@@ -43,6 +44,8 @@ function sellerRoute(state: SandboxState, incoming: Incoming, sellerId: string, 
  */
 export function handleControl(state: SandboxState, incoming: Incoming, now: number): Reply {
   const { method, path } = incoming;
+  const marketplaceReply = handleMarketplaceControl(state, incoming, now);
+  if (marketplaceReply) return marketplaceReply;
   const seller = SELLER_PATH.exec(path);
   if (seller) return sellerRoute(state, incoming, seller[1] ?? "", seller[2] ?? "", now);
   if (path === "/__sandbox/health" && method === "GET") return { status: 200, body: { status: "ok" } };

@@ -1,3 +1,5 @@
+import type { MarketplaceName } from "../types";
+import type { SandboxAccountInput } from "./module";
 import { type Static, Type } from "@sinclair/typebox";
 
 const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
@@ -39,6 +41,8 @@ export const BarcodesInput = Type.Object(
 );
 
 export interface SandboxOptions {
+  /** Accounts of the marketplaces besides Trendyol (whose accounts are `sellers`). */
+  accounts?: Partial<Record<MarketplaceName, SandboxAccountInput[]>>;
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;

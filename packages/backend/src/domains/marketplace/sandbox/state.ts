@@ -1,4 +1,7 @@
 import { TRENDYOL } from "../trendyol/facts";
+import type { MarketplaceName } from "../types";
+import { SANDBOX_MARKETPLACES } from "./marketplaces";
+import type { SandboxContext, SandboxMarketplace } from "./module";
 import { type Faults, noFaults, type SandboxOptions, type SellerAccountInput } from "./options";
 
 /** An item as the sandbox received it (prices in Trendyol's decimals). */
@@ -39,10 +42,14 @@ export interface SellerAccount {
 }
 
 export interface RecordedRequest {
+  /** Which marketplace's endpoint was called. */
+  marketplace: MarketplaceName;
   method: string;
   path: string;
+  /** The seller / merchant / client account the request named or authenticated as. */
   sellerId: string | null;
-  endpoint: "price-and-inventory" | "batch-requests" | "other";
+  /** Trendyol: "price-and-inventory" | "batch-requests" | "other"; other marketplaces name theirs. */
+  endpoint: string;
   receivedAt: string;
   /** When the answer went out (or the connection was dropped). */
   answeredAt: string;
@@ -55,7 +62,7 @@ export interface RecordedRequest {
 }
 
 /** What the sandbox remembers; also handed to in-process callers (tests, the demo) for inspection. */
-export class SandboxState {
+export class SandboxState implements SandboxContext {
   readonly timeScale: number;
   readonly rateLimitTimeScale: number;
   /** Stock writes (price-and-inventory) being served right now: received, not yet answered. */
@@ -69,6 +76,8 @@ export class SandboxState {
   private readonly maxRecorded: number;
   private readonly windows = new Map<string, number[]>();
   private readonly recentBodies = new Map<string, number>();
+  /** Every marketplace but Trendyol (whose state is the fields above). */
+  readonly marketplaces: SandboxMarketplace[];
 
   constructor(options: SandboxOptions) {
     this.timeScale = options.timeScale ?? 1;
@@ -80,6 +89,18 @@ export class SandboxState {
     this.random = options.random ?? Math.random;
     this.maxRecorded = options.maxRecordedRequests ?? 10_000;
     for (const seller of options.sellers ?? []) this.addSeller(seller);
+    this.marketplaces = Object.entries(SANDBOX_MARKETPLACES).flatMap(([name, create]) =>
+      create ? [create(this, options.accounts?.[name as MarketplaceName] ?? [])] : [],
+    );
+  }
+
+  currentFaults(): Faults {
+    return this.faults;
+  }
+
+  /** The module serving this marketplace (not Trendyol). */
+  marketplace(name: string): SandboxMarketplace | undefined {
+    return this.marketplaces.find((m) => m.name === name.toUpperCase());
   }
 
   /** A marketplace duration as this sandbox plays it. */

@@ -3,17 +3,9 @@ import { TRENDYOL } from "../trendyol/facts";
 import { acceptBatch, batchView, settle } from "./processing";
 import type { RecordedRequest, RequestItem, SandboxState } from "./state";
 
-export interface Incoming {
-  method: string;
-  path: string;
-  headers: Record<string, string | undefined>;
-  body: string;
-}
+import type { Incoming, Reply } from "./module";
 
-export interface Reply {
-  status: number;
-  body?: unknown;
-}
+export type { Incoming, Reply } from "./module";
 
 export interface TrendyolHandled {
   reply: Reply;

@@ -27,6 +27,8 @@ export const trendyolProfile: AdapterProfile = {
   batchSize: TRENDYOL.batchSize,
   maxQuantity: TRENDYOL.maxQuantity,
   resultRetentionMs: TRENDYOL.resultRetentionMs,
+  groups: { write: "price-and-inventory", status: "batch-requests" },
+  stockAndPriceTogether: true,
   rateLimits: [
     { group: "price-and-inventory", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "batch-requests", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },

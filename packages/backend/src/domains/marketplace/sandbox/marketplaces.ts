@@ -1,0 +1,8 @@
+/**
+ * The sandbox's marketplaces besides Trendyol: one factory per marketplace (see module.ts). A
+ * new marketplace registers here with one line.
+ */
+import type { MarketplaceName } from "../types";
+import type { SandboxMarketplaceFactory } from "./module";
+
+export const SANDBOX_MARKETPLACES: Partial<Record<MarketplaceName, SandboxMarketplaceFactory>> = {};
