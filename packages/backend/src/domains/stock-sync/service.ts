@@ -200,12 +200,18 @@ export function createStockSync(deps: StockSyncDeps) {
 
     retryDeadLetter: (id: string) => ports.retryDeadLetter(id, buffer),
 
-    /** The store's marketplace account was replaced: forget what it was told, so everything is sent again. */
+    /** The store's marketplace account was replaced: forget what it was told and mark every listing, so everything is sent again. */
     async forgetStore(storeId: string): Promise<void> {
       await forgetStoreSends(db, storeId);
       await kv.set(generationKey(storeId), randomUUID());
       await deps.stores.forgetPushed(storeId);
       channels.clear([storeId]);
+      for (let after: string | null = null; ; ) {
+        const page = await listedProductsPage(db, storeId, after, 1000);
+        await buffer.markDirty(page.map((productId) => ({ storeId, productId })));
+        if (page.length < 1000) break;
+        after = page.at(-1) ?? null;
+      }
     },
 
     /** Old api logs (7 days) and finished receipts (1 day) go; the audit trail is the logs' job, not the table's. */
