@@ -1,0 +1,63 @@
+/**
+ * Store settings -> the adapter for the store's marketplace. One factory per store type; a new
+ * marketplace registers here with one line.
+ */
+import { ValidationFailed } from "../../infra/errors";
+import type { ApiCallHook, MarketplaceAdapter } from "./adapter";
+import { createTrendyolAdapter } from "./trendyol/adapter";
+
+/** What an adapter needs from a store, as plain values (credentials already decrypted). */
+export interface MarketplaceStoreSettings {
+  /** The store type (catalog's store_type). SANDBOX stores speak Trendyol's API to the sandbox. */
+  type: string;
+  sellerId: string | null;
+  baseUrl: string | null;
+  credentials: Record<string, string> | undefined;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Overrides the marketplace's identical-request window (only for a time-scaled sandbox). */
+  duplicateWindowMs?: number;
+  onCall?: ApiCallHook;
+}
+
+function required(settings: MarketplaceStoreSettings) {
+  const missing = [
+    ...(settings.sellerId ? [] : ["sellerId"]),
+    ...(settings.baseUrl ? [] : ["baseUrl"]),
+    ...(settings.credentials?.apiKey ? [] : ["credentials.apiKey"]),
+    ...(settings.credentials?.apiSecret ? [] : ["credentials.apiSecret"]),
+  ];
+  requireSettings(settings, missing);
+  return { sellerId: settings.sellerId ?? "", baseUrl: settings.baseUrl ?? "", apiKey: settings.credentials?.apiKey ?? "", apiSecret: settings.credentials?.apiSecret ?? "" };
+}
+
+/** Throws 422 MARKETPLACE_SETTINGS_MISSING naming every missing setting at once. */
+export function requireSettings(settings: MarketplaceStoreSettings, missing: string[]): void {
+  if (missing.length > 0) {
+    throw new ValidationFailed(`A ${settings.type} store needs ${missing.join(", ")} to reach its marketplace`, { missing }, "MARKETPLACE_SETTINGS_MISSING");
+  }
+}
+
+function trendyol(settings: MarketplaceStoreSettings): MarketplaceAdapter {
+  return createTrendyolAdapter({
+    ...required(settings),
+    integratorName: settings.credentials?.integratorName,
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+    duplicateWindowMs: settings.duplicateWindowMs,
+    onCall: settings.onCall,
+  });
+}
+
+/** Store type -> adapter factory. SANDBOX stores speak Trendyol's API (to the sandbox). */
+const FACTORIES: Record<string, (settings: MarketplaceStoreSettings) => MarketplaceAdapter> = {
+  TRENDYOL: trendyol,
+  SANDBOX: trendyol,
+};
+
+/** The adapter for a store's marketplace; 422 MARKETPLACE_NOT_SUPPORTED for types without one yet. */
+export function createMarketplaceAdapter(settings: MarketplaceStoreSettings): MarketplaceAdapter {
+  const factory = FACTORIES[settings.type];
+  if (!factory) throw new ValidationFailed(`No marketplace adapter for ${settings.type} stores yet`, { type: settings.type }, "MARKETPLACE_NOT_SUPPORTED");
+  return factory(settings);
+}
