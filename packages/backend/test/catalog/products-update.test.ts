@@ -133,10 +133,12 @@ describe("re-sync announcements", () => {
     expect(changesOf(product.id)).toEqual([{ productIds: [product.id] }]);
   });
 
-  test("changing only the price announces nothing", async () => {
+  test("changing the price announces it (stores that push prices send it) and changing only the name does not", async () => {
     const product = await createSimple(t, token);
-    await patch(product.id, { price: 1 });
+    await patch(product.id, { name: "Renamed" });
     expect(changesOf(product.id)).toEqual([]);
+    await patch(product.id, { price: 1 });
+    expect(changesOf(product.id)).toHaveLength(1);
   });
 
   test("sending a set's components unchanged announces nothing", async () => {

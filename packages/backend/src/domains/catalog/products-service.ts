@@ -117,15 +117,16 @@ export function createProductService(deps: ProductServiceDeps) {
             if (componentsChanged) await repo.replaceComponents(tx, id, checked);
           }
           const row = await repo.updateProductRow(tx, id, fields);
-          return { row, componentsChanged, activeChanged: row.active !== current.active };
+          const priceChanged = row.price !== current.price || row.listPrice !== current.listPrice;
+          return { row, componentsChanged, activeChanged: row.active !== current.active, priceChanged };
         })
         .catch((error: unknown) => {
           throw productWriteError(error, changes);
         });
-      const { row, componentsChanged, activeChanged } = outcome;
+      const { row, componentsChanged, activeChanged, priceChanged } = outcome;
       log.info({ productId: id, fields: Object.keys(changes), componentsChanged, actor: actor?.userId }, "product updated");
-      // After commit: what a store may sell of the product changed, so it must be pushed again.
-      if (componentsChanged || activeChanged) await events.emit({ productIds: [id] });
+      // After commit: what a store may sell of the product (or its price) changed, so it must be pushed again.
+      if (componentsChanged || activeChanged || priceChanged) await events.emit({ productIds: [id] });
       return presentOne(row);
     },
 

@@ -9,6 +9,11 @@ export interface SyncTarget {
   enabled: boolean;
   /** The quantity the marketplace last confirmed; null before the first confirmation. */
   lastPushedQuantity: number | null;
+  /** The store's sale price (its listing override, else the product's), minor units. */
+  salePrice: number;
+  /** The product's list price, never below the sale price (a list price under it means nothing, and marketplaces refuse it). */
+  listPrice: number;
+  lastPushedPrice: number | null;
 }
 
 interface TargetRow extends Record<string, unknown> {
@@ -16,6 +21,9 @@ interface TargetRow extends Record<string, unknown> {
   barcode: string;
   enabled: boolean;
   last_pushed_quantity: number | null;
+  sale_price: number;
+  list_price: number;
+  last_pushed_price: number | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,14 +36,23 @@ export async function syncTargets(db: Database, storeId: string, productIds: rea
   const ids = `{${productIds.filter((id) => UUID.test(id)).join(",")}}`;
   const rows = await queryRows<TargetRow>(
     db,
-    sql`select l.product_id, p.barcode, (l.enabled and p.active) as enabled, l.last_pushed_quantity
+    sql`select l.product_id, p.barcode, (l.enabled and p.active) as enabled, l.last_pushed_quantity,
+               coalesce(l.price, p.price) as sale_price, greatest(p.list_price, coalesce(l.price, p.price)) as list_price, l.last_pushed_price
         from listings l join products p on p.id = l.product_id
         where l.store_id = ${storeId} and l.product_id = any(${ids}::uuid[])`,
   );
   return new Map(
     rows.map((r) => [
       r.product_id,
-      { productId: r.product_id, barcode: r.barcode, enabled: r.enabled, lastPushedQuantity: r.last_pushed_quantity === null ? null : Number(r.last_pushed_quantity) },
+      {
+        productId: r.product_id,
+        barcode: r.barcode,
+        enabled: r.enabled,
+        lastPushedQuantity: r.last_pushed_quantity === null ? null : Number(r.last_pushed_quantity),
+        salePrice: Number(r.sale_price),
+        listPrice: Number(r.list_price),
+        lastPushedPrice: r.last_pushed_price === null ? null : Number(r.last_pushed_price),
+      },
     ]),
   );
 }

@@ -18,9 +18,11 @@ export type SyncChannel =
       writeQuotaPerMinute: number | null;
       /** Changes when the store's marketplace was replaced: what it was sent before no longer counts. */
       generation: string;
+      /** Which sides go out: quantities (send_stock) and prices (send_price). */
+      sends: { stock: boolean; price: boolean };
     }
   /** Nothing to push (web store, inactive, send_stock off, or deleted): marks are acked unsent. */
-  | { kind: "off"; reason: "web" | "inactive" | "send_stock_off" | "deleted" }
+  | { kind: "off"; reason: "web" | "inactive" | "sends_nothing" | "deleted" }
   /** Should push but cannot (settings missing, marketplace without an adapter yet): marks wait. */
   | { kind: "broken"; store: Stores.Store; code: string; message: string };
 
@@ -47,7 +49,7 @@ export function createChannels(deps: ChannelDeps) {
     if (!store) return { kind: "off", reason: "deleted" };
     if (store.type === "WEB") return { kind: "off", reason: "web" };
     if (!store.active) return { kind: "off", reason: "inactive" };
-    if (!store.sendStock) return { kind: "off", reason: "send_stock_off" };
+    if (!store.sendStock && !store.sendPrice) return { kind: "off", reason: "sends_nothing" };
     try {
       const adapter = createMarketplaceAdapter({
         type: store.type,
@@ -58,7 +60,10 @@ export function createChannels(deps: ChannelDeps) {
         duplicateWindowMs: deps.duplicateWindowMs,
         onCall: deps.onCall(storeId, store.type === "SANDBOX" ? "TRENDYOL" : (store.type as MarketplaceName)),
       });
-      return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute, generation: await deps.generationOf(storeId) };
+      return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute,
+        generation: await deps.generationOf(storeId),
+        sends: { stock: store.sendStock, price: store.sendPrice },
+      };
     } catch (error) {
       // A refusal of the settings is the seller's to fix; anything else is ours and propagates.
       if (error instanceof AppError && error.status < 500) return { kind: "broken", store, code: error.code, message: error.message };

@@ -9,9 +9,9 @@ import type { DirtyMarks } from "./marks";
 import type { SyncMetrics } from "./metrics";
 import type { SyncPorts } from "./ports";
 import type { DueSubmission, ReceiptPorts } from "./receipts";
-import { forgetSent, recordSent, sentQuantities } from "./sent";
+import { forgetSent, recordSent, sentValues } from "./sent";
 import type { StoreHealth } from "./store-health";
-import { complete, dueSubmissions, expire, recordSubmissions, reschedule } from "./submissions";
+import { complete, dueSubmissions, expire, pendingFor, recordSubmissions, reschedule } from "./submissions";
 import { bucketsFor, type RateLimiter } from "./token-bucket";
 
 export interface PortDeps {
@@ -35,9 +35,10 @@ export function bindPorts(deps: PortDeps): SyncPorts & ReceiptPorts & { retryDea
   return {
     targets: (storeId, productIds) => syncTargets(db, storeId, productIds),
     sent: {
-      quantities: (storeId, productIds, since) => sentQuantities(db, storeId, productIds, since),
+      values: (storeId, productIds, since) => sentValues(db, storeId, productIds, since),
       record: (storeId, items, at) => recordSent(db, storeId, items, at),
     },
+    pendingBatches: (storeId) => pendingFor(db, storeId),
     limiter: deps.limiter,
     bucketsFor: (channel, group) =>
       bucketsFor({
@@ -69,7 +70,7 @@ export function bindPorts(deps: PortDeps): SyncPorts & ReceiptPorts & { retryDea
             storeId,
             marketplace: receipt.marketplace,
             batchId: receipt.batchId,
-            items: items.map((i) => ({ ...i, salePrice: null, listPrice: null })),
+            items: items.map((i) => ({ ...i })),
             submittedAt: new Date(receipt.submittedAt),
             nextPollAt: new Date(at + deps.pollDelayMs),
             expiresAt: new Date(new Date(receipt.submittedAt).getTime() + retentionMs * RETENTION_MARGIN),
@@ -85,7 +86,7 @@ export function bindPorts(deps: PortDeps): SyncPorts & ReceiptPorts & { retryDea
           submittedAt: r.submittedAt,
           expiresAt: r.expiresAt,
           pollCount: r.pollCount,
-          items: r.items.flatMap((i) => (i.quantity === null ? [] : [{ productId: i.productId, barcode: i.barcode, quantity: i.quantity, firstMarkedAt: i.firstMarkedAt, zero: i.zero }])),
+          items: r.items.map((i) => ({ productId: i.productId, barcode: i.barcode, quantity: i.quantity, salePrice: i.salePrice, listPrice: i.listPrice, firstMarkedAt: i.firstMarkedAt, zero: i.zero })),
         }));
       },
       reschedule: async (id, next, error) => void (await reschedule(db, id, next, error)),
@@ -102,7 +103,7 @@ export function bindPorts(deps: PortDeps): SyncPorts & ReceiptPorts & { retryDea
       await resolveForPairs(db, pairs);
     },
     async confirmed(storeId, items, at) {
-      await deps.stores.recordPushOutcomes(items.map((i) => ({ storeId, productId: i.productId, quantity: i.quantity, price: null, status: "SUCCEEDED" as const, at })));
+      await deps.stores.recordPushOutcomes(items.map((i) => ({ storeId, productId: i.productId, quantity: i.quantity, price: i.price, status: "SUCCEEDED" as const, at })));
     },
     forgetSent: (storeId, productIds, sentBefore) => forgetSent(db, storeId, productIds, sentBefore),
     async retryDeadLetter(id, marks) {

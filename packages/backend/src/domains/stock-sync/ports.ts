@@ -6,13 +6,18 @@
 import type { SyncTarget } from "../catalog/sync-targets";
 import type { SubmissionReceipt } from "../marketplace/service";
 import type { PushChannel } from "./flush";
+import type { SentRecord, SentValues } from "./sent";
 import type { BucketSpec } from "./token-bucket";
 
 /** One item as sent: enough to map outcomes back to the product and to measure its latency. */
 export interface SentItem {
   productId: string;
   barcode: string;
-  quantity: number;
+  /** Null when this send carried no quantity (a price-only item). */
+  quantity: number | null;
+  /** Minor units; null when this send carried no prices. */
+  salePrice: number | null;
+  listPrice: number | null;
   firstMarkedAt: number;
   zero: boolean;
 }
@@ -30,8 +35,8 @@ export type HealthState = "closed" | "open" | "half-open";
 export interface SyncPorts {
   targets(storeId: string, productIds: readonly string[]): Promise<Map<string, SyncTarget>>;
   sent: {
-    quantities(storeId: string, productIds: readonly string[], since: Date): Promise<Map<string, number>>;
-    record(storeId: string, items: readonly { productId: string; quantity: number }[], at: Date): Promise<void>;
+    values(storeId: string, productIds: readonly string[], since: Date): Promise<Map<string, SentValues>>;
+    record(storeId: string, items: readonly SentRecord[], at: Date): Promise<void>;
   };
   submissions: {
     record(storeId: string, retentionMs: number, rows: readonly { receipt: SubmissionReceipt; items: SentItem[] }[]): Promise<void>;
@@ -39,6 +44,8 @@ export interface SyncPorts {
   deadLetters: {
     add(storeId: string, rows: readonly NewDeadLetter[]): Promise<void>;
   };
+  /** Batches of the store whose result is not final yet (the marketplace may cap them). */
+  pendingBatches(storeId: string): Promise<number>;
   limiter: {
     tryTake(buckets: BucketSpec[], cost?: number): Promise<{ granted: boolean; waitMs: number }>;
   };

@@ -33,8 +33,8 @@ export interface ReceiptPorts extends Pick<SyncPorts, "limiter" | "bucketsFor" |
   bumpAttempts(storeId: string, items: readonly { productId: string; reasons: string[] }[]): Promise<Map<string, number>>;
   /** A success clears the budget and resolves the product's open dead letter. */
   settled(storeId: string, productIds: readonly string[]): Promise<void>;
-  /** The marketplace confirmed these quantities (listings' last pushed values). */
-  confirmed(storeId: string, items: readonly { productId: string; quantity: number }[], at: Date): Promise<void>;
+  /** The marketplace confirmed these values (listings' last pushed quantity and price; null keeps a side). */
+  confirmed(storeId: string, items: readonly { productId: string; quantity: number | null; price: number | null }[], at: Date): Promise<void>;
   /** Failed items: the last sent value no longer describes the marketplace. */
   forgetSent(storeId: string, productIds: readonly string[], sentBefore: Date): Promise<void>;
 }
@@ -72,7 +72,7 @@ async function applyOutcomes(deps: ReceiptDeps, storeId: string, marketplace: st
     else dead.push({ productId: item.productId, barcode: item.barcode, quantity: item.quantity, reasons: outcome.reasons, attempts: 1 });
   }
   if (succeeded.length > 0) {
-    await deps.confirmed(storeId, succeeded, new Date(now));
+    await deps.confirmed(storeId, succeeded.map((i) => ({ productId: i.productId, quantity: i.quantity, price: i.salePrice })), new Date(now));
     await deps.settled(storeId, succeeded.map((i) => i.productId));
     for (const item of succeeded) deps.metrics.latency.observe({ marketplace }, Math.max(0, now - item.firstMarkedAt) / 1000);
   }

@@ -164,7 +164,10 @@ export const syncSent = pgTable(
     productId: uuid()
       .notNull()
       .references(() => products.id, { onDelete: "cascade" }),
-    quantity: integer().notNull(),
+    /** Null: no quantity sent (a price-only store or item); -1: a push in flight whose fate is unknown. */
+    quantity: integer(),
+    /** The sale price sent (minor units); null when prices are not pushed. */
+    price: integer(),
     sentAt: timestamp({ withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.storeId, t.productId] }), index("sync_sent_product_idx").on(t.productId)],

@@ -95,6 +95,13 @@ async function finish(db: Database, id: string, columns: Partial<Pick<Submission
   return rows.length > 0;
 }
 
+/** How many receipts of one store are still pending. */
+export async function pendingFor(db: Database, storeId: string): Promise<number> {
+  if (!UUID.test(storeId)) return 0;
+  const [row] = await db.select({ n: count() }).from(submissions).where(and(eq(submissions.storeId, storeId), eq(submissions.status, "PENDING")));
+  return row?.n ?? 0;
+}
+
 /** Per store with anything pending: how many receipts and the oldest one's submission time. */
 export async function pendingCounts(db: Database): Promise<PendingSummary[]> {
   const rows = await db
