@@ -116,13 +116,44 @@ export function createDirtyBuffer(kv: KeyValueStore, options: { now?: () => numb
     }
   }
 
+  /**
+   * Marks asked for in one event-loop turn go to the store together: under load, concurrent
+   * orders share one script call per store instead of one each. Every caller still waits for
+   * its marks to be written (after-commit marking stays observable when the request answers).
+   */
+  let pending: { normal: StoreProduct[]; zero: StoreProduct[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null = null;
+
+  async function writePending(): Promise<void> {
+    const batch = pending;
+    pending = null;
+    if (!batch) return;
+    try {
+      if (batch.normal.length > 0) await mark(batch.normal, false);
+      if (batch.zero.length > 0) await mark(batch.zero, true);
+      for (const waiter of batch.waiters) waiter.resolve();
+    } catch (error) {
+      for (const waiter of batch.waiters) waiter.reject(error);
+    }
+  }
+
+  function enqueue(pairs: readonly StoreProduct[], zero: boolean): Promise<void> {
+    if (pairs.length === 0) return Promise.resolve();
+    if (!pending) {
+      pending = { normal: [], zero: [], waiters: [] };
+      setImmediate(() => void writePending());
+    }
+    (zero ? pending.zero : pending.normal).push(...pairs);
+    const batch = pending;
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
   function claimKeys(claim: Claim): string[] {
     return [processingKey(claim.storeId, claim.id), LEASES, claimsKey(claim.storeId), dirtyKey(claim.storeId), STORES];
   }
 
   return {
-    markDirty: (pairs) => mark(pairs, false),
-    markZero: (pairs) => mark(pairs, true),
+    markDirty: (pairs) => enqueue(pairs, false),
+    markZero: (pairs) => enqueue(pairs, true),
 
     async peek(storeId, limit) {
       return (await kv.zrangeByScore(dirtyKey(storeId), -Infinity, Infinity, limit)).map((m) => m.member);
