@@ -5,6 +5,7 @@
 import { ValidationFailed } from "../../infra/errors";
 import type { ApiCallHook, MarketplaceAdapter } from "./adapter";
 import { createTrendyolAdapter } from "./trendyol/adapter";
+import { pttavmFromSettings } from "./pttavm/settings";
 
 /** What an adapter needs from a store, as plain values (credentials already decrypted). */
 export interface MarketplaceStoreSettings {
@@ -53,6 +54,7 @@ function trendyol(settings: MarketplaceStoreSettings): MarketplaceAdapter {
 const FACTORIES: Record<string, (settings: MarketplaceStoreSettings) => MarketplaceAdapter> = {
   TRENDYOL: trendyol,
   SANDBOX: trendyol,
+  PTTAVM: pttavmFromSettings,
 };
 
 /** The adapter for a store's marketplace; 422 MARKETPLACE_NOT_SUPPORTED for types without one yet. */

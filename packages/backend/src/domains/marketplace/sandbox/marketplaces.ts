@@ -4,5 +4,8 @@
  */
 import type { MarketplaceName } from "../types";
 import type { SandboxMarketplaceFactory } from "./module";
+import { createPttavmSandbox } from "./pttavm/module";
 
-export const SANDBOX_MARKETPLACES: Partial<Record<MarketplaceName, SandboxMarketplaceFactory>> = {};
+export const SANDBOX_MARKETPLACES: Partial<Record<MarketplaceName, SandboxMarketplaceFactory>> = {
+  PTTAVM: createPttavmSandbox,
+};
