@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { MarketplaceName } from "../../src/domains/marketplace/types";
+import { newKey, placeOrder } from "../order/support";
+import { createTestApp, type TestApp } from "../support/app";
+import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
+import { bodyOf } from "../support/http";
+import { admin, customer, get, staff } from "../support/identity";
+
+/** How a store of each marketplace reaches its sandbox account: credentials as its adapter reads them. */
+const MARKETPLACES: { type: MarketplaceName; account: string; credentials: Record<string, string>; key: string; secret: string }[] = [
+  { type: "TRENDYOL", account: "ty-5m", credentials: { apiKey: "ty-key", apiSecret: "ty-secret" }, key: "ty-key", secret: "ty-secret" },
+  { type: "PTTAVM", account: "ptt-5m", credentials: { apiKey: "ptt-key", accessToken: "ptt-token" }, key: "ptt-key", secret: "ptt-token" },
+];
+
+let t: TestApp;
+let sandbox: RunningSandbox;
+const tokens = { staff: "", admin: "" };
+beforeAll(async () => {
+  t = await createTestApp({ label: "five-marketplaces", env: { SYNC_POLL_DELAY_MS: "0" } });
+  tokens.staff = (await staff(t)).tokens.accessToken;
+  tokens.admin = (await admin(t)).tokens.accessToken;
+  const others = MARKETPLACES.filter((m) => m.type !== "TRENDYOL");
+  sandbox = await startSandbox({
+    resultDelayMs: 0,
+    sellers: [{ sellerId: "ty-5m", apiKey: "ty-key", apiSecret: "ty-secret" }],
+    accounts: Object.fromEntries(others.map((m) => [m.type, [{ account: m.account, key: m.key, secret: m.secret }]])),
+  });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  await t.close();
+});
+
+/** What the marketplace of `type` shows for this barcode now. */
+async function shownOn(type: MarketplaceName, account: string, barcode: string): Promise<number | undefined> {
+  const url =
+    type === "TRENDYOL"
+      ? `${sandbox.url}/__sandbox/sellers/${account}/quantities`
+      : `${sandbox.url}/__sandbox/marketplaces/${type.toLowerCase()}/${account}/shown`;
+  const body = (await (await fetch(url)).json()) as Record<string, unknown>;
+  const quantities = (type === "TRENDYOL" ? body : body.quantities) as Record<string, number>;
+  return quantities[barcode];
+}
+
+describe("one stock change, every marketplace", () => {
+  test(`reaches ${MARKETPLACES.map((m) => m.type).join(", ")}, each within its own limits`, async () => {
+    const warehouse = await createWarehouse(t, tokens.staff);
+    const product = await createSimple(t, tokens.staff, "Everywhere");
+    await addStock(t, tokens.staff, warehouse.shelfId, product, 10);
+    const barcode = String((await bodyOf(await get(t, `/api/v1/catalog/products/${product}`, tokens.staff))).barcode);
+    for (const m of MARKETPLACES) {
+      const storeId = await createStore(t, tokens.admin, { type: m.type, sellerId: m.account, baseUrl: sandbox.url, credentials: m.credentials, warehouseIds: [warehouse.id] });
+      await putListing(t, tokens.admin, storeId, product, { enabled: true });
+    }
+    await t.services.sync.flushAll();
+    for (const m of MARKETPLACES) expect({ type: m.type, shown: await shownOn(m.type, m.account, barcode) }).toEqual({ type: m.type, shown: 10 });
+
+    const web = await createStore(t, tokens.admin, { type: "WEB", warehouseIds: [warehouse.id] });
+    const buyer = await customer(t);
+    expect((await placeOrder(t, buyer.tokens.accessToken, { storeId: web, items: [{ productId: product, quantity: 3 }] }, newKey())).status).toBe(201);
+    await t.services.sync.flushAll();
+    for (const m of MARKETPLACES) expect({ type: m.type, shown: await shownOn(m.type, m.account, barcode) }).toEqual({ type: m.type, shown: 7 });
+
+    // Within limits: every marketplace call was answered 2xx (no 429, no refusal), and the receipts confirm.
+    const statuses = sandbox.state.requests().map((r) => ({ marketplace: r.marketplace, status: r.status }));
+    expect(statuses.filter((s) => s.status === null || s.status >= 300)).toEqual([]);
+    expect(new Set(statuses.map((s) => s.marketplace))).toEqual(new Set(MARKETPLACES.map((m) => m.type)));
+    await t.services.sync.pollReceipts();
+    const status = await bodyOf(await get(t, "/api/v1/stock-sync/status", tokens.staff));
+    const pushing = (status.stores as { type: string; circuit: string; deadLetters: number; pendingReceipts: number }[]).filter((s) => s.type !== "WEB");
+    expect(pushing.map((s) => [s.type, s.circuit, s.deadLetters, s.pendingReceipts]).sort()).toEqual(MARKETPLACES.map((m) => [m.type, "closed", 0, 0]).sort());
+  });
+});
