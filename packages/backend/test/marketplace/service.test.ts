@@ -35,7 +35,7 @@ describe("marketplace service: an adapter from store settings", () => {
   });
 
   test("a marketplace without an adapter yet is refused with MARKETPLACE_NOT_SUPPORTED", () => {
-    const settings = { type: "N11", sellerId: "1", baseUrl: "https://api.n11.com", credentials: { apiKey: "a", apiSecret: "b" } };
+    const settings = { type: "AMAZON", sellerId: "1", baseUrl: "https://api.n11.com", credentials: { apiKey: "a", apiSecret: "b" } };
     expect(codeOf(() => createMarketplaceAdapter(settings))).toBe("MARKETPLACE_NOT_SUPPORTED");
   });
 });

@@ -11,6 +11,7 @@ import { admin, customer, get, staff } from "../support/identity";
 const MARKETPLACES: { type: MarketplaceName; account: string; credentials: Record<string, string>; key: string; secret: string }[] = [
   { type: "TRENDYOL", account: "ty-5m", credentials: { apiKey: "ty-key", apiSecret: "ty-secret" }, key: "ty-key", secret: "ty-secret" },
   { type: "PTTAVM", account: "ptt-5m", credentials: { apiKey: "ptt-key", accessToken: "ptt-token" }, key: "ptt-key", secret: "ptt-token" },
+  { type: "N11", account: "n11-5m", credentials: { appKey: "n11-key", appSecret: "n11-secret" }, key: "n11-key", secret: "n11-secret" },
 ];
 
 let t: TestApp;

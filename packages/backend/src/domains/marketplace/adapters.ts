@@ -6,6 +6,7 @@ import { ValidationFailed } from "../../infra/errors";
 import type { ApiCallHook, MarketplaceAdapter } from "./adapter";
 import { createTrendyolAdapter } from "./trendyol/adapter";
 import { pttavmFromSettings } from "./pttavm/settings";
+import { n11FromSettings } from "./n11/settings";
 
 /** What an adapter needs from a store, as plain values (credentials already decrypted). */
 export interface MarketplaceStoreSettings {
@@ -55,6 +56,7 @@ const FACTORIES: Record<string, (settings: MarketplaceStoreSettings) => Marketpl
   TRENDYOL: trendyol,
   SANDBOX: trendyol,
   PTTAVM: pttavmFromSettings,
+  N11: n11FromSettings,
 };
 
 /** The adapter for a store's marketplace; 422 MARKETPLACE_NOT_SUPPORTED for types without one yet. */

@@ -5,7 +5,9 @@
 import type { MarketplaceName } from "../types";
 import type { SandboxMarketplaceFactory } from "./module";
 import { createPttavmSandbox } from "./pttavm/module";
+import { createN11Sandbox } from "./n11/module";
 
 export const SANDBOX_MARKETPLACES: Partial<Record<MarketplaceName, SandboxMarketplaceFactory>> = {
   PTTAVM: createPttavmSandbox,
+  N11: createN11Sandbox,
 };

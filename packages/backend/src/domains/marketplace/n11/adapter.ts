@@ -1,0 +1,215 @@
+import { ValidationFailed } from "../../../infra/errors";
+import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
+import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRefused } from "../errors";
+import type { AdapterProfile, OrderPage, StockPriceItem, SubmissionReceipt } from "../types";
+import { N11, N11_TASK, n11Paths } from "./facts";
+import { isRecord, n11Request, type N11Transport, reasonsOf } from "./http";
+import { decodeN11Cursor, nextN11Cursor, packagePageFrom } from "./orders";
+import { type TaskDetailsPage, taskDetailsPage, taskStatusFrom } from "./outcomes";
+import { priceStockBody, validateN11Items } from "./payload";
+
+/** Facts N11 does not document are settings with the defaults in facts.ts. */
+export interface N11Config {
+  /** Default https://api.n11.com (one host for products and orders), or the sandbox's URL. */
+  baseUrl?: string;
+  appKey: string;
+  appSecret: string;
+  /** payload.integrator; default "Pazarsync". */
+  integrator?: string;
+  fetch?: typeof fetch;
+  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
+  timeoutMs?: number;
+  onCall?: ApiCallHook;
+  /** Default (and at most) 1000 skus per request. */
+  batchSize?: number;
+  /** Undocumented cap; default 999999. */
+  maxQuantity?: number;
+  /** Undocumented; default 1 hour (conservative). */
+  resultRetentionMs?: number;
+  /** Undocumented quotas; defaults 100 and 300 per minute. */
+  writeRequestsPerMinute?: number;
+  statusRequestsPerMinute?: number;
+  /** Official: 1000 per minute. */
+  orderRequestsPerMinute?: number;
+  /** Default 1000 skus per task-details page. */
+  taskDetailsPageSize?: number;
+  /** Default 28 days: a longer pull window is split. */
+  maxOrderWindowMs?: number;
+  /** Default (and at most) 100. */
+  orderPageSize?: number;
+  /** The package statuses pulled, one request each; default Created, Picking, Cancelled, UnSupplied. */
+  orderStatuses?: readonly string[];
+}
+
+const GROUPS = { write: "price-stock-update", status: "task-details", orders: "shipment-packages" } as const;
+
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize"] as const;
+
+function configProblems(config: N11Config): string[] {
+  const problems: string[] = [];
+  if (config.baseUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(config.baseUrl);
+    } catch {
+      problems.push("baseUrl is not a URL");
+    }
+    if (url && url.protocol !== "https:" && url.protocol !== "http:") problems.push("baseUrl must be http(s)");
+  }
+  if (!config.appKey || !config.appSecret) problems.push("appKey and appSecret are required");
+  if (config.integrator !== undefined && !/^\S(.{0,98}\S)?$/.test(config.integrator)) problems.push("integrator must be 1..100 characters without surrounding spaces");
+  for (const name of POSITIVE) {
+    const value = config[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) problems.push(`${name} must be a positive integer`);
+  }
+  if ((config.batchSize ?? 0) > N11.batchSize) problems.push(`batchSize must be at most ${N11.batchSize}`);
+  if ((config.orderPageSize ?? 0) > N11.orderPageSize) problems.push(`orderPageSize must be at most ${N11.orderPageSize}`);
+  if (config.orderStatuses !== undefined && (config.orderStatuses.length === 0 || config.orderStatuses.some((s) => !/^[A-Za-z]+$/.test(s)))) {
+    problems.push("orderStatuses must be one or more status names (one per request)");
+  }
+  return problems;
+}
+
+function taskIdOf(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const id = body.id ?? body.taskId;
+  return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined;
+}
+
+/** REJECT comes with HTTP 200: the whole request was refused before processing. */
+function rejectionIn(body: unknown): MarketplaceError | undefined {
+  if (!isRecord(body) || body.status !== N11_TASK.rejected) return undefined;
+  return new MarketplaceRefused("N11", 200, reasonsOf(body), true, "MARKETPLACE_REJECTED");
+}
+
+export function createN11Adapter(config: N11Config): MarketplaceAdapter {
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new ValidationFailed("The N11 settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  const minute = 60_000;
+  const profile: AdapterProfile = {
+    batchSize: config.batchSize ?? N11.batchSize,
+    maxQuantity: config.maxQuantity ?? N11.maxQuantity,
+    resultRetentionMs: config.resultRetentionMs ?? N11.resultRetentionMs,
+    groups: { ...GROUPS },
+    stockAndPriceTogether: true,
+    rateLimits: [
+      { group: GROUPS.write, requests: config.writeRequestsPerMinute ?? N11.writeRequestsPerMinute, perMs: minute },
+      { group: GROUPS.status, requests: config.statusRequestsPerMinute ?? N11.statusRequestsPerMinute, perMs: minute },
+      { group: GROUPS.orders, requests: config.orderRequestsPerMinute ?? N11.orderRequestsPerMinute, perMs: minute },
+    ],
+  };
+  const transport: N11Transport = {
+    baseUrl: config.baseUrl ?? N11.baseUrl,
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    timeoutMs: config.timeoutMs ?? 30_000,
+    fetch: config.fetch ?? fetch,
+    onCall: config.onCall,
+  };
+  const integrator = config.integrator ?? N11.integrator;
+  const pageSize = config.taskDetailsPageSize ?? N11.taskDetailsPageSize;
+  const statuses = config.orderStatuses ?? N11.orderStatuses;
+  const maxOrderWindowMs = config.maxOrderWindowMs ?? N11.maxOrderWindowMs;
+  const orderPageSize = config.orderPageSize ?? N11.orderPageSize;
+  const validate = (items: readonly StockPriceItem[]) => validateN11Items(items, profile.maxQuantity);
+
+  async function submit(batch: StockPriceItem[]): Promise<SubmissionReceipt> {
+    const { body } = await n11Request(transport, {
+      method: "POST",
+      path: n11Paths.priceStockUpdate,
+      body: priceStockBody(batch, integrator),
+      callType: batch.some((item) => item.quantity !== undefined) ? "STOCK_UPDATE" : "PRICE_UPDATE",
+      itemCount: batch.length,
+      batchIdFrom: taskIdOf,
+      refusalIn: rejectionIn,
+    });
+    const taskId = taskIdOf(body);
+    // Queued but no task id: the write may happen and cannot be followed.
+    if (taskId === undefined) throw new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", 200, "no task id in the answer");
+    return { marketplace: "N11", batchId: taskId, submittedAt: new Date().toISOString(), itemCount: batch.length, barcodes: batch.map((item) => item.barcode) };
+  }
+
+  async function detailsPage(receipt: SubmissionReceipt, page: number): Promise<TaskDetailsPage> {
+    // N11's examples send the task id as a number; keep a non-numeric one as it came.
+    const taskId = /^\d{1,15}$/.test(receipt.batchId) ? Number(receipt.batchId) : receipt.batchId;
+    const { status, body } = await n11Request(transport, {
+      method: "POST",
+      path: n11Paths.taskDetails,
+      body: JSON.stringify({ taskId, pageable: { page, size: pageSize } }),
+      callType: "BATCH_STATUS",
+      itemCount: receipt.itemCount,
+      batchId: receipt.batchId,
+    });
+    const parsed = taskDetailsPage(body, page);
+    if (!parsed) throw new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", status, "the task details have no readable status");
+    return parsed;
+  }
+
+  return {
+    marketplace: "N11",
+    profile,
+    validate,
+    requestsFor: (items) => Math.ceil(validate(items).valid.length / profile.batchSize),
+
+    async pushStockAndPrice(items) {
+      const batches = chunk(validate(items).valid, profile.batchSize);
+      const submitted: SubmissionReceipt[] = [];
+      for (const [index, batch] of batches.entries()) {
+        try {
+          submitted.push(await submit(batch));
+        } catch (error) {
+          if (!(error instanceof MarketplaceError)) throw error;
+          // Stop at the first failure: after a refusal or an unknown outcome, more requests only make it worse.
+          const barcodes = batch.map((item) => item.barcode);
+          const later = batches.slice(index + 1).flatMap((rest) => rest.map((item) => item.barcode));
+          error.progress = {
+            submitted,
+            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
+            unsent: error.fate === "REFUSED" ? [...barcodes, ...later] : later,
+          };
+          throw error;
+        }
+      }
+      return submitted;
+    },
+
+    async batchStatus(receipt) {
+      if (receipt.marketplace !== "N11") {
+        throw new ValidationFailed("This receipt belongs to another marketplace", { marketplace: receipt.marketplace }, "MARKETPLACE_MISMATCH");
+      }
+      // Task details are paged: read every page, each one call.
+      const pages: TaskDetailsPage[] = [];
+      for (let page = 0; page < N11.taskDetailsMaxPages; page += 1) {
+        const read = await detailsPage(receipt, page);
+        pages.push(read);
+        if (read.last) break;
+      }
+      return taskStatusFrom(pages, receipt.barcodes);
+    },
+
+    async pullOrders({ since, until, page }): Promise<OrderPage> {
+      if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new ValidationFailed("since and until must be dates", {}, "MARKETPLACE_WINDOW_INVALID");
+      const end = until.getTime();
+      const cursor = page === undefined ? { from: since.getTime(), status: 0, page: 0 } : decodeN11Cursor(page, statuses.length);
+      if (cursor.from >= end) return { orders: [], next: null };
+      // N11 takes windows of at most a month and one status per request: walk windows x statuses x pages.
+      const subEnd = Math.min(cursor.from + maxOrderWindowMs, end);
+      const { body } = await n11Request(transport, {
+        method: "GET",
+        path: n11Paths.shipmentPackages,
+        query: {
+          status: statuses[cursor.status] ?? "",
+          // N11's endDate is inclusive; ours is not.
+          startDate: String(cursor.from),
+          endDate: String(subEnd - 1),
+          page: String(cursor.page),
+          size: String(orderPageSize),
+        },
+        callType: "GET_ORDERS",
+        itemCount: 0,
+      });
+      const { orders, more } = packagePageFrom(body, cursor.page, orderPageSize);
+      return { orders, next: nextN11Cursor(cursor, statuses.length, subEnd, end, more) };
+    },
+  };
+}

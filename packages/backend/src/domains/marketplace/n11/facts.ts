@@ -1,0 +1,56 @@
+/**
+ * N11 facts (MARKETPLACES.md, "N11", checked 2026-11-23). Official: the host, the appkey /
+ * appsecret headers, the price-stock-update path and its 1000-sku cap, the order list and its
+ * 1000 requests per minute. From client code only: the body shape, the task-details path and
+ * answer. Undocumented numbers below are the DEFAULTS of adapter settings (N11Config), marked so.
+ */
+export const N11 = {
+  /** One host for products and orders. */
+  baseUrl: "https://api.n11.com",
+  /** "at most 1000 skus" per price-stock-update request (official). */
+  batchSize: 1000,
+  /** Undocumented quantity cap: a setting; we clamp to it rather than send what N11 may refuse. */
+  maxQuantity: 999_999,
+  /** Undocumented: how long a task's details stay readable. Conservative assumption, a setting. */
+  resultRetentionMs: 60 * 60 * 1000,
+  /** Undocumented write / task-details quotas: assumptions per minute, settings. */
+  writeRequestsPerMinute: 100,
+  statusRequestsPerMinute: 300,
+  /** Official: 1000 requests per minute on the order list. */
+  orderRequestsPerMinute: 1000,
+  /** Page size asked of task-details; the loop follows `last` / totalPages whatever N11 caps it to. */
+  taskDetailsPageSize: 1000,
+  /** Guard against a paging signal that never ends. */
+  taskDetailsMaxPages: 100,
+  /** `payload.integrator` when the store names none. */
+  integrator: "Pazarsync",
+  /** Prices go out in TL, which N11 spells "TL" (not "TRY"). */
+  currencyType: "TL",
+  /**
+   * Order list windows: "1-month windows" (official). 28 days fits inside any calendar month, so
+   * no reading of "a month" refuses it; a longer pull is split.
+   */
+  maxOrderWindowMs: 28 * 24 * 60 * 60 * 1000,
+  /** Order list page size: at most 100 (client code), pages from 0 (official). */
+  orderPageSize: 100,
+  /**
+   * One status per request (official): the statuses intake needs, each pulled in turn. Picking is
+   * an approved order still holding stock; UnSupplied is a package the seller could not supply.
+   */
+  orderStatuses: ["Created", "Picking", "Cancelled", "UnSupplied"] as readonly string[],
+} as const;
+
+export const n11Paths = {
+  priceStockUpdate: "/ms/product/tasks/price-stock-update",
+  taskDetails: "/ms/product/task-details/page-query",
+  shipmentPackages: "/rest/delivery/v1/shipmentPackages",
+};
+
+/** Header names N11 reads (official). */
+export const N11_HEADERS = { appKey: "appkey", appSecret: "appsecret" } as const;
+
+/** The write answer's status: IN_QUEUE (accepted) or REJECT (refused, with HTTP 200). */
+export const N11_TASK = { queued: "IN_QUEUE", processed: "PROCESSED", rejected: "REJECT", type: "SKU_UPDATE" } as const;
+
+/** Prices on the wire: a dot and exactly two decimals, as strings. */
+export const N11_PRICE_PATTERN = /^\d+\.\d{2}$/;

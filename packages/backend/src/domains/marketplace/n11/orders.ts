@@ -1,0 +1,117 @@
+import { ValidationFailed } from "../../../infra/errors";
+import { MarketplaceOutcomeUnknown } from "../errors";
+import type { NormalisedOrder } from "../types";
+import { isRecord } from "./http";
+
+/**
+ * N11's order list: `GET /rest/delivery/v1/shipmentPackages?status&startDate&endDate&page&size`
+ * (official path, one status per request, page from 0, windows of at most a month); dates are
+ * epoch milliseconds (client code). Answer `{ content: [package], totalElements, totalPages,
+ * number, size }`; a package is `{ id, orderNumber, shipmentPackageStatus, lastModifiedDate,
+ * lines: [{ orderLineId, stockCode, quantity, price (TL decimal) }] }`. N11 matches our barcode
+ * by stockCode (that is what price-stock-update sends), so a line's stockCode is our barcode.
+ */
+
+/** Created and Picking (approved, being prepared) still hold stock; Cancelled and UnSupplied release it. */
+const CREATED = new Set(["CREATED", "PICKING"]);
+const CANCELLED = new Set(["CANCELLED", "CANCELED", "UNSUPPLIED"]);
+
+function unreadable(detail: string): MarketplaceOutcomeUnknown {
+  return new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", 200, detail);
+}
+
+/** TL decimal (number or "112.85") -> kuruş. */
+function minorUnits(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.replace(",", ".")) : Number.NaN;
+  return Number.isFinite(n) && n >= 0 ? Math.round(n * 100) : undefined;
+}
+
+/** Epoch ms (N11's usual), "dd-MM-yyyy HH:mm:ss" (Istanbul, UTC+3, as task dates come), or ISO. */
+export function n11Instant(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  if (/^\d+$/.test(value)) return new Date(Number(value)).toISOString();
+  const local = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
+  if (local) {
+    const [, d, mo, y, h, mi, s] = local;
+    return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}+03:00`).toISOString();
+  }
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+function lineOf(line: unknown, id: string) {
+  if (!isRecord(line)) throw unreadable(`package ${id} has an unreadable line`);
+  const barcode = line.stockCode ?? line.sellerStockCode ?? line.barcode;
+  const unitPrice = minorUnits(line.price ?? line.unitPrice);
+  if (typeof barcode !== "string" || !Number.isSafeInteger(line.quantity) || unitPrice === undefined) {
+    throw unreadable(`package ${id} has a line without stockCode, quantity or price`);
+  }
+  return { barcode, quantity: Number(line.quantity), unitPrice };
+}
+
+/** The one mapper from an N11 shipment package to ours; the raw payload is kept as it came. */
+export function normaliseN11Package(raw: unknown): NormalisedOrder {
+  if (!isRecord(raw)) throw unreadable("a package is not an object");
+  const id = raw.id ?? raw.packageId ?? raw.shipmentPackageId;
+  if (typeof id !== "string" && typeof id !== "number") throw unreadable("a package has no id");
+  const externalId = String(id);
+  const status = raw.shipmentPackageStatus ?? raw.status;
+  const marketplaceStatus = typeof status === "string" ? status : "";
+  const key = marketplaceStatus.toUpperCase();
+  const lastModifiedAt = n11Instant(raw.lastModifiedDate) ?? n11Instant(raw.createdDate);
+  if (!lastModifiedAt) throw unreadable(`package ${externalId} has no readable lastModifiedDate`);
+  const lines = (Array.isArray(raw.lines) ? raw.lines : []).map((line) => lineOf(line, externalId));
+  return {
+    externalId,
+    status: CREATED.has(key) ? "CREATED" : CANCELLED.has(key) ? "CANCELLED" : "OTHER",
+    marketplaceStatus,
+    lines,
+    currency: "TRY",
+    lastModifiedAt,
+    raw,
+  };
+}
+
+/** Where a pull stands: the current sub-window's start, which status of the list, which page. */
+export interface N11OrderCursor {
+  from: number;
+  status: number;
+  page: number;
+}
+
+export function encodeN11Cursor(cursor: N11OrderCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+const natural = (value: unknown) => Number.isSafeInteger(value) && Number(value) >= 0;
+
+export function decodeN11Cursor(token: string, statusCount: number): N11OrderCursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    value = undefined;
+  }
+  if (!isRecord(value) || !Number.isSafeInteger(value.from) || !natural(value.page) || !natural(value.status) || Number(value.status) >= statusCount) {
+    throw new ValidationFailed("This N11 order page token is not one we issued", { page: token }, "MARKETPLACE_PAGE_INVALID");
+  }
+  return { from: Number(value.from), status: Number(value.status), page: Number(value.page) };
+}
+
+/** The packages of one answer and whether another page of the same status and window follows. */
+export function packagePageFrom(body: unknown, page: number, size: number): { orders: NormalisedOrder[]; more: boolean } {
+  if (!isRecord(body)) throw unreadable("the package list is not an object");
+  const list = body.content ?? [];
+  if (!Array.isArray(list)) throw unreadable("content is not an array");
+  const orders = list.map(normaliseN11Package);
+  const more = typeof body.totalPages === "number" ? page + 1 < body.totalPages : orders.length >= size;
+  return { orders, more };
+}
+
+/** Next page of this status, else the next status, else the next sub-window, else null. */
+export function nextN11Cursor(cursor: N11OrderCursor, statusCount: number, subEnd: number, until: number, more: boolean): string | null {
+  if (more) return encodeN11Cursor({ ...cursor, page: cursor.page + 1 });
+  if (cursor.status + 1 < statusCount) return encodeN11Cursor({ from: cursor.from, status: cursor.status + 1, page: 0 });
+  return subEnd < until ? encodeN11Cursor({ from: subEnd, status: 0, page: 0 }) : null;
+}

@@ -1,0 +1,23 @@
+import type { MarketplaceAdapter } from "../adapter";
+import { type MarketplaceStoreSettings, requireSettings } from "../adapters";
+import { createN11Adapter } from "./adapter";
+
+/**
+ * An N11 store -> its adapter. Credentials: `appKey` and `appSecret` (sent as the appkey /
+ * appsecret headers), optional `integrator` (payload.integrator). N11 identifies the seller by
+ * its key, so sellerId is not sent; baseUrl null means production (https://api.n11.com).
+ */
+export function n11FromSettings(settings: MarketplaceStoreSettings): MarketplaceAdapter {
+  const appKey = settings.credentials?.appKey ?? "";
+  const appSecret = settings.credentials?.appSecret ?? "";
+  requireSettings(settings, [...(appKey ? [] : ["credentials.appKey"]), ...(appSecret ? [] : ["credentials.appSecret"])]);
+  return createN11Adapter({
+    ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+    appKey,
+    appSecret,
+    ...(settings.credentials?.integrator ? { integrator: settings.credentials.integrator } : {}),
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+    onCall: settings.onCall,
+  });
+}

@@ -1,0 +1,76 @@
+import type { Incoming, Reply, SandboxOrderInput } from "../module";
+import type { N11Account, N11Package, N11SandboxState } from "./state";
+
+/** The package statuses N11 lists (one per request). */
+export const N11_PACKAGE_STATUSES = ["Created", "Picking", "Shipped", "Cancelled", "Delivered", "UnPacked", "UnSupplied"];
+/** "1-month windows": the sandbox refuses anything longer than the longest month. A data range, not a wait: not scaled. */
+export const N11_SANDBOX_MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;
+export const N11_SANDBOX_MAX_PAGE_SIZE = 100;
+
+const badRequest = (message: string): Reply => ({ status: 400, body: { status: 400, error: "Bad Request", message } });
+
+/**
+ * A marketplace order as the shipment package list answers it. It does not change the quantities
+ * the account shows: the seller's system reserves the stock and pushes the new truth.
+ */
+export function createN11Package(state: N11SandboxState, account: N11Account, input: SandboxOrderInput, now: number): N11Package {
+  const id = state.nextPackageId();
+  const created: N11Package = {
+    id,
+    orderNumber: `N11${id}`,
+    shipmentPackageStatus: "Created",
+    createdDate: now,
+    lastModifiedDate: now,
+    lines: input.lines.map((line, i) => ({
+      orderLineId: id * 100 + i + 1,
+      stockCode: line.code,
+      productName: `Product ${line.code}`,
+      quantity: line.quantity,
+      price: line.unitPrice / 100,
+    })),
+  };
+  account.packages.set(String(id), created);
+  return created;
+}
+
+export function cancelN11Package(account: N11Account, packageId: string, now: number): boolean {
+  const found = account.packages.get(packageId);
+  if (!found) return false;
+  found.shipmentPackageStatus = "Cancelled";
+  found.lastModifiedDate = Math.max(now, found.lastModifiedDate + 1);
+  return true;
+}
+
+const natural = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
+
+/**
+ * GET /rest/delivery/v1/shipmentPackages?status&startDate&endDate&page&size: packages modified in
+ * [startDate, endDate] (epoch ms, both ends included), one status per request, windows of at most
+ * a month, page from 0, size 1..100.
+ */
+export function listN11Packages(account: N11Account, incoming: Incoming): Reply {
+  const { status } = incoming.query;
+  if (status !== undefined && status.includes(",")) return badRequest("Tek istekte yalnızca bir status gönderilebilir");
+  if (status !== undefined && !N11_PACKAGE_STATUSES.includes(status)) return badRequest(`Geçersiz status: ${status}`);
+  const start = natural(incoming.query.startDate);
+  const end = natural(incoming.query.endDate);
+  if (start === undefined || end === undefined || end < start) return badRequest("startDate ve endDate epoch milisaniye olmalı (startDate <= endDate)");
+  if (end - start > N11_SANDBOX_MAX_WINDOW_MS) return badRequest("Tarih aralığı en fazla 1 ay olabilir");
+  const page = natural(incoming.query.page) ?? 0;
+  const size = natural(incoming.query.size) ?? 20;
+  if (size < 1 || size > N11_SANDBOX_MAX_PAGE_SIZE) return badRequest(`size 1 ile ${N11_SANDBOX_MAX_PAGE_SIZE} arasında olmalı`);
+  const matching = [...account.packages.values()]
+    .filter((p) => (status === undefined || p.shipmentPackageStatus === status) && p.lastModifiedDate >= start && p.lastModifiedDate <= end)
+    .sort((a, b) => a.lastModifiedDate - b.lastModifiedDate || a.id - b.id);
+  return {
+    status: 200,
+    body: {
+      content: matching.slice(page * size, (page + 1) * size),
+      pageable: { pageNumber: page, pageSize: size },
+      totalElements: matching.length,
+      totalPages: Math.ceil(matching.length / size),
+      number: page,
+      size,
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, test } from "bun:test";
+import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
+import { normaliseN11Package } from "../../src/domains/marketplace/n11/orders";
+import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
+import type { NormalisedOrder } from "../../src/domains/marketplace/types";
+import { AppError } from "../../src/infra/errors";
+import { cannedFetch, N11_ACCOUNT, n11AdapterFor, n11Sandbox, NOWHERE, packagesPath, thrownBy } from "./n11-support";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+async function createOrder(url: string, lines: { code: string; quantity: number; unitPrice: number }[]) {
+  const res = await fetch(`${url}/__sandbox/marketplaces/n11/${N11_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines }) });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; payload: { orderNumber: string } };
+}
+
+async function pullAll(adapter: MarketplaceAdapter, since: Date, until: Date): Promise<NormalisedOrder[]> {
+  const orders: NormalisedOrder[] = [];
+  let page: string | undefined;
+  for (let i = 0; i < 100; i += 1) {
+    const answer = await adapter.pullOrders?.({ since, until, ...(page === undefined ? {} : { page }) });
+    if (!answer) throw new Error("no pullOrders");
+    orders.push(...answer.orders);
+    if (answer.next === null) return orders;
+    page = answer.next;
+  }
+  throw new Error("the pull did not end");
+}
+
+describe("N11 adapter: order intake from shipment packages", () => {
+  test("one status per request, each window and page walked; packages normalised with the raw payload kept", async () => {
+    const target = await n11Sandbox();
+    const { adapter, sent, calls } = n11AdapterFor(target);
+    const kept = await createOrder(target.url, [{ code: "BC1", quantity: 2, unitPrice: 11285 }, { code: "BC2", quantity: 1, unitPrice: 500 }]);
+    const gone = await createOrder(target.url, [{ code: "BC3", quantity: 1, unitPrice: 100 }]);
+    expect((await fetch(`${target.url}/__sandbox/marketplaces/n11/${N11_ACCOUNT.account}/orders/${gone.id}/cancel`, { method: "POST" })).status).toBe(200);
+    const now = Date.now();
+    const orders = await pullAll(adapter, new Date(now - 60_000), new Date(now + 60_000));
+    expect(sent.map((s) => [s.method, s.url.pathname, s.url.searchParams.get("status")])).toEqual(
+      ["Created", "Picking", "Cancelled", "UnSupplied"].map((status) => ["GET", packagesPath, status]),
+    );
+    for (const request of sent) {
+      expect(request.headers.get("appkey")).toBe(N11_ACCOUNT.key);
+      expect(request.url.searchParams.get("startDate")).toBe(String(now - 60_000));
+      expect(request.url.searchParams.get("endDate")).toBe(String(now + 60_000 - 1));
+      expect([request.url.searchParams.get("page"), request.url.searchParams.get("size")]).toEqual(["0", "100"]);
+    }
+    expect(calls.map((c) => [c.callType, c.httpStatus])).toEqual(Array.from({ length: 4 }, () => ["GET_ORDERS", 200]));
+    expect(orders.map((o) => [o.externalId, o.status, o.marketplaceStatus])).toEqual([[kept.id, "CREATED", "Created"], [gone.id, "CANCELLED", "Cancelled"]]);
+    expect(orders[0]?.lines).toEqual([{ barcode: "BC1", quantity: 2, unitPrice: 11285 }, { barcode: "BC2", quantity: 1, unitPrice: 500 }]);
+    expect(orders[0]?.currency).toBe("TRY");
+    expect(Date.parse(orders[0]?.lastModifiedAt ?? "")).toBeGreaterThan(now - 60_000);
+    expect((orders[0]?.raw as { orderNumber: string }).orderNumber).toBe(kept.payload.orderNumber);
+  });
+
+  test("pages of a status are followed before the next status", async () => {
+    const target = await n11Sandbox();
+    const { adapter, sent } = n11AdapterFor(target, { orderPageSize: 2, orderStatuses: ["Created"] });
+    const created = [];
+    for (let i = 0; i < 5; i += 1) created.push((await createOrder(target.url, [{ code: `P${i}`, quantity: 1, unitPrice: 100 }])).id);
+    const now = Date.now();
+    const orders = await pullAll(adapter, new Date(now - 60_000), new Date(now + 60_000));
+    expect(orders.map((o) => o.externalId).sort()).toEqual(created.sort());
+    expect(sent.map((s) => s.url.searchParams.get("page"))).toEqual(["0", "1", "2"]);
+  });
+
+  test("a 60-day pull is split into windows N11 takes (at most 28 days), back to back", async () => {
+    const target = await n11Sandbox();
+    const { adapter, sent } = n11AdapterFor(target, { orderStatuses: ["Created"] });
+    const until = Date.now();
+    const since = until - 60 * DAY;
+    await pullAll(adapter, new Date(since), new Date(until));
+    const windows = sent.map((s) => [Number(s.url.searchParams.get("startDate")), Number(s.url.searchParams.get("endDate"))]);
+    expect(windows).toEqual([
+      [since, since + 28 * DAY - 1],
+      [since + 28 * DAY, since + 56 * DAY - 1],
+      [since + 56 * DAY, until - 1],
+    ]);
+    expect(target.state.requests().map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
+  test("an empty window makes no request; a page token we did not issue is refused", async () => {
+    const { adapter, sent } = n11AdapterFor(NOWHERE, {}, cannedFetch({ body: { content: [] } }));
+    const at = new Date();
+    expect(await adapter.pullOrders?.({ since: at, until: at })).toEqual({ orders: [], next: null });
+    expect(sent).toHaveLength(0);
+    const error = (await thrownBy(async () => adapter.pullOrders?.({ since: at, until: new Date(at.getTime() + 1000), page: "not-ours" }))) as AppError;
+    expect(error.code).toBe("MARKETPLACE_PAGE_INVALID");
+  });
+
+  test("the mapper: statuses, N11's date forms and price strings", () => {
+    const base = { id: 9, orderNumber: "N9", lines: [{ orderLineId: 1, stockCode: "S", quantity: 3, price: "112.85" }] };
+    const map = (extra: Record<string, unknown>) => normaliseN11Package({ ...base, ...extra });
+    expect(map({ shipmentPackageStatus: "Picking", lastModifiedDate: 1_767_225_600_000 })).toMatchObject({
+      externalId: "9",
+      status: "CREATED",
+      lastModifiedAt: "2026-01-01T00:00:00.000Z",
+      lines: [{ barcode: "S", quantity: 3, unitPrice: 11285 }],
+    });
+    expect(map({ shipmentPackageStatus: "UnSupplied", lastModifiedDate: "01-01-2026 03:00:00" })).toMatchObject({ status: "CANCELLED", lastModifiedAt: "2026-01-01T00:00:00.000Z" });
+    expect(map({ shipmentPackageStatus: "Shipped", createdDate: "2026-01-01T00:00:00Z" })).toMatchObject({ status: "OTHER", marketplaceStatus: "Shipped" });
+  });
+
+  test("a package the mapper cannot read is an unreadable answer, not a silent skip", async () => {
+    const { adapter } = n11AdapterFor(NOWHERE, {}, cannedFetch({ body: { content: [{ id: 1, shipmentPackageStatus: "Created", lastModifiedDate: 1, lines: [{ quantity: 1 }] }], totalPages: 1 } }));
+    const error = (await thrownBy(async () => adapter.pullOrders?.({ since: new Date(0), until: new Date(1000) }))) as MarketplaceOutcomeUnknown;
+    expect(error).toBeInstanceOf(MarketplaceOutcomeUnknown);
+    expect(error.failure).toBe("UNREADABLE_ANSWER");
+  });
+});
