@@ -6,6 +6,7 @@ import { adminUsersController } from "./domains/identity/admin";
 import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
+import { orderWebhookController } from "./domains/order/webhook-controller";
 import { stockSyncController } from "./domains/stock-sync";
 import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
     .use(storesController({ stores: services.stores, identity: services.identity }))
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
     .use(orderController({ orders: services.orders, identity: services.identity }))
+    .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))
     .use(
       stockSyncController({
         sync: services.sync,

@@ -43,6 +43,8 @@ const RawEnv = Type.Object({
   SYNC_ATTEMPT_BUDGET: Digits("sends of a retryably failed item before it becomes a dead letter"),
   SYNC_CLAIM_LEASE_MS: Digits("lease of a flush's claim and of the store's sync lock"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
+  ORDER_PULL_INTERVAL_MS: Digits("how often marketplace orders are pulled per store"),
+  ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
   DEMO: Flag("run the dev demo: marketplace sandbox, demo shop and web orders (default true in development, refused in production)"),
   DEMO_SANDBOX_PORT: Digits("the demo sandbox's port (default 4199)"),
@@ -103,6 +105,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
   sync: SyncConfig;
+  /** Marketplace order pull (runs where the sync worker runs: SYNC_WORKER). */
+  orderPull: { intervalMs: number; overlapMs: number };
   /** The dev demo (src/dev/demo.ts); undefined when off. */
   demo?: { sandboxPort: number; orderEveryMs: number };
   /** False (STOCK_LOCKS=off, never in production) runs stock sections without the lock port: a benchmark's "lock off" arm. */
@@ -262,6 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       duplicateWindowMs: parsed.MARKETPLACE_DUPLICATE_WINDOW_MS === undefined ? undefined : int(parsed.MARKETPLACE_DUPLICATE_WINDOW_MS, 0),
       claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
     },
+    orderPull: { intervalMs: int(parsed.ORDER_PULL_INTERVAL_MS, 60_000), overlapMs: int(parsed.ORDER_PULL_OVERLAP_MS, 5 * 60_000) },
     demo: flag(parsed.DEMO, nodeEnv === "development")
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }
       : undefined,

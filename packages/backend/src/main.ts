@@ -8,6 +8,7 @@ import { createMetrics } from "./infra/metrics";
 import { createErrorReporter } from "./infra/sentry";
 import { createServices } from "./services";
 import { startSyncWorker } from "./domains/stock-sync/jobs";
+import { startWorker } from "./domains/stock-sync/worker";
 import { startDemo } from "./dev/demo";
 import { APP_VERSION } from "./version";
 
@@ -69,6 +70,12 @@ log.info(
 if (config.sync.worker) {
   const worker = startSyncWorker(services.sync, config.sync, log);
   lifecycle.addWorker("stock sync", () => worker.stop());
+  const orderPull = startWorker(
+    [{ name: "order-pull", everyMs: config.orderPull.intervalMs, runAtStart: true, run: () => services.orderIntake.pullAll() }],
+    log,
+  );
+  // Webhook deliveries already answered are taken in before the process goes.
+  lifecycle.addWorker("order intake", () => orderPull.stop().then(() => services.orderIntake.drain()));
 }
 
 if (config.demo) {

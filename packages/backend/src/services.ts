@@ -5,6 +5,7 @@ import { createIdentityService } from "./domains/identity/service";
 import { createAvailability } from "./domains/inventory/availability";
 import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
+import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
 import { createOrderService } from "./domains/order/service";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
 import { createStockSync } from "./domains/stock-sync/service";
@@ -38,6 +39,16 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
   const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory });
+  const registry = deps.registry ?? new Registry();
+  const orderIntake = createMarketplaceIntake({
+    db,
+    locks: infra.locks,
+    log,
+    registry,
+    stores,
+    orders,
+    settings: { ...config.orderPull, marketplaceTimeoutMs: config.sync.marketplaceTimeoutMs },
+  });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });
   const sync = createStockSync({
@@ -45,7 +56,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     kv: infra.kv,
     locks: infra.locks,
     log,
-    registry: deps.registry ?? new Registry(),
+    registry,
     stores,
     sellable,
     pairsFor: (change) => pairsForStockChange({ ...change, correlationId: "ledger-sweep" }, affected),
@@ -58,7 +69,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, sellable, events, sync };
+  return { identity, products, stores, inventory, orders, orderIntake, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;

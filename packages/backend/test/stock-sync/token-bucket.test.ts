@@ -190,7 +190,7 @@ describe("bucketsFor", () => {
     expect(own).toHaveLength(1);
     const other = bucketsFor({ marketplace: "TRENDYOL", storeKey: "store-2", profile: trendyolProfile, group: "batch-requests" });
     expect(other.map((b) => b.key)).toEqual(["ratelimit:TRENDYOL:store-2:batch-requests:endpoint-10000ms"]);
-    expect(bucketsFor({ marketplace: "TRENDYOL", storeKey: "s", profile: trendyolProfile, group: "orders" })).toEqual([]);
+    expect(bucketsFor({ marketplace: "TRENDYOL", storeKey: "s", profile: trendyolProfile, group: "no-such-group" })).toEqual([]);
   });
 
   test("a quota or share that makes no sense is refused", () => {

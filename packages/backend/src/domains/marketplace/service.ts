@@ -6,6 +6,7 @@ export type { ApiCallHook, MarketplaceAdapter, ValidationResult } from "./adapte
 export * from "./errors";
 export type * from "./types";
 export { createTrendyolAdapter, trendyolProfile, type TrendyolConfig } from "./trendyol/adapter";
+export { normaliseTrendyolPackage } from "./trendyol/order-normaliser";
 export { startSandbox, type RunningSandbox } from "./sandbox/server";
 export type { SandboxOptions, Faults as SandboxFaults } from "./sandbox/options";
 

@@ -136,3 +136,17 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expiry_idx").on(t.expiresAt)],
 );
+
+/**
+ * How far each marketplace store's order pull has read (marketplace-pull.ts): the latest package
+ * modification time recorded. The next pull reads from here minus an overlap; the watermark only
+ * moves forward, and only after the orders before it were all recorded.
+ */
+export const orderPullWatermarks = pgTable("order_pull_watermarks", {
+  storeId: uuid()
+    .primaryKey()
+    .references(() => stores.id, { onDelete: "cascade" }),
+  watermark: timestamp({ withTimezone: true }).notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

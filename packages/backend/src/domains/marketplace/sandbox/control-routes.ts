@@ -3,6 +3,7 @@ import { Value } from "@sinclair/typebox/value";
 import { BarcodesInput, type Faults, FaultsPatch, SellerAccountInput } from "./options";
 import { handleMarketplaceControl } from "./marketplace-control";
 import { settle } from "./processing";
+import { handleTrendyolOrderControl } from "./trendyol-orders-control";
 import type { SandboxState } from "./state";
 import type { Incoming, Reply } from "./trendyol-routes";
 
@@ -46,6 +47,8 @@ export function handleControl(state: SandboxState, incoming: Incoming, now: numb
   const { method, path } = incoming;
   const marketplaceReply = handleMarketplaceControl(state, incoming, now);
   if (marketplaceReply) return marketplaceReply;
+  const trendyolOrdersReply = handleTrendyolOrderControl(state, incoming, now);
+  if (trendyolOrdersReply) return trendyolOrdersReply;
   const seller = SELLER_PATH.exec(path);
   if (seller) return sellerRoute(state, incoming, seller[1] ?? "", seller[2] ?? "", now);
   if (path === "/__sandbox/health" && method === "GET") return { status: 200, body: { status: "ok" } };

@@ -3,6 +3,8 @@ import type { MarketplaceName } from "../types";
 import { SANDBOX_MARKETPLACES } from "./marketplaces";
 import type { SandboxContext, SandboxMarketplace } from "./module";
 import { type Faults, noFaults, type SandboxOptions, type SellerAccountInput } from "./options";
+import { TrendyolOrderBook } from "./trendyol-orders";
+import { TrendyolWebhooks } from "./trendyol-orders-webhooks";
 
 /** An item as the sandbox received it (prices in Trendyol's decimals). */
 export interface RequestItem {
@@ -78,6 +80,9 @@ export class SandboxState implements SandboxContext {
   private readonly recentBodies = new Map<string, number>();
   /** Every marketplace but Trendyol (whose state is the fields above). */
   readonly marketplaces: SandboxMarketplace[];
+  /** Trendyol shipment packages (trendyol-orders.ts) and the sellers' order webhooks. */
+  readonly trendyolOrders = new TrendyolOrderBook();
+  readonly trendyolWebhooks = new TrendyolWebhooks((ms) => this.scaled(ms));
 
   constructor(options: SandboxOptions) {
     this.timeScale = options.timeScale ?? 1;

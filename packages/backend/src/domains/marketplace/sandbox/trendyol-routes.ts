@@ -18,6 +18,7 @@ export interface TrendyolHandled {
 
 const PRICE_AND_INVENTORY = /^\/integration\/inventory\/sellers\/([^/]+)\/products\/price-and-inventory$/;
 const BATCH_REQUEST = /^\/integration\/product\/sellers\/([^/]+)\/products\/batch-requests\/([^/]+)$/;
+const ORDERS_STREAM = /^\/integration\/order\/sellers\/([^/]+)\/orders\/stream$/;
 
 const failure = (status: number, key: string, message = key, exception?: string): Reply => ({
   status,
@@ -107,17 +108,18 @@ function batchRequest(state: SandboxState, sellerId: string, batchId: string, no
 export function routeOf(path: string) {
   const write = PRICE_AND_INVENTORY.exec(path);
   const read = BATCH_REQUEST.exec(path);
-  const endpoint: RecordedRequest["endpoint"] = write ? "price-and-inventory" : read ? "batch-requests" : "other";
-  return { write, read, endpoint, sellerId: decoded((write ?? read)?.[1]) || null };
+  const orders = ORDERS_STREAM.exec(path);
+  const endpoint: RecordedRequest["endpoint"] = write ? "price-and-inventory" : read ? "batch-requests" : orders ? "orders-stream" : "other";
+  return { write, read, orders, endpoint, sellerId: decoded((write ?? read ?? orders)?.[1]) || null };
 }
 
 /** The Trendyol endpoints with their rules, checked in the order the gateway does: auth, User-Agent, quota, body. */
 export function handleTrendyol(state: SandboxState, incoming: Incoming, now: number): TrendyolHandled {
-  const { write, read, endpoint, sellerId } = routeOf(incoming.path);
+  const { write, read, orders, endpoint, sellerId } = routeOf(incoming.path);
   const done = (rest: Omit<TrendyolHandled, "sellerId" | "endpoint">): TrendyolHandled => ({ ...rest, sellerId, endpoint });
 
   if (!sellerId) return done({ reply: failure(404, "not.found", "No such endpoint"), itemCount: 0 });
-  if ((write && incoming.method !== "POST") || (read && incoming.method !== "GET")) {
+  if ((write && incoming.method !== "POST") || ((read || orders) && incoming.method !== "GET")) {
     return done({ reply: failure(405, "method.not.allowed"), itemCount: 0 });
   }
   if (!authorised(state, sellerId, incoming.headers.authorization)) {
@@ -128,5 +130,6 @@ export function handleTrendyol(state: SandboxState, incoming: Incoming, now: num
   }
   if (!state.takeRateSlot(`${sellerId}:${endpoint}`, now)) return done({ reply: failure(429, "too.many.requests"), itemCount: 0 });
   if (write) return done(priceAndInventory(state, sellerId, incoming.body, now));
+  if (orders) return done(state.trendyolOrders.stream(sellerId, incoming.query));
   return done(batchRequest(state, sellerId, decoded(read?.[2]), now));
 }

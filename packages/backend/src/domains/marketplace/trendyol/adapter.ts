@@ -4,6 +4,7 @@ import { MarketplaceError, MarketplaceOutcomeUnknown } from "../errors";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
 import { TRENDYOL, trendyolPaths, trendyolUserAgent } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
+import { createTrendyolOrderPuller } from "./orders";
 import { batchStatusFrom } from "./outcomes";
 import { priceAndInventoryBody, validateItems } from "./payload";
 
@@ -27,11 +28,13 @@ export const trendyolProfile: AdapterProfile = {
   batchSize: TRENDYOL.batchSize,
   maxQuantity: TRENDYOL.maxQuantity,
   resultRetentionMs: TRENDYOL.resultRetentionMs,
-  groups: { write: "price-and-inventory", status: "batch-requests" },
+  groups: { write: "price-and-inventory", status: "batch-requests", orders: "orders" },
   stockAndPriceTogether: true,
   rateLimits: [
     { group: "price-and-inventory", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "batch-requests", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
+    // Conservative: Trendyol publishes no order-specific quota (see facts.ts).
+    { group: "orders", requests: TRENDYOL.orderRequestsPerWindow, perMs: TRENDYOL.rateWindowMs },
   ],
 };
 
@@ -96,6 +99,8 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
     };
   }
 
+  const orders = createTrendyolOrderPuller(transport, config.sellerId);
+
   return {
     marketplace: "TRENDYOL",
     profile: { ...trendyolProfile, duplicateWindowMs: transport.duplicateWindowMs },
@@ -138,5 +143,7 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
       if (!result) throw new MarketplaceOutcomeUnknown("TRENDYOL", "UNREADABLE_ANSWER", status, "the batch result has no readable items");
       return result;
     },
+
+    pullOrders: (window) => orders.pullOrders(window),
   };
 }

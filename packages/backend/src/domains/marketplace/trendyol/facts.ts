@@ -20,6 +20,21 @@ export const TRENDYOL = {
   integratorNamePattern: /^[A-Za-z0-9]{1,30}$/,
   selfIntegration: "SelfIntegration",
   batchRequestType: "ProductInventoryUpdate",
+  /** The order stream answers at most 14 days per request (MARKETPLACES.md, "Orders"). */
+  orderWindowMs: 14 * 24 * 60 * 60 * 1000,
+  /** Packages per stream page; 200 is the documented maximum of the order list. */
+  orderPageSize: 200,
+  /**
+   * No order-specific quota is published for Trendyol (Hepsiburada documents one); the general
+   * "50 requests per endpoint per 10 s" applies, and the pull stays well under it at 10.
+   */
+  orderRequestsPerWindow: 10,
+  /** "failed deliveries are retried every 5 minutes" (webhooks); how many times is not documented. */
+  webhookRetryMs: 5 * 60 * 1000,
+  /** Every status a shipment package can have. */
+  packageStatuses: [
+    "Created", "Picking", "Invoiced", "Shipped", "Cancelled", "Delivered", "UnDelivered", "Returned", "Repack", "UnPacked", "UnSupplied", "AtCollectionPoint",
+  ],
 } as const;
 
 export const trendyolPaths = {
@@ -27,6 +42,7 @@ export const trendyolPaths = {
     `/integration/inventory/sellers/${encodeURIComponent(sellerId)}/products/price-and-inventory`,
   batchRequest: (sellerId: string, batchRequestId: string) =>
     `/integration/product/sellers/${encodeURIComponent(sellerId)}/products/batch-requests/${encodeURIComponent(batchRequestId)}`,
+  ordersStream: (sellerId: string) => `/integration/order/sellers/${encodeURIComponent(sellerId)}/orders/stream`,
 };
 
 /** `"{sellerId} - {IntegratorName}"`, or `"{sellerId} - SelfIntegration"` without an integrator. */

@@ -1,0 +1,75 @@
+/**
+ * The one place that reads Trendyol's order model (a shipment package), for the stream pull and
+ * for webhook deliveries alike. Trendyol renamed fields in Dec 2025 (`id` -> `shipmentPackageId`,
+ * `line.id` -> `lineId`, `merchantSku` -> `stockCode`, `price` -> `lineUnitPrice`): both spellings
+ * are read, the new one first, and the payload is kept whole as `raw`.
+ */
+import type { NormalisedOrder } from "../types";
+
+/** Statuses that still hold stock for the buyer: the order must be reserved. */
+const RESERVING = new Set(["Created", "Picking", "Invoiced"]);
+/** Statuses that give the stock back. UnSupplied: the seller could not supply it, Trendyol cancels. */
+const RELEASING = new Set(["Cancelled", "UnSupplied"]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "string" && value.trim().length > 0) return value.trim();
+  return undefined;
+}
+
+/** Trendyol sends money as decimals in lira; we keep kuruş. */
+function minorUnits(value: unknown): number | undefined {
+  const amount = typeof value === "string" ? Number(value) : value;
+  if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return undefined;
+  return Math.round(amount * 100);
+}
+
+/** Epoch milliseconds (Trendyol's form) or an ISO string, as ISO. */
+function isoTime(value: unknown): string | undefined {
+  const ms = typeof value === "number" ? value : typeof value === "string" ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value)) : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+export function trendyolOrderStatus(marketplaceStatus: string): NormalisedOrder["status"] {
+  if (RESERVING.has(marketplaceStatus)) return "CREATED";
+  if (RELEASING.has(marketplaceStatus)) return "CANCELLED";
+  return "OTHER";
+}
+
+/** Lines of one barcode are added up: intake takes one line per barcode. Lines without a barcode cannot be matched and are left out. */
+function linesOf(lines: unknown): NormalisedOrder["lines"] {
+  if (!Array.isArray(lines)) return [];
+  const byBarcode = new Map<string, { barcode: string; quantity: number; unitPrice: number }>();
+  for (const line of lines) {
+    if (!isRecord(line) || typeof line.barcode !== "string" || line.barcode.length === 0) continue;
+    const quantity = typeof line.quantity === "number" && Number.isInteger(line.quantity) ? line.quantity : 0;
+    if (quantity < 1) continue;
+    const unitPrice = minorUnits(line.lineUnitPrice ?? line.price) ?? 0;
+    const seen = byBarcode.get(line.barcode);
+    if (seen) seen.quantity += quantity;
+    else byBarcode.set(line.barcode, { barcode: line.barcode, quantity, unitPrice });
+  }
+  return [...byBarcode.values()];
+}
+
+/**
+ * One package as a NormalisedOrder; undefined when it has no package id or no usable line (it
+ * cannot be recorded). `fallbackModifiedAt` stands in when the package carries no modification
+ * time (the end of the window it was listed in).
+ */
+export function normaliseTrendyolPackage(raw: unknown, fallbackModifiedAt?: Date): NormalisedOrder | undefined {
+  if (!isRecord(raw)) return undefined;
+  const externalId = idOf(raw.shipmentPackageId) ?? idOf(raw.id);
+  const lines = linesOf(raw.lines);
+  if (!externalId || lines.length === 0) return undefined;
+  const marketplaceStatus = String(raw.shipmentPackageStatus ?? raw.status ?? "");
+  const lastModifiedAt =
+    isoTime(raw.lastModifiedDate) ?? isoTime(raw.packageLastModifiedDate) ?? isoTime(raw.orderDate) ?? fallbackModifiedAt?.toISOString();
+  if (!lastModifiedAt) return undefined;
+  const currency = typeof raw.currencyCode === "string" && /^[A-Z]{3}$/.test(raw.currencyCode) ? raw.currencyCode : "TRY";
+  return { externalId, status: trendyolOrderStatus(marketplaceStatus), marketplaceStatus, lines, currency, lastModifiedAt, raw };
+}
