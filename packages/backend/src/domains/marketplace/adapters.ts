@@ -7,6 +7,8 @@ import type { ApiCallHook, MarketplaceAdapter } from "./adapter";
 import { createTrendyolAdapter } from "./trendyol/adapter";
 import { pttavmFromSettings } from "./pttavm/settings";
 import { n11FromSettings } from "./n11/settings";
+import { pazaramaFromSettings } from "./pazarama/settings";
+import { hepsiburadaFromSettings } from "./hepsiburada/settings";
 
 /** What an adapter needs from a store, as plain values (credentials already decrypted). */
 export interface MarketplaceStoreSettings {
@@ -57,6 +59,8 @@ const FACTORIES: Record<string, (settings: MarketplaceStoreSettings) => Marketpl
   SANDBOX: trendyol,
   PTTAVM: pttavmFromSettings,
   N11: n11FromSettings,
+  PAZARAMA: pazaramaFromSettings,
+  HEPSIBURADA: hepsiburadaFromSettings,
 };
 
 /** The adapter for a store's marketplace; 422 MARKETPLACE_NOT_SUPPORTED for types without one yet. */

@@ -1,0 +1,202 @@
+import { ValidationFailed } from "../../../infra/errors";
+import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
+import { MarketplaceError, MarketplaceOutcomeUnknown } from "../errors";
+import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
+import { HEPSIBURADA, hepsiburadaPaths, type UploadKind } from "./facts";
+import { hepsiburadaRequest, type HepsiburadaTransport, isRecord } from "./http";
+import { createHepsiburadaOrderPuller } from "./orders";
+import { uploadStatusFrom } from "./outcomes";
+import { priceUploadBody, stockUploadBody, validateHepsiburadaItems } from "./payload";
+
+/** Numbers Hepsiburada does not publish are settings with the defaults in facts.ts. */
+export interface HepsiburadaConfig {
+  /** The listing host; default https://listing-external.hepsiburada.com (or the sandbox's URL). */
+  listingBaseUrl?: string;
+  /** The order host; default https://oms-external.hepsiburada.com (or the sandbox's URL). */
+  ordersBaseUrl?: string;
+  /** The merchant id: Basic auth user name and part of every path. */
+  merchantId: string;
+  /** The seller's service key: Basic auth password. */
+  serviceKey: string;
+  /** The integrator's developer username, sent as the User-Agent (required by Hepsiburada). */
+  developerUsername: string;
+  fetch?: typeof fetch;
+  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
+  timeoutMs?: number;
+  onCall?: ApiCallHook;
+  /** SKUs per upload: default 1000, at most 4000 (official). */
+  batchSize?: number;
+  /** Assumed stock cap, default 50000: larger quantities are clamped. */
+  maxQuantity?: number;
+  /** Assumed, default 1 hour: how long an upload status stays readable. */
+  resultRetentionMs?: number;
+  /** Assumed catalog quotas per minute (defaults 60 writes, 240 status reads). */
+  listingWritesPerMinute?: number;
+  listingStatusReadsPerMinute?: number;
+  /** Official: 1000 order requests per second. */
+  orderRequestsPerSecond?: number;
+  /** Orders per page: default (and at most) 100. */
+  orderPageSize?: number;
+  /** Assumed, default 30 days: a longer pull window is split. */
+  maxOrderWindowMs?: number;
+  /** Assumed, default 180 (Istanbul): the offset the zoneless order dates are written and read at. */
+  orderTimeZoneOffsetMinutes?: number;
+}
+
+const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "orderRequestsPerSecond", "orderPageSize", "maxOrderWindowMs"] as const;
+
+function urlProblem(name: string, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? [] : [`${name} must be http(s)`];
+  } catch {
+    return [`${name} is not a URL`];
+  }
+}
+
+function configProblems(config: HepsiburadaConfig): string[] {
+  const problems = [...urlProblem("listingBaseUrl", config.listingBaseUrl), ...urlProblem("ordersBaseUrl", config.ordersBaseUrl)];
+  if (!config.merchantId || /[\s:/]/.test(config.merchantId)) problems.push("merchantId is required and has no spaces, colons or slashes");
+  if (!config.serviceKey) problems.push("serviceKey is required");
+  if (!HEPSIBURADA.developerUsernamePattern.test(config.developerUsername ?? "")) problems.push("developerUsername must be 1..100 letters, digits or _.@+-");
+  for (const name of POSITIVE) {
+    const value = config[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) problems.push(`${name} must be a positive integer`);
+  }
+  if ((config.batchSize ?? 0) > HEPSIBURADA.maxBatchSize) problems.push(`batchSize must be at most ${HEPSIBURADA.maxBatchSize}`);
+  if ((config.orderPageSize ?? 0) > HEPSIBURADA.orderPageSize) problems.push(`orderPageSize must be at most ${HEPSIBURADA.orderPageSize}`);
+  const offset = config.orderTimeZoneOffsetMinutes;
+  if (offset !== undefined && !(Number.isInteger(offset) && Math.abs(offset) <= 14 * 60)) problems.push("orderTimeZoneOffsetMinutes must be a whole number of minutes within ±14 h");
+  return problems;
+}
+
+function uploadIdOf(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const id = body.id;
+  return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined;
+}
+
+/** The receipt's batchId names the upload kind, so batchStatus knows which status endpoint to read. */
+export function receiptBatchId(kind: UploadKind, uploadId: string): string {
+  return `${kind}:${uploadId}`;
+}
+
+function parseBatchId(batchId: string): { kind: UploadKind; id: string } {
+  const match = /^(stock|price):(.+)$/.exec(batchId);
+  if (!match?.[1] || !match[2]) throw new ValidationFailed("The receipt does not name a Hepsiburada upload", { batchId }, "MARKETPLACE_RECEIPT_INVALID");
+  return { kind: match[1] === "stock" ? "stock" : "price", id: match[2] };
+}
+
+/** Stock and price go out as separate uploads: stock first (what sells out matters most), each chunked. */
+function uploadsOf(valid: readonly StockPriceItem[], batchSize: number): { kind: UploadKind; items: StockPriceItem[] }[] {
+  const stock = valid.filter((item) => item.quantity !== undefined);
+  const price = valid.filter((item) => item.salePrice !== undefined);
+  return [
+    ...chunk(stock, batchSize).map((items) => ({ kind: "stock" as const, items })),
+    ...chunk(price, batchSize).map((items) => ({ kind: "price" as const, items })),
+  ];
+}
+
+export function createHepsiburadaAdapter(config: HepsiburadaConfig): MarketplaceAdapter {
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new ValidationFailed("The Hepsiburada settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  const profile: AdapterProfile = {
+    batchSize: config.batchSize ?? HEPSIBURADA.batchSize,
+    maxQuantity: config.maxQuantity ?? HEPSIBURADA.maxQuantity,
+    resultRetentionMs: config.resultRetentionMs ?? HEPSIBURADA.resultRetentionMs,
+    groups: { ...GROUPS },
+    maxPendingBatches: HEPSIBURADA.maxPendingUploads,
+    stockAndPriceTogether: false,
+    rateLimits: [
+      { group: GROUPS.write, requests: config.listingWritesPerMinute ?? HEPSIBURADA.listingWritesPerMinute, perMs: 60_000 },
+      { group: GROUPS.status, requests: config.listingStatusReadsPerMinute ?? HEPSIBURADA.listingStatusReadsPerMinute, perMs: 60_000 },
+      { group: GROUPS.orders, requests: config.orderRequestsPerSecond ?? HEPSIBURADA.orderRequestsPerSecond, perMs: 1000 },
+    ],
+  };
+  const transport: HepsiburadaTransport = {
+    listingBaseUrl: config.listingBaseUrl ?? HEPSIBURADA.listingHost,
+    ordersBaseUrl: config.ordersBaseUrl ?? HEPSIBURADA.ordersHost,
+    authorization: `Basic ${Buffer.from(`${config.merchantId}:${config.serviceKey}`).toString("base64")}`,
+    userAgent: config.developerUsername,
+    timeoutMs: config.timeoutMs ?? 30_000,
+    fetch: config.fetch ?? fetch,
+    onCall: config.onCall,
+  };
+  const validate = (items: readonly StockPriceItem[]) => validateHepsiburadaItems(items, profile.maxQuantity);
+  const orders = createHepsiburadaOrderPuller(transport, {
+    merchantId: config.merchantId,
+    pageSize: config.orderPageSize ?? HEPSIBURADA.orderPageSize,
+    maxWindowMs: config.maxOrderWindowMs ?? HEPSIBURADA.maxOrderWindowMs,
+    offsetMinutes: config.orderTimeZoneOffsetMinutes ?? HEPSIBURADA.orderTimeZoneOffsetMinutes,
+  });
+
+  async function submit(kind: UploadKind, batch: StockPriceItem[]): Promise<SubmissionReceipt> {
+    const { body } = await hepsiburadaRequest(transport, {
+      service: "listing",
+      method: "POST",
+      path: hepsiburadaPaths.uploads(config.merchantId, kind),
+      body: kind === "stock" ? stockUploadBody(batch) : priceUploadBody(batch),
+      callType: kind === "stock" ? "STOCK_UPDATE" : "PRICE_UPDATE",
+      itemCount: batch.length,
+      batchIdFrom: (answer) => {
+        const id = uploadIdOf(answer);
+        return id === undefined ? undefined : receiptBatchId(kind, id);
+      },
+    });
+    const id = uploadIdOf(body);
+    // Accepted but no id: the upload may be applied and cannot be followed.
+    if (id === undefined) throw new MarketplaceOutcomeUnknown("HEPSIBURADA", "UNREADABLE_ANSWER", 200, "no upload id in the answer");
+    return { marketplace: "HEPSIBURADA", batchId: receiptBatchId(kind, id), submittedAt: new Date().toISOString(), itemCount: batch.length, barcodes: batch.map((item) => item.barcode) };
+  }
+
+  return {
+    marketplace: "HEPSIBURADA",
+    profile,
+    validate,
+    requestsFor: (items) => uploadsOf(validate(items).valid, profile.batchSize).length,
+
+    async pushStockAndPrice(items) {
+      const uploads = uploadsOf(validate(items).valid, profile.batchSize);
+      const submitted: SubmissionReceipt[] = [];
+      for (const [index, upload] of uploads.entries()) {
+        try {
+          submitted.push(await submit(upload.kind, upload.items));
+        } catch (error) {
+          if (!(error instanceof MarketplaceError)) throw error;
+          // Stop at the first failure: after a limit or an unknown outcome, more uploads only make it worse.
+          const barcodes = upload.items.map((item) => item.barcode);
+          const later = uploads.slice(index + 1).flatMap((rest) => rest.items.map((item) => item.barcode));
+          error.progress = {
+            submitted,
+            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
+            unsent: [...new Set(error.fate === "REFUSED" ? [...barcodes, ...later] : later)],
+          };
+          throw error;
+        }
+      }
+      return submitted;
+    },
+
+    async batchStatus(receipt) {
+      if (receipt.marketplace !== "HEPSIBURADA") {
+        throw new ValidationFailed("This receipt belongs to another marketplace", { marketplace: receipt.marketplace }, "MARKETPLACE_MISMATCH");
+      }
+      const { kind, id } = parseBatchId(receipt.batchId);
+      const { status, body } = await hepsiburadaRequest(transport, {
+        service: "listing",
+        method: "GET",
+        path: hepsiburadaPaths.uploadStatus(config.merchantId, kind, id),
+        callType: "BATCH_STATUS",
+        itemCount: receipt.itemCount,
+        batchId: receipt.batchId,
+      });
+      const result = uploadStatusFrom(body, receipt.barcodes);
+      if (!result) throw new MarketplaceOutcomeUnknown("HEPSIBURADA", "UNREADABLE_ANSWER", status, "the upload status has no readable status");
+      return result;
+    },
+
+    pullOrders: (window) => orders.pullOrders(window),
+  };
+}

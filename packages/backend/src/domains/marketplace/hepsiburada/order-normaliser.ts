@@ -1,0 +1,81 @@
+/**
+ * The one place that reads Hepsiburada's order model. The list's item shape is not spelled out in
+ * MARKETPLACES.md, so fields are read leniently (the sandbox plays the first spelling of each):
+ * `orderNumber` (or `id` / `orderId`), `status`, `lastStatusUpdateDate` (or `lastModifiedDate`,
+ * `orderDate`), lines in `lineItems` (or `items` / `lines`) with `merchantSku` (= our barcode),
+ * `quantity` and `price: { amount, currency }` (or a bare number) per unit. The payload is kept whole.
+ */
+import type { NormalisedOrder } from "../types";
+import { isRecord } from "./http";
+
+/** Paid orders waiting to be packed or shipped still hold stock for the buyer. */
+const RESERVING = new Set(["Open", "Unpacked", "Packed", "ReadyToShip"]);
+/** Cancellations give the stock back, whoever cancelled. */
+const RELEASING = /^Cancel/i;
+
+export function hepsiburadaOrderStatus(marketplaceStatus: string): NormalisedOrder["status"] {
+  if (RESERVING.has(marketplaceStatus)) return "CREATED";
+  if (RELEASING.test(marketplaceStatus)) return "CANCELLED";
+  return "OTHER";
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "string" && value.trim().length > 0) return value.trim();
+  return undefined;
+}
+
+/** TL decimals (a number, a string, or `{ amount }`) to kuruş. */
+function minorUnits(value: unknown): number | undefined {
+  const raw = isRecord(value) ? value.amount : value;
+  const amount = typeof raw === "string" ? Number(raw) : raw;
+  if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return undefined;
+  return Math.round(amount * 100);
+}
+
+/** ISO with a zone as it is; a zoneless `yyyy-MM-ddTHH:mm[:ss]` (or with a space) is taken at the marketplace's offset. */
+export function hepsiburadaTime(value: unknown, offsetMinutes: number): string | undefined {
+  if (typeof value === "number") return Number.isFinite(value) && value > 0 ? new Date(value).toISOString() : undefined;
+  if (typeof value !== "string" || value.length === 0) return undefined;
+  const zoneless = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)$/.exec(value.trim());
+  const ms = zoneless ? Date.parse(`${zoneless[1]}T${zoneless[2]}Z`) - offsetMinutes * 60_000 : Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+function linesOf(raw: Record<string, unknown>): NormalisedOrder["lines"] {
+  const lines = raw.lineItems ?? raw.items ?? raw.lines;
+  if (!Array.isArray(lines)) return [];
+  const byBarcode = new Map<string, NormalisedOrder["lines"][number]>();
+  for (const line of lines) {
+    if (!isRecord(line)) continue;
+    const barcode = typeof line.merchantSku === "string" && line.merchantSku.length > 0 ? line.merchantSku : undefined;
+    const quantity = typeof line.quantity === "number" && Number.isInteger(line.quantity) ? line.quantity : 0;
+    if (!barcode || quantity < 1) continue;
+    const unitPrice = minorUnits(line.price ?? line.unitPrice) ?? 0;
+    const seen = byBarcode.get(barcode);
+    // Intake takes one line per barcode: lines of one SKU are added up.
+    if (seen) seen.quantity += quantity;
+    else byBarcode.set(barcode, { barcode, quantity, unitPrice });
+  }
+  return [...byBarcode.values()];
+}
+
+/**
+ * One listed order as a NormalisedOrder; undefined when it has no id or no usable line.
+ * `fallbackModifiedAt` stands in when it carries no time (the end of the window it was listed in).
+ */
+export function normaliseHepsiburadaOrder(raw: unknown, offsetMinutes: number, fallbackModifiedAt?: Date): NormalisedOrder | undefined {
+  if (!isRecord(raw)) return undefined;
+  const externalId = idOf(raw.orderNumber) ?? idOf(raw.id) ?? idOf(raw.orderId);
+  const lines = linesOf(raw);
+  if (!externalId || lines.length === 0) return undefined;
+  const marketplaceStatus = String(raw.status ?? "");
+  const lastModifiedAt =
+    hepsiburadaTime(raw.lastStatusUpdateDate, offsetMinutes) ??
+    hepsiburadaTime(raw.lastModifiedDate, offsetMinutes) ??
+    hepsiburadaTime(raw.orderDate, offsetMinutes) ??
+    fallbackModifiedAt?.toISOString();
+  if (!lastModifiedAt) return undefined;
+  // Hepsiburada sells in TL only; "TL" on the wire is our "TRY".
+  return { externalId, status: hepsiburadaOrderStatus(marketplaceStatus), marketplaceStatus, lines, currency: "TRY", lastModifiedAt, raw };
+}

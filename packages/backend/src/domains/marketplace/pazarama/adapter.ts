@@ -1,0 +1,214 @@
+import { ValidationFailed } from "../../../infra/errors";
+import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
+import { MarketplaceError, MarketplaceOutcomeUnknown } from "../errors";
+import type { AdapterProfile, BatchStatus, StockPriceItem, SubmissionReceipt } from "../types";
+import { PAZARAMA, pazaramaPaths } from "./facts";
+import { pazaramaRequest, type PazaramaTransport } from "./http";
+import { pullPazaramaOrders } from "./pull";
+import { decodeBatchId, encodeBatchId, listingStateFrom, type WriteKind } from "./outcomes";
+import { splitWrites, updatePriceBody, updateStockBody, validatePazaramaItems } from "./payload";
+import { PazaramaTokens } from "./token";
+import { isRecord } from "./wire";
+
+/**
+ * How a write's result is learnt. LISTING_STATE (default): poll the lake-projections endpoint
+ * that client docs name for updateStock-v2 / updatePrice-v2 results, which reports per-item
+ * failures (unknown codes, price approval). ACCEPTED: MARKETPLACES.md documents no status
+ * endpoint, so if that one turns out wrong, `success:true` is taken as applied and every item
+ * SUCCEEDS at once (per-item failures are then invisible; the daily reconciliation is the net).
+ */
+export type PazaramaBatchResults = "LISTING_STATE" | "ACCEPTED";
+
+/** Every Pazarama fact is unverified (MARKETPLACES.md): each is a setting with the documented default. */
+export interface PazaramaConfig {
+  /** Default https://isortagimapi.pazarama.com. */
+  apiBaseUrl?: string;
+  /** Default https://isortagimgiris.pazarama.com (POST /connect/token). */
+  tokenBaseUrl?: string;
+  clientId: string;
+  clientSecret: string;
+  fetch?: typeof fetch;
+  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
+  timeoutMs?: number;
+  onCall?: ApiCallHook;
+  /** Default 1000 (client docs allow up to 3000). */
+  batchSize?: number;
+  /** Default 99999 (undocumented). */
+  maxQuantity?: number;
+  /** Default 10 s: at most one write per this long per seller (one client's rule). */
+  writeSpacingMs?: number;
+  /** Default LISTING_STATE. */
+  batchResults?: PazaramaBatchResults;
+  /** Undocumented; default 1 hour (conservative). */
+  resultRetentionMs?: number;
+  /** Undocumented; default 60. */
+  statusRequestsPerMinute?: number;
+  /** Undocumented; default 60. */
+  orderRequestsPerMinute?: number;
+  /** Default /order/getOrdersForApi (assumed). */
+  ordersPath?: string;
+  /** Default 7 days: a longer pull window is split into these. */
+  maxOrderWindowMs?: number;
+  /** Default 100. */
+  orderPageSize?: number;
+  /** The clock the token cache and write spacing read; default Date.now. */
+  now?: () => number;
+}
+
+const GROUPS = { write: "write", status: "listing-state", orders: "orders" } as const;
+
+function configProblems(config: PazaramaConfig): string[] {
+  const problems: string[] = [];
+  for (const name of ["apiBaseUrl", "tokenBaseUrl"] as const) {
+    const value = config[name];
+    if (value === undefined) continue;
+    try {
+      if (!["http:", "https:"].includes(new URL(value).protocol)) problems.push(`${name} must be http(s)`);
+    } catch {
+      problems.push(`${name} is not a URL`);
+    }
+  }
+  if (!config.clientId || !config.clientSecret) problems.push("clientId and clientSecret are required");
+  const positive = ["timeoutMs", "batchSize", "maxQuantity", "writeSpacingMs", "resultRetentionMs", "statusRequestsPerMinute", "orderRequestsPerMinute", "maxOrderWindowMs", "orderPageSize"] as const;
+  for (const name of positive) {
+    const value = config[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) problems.push(`${name} must be a positive integer`);
+  }
+  if ((config.batchSize ?? 0) > PAZARAMA.maxBatchSize) problems.push(`batchSize must be at most ${PAZARAMA.maxBatchSize}`);
+  if (config.batchResults !== undefined && config.batchResults !== "LISTING_STATE" && config.batchResults !== "ACCEPTED") problems.push("batchResults must be LISTING_STATE or ACCEPTED");
+  if (config.ordersPath !== undefined && !config.ordersPath.startsWith("/")) problems.push("ordersPath must start with /");
+  return problems;
+}
+
+export function pazaramaProfile(config: Partial<PazaramaConfig> = {}): AdapterProfile {
+  const perMinute = (requests: number, group: string) => ({ group, requests, perMs: 60_000 });
+  return {
+    batchSize: config.batchSize ?? PAZARAMA.batchSize,
+    maxQuantity: config.maxQuantity ?? PAZARAMA.maxQuantity,
+    resultRetentionMs: config.resultRetentionMs ?? PAZARAMA.resultRetentionMs,
+    groups: { ...GROUPS },
+    // Stock and price are two endpoints, but the 10-second spacing is per seller: one write group.
+    stockAndPriceTogether: false,
+    rateLimits: [
+      { group: GROUPS.write, requests: 1, perMs: config.writeSpacingMs ?? PAZARAMA.writeSpacingMs },
+      perMinute(config.statusRequestsPerMinute ?? PAZARAMA.statusRequestsPerMinute, GROUPS.status),
+      perMinute(config.orderRequestsPerMinute ?? PAZARAMA.orderRequestsPerMinute, GROUPS.orders),
+    ],
+  };
+}
+
+function dataIdOf(body: unknown): string | undefined {
+  return isRecord(body) && typeof body.data === "string" && body.data.length > 0 ? body.data : undefined;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapter {
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new ValidationFailed("The Pazarama settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  const profile = pazaramaProfile(config);
+  const now = config.now ?? Date.now;
+  const timeoutMs = config.timeoutMs ?? 30_000;
+  const fetcher = config.fetch ?? fetch;
+  const writeSpacingMs = config.writeSpacingMs ?? PAZARAMA.writeSpacingMs;
+  const batchResults = config.batchResults ?? "LISTING_STATE";
+  const tokens = new PazaramaTokens({
+    tokenBaseUrl: config.tokenBaseUrl ?? PAZARAMA.tokenBaseUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    timeoutMs,
+    fetch: fetcher,
+    onCall: config.onCall,
+    now,
+  });
+  const transport: PazaramaTransport = { apiBaseUrl: config.apiBaseUrl ?? PAZARAMA.apiBaseUrl, timeoutMs, writeSpacingMs, fetch: fetcher, onCall: config.onCall, tokens };
+  /** When this adapter's last write was answered: its next one waits out the spacing rule. */
+  let lastWriteAt: number | undefined;
+
+  async function submit(kind: WriteKind, batch: StockPriceItem[]): Promise<SubmissionReceipt> {
+    // The engine's bucket spaces separate pushes; this covers several batches within one push.
+    const wait = lastWriteAt === undefined ? 0 : lastWriteAt + writeSpacingMs - now();
+    if (wait > 0) await sleep(wait);
+    try {
+      const { body } = await pazaramaRequest(transport, {
+        method: "POST",
+        path: kind === "STOCK" ? pazaramaPaths.updateStock : pazaramaPaths.updatePrice,
+        body: kind === "STOCK" ? updateStockBody(batch) : updatePriceBody(batch),
+        callType: kind === "STOCK" ? "STOCK_UPDATE" : "PRICE_UPDATE",
+        itemCount: batch.length,
+        batchIdFrom: (answer) => {
+          const dataId = dataIdOf(answer);
+          return dataId === undefined ? undefined : encodeBatchId(kind, dataId);
+        },
+      });
+      const dataId = dataIdOf(body);
+      // Accepted without a batch id: the write happened and cannot be followed.
+      if (dataId === undefined) throw new MarketplaceOutcomeUnknown("PAZARAMA", "UNREADABLE_ANSWER", 200, "no batch id in data");
+      return { marketplace: "PAZARAMA", batchId: encodeBatchId(kind, dataId), submittedAt: new Date().toISOString(), itemCount: batch.length, barcodes: batch.map((item) => item.barcode) };
+    } finally {
+      lastWriteAt = now();
+    }
+  }
+
+  return {
+    marketplace: "PAZARAMA",
+    profile,
+    validate: (items) => validatePazaramaItems(items, profile.maxQuantity),
+
+    requestsFor(items) {
+      const { stock, price } = splitWrites(validatePazaramaItems(items, profile.maxQuantity).valid);
+      return Math.ceil(stock.length / profile.batchSize) + Math.ceil(price.length / profile.batchSize);
+    },
+
+    async pushStockAndPrice(items) {
+      const { stock, price } = splitWrites(validatePazaramaItems(items, profile.maxQuantity).valid);
+      const writes = [
+        ...chunk(stock, profile.batchSize).map((batch) => ({ kind: "STOCK" as const, batch })),
+        ...chunk(price, profile.batchSize).map((batch) => ({ kind: "PRICE" as const, batch })),
+      ];
+      const submitted: SubmissionReceipt[] = [];
+      for (const [index, { kind, batch }] of writes.entries()) {
+        try {
+          submitted.push(await submit(kind, batch));
+        } catch (error) {
+          if (!(error instanceof MarketplaceError)) throw error;
+          // Stop at the first failure: after a refusal or an unknown outcome, more requests only make it worse.
+          const barcodes = batch.map((item) => item.barcode);
+          const later = writes.slice(index + 1).flatMap((rest) => rest.batch.map((item) => item.barcode));
+          error.progress = {
+            submitted,
+            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
+            unsent: [...new Set(error.fate === "REFUSED" ? [...barcodes, ...later] : later)],
+          };
+          throw error;
+        }
+      }
+      return submitted;
+    },
+
+    async batchStatus(receipt): Promise<BatchStatus> {
+      const decoded = receipt.marketplace === "PAZARAMA" ? decodeBatchId(receipt.batchId) : undefined;
+      if (!decoded) throw new ValidationFailed("This receipt is not a Pazarama one", { marketplace: receipt.marketplace, batchId: receipt.batchId }, "MARKETPLACE_MISMATCH");
+      if (batchResults === "ACCEPTED") return { complete: true, items: receipt.barcodes.map((barcode) => ({ barcode, outcome: "SUCCEEDED", reasons: [] })) };
+      const { status, body } = await pazaramaRequest(transport, {
+        method: "GET",
+        path: PAZARAMA.batchResultPath(decoded.dataId),
+        // One page holds a whole batch: batchSize never exceeds the page size.
+        query: { page: "1", pageSize: String(PAZARAMA.batchResultPageSize) },
+        callType: "BATCH_STATUS",
+        itemCount: receipt.itemCount,
+        batchId: receipt.batchId,
+      });
+      const result = listingStateFrom(body, decoded.kind, receipt.barcodes);
+      if (!result) throw new MarketplaceOutcomeUnknown("PAZARAMA", "UNREADABLE_ANSWER", status, "the batch result has no readable items");
+      return result;
+    },
+
+    pullOrders: (window) =>
+      pullPazaramaOrders(transport, window, {
+        path: config.ordersPath ?? PAZARAMA.ordersPath,
+        maxWindowMs: config.maxOrderWindowMs ?? PAZARAMA.maxOrderWindowMs,
+        pageSize: config.orderPageSize ?? PAZARAMA.orderPageSize,
+      }),
+  };
+}

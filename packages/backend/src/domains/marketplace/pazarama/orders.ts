@@ -1,0 +1,112 @@
+import { ValidationFailed } from "../../../infra/errors";
+import { MarketplaceOutcomeUnknown } from "../errors";
+import type { NormalisedOrder } from "../types";
+import { isRecord, minorUnits } from "./wire";
+
+/**
+ * Pazarama's order search as we assume it (MARKETPLACES.md names no endpoint: unverified, the
+ * path is a setting): `POST {ordersPath}` with JSON `{ startDate, endDate, pageNumber, pageSize }`
+ * (ISO-8601 UTC on the order's last update, pages from 1, pageSize <= 100, windows of at most 7
+ * days), answered in the usual envelope `{ data: [order...], success }`. An order is
+ * `{ orderId, orderNumber, orderDate, updatedDate, orderStatusName, items: [{ orderItemId,
+ * quantity, salePrice (TRY decimal or { value }), product: { code, stockCode } }] }`.
+ * If the real search filters on the order date instead, cancellations of older orders only show
+ * up through a wider window: the caller's overlap window is the place to widen it.
+ */
+
+/** Our statuses, by the status names clients show (new / preparing still need stock). */
+const CREATED = /alındı|yeni|new|created|hazırlan|onaylandı|approved/i;
+// "İ" does not fold to "i" under /i: both spellings are listed.
+const CANCELLED = /iptal|İptal|cancel/i;
+
+function unreadable(detail: string): MarketplaceOutcomeUnknown {
+  return new MarketplaceOutcomeUnknown("PAZARAMA", "UNREADABLE_ANSWER", 200, detail);
+}
+
+function isoOf(value: unknown): string | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+function statusText(raw: Record<string, unknown>): string {
+  const value = raw.orderStatusName ?? raw.orderStatusText ?? raw.status ?? raw.orderStatus;
+  return typeof value === "string" || typeof value === "number" ? String(value) : "";
+}
+
+function lineOf(id: string, line: unknown): NormalisedOrder["lines"][number] {
+  if (!isRecord(line)) throw unreadable(`order ${id} has an unreadable line`);
+  const product = isRecord(line.product) ? line.product : {};
+  // `code` is the barcode our writes send; stockCode / barcode are fallbacks seen in clients.
+  const barcode = product.code ?? line.code ?? line.barcode ?? product.stockCode;
+  const unitPrice = minorUnits(line.salePrice ?? line.unitPrice ?? line.price);
+  const quantity = typeof line.quantity === "string" ? Number(line.quantity) : line.quantity;
+  if (typeof barcode !== "string" || !Number.isSafeInteger(quantity) || Number(quantity) <= 0 || unitPrice === undefined) {
+    throw unreadable(`order ${id} has a line without code, quantity or price`);
+  }
+  return { barcode, quantity: Number(quantity), unitPrice };
+}
+
+/** The one mapper from a Pazarama order to ours; the raw payload is kept as it came. */
+export function normalisePazaramaOrder(raw: unknown): NormalisedOrder {
+  if (!isRecord(raw)) throw unreadable("an order is not an object");
+  const rawId = raw.orderId ?? raw.orderNumber ?? raw.id;
+  if (typeof rawId !== "string" && typeof rawId !== "number") throw unreadable("an order has no orderId");
+  const id = String(rawId);
+  const marketplaceStatus = statusText(raw);
+  const lastModifiedAt = isoOf(raw.updatedDate ?? raw.lastModifiedDate) ?? isoOf(raw.orderDate);
+  if (!lastModifiedAt) throw unreadable(`order ${id} has no readable updatedDate or orderDate`);
+  const rawLines = raw.items ?? raw.orderItems ?? [];
+  if (!Array.isArray(rawLines)) throw unreadable(`order ${id} has no item list`);
+  return {
+    externalId: id,
+    status: CANCELLED.test(marketplaceStatus) ? "CANCELLED" : CREATED.test(marketplaceStatus) ? "CREATED" : "OTHER",
+    marketplaceStatus,
+    lines: rawLines.map((line) => lineOf(id, line)),
+    currency: "TRY",
+    lastModifiedAt,
+    raw,
+  };
+}
+
+/** Where a pull stands: the start of the current sub-window (a long window is split) and its page (from 1). */
+export interface OrderCursor {
+  from: number;
+  page: number;
+}
+
+export function encodeCursor(cursor: OrderCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+export function decodeCursor(token: string): OrderCursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    value = undefined;
+  }
+  if (!isRecord(value) || !Number.isSafeInteger(value.from) || !Number.isSafeInteger(value.page) || Number(value.page) < 1) {
+    throw new ValidationFailed("This Pazarama order page token is not one we issued", { page: token }, "MARKETPLACE_PAGE_INVALID");
+  }
+  return { from: Number(value.from), page: Number(value.page) };
+}
+
+/** The orders of one answer and whether another page of the same sub-window follows. */
+export function orderListFrom(body: unknown, page: number, size: number): { orders: NormalisedOrder[]; more: boolean } {
+  if (!isRecord(body)) throw unreadable("the order list is not an object");
+  const inner = isRecord(body.data) ? body.data : body;
+  const list = Array.isArray(body.data) ? body.data : (inner.data ?? inner.items ?? inner.orders ?? []);
+  if (!Array.isArray(list)) throw unreadable("the order list is not an array");
+  const orders = list.map(normalisePazaramaOrder);
+  const totalPages = inner.totalPages ?? body.totalPages;
+  // No paging fields in the envelope: a full page means there may be more.
+  const more = typeof totalPages === "number" ? page < totalPages : orders.length >= size;
+  return { orders, more };
+}
+
+/** The next page token: the next page of this sub-window, else the next sub-window, else null. */
+export function nextCursor(cursor: OrderCursor, subWindowEnd: number, until: number, more: boolean): string | null {
+  if (more) return encodeCursor({ from: cursor.from, page: cursor.page + 1 });
+  return subWindowEnd < until ? encodeCursor({ from: subWindowEnd, page: 1 }) : null;
+}

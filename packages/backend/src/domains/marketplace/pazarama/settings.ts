@@ -1,0 +1,24 @@
+import type { MarketplaceAdapter } from "../adapter";
+import { type MarketplaceStoreSettings, requireSettings } from "../adapters";
+import { createPazaramaAdapter } from "./adapter";
+
+/**
+ * A PAZARAMA store -> its adapter. Credentials: `clientId` and `clientSecret` (the client
+ * credentials for POST /connect/token). Pazarama identifies the seller by its client, so sellerId
+ * is not sent. baseUrl, when set, is used for both hosts (token and API): that is how a store
+ * points at the sandbox; null means production (isortagimgiris / isortagimapi.pazarama.com).
+ */
+export function pazaramaFromSettings(settings: MarketplaceStoreSettings): MarketplaceAdapter {
+  const clientId = settings.credentials?.clientId ?? "";
+  const clientSecret = settings.credentials?.clientSecret ?? "";
+  requireSettings(settings, [...(clientId ? [] : ["credentials.clientId"]), ...(clientSecret ? [] : ["credentials.clientSecret"])]);
+  const host = settings.baseUrl?.replace(/\/+$/, "");
+  return createPazaramaAdapter({
+    ...(host ? { apiBaseUrl: host, tokenBaseUrl: host } : {}),
+    clientId,
+    clientSecret,
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+    onCall: settings.onCall,
+  });
+}

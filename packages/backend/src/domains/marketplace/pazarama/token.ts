@@ -1,0 +1,120 @@
+import type { ApiCallHook } from "../adapter";
+import { MarketplaceError, MarketplaceRateLimited, MarketplaceRefused } from "../errors";
+import { PAZARAMA, pazaramaPaths } from "./facts";
+import { isRecord, parseJson, reasonsOf, retryAfterMs } from "./wire";
+
+/**
+ * The token call failed in a way that says nothing about our credentials (5xx, timeout, an answer
+ * without a token). Nothing else was sent, so a write that needed it was provably not processed.
+ */
+export class PazaramaTokenUnavailable extends MarketplaceError {
+  readonly fate = "REFUSED";
+  constructor(httpStatus: number | null, detail: string) {
+    super("MARKETPLACE_TOKEN_UNAVAILABLE", 502, `PAZARAMA gave no access token (${detail}); the request was not sent`, "PAZARAMA", httpStatus);
+  }
+}
+
+export interface TokenSource {
+  tokenBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  onCall?: ApiCallHook;
+  now: () => number;
+}
+
+function lifetimeMs(data: Record<string, unknown>): number {
+  const seconds = data.expiresIn ?? data.expires_in;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : PAZARAMA.tokenLifetimeMs;
+}
+
+/**
+ * Client-credentials tokens, cached until shortly before expiry. Concurrent callers share one
+ * token request; a token the API refused (401) is dropped so the next caller fetches a new one.
+ */
+export class PazaramaTokens {
+  private cached?: { token: string; refreshAt: number };
+  private pending?: Promise<string>;
+
+  constructor(private readonly source: TokenSource) {}
+
+  async get(): Promise<string> {
+    if (this.cached && this.source.now() < this.cached.refreshAt) return this.cached.token;
+    this.pending ??= this.fetchToken().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  /** Forget this token (the API answered 401 with it); a newer one is kept. */
+  invalidate(token: string): void {
+    if (this.cached?.token === token) this.cached = undefined;
+  }
+
+  private report(httpStatus: number | null, started: number, error?: string): void {
+    try {
+      this.source.onCall?.({
+        marketplace: "PAZARAMA",
+        callType: "OTHER",
+        httpStatus,
+        durationMs: Math.round(performance.now() - started),
+        itemCount: 0,
+        ...(error === undefined ? {} : { error }),
+      });
+    } catch {
+      // The log hook is an observer: its failure must not break the call.
+    }
+  }
+
+  private async fetchToken(): Promise<string> {
+    const started = performance.now();
+    const { source } = this;
+    let response: Response;
+    let text: string;
+    try {
+      response = await source.fetch(`${source.tokenBaseUrl.replace(/\/+$/, "")}${pazaramaPaths.token}`, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(`${source.clientId}:${source.clientSecret}`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+        },
+        body: new URLSearchParams({ grant_type: "client_credentials", scope: PAZARAMA.scope }).toString(),
+        signal: AbortSignal.timeout(source.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const failure = new PazaramaTokenUnavailable(null, error instanceof Error ? error.message : String(error));
+      this.report(null, started, failure.code);
+      throw failure;
+    }
+    try {
+      const token = this.tokenFrom(response, text);
+      this.report(response.status, started);
+      return token;
+    } catch (error) {
+      this.report(response.status, started, error instanceof MarketplaceError ? error.code : "UNKNOWN");
+      throw error;
+    }
+  }
+
+  /** The token answer is wrapped: `{ data: { accessToken, expiresIn }, success }` (not OAuth's access_token). */
+  private tokenFrom(response: Response, text: string): string {
+    const body = parseJson(text);
+    const status = response.status;
+    if (status === 429) throw new MarketplaceRateLimited("PAZARAMA", retryAfterMs(response.headers.get("retry-after")));
+    if (status >= 500) throw new PazaramaTokenUnavailable(status, `HTTP ${status}`);
+    const refusedByBody = isRecord(body) && body.success === false;
+    if ((status >= 400 && status < 500) || refusedByBody) {
+      throw new MarketplaceRefused("PAZARAMA", status, reasonsOf(body, text), true, "MARKETPLACE_AUTH_FAILED");
+    }
+    const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
+    const token = data?.accessToken;
+    if (!data || typeof token !== "string" || token.length === 0) throw new PazaramaTokenUnavailable(status, "no data.accessToken in the answer");
+    const lifetime = lifetimeMs(data);
+    const skew = Math.min(PAZARAMA.tokenRefreshSkewMs, lifetime / 10);
+    this.cached = { token, refreshAt: this.source.now() + lifetime - skew };
+    return token;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Hepsiburada in the sandbox (issue 7): Basic merchantId:serviceKey with the developer username as
+ * User-Agent (401 otherwise), stock-uploads and price-uploads (bare arrays, at most 4000 SKUs, at
+ * most 5 pending per merchant: a sixth is refused with 429 TooManyPendingUploads), upload status
+ * readable after the result delay and kept for the retention (scaled), per-item errors with
+ * 1-based elementNo (ProductNotFound for unknown codes, DuplicateMerchantSkuSpecified,
+ * InvalidAvailableStock, OutOfPriceRange, ListingFrozen), price locks (a price under half or over
+ * three times the current one: Done with priceValidations MinLock / MaxLock, the listing frozen
+ * for later prices), the catalog quota answered 403, the order list with its paging rules and
+ * 1000 req/s answered 429 with X-RateLimit-*. Accounts: account = merchant id, key = developer
+ * username, secret = service key.
+ */
+import type { SandboxAccountInput, SandboxContext, SandboxMarketplace, SandboxMarketplaceFactory, SandboxShown } from "../module";
+import { cancelHepsiburadaOrder, createHepsiburadaOrder } from "./orders";
+import { settleHepsiburada } from "./processing";
+import { handleHepsiburada } from "./routes";
+import { HEPSIBURADA_SANDBOX_LIMITS, type HepsiburadaSandboxLimits, HepsiburadaSandboxState } from "./state";
+
+/** The module with other limits (tests reach a quota cheaply); the registry uses the defaults. */
+export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly SandboxAccountInput[], limits: Partial<HepsiburadaSandboxLimits> = {}): SandboxMarketplace {
+  const state = new HepsiburadaSandboxState(context, { ...HEPSIBURADA_SANDBOX_LIMITS, ...limits });
+  for (const input of accounts) state.addAccount(input);
+  return {
+    name: "HEPSIBURADA",
+    owns: (path) => path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/"),
+    handle: (incoming, now) => handleHepsiburada(state, incoming, now),
+    addAccount: (input) => state.addAccount(input),
+    shown(account, now): SandboxShown | undefined {
+      const found = state.accounts.get(account);
+      if (!found) return undefined;
+      settleHepsiburada(state, now);
+      const prices: SandboxShown["prices"] = {};
+      for (const [code, price] of found.prices) prices[code] = { price };
+      return { quantities: Object.fromEntries(found.quantities), prices };
+    },
+    createOrder(account, order, now) {
+      const found = state.accounts.get(account);
+      if (!found) return undefined;
+      const created = createHepsiburadaOrder(state, found, order, now);
+      return { id: created.orderNumber, payload: created };
+    },
+    cancelOrder(account, orderId, now) {
+      const found = state.accounts.get(account);
+      return found ? cancelHepsiburadaOrder(found, orderId, now) : false;
+    },
+  };
+}
+
+export const createHepsiburadaSandbox: SandboxMarketplaceFactory = (context, accounts) => hepsiburadaSandbox(context, accounts);
