@@ -38,11 +38,7 @@ async function syncEverywhere(): Promise<void> {
   await t.services.sync.pollReceipts();
 }
 
-/**
- * The other marketplace stores that share the warehouse and must see a release. Only a second
- * Trendyol seller today; once the Hepsiburada, N11, Pazarama and PttAVM sandbox modules play
- * orders, add their stores here (with a `shown` reading the module's /__sandbox/marketplaces/{name}/{account}/shown).
- */
+/** The other store of this Trendyol shop; intake-everywhere.test.ts follows a release to all five marketplaces. */
 function otherMarketplaces(): { name: string; shown: (barcode: string) => Promise<number | undefined> }[] {
   return [{ name: "TRENDYOL seller B", shown: (barcode) => shownQuantity(shop, storeB, barcode) }];
 }

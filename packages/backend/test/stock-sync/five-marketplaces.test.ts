@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
-import type { MarketplaceName } from "../../src/domains/marketplace/types";
+import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
 import { newKey, placeOrder } from "../order/support";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf } from "../support/http";
 import { admin, customer, get, staff } from "../support/identity";
-
-/** How a store of each marketplace reaches its sandbox account: credentials as its adapter reads them. */
-const MARKETPLACES: { type: MarketplaceName; account: string; credentials: Record<string, string>; key: string; secret: string }[] = [
-  { type: "TRENDYOL", account: "ty-5m", credentials: { apiKey: "ty-key", apiSecret: "ty-secret" }, key: "ty-key", secret: "ty-secret" },
-  { type: "PTTAVM", account: "ptt-5m", credentials: { apiKey: "ptt-key", accessToken: "ptt-token" }, key: "ptt-key", secret: "ptt-token" },
-  { type: "N11", account: "n11-5m", credentials: { appKey: "n11-key", appSecret: "n11-secret" }, key: "n11-key", secret: "n11-secret" },
-  // Hepsiburada: the account is the merchant id, key the developer username (User-Agent), secret the service key.
-  { type: "HEPSIBURADA", account: "hb-5m", credentials: { serviceKey: "hb-service", developerUsername: "hb-dev" }, key: "hb-dev", secret: "hb-service" },
-  { type: "PAZARAMA", account: "pz-5m", credentials: { clientId: "pz-client", clientSecret: "pz-secret" }, key: "pz-client", secret: "pz-secret" },
-];
+import { everyMarketplaceSandbox, MARKETPLACES, type SandboxMarketplace, shownOn } from "../support/marketplaces";
 
 let t: TestApp;
 let sandbox: RunningSandbox;
@@ -24,28 +14,15 @@ beforeAll(async () => {
   t = await createTestApp({ label: "five-marketplaces", env: { SYNC_POLL_DELAY_MS: "0" } });
   tokens.staff = (await staff(t)).tokens.accessToken;
   tokens.admin = (await admin(t)).tokens.accessToken;
-  const others = MARKETPLACES.filter((m) => m.type !== "TRENDYOL");
-  sandbox = await startSandbox({
-    resultDelayMs: 0,
-    sellers: [{ sellerId: "ty-5m", apiKey: "ty-key", apiSecret: "ty-secret" }],
-    accounts: Object.fromEntries(others.map((m) => [m.type, [{ account: m.account, key: m.key, secret: m.secret }]])),
-  });
+  sandbox = await everyMarketplaceSandbox();
 });
 afterAll(async () => {
   await sandbox?.stop();
   await t.close();
 });
 
-/** What the marketplace of `type` shows for this barcode now. */
-async function shownOn(type: MarketplaceName, account: string, barcode: string): Promise<number | undefined> {
-  const url =
-    type === "TRENDYOL"
-      ? `${sandbox.url}/__sandbox/sellers/${account}/quantities`
-      : `${sandbox.url}/__sandbox/marketplaces/${type.toLowerCase()}/${account}/shown`;
-  const body = (await (await fetch(url)).json()) as Record<string, unknown>;
-  const quantities = (type === "TRENDYOL" ? body : body.quantities) as Record<string, number>;
-  return quantities[barcode];
-}
+const pazarama = MARKETPLACES.find((m) => m.type === "PAZARAMA") as SandboxMarketplace;
+const shown = (m: SandboxMarketplace, barcode: string) => shownOn(sandbox, m, barcode);
 
 describe("one stock change, every marketplace", () => {
   test(`reaches ${MARKETPLACES.map((m) => m.type).join(", ")}, each within its own limits`, async () => {
@@ -58,7 +35,7 @@ describe("one stock change, every marketplace", () => {
       await putListing(t, tokens.admin, storeId, product, { enabled: true });
     }
     await t.services.sync.flushAll();
-    for (const m of MARKETPLACES) expect({ type: m.type, shown: await shownOn(m.type, m.account, barcode) }).toEqual({ type: m.type, shown: 10 });
+    for (const m of MARKETPLACES) expect({ type: m.type, shown: await shown(m, barcode) }).toEqual({ type: m.type, shown: 10 });
 
     const web = await createStore(t, tokens.admin, { type: "WEB", warehouseIds: [warehouse.id] });
     const buyer = await customer(t);
@@ -66,11 +43,11 @@ describe("one stock change, every marketplace", () => {
     await t.services.sync.flushAll();
     // Pazarama takes one write per seller every 10 s: its store keeps the mark until then.
     const waited = Date.now();
-    while ((await shownOn("PAZARAMA", "pz-5m", barcode)) !== 7 && Date.now() - waited < 15_000) {
+    while ((await shown(pazarama, barcode)) !== 7 && Date.now() - waited < 15_000) {
       await Bun.sleep(250);
       await t.services.sync.flushAll();
     }
-    for (const m of MARKETPLACES) expect({ type: m.type, shown: await shownOn(m.type, m.account, barcode) }).toEqual({ type: m.type, shown: 7 });
+    for (const m of MARKETPLACES) expect({ type: m.type, shown: await shown(m, barcode) }).toEqual({ type: m.type, shown: 7 });
 
     // Within limits: every marketplace call was answered 2xx (no 429, no refusal), and the receipts confirm.
     const statuses = sandbox.state.requests().map((r) => ({ marketplace: r.marketplace, status: r.status }));

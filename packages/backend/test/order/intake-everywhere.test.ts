@@ -1,0 +1,120 @@
+/**
+ * Order intake from every marketplace: the Hepsiburada, N11, Pazarama and PttAVM pulls (and
+ * Trendyol's) through one sandbox, stores of all five selling from one warehouse.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { createTestApp, type TestApp } from "../support/app";
+import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
+import { bodyOf, type Json } from "../support/http";
+import { admin, get, staff } from "../support/identity";
+import { cancelOn, everyMarketplaceSandbox, MARKETPLACES, orderOn, type SandboxMarketplace, shownOn } from "../support/marketplaces";
+
+let t: TestApp;
+let sandbox: RunningSandbox;
+const tokens = { staff: "", admin: "" };
+let warehouse: { id: string; shelfId: string };
+const stores = new Map<SandboxMarketplace, string>();
+beforeAll(async () => {
+  t = await createTestApp({ label: "intake-everywhere", env: { SYNC_POLL_DELAY_MS: "0" } });
+  tokens.staff = (await staff(t)).tokens.accessToken;
+  tokens.admin = (await admin(t)).tokens.accessToken;
+  sandbox = await everyMarketplaceSandbox();
+  warehouse = await createWarehouse(t, tokens.staff);
+  for (const m of MARKETPLACES) {
+    stores.set(m, await createStore(t, tokens.admin, { type: m.type, sellerId: m.account, baseUrl: sandbox.url, credentials: m.credentials, warehouseIds: [warehouse.id] }));
+  }
+});
+afterAll(async () => {
+  sandbox?.state.trendyolWebhooks.stop();
+  await sandbox?.stop();
+  await t.close();
+});
+
+const storeOf = (m: SandboxMarketplace) => stores.get(m) as string;
+const PULLED = MARKETPLACES.filter((m) => m.type !== "TRENDYOL");
+
+async function listed(stock: number): Promise<{ productId: string; barcode: string }> {
+  const productId = await createSimple(t, tokens.staff, "Everywhere");
+  await addStock(t, tokens.staff, warehouse.shelfId, productId, stock);
+  for (const storeId of stores.values()) await putListing(t, tokens.admin, storeId, productId, { enabled: true });
+  return { productId, barcode: String((await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, tokens.staff))).barcode) };
+}
+
+async function outcomes(m: SandboxMarketplace) {
+  const report = await t.services.orderIntake.pullStore(storeOf(m));
+  if (!report.pulled) throw new Error(`${m.type} store not pulled: ${report.reason}`);
+  return report.outcomes;
+}
+
+async function ordersOf(m: SandboxMarketplace, externalId: string): Promise<Json[]> {
+  const page = await bodyOf(await get(t, `/api/v1/orders?storeId=${storeOf(m)}&limit=100`, tokens.staff));
+  return page.items.filter((order: Json) => order.externalOrderId === externalId);
+}
+
+async function level(productId: string): Promise<{ onHand: number; reserved: number }> {
+  const body = await bodyOf(await get(t, `/api/v1/inventory/products/${productId}/stock`, tokens.staff));
+  const found = body.warehouses.find((w: Json) => w.warehouseId === warehouse.id);
+  return { onHand: found?.onHand ?? 0, reserved: found?.reserved ?? 0 };
+}
+
+/** Flushes until every marketplace shows `quantity` (Pazarama takes one write per 10 s per seller). */
+async function everywhereShows(barcode: string, quantity: number): Promise<Record<string, number | undefined>> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await t.services.sync.flushAll();
+    await t.services.sync.pollReceipts();
+    const shown = Object.fromEntries(await Promise.all(MARKETPLACES.map(async (m) => [m.type, await shownOn(sandbox, m, barcode)] as const)));
+    if (Object.values(shown).every((q) => q === quantity) || Date.now() > deadline) return shown;
+    await Bun.sleep(250);
+  }
+}
+
+const everywhere = (quantity: number) => Object.fromEntries(MARKETPLACES.map((m) => [m.type, quantity]));
+
+describe.each(PULLED.map((m) => [m.type, m] as const))("%s order intake", (_type, m) => {
+  test("the same order pulled twice is recorded once, reserving its stock", async () => {
+    const { productId, barcode } = await listed(6);
+    const orderId = await orderOn(sandbox, m, [{ barcode, quantity: 2, unitPrice: 4_500 }]);
+    expect((await outcomes(m)).created).toBe(1);
+    const again = await outcomes(m);
+    expect(again.created ?? 0).toBe(0);
+    expect(again.duplicate).toBeGreaterThanOrEqual(1);
+
+    const recorded = await ordersOf(m, orderId);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ status: "CREATED", items: [{ productId, quantity: 2 }] });
+    expect(await level(productId)).toEqual({ onHand: 6, reserved: 2 });
+  });
+
+  test("an order for stock sold elsewhere becomes OVERSOLD and reserves nothing", async () => {
+    const { productId, barcode } = await listed(1);
+    const trendyol = MARKETPLACES[0] as SandboxMarketplace;
+    await orderOn(sandbox, trendyol, [{ barcode, quantity: 1, unitPrice: 1_000 }]);
+    expect((await outcomes(trendyol)).created).toBe(1);
+    const late = await orderOn(sandbox, m, [{ barcode, quantity: 1, unitPrice: 1_000 }]);
+    expect((await outcomes(m)).oversold).toBe(1);
+
+    const [oversold] = await ordersOf(m, late);
+    expect(oversold?.status).toBe("OVERSOLD");
+    expect(oversold?.shortages).toEqual([expect.objectContaining({ productId, requested: 1, available: 0 })]);
+    expect(await level(productId)).toEqual({ onHand: 1, reserved: 1 });
+  });
+});
+
+describe("a marketplace cancellation", () => {
+  test("releases the stock, and the release reaches every other marketplace", async () => {
+    const { productId, barcode } = await listed(5);
+    const n11 = MARKETPLACES.find((m) => m.type === "N11") as SandboxMarketplace;
+    const orderId = await orderOn(sandbox, n11, [{ barcode, quantity: 2, unitPrice: 2_000 }]);
+    expect((await outcomes(n11)).created).toBe(1);
+    expect(await everywhereShows(barcode, 3)).toEqual(everywhere(3));
+
+    await cancelOn(sandbox, n11, orderId);
+    expect((await outcomes(n11)).cancelled).toBe(1);
+    expect((await outcomes(n11)).cancelled ?? 0).toBe(0);
+    expect(await level(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect((await ordersOf(n11, orderId))[0]?.status).toBe("CANCELLED");
+    expect(await everywhereShows(barcode, 5)).toEqual(everywhere(5));
+  });
+});
