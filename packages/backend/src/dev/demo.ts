@@ -1,15 +1,17 @@
 /**
  * `bun run dev` demo (development only): the marketplace sandbox inside the app, a demo shop
- * with a Trendyol store pointed at it, and a customer ordering in the web shop every few seconds.
- * The log shows each order and, a sync interval later, what the marketplace shows: stock sold on
- * one channel reaching the other. When stock runs low the depot is restocked.
+ * with a store on each of the five marketplaces pointed at it, and buyers ordering every few
+ * seconds, in turn in the web shop and on a marketplace (taken in by the order pull). The log
+ * shows each order and what every marketplace shows: stock sold on one channel reaching the
+ * others a sync interval later. When stock runs low the depot is restocked.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../infra/logger";
 import { AppError } from "../infra/errors";
 import { startSandbox, type RunningSandbox } from "../domains/marketplace/sandbox/server";
 import type { Services } from "../services";
-import { DEMO_SELLER, type DemoShop, ensureDemoShop } from "./demo-seed";
+import { marketplaceOrder, shownEverywhere } from "./demo-marketplace";
+import { DEMO_MARKETPLACES, DEMO_SELLER, type DemoShop, ensureDemoShop } from "./demo-seed";
 
 export interface DemoSettings {
   sandboxPort: number;
@@ -31,31 +33,52 @@ async function demoCustomer(services: Services): Promise<string> {
 }
 
 export async function startDemo(services: Services, settings: DemoSettings, log: Logger): Promise<RunningDemo> {
-  const sandbox = await startSandbox({ port: settings.sandboxPort, resultDelayMs: 500, sellers: [{ ...DEMO_SELLER }] }, log);
+  const accounts = Object.fromEntries(DEMO_MARKETPLACES.filter((m) => m.type !== "TRENDYOL").map((m) => [m.type, [{ ...m.account }]]));
+  const sandbox = await startSandbox({ port: settings.sandboxPort, resultDelayMs: 500, sellers: [{ ...DEMO_SELLER }], accounts }, log);
   const shop = await ensureDemoShop(services, sandbox.url);
   const customerId = await demoCustomer(services);
-  const barcodes = new Map((await services.products.findProducts([...shop.productIds, shop.setId])).map((p) => [p.barcode, p.name]));
+  const products = await services.products.findProducts([...shop.productIds, shop.setId]);
+  const barcodes = new Map(products.map((p) => [p.barcode, p.name]));
   log.info(
-    { sandbox: sandbox.url, quantities: `${sandbox.url}/__sandbox/sellers/${DEMO_SELLER.sellerId}/quantities`, webStoreId: shop.webStoreId, marketplaceStoreId: shop.marketplaceStoreId },
+    {
+      sandbox: sandbox.url,
+      quantities: `${sandbox.url}/__sandbox/sellers/${DEMO_SELLER.sellerId}/quantities`,
+      others: `${sandbox.url}/__sandbox/marketplaces/{name}/{account}/shown`,
+      webStoreId: shop.webStoreId,
+      marketplaceStores: shop.marketplaceStores,
+    },
     "demo: marketplace sandbox and demo shop ready",
   );
 
   let orders = 0;
-  async function orderOnce(): Promise<void> {
-    const productId = pick([...shop.productIds, shop.setId]);
-    const quantity = 1 + Math.floor(Math.random() * 3);
+  async function restock(): Promise<void> {
+    for (const id of shop.productIds) {
+      await services.inventory.changeShelfStock(shop.shelfId, { productId: id, delta: 25, reason: "demo restock" }, { actorId: null, correlationId: "dev-demo-restock" });
+    }
+    log.info("demo: out of stock, depot restocked");
+  }
+
+  async function webOrder(productId: string, quantity: number): Promise<void> {
     try {
-      const placed = await services.orders.placeOrder({ userId: customerId, role: "customer" }, { storeId: shop.webStoreId, items: [{ productId, quantity }] }, `demo-${Date.now()}-${++orders}`);
+      const placed = await services.orders.placeOrder({ userId: customerId, role: "customer" }, { storeId: shop.webStoreId, items: [{ productId, quantity }] }, `demo-${Date.now()}-${orders}`);
       log.info({ number: placed.order.number, productId, quantity }, "demo: web order placed");
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== "OUT_OF_STOCK") throw error;
-      for (const id of shop.productIds) {
-        await services.inventory.changeShelfStock(shop.shelfId, { productId: id, delta: 25, reason: "demo restock" }, { actorId: null, correlationId: "dev-demo-restock" });
-      }
-      log.info("demo: out of stock, depot restocked");
+      await restock();
     }
-    const shown = Object.fromEntries(sandbox.state.sellers.get(DEMO_SELLER.sellerId)?.quantities ?? []);
-    log.info({ marketplaceShows: Object.fromEntries(Object.entries(shown).map(([barcode, qty]) => [barcodes.get(barcode) ?? barcode, qty])) }, "demo: the marketplace shows");
+  }
+
+  async function orderOnce(): Promise<void> {
+    orders += 1;
+    const product = pick(products);
+    const quantity = 1 + Math.floor(Math.random() * 3);
+    // Every other order comes from a marketplace, so the log shows both directions.
+    if (orders % 2 === 1) await webOrder(product.id, quantity);
+    else {
+      const outcomes = await marketplaceOrder(services, sandbox, pick(shop.marketplaceStores), { barcode: product.barcode, quantity, unitPrice: product.price }, log);
+      if ("oversold" in outcomes) await restock();
+    }
+    log.info({ marketplacesShow: shownEverywhere(sandbox, shop.marketplaceStores, barcodes) }, "demo: the marketplaces show");
   }
 
   let stopped = false;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startDemo } from "../../src/dev/demo";
-import { DEMO_SELLER } from "../../src/dev/demo-seed";
+import type { DemoShop } from "../../src/dev/demo-seed";
 import { createLogger } from "../../src/infra/logger";
 import { createTestApp, type TestApp } from "../support/app";
 import { sleep } from "../support/net";
@@ -11,9 +11,18 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function shownBy(url: string): Promise<Record<string, number>> {
-  return (await (await fetch(`${url}/__sandbox/sellers/${DEMO_SELLER.sellerId}/quantities`)).json()) as Record<string, number>;
+/** How many listings each marketplace shows, by marketplace. */
+async function listingsShown(url: string, shop: DemoShop): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const store of shop.marketplaceStores) {
+    const shownUrl = store.type === "TRENDYOL" ? `${url}/__sandbox/sellers/${store.account}/quantities` : `${url}/__sandbox/marketplaces/${store.type.toLowerCase()}/${store.account}/shown`;
+    const body = (await (await fetch(shownUrl)).json()) as Record<string, unknown>;
+    counts[store.type] = Object.keys((store.type === "TRENDYOL" ? body : body.quantities) as Record<string, number>).length;
+  }
+  return counts;
 }
+
+const everywhere = (shop: DemoShop, count: number) => Object.fromEntries(shop.marketplaceStores.map((s) => [s.type, count]));
 
 const log = createLogger({ level: "silent", pretty: false });
 
@@ -28,15 +37,24 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
 }
 
 describe("the dev demo", () => {
-  test("creates its shop once, pushes the listings to its sandbox and keeps ordering in the web shop", async () => {
+  test("creates its shop once, pushes the listings to all five sandbox marketplaces and keeps orders coming from the web shop and the marketplaces", async () => {
     const first = await startDemo(t.services, { sandboxPort: 0, orderEveryMs: 100 }, log);
     try {
       // Coat 50, gloves 30, scarf 40 and the winter set (1 coat + 2 gloves + 1 scarf) = 15, less what orders took.
       // The sandbox takes results 500 ms to process, like a marketplace's batch.
       // Flushed until shown: on a loaded machine one flush may meet a timeout and put its items back.
-      await until("sandbox quantities", async () => (await t.services.sync.flushAll(), shownBy(first.sandbox.url)), (q) => Object.keys(q).length === 4, 20_000);
-      const orders = await until("demo orders", () => t.services.orders.listOrders({ userId: "00000000-0000-0000-0000-000000000000", role: "admin" }, {}, { page: 1, limit: 100, offset: 0 }), (page) => page.total >= 2, 20_000);
-      expect(orders.items.every((o) => o.storeId === first.shop.webStoreId)).toBe(true);
+      expect(first.shop.marketplaceStores.map((s) => s.type)).toEqual(["TRENDYOL", "HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM"]);
+      const want = JSON.stringify(everywhere(first.shop, 4));
+      await until("sandbox listings", async () => (await t.services.sync.flushAll(), listingsShown(first.sandbox.url, first.shop)), (q) => JSON.stringify(q) === want, 20_000);
+      const admin = { userId: "00000000-0000-0000-0000-000000000000", role: "admin" as const };
+      const orders = await until("demo orders", () => t.services.orders.listOrders(admin, {}, { page: 1, limit: 100, offset: 0 }), (page) => page.total >= 4, 20_000);
+      const marketplaceStoreIds = new Set(first.shop.marketplaceStores.map((s) => s.storeId));
+      expect(orders.items.some((o) => o.storeId === first.shop.webStoreId)).toBe(true);
+      // Orders from a marketplace arrive through the order pull, carrying the marketplace's order id.
+      const fromMarketplaces = orders.items.filter((o) => marketplaceStoreIds.has(o.storeId));
+      expect(fromMarketplaces.length).toBeGreaterThan(0);
+      expect(fromMarketplaces.every((o) => typeof o.externalOrderId === "string" && o.externalOrderId.length > 0)).toBe(true);
+      expect(orders.items.every((o) => o.storeId === first.shop.webStoreId || marketplaceStoreIds.has(o.storeId))).toBe(true);
     } finally {
       await first.stop();
     }
@@ -44,7 +62,8 @@ describe("the dev demo", () => {
     const second = await startDemo(t.services, { sandboxPort: 0, orderEveryMs: 60_000 }, log);
     try {
       expect(second.shop).toEqual(first.shop);
-      await until("sandbox quantities after restart", async () => (await t.services.sync.flushAll(), shownBy(second.sandbox.url)), (q) => Object.keys(q).length === 4, 20_000);
+      const want = JSON.stringify(everywhere(second.shop, 4));
+      await until("sandbox listings after restart", async () => (await t.services.sync.flushAll(), listingsShown(second.sandbox.url, second.shop)), (q) => JSON.stringify(q) === want, 20_000);
     } finally {
       await second.stop();
     }

@@ -2,6 +2,9 @@ import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { Faults, type SandboxOptions, SellerAccountInput } from "./options";
 
+/** The marketplaces served by sandbox modules (Trendyol's accounts are the sellers). */
+const MODULE_MARKETPLACES = ["HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM"] as const;
+
 export class SandboxEnvError extends Error {
   constructor(readonly problems: string[]) {
     super(`The sandbox settings are not usable:\n  ${problems.join("\n  ")}`);
@@ -42,10 +45,39 @@ function sellersFrom(env: Env, problems: string[]): SellerAccountInput[] {
   return first ? [] : Value.Decode(list, sellers);
 }
 
+const Account = Type.Object(
+  {
+    account: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" }),
+    key: Type.String({ minLength: 1, maxLength: 200 }),
+    secret: Type.String({ minLength: 1, maxLength: 200 }),
+    known: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }))),
+  },
+  { additionalProperties: false },
+);
+const Accounts = Type.Object(
+  Object.fromEntries(MODULE_MARKETPLACES.map((name) => [name, Type.Optional(Type.Array(Account))])),
+  { additionalProperties: false },
+);
+
+/** SANDBOX_ACCOUNTS: `{ "HEPSIBURADA": [{ account, key, secret, known? }], "N11": [...], ... }`. */
+function accountsFrom(env: Env, problems: string[]): SandboxOptions["accounts"] {
+  if (!env.SANDBOX_ACCOUNTS) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.SANDBOX_ACCOUNTS);
+  } catch {
+    problems.push("SANDBOX_ACCOUNTS is not JSON");
+    return {};
+  }
+  const first = Value.Errors(Accounts, parsed).First();
+  if (first) problems.push(`SANDBOX_ACCOUNTS${first.path}: ${first.message} (names: ${MODULE_MARKETPLACES.join(", ")})`);
+  return first ? {} : (parsed as SandboxOptions["accounts"]);
+}
+
 /**
  * PORT (default 4010), SANDBOX_HOST (127.0.0.1), SANDBOX_TIME_SCALE (1), SANDBOX_RESULT_DELAY_MS
  * (1000), SANDBOX_SELLERS (JSON array) and/or SANDBOX_SELLER_ID + SANDBOX_API_KEY +
- * SANDBOX_API_SECRET, faults SANDBOX_ERROR_RATE, SANDBOX_LATENCY_MS, SANDBOX_5XX_RATE,
+ * SANDBOX_API_SECRET (Trendyol), SANDBOX_ACCOUNTS (the other marketplaces' accounts), faults SANDBOX_ERROR_RATE, SANDBOX_LATENCY_MS, SANDBOX_5XX_RATE,
  * SANDBOX_DROP_RATE. Fails with every problem at once.
  */
 export function sandboxOptionsFromEnv(env: Env): SandboxOptions {
@@ -69,6 +101,7 @@ export function sandboxOptionsFromEnv(env: Env): SandboxOptions {
     resultDelayMs: number(env, "SANDBOX_RESULT_DELAY_MS", problems, true) ?? 1000,
     faults,
     sellers: sellersFrom(env, problems),
+    accounts: accountsFrom(env, problems),
   };
   if (problems.length > 0) throw new SandboxEnvError(problems);
   return options;

@@ -1,6 +1,6 @@
 /**
  * The marketplace sandbox as its own process: `bun run sandbox`. Settings in env.ts; a stand-in
- * for Trendyol like a cloud emulator, never a production target.
+ * for the five marketplaces like a cloud emulator, never a production target.
  */
 import { createLogger } from "../../../infra/logger";
 import { sandboxOptionsFromEnv } from "./env";
