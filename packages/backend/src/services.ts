@@ -48,6 +48,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     stores,
     orders,
     settings: { ...config.orderPull, marketplaceTimeoutMs: config.sync.marketplaceTimeoutMs },
+    // Order pulls go to the same audit log as the sync's pushes (the writer lives with the sync).
+    onCall: (storeId) => sync.apiLogs(storeId),
   });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });

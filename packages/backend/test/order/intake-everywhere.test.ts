@@ -3,7 +3,9 @@
  * Trendyol's) through one sandbox, stores of all five selling from one warehouse.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { and, eq } from "drizzle-orm";
 import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { marketplaceApiLogs } from "../../src/domains/stock-sync/schema";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf, type Json } from "../support/http";
@@ -116,5 +118,20 @@ describe("a marketplace cancellation", () => {
     expect(await level(productId)).toEqual({ onHand: 5, reserved: 0 });
     expect((await ordersOf(n11, orderId))[0]?.status).toBe("CANCELLED");
     expect(await everywhereShows(barcode, 5)).toEqual(everywhere(5));
+  });
+});
+
+describe("order pull calls", () => {
+  test("are written to marketplace_api_logs per store as GET_ORDERS, answered 2xx", async () => {
+    for (const m of MARKETPLACES) await outcomes(m);
+    await t.services.sync.apiLogs.flush();
+    for (const m of MARKETPLACES) {
+      const rows = await t.infra.database.db
+        .select({ marketplace: marketplaceApiLogs.marketplace, httpStatus: marketplaceApiLogs.httpStatus })
+        .from(marketplaceApiLogs)
+        .where(and(eq(marketplaceApiLogs.storeId, storeOf(m)), eq(marketplaceApiLogs.callType, "GET_ORDERS")));
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((row) => row.marketplace === m.type && row.httpStatus !== null && row.httpStatus < 300)).toBe(true);
+    }
   });
 });

@@ -13,7 +13,7 @@ import { AppError } from "../../infra/errors";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
-import { createMarketplaceAdapter, type MarketplaceAdapter, type NormalisedOrder } from "../marketplace/service";
+import { type ApiCallHook, createMarketplaceAdapter, type MarketplaceAdapter, type NormalisedOrder } from "../marketplace/service";
 import { type FeedDeps, type FeedOutcome, feedOrder } from "./marketplace-feed";
 import { advanceWatermark, readWatermark } from "./pull-watermarks";
 
@@ -34,6 +34,8 @@ export interface OrderPullDeps extends FeedDeps {
   now?: () => number;
   /** Tests watch the marketplace requests through this. */
   fetch?: typeof fetch;
+  /** Where each marketplace call is reported (marketplace_api_logs), per store. */
+  onCall?: (storeId: string) => ApiCallHook;
 }
 
 export type PullReport =
@@ -66,6 +68,7 @@ export function createOrderPull(deps: OrderPullDeps) {
         credentials: await deps.stores.credentialsFor(store.id),
         timeoutMs: deps.settings.marketplaceTimeoutMs,
         fetch: deps.fetch,
+        onCall: deps.onCall?.(store.id),
       });
     } catch (error) {
       // Settings the seller has to fix (or a marketplace without an adapter yet): skipped, not failed.
