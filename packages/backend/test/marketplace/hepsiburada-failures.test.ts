@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { closedPort } from "../support/net";
-import { cannedFetch, hbAdapterFor, hbItems, hbSandbox, NOWHERE, thrownBy } from "./hepsiburada-support";
+import { hbAdapterFor, hbItems, hbSandbox } from "./hepsiburada-support";
+import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
 
 describe("Hepsiburada adapter: errors and their fates", () => {
   test("wrong service key: 401 is a permanent refusal (MARKETPLACE_AUTH_FAILED), reported once", async () => {

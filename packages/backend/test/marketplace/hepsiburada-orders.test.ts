@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
-import { cannedFetch, HB_ACCOUNT, hbAdapterFor, hbSandbox, NOWHERE, ordersPath } from "./hepsiburada-support";
+import { HB_ACCOUNT, hbAdapterFor, hbSandbox, ordersPath } from "./hepsiburada-support";
+import { cannedFetch, NOWHERE } from "./fakes";
 
 async function createOrder(target: RunningSandbox, lines: { code: string; quantity: number; unitPrice: number }[]) {
   const res = await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines }) });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createMarketplaceAdapter } from "../../src/domains/marketplace/adapters";
-import { HB_ACCOUNT, hbAdapterFor, hbItems, hbSandbox, hbShown, pollHb, priceUploadsPath, stockUploadsPath } from "./hepsiburada-support";
+import { HB_ACCOUNT, hbAdapterFor, hbItems, hbSandbox, hbShown, priceUploadsPath, stockUploadsPath } from "./hepsiburada-support";
+import { pollUntilComplete } from "./fakes";
 
 describe("Hepsiburada adapter: what goes out", () => {
   test("a stock upload is a bare array of merchantSku + availableStock with Basic merchantId:serviceKey and the developer username as User-Agent", async () => {
@@ -42,7 +43,7 @@ describe("Hepsiburada adapter: what goes out", () => {
       ["PRICE_UPDATE", 200, 2],
     ]);
     expect(calls[0]?.batchId).toBe(receipts[0]?.batchId);
-    for (const receipt of receipts) expect((await pollHb(adapter, receipt)).items.every((i) => i.outcome === "SUCCEEDED")).toBe(true);
+    for (const receipt of receipts) expect((await pollUntilComplete(adapter, receipt)).items.every((i) => i.outcome === "SUCCEEDED")).toBe(true);
     const shown = await hbShown(target);
     expect(shown.quantities).toEqual({ P1: 4, P3: 0 });
     expect(shown.prices).toEqual({ P1: { price: 112.85 }, P2: { price: 0.05 } });
@@ -134,7 +135,7 @@ describe("Hepsiburada store settings", () => {
     });
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "S1", quantity: 9 }]);
     expect(receipt).toBeDefined();
-    if (receipt) expect((await pollHb(adapter, receipt)).items).toEqual([{ barcode: "S1", outcome: "SUCCEEDED", reasons: [] }]);
+    if (receipt) expect((await pollUntilComplete(adapter, receipt)).items).toEqual([{ barcode: "S1", outcome: "SUCCEEDED", reasons: [] }]);
     expect((await adapter.pullOrders?.({ since: new Date(Date.now() - 60_000), until: new Date() }))?.orders).toEqual([]);
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
 import type { SubmissionReceipt } from "../../src/domains/marketplace/types";
 import { sleep } from "../support/net";
-import { HB_ACCOUNT, cannedFetch, hbAdapterFor, hbSandbox, hbShown, NOWHERE, pollHb, thrownBy } from "./hepsiburada-support";
+import { HB_ACCOUNT, hbAdapterFor, hbSandbox, hbShown } from "./hepsiburada-support";
+import { cannedFetch, NOWHERE, pollUntilComplete, thrownBy } from "./fakes";
 
 const receipt = (batchId: string, barcodes: string[]): SubmissionReceipt => ({ marketplace: "HEPSIBURADA", batchId, submittedAt: new Date().toISOString(), itemCount: barcodes.length, barcodes });
 
@@ -12,7 +13,7 @@ describe("Hepsiburada upload results through the sandbox", () => {
     const { adapter, sent, calls } = hbAdapterFor(target);
     const [stock] = await adapter.pushStockAndPrice([{ barcode: "K1", quantity: 1 }, { barcode: "NOPE", quantity: 2 }, { barcode: "K2", quantity: 3 }]);
     if (!stock) throw new Error("no receipt");
-    const status = await pollHb(adapter, stock);
+    const status = await pollUntilComplete(adapter, stock);
     expect(status).toEqual({
       complete: true,
       items: [
@@ -31,10 +32,10 @@ describe("Hepsiburada upload results through the sandbox", () => {
     const { adapter } = hbAdapterFor(target);
     const [first] = await adapter.pushStockAndPrice([{ barcode: "L1", salePrice: 10000 }, { barcode: "L2", salePrice: 10000 }, { barcode: "L3", salePrice: 10000 }]);
     if (!first) throw new Error("no receipt");
-    expect((await pollHb(adapter, first)).items.every((i) => i.outcome === "SUCCEEDED")).toBe(true);
+    expect((await pollUntilComplete(adapter, first)).items.every((i) => i.outcome === "SUCCEEDED")).toBe(true);
     const [locked] = await adapter.pushStockAndPrice([{ barcode: "L1", salePrice: 4000 }, { barcode: "L2", salePrice: 40000 }, { barcode: "L3", salePrice: 9000 }]);
     if (!locked) throw new Error("no receipt");
-    expect((await pollHb(adapter, locked)).items).toEqual([
+    expect((await pollUntilComplete(adapter, locked)).items).toEqual([
       { barcode: "L1", outcome: "LOCKED", reasons: ["MinLock"] },
       { barcode: "L2", outcome: "LOCKED", reasons: ["MaxLock"] },
       { barcode: "L3", outcome: "SUCCEEDED", reasons: [] },
@@ -43,7 +44,7 @@ describe("Hepsiburada upload results through the sandbox", () => {
     const [frozen] = await adapter.pushStockAndPrice([{ barcode: "L1", salePrice: 9900 }]);
     if (!frozen) throw new Error("no receipt");
     // Every element failed: the upload as a whole is Failed, the item keeps its own error.
-    expect((await pollHb(adapter, frozen)).items).toEqual([{ barcode: "L1", outcome: "FAILED_PERMANENT", reasons: ["ListingFrozen"] }]);
+    expect((await pollUntilComplete(adapter, frozen)).items).toEqual([{ barcode: "L1", outcome: "FAILED_PERMANENT", reasons: ["ListingFrozen"] }]);
   });
 
   test("a price over Hepsiburada's range is OutOfPriceRange (FAILED_PERMANENT)", async () => {
@@ -51,7 +52,7 @@ describe("Hepsiburada upload results through the sandbox", () => {
     const { adapter } = hbAdapterFor(target);
     const [upload] = await adapter.pushStockAndPrice([{ barcode: "R1", salePrice: 200_000_000 }, { barcode: "R2", salePrice: 100 }]);
     if (!upload) throw new Error("no receipt");
-    expect((await pollHb(adapter, upload)).items).toEqual([
+    expect((await pollUntilComplete(adapter, upload)).items).toEqual([
       { barcode: "R1", outcome: "FAILED_PERMANENT", reasons: ["OutOfPriceRange"] },
       { barcode: "R2", outcome: "SUCCEEDED", reasons: [] },
     ]);
@@ -62,7 +63,7 @@ describe("Hepsiburada upload results through the sandbox", () => {
     const { adapter } = hbAdapterFor(target);
     const [upload] = await adapter.pushStockAndPrice([{ barcode: "E1", quantity: 1 }]);
     if (!upload) throw new Error("no receipt");
-    expect((await pollHb(adapter, upload)).items).toEqual([{ barcode: "E1", outcome: "FAILED_RETRYABLE", reasons: ["InternalServerError"] }]);
+    expect((await pollUntilComplete(adapter, upload)).items).toEqual([{ barcode: "E1", outcome: "FAILED_RETRYABLE", reasons: ["InternalServerError"] }]);
   });
 
   test("before the result delay the upload is not done: complete false, no outcomes", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { createN11Adapter } from "../../src/domains/marketplace/n11/adapter";
-import { cannedFetch, n11AdapterFor, n11Items, n11Sandbox, NOWHERE, shownBy, thrownBy } from "./n11-support";
+import { n11AdapterFor, n11Items, n11Sandbox, shownBy } from "./n11-support";
+import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
 
 describe("N11 adapter: failures and what they say about the write", () => {
   test("a wrong appsecret is a 401: permanent auth failure, refused before processing", async () => {

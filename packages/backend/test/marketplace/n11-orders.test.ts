@@ -4,7 +4,8 @@ import { normaliseN11Package } from "../../src/domains/marketplace/n11/orders";
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import type { NormalisedOrder } from "../../src/domains/marketplace/types";
 import { AppError } from "../../src/infra/errors";
-import { cannedFetch, N11_ACCOUNT, n11AdapterFor, n11Sandbox, NOWHERE, packagesPath, thrownBy } from "./n11-support";
+import { N11_ACCOUNT, n11AdapterFor, n11Sandbox, packagesPath } from "./n11-support";
+import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
 
 const DAY = 24 * 60 * 60 * 1000;
 

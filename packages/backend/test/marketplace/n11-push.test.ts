@@ -3,7 +3,8 @@ import { createMarketplaceAdapter } from "../../src/domains/marketplace/adapters
 import { MarketplaceOutcomeUnknown, MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { createN11Adapter } from "../../src/domains/marketplace/n11/adapter";
 import { AppError } from "../../src/infra/errors";
-import { cannedFetch, N11_ACCOUNT, n11AdapterFor, n11Items, n11Sandbox, NOWHERE, priceStockPath, recordingFetch, type SentRequest, shownBy, skusOf, thrownBy } from "./n11-support";
+import { N11_ACCOUNT, n11AdapterFor, n11Items, n11Sandbox, priceStockPath, shownBy, skusOf } from "./n11-support";
+import { cannedFetch, NOWHERE, recordingFetch, type SentRequest, thrownBy } from "./fakes";
 
 const queued = (id: number) => ({ body: { id, type: "SKU_UPDATE", status: "IN_QUEUE", reasons: [] } });
 

@@ -3,7 +3,8 @@ import { MarketplaceOutcomeUnknown, MarketplaceRefused } from "../../src/domains
 import { classifyN11Failure } from "../../src/domains/marketplace/n11/outcomes";
 import type { SubmissionReceipt } from "../../src/domains/marketplace/types";
 import { AppError } from "../../src/infra/errors";
-import { cannedFetch, N11_ACCOUNT, n11AdapterFor, n11Items, n11Sandbox, NOWHERE, pollN11, rawN11, taskDetailsPath, thrownBy } from "./n11-support";
+import { N11_ACCOUNT, n11AdapterFor, n11Items, n11Sandbox, rawN11, taskDetailsPath } from "./n11-support";
+import { cannedFetch, NOWHERE, pollUntilComplete, thrownBy } from "./fakes";
 
 const receiptOf = (barcodes: string[], batchId = "77"): SubmissionReceipt => ({
   marketplace: "N11",
@@ -37,7 +38,7 @@ describe("N11 adapter: task details", () => {
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "D1", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
     expect(await adapter.batchStatus(receipt)).toEqual({ complete: false, items: [] });
-    expect((await pollN11(adapter, receipt)).complete).toBe(true);
+    expect((await pollUntilComplete(adapter, receipt)).complete).toBe(true);
   });
 
   test("every page is read: 5 skus at 2 per page take 3 calls and give 5 outcomes", async () => {
@@ -57,7 +58,7 @@ describe("N11 adapter: task details", () => {
     const { adapter } = n11AdapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "K1", quantity: 1 }, { barcode: "K2", quantity: 2 }, { barcode: "ZZ", quantity: 3 }]);
     if (!receipt) throw new Error("no receipt");
-    const status = await pollN11(adapter, receipt);
+    const status = await pollUntilComplete(adapter, receipt);
     expect(status.items.map((i) => [i.barcode, i.outcome])).toEqual([["K1", "SUCCEEDED"], ["K2", "SUCCEEDED"], ["ZZ", "FAILED_PERMANENT"]]);
     expect(status.items[2]?.reasons[0]).toContain("bulunamadı");
   });
@@ -67,7 +68,7 @@ describe("N11 adapter: task details", () => {
     const { adapter } = n11AdapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "E1", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
-    const status = await pollN11(adapter, receipt);
+    const status = await pollUntilComplete(adapter, receipt);
     expect(status.items.map((i) => i.outcome)).toEqual(["FAILED_RETRYABLE"]);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { PazaramaTokenUnavailable } from "../../src/domains/marketplace/pazarama/token";
-import { fakePazarama, json, NOWHERE, pzAdapterFor, pzSandbox, revokeTokens, thrownBy, tokenAnswer } from "./pazarama-support";
+import { fakePazarama, json, pzAdapterFor, pzSandbox, revokeTokens, tokenAnswer } from "./pazarama-support";
+import { NOWHERE, thrownBy } from "./fakes";
 
 const ok = (data = "0b6e4ad2-4f7e-4a55-9a8b-2a1b1c7d9e01") => json(200, { data, success: true, messageCode: null, message: "sıraya alındı" });
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
 import { normalisePazaramaOrder } from "../../src/domains/marketplace/pazarama/orders";
-import { fakePazarama, json, NOWHERE, PZ_ACCOUNT, pzAdapterFor, pzSandbox, thrownBy } from "./pazarama-support";
+import { fakePazarama, json, PZ_ACCOUNT, pzAdapterFor, pzSandbox } from "./pazarama-support";
+import { NOWHERE, thrownBy } from "./fakes";
 
 async function createOrder(url: string, lines: { code: string; quantity: number; unitPrice: number }[]) {
   const res = await fetch(`${url}/__sandbox/marketplaces/pazarama/${PZ_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines }) });

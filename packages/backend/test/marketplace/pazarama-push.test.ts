@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { createMarketplaceAdapter } from "../../src/domains/marketplace/adapters";
 import { AppError } from "../../src/infra/errors";
-import { PZ_ACCOUNT, pzAdapterFor, pzItems, pzSandbox, pollPz, shownBy, thrownBy } from "./pazarama-support";
+import { PZ_ACCOUNT, pzAdapterFor, pzItems, pzSandbox, shownBy } from "./pazarama-support";
+import { pollUntilComplete, thrownBy } from "./fakes";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -52,7 +53,7 @@ describe("Pazarama adapter: token and writes", () => {
     ]);
     for (const receipt of receipts) {
       expect(receipt.batchId.split(":")[1] ?? "").toMatch(UUID);
-      expect((await pollPz(adapter, receipt)).complete).toBe(true);
+      expect((await pollUntilComplete(adapter, receipt)).complete).toBe(true);
     }
     expect(await shownBy(target)).toEqual({ quantities: { P1: 3 }, prices: { P1: { listPrice: 113, salePrice: 112.85 }, P2: { listPrice: 0.05, salePrice: 0.05 } } });
     expect(adapter.profile.stockAndPriceTogether).toBe(false);

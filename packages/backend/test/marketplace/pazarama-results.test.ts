@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
 import type { SubmissionReceipt } from "../../src/domains/marketplace/types";
-import { fakePazarama, json, NOWHERE, PZ_ACCOUNT, pzAdapterFor, pzSandbox, pollPz, shownBy, thrownBy } from "./pazarama-support";
+import { fakePazarama, json, PZ_ACCOUNT, pzAdapterFor, pzSandbox, shownBy } from "./pazarama-support";
+import { NOWHERE, pollUntilComplete, thrownBy } from "./fakes";
 
 const receipt = (kind: "STOCK" | "PRICE", barcodes: string[]): SubmissionReceipt => ({ marketplace: "PAZARAMA", batchId: `${kind}:d-1`, submittedAt: "", itemCount: barcodes.length, barcodes });
 
@@ -11,7 +12,7 @@ describe("Pazarama adapter: batch results (lake-projections)", () => {
     const { adapter, sent } = pzAdapterFor(target);
     const [stock] = await adapter.pushStockAndPrice([{ barcode: "K1", quantity: 4 }, { barcode: "NOPE", quantity: 2 }, { barcode: "K2", quantity: 0 }]);
     if (!stock) throw new Error("no receipt");
-    const status = await pollPz(adapter, stock);
+    const status = await pollUntilComplete(adapter, stock);
     const read = sent.at(-1);
     expect([read?.method, read?.url.pathname, read?.url.search]).toEqual(["GET", `/listing-state/batch-id/${stock.batchId.slice("STOCK:".length)}/lake-projections`, "?page=1&pageSize=3000"]);
     expect(read?.headers.get("authorization") ?? "").toMatch(/^Bearer /);
@@ -40,11 +41,11 @@ describe("Pazarama adapter: batch results (lake-projections)", () => {
     const { adapter } = pzAdapterFor(target);
     const [first] = await adapter.pushStockAndPrice([{ barcode: "P", salePrice: 10_000, listPrice: 12_000 }]);
     if (!first) throw new Error("no receipt");
-    await pollPz(adapter, first);
+    await pollUntilComplete(adapter, first);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const [cut] = await adapter.pushStockAndPrice([{ barcode: "P", salePrice: 2_500, listPrice: 12_000 }]);
     if (!cut) throw new Error("no receipt");
-    const status = await pollPz(adapter, cut);
+    const status = await pollUntilComplete(adapter, cut);
     expect(status.items.map((i) => i.outcome)).toEqual(["LOCKED"]);
     expect((await shownBy(target)).prices).toEqual({ P: { listPrice: 120, salePrice: 100 } });
   });
@@ -54,7 +55,7 @@ describe("Pazarama adapter: batch results (lake-projections)", () => {
     const { adapter } = pzAdapterFor(target);
     const [stock] = await adapter.pushStockAndPrice([{ barcode: "A", quantity: 1 }]);
     if (!stock) throw new Error("no receipt");
-    expect((await pollPz(adapter, stock)).items).toEqual([{ barcode: "A", outcome: "FAILED_RETRYABLE", reasons: ["Sistemsel bir hata oluştu, lütfen tekrar deneyiniz"] }]);
+    expect((await pollUntilComplete(adapter, stock)).items).toEqual([{ barcode: "A", outcome: "FAILED_RETRYABLE", reasons: ["Sistemsel bir hata oluştu, lütfen tekrar deneyiniz"] }]);
   });
 
   test("ACCEPTED mode: success:true counts as applied, with no status call", async () => {

@@ -1,43 +1,20 @@
-import { afterAll } from "bun:test";
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import { createPazaramaAdapter, type PazaramaConfig } from "../../src/domains/marketplace/pazarama/adapter";
 import type { SandboxAccountInput } from "../../src/domains/marketplace/sandbox/module";
 import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
 import { isPazaramaSandbox } from "../../src/domains/marketplace/sandbox/pazarama/module";
-import { type RunningSandbox, startSandbox } from "../../src/domains/marketplace/sandbox/server";
-import type { ApiCall, BatchStatus, SubmissionReceipt } from "../../src/domains/marketplace/types";
-import { sleep } from "../support/net";
+import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { ApiCall, StockPriceItem } from "../../src/domains/marketplace/types";
+import { numberedItems, ownSandbox, recordingFetch, type SentRequest } from "./fakes";
 
 export const PZ_ACCOUNT: SandboxAccountInput = { account: "pz-seller-1", key: "pz-client-1", secret: "pz-secret-1" };
-
-const running: RunningSandbox[] = [];
-afterAll(async () => {
-  await Promise.all(running.splice(0).map((sandbox) => sandbox.stop()));
-});
 
 /**
  * A sandbox of its own with one Pazarama account; results ready at once. The time scale of 1000
  * makes the 10-second write spacing 10 ms (tests that need the real spacing pass timeScale 1).
  */
 export async function pzSandbox(options: SandboxOptions = {}, accounts: SandboxAccountInput[] = [{ ...PZ_ACCOUNT }]): Promise<RunningSandbox> {
-  const started = await startSandbox({ resultDelayMs: 0, timeScale: 1000, ...options, accounts: { PAZARAMA: accounts } });
-  running.push(started);
-  return started;
-}
-
-export interface SentRequest {
-  method: string;
-  url: URL;
-  headers: Headers;
-  body?: string;
-}
-
-/** Records each request, then hands it to `next` (the real fetch by default). */
-export function recording(sent: SentRequest[], next: typeof fetch = fetch): typeof fetch {
-  return ((input: Request | string | URL, init?: RequestInit) => {
-    sent.push({ method: init?.method ?? "GET", url: new URL(String(input)), headers: new Headers(init?.headers), ...(typeof init?.body === "string" ? { body: init.body } : {}) });
-    return next(input, init);
-  }) as typeof fetch;
+  return ownSandbox({ resultDelayMs: 0, timeScale: 1000, ...options, accounts: { PAZARAMA: accounts } });
 }
 
 /** An adapter pointed at the sandbox (both hosts), recording what it sends and the calls it reports. */
@@ -49,7 +26,7 @@ export function pzAdapterFor(target: { url: string }, overrides: Partial<Pazaram
     tokenBaseUrl: target.url,
     clientId: PZ_ACCOUNT.key,
     clientSecret: PZ_ACCOUNT.secret,
-    fetch: recording(sent, next),
+    fetch: recordingFetch(sent, next),
     timeoutMs: 5_000,
     // Above the sandbox's scaled 10 ms.
     writeSpacingMs: 20,
@@ -74,8 +51,6 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export function tokenAnswer(accessToken = "tok-1", expiresIn = 3600): Response {
   return json(200, { data: { accessToken, expiresIn, tokenType: "Bearer" }, success: true });
 }
-
-export const NOWHERE = { url: "http://127.0.0.1:1" };
 
 /** A Bearer token for raw calls. */
 export async function rawToken(target: RunningSandbox, account: SandboxAccountInput = PZ_ACCOUNT): Promise<string> {
@@ -110,24 +85,7 @@ export async function shownBy(target: RunningSandbox, account = PZ_ACCOUNT.accou
   return (await res.json()) as { quantities: Record<string, number>; prices: Record<string, Record<string, number>> };
 }
 
-export async function pollPz(adapter: MarketplaceAdapter, receipt: SubmissionReceipt, deadlineMs = 5_000): Promise<BatchStatus> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const status = await adapter.batchStatus(receipt);
-    if (status.complete || Date.now() > until) return status;
-    await sleep(25);
-  }
+export function pzItems(count: number, quantity = 5, prefix = "PZ"): StockPriceItem[] {
+  return numberedItems(count, quantity, prefix);
 }
 
-export function pzItems(count: number, quantity = 5, prefix = "PZ") {
-  return Array.from({ length: count }, (_, i) => ({ barcode: `${prefix}${String(i).padStart(6, "0")}`, quantity }));
-}
-
-export async function thrownBy(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to throw");
-}

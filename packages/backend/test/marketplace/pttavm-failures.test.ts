@@ -5,7 +5,8 @@ import {
   MarketplaceRateLimited,
   MarketplaceRefused,
 } from "../../src/domains/marketplace/errors";
-import { cannedFetch, NOWHERE, pttAdapterFor, pttItems, pttSandbox, shownBy, thrownBy } from "./pttavm-support";
+import { pttAdapterFor, pttItems, pttSandbox, shownBy } from "./pttavm-support";
+import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
 
 describe("PttAVM adapter: failures and what they say about the write", () => {
   test("a wrong access-token is a permanent auth refusal (401), reported once", async () => {
@@ -19,7 +20,7 @@ describe("PttAVM adapter: failures and what they say about the write", () => {
   });
 
   test("a 403 is a permanent auth refusal too", async () => {
-    const { adapter } = pttAdapterFor(NOWHERE, { fetch: cannedFetch(403, { success: false, message: "Forbidden" }) });
+    const { adapter } = pttAdapterFor(NOWHERE, { fetch: cannedFetch({ status: 403, body: { success: false, message: "Forbidden" } }) });
     const error = (await thrownBy(() => adapter.pushStockAndPrice(pttItems(1)))) as MarketplaceRefused;
     expect([error.httpStatus, error.code, error.reasons]).toEqual([403, "MARKETPLACE_AUTH_FAILED", ["Forbidden"]]);
   });
@@ -39,7 +40,7 @@ describe("PttAVM adapter: failures and what they say about the write", () => {
 
   test("a duplicate answered with HTTP 200 and success:false is recognised as well", async () => {
     const { adapter } = pttAdapterFor(NOWHERE, {
-      fetch: cannedFetch(200, { success: false, trackingId: null, message: "Aynı istek 5 dakika içinde tekrar gönderilemez" }),
+      fetch: cannedFetch({ status: 200, body: { success: false, trackingId: null, message: "Aynı istek 5 dakika içinde tekrar gönderilemez" } }),
     });
     expect(await thrownBy(() => adapter.pushStockAndPrice(pttItems(1)))).toBeInstanceOf(MarketplaceDuplicateRequest);
   });
@@ -113,7 +114,7 @@ describe("PttAVM adapter: failures and what they say about the write", () => {
 
   test("an accepted answer without a trackingId, or not JSON, is an unknown outcome", async () => {
     for (const answer of [{ success: true, countOfProductsToBeProcessed: 1 }, "<html>ok</html>"]) {
-      const { adapter } = pttAdapterFor(NOWHERE, { fetch: cannedFetch(200, answer) });
+      const { adapter } = pttAdapterFor(NOWHERE, { fetch: cannedFetch({ status: 200, body: answer }) });
       const error = (await thrownBy(() => adapter.pushStockAndPrice(pttItems(1)))) as MarketplaceOutcomeUnknown;
       expect([error.fate, error.failure]).toEqual(["UNKNOWN", "UNREADABLE_ANSWER"]);
     }

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { normalisePttavmOrder } from "../../src/domains/marketplace/pttavm/orders";
 import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
 import type { NormalisedOrder } from "../../src/domains/marketplace/types";
-import { PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt, thrownBy } from "./pttavm-support";
+import { PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt } from "./pttavm-support";
+import { thrownBy } from "./fakes";
 
 const control = (target: RunningSandbox, path: string, body?: unknown) =>
   fetch(`${target.url}/__sandbox/marketplaces/pttavm/${PTT_ACCOUNT.account}${path}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });

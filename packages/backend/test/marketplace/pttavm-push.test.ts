@@ -3,7 +3,8 @@ import { createMarketplaceAdapter } from "../../src/domains/marketplace/adapters
 import { MarketplaceDuplicateRequest } from "../../src/domains/marketplace/errors";
 import { createPttavmAdapter } from "../../src/domains/marketplace/pttavm/adapter";
 import { AppError } from "../../src/infra/errors";
-import { cannedFetch, pollPtt, PTT_ACCOUNT, pttAdapterFor, pttItems, pttSandbox, shownBy, thrownBy } from "./pttavm-support";
+import { PTT_ACCOUNT, pttAdapterFor, pttItems, pttSandbox, shownBy } from "./pttavm-support";
+import { cannedFetch, pollUntilComplete, thrownBy } from "./fakes";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -89,7 +90,7 @@ describe("PttAVM adapter: the stock-prices request", () => {
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "BIG", quantity: 75_000 }, { barcode: "NEG", quantity: -4 }]);
     if (!receipt) throw new Error("no receipt");
     expect(sent[0]?.body).toBe('{"items":[{"barcode":"BIG","quantity":9999},{"barcode":"NEG","quantity":0}]}');
-    expect((await pollPtt(adapter, receipt)).items.map((i) => i.outcome)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect((await pollUntilComplete(adapter, receipt)).items.map((i) => i.outcome)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
     expect((await shownBy(target)).quantities).toEqual({ BIG: 9999, NEG: 0 });
   });
 
@@ -127,7 +128,7 @@ describe("PttAVM adapter: the stock-prices request", () => {
   });
 
   test("the profile carries the documented defaults and the assumed ones", () => {
-    const { profile } = createPttavmAdapter({ baseUrl: "https://integration-api.pttavm.com/api/v1", apiKey: "k", accessToken: "t", fetch: cannedFetch(200, {}) });
+    const { profile } = createPttavmAdapter({ baseUrl: "https://integration-api.pttavm.com/api/v1", apiKey: "k", accessToken: "t", fetch: cannedFetch({ status: 200, body: {} }) });
     expect(profile).toMatchObject({ batchSize: 1000, maxQuantity: 9999, duplicateWindowMs: 300_000, stockAndPriceTogether: true, resultRetentionMs: 3_600_000 });
     expect(profile.groups).toEqual({ write: "stock-prices", status: "tracking-result", orders: "orders" });
     expect(profile.rateLimits.map((r) => r.group).sort()).toEqual(["orders", "stock-prices", "tracking-result"]);
@@ -143,7 +144,7 @@ describe("PttAVM adapter: from store settings", () => {
     expect(adapter.marketplace).toBe("PTTAVM");
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "S1", quantity: 6 }]);
     if (!receipt) throw new Error("no receipt");
-    expect((await pollPtt(adapter, receipt)).complete).toBe(true);
+    expect((await pollUntilComplete(adapter, receipt)).complete).toBe(true);
     expect((await shownBy(target)).quantities).toEqual({ S1: 6 });
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { classifyPttavmFailure, trackingStatusFrom } from "../../src/domains/marketplace/pttavm/outcomes";
-import { pollPtt, PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt, thrownBy } from "./pttavm-support";
+import { PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt } from "./pttavm-support";
+import { pollUntilComplete, thrownBy } from "./fakes";
 
 describe("PttAVM adapter: tracking results", () => {
   test("reads the result with GET by default, reporting BATCH_STATUS once per call", async () => {
@@ -31,7 +32,7 @@ describe("PttAVM adapter: tracking results", () => {
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "D1", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
     expect(await adapter.batchStatus(receipt)).toEqual({ complete: false, items: [] });
-    expect((await pollPtt(adapter, receipt)).complete).toBe(true);
+    expect((await pollUntilComplete(adapter, receipt)).complete).toBe(true);
   });
 
   test("a partial failure: an unknown barcode fails permanently while the rest succeed", async () => {
@@ -39,7 +40,7 @@ describe("PttAVM adapter: tracking results", () => {
     const { adapter } = pttAdapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "K1", quantity: 1 }, { barcode: "K2", quantity: 2 }, { barcode: "ZZ", quantity: 3 }]);
     if (!receipt) throw new Error("no receipt");
-    const status = await pollPtt(adapter, receipt);
+    const status = await pollUntilComplete(adapter, receipt);
     expect(status.items.map((i) => [i.barcode, i.outcome])).toEqual([["K1", "SUCCEEDED"], ["K2", "SUCCEEDED"], ["ZZ", "FAILED_PERMANENT"]]);
     expect(status.items[2]?.reasons[0]).toContain("bulunamadı");
   });
@@ -49,7 +50,7 @@ describe("PttAVM adapter: tracking results", () => {
     const { adapter } = pttAdapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "E1", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
-    const status = await pollPtt(adapter, receipt);
+    const status = await pollUntilComplete(adapter, receipt);
     expect(status.items.map((i) => i.outcome)).toEqual(["FAILED_RETRYABLE"]);
   });
 

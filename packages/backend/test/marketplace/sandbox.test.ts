@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { adapterFor, inventoryPath, pollUntilComplete, rawTrendyol, sandbox, SELLER, stockItems } from "./support";
+import { adapterFor, inventoryPath, rawTrendyol, sandbox, SELLER, stockItems } from "./support";
+import { pollUntilComplete } from "./fakes";
 
 const batchPath = (id: string, sellerId = SELLER.sellerId) => `/integration/product/sellers/${sellerId}/products/batch-requests/${id}`;
 

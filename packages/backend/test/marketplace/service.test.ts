@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { createMarketplaceAdapter } from "../../src/domains/marketplace/service";
 import { AppError } from "../../src/infra/errors";
-import { pollUntilComplete, sandbox, SELLER, shownQuantities } from "./support";
+import { sandbox, SELLER, shownQuantities } from "./support";
+import { pollUntilComplete } from "./fakes";
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

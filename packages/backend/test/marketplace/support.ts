@@ -1,23 +1,15 @@
-import { afterAll } from "bun:test";
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
 import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
 import { createTrendyolAdapter, type TrendyolConfig } from "../../src/domains/marketplace/trendyol/adapter";
-import type { ApiCall, BatchStatus, StockPriceItem, SubmissionReceipt } from "../../src/domains/marketplace/types";
-import { sleep } from "../support/net";
+import type { ApiCall, StockPriceItem } from "../../src/domains/marketplace/types";
+import { numberedItems, ownSandbox } from "./fakes";
 
 export const SELLER = { sellerId: "104500", apiKey: "key-104500", apiSecret: "secret-104500" };
 
-const running: RunningSandbox[] = [];
-afterAll(async () => {
-  await Promise.all(running.splice(0).map((sandbox) => sandbox.stop()));
-});
-
 /** A sandbox of its own with one seller; stopped after the file. Results are ready at once unless told otherwise. */
 export async function sandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const started = await startSandbox({ resultDelayMs: 0, sellers: [{ ...SELLER }], ...options });
-  running.push(started);
-  return started;
+  return ownSandbox({ resultDelayMs: 0, sellers: [{ ...SELLER }], ...options });
 }
 
 export interface SentBody {
@@ -29,14 +21,14 @@ export interface SentBody {
 export function adapterFor(target: RunningSandbox, overrides: Partial<TrendyolConfig> = {}) {
   const sent: SentBody[] = [];
   const calls: ApiCall[] = [];
-  const recordingFetch = ((input: Request | string | URL, init?: RequestInit) => {
+  const recordBodies = ((input: Request | string | URL, init?: RequestInit) => {
     if (typeof init?.body === "string") sent.push({ path: new URL(String(input)).pathname, body: init.body });
     return fetch(input, init);
   }) as typeof fetch;
   const adapter: MarketplaceAdapter = createTrendyolAdapter({
     baseUrl: target.url,
     ...SELLER,
-    fetch: recordingFetch,
+    fetch: recordBodies,
     timeoutMs: 5_000,
     onCall: (call) => calls.push(call),
     ...overrides,
@@ -45,17 +37,7 @@ export function adapterFor(target: RunningSandbox, overrides: Partial<TrendyolCo
 }
 
 export function stockItems(count: number, quantity = 5, prefix = "BC"): StockPriceItem[] {
-  return Array.from({ length: count }, (_, i) => ({ barcode: `${prefix}${String(i).padStart(6, "0")}`, quantity }));
-}
-
-/** Polls like the engine will (without blocking a request): until complete or the deadline. */
-export async function pollUntilComplete(adapter: MarketplaceAdapter, receipt: SubmissionReceipt, deadlineMs = 5_000): Promise<BatchStatus> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const status = await adapter.batchStatus(receipt);
-    if (status.complete || Date.now() > until) return status;
-    await sleep(25);
-  }
+  return numberedItems(count, quantity, prefix);
 }
 
 /** Calls the sandbox like a client that ignores the adapter's rules would. */
@@ -79,12 +61,3 @@ export async function shownQuantities(target: RunningSandbox, sellerId = SELLER.
   return (await res.json()) as Record<string, number>;
 }
 
-/** Runs `fn` and returns what it threw (the test fails when nothing is thrown). */
-export async function thrownBy(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to throw");
-}

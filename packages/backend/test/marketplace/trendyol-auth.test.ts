@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { createTrendyolAdapter } from "../../src/domains/marketplace/trendyol/adapter";
 import { AppError } from "../../src/infra/errors";
-import { adapterFor, inventoryPath, rawTrendyol, sandbox, SELLER, stockItems, thrownBy } from "./support";
+import { adapterFor, inventoryPath, rawTrendyol, sandbox, SELLER, stockItems } from "./support";
+import { thrownBy } from "./fakes";
 
 describe("Trendyol adapter: auth and User-Agent", () => {
   test("sends Basic auth and the SelfIntegration User-Agent, which the sandbox accepts", async () => {

@@ -4,7 +4,8 @@ import {
   MarketplaceOutcomeUnknown,
   MarketplaceRateLimited,
 } from "../../src/domains/marketplace/errors";
-import { adapterFor, pollUntilComplete, sandbox, shownQuantities, stockItems, thrownBy } from "./support";
+import { adapterFor, sandbox, shownQuantities, stockItems } from "./support";
+import { pollUntilComplete, thrownBy } from "./fakes";
 
 describe("Trendyol adapter: failures and what they say about the write", () => {
   test("an identical body within the scaled 15 minutes is refused as a duplicate, and accepted after it", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { batchStatusFrom, classifyFailure } from "../../src/domains/marketplace/trendyol/outcomes";
-import { decimalPrice } from "../../src/domains/marketplace/trendyol/payload";
-import { retryAfterMs } from "../../src/domains/marketplace/trendyol/http";
+import { decimalPrice } from "../../src/domains/marketplace/money";
+import { retryAfterMs } from "../../src/domains/marketplace/http-call";
 
 describe("Trendyol outcome mapping", () => {
   test.each([

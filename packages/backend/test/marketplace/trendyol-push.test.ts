@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceDuplicateRequest } from "../../src/domains/marketplace/errors";
 import { createTrendyolAdapter } from "../../src/domains/marketplace/trendyol/adapter";
-import { adapterFor, pollUntilComplete, sandbox, SELLER, shownQuantities, stockItems, thrownBy } from "./support";
+import { adapterFor, sandbox, SELLER, shownQuantities, stockItems } from "./support";
+import { pollUntilComplete, thrownBy } from "./fakes";
 
 function barcodesOf(body: string): string[] {
   return (JSON.parse(body) as { items: { barcode: string }[] }).items.map((item) => item.barcode);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceRefused } from "../../src/domains/marketplace/errors";
-import { adapterFor, pollUntilComplete, sandbox, SELLER, shownQuantities, stockItems, thrownBy } from "./support";
+import { adapterFor, sandbox, SELLER, shownQuantities, stockItems } from "./support";
+import { pollUntilComplete, thrownBy } from "./fakes";
 
 describe("Trendyol adapter: batch results", () => {
   test("a batch is incomplete with no outcomes until the sandbox has processed it, then complete", async () => {

@@ -3,26 +3,13 @@
  * marketplace registers here with one line.
  */
 import { ValidationFailed } from "../../infra/errors";
-import type { ApiCallHook, MarketplaceAdapter } from "./adapter";
+import type { MarketplaceAdapter } from "./adapter";
+import { type MarketplaceStoreSettings, requireSettings } from "./store-settings";
 import { createTrendyolAdapter } from "./trendyol/adapter";
 import { pttavmFromSettings } from "./pttavm/settings";
 import { n11FromSettings } from "./n11/settings";
 import { pazaramaFromSettings } from "./pazarama/settings";
 import { hepsiburadaFromSettings } from "./hepsiburada/settings";
-
-/** What an adapter needs from a store, as plain values (credentials already decrypted). */
-export interface MarketplaceStoreSettings {
-  /** The store type (catalog's store_type). SANDBOX stores speak Trendyol's API to the sandbox. */
-  type: string;
-  sellerId: string | null;
-  baseUrl: string | null;
-  credentials: Record<string, string> | undefined;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  /** Overrides the marketplace's identical-request window (only for a time-scaled sandbox). */
-  duplicateWindowMs?: number;
-  onCall?: ApiCallHook;
-}
 
 function required(settings: MarketplaceStoreSettings) {
   const missing = [
@@ -33,13 +20,6 @@ function required(settings: MarketplaceStoreSettings) {
   ];
   requireSettings(settings, missing);
   return { sellerId: settings.sellerId ?? "", baseUrl: settings.baseUrl ?? "", apiKey: settings.credentials?.apiKey ?? "", apiSecret: settings.credentials?.apiSecret ?? "" };
-}
-
-/** Throws 422 MARKETPLACE_SETTINGS_MISSING naming every missing setting at once. */
-export function requireSettings(settings: MarketplaceStoreSettings, missing: string[]): void {
-  if (missing.length > 0) {
-    throw new ValidationFailed(`A ${settings.type} store needs ${missing.join(", ")} to reach its marketplace`, { missing }, "MARKETPLACE_SETTINGS_MISSING");
-  }
 }
 
 function trendyol(settings: MarketplaceStoreSettings): MarketplaceAdapter {

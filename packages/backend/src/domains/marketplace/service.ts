@@ -10,4 +10,5 @@ export { normaliseTrendyolPackage } from "./trendyol/order-normaliser";
 export { startSandbox, type RunningSandbox } from "./sandbox/server";
 export type { SandboxOptions, Faults as SandboxFaults } from "./sandbox/options";
 
-export { createMarketplaceAdapter, type MarketplaceStoreSettings } from "./adapters";
+export { createMarketplaceAdapter } from "./adapters";
+export type { MarketplaceStoreSettings } from "./store-settings";

@@ -1,9 +1,12 @@
 import { ValidationFailed } from "../../../infra/errors";
-import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
-import { MarketplaceError, MarketplaceOutcomeUnknown } from "../errors";
+import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import { positiveIntegerProblems, urlProblems } from "../config-checks";
+import { MarketplaceOutcomeUnknown } from "../errors";
+import { receiptFor, requireOwnReceipt, sendInTurn, stockThenPriceWrites } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
 import { HEPSIBURADA, hepsiburadaPaths, type UploadKind } from "./facts";
-import { hepsiburadaRequest, type HepsiburadaTransport, isRecord } from "./http";
+import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
+import { idText, isRecord } from "../json";
 import { createHepsiburadaOrderPuller } from "./orders";
 import { uploadStatusFrom } from "./outcomes";
 import { priceUploadBody, stockUploadBody, validateHepsiburadaItems } from "./payload";
@@ -46,25 +49,12 @@ export interface HepsiburadaConfig {
 const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
 const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "orderRequestsPerSecond", "orderPageSize", "maxOrderWindowMs"] as const;
 
-function urlProblem(name: string, value: string | undefined): string[] {
-  if (value === undefined) return [];
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.protocol === "http:" ? [] : [`${name} must be http(s)`];
-  } catch {
-    return [`${name} is not a URL`];
-  }
-}
-
 function configProblems(config: HepsiburadaConfig): string[] {
-  const problems = [...urlProblem("listingBaseUrl", config.listingBaseUrl), ...urlProblem("ordersBaseUrl", config.ordersBaseUrl)];
+  const problems = [...urlProblems("listingBaseUrl", config.listingBaseUrl), ...urlProblems("ordersBaseUrl", config.ordersBaseUrl)];
   if (!config.merchantId || /[\s:/]/.test(config.merchantId)) problems.push("merchantId is required and has no spaces, colons or slashes");
   if (!config.serviceKey) problems.push("serviceKey is required");
   if (!HEPSIBURADA.developerUsernamePattern.test(config.developerUsername ?? "")) problems.push("developerUsername must be 1..100 letters, digits or _.@+-");
-  for (const name of POSITIVE) {
-    const value = config[name];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) problems.push(`${name} must be a positive integer`);
-  }
+  problems.push(...positiveIntegerProblems(config, POSITIVE));
   if ((config.batchSize ?? 0) > HEPSIBURADA.maxBatchSize) problems.push(`batchSize must be at most ${HEPSIBURADA.maxBatchSize}`);
   if ((config.orderPageSize ?? 0) > HEPSIBURADA.orderPageSize) problems.push(`orderPageSize must be at most ${HEPSIBURADA.orderPageSize}`);
   const offset = config.orderTimeZoneOffsetMinutes;
@@ -73,9 +63,7 @@ function configProblems(config: HepsiburadaConfig): string[] {
 }
 
 function uploadIdOf(body: unknown): string | undefined {
-  if (!isRecord(body)) return undefined;
-  const id = body.id;
-  return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined;
+  return isRecord(body) ? idText(body.id) : undefined;
 }
 
 /** The receipt's batchId names the upload kind, so batchStatus knows which status endpoint to read. */
@@ -89,14 +77,9 @@ function parseBatchId(batchId: string): { kind: UploadKind; id: string } {
   return { kind: match[1] === "stock" ? "stock" : "price", id: match[2] };
 }
 
-/** Stock and price go out as separate uploads: stock first (what sells out matters most), each chunked. */
-function uploadsOf(valid: readonly StockPriceItem[], batchSize: number): { kind: UploadKind; items: StockPriceItem[] }[] {
-  const stock = valid.filter((item) => item.quantity !== undefined);
-  const price = valid.filter((item) => item.salePrice !== undefined);
-  return [
-    ...chunk(stock, batchSize).map((items) => ({ kind: "stock" as const, items })),
-    ...chunk(price, batchSize).map((items) => ({ kind: "price" as const, items })),
-  ];
+/** Stock and price go out as separate uploads: stock first, each chunked. */
+function uploadsOf(valid: readonly StockPriceItem[], batchSize: number) {
+  return stockThenPriceWrites<UploadKind>(valid, batchSize, { stock: "stock", price: "price" });
 }
 
 export function createHepsiburadaAdapter(config: HepsiburadaConfig): MarketplaceAdapter {
@@ -148,7 +131,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     const id = uploadIdOf(body);
     // Accepted but no id: the upload may be applied and cannot be followed.
     if (id === undefined) throw new MarketplaceOutcomeUnknown("HEPSIBURADA", "UNREADABLE_ANSWER", 200, "no upload id in the answer");
-    return { marketplace: "HEPSIBURADA", batchId: receiptBatchId(kind, id), submittedAt: new Date().toISOString(), itemCount: batch.length, barcodes: batch.map((item) => item.barcode) };
+    return receiptFor("HEPSIBURADA", receiptBatchId(kind, id), batch);
   }
 
   return {
@@ -159,30 +142,11 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
 
     async pushStockAndPrice(items) {
       const uploads = uploadsOf(validate(items).valid, profile.batchSize);
-      const submitted: SubmissionReceipt[] = [];
-      for (const [index, upload] of uploads.entries()) {
-        try {
-          submitted.push(await submit(upload.kind, upload.items));
-        } catch (error) {
-          if (!(error instanceof MarketplaceError)) throw error;
-          // Stop at the first failure: after a limit or an unknown outcome, more uploads only make it worse.
-          const barcodes = upload.items.map((item) => item.barcode);
-          const later = uploads.slice(index + 1).flatMap((rest) => rest.items.map((item) => item.barcode));
-          error.progress = {
-            submitted,
-            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
-            unsent: [...new Set(error.fate === "REFUSED" ? [...barcodes, ...later] : later)],
-          };
-          throw error;
-        }
-      }
-      return submitted;
+      return sendInTurn(uploads, (upload) => submit(upload.kind, upload.items));
     },
 
     async batchStatus(receipt) {
-      if (receipt.marketplace !== "HEPSIBURADA") {
-        throw new ValidationFailed("This receipt belongs to another marketplace", { marketplace: receipt.marketplace }, "MARKETPLACE_MISMATCH");
-      }
+      requireOwnReceipt("HEPSIBURADA", receipt);
       const { kind, id } = parseBatchId(receipt.batchId);
       const { status, body } = await hepsiburadaRequest(transport, {
         service: "listing",

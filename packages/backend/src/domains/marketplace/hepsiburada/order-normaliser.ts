@@ -6,7 +6,7 @@
  * `quantity` and `price: { amount, currency }` (or a bare number) per unit. The payload is kept whole.
  */
 import type { NormalisedOrder } from "../types";
-import { isRecord } from "./http";
+import { isRecord } from "../json";
 
 /** Paid orders waiting to be packed or shipped still hold stock for the buyer. */
 const RESERVING = new Set(["Open", "Unpacked", "Packed", "ReadyToShip"]);

@@ -11,7 +11,8 @@ import { ValidationFailed } from "../../../infra/errors";
 import { MarketplaceOutcomeUnknown } from "../errors";
 import type { NormalisedOrder, OrderPage } from "../types";
 import { hepsiburadaPaths } from "./facts";
-import { hepsiburadaRequest, type HepsiburadaTransport, isRecord } from "./http";
+import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
+import { isRecord } from "../json";
 import { normaliseHepsiburadaOrder } from "./order-normaliser";
 
 export interface HepsiburadaOrderSettings {

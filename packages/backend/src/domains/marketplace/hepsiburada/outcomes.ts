@@ -1,6 +1,6 @@
 import type { BatchStatus, ItemOutcome, ItemOutcomeKind } from "../types";
 import { HEPSIBURADA_ITEM_ERRORS, UPLOAD_STATUS } from "./facts";
-import { isRecord } from "./http";
+import { isRecord } from "../json";
 
 /**
  * How an upload's per-item answer maps to what the sync engine does next (first match wins):

@@ -1,9 +1,13 @@
 import { ValidationFailed } from "../../../infra/errors";
-import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
-import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRefused } from "../errors";
+import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import { positiveIntegerProblems, urlProblems } from "../config-checks";
+import { type MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRefused } from "../errors";
+import { requirePullWindow } from "../order-pages";
+import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, OrderPage, StockPriceItem, SubmissionReceipt } from "../types";
 import { N11, N11_TASK, n11Paths } from "./facts";
-import { isRecord, n11Request, type N11Transport, reasonsOf } from "./http";
+import { n11Request, type N11Transport, reasonsOf } from "./http";
+import { idText, isRecord } from "../json";
 import { decodeN11Cursor, nextN11Cursor, packagePageFrom } from "./orders";
 import { type TaskDetailsPage, taskDetailsPage, taskStatusFrom } from "./outcomes";
 import { priceStockBody, validateN11Items } from "./payload";
@@ -46,22 +50,10 @@ const GROUPS = { write: "price-stock-update", status: "task-details", orders: "s
 const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize"] as const;
 
 function configProblems(config: N11Config): string[] {
-  const problems: string[] = [];
-  if (config.baseUrl !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(config.baseUrl);
-    } catch {
-      problems.push("baseUrl is not a URL");
-    }
-    if (url && url.protocol !== "https:" && url.protocol !== "http:") problems.push("baseUrl must be http(s)");
-  }
+  const problems = urlProblems("baseUrl", config.baseUrl);
   if (!config.appKey || !config.appSecret) problems.push("appKey and appSecret are required");
   if (config.integrator !== undefined && !/^\S(.{0,98}\S)?$/.test(config.integrator)) problems.push("integrator must be 1..100 characters without surrounding spaces");
-  for (const name of POSITIVE) {
-    const value = config[name];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) problems.push(`${name} must be a positive integer`);
-  }
+  problems.push(...positiveIntegerProblems(config, POSITIVE));
   if ((config.batchSize ?? 0) > N11.batchSize) problems.push(`batchSize must be at most ${N11.batchSize}`);
   if ((config.orderPageSize ?? 0) > N11.orderPageSize) problems.push(`orderPageSize must be at most ${N11.orderPageSize}`);
   if (config.orderStatuses !== undefined && (config.orderStatuses.length === 0 || config.orderStatuses.some((s) => !/^[A-Za-z]+$/.test(s)))) {
@@ -72,8 +64,7 @@ function configProblems(config: N11Config): string[] {
 
 function taskIdOf(body: unknown): string | undefined {
   if (!isRecord(body)) return undefined;
-  const id = body.id ?? body.taskId;
-  return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined;
+  return idText(body.id ?? body.taskId);
 }
 
 /** REJECT comes with HTTP 200: the whole request was refused before processing. */
@@ -118,7 +109,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
       method: "POST",
       path: n11Paths.priceStockUpdate,
       body: priceStockBody(batch, integrator),
-      callType: batch.some((item) => item.quantity !== undefined) ? "STOCK_UPDATE" : "PRICE_UPDATE",
+      callType: writeCallType(batch),
       itemCount: batch.length,
       batchIdFrom: taskIdOf,
       refusalIn: rejectionIn,
@@ -126,7 +117,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     const taskId = taskIdOf(body);
     // Queued but no task id: the write may happen and cannot be followed.
     if (taskId === undefined) throw new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", 200, "no task id in the answer");
-    return { marketplace: "N11", batchId: taskId, submittedAt: new Date().toISOString(), itemCount: batch.length, barcodes: batch.map((item) => item.barcode) };
+    return receiptFor("N11", taskId, batch);
   }
 
   async function detailsPage(receipt: SubmissionReceipt, page: number): Promise<TaskDetailsPage> {
@@ -152,31 +143,12 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     requestsFor: (items) => Math.ceil(validate(items).valid.length / profile.batchSize),
 
     async pushStockAndPrice(items) {
-      const batches = chunk(validate(items).valid, profile.batchSize);
-      const submitted: SubmissionReceipt[] = [];
-      for (const [index, batch] of batches.entries()) {
-        try {
-          submitted.push(await submit(batch));
-        } catch (error) {
-          if (!(error instanceof MarketplaceError)) throw error;
-          // Stop at the first failure: after a refusal or an unknown outcome, more requests only make it worse.
-          const barcodes = batch.map((item) => item.barcode);
-          const later = batches.slice(index + 1).flatMap((rest) => rest.map((item) => item.barcode));
-          error.progress = {
-            submitted,
-            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
-            unsent: error.fate === "REFUSED" ? [...barcodes, ...later] : later,
-          };
-          throw error;
-        }
-      }
-      return submitted;
+      const batches = batchesOf(validate(items).valid, profile.batchSize);
+      return sendInTurn(batches, (batch) => submit(batch.items));
     },
 
     async batchStatus(receipt) {
-      if (receipt.marketplace !== "N11") {
-        throw new ValidationFailed("This receipt belongs to another marketplace", { marketplace: receipt.marketplace }, "MARKETPLACE_MISMATCH");
-      }
+      requireOwnReceipt("N11", receipt);
       // Task details are paged: read every page, each one call.
       const pages: TaskDetailsPage[] = [];
       for (let page = 0; page < N11.taskDetailsMaxPages; page += 1) {
@@ -188,7 +160,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     },
 
     async pullOrders({ since, until, page }): Promise<OrderPage> {
-      if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new ValidationFailed("since and until must be dates", {}, "MARKETPLACE_WINDOW_INVALID");
+      requirePullWindow(since, until);
       const end = until.getTime();
       const cursor = page === undefined ? { from: since.getTime(), status: 0, page: 0 } : decodeN11Cursor(page, statuses.length);
       if (cursor.from >= end) return { orders: [], next: null };

@@ -1,18 +1,14 @@
 import type { ApiCallHook } from "../adapter";
-import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "../errors";
-import type { ApiCallType } from "../types";
+import type { MarketplaceError } from "../errors";
+import { errorForStatus, joinUrl, jsonHeaders, type LoggedCall, readJsonAnswer, reportedCall, retryAfterMs, sendWithDeadline } from "../http-call";
+import { isRecord, reasonText } from "../json";
 import { N11_HEADERS } from "./facts";
 
-export interface N11Call {
+export interface N11Call extends LoggedCall {
   method: "GET" | "POST";
   path: string;
   query?: Record<string, string>;
   body?: string;
-  callType: ApiCallType;
-  itemCount: number;
-  batchId?: string;
-  /** Reads the task id out of a successful answer, for the call log. */
-  batchIdFrom?: (body: unknown) => string | undefined;
   /** A refusal that arrives with HTTP 200 (N11's REJECT): thrown, and reported as this call's error. */
   refusalIn?: (body: unknown) => MarketplaceError | undefined;
 }
@@ -26,26 +22,7 @@ export interface N11Transport {
   onCall?: ApiCallHook;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function textOf(reason: unknown): string {
-  if (typeof reason === "string") return reason;
-  if (isRecord(reason)) {
-    const text = reason.message ?? reason.description ?? reason.reason ?? reason.code;
-    if (typeof text === "string") return text;
-  }
-  return JSON.stringify(reason);
-}
+const REASON_FIELDS = ["message", "description", "reason", "code"] as const;
 
 /** N11 answers `reasons[]`, `errors[]`, or a Spring-style `{ message, error }`; sometimes plain text. */
 export function reasonsOf(body: unknown, text = ""): string[] {
@@ -53,7 +30,7 @@ export function reasonsOf(body: unknown, text = ""): string[] {
   if (isRecord(body)) {
     for (const key of ["reasons", "errors"] as const) {
       const list = body[key];
-      if (Array.isArray(list)) reasons.push(...list.map(textOf));
+      if (Array.isArray(list)) reasons.push(...list.map((reason) => reasonText(reason, REASON_FIELDS)));
     }
     // Spring's `error` is only the status text: the message says more.
     const message = [body.message, body.errorMessage, body.error].find((value) => typeof value === "string" && value.length > 0);
@@ -63,88 +40,19 @@ export function reasonsOf(body: unknown, text = ""): string[] {
   return reasons.filter((r) => r.length > 0);
 }
 
-/** Retry-After as seconds or an HTTP date; N11 documents none, but honour one if it comes. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-export function errorForStatus(status: number, body: unknown, text: string, headers: Headers): MarketplaceError {
-  const reasons = reasonsOf(body, text);
-  if (status === 429) return new MarketplaceRateLimited("N11", retryAfterMs(headers.get("retry-after")));
-  if (status >= 500) return new MarketplaceOutcomeUnknown("N11", "SERVER_ERROR", status, reasons.join("; ") || `HTTP ${status}`);
-  if (status === 401 || status === 403) return new MarketplaceRefused("N11", status, reasons, true, "MARKETPLACE_AUTH_FAILED");
-  if (status === 404) return new MarketplaceRefused("N11", status, reasons, true, "MARKETPLACE_NOT_FOUND");
-  if (status >= 400) return new MarketplaceRefused("N11", status, reasons, true);
-  return new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", status, `unexpected HTTP ${status}`);
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-}
-
-function urlOf(transport: N11Transport, call: N11Call): string {
-  // Joined, not resolved: a base URL with a path prefix keeps it.
-  const url = `${transport.baseUrl.replace(/\/+$/, "")}${call.path}`;
-  const query = call.query ? new URLSearchParams(call.query).toString() : "";
-  return query ? `${url}?${query}` : url;
-}
-
-async function exchange(transport: N11Transport, call: N11Call): Promise<{ status: number; body: unknown }> {
-  let response: Response;
-  let text: string;
-  try {
-    response = await transport.fetch(urlOf(transport, call), {
-      method: call.method,
-      headers: {
-        [N11_HEADERS.appKey]: transport.appKey,
-        [N11_HEADERS.appSecret]: transport.appSecret,
-        accept: "application/json",
-        ...(call.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: call.body,
-      signal: AbortSignal.timeout(transport.timeoutMs),
-    });
-    text = await response.text();
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new MarketplaceOutcomeUnknown("N11", isTimeout(error) ? "TIMEOUT" : "CONNECTION", null, detail);
-  }
-  const body = parseJson(text);
-  if (response.status < 200 || response.status > 299) throw errorForStatus(response.status, body, text, response.headers);
-  if (body === undefined) throw new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", response.status, "the answer is not JSON");
-  const refusal = call.refusalIn?.(body);
-  if (refusal) throw refusal;
-  return { status: response.status, body };
+function n11Error(status: number, body: unknown, text: string, headers: Headers): MarketplaceError {
+  // N11 documents no Retry-After, but one is honoured if it comes.
+  return errorForStatus("N11", status, reasonsOf(body, text), { retryAfterMs: () => retryAfterMs(headers.get("retry-after")) });
 }
 
 /** One HTTP call with appkey / appsecret and a deadline; failures become MarketplaceErrors; every call is reported once. */
 export async function n11Request(transport: N11Transport, call: N11Call): Promise<{ status: number; body: unknown }> {
-  const started = performance.now();
-  const report = (httpStatus: number | null, error?: string, batchId = call.batchId) => {
-    try {
-      transport.onCall?.({
-        marketplace: "N11",
-        callType: call.callType,
-        httpStatus,
-        durationMs: Math.round(performance.now() - started),
-        itemCount: call.itemCount,
-        ...(batchId === undefined ? {} : { batchId }),
-        ...(error === undefined ? {} : { error }),
-      });
-    } catch {
-      // The log hook is an observer: its failure must not turn a sent request into an unknown one.
-    }
-  };
-  try {
-    const answer = await exchange(transport, call);
-    report(answer.status, undefined, call.batchIdFrom?.(answer.body) ?? call.batchId);
-    return answer;
-  } catch (error) {
-    if (error instanceof MarketplaceError) report(error.httpStatus, error.code);
-    else report(null, error instanceof Error ? error.name : "UNKNOWN");
-    throw error;
-  }
+  return reportedCall("N11", transport.onCall, call, async () => {
+    const raw = await sendWithDeadline("N11", transport, joinUrl(transport.baseUrl, call.path, call.query), {
+      method: call.method,
+      headers: jsonHeaders({ [N11_HEADERS.appKey]: transport.appKey, [N11_HEADERS.appSecret]: transport.appSecret }, call.body),
+      body: call.body,
+    });
+    return readJsonAnswer("N11", raw, (answer, body) => n11Error(answer.status, body, answer.text, answer.headers), call.refusalIn);
+  });
 }

@@ -1,7 +1,8 @@
 import { ValidationFailed } from "../../../infra/errors";
 import { MarketplaceOutcomeUnknown } from "../errors";
+import { minorUnitsOf } from "../money";
 import type { NormalisedOrder } from "../types";
-import { isRecord } from "./http";
+import { isRecord } from "../json";
 
 /**
  * N11's order list: `GET /rest/delivery/v1/shipmentPackages?status&startDate&endDate&page&size`
@@ -18,12 +19,6 @@ const CANCELLED = new Set(["CANCELLED", "CANCELED", "UNSUPPLIED"]);
 
 function unreadable(detail: string): MarketplaceOutcomeUnknown {
   return new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", 200, detail);
-}
-
-/** TL decimal (number or "112.85") -> kuruş. */
-function minorUnits(value: unknown): number | undefined {
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.replace(",", ".")) : Number.NaN;
-  return Number.isFinite(n) && n >= 0 ? Math.round(n * 100) : undefined;
 }
 
 /** Epoch ms (N11's usual), "dd-MM-yyyy HH:mm:ss" (Istanbul, UTC+3, as task dates come), or ISO. */
@@ -43,7 +38,7 @@ export function n11Instant(value: unknown): string | undefined {
 function lineOf(line: unknown, id: string) {
   if (!isRecord(line)) throw unreadable(`package ${id} has an unreadable line`);
   const barcode = line.stockCode ?? line.sellerStockCode ?? line.barcode;
-  const unitPrice = minorUnits(line.price ?? line.unitPrice);
+  const unitPrice = minorUnitsOf(line.price ?? line.unitPrice);
   if (typeof barcode !== "string" || !Number.isSafeInteger(line.quantity) || unitPrice === undefined) {
     throw unreadable(`package ${id} has a line without stockCode, quantity or price`);
   }

@@ -1,6 +1,7 @@
 import type { BatchStatus, ItemOutcome, ItemOutcomeKind } from "../types";
 import { N11_TASK } from "./facts";
-import { isRecord, reasonsOf } from "./http";
+import { reasonsOf } from "./http";
+import { isRecord } from "../json";
 
 /**
  * N11 task-details -> what the sync engine does next (first match wins; texts may be Turkish or

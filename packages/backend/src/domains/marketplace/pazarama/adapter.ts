@@ -1,14 +1,16 @@
 import { ValidationFailed } from "../../../infra/errors";
-import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
-import { MarketplaceError, MarketplaceOutcomeUnknown } from "../errors";
+import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import { positiveIntegerProblems, urlProblems } from "../config-checks";
+import { MarketplaceOutcomeUnknown } from "../errors";
+import { receiptFor, sendInTurn, stockThenPriceWrites } from "../push";
 import type { AdapterProfile, BatchStatus, StockPriceItem, SubmissionReceipt } from "../types";
 import { PAZARAMA, pazaramaPaths } from "./facts";
 import { pazaramaRequest, type PazaramaTransport } from "./http";
 import { pullPazaramaOrders } from "./pull";
 import { decodeBatchId, encodeBatchId, listingStateFrom, type WriteKind } from "./outcomes";
-import { splitWrites, updatePriceBody, updateStockBody, validatePazaramaItems } from "./payload";
+import { updatePriceBody, updateStockBody, validatePazaramaItems } from "./payload";
 import { PazaramaTokens } from "./token";
-import { isRecord } from "./wire";
+import { isRecord } from "../json";
 
 /**
  * How a write's result is learnt. LISTING_STATE (default): poll the lake-projections endpoint
@@ -58,22 +60,10 @@ export interface PazaramaConfig {
 const GROUPS = { write: "write", status: "listing-state", orders: "orders" } as const;
 
 function configProblems(config: PazaramaConfig): string[] {
-  const problems: string[] = [];
-  for (const name of ["apiBaseUrl", "tokenBaseUrl"] as const) {
-    const value = config[name];
-    if (value === undefined) continue;
-    try {
-      if (!["http:", "https:"].includes(new URL(value).protocol)) problems.push(`${name} must be http(s)`);
-    } catch {
-      problems.push(`${name} is not a URL`);
-    }
-  }
+  const problems = [...urlProblems("apiBaseUrl", config.apiBaseUrl), ...urlProblems("tokenBaseUrl", config.tokenBaseUrl)];
   if (!config.clientId || !config.clientSecret) problems.push("clientId and clientSecret are required");
   const positive = ["timeoutMs", "batchSize", "maxQuantity", "writeSpacingMs", "resultRetentionMs", "statusRequestsPerMinute", "orderRequestsPerMinute", "maxOrderWindowMs", "orderPageSize"] as const;
-  for (const name of positive) {
-    const value = config[name];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) problems.push(`${name} must be a positive integer`);
-  }
+  problems.push(...positiveIntegerProblems(config, positive));
   if ((config.batchSize ?? 0) > PAZARAMA.maxBatchSize) problems.push(`batchSize must be at most ${PAZARAMA.maxBatchSize}`);
   if (config.batchResults !== undefined && config.batchResults !== "LISTING_STATE" && config.batchResults !== "ACCEPTED") problems.push("batchResults must be LISTING_STATE or ACCEPTED");
   if (config.ordersPath !== undefined && !config.ordersPath.startsWith("/")) problems.push("ordersPath must start with /");
@@ -122,6 +112,8 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
     now,
   });
   const transport: PazaramaTransport = { apiBaseUrl: config.apiBaseUrl ?? PAZARAMA.apiBaseUrl, timeoutMs, writeSpacingMs, fetch: fetcher, onCall: config.onCall, tokens };
+  /** Quantities to updateStock-v2, then prices to updatePrice-v2, each chunked. */
+  const writesOf = (valid: readonly StockPriceItem[]) => stockThenPriceWrites<WriteKind>(valid, profile.batchSize, { stock: "STOCK", price: "PRICE" });
   /** When this adapter's last write was answered: its next one waits out the spacing rule. */
   let lastWriteAt: number | undefined;
 
@@ -144,7 +136,7 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
       const dataId = dataIdOf(body);
       // Accepted without a batch id: the write happened and cannot be followed.
       if (dataId === undefined) throw new MarketplaceOutcomeUnknown("PAZARAMA", "UNREADABLE_ANSWER", 200, "no batch id in data");
-      return { marketplace: "PAZARAMA", batchId: encodeBatchId(kind, dataId), submittedAt: new Date().toISOString(), itemCount: batch.length, barcodes: batch.map((item) => item.barcode) };
+      return receiptFor("PAZARAMA", encodeBatchId(kind, dataId), batch);
     } finally {
       lastWriteAt = now();
     }
@@ -156,34 +148,12 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
     validate: (items) => validatePazaramaItems(items, profile.maxQuantity),
 
     requestsFor(items) {
-      const { stock, price } = splitWrites(validatePazaramaItems(items, profile.maxQuantity).valid);
-      return Math.ceil(stock.length / profile.batchSize) + Math.ceil(price.length / profile.batchSize);
+      return writesOf(validatePazaramaItems(items, profile.maxQuantity).valid).length;
     },
 
     async pushStockAndPrice(items) {
-      const { stock, price } = splitWrites(validatePazaramaItems(items, profile.maxQuantity).valid);
-      const writes = [
-        ...chunk(stock, profile.batchSize).map((batch) => ({ kind: "STOCK" as const, batch })),
-        ...chunk(price, profile.batchSize).map((batch) => ({ kind: "PRICE" as const, batch })),
-      ];
-      const submitted: SubmissionReceipt[] = [];
-      for (const [index, { kind, batch }] of writes.entries()) {
-        try {
-          submitted.push(await submit(kind, batch));
-        } catch (error) {
-          if (!(error instanceof MarketplaceError)) throw error;
-          // Stop at the first failure: after a refusal or an unknown outcome, more requests only make it worse.
-          const barcodes = batch.map((item) => item.barcode);
-          const later = writes.slice(index + 1).flatMap((rest) => rest.batch.map((item) => item.barcode));
-          error.progress = {
-            submitted,
-            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
-            unsent: [...new Set(error.fate === "REFUSED" ? [...barcodes, ...later] : later)],
-          };
-          throw error;
-        }
-      }
-      return submitted;
+      const writes = writesOf(validatePazaramaItems(items, profile.maxQuantity).valid);
+      return sendInTurn(writes, (write) => submit(write.kind, write.items));
     },
 
     async batchStatus(receipt): Promise<BatchStatus> {

@@ -1,7 +1,8 @@
-import { ValidationFailed } from "../../../infra/errors";
 import { MarketplaceOutcomeUnknown } from "../errors";
+import { isRecord } from "../json";
+import { isoOf } from "../order-pages";
 import type { NormalisedOrder } from "../types";
-import { isRecord, minorUnits } from "./wire";
+import { minorUnits } from "./wire";
 
 /**
  * Pazarama's order search as we assume it (MARKETPLACES.md names no endpoint: unverified, the
@@ -21,12 +22,6 @@ const CANCELLED = /iptal|İptal|cancel/i;
 
 function unreadable(detail: string): MarketplaceOutcomeUnknown {
   return new MarketplaceOutcomeUnknown("PAZARAMA", "UNREADABLE_ANSWER", 200, detail);
-}
-
-function isoOf(value: unknown): string | undefined {
-  if (typeof value !== "string" && typeof value !== "number") return undefined;
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
 
 function statusText(raw: Record<string, unknown>): string {
@@ -69,29 +64,6 @@ export function normalisePazaramaOrder(raw: unknown): NormalisedOrder {
   };
 }
 
-/** Where a pull stands: the start of the current sub-window (a long window is split) and its page (from 1). */
-export interface OrderCursor {
-  from: number;
-  page: number;
-}
-
-export function encodeCursor(cursor: OrderCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
-}
-
-export function decodeCursor(token: string): OrderCursor {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    value = undefined;
-  }
-  if (!isRecord(value) || !Number.isSafeInteger(value.from) || !Number.isSafeInteger(value.page) || Number(value.page) < 1) {
-    throw new ValidationFailed("This Pazarama order page token is not one we issued", { page: token }, "MARKETPLACE_PAGE_INVALID");
-  }
-  return { from: Number(value.from), page: Number(value.page) };
-}
-
 /** The orders of one answer and whether another page of the same sub-window follows. */
 export function orderListFrom(body: unknown, page: number, size: number): { orders: NormalisedOrder[]; more: boolean } {
   if (!isRecord(body)) throw unreadable("the order list is not an object");
@@ -103,10 +75,4 @@ export function orderListFrom(body: unknown, page: number, size: number): { orde
   // No paging fields in the envelope: a full page means there may be more.
   const more = typeof totalPages === "number" ? page < totalPages : orders.length >= size;
   return { orders, more };
-}
-
-/** The next page token: the next page of this sub-window, else the next sub-window, else null. */
-export function nextCursor(cursor: OrderCursor, subWindowEnd: number, until: number, more: boolean): string | null {
-  if (more) return encodeCursor({ from: cursor.from, page: cursor.page + 1 });
-  return subWindowEnd < until ? encodeCursor({ from: subWindowEnd, page: 1 }) : null;
 }

@@ -1,6 +1,6 @@
 import type { BatchStatus, ItemOutcome, ItemOutcomeKind } from "../types";
 import { ITEM_STATUS } from "./facts";
-import { isRecord } from "./wire";
+import { isRecord } from "../json";
 
 /** Which write a receipt is for: the batchId carries it ("STOCK:<dataId>" / "PRICE:<dataId>"). */
 export type WriteKind = "STOCK" | "PRICE";

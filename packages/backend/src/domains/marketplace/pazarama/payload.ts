@@ -1,9 +1,10 @@
 import type { ValidationResult } from "../adapter";
-import { decimalPrice, validateItems } from "../trendyol/payload";
+import { decimalPrice } from "../money";
 import type { ItemOutcome, StockPriceItem } from "../types";
+import { validateItems } from "../validate";
 import { PAZARAMA } from "./facts";
 
-/** Reasons beyond the shared ones (trendyol/payload.ts LOCAL_REASONS). */
+/** Reasons beyond the shared ones (validate.ts LOCAL_REASONS). */
 export const PAZARAMA_LOCAL_REASONS = {
   /** updatePrice-v2 requires salePrice (and listPrice, which defaults to it). */
   salePriceRequired: "SALE_PRICE_REQUIRED",
@@ -47,12 +48,4 @@ export function updatePriceBody(items: readonly StockPriceItem[]): string {
     (item) => `{"code":${JSON.stringify(item.barcode)},"listPrice":${decimalPrice(item.listPrice ?? item.salePrice ?? 0)},"salePrice":${decimalPrice(item.salePrice ?? 0)}}`,
   );
   return `{"items":[${written.join(",")}]}`;
-}
-
-/** The writes a set of (valid) items becomes: quantities to updateStock-v2, prices to updatePrice-v2. */
-export function splitWrites(items: readonly StockPriceItem[]): { stock: StockPriceItem[]; price: StockPriceItem[] } {
-  return {
-    stock: items.filter((item) => item.quantity !== undefined),
-    price: items.filter((item) => item.salePrice !== undefined),
-  };
 }

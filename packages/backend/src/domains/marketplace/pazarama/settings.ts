@@ -1,5 +1,5 @@
 import type { MarketplaceAdapter } from "../adapter";
-import { type MarketplaceStoreSettings, requireSettings } from "../adapters";
+import { type MarketplaceStoreSettings, requireSettings } from "../store-settings";
 import { createPazaramaAdapter } from "./adapter";
 
 /**

@@ -1,7 +1,9 @@
 import type { ApiCallHook } from "../adapter";
 import { MarketplaceError, MarketplaceRateLimited, MarketplaceRefused } from "../errors";
 import { PAZARAMA, pazaramaPaths } from "./facts";
-import { isRecord, parseJson, reasonsOf, retryAfterMs } from "./wire";
+import { callReport, retryAfterMs } from "../http-call";
+import { isRecord, parseJson } from "../json";
+import { reasonsOf } from "./wire";
 
 /**
  * The token call failed in a way that says nothing about our credentials (5xx, timeout, an answer
@@ -52,24 +54,9 @@ export class PazaramaTokens {
     if (this.cached?.token === token) this.cached = undefined;
   }
 
-  private report(httpStatus: number | null, started: number, error?: string): void {
-    try {
-      this.source.onCall?.({
-        marketplace: "PAZARAMA",
-        callType: "OTHER",
-        httpStatus,
-        durationMs: Math.round(performance.now() - started),
-        itemCount: 0,
-        ...(error === undefined ? {} : { error }),
-      });
-    } catch {
-      // The log hook is an observer: its failure must not break the call.
-    }
-  }
-
   private async fetchToken(): Promise<string> {
-    const started = performance.now();
     const { source } = this;
+    const log = callReport("PAZARAMA", source.onCall, { callType: "OTHER", itemCount: 0 });
     let response: Response;
     let text: string;
     try {
@@ -86,15 +73,15 @@ export class PazaramaTokens {
       text = await response.text();
     } catch (error) {
       const failure = new PazaramaTokenUnavailable(null, error instanceof Error ? error.message : String(error));
-      this.report(null, started, failure.code);
+      log.report(null, failure.code);
       throw failure;
     }
     try {
       const token = this.tokenFrom(response, text);
-      this.report(response.status, started);
+      log.report(response.status);
       return token;
     } catch (error) {
-      this.report(response.status, started, error instanceof MarketplaceError ? error.code : "UNKNOWN");
+      log.report(response.status, error instanceof MarketplaceError ? error.code : "UNKNOWN");
       throw error;
     }
   }

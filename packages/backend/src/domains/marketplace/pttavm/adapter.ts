@@ -1,10 +1,14 @@
 import { ValidationFailed } from "../../../infra/errors";
-import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
-import { MarketplaceError, MarketplaceOutcomeUnknown } from "../errors";
-import type { AdapterProfile, OrderPage, StockPriceItem, SubmissionReceipt } from "../types";
+import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import { positiveIntegerProblems, urlProblems } from "../config-checks";
+import { MarketplaceOutcomeUnknown } from "../errors";
+import { pullSlicedPage } from "../order-pages";
+import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
+import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
 import { PTTAVM, pttavmPaths } from "./facts";
-import { isRecord, pttavmRequest, type PttavmTransport } from "./http";
-import { decodeCursor, nextCursor, orderListFrom, pullWindowProblem } from "./orders";
+import { pttavmRequest, type PttavmTransport } from "./http";
+import { idText, isRecord } from "../json";
+import { orderListFrom } from "./orders";
 import { trackingStatusFrom } from "./outcomes";
 import { type PriceFieldNames, stockPricesBody, validatePttavmItems } from "./payload";
 
@@ -44,23 +48,10 @@ export interface PttavmConfig {
 
 const GROUPS = { write: "stock-prices", status: "tracking-result", orders: "orders" } as const;
 
-function positive(value: number | undefined, name: string, problems: string[]): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) problems.push(`${name} must be a positive integer`);
-}
-
 function configProblems(config: PttavmConfig): string[] {
-  const problems: string[] = [];
-  let url: URL | undefined;
-  try {
-    url = new URL(config.baseUrl);
-  } catch {
-    problems.push("baseUrl is not a URL");
-  }
-  if (url && url.protocol !== "https:" && url.protocol !== "http:") problems.push("baseUrl must be http(s)");
+  const problems = urlProblems("baseUrl", config.baseUrl);
   if (!config.apiKey || !config.accessToken) problems.push("apiKey and accessToken are required");
-  for (const name of ["timeoutMs", "batchSize", "maxQuantity", "duplicateWindowMs", "resultRetentionMs", "requestsPerMinute", "maxOrderWindowMs", "orderPageSize"] as const) {
-    positive(config[name], name, problems);
-  }
+  problems.push(...positiveIntegerProblems(config, ["timeoutMs", "batchSize", "maxQuantity", "duplicateWindowMs", "resultRetentionMs", "requestsPerMinute", "maxOrderWindowMs", "orderPageSize"]));
   if (config.trackingResultMethod !== undefined && config.trackingResultMethod !== "GET" && config.trackingResultMethod !== "POST") {
     problems.push("trackingResultMethod must be GET or POST");
   }
@@ -71,8 +62,7 @@ function configProblems(config: PttavmConfig): string[] {
 function trackingIdOf(body: unknown): string | undefined {
   const data = isRecord(body) && isRecord(body.data) ? body.data : body;
   if (!isRecord(data)) return undefined;
-  const id = data.trackingId;
-  return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined;
+  return idText(data.trackingId);
 }
 
 export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
@@ -107,14 +97,14 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
       method: "POST",
       path: pttavmPaths.stockPrices,
       body: stockPricesBody(batch, priceFields),
-      callType: batch.some((item) => item.quantity !== undefined) ? "STOCK_UPDATE" : "PRICE_UPDATE",
+      callType: writeCallType(batch),
       itemCount: batch.length,
       batchIdFrom: trackingIdOf,
     });
     const trackingId = trackingIdOf(body);
     // Accepted without a tracking id: the write happened and cannot be followed.
     if (trackingId === undefined) throw new MarketplaceOutcomeUnknown("PTTAVM", "UNREADABLE_ANSWER", 200, "no trackingId in the answer");
-    return { marketplace: "PTTAVM", batchId: trackingId, submittedAt: new Date().toISOString(), itemCount: batch.length, barcodes: batch.map((item) => item.barcode) };
+    return receiptFor("PTTAVM", trackingId, batch);
   }
 
   return {
@@ -123,31 +113,12 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
     validate: (items) => validatePttavmItems(items, profile.maxQuantity),
 
     async pushStockAndPrice(items) {
-      const batches = chunk(validatePttavmItems(items, profile.maxQuantity).valid, profile.batchSize);
-      const submitted: SubmissionReceipt[] = [];
-      for (const [index, batch] of batches.entries()) {
-        try {
-          submitted.push(await submit(batch));
-        } catch (error) {
-          if (!(error instanceof MarketplaceError)) throw error;
-          // Stop at the first failure: after a refusal or an unknown outcome, more requests only make it worse.
-          const barcodes = batch.map((item) => item.barcode);
-          const later = batches.slice(index + 1).flatMap((rest) => rest.map((item) => item.barcode));
-          error.progress = {
-            submitted,
-            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
-            unsent: error.fate === "REFUSED" ? [...barcodes, ...later] : later,
-          };
-          throw error;
-        }
-      }
-      return submitted;
+      const batches = batchesOf(validatePttavmItems(items, profile.maxQuantity).valid, profile.batchSize);
+      return sendInTurn(batches, (batch) => submit(batch.items));
     },
 
     async batchStatus(receipt) {
-      if (receipt.marketplace !== "PTTAVM") {
-        throw new ValidationFailed("This receipt belongs to another marketplace", { marketplace: receipt.marketplace }, "MARKETPLACE_MISMATCH");
-      }
+      requireOwnReceipt("PTTAVM", receipt);
       const { status, body } = await pttavmRequest(transport, {
         method: config.trackingResultMethod ?? PTTAVM.trackingResultMethod,
         path: pttavmPaths.trackingResult(receipt.batchId),
@@ -160,28 +131,22 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
       return result;
     },
 
-    async pullOrders({ since, until, page }): Promise<OrderPage> {
-      const problem = pullWindowProblem(since, until);
-      if (problem) throw new ValidationFailed(problem, {}, "MARKETPLACE_WINDOW_INVALID");
-      const end = until.getTime();
-      const cursor = page === undefined ? { from: since.getTime(), page: 0 } : decodeCursor(page);
-      if (cursor.from >= end) return { orders: [], next: null };
-      // PttAVM takes windows of at most maxOrderWindowMs: a longer one is walked in slices.
-      const subEnd = Math.min(cursor.from + maxOrderWindowMs, end);
-      const { body } = await pttavmRequest(transport, {
-        method: "GET",
-        path: config.ordersPath ?? PTTAVM.ordersPath,
-        query: {
-          startDate: new Date(cursor.from).toISOString(),
-          endDate: new Date(subEnd).toISOString(),
-          page: String(cursor.page),
-          size: String(orderPageSize),
-        },
-        callType: "GET_ORDERS",
-        itemCount: 0,
-      });
-      const { orders, more } = orderListFrom(body, cursor.page, orderPageSize);
-      return { orders, next: nextCursor(cursor, subEnd, end, more) };
-    },
+    pullOrders: (window) =>
+      // PttAVM takes windows of at most maxOrderWindowMs, pages from 0: a longer one is walked in slices.
+      pullSlicedPage(window, { label: "PttAVM", firstPage: 0, maxWindowMs: maxOrderWindowMs }, async (cursor, to) => {
+        const { body } = await pttavmRequest(transport, {
+          method: "GET",
+          path: config.ordersPath ?? PTTAVM.ordersPath,
+          query: {
+            startDate: new Date(cursor.from).toISOString(),
+            endDate: new Date(to).toISOString(),
+            page: String(cursor.page),
+            size: String(orderPageSize),
+          },
+          callType: "GET_ORDERS",
+          itemCount: 0,
+        });
+        return orderListFrom(body, cursor.page, orderPageSize);
+      }),
   };
 }

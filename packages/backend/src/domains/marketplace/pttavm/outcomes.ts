@@ -1,6 +1,6 @@
 import type { BatchStatus, ItemOutcome, ItemOutcomeKind } from "../types";
 import { TRACKING_DONE } from "./facts";
-import { isRecord } from "./http";
+import { isRecord } from "../json";
 
 /**
  * PttAVM tracking-result item -> what the sync engine does next (first match wins; texts may be

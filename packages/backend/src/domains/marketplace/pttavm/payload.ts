@@ -1,6 +1,7 @@
 import type { ValidationResult } from "../adapter";
-import { decimalPrice, validateItems } from "../trendyol/payload";
+import { decimalPrice } from "../money";
 import type { StockPriceItem } from "../types";
+import { validateItems } from "../validate";
 
 export interface PriceFieldNames {
   sale: string;
@@ -8,7 +9,7 @@ export interface PriceFieldNames {
 }
 
 /**
- * The local rules are the same as Trendyol's (see trendyol/payload.ts): a usable barcode, one
+ * The local rules are the shared ones (validate.ts): a usable barcode, one
  * desired state per barcode, integer quantities clamped to the cap (0..9999 here), positive
  * prices with list >= sale. Refusals come back as FAILED_PERMANENT and are never sent.
  */

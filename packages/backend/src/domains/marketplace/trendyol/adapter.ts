@@ -1,12 +1,16 @@
 import { ValidationFailed } from "../../../infra/errors";
-import { type ApiCallHook, chunk, type MarketplaceAdapter } from "../adapter";
-import { MarketplaceError, MarketplaceOutcomeUnknown } from "../errors";
+import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import { urlProblems } from "../config-checks";
+import { MarketplaceOutcomeUnknown } from "../errors";
+import { idText, isRecord } from "../json";
+import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
 import { TRENDYOL, trendyolPaths, trendyolUserAgent } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
 import { createTrendyolOrderPuller } from "./orders";
 import { batchStatusFrom } from "./outcomes";
-import { priceAndInventoryBody, validateItems } from "./payload";
+import { validateItems } from "../validate";
+import { priceAndInventoryBody } from "./payload";
 
 export interface TrendyolConfig {
   /** From the store's settings, e.g. https://apigw.trendyol.com (or the sandbox's URL). */
@@ -39,14 +43,7 @@ export const trendyolProfile: AdapterProfile = {
 };
 
 function configProblems(config: TrendyolConfig): string[] {
-  const problems: string[] = [];
-  let url: URL | undefined;
-  try {
-    url = new URL(config.baseUrl);
-  } catch {
-    problems.push("baseUrl is not a URL");
-  }
-  if (url && url.protocol !== "https:" && url.protocol !== "http:") problems.push("baseUrl must be http(s)");
+  const problems = urlProblems("baseUrl", config.baseUrl);
   if (!config.sellerId || /\s/.test(config.sellerId)) problems.push("sellerId is required and has no spaces");
   if (!config.apiKey || !config.apiSecret) problems.push("apiKey and apiSecret are required");
   if (config.integratorName !== undefined && !TRENDYOL.integratorNamePattern.test(config.integratorName)) {
@@ -59,9 +56,7 @@ function configProblems(config: TrendyolConfig): string[] {
 }
 
 function batchRequestIdOf(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("batchRequestId" in body)) return undefined;
-  const id = body.batchRequestId;
-  return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined;
+  return isRecord(body) ? idText(body.batchRequestId) : undefined;
 }
 
 export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapter {
@@ -83,20 +78,14 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
       method: "POST",
       path: trendyolPaths.priceAndInventory(config.sellerId),
       body: priceAndInventoryBody(batch),
-      callType: batch.some((item) => item.quantity !== undefined) ? "STOCK_UPDATE" : "PRICE_UPDATE",
+      callType: writeCallType(batch),
       itemCount: batch.length,
       batchIdFrom: batchRequestIdOf,
     });
     const batchId = batchRequestIdOf(body);
     // Accepted but no id: the write happened and cannot be polled, so its outcome is unknown.
     if (batchId === undefined) throw new MarketplaceOutcomeUnknown("TRENDYOL", "UNREADABLE_ANSWER", 200, "no batchRequestId in the answer");
-    return {
-      marketplace: "TRENDYOL",
-      batchId,
-      submittedAt: new Date().toISOString(),
-      itemCount: batch.length,
-      barcodes: batch.map((item) => item.barcode),
-    };
+    return receiptFor("TRENDYOL", batchId, batch);
   }
 
   const orders = createTrendyolOrderPuller(transport, config.sellerId);
@@ -107,31 +96,12 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
     validate: (items) => validateItems(items, trendyolProfile.maxQuantity),
 
     async pushStockAndPrice(items) {
-      const batches = chunk(validateItems(items, trendyolProfile.maxQuantity).valid, trendyolProfile.batchSize);
-      const submitted: SubmissionReceipt[] = [];
-      for (const [index, batch] of batches.entries()) {
-        try {
-          submitted.push(await submit(batch));
-        } catch (error) {
-          if (!(error instanceof MarketplaceError)) throw error;
-          // Stop at the first failure: after a 429 or an unknown outcome, more requests only make it worse.
-          const barcodes = batch.map((item) => item.barcode);
-          const later = batches.slice(index + 1).flatMap((rest) => rest.map((item) => item.barcode));
-          error.progress = {
-            submitted,
-            inDoubt: error.fate === "UNKNOWN" ? barcodes : [],
-            unsent: error.fate === "REFUSED" ? [...barcodes, ...later] : later,
-          };
-          throw error;
-        }
-      }
-      return submitted;
+      const batches = batchesOf(validateItems(items, trendyolProfile.maxQuantity).valid, trendyolProfile.batchSize);
+      return sendInTurn(batches, (batch) => submit(batch.items));
     },
 
     async batchStatus(receipt) {
-      if (receipt.marketplace !== "TRENDYOL") {
-        throw new ValidationFailed("This receipt belongs to another marketplace", { marketplace: receipt.marketplace }, "MARKETPLACE_MISMATCH");
-      }
+      requireOwnReceipt("TRENDYOL", receipt);
       const { status, body } = await trendyolRequest(transport, {
         method: "GET",
         path: trendyolPaths.batchRequest(config.sellerId, receipt.batchId),

@@ -5,15 +5,12 @@
  * are read, the new one first, and the payload is kept whole as `raw`.
  */
 import type { NormalisedOrder } from "../types";
+import { isRecord } from "../json";
 
 /** Statuses that still hold stock for the buyer: the order must be reserved. */
 const RESERVING = new Set(["Created", "Picking", "Invoiced"]);
 /** Statuses that give the stock back. UnSupplied: the seller could not supply it, Trendyol cancels. */
 const RELEASING = new Set(["Cancelled", "UnSupplied"]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function idOf(value: unknown): string | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);

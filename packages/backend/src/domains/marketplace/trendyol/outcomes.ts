@@ -1,4 +1,5 @@
 import type { BatchStatus, ItemOutcome, ItemOutcomeKind } from "../types";
+import { isRecord } from "../json";
 
 /**
  * How Trendyol's per-item failure reasons map to what the sync engine does next. First match
@@ -23,10 +24,6 @@ const RULES: { outcome: ItemOutcomeKind; pattern: RegExp }[] = [
 export function classifyFailure(reasons: readonly string[]): ItemOutcomeKind {
   const text = reasons.join(" | ");
   return RULES.find((rule) => rule.pattern.test(text))?.outcome ?? "FAILED_RETRYABLE";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function reasonText(reason: unknown): string {

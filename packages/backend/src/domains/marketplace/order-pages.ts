@@ -1,0 +1,74 @@
+/**
+ * Order pulls for marketplaces that take windows of at most maxWindowMs and pages within each:
+ * the caller may ask for any window, which is walked in slices here, and the opaque page token
+ * says which slice and page come next. Only the first page number differs (PttAVM 0, Pazarama 1).
+ */
+import { ValidationFailed } from "../../infra/errors";
+import { isRecord } from "./json";
+import type { NormalisedOrder, OrderPage } from "./types";
+
+/** Where a pull stands: the start of the current slice and its page. */
+export interface SliceCursor {
+  from: number;
+  page: number;
+}
+
+export interface SlicedPull {
+  /** How the marketplace is named in a refused page token. */
+  label: string;
+  firstPage: number;
+  maxWindowMs: number;
+}
+
+/** 422 MARKETPLACE_WINDOW_INVALID unless both ends are dates. */
+export function requirePullWindow(since: Date, until: Date): void {
+  if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new ValidationFailed("since and until must be dates", {}, "MARKETPLACE_WINDOW_INVALID");
+}
+
+function encodeCursor(cursor: SliceCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(token: string, pull: Pick<SlicedPull, "label" | "firstPage">): SliceCursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    value = undefined;
+  }
+  if (!isRecord(value) || !Number.isSafeInteger(value.from) || !Number.isSafeInteger(value.page) || Number(value.page) < pull.firstPage) {
+    throw new ValidationFailed(`This ${pull.label} order page token is not one we issued`, { page: token }, "MARKETPLACE_PAGE_INVALID");
+  }
+  return { from: Number(value.from), page: Number(value.page) };
+}
+
+/** The next page token: the next page of this slice, else the next slice, else null. */
+function nextCursor(cursor: SliceCursor, sliceEnd: number, until: number, more: boolean, firstPage: number): string | null {
+  if (more) return encodeCursor({ from: cursor.from, page: cursor.page + 1 });
+  return sliceEnd < until ? encodeCursor({ from: sliceEnd, page: firstPage }) : null;
+}
+
+/**
+ * One page of orders modified in [since, until): `readPage` asks the marketplace for one page of
+ * the slice [from, to) and says whether another page of that slice follows.
+ */
+export async function pullSlicedPage(
+  { since, until, page }: { since: Date; until: Date; page?: string },
+  pull: SlicedPull,
+  readPage: (cursor: SliceCursor, to: number) => Promise<{ orders: NormalisedOrder[]; more: boolean }>,
+): Promise<OrderPage> {
+  requirePullWindow(since, until);
+  const end = until.getTime();
+  const cursor = page === undefined ? { from: since.getTime(), page: pull.firstPage } : decodeCursor(page, pull);
+  if (cursor.from >= end) return { orders: [], next: null };
+  const sliceEnd = Math.min(cursor.from + pull.maxWindowMs, end);
+  const { orders, more } = await readPage(cursor, sliceEnd);
+  return { orders, next: nextCursor(cursor, sliceEnd, end, more, pull.firstPage) };
+}
+
+/** An ISO instant from a date string or epoch number; undefined when it is not one. */
+export function isoOf(value: unknown): string | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}

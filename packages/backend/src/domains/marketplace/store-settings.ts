@@ -1,0 +1,28 @@
+/**
+ * What every marketplace's settings reader takes from a store, and the one way it reports what
+ * is missing. Kept apart from adapters.ts (which imports every settings reader) so the readers
+ * need not import it back.
+ */
+import { ValidationFailed } from "../../infra/errors";
+import type { ApiCallHook } from "./adapter";
+
+/** What an adapter needs from a store, as plain values (credentials already decrypted). */
+export interface MarketplaceStoreSettings {
+  /** The store type (catalog's store_type). SANDBOX stores speak Trendyol's API to the sandbox. */
+  type: string;
+  sellerId: string | null;
+  baseUrl: string | null;
+  credentials: Record<string, string> | undefined;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Overrides the marketplace's identical-request window (only for a time-scaled sandbox). */
+  duplicateWindowMs?: number;
+  onCall?: ApiCallHook;
+}
+
+/** Throws 422 MARKETPLACE_SETTINGS_MISSING naming every missing setting at once. */
+export function requireSettings(settings: MarketplaceStoreSettings, missing: string[]): void {
+  if (missing.length > 0) {
+    throw new ValidationFailed(`A ${settings.type} store needs ${missing.join(", ")} to reach its marketplace`, { missing }, "MARKETPLACE_SETTINGS_MISSING");
+  }
+}
