@@ -12,6 +12,7 @@ import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
 import { requestContext } from "./http/request-context";
 import type { Infrastructure } from "./infra/bootstrap";
+import { registerDependencyMetrics } from "./infra/dependency-metrics";
 import type { Logger } from "./infra/logger";
 import type { Metrics } from "./infra/metrics";
 import type { ErrorReporter } from "./infra/sentry";
@@ -33,6 +34,7 @@ export interface AppDeps {
 /** Composes plugins and controllers; main.ts and the tests both build the app here. */
 export function createApp(deps: AppDeps) {
   const services = deps.services ?? createServices(deps);
+  registerDependencyMetrics(deps.metrics.registry, deps.infra.stats, { timeoutMs: deps.config.healthTimeoutMs });
   // normalize: false — unknown fields are refused with 422 rather than silently dropped.
   return new Elysia({ normalize: false })
     .use(requestContext({ log: deps.log, metrics: deps.metrics }))

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Logger } from "../infra/logger";
 import type { Metrics } from "../infra/metrics";
@@ -12,6 +12,9 @@ export interface RequestMeta {
 // A client's id is echoed only when it is short and plain, so it cannot inject into logs.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const UNMATCHED_ROUTE = "unmatched";
+// Which replica answered, behind a load balancer (X-Instance): random per process, so it tells
+// processes apart without exposing a host name or pid.
+const PROCESS_INSTANCE_ID = randomBytes(4).toString("hex");
 
 const metaByRequest = new WeakMap<Request, RequestMeta>();
 
@@ -26,7 +29,8 @@ function statusOf(status: number | string | undefined): number {
 
 /**
  * Gives every request an id (accepted from X-Request-Id if sane), a child logger carrying it,
- * and one log line plus one histogram observation when the response is done.
+ * the X-Instance header naming this process, and one log line plus one histogram observation
+ * when the response is done.
  */
 export function requestContext(deps: { log: Logger; metrics: Metrics }) {
   return new Elysia({ name: "request-context" })
@@ -34,6 +38,7 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }) {
       const offered = request.headers.get("x-request-id");
       const requestId = offered && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
       set.headers["x-request-id"] = requestId;
+      set.headers["x-instance"] = PROCESS_INSTANCE_ID;
       metaByRequest.set(request, { requestId, startedAt: performance.now(), log: deps.log.child({ requestId }) });
     })
     .derive({ as: "global" }, ({ request }) => {

@@ -2,6 +2,7 @@ import type Redis from "ioredis";
 import type { Config } from "../config";
 import { createMemoryBroadcast, createRedisBroadcast, type Broadcast } from "./broadcast";
 import { openDatabase, type DatabaseHandle } from "./db";
+import { createDependencyStats, type DependencyStats } from "./dependency-stats";
 import { createMemoryKeyValue, createRedisKeyValue, type KeyValueStore } from "./kv";
 import { createMemoryLocks, createNoLocks, createRedlockLocks, type LockPort } from "./locks";
 import type { Logger } from "./logger";
@@ -14,6 +15,8 @@ export interface Infrastructure {
   broadcast: Broadcast;
   /** Readiness probes, one per dependency the process cannot serve without. */
   probes: { name: string; driver: string; ping(timeoutMs: number): Promise<void> }[];
+  /** Postgres pool and Redis memory readings for /metrics. */
+  stats: DependencyStats;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export async function createInfrastructure(
     locks,
     broadcast,
     probes: [{ name: "postgres", driver: database.kind, ping: (ms) => database.ping(ms) }, redisProbe],
+    stats: createDependencyStats({ databaseKind: database.kind, db: database.db, poolMax: config.databasePoolMax, redis: clients[0] }),
     async close() {
       await locks.close();
       await broadcast.close();

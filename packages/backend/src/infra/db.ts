@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { PGlite } from "@electric-sql/pglite";
@@ -69,6 +70,12 @@ export async function preparedQueryRows<T extends Record<string, unknown>>(db: D
   return preparedRows<T>(db, name, text, params);
 }
 
+/**
+ * Names this process's Postgres connections (63 bytes kept) so /metrics can count its pool in
+ * pg_stat_activity (dependency-stats.ts): containers differ by hostname, local processes by pid.
+ */
+export const POSTGRES_APPLICATION_NAME = `pazarsync/${hostname()}/${process.pid}`.slice(0, 63);
+
 // Column names are written camelCase in TypeScript and snake_case in SQL.
 const DRIZZLE_OPTIONS = { casing: "snake_case" } as const;
 
@@ -86,6 +93,7 @@ function openPostgres(url: string, poolMax: number, options: DatabaseOptions): D
     max: poolMax,
     connect_timeout: 5,
     idle_timeout: 30,
+    connection: { application_name: POSTGRES_APPLICATION_NAME },
     onnotice: () => undefined,
   });
   const db = drizzlePostgres({ client, ...drizzleOptions(options) });
