@@ -38,8 +38,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   // Orders are built after inventory; its invariant check reads their open allocations when it runs.
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
-  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory });
   const registry = deps.registry ?? new Registry();
+  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry });
   const orderIntake = createMarketplaceIntake({
     db,
     locks: infra.locks,

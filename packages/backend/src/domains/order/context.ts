@@ -5,6 +5,7 @@ import type { StoreService } from "../catalog/service";
 import type { Role } from "../identity/model";
 import type { InventoryService } from "../inventory/service";
 import type { Idempotency } from "./idempotency";
+import type { OrderMetrics } from "./metrics";
 
 /** Everything the order operations share; built once by createOrderService. */
 export interface OrderContext {
@@ -18,6 +19,7 @@ export interface OrderContext {
     "reserveInTransaction" | "releaseInTransaction" | "shipInTransaction" | "restockInTransaction" | "announce" | "productStock"
   >;
   idempotency: Idempotency;
+  metrics: OrderMetrics;
 }
 
 /** What catalog answers for an order (catalog/order-quote.ts). */

@@ -100,10 +100,12 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       }),
     );
     if (outcome.shortages.length > 0) {
+      ctx.metrics.outOfStock.inc({ source: "marketplace" });
       log.warn({ orderId, storeId, externalOrderId: input.externalOrderId, shortages: outcome.shortages }, "marketplace order oversold: recorded without a reservation");
     } else {
       const warehouseIds = [...new Set(outcome.allocations.map((a) => a.warehouseId))];
       await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds, correlationId: orderId });
+      ctx.metrics.placed.inc({ source: "marketplace" });
       log.info({ orderId, storeId, externalOrderId: input.externalOrderId, total: priced.total }, "marketplace order taken in");
     }
     return { order: await present(ctx, outcome.row, SYSTEM), created: true };

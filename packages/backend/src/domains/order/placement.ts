@@ -128,9 +128,16 @@ export async function placeOrder(ctx: OrderContext, placer: Placer, body: Orders
     // A 5xx is not an answer: nothing was stored (the order statement writes all or nothing).
     if (!(error instanceof AppError) || error.status >= 500) throw error;
     const refusal = { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } };
-    if (await ctx.idempotency.answer(request, refusal)) throw error;
+    // Only a refusal that became the key's answer counts: a replay may meet the stock already gone.
+    if (await ctx.idempotency.answer(request, refusal)) {
+      if (error.code === "OUT_OF_STOCK") ctx.metrics.outOfStock.inc({ source: "api" });
+      throw error;
+    }
   }
-  if (order) return { order, replayed: false };
+  if (order) {
+    ctx.metrics.placed.inc({ source: "api" });
+    return { order, replayed: false };
+  }
   // Another request with this key answered first (or this is a retry): its answer is the answer.
   return replay(await ctx.idempotency.storedAnswer(request));
 }

@@ -1,4 +1,5 @@
 import type { Orders } from "@pazarsync/shared";
+import { Registry } from "prom-client";
 import type { Database } from "../../infra/db";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
@@ -8,6 +9,7 @@ import type { InventoryService, ReservationRow } from "../inventory/service";
 import type { OrderActor, OrderContext } from "./context";
 import { orderNotFound } from "./errors";
 import { createIdempotency } from "./idempotency";
+import { createOrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
 import { type Placement, type Placer, placeOrder } from "./placement";
 import * as repo from "./repository";
@@ -25,6 +27,8 @@ export interface OrderServiceDeps {
   log: Logger;
   stores: StoreService;
   inventory: InventoryService;
+  /** Where the order counters register; a private one when absent (scripts). */
+  registry?: Registry;
 }
 
 /** A signed-in caller as the identity guard resolves it. */
@@ -39,6 +43,7 @@ export function createOrderService(deps: OrderServiceDeps) {
   const ctx: OrderContext = {
     ...deps,
     idempotency: createIdempotency({ db: deps.db, log: deps.log }),
+    metrics: createOrderMetrics(deps.registry ?? new Registry()),
   };
   const transitions = createTransitions(ctx);
   const intake = createIntake(ctx, transitions);
