@@ -8,13 +8,19 @@ import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
 import { orderWebhookController } from "./domains/order/webhook-controller";
 import { stockSyncController } from "./domains/stock-sync";
+import { bodyLimitPlugin } from "./http/body-limit";
+import { corsHeaders, corsPlugin, originMatcher } from "./http/cors";
 import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
+import { rateLimitPlugin } from "./http/rate-limits";
 import { requestContext } from "./http/request-context";
+import { requestTimeoutPlugin } from "./http/request-timeout";
+import { pathOf, securityHeaders, securityHeadersPlugin } from "./http/security-headers";
 import type { Infrastructure } from "./infra/bootstrap";
 import { registerDependencyMetrics } from "./infra/dependency-metrics";
 import type { Logger } from "./infra/logger";
 import type { Metrics } from "./infra/metrics";
+import { createRateLimiter } from "./infra/rate-limit";
 import type { ErrorReporter } from "./infra/sentry";
 import { opsController } from "./ops";
 import { createServices, type Services } from "./services";
@@ -35,11 +41,38 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const services = deps.services ?? createServices(deps);
   registerDependencyMetrics(deps.metrics.registry, deps.infra.stats, { timeoutMs: deps.config.healthTimeoutMs });
+  const http = deps.config.http;
+  const allowedOrigin = originMatcher(http.corsOrigins);
   // normalize: false — unknown fields are refused with 422 rather than silently dropped.
+  // The timeout wraps the whole handler; inside it the edge hooks run in this order on every
+  // request: id, security headers, CORS (answers preflights), body limit, rate limit, docs guard.
   return new Elysia({ normalize: false })
+    .use(
+      requestTimeoutPlugin({
+        timeoutMs: http.requestTimeoutMs,
+        log: deps.log,
+        headersFor: (request) => ({
+          ...securityHeaders(pathOf(request.url), http.hsts),
+          ...corsHeaders(request.headers.get("origin"), allowedOrigin),
+        }),
+      }),
+    )
     .use(requestContext({ log: deps.log, metrics: deps.metrics }))
     .use(errorHandler({ log: deps.log, reporter: deps.reporter, exposeStack: deps.config.nodeEnv === "development" }))
-    .use(apiDocs(APP_VERSION))
+    .use(securityHeadersPlugin({ hsts: http.hsts }))
+    .use(corsPlugin({ origins: http.corsOrigins }))
+    .use(bodyLimitPlugin({ limitBytes: http.bodyLimitBytes }))
+    .use(
+      http.rateLimits
+        ? rateLimitPlugin({
+            budgets: http.rateLimits,
+            limiter: createRateLimiter({ kv: deps.infra.kv, log: deps.log }),
+            trustProxy: deps.config.trustProxy,
+            tokenSubject: (authorization) => services.identity.tokenSubject(authorization),
+          })
+        : new Elysia({ name: "rate-limits" }),
+    )
+    .use(apiDocs(APP_VERSION, { mode: http.swagger, authenticate: (authorization) => services.identity.authenticate(authorization) }))
     .use(
       opsController({
         probes: deps.infra.probes,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { loadHttpConfig, type HttpConfig } from "./config-http";
 
 /**
  * Every environment variable the process reads, parsed once at start. Raw values are
@@ -115,6 +116,8 @@ export interface Config {
   /** The first admin, created at start when no user has this email yet. */
   admin?: { email: string; password: string };
   auth: AuthConfig;
+  /** CORS, body limit, timeout, API docs and rate limits (config-http.ts). */
+  http: HttpConfig;
 }
 
 export interface AuthConfig {
@@ -224,7 +227,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (raw.DEMO === "true" || raw.DEMO === "1") problems.push("DEMO is refused in production: it starts a marketplace sandbox and places orders");
     if (raw.STOCK_LOCKS === "off") problems.push("STOCK_LOCKS=off is refused in production: it is a benchmark switch, and production always takes the stock locks");
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const http = loadHttpConfig(env, nodeEnv);
+  problems.push(...http.problems);
+  if (problems.length > 0 || !http.config) throw new ConfigError(problems);
 
   const parsed = raw as RawEnv;
   const redisUrl = parsed.REDIS_URL;
@@ -286,5 +291,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attemptsPerIp: int(parsed.AUTH_ATTEMPTS_PER_IP, 100),
       windowSeconds: int(parsed.AUTH_WINDOW_SECONDS, 15 * 60),
     },
+    http: http.config,
   };
 }

@@ -12,6 +12,8 @@ import { startWorker } from "./domains/stock-sync/worker";
 import { startDemo } from "./dev/demo";
 import { APP_VERSION } from "./version";
 
+const BODY_LIMIT_BACKSTOP_FACTOR = 16;
+
 function readConfig(): Config {
   const env = { ...process.env };
   if (!env.CREDENTIALS_KEY && (env.NODE_ENV ?? "development") === "development") {
@@ -53,7 +55,13 @@ const app = createApp({
   metrics,
   reporter,
   isDraining: () => lifecycle.isDraining,
-}).listen({ hostname: config.host, port: config.port });
+}).listen({
+  hostname: config.host,
+  port: config.port,
+  // The backstop under http/body-limit.ts: Bun refuses bodies past it with a bare 413 before the app
+  // sees them. Set well above the app's limit so every ordinary refusal still gets our envelope.
+  maxRequestBodySize: config.http.bodyLimitBytes * BODY_LIMIT_BACKSTOP_FACTOR,
+});
 
 log.info(
   {

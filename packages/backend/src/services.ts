@@ -34,6 +34,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     log,
     events: events.catalog,
     keyring: { current: { id: config.credentialsKeyId, key: config.credentialsKey }, previous: config.credentialsPreviousKeys },
+    // Development and tests point stores at the local sandbox; production only at public https hosts.
+    baseUrlRule: { publicOnly: config.nodeEnv === "production" },
   });
   // Orders are built after inventory; its invariant check reads their open allocations when it runs.
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);

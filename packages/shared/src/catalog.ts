@@ -16,7 +16,7 @@ export const Barcode = Code("GTIN/EAN or the seller's barcode, unique; marketpla
 export const ProductName = Type.String({ minLength: 1, maxLength: 300, pattern: "\\S", description: "display name" });
 /** Postgres `integer`: larger amounts cannot be stored. */
 export const Money = Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: "minor units (kuruş)" });
-export const Currency = Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code, e.g. TRY" });
+export const Currency = Type.String({ pattern: "^[A-Z]{3}$", maxLength: 3, description: "ISO 4217 code, e.g. TRY" });
 export const VatRate = Type.Integer({ minimum: 0, maximum: 100, description: "VAT in percent" });
 
 export const ComponentInput = Type.Object(
@@ -24,7 +24,7 @@ export const ComponentInput = Type.Object(
     productId: Uuid,
     quantity: Type.Integer({ minimum: 1, maximum: 999, description: "how many of this product one set holds" }),
   },
-  { description: "A simple product inside a set" },
+  { additionalProperties: false, description: "A simple product inside a set" },
 );
 export type ComponentInput = Static<typeof ComponentInput>;
 
@@ -47,7 +47,7 @@ export const CreateProductBody = Type.Object(
     active: Type.Optional(Type.Boolean({ description: "default true" })),
     components: Type.Optional(ComponentsInput),
   },
-  { description: "A new product; currency defaults to TRY" },
+  { additionalProperties: false, description: "A new product; currency defaults to TRY" },
 );
 export type CreateProductBody = Static<typeof CreateProductBody>;
 
@@ -66,6 +66,7 @@ export const UpdateProductBody = Type.Object(
   },
   {
     minProperties: 1,
+    additionalProperties: false,
     description: "Fields to change; a set's components are replaced wholesale; type cannot change (TYPE_IMMUTABLE)",
   },
 );
@@ -137,7 +138,7 @@ export const ProductListQuery = Type.Object({
   sku: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "exact SKU" })),
   barcode: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "exact barcode" })),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "case-insensitive part of the name or SKU" })),
-  storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, description: "adds each product's sellable quantity in this store" })),
+  storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, maxLength: 36, description: "adds each product's sellable quantity in this store" })),
 });
 export type ProductListQuery = Static<typeof ProductListQuery>;
 

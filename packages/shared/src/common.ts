@@ -2,6 +2,7 @@ import { Type, type TSchema } from "@sinclair/typebox";
 
 export const Uuid = Type.String({
   pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+  maxLength: 36,
   description: "UUID",
 });
 
@@ -12,8 +13,8 @@ export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(sch
 
 /** Query of every paginated list: `?page=1&limit=20` (limit at most 100). Query values arrive as strings. */
 export const PageQueryFields = {
-  page: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,6}$", description: "1-based page number (default 1)" })),
-  limit: Type.Optional(Type.String({ pattern: "^(100|[1-9][0-9]?)$", description: "items per page, 1..100 (default 20)" })),
+  page: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,6}$", maxLength: 7, description: "1-based page number (default 1)" })),
+  limit: Type.Optional(Type.String({ pattern: "^(100|[1-9][0-9]?)$", maxLength: 3, description: "items per page, 1..100 (default 20)" })),
 };
 
 /** Every paginated answer: the items of one page and the total across pages. */

@@ -14,7 +14,7 @@ export const NewPassword = Type.String({ minLength: 10, maxLength: 256, descript
 
 export const RegisterBody = Type.Object(
   { email: Email, password: NewPassword },
-  { description: "Customer sign-up. A role cannot be chosen here: unknown fields are refused." },
+  { additionalProperties: false, description: "Customer sign-up. A role cannot be chosen here: unknown fields are refused." },
 );
 export type RegisterBody = Static<typeof RegisterBody>;
 
@@ -22,10 +22,10 @@ export const LoginBody = Type.Object({
   email: Email,
   password: Type.String({ minLength: 1, maxLength: 256 }),
   deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "the app's id for this device" })),
-});
+}, { additionalProperties: false });
 export type LoginBody = Static<typeof LoginBody>;
 
-export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) });
+export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
 export type RefreshBody = Static<typeof RefreshBody>;
 
 export const Tokens = Type.Object(
@@ -67,5 +67,5 @@ export type Session = Static<typeof Session>;
 export const SessionList = Type.Object({ items: Type.Array(Session) }, { description: "The caller's active sessions" });
 export type SessionList = Static<typeof SessionList>;
 
-export const CreateUserBody = Type.Object({ email: Email, password: NewPassword, role: Role });
+export const CreateUserBody = Type.Object({ email: Email, password: NewPassword, role: Role }, { additionalProperties: false });
 export type CreateUserBody = Static<typeof CreateUserBody>;

@@ -6,3 +6,4 @@ export * as Stores from "./stores";
 export * as Inventory from "./inventory";
 export * as Orders from "./orders";
 export * as StockSync from "./stock-sync";
+export { createClient, type Client, type ClientOptions, type RequestHandler } from "./client";

@@ -16,7 +16,7 @@ export const MAX_STOCK_DELTA = 1_000_000;
 export const CreateWarehouseBody = Type.Object({
   code: Code,
   name: Type.String({ minLength: 1, maxLength: 200, pattern: "\\S", description: "display name" }),
-});
+}, { additionalProperties: false });
 export type CreateWarehouseBody = Static<typeof CreateWarehouseBody>;
 
 export const Warehouse = Type.Object(
@@ -37,7 +37,7 @@ export type WarehouseSummary = Static<typeof WarehouseSummary>;
 export const WarehousePage = Page(WarehouseSummary, "Warehouses ordered by code");
 export type WarehousePage = Static<typeof WarehousePage>;
 
-export const CreateShelfBody = Type.Object({ code: Code });
+export const CreateShelfBody = Type.Object({ code: Code }, { additionalProperties: false });
 export type CreateShelfBody = Static<typeof CreateShelfBody>;
 
 export const Shelf = Type.Object({ id: Uuid, warehouseId: Uuid, code: Type.String() }, { description: "A shelf" });
@@ -54,7 +54,7 @@ export const ShelfStockBody = Type.Object({
     description: "non-zero: positive puts units on the shelf (RECEIPT), negative takes them off (ADJUSTMENT)",
   }),
   reason: Type.String({ minLength: 1, maxLength: 200, pattern: "\\S", description: "why, for the ledger" }),
-});
+}, { additionalProperties: false });
 export type ShelfStockBody = Static<typeof ShelfStockBody>;
 
 export const ShelfStockChange = Type.Object(

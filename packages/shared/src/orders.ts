@@ -122,7 +122,7 @@ export type OrderPage = Static<typeof OrderPage>;
 export const OrderListQuery = Type.Object({
   ...PageQueryFields,
   status: Type.Optional(OrderStatus),
-  storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, description: "only this store's orders" })),
+  storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, maxLength: 36, description: "only this store's orders" })),
 });
 export type OrderListQuery = Static<typeof OrderListQuery>;
 

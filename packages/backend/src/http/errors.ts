@@ -28,17 +28,32 @@ function fieldProblems(error: Readonly<ValidationError>): FieldProblem[] {
 }
 
 /**
+ * SQLSTATE 22021: text Postgres cannot store or compare (a NUL character, which JSON and URLs
+ * can carry but Postgres text cannot). Only client input gets there, so it is a 422, not a 500.
+ */
+function isUnstorableText(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
+    if ((current as { code?: unknown }).code === "22021") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
  * The single place errors become HTTP answers: domain errors keep their code and status,
  * framework errors get stable codes, and anything unexpected is a 500 INTERNAL that is
  * logged with its stack, reported to Sentry, and never shown to the client outside development.
  */
 export function errorHandler(deps: { log: Logger; reporter: ErrorReporter; exposeStack: boolean }) {
   return new Elysia({ name: "error-handler" }).onError({ as: "global" }, ({ code, error, request, set, route }) => {
-    if (error instanceof AppError) {
-      set.status = error.status;
-      if (error.status === 401) set.headers["www-authenticate"] = 'Bearer realm="pazarsync"';
-      if (error.status === 429 && "retryAfterSeconds" in error) set.headers["retry-after"] = String(error.retryAfterSeconds);
-      return envelope(error.code, error.message, error.details);
+    // A domain error thrown while the body is read (body-limit.ts) arrives wrapped in Elysia's ParseError.
+    const domain = error instanceof AppError ? error : code === "PARSE" && error.cause instanceof AppError ? error.cause : undefined;
+    if (domain) {
+      set.status = domain.status;
+      if (domain.status === 401) set.headers["www-authenticate"] = 'Bearer realm="pazarsync"';
+      if (domain.status === 429 && "retryAfterSeconds" in domain) set.headers["retry-after"] = String(domain.retryAfterSeconds);
+      return envelope(domain.code, domain.message, domain.details);
     }
     switch (code) {
       case "VALIDATION":
@@ -55,6 +70,10 @@ export function errorHandler(deps: { log: Logger; reporter: ErrorReporter; expos
       case "INVALID_COOKIE_SIGNATURE":
         set.status = 400;
         return envelope("BAD_REQUEST", "A cookie signature is not valid");
+    }
+    if (isUnstorableText(error)) {
+      set.status = 422;
+      return envelope("INVALID_CHARACTERS", "Text in the request contains a character that cannot be stored (NUL)");
     }
     const meta = requestMeta(request);
     const log = meta?.log ?? deps.log;

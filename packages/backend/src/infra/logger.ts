@@ -1,5 +1,6 @@
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { CENSOR, maskCardNumbers, REDACTED_PATHS, scrubLogValue } from "./log-redaction";
 
 export type { Logger };
 
@@ -27,34 +28,20 @@ export function flushLogger(log: Logger, timeoutMs = 2000): Promise<void> {
   });
 }
 
-/** Paths whose values never reach a log line, whatever logs them. */
-export const REDACTED_PATHS = [
-  "password",
-  "*.password",
-  "*.passwordHash",
-  "token",
-  "*.token",
-  "*.accessToken",
-  "*.refreshToken",
-  "*.secret",
-  "*.credentials",
-  "*.apiKey",
-  "authorization",
-  "*.authorization",
-  "headers.authorization",
-  "*.headers.authorization",
-  "headers.cookie",
-  "*.headers.cookie",
-  "config.jwtSecret",
-  "config.credentialsKey",
-  "config.credentialsPreviousKeys",
-  "*.credentialsPreviousKeys",
-];
+export { REDACTED_PATHS } from "./log-redaction";
 
 export function createLogger(options: LoggerOptions): Logger {
-  const base = {
+  const base: pino.LoggerOptions = {
     level: options.level,
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    // Secrets by name at the shapes we log (compiled, cheap), then a walk for deeper ones and for
+    // card numbers in any string field or message (log-redaction.ts).
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    formatters: { log: (object) => scrubLogValue(object) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === "string" ? maskCardNumbers(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
     base: { service: "pazarsync" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

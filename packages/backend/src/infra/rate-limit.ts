@@ -14,6 +14,8 @@ export interface RateLimitDecision {
   allowed: boolean;
   count: number;
   retryAfterSeconds: number;
+  /** Seconds until the window (and the count) resets. */
+  resetSeconds: number;
 }
 
 export interface RateLimiter {
@@ -55,7 +57,8 @@ export function createRateLimiter(options: { kv: KeyValueStore; log: Logger }): 
     async hit(rule, subject) {
       const { count: n, ttlMs } = await count(`rl:${rule.name}:${subject}`, rule.windowMs);
       const allowed = n <= rule.limit;
-      return { allowed, count: n, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(ttlMs / 1000)) };
+      const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
+      return { allowed, count: n, retryAfterSeconds: allowed ? 0 : resetSeconds, resetSeconds };
     },
   };
 }

@@ -15,11 +15,17 @@ function documented(text: string): Map<string, { value: string; active: boolean 
   return entries;
 }
 
-/** The keys of config.ts's RawEnv schema: every variable the app reads. */
+/** The keys of config.ts's RawEnv and config-http.ts's RawHttpEnv schemas: every variable the app reads. */
 function configVariables(): string[] {
-  const source = readRepoFile("packages/backend/src/config.ts");
-  const body = /const RawEnv = Type\.Object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1] ?? "";
-  return [...body.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? "");
+  const schemas: [string, string][] = [
+    ["packages/backend/src/config.ts", "RawEnv"],
+    ["packages/backend/src/config-http.ts", "RawHttpEnv"],
+  ];
+  return schemas.flatMap(([file, name]) => {
+    const source = readRepoFile(file);
+    const body = new RegExp(`const ${name} = Type\\.Object\\(\\{([\\s\\S]*?)\\n\\}\\);`).exec(source)?.[1] ?? "";
+    return [...body.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? "");
+  });
 }
 
 const entries = documented(example);
@@ -30,7 +36,7 @@ describe("deployment/.env.production.example", () => {
     const variables = configVariables();
     // Guards the parser: a config.ts reshaped past recognition must fail here, not pass empty.
     expect(variables.length).toBeGreaterThan(40);
-    expect(variables).toEqual(expect.arrayContaining(["DATABASE_URL", "JWT_SECRET", "CREDENTIALS_KEY", "AUTH_WINDOW_SECONDS"]));
+    expect(variables).toEqual(expect.arrayContaining(["DATABASE_URL", "JWT_SECRET", "CREDENTIALS_KEY", "AUTH_WINDOW_SECONDS", "CORS_ORIGINS", "RATE_LIMIT_AUTH"]));
     expect(variables.filter((name) => !entries.has(name))).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { createApp, type App } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
 import { createInfrastructure, type Infrastructure } from "../../src/infra/bootstrap";
-import { createLogger } from "../../src/infra/logger";
+import { createLogger, type Logger } from "../../src/infra/logger";
 import { createMetrics, type Metrics } from "../../src/infra/metrics";
 import type { ErrorReporter } from "../../src/infra/sentry";
 import { createServices, type Services } from "../../src/services";
@@ -35,7 +35,21 @@ export interface TestAppOptions {
   replicaOf?: TestApp;
   /** Sees every SQL statement the app's Drizzle instance sends. */
   onQuery?: (query: string) => void;
+  /** The app's logger (a capturingLogger for redaction tests); silent when omitted. */
+  log?: Logger;
 }
+
+/**
+ * Budgets no test reaches, so every request still passes through the limiter (Redis or
+ * in-process) without being refused; tests about limits set their own.
+ */
+export const GENEROUS_RATE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_ANONYMOUS: "1000000",
+  RATE_LIMIT_USER: "1000000",
+  RATE_LIMIT_ADMIN: "1000000",
+  RATE_LIMIT_AUTH: "1000000",
+  RATE_LIMIT_WEBHOOK: "1000000",
+};
 
 /** An app on its own database (scratch Postgres database, or in-memory PGlite) and Redis prefix. */
 export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
@@ -55,9 +69,10 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     PASSWORD_MEMORY_COST_KIB: "1024",
     PASSWORD_TIME_COST: "1",
     TRUST_PROXY: "true",
+    ...GENEROUS_RATE_LIMITS,
     ...options.env,
   });
-  const log = createLogger({ level: "silent", pretty: false });
+  const log = options.log ?? createLogger({ level: "silent", pretty: false });
   const inMemory = !config.databaseUrl && config.pgliteDataDir.startsWith("memory://");
   const pgliteTemplate = inMemory ? await migratedPgliteTemplate() : undefined;
   const infra = await createInfrastructure(config, log, { pgliteTemplate, onQuery: options.onQuery });

@@ -20,7 +20,7 @@ export function catalogController(deps: { products: ProductService; identity: Id
       {
         ...requireRole("staff", "admin"),
         body: M.CreateProductBody,
-        response: { 201: M.Product, ...errors(401, 403, 409, 422) },
+        response: { 201: M.Product, ...errors(400, 401, 403, 409, 422) },
         detail: { summary: "Create a SIMPLE product or a SET of simple products" },
       },
     )
@@ -48,7 +48,7 @@ export function catalogController(deps: { products: ProductService; identity: Id
       ...requireRole("staff", "admin"),
       params: M.ProductParams,
       body: M.UpdateProductBody,
-      response: { 200: M.Product, ...errors(401, 403, 404, 409, 422) },
+      response: { 200: M.Product, ...errors(400, 401, 403, 404, 409, 422) },
       detail: { summary: "Change a product; a set's components are replaced wholesale" },
     });
 }

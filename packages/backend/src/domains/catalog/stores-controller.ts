@@ -23,7 +23,7 @@ export function storesController(deps: { stores: StoreService; identity: Identit
       {
         ...requireRole("admin"),
         body: StoresModel.CreateStoreBody,
-        response: { 201: StoresModel.Store, ...errors(401, 403, 422) },
+        response: { 201: StoresModel.Store, ...errors(400, 401, 403, 422) },
         detail: { summary: "Create a sales channel with its warehouses (in reservation order) and encrypted credentials" },
       },
     )
@@ -43,7 +43,7 @@ export function storesController(deps: { stores: StoreService; identity: Identit
       ...requireRole("admin"),
       params: StoresModel.StoreParams,
       body: StoresModel.UpdateStoreBody,
-      response: { 200: StoresModel.Store, ...errors(401, 403, 404, 422) },
+      response: { 200: StoresModel.Store, ...errors(400, 401, 403, 404, 422) },
       detail: { summary: "Change a store; policy, flag and warehouse changes re-sync its listings" },
     })
     .get("/:id/listings", ({ params, query }) => stores.listingPage(params.id, pageRequest(query)), {
@@ -60,7 +60,7 @@ export function storesController(deps: { stores: StoreService; identity: Identit
         ...requireRole("staff", "admin"),
         params: StoresModel.ListingParams,
         body: StoresModel.ListingBody,
-        response: { 200: StoresModel.Listing, ...errors(401, 403, 404, 422) },
+        response: { 200: StoresModel.Listing, ...errors(400, 401, 403, 404, 422) },
         detail: { summary: "Create or update a listing: enabled, price and policy overrides" },
       },
     );

@@ -12,6 +12,7 @@ import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
 import { forgetPushed, lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
 import { stores } from "./schema";
+import { assertAllowedBaseUrl, type BaseUrlRule } from "./store-base-url";
 import { CHECK_VIOLATION, constraintViolation } from "./store-constraints";
 import { createStoreCredentials, credentialColumns } from "./store-credentials";
 import {
@@ -33,6 +34,8 @@ export interface StoreServiceDeps {
   events: EventHub<CatalogChange>;
   /** The current credentials key and the retired ones that may still decrypt (config.ts). */
   keyring: CredentialKeyring;
+  /** What a store's baseUrl may point at (store-base-url.ts); public https hosts only when omitted. */
+  baseUrlRule?: BaseUrlRule;
 }
 
 export type { RotationReport } from "./store-credentials";
@@ -79,6 +82,7 @@ export function createStoreService(deps: StoreServiceDeps) {
   const { db, log, events } = deps;
   const cipher = createCredentialCipher(deps.keyring);
   const credentials = createStoreCredentials({ db, log, cipher });
+  const baseUrlRule = deps.baseUrlRule ?? { publicOnly: true };
 
   async function findStore(id: string): Promise<Stores.Store | undefined> {
     const row = await storeRow(db, id);
@@ -139,6 +143,7 @@ export function createStoreService(deps: StoreServiceDeps) {
       assertSellable(type);
       assertSellerId(type, body.sellerId);
       assertDistinctWarehouses(body.warehouseIds);
+      if (body.baseUrl) await assertAllowedBaseUrl(body.baseUrl, baseUrlRule);
       // The id is chosen here because the credentials are sealed to it (AAD) before the insert.
       const id = randomUUID();
       try {
@@ -167,6 +172,7 @@ export function createStoreService(deps: StoreServiceDeps) {
 
     async updateStore(id: string, patch: Stores.UpdateStoreBody, actorId?: string): Promise<Stores.Store> {
       if (patch.warehouseIds) assertDistinctWarehouses(patch.warehouseIds);
+      if (patch.baseUrl) await assertAllowedBaseUrl(patch.baseUrl, baseUrlRule);
       const columns = {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.sellerId !== undefined && { sellerId: patch.sellerId }),

@@ -17,7 +17,7 @@ export function adminUsersController(deps: { identity: IdentityService }) {
       {
         ...requireRole("admin"),
         body: IdentityModel.CreateUserBody,
-        response: { 201: IdentityModel.User, ...errorResponses(401, 403, 409, 422) },
+        response: { 201: IdentityModel.User, ...errorResponses(400, 401, 403, 409, 422) },
         detail: { summary: "Create a customer, staff or admin account" },
       },
     );

@@ -22,18 +22,18 @@ export function identityController(deps: { identity: IdentityService; trustProxy
       },
       {
         body: IdentityModel.RegisterBody,
-        response: { 201: IdentityModel.User, ...errors(409, 422, 429) },
+        response: { 201: IdentityModel.User, ...errors(400, 409, 422, 429) },
         detail: { summary: "Create a customer account" },
       },
     )
     .post("/login", ({ body, request, server }) => identity.login(body, origin(request, server)), {
       body: IdentityModel.LoginBody,
-      response: { 200: IdentityModel.Tokens, ...errors(401, 422, 429) },
+      response: { 200: IdentityModel.Tokens, ...errors(400, 401, 422, 429) },
       detail: { summary: "Log in: a new session with an access and a refresh token" },
     })
     .post("/refresh", ({ body }) => identity.refresh(body.refreshToken), {
       body: IdentityModel.RefreshBody,
-      response: { 200: IdentityModel.Tokens, ...errors(401, 422) },
+      response: { 200: IdentityModel.Tokens, ...errors(400, 401, 422) },
       detail: { summary: "Swap a refresh token for a new pair; a reused token revokes the session" },
     })
     .post(

@@ -163,6 +163,20 @@ export function createIdentityService(deps: IdentityDeps) {
       log.info({ userId: caller.userId, sessionId: caller.sessionId }, "logged out");
     },
 
+    /**
+     * The user a bearer token was signed for, or undefined; revocation is not checked. For keying
+     * per-user rate limits before the guard runs: the signature check is cached, so the guard's
+     * own verify of the same token right after costs a map lookup.
+     */
+    async tokenSubject(authorization: string | undefined): Promise<string | undefined> {
+      const match = authorization?.match(/^Bearer\s+(\S+)$/i);
+      if (!match?.[1]) return undefined;
+      return accessTokens.verify(match[1]).then(
+        (claims) => claims.userId,
+        () => undefined,
+      );
+    },
+
     /** Resolves the caller from an Authorization header, or throws 401 with a precise code. */
     async authenticate(authorization: string | undefined): Promise<Caller> {
       const match = authorization?.match(/^Bearer\s+(\S+)$/i);

@@ -26,7 +26,7 @@ export function inventoryController(deps: { inventory: InventoryService; identit
       {
         ...staffOnly,
         body: M.CreateWarehouseBody,
-        response: { 201: M.Warehouse, ...errors(401, 403, 409, 422) },
+        response: { 201: M.Warehouse, ...errors(400, 401, 403, 409, 422) },
         detail: { summary: "Create a warehouse" },
       },
     )
@@ -46,7 +46,7 @@ export function inventoryController(deps: { inventory: InventoryService; identit
         ...staffOnly,
         params: M.IdParams,
         body: M.CreateShelfBody,
-        response: { 201: M.Shelf, ...errors(401, 403, 404, 409, 422) },
+        response: { 201: M.Shelf, ...errors(400, 401, 403, 404, 409, 422) },
         detail: { summary: "Add a shelf to a warehouse" },
       },
     )
@@ -65,7 +65,7 @@ export function inventoryController(deps: { inventory: InventoryService; identit
         ...staffOnly,
         params: M.IdParams,
         body: M.ShelfStockBody,
-        response: { 200: M.ShelfStockChange, ...errors(401, 403, 404, 409, 422, 503) },
+        response: { 200: M.ShelfStockChange, ...errors(400, 401, 403, 404, 409, 422, 503) },
         detail: { summary: "Put units of a simple product on a shelf, or take them off (409 INSUFFICIENT_STOCK)" },
       },
     )

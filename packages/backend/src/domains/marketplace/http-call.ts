@@ -5,6 +5,7 @@
  * call. What differs per marketplace (headers, reason formats, its own refusals) is passed in.
  */
 import type { ApiCallHook } from "./adapter";
+import { AnswerTooLarge, readCappedText, SAFE_FETCH } from "./answer-body";
 import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "./errors";
 import { parseJson } from "./json";
 import type { ApiCallType, MarketplaceName } from "./types";
@@ -66,10 +67,11 @@ export async function sendWithDeadline(
   request: { method: string; headers: Record<string, string>; body?: string },
 ): Promise<RawAnswer> {
   try {
-    const response = await wire.fetch(url, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(wire.timeoutMs) });
-    return { status: response.status, headers: response.headers, text: await response.text() };
+    const response = await wire.fetch(url, { ...SAFE_FETCH, method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(wire.timeoutMs) });
+    return { status: response.status, headers: response.headers, text: await readCappedText(response) };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
+    if (error instanceof AnswerTooLarge) throw new MarketplaceOutcomeUnknown(marketplace, "UNREADABLE_ANSWER", null, detail);
     throw new MarketplaceOutcomeUnknown(marketplace, isTimeout(error) ? "TIMEOUT" : "CONNECTION", null, detail);
   }
 }

@@ -15,7 +15,7 @@ const idempotencyKeyHeader = {
   name: "Idempotency-Key",
   required: true,
   description: "The caller's key for this order (1..200 of A-Z a-z 0-9 _ - : .); a retry with the same key and body gets the first answer",
-  schema: { type: "string" as const, pattern: Orders.IDEMPOTENCY_KEY_PATTERN },
+  schema: { type: "string" as const, pattern: Orders.IDEMPOTENCY_KEY_PATTERN, maxLength: 200 },
 };
 
 /** /api/v1/orders: placing orders, reading them, and moving them through their statuses. */
@@ -85,7 +85,7 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       ...staffOnly,
       params: M.OrderParams,
       body: M.ReturnBody,
-      response: { 200: M.Order, ...errors(401, 403, 404, 409, 422, 503) },
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
       detail: { summary: "Take a shipped or delivered order back: everything shipped goes onto the given shelf (staff)" },
     });
 }

@@ -5,27 +5,30 @@
  * delivery for a new field would lose it until the next pull. Only what intake needs is checked.
  * Auth runs before the body is validated, so a stranger learns nothing about the body's rules.
  */
+import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
 import { errorResponses as errors } from "../../http/responses";
 import type { TrendyolWebhooks } from "./trendyol-webhooks";
 
-const PackageId = t.Union([t.Integer({ minimum: 0 }), t.String({ minLength: 1, maxLength: 64 })]);
-const Price = t.Optional(t.Number({ minimum: 0, description: "lira, decimals" }));
+// Type.Integer, not t.Integer: Elysia's is a string-coercing union that the OpenAPI lint refuses (STACK.md).
+const WholeNumber = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+const PackageId = t.Union([WholeNumber("Trendyol's numeric id"), t.String({ minLength: 1, maxLength: 64 })]);
+const Price = t.Optional(t.Number({ minimum: 0, maximum: 1_000_000_000, description: "lira, decimals" }));
 
 const TrendyolPackage = t.Object(
   {
     shipmentPackageId: t.Optional(PackageId),
     id: t.Optional(PackageId),
-    orderNumber: t.Optional(t.Union([t.String({ maxLength: 64 }), t.Integer()])),
+    orderNumber: t.Optional(t.Union([t.String({ maxLength: 64 }), WholeNumber("Trendyol's order number")])),
     status: t.Optional(t.String({ maxLength: 64 })),
     shipmentPackageStatus: t.Optional(t.String({ maxLength: 64 })),
     currencyCode: t.Optional(t.String({ maxLength: 8 })),
-    lastModifiedDate: t.Optional(t.Union([t.Integer({ minimum: 0 }), t.String({ maxLength: 64 })])),
+    lastModifiedDate: t.Optional(t.Union([WholeNumber("epoch milliseconds"), t.String({ maxLength: 64 })])),
     lines: t.Array(
       t.Object(
         {
           barcode: t.String({ minLength: 1, maxLength: 200 }),
-          quantity: t.Integer({ minimum: 1, maximum: 100_000 }),
+          quantity: Type.Integer({ minimum: 1, maximum: 100_000 }),
           lineUnitPrice: Price,
           price: Price,
         },
@@ -71,8 +74,10 @@ export function orderWebhookController(deps: { trendyolWebhooks: TrendyolWebhook
         description:
           "Auth per store: HTTP Basic with the store's credentials webhookUsername/webhookPassword, or the x-api-key header with webhookApiKey. Any refusal is 401 WEBHOOK_UNAUTHORISED.",
         security: [],
+        // Listed by hand: a detail.parameters list replaces the one Elysia derives from `params`.
         parameters: [
-          { in: "header", name: "x-api-key", required: false, schema: { type: "string" }, description: "the store's webhookApiKey (instead of Basic auth)" },
+          { in: "path", name: "storeId", required: true, schema: { type: "string", maxLength: 64 }, description: "the store's id in Pazarsync" },
+          { in: "header", name: "x-api-key", required: false, schema: { type: "string", maxLength: 4096 }, description: "the store's webhookApiKey (instead of Basic auth)" },
         ],
       },
     },

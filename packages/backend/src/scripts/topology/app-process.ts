@@ -24,6 +24,8 @@ export interface AppChild {
   logs: Record<string, unknown>[];
   /** The "pazarsync listening" line (piped mode); rejects if the process ends first. */
   listening: Promise<Record<string, unknown>>;
+  /** Settles once stdout has been read to its end, so `logs` holds the last lines too. */
+  stdoutDone: Promise<void>;
 }
 
 /** Splits a byte stream into lines; JSON lines go to onEntry, anything else is skipped. */
@@ -53,26 +55,26 @@ export function spawnApp(options: AppSpawnOptions): AppChild {
       const proc = Bun.spawn([process.execPath, APP_MAIN], { env, stdin: "ignore", stdout: fd, stderr: fd, detached: options.detached });
       const listening = proc.exited.then((code) => Promise.reject(new Error(`app process exited (${code}); see ${options.logFile}`)));
       listening.catch(() => undefined);
-      return { proc, pid: proc.pid, logs: [], listening };
+      return { proc, pid: proc.pid, logs: [], listening, stdoutDone: proc.exited.then(() => undefined) };
     } finally {
       closeSync(fd);
     }
   }
   const proc = Bun.spawn([process.execPath, APP_MAIN], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: options.detached });
   const logs: Record<string, unknown>[] = [];
+  let stdoutDone: Promise<void> = Promise.resolve();
   const listening = new Promise<Record<string, unknown>>((resolve, reject) => {
-    readJsonLines(proc.stdout, (entry) => {
+    stdoutDone = readJsonLines(proc.stdout, (entry) => {
       logs.push(entry);
       if (entry.msg === "pazarsync listening") resolve(entry);
-    }).then(
-      () => reject(new Error(`app process exited before listening: ${JSON.stringify(logs)}`)),
-      reject,
-    );
+    });
+    stdoutDone.then(() => reject(new Error(`app process exited before listening: ${JSON.stringify(logs)}`)), reject);
   });
   listening.catch(() => undefined);
+  stdoutDone = stdoutDone.catch(() => undefined);
   // Drained so a chatty stderr never fills the pipe and stalls the child.
   void new Response(proc.stderr).text().catch(() => "");
-  return { proc, pid: proc.pid, logs, listening };
+  return { proc, pid: proc.pid, logs, listening, stdoutDone };
 }
 
 /** Rejects after ms with the message, unless the promise settles first. */

@@ -1,6 +1,7 @@
 import type { ApiCallHook } from "../adapter";
 import { MarketplaceError, MarketplaceRateLimited, MarketplaceRefused } from "../errors";
 import { PAZARAMA, pazaramaPaths } from "./facts";
+import { readCappedText, SAFE_FETCH } from "../answer-body";
 import { callReport, retryAfterMs } from "../http-call";
 import { isRecord, parseJson } from "../json";
 import { reasonsOf } from "./wire";
@@ -69,8 +70,9 @@ export class PazaramaTokens {
         },
         body: new URLSearchParams({ grant_type: "client_credentials", scope: PAZARAMA.scope }).toString(),
         signal: AbortSignal.timeout(source.timeoutMs),
+        ...SAFE_FETCH,
       });
-      text = await response.text();
+      text = await readCappedText(response);
     } catch (error) {
       const failure = new PazaramaTokenUnavailable(null, error instanceof Error ? error.message : String(error));
       log.report(null, failure.code);

@@ -1,0 +1,114 @@
+/**
+ * What never reaches a log line: secrets by field name, and card-like numbers in any string.
+ * pino's compiled redact paths cover the shapes we log (top level and one object down) cheaply;
+ * the walk below covers deeper nesting and masks card numbers, on plain objects and arrays only.
+ */
+export const CENSOR = "[redacted]";
+
+/** Field names whose values are secrets wherever they appear (compared case-insensitively). */
+export const SECRET_KEYS = [
+  "password",
+  "passwordHash",
+  "token",
+  "accessToken",
+  "refreshToken",
+  "apiKey",
+  "apiSecret",
+  "secret",
+  "serviceKey",
+  "clientSecret",
+  "appSecret",
+  "appKey",
+  "credentials",
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "jwtSecret",
+  "credentialsKey",
+  "credentialsPreviousKeys",
+] as const;
+
+const quoted = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`);
+const join = (prefix: string, key: string) => (key.startsWith("[") ? `${prefix}${key}` : `${prefix}.${key}`);
+
+/** pino redact paths: each key at the top level and one level down (`*.password`), plus headers. */
+export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [quoted(key), join("*", quoted(key))]).concat([
+  "*.headers.authorization",
+  "*.headers.cookie",
+  "*.*.headers.authorization",
+]);
+
+const SECRET_KEY_SET = new Set<string>(SECRET_KEYS.map((k) => k.toLowerCase()));
+const MAX_DEPTH = 8;
+// 13-19 digits, optionally grouped by single spaces or dashes as people type them.
+const CARD_LIKE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Payment cards start with 2-6 (Visa, Mastercard, Amex, Discover...) or 9792 (Troy). Barcodes,
+ * which this system logs all day, are EAN-13 starting 869 in Turkey: about one in ten is also
+ * Luhn-valid, and masking them would blind stock-sync debugging without protecting a card.
+ */
+function isCardNumber(digits: string): boolean {
+  const first = digits.charCodeAt(0) - 48;
+  return ((first >= 2 && first <= 6) || digits.startsWith("9792")) && luhnValid(digits);
+}
+
+/** The string with every card-like number masked to its last four digits. */
+export function maskCardNumbers(text: string): string {
+  if (text.length < 13) return text;
+  return text.replace(CARD_LIKE, (match) => {
+    const digits = match.replace(/[ -]/g, "");
+    return isCardNumber(digits) ? `[card ****${digits.slice(-4)}]` : match;
+  });
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A copy of `value` with secret-named fields censored and card numbers masked, at any depth up
+ * to MAX_DEPTH; untouched parts are shared, and the caller's objects are never modified.
+ */
+export function scrubLogValue(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return maskCardNumbers(value);
+  if (value === null || typeof value !== "object" || depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const scrubbed = scrubLogValue(item, depth + 1);
+      if (scrubbed !== item) (copy ??= [...value])[i] = scrubbed;
+    });
+    return copy ?? value;
+  }
+  if (value instanceof Error) {
+    const message = maskCardNumbers(value.message);
+    if (message === value.message) return value;
+    const masked = new Error(message);
+    masked.name = value.name;
+    masked.stack = value.stack === undefined ? undefined : maskCardNumbers(value.stack);
+    return masked;
+  }
+  if (!isPlainObject(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    const scrubbed = SECRET_KEY_SET.has(key.toLowerCase()) && item !== undefined ? CENSOR : scrubLogValue(item, depth + 1);
+    if (scrubbed !== item) (copy ??= { ...value })[key] = scrubbed;
+  }
+  return copy ?? value;
+}

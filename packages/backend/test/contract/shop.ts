@@ -1,0 +1,93 @@
+/** The shop the fuzz works on: accounts of every role, stock, stores and orders, so path ids can be real. */
+import type { TestApp } from "../support/app";
+import { addStock, createSet, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
+import { bodyOf } from "../support/http";
+import { admin, bearer, customer, login, PASSWORD, register, sendJson, staff, uniqueEmail } from "../support/identity";
+
+export const WEBHOOK_API_KEY = "fuzz-webhook-key-1";
+
+export interface FuzzShop {
+  tokens: { customer: string; staff: string; admin: string };
+  /** An account the identity routes may log in, refresh and log out without touching the tokens above. */
+  victim: { email: string; accessToken: string; refreshToken: string };
+  trendyolStoreId: string;
+  /** What valid PATCH requests may change at will (deactivate, re-point), so the rest of the shop keeps working. */
+  scratch: { storeId: string; productId: string };
+  /** Real ids by kind: product, store, warehouse, shelf, order, session. */
+  ids: Record<string, string[]>;
+}
+
+async function order(t: TestApp, token: string, storeId: string, productId: string): Promise<string> {
+  const res = await t.request("/api/v1/orders", {
+    method: "POST",
+    headers: { "content-type": "application/json", "idempotency-key": `seed-${crypto.randomUUID()}`, ...bearer(token) },
+    body: JSON.stringify({ storeId, items: [{ productId, quantity: 1 }] }),
+  });
+  if (res.status !== 201) throw new Error(`seed order failed: ${res.status} ${await res.text()}`);
+  return (await bodyOf(res)).id;
+}
+
+export async function seedShop(t: TestApp): Promise<FuzzShop> {
+  const tokens = {
+    customer: (await customer(t)).tokens.accessToken as string,
+    staff: (await staff(t)).tokens.accessToken as string,
+    admin: (await admin(t)).tokens.accessToken as string,
+  };
+  const victimEmail = uniqueEmail("victim");
+  await register(t, victimEmail);
+  const victimTokens = await login(t, victimEmail, PASSWORD);
+  const main = await createWarehouse(t, tokens.staff);
+  const spare = await createWarehouse(t, tokens.staff);
+  const simples = [await createSimple(t, tokens.staff), await createSimple(t, tokens.staff), await createSimple(t, tokens.staff)];
+  for (const id of simples) await addStock(t, tokens.staff, main.shelfId, id, 500);
+  const set = await createSet(t, tokens.staff, [
+    { productId: simples[0] as string, quantity: 2 },
+    { productId: simples[1] as string, quantity: 1 },
+  ]);
+  const webStoreId = await createStore(t, tokens.admin, { type: "WEB", warehouseIds: [main.id, spare.id] });
+  // A closed local port as its API: a flush the fuzz triggers fails at once instead of reaching out.
+  const trendyolStoreId = await createStore(t, tokens.admin, {
+    type: "TRENDYOL",
+    sellerId: "fuzz-seller",
+    baseUrl: "http://127.0.0.1:9",
+    credentials: { apiKey: "k", apiSecret: "s", webhookApiKey: WEBHOOK_API_KEY },
+    warehouseIds: [main.id],
+  });
+  await putListing(t, tokens.admin, trendyolStoreId, simples[0] as string, { enabled: true });
+  const scratch = {
+    storeId: await createStore(t, tokens.admin, { type: "WEB", warehouseIds: [spare.id] }),
+    productId: await createSimple(t, tokens.staff, "Scratch"),
+  };
+  const orders = [
+    await order(t, tokens.customer, webStoreId, simples[0] as string),
+    await order(t, tokens.customer, webStoreId, set),
+    await order(t, tokens.staff, webStoreId, simples[2] as string),
+  ];
+  const shipped = await order(t, tokens.staff, webStoreId, simples[1] as string);
+  for (const step of ["confirm", "ship"]) {
+    const res = await sendJson(t, "POST", `/api/v1/orders/${shipped}/${step}`, {}, tokens.staff);
+    if (res.status !== 200) throw new Error(`seed ${step} failed: ${res.status} ${await res.text()}`);
+  }
+  return {
+    tokens,
+    victim: { email: victimEmail, accessToken: victimTokens.accessToken, refreshToken: victimTokens.refreshToken },
+    trendyolStoreId,
+    scratch,
+    ids: {
+      product: [...simples, set, scratch.productId],
+      store: [webStoreId, trendyolStoreId, scratch.storeId],
+      warehouse: [main.id, spare.id],
+      shelf: [main.shelfId, spare.shelfId],
+      order: [...orders, shipped],
+      session: [victimTokens.sessionId],
+    },
+  };
+}
+
+/** A fresh session for the victim: the session routes end one now and then, and the next request needs a live one. */
+export async function renewVictim(t: TestApp, shop: FuzzShop): Promise<void> {
+  const tokens = await login(t, shop.victim.email, PASSWORD);
+  shop.victim.accessToken = tokens.accessToken;
+  shop.victim.refreshToken = tokens.refreshToken;
+  shop.ids.session = [...(shop.ids.session ?? []).slice(-2), tokens.sessionId];
+}
