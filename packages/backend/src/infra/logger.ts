@@ -18,14 +18,22 @@ export interface LoggerOptions {
 }
 
 /** Resolves once buffered lines are written (bounded, so a stuck stdout cannot hold an exit forever). */
-export function flushLogger(log: Logger, timeoutMs = 2000): Promise<void> {
-  return new Promise((resolve) => {
+export async function flushLogger(log: Logger, timeoutMs = 2000): Promise<void> {
+  await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
     log.flush(() => {
       clearTimeout(timer);
       resolve();
     });
   });
+  // The asynchronous flush can answer while the last lines still sit in the buffer (seen on the
+  // "shutdown complete" line about one exit in four): write whatever is left synchronously.
+  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void } | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // A closed or full stdout: nothing more can be written, and the exit must not wait for it.
+  }
 }
 
 export { REDACTED_PATHS } from "./log-redaction";
