@@ -1,7 +1,7 @@
 /**
  * What never reaches a log line: secrets by field name, and card-like numbers in any string.
- * pino's compiled redact paths cover the shapes we log (top level and one object down) cheaply;
- * the walk below covers deeper nesting and masks card numbers, on plain objects and arrays only.
+ * One walk over what each log line carries (plain objects and arrays only) does both: pino's own
+ * path-based redact was dropped for it (see logger.ts).
  */
 export const CENSOR = "[redacted]";
 
@@ -27,16 +27,6 @@ export const SECRET_KEYS = [
   "credentialsKey",
   "credentialsPreviousKeys",
 ] as const;
-
-const quoted = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`);
-const join = (prefix: string, key: string) => (key.startsWith("[") ? `${prefix}${key}` : `${prefix}.${key}`);
-
-/** pino redact paths: each key at the top level and one level down (`*.password`), plus headers. */
-export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [quoted(key), join("*", quoted(key))]).concat([
-  "*.headers.authorization",
-  "*.headers.cookie",
-  "*.*.headers.authorization",
-]);
 
 const SECRET_KEY_SET = new Set<string>(SECRET_KEYS.map((k) => k.toLowerCase()));
 const MAX_DEPTH = 8;
