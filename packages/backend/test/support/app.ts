@@ -37,6 +37,9 @@ export interface TestAppOptions {
   onQuery?: (query: string) => void;
   /** The app's logger (a capturingLogger for redaction tests); silent when omitted. */
   log?: Logger;
+  /** Rewrites the Postgres / Redis URLs the app connects to (through a test's TCP proxy). */
+  routeDatabase?: (url: string) => string;
+  routeRedis?: (url: string) => string;
 }
 
 /**
@@ -51,6 +54,8 @@ export const GENEROUS_RATE_LIMITS: Record<string, string> = {
   RATE_LIMIT_WEBHOOK: "1000000",
 };
 
+const routed = (url: string | undefined, route?: (url: string) => string) => (url && route ? route(url) : url);
+
 /** An app on its own database (scratch Postgres database, or in-memory PGlite) and Redis prefix. */
 export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const primary = options.replicaOf?.config;
@@ -60,8 +65,8 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: "test",
     PGLITE_DATA_DIR: "memory://",
-    DATABASE_URL: primary?.databaseUrl ?? scratch?.url,
-    REDIS_URL: redisUrl,
+    DATABASE_URL: routed(primary?.databaseUrl ?? scratch?.url, options.routeDatabase),
+    REDIS_URL: routed(redisUrl, options.routeRedis),
     REDIS_KEY_PREFIX: primary?.redisKeyPrefix ?? uniquePrefix(options.label),
     JWT_SECRET: primary?.jwtSecret,
     CREDENTIALS_KEY: primary?.credentialsKey.toString("base64"),
