@@ -82,8 +82,8 @@ if (config.sync.worker) {
     [{ name: "order-pull", everyMs: config.orderPull.intervalMs, runAtStart: true, run: () => services.orderIntake.pullAll() }],
     log,
   );
-  // Webhook deliveries already answered are taken in before the process goes.
-  lifecycle.addWorker("order intake", () => orderPull.stop().then(() => services.orderIntake.drain()));
+  // Webhook deliveries are taken in before they are answered: the server's own drain covers them.
+  lifecycle.addWorker("order pull", () => orderPull.stop());
 }
 
 if (config.demo) {

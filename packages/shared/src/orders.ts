@@ -12,8 +12,12 @@ export const OrderStatus = Type.Union(
     Type.Literal("CANCELLED"),
     Type.Literal("RETURNED"),
     Type.Literal("OVERSOLD"),
+    Type.Literal("NEEDS_ATTENTION"),
   ],
-  { description: "CREATED -> CONFIRMED -> SHIPPED -> DELIVERED; CANCELLED before shipment; RETURNED after; OVERSOLD: a marketplace order that found no stock" },
+  {
+    description:
+      "CREATED -> CONFIRMED -> SHIPPED -> DELIVERED; CANCELLED before shipment; RETURNED after; OVERSOLD: a marketplace order that found no stock; NEEDS_ATTENTION: a marketplace order intake could not take in (see attentionReasons), recorded without a reservation",
+  },
 );
 export type OrderStatus = Static<typeof OrderStatus>;
 
@@ -82,6 +86,36 @@ export const Shortage = Type.Object(
 );
 export type Shortage = Static<typeof Shortage>;
 
+/** Why intake could not take a marketplace order in; the order is NEEDS_ATTENTION and holds no stock. */
+export const AttentionReason = Type.Union(
+  [
+    Type.Literal("UNKNOWN_BARCODE"),
+    Type.Literal("QUANTITY_OUT_OF_RANGE"),
+    Type.Literal("PRICE_OUT_OF_RANGE"),
+    Type.Literal("ORDER_TOTAL_TOO_LARGE"),
+    Type.Literal("INVALID_EXTERNAL_ID"),
+    Type.Literal("INVALID_CURRENCY"),
+    Type.Literal("LINE_COUNT_OUT_OF_RANGE"),
+  ],
+  {
+    description:
+      "UNKNOWN_BARCODE: no product has the line's barcode; QUANTITY_OUT_OF_RANGE: not 1..9999; PRICE_OUT_OF_RANGE: not a whole, storable amount; ORDER_TOTAL_TOO_LARGE; INVALID_EXTERNAL_ID: the marketplace id is empty, over 200 characters or holds a NUL (the order is keyed on a digest of it); INVALID_CURRENCY; LINE_COUNT_OUT_OF_RANGE: not 1..1000 lines",
+  },
+);
+export type AttentionReason = Static<typeof AttentionReason>;
+
+export const AttentionLine = Type.Object(
+  {
+    lineNo: Type.Integer({ description: "the line's place in the marketplace order (1-based); order items are numbered the same way" }),
+    reason: AttentionReason,
+    barcode: Type.String({ description: "as the marketplace sent it" }),
+    quantity: Type.Number({ description: "as the marketplace sent it" }),
+    unitPrice: Type.Number({ description: "minor units, VAT included, as the marketplace charged" }),
+  },
+  { description: "A marketplace order line intake could not take in, kept as it came" },
+);
+export type AttentionLine = Static<typeof AttentionLine>;
+
 export const Allocation = Type.Object(
   {
     id: Uuid,
@@ -109,6 +143,11 @@ export const Order = Type.Object(
     items: Type.Array(OrderItem),
     shortages: Nullable(Type.Array(Shortage, { description: "OVERSOLD orders: what could not be reserved" })),
     allocations: Type.Optional(Type.Array(Allocation, { description: "staff only" })),
+    attentionReasons: Type.Optional(
+      Nullable(Type.Array(AttentionReason, { description: "marketplace orders: why the order needs (or needed) attention; null when it was taken in" })),
+    ),
+    attentionLines: Type.Optional(Type.Array(AttentionLine, { description: "marketplace orders: the lines intake could not take in" })),
+    rawPayload: Type.Optional(Type.Unknown({ description: "staff only, marketplace orders: the package as the marketplace sent it" })),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

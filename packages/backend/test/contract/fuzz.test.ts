@@ -35,7 +35,6 @@ beforeAll(async () => {
   operations = operationsOf(await fetchDocument(t));
 }, 60_000);
 afterAll(async () => {
-  await t?.services.orderIntake.drain();
   await t?.close();
 });
 
@@ -103,7 +102,6 @@ describe("contract fuzz", () => {
         if (chosen) await fire(op, chosen.name, chosen.mutated, role);
       }
     }
-    await t.services.orderIntake.drain();
 
     let total: Tally = { sent: 0, ok: 0, client: 0, server: 0 };
     for (const [label, tally] of tallies) {

@@ -89,6 +89,19 @@ describe.each(PULLED.map((m) => [m.type, m] as const))("%s order intake", (_type
     expect(await level(productId)).toEqual({ onHand: 6, reserved: 2 });
   });
 
+  test("an order for a barcode we do not sell is recorded NEEDS_ATTENTION with its raw payload, not skipped", async () => {
+    const barcode = `869-unsold-${m.type}-${Date.now()}`;
+    const orderId = await orderOn(sandbox, m, [{ barcode, quantity: 1, unitPrice: 2_500 }]);
+    expect((await outcomes(m)).needs_attention).toBe(1);
+    expect((await outcomes(m)).needs_attention ?? 0).toBe(0);
+
+    const recorded = await ordersOf(m, orderId);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ status: "NEEDS_ATTENTION", attentionReasons: ["UNKNOWN_BARCODE"], items: [], attentionLines: [{ barcode, quantity: 1 }] });
+    const staffView = await bodyOf(await get(t, `/api/v1/orders/${recorded[0]?.id}`, tokens.staff));
+    expect(JSON.stringify(staffView.rawPayload)).toContain(barcode);
+  });
+
   test("an order for stock sold elsewhere becomes OVERSOLD and reserves nothing", async () => {
     const { productId, barcode } = await listed(1);
     const trendyol = MARKETPLACES[0] as SandboxMarketplace;

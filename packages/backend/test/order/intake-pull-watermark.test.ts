@@ -103,6 +103,7 @@ describe("the order pull's watermark", () => {
       orders: {
         intakeMarketplaceOrder: () => Promise.reject(new Error("database went away")),
         cancelMarketplaceOrder: (input) => t.services.orders.cancelMarketplaceOrder(input),
+        needingAttentionCounts: () => t.services.orders.needingAttentionCounts(),
       },
     });
     await expect(broken.intake.pullStore(failingStore.storeId)).rejects.toThrow("database went away");

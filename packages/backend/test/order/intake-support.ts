@@ -4,6 +4,7 @@
  * a buyer and Trendyol would, and a look at what each marketplace shows.
  */
 import { afterAll } from "bun:test";
+import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
 import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
 import type { TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
@@ -36,11 +37,11 @@ export interface IntakeShop {
 let sellers = 0;
 
 /** `storeCount` Trendyol stores (different sellers, one sandbox) selling from one warehouse, each with webhook credentials. */
-export async function intakeShop(t: TestApp, storeCount: number): Promise<IntakeShop> {
+export async function intakeShop(t: TestApp, storeCount: number, sandboxOptions: SandboxOptions = {}): Promise<IntakeShop> {
   const adminToken = (await admin(t)).tokens.accessToken as string;
   const staffToken = (await staff(t)).tokens.accessToken as string;
   const sellerIds = Array.from({ length: storeCount }, () => `O${Date.now() % 100000}${++sellers}`);
-  const sandbox = await startSandbox({ resultDelayMs: 0, sellers: sellerIds.map((sellerId) => ({ sellerId, apiKey: "k", apiSecret: "s" })) });
+  const sandbox = await startSandbox({ resultDelayMs: 0, ...sandboxOptions, sellers: sellerIds.map((sellerId) => ({ sellerId, apiKey: "k", apiSecret: "s" })) });
   sandboxes.push(sandbox);
   const warehouse = await createWarehouse(t, staffToken);
   const stores: MarketStore[] = [];

@@ -97,9 +97,11 @@ describe("taking in a marketplace order", () => {
     expect(order.status).toBe("CREATED");
   });
 
-  test("an unknown barcode is refused with 422 UNKNOWN_PRODUCT naming it", async () => {
-    const error = await rejection(intake(nextExternalId(), [{ barcode: "not-in-catalog", quantity: 1, unitPrice: 1_000 }]));
-    expect(error).toMatchObject({ status: 422, code: "UNKNOWN_PRODUCT", details: { barcodes: ["not-in-catalog"] } });
+  test("an unknown barcode is recorded NEEDS_ATTENTION naming it, reserving nothing", async () => {
+    const { order, created } = await intake(nextExternalId(), [{ barcode: "not-in-catalog", quantity: 1, unitPrice: 1_000 }]);
+    expect(created).toBe(true);
+    expect(order).toMatchObject({ status: "NEEDS_ATTENTION", attentionReasons: ["UNKNOWN_BARCODE"], items: [], allocations: [] });
+    expect(order.attentionLines).toEqual([{ lineNo: 1, reason: "UNKNOWN_BARCODE", barcode: "not-in-catalog", quantity: 1, unitPrice: 1_000 }]);
   });
 
   test("an unknown store is refused with 422 UNKNOWN_STORE", async () => {
@@ -109,10 +111,11 @@ describe("taking in a marketplace order", () => {
     expect(error).toMatchObject({ status: 422, code: "UNKNOWN_STORE" });
   });
 
-  test("a line with a quantity of 0 is refused with 422", async () => {
+  test("a line with a quantity of 0 is recorded NEEDS_ATTENTION, reserving nothing", async () => {
     const productId = await stockedProduct(t, shop, 10);
-    const error = await rejection(intake(nextExternalId(), [{ barcode: await productBarcode(t, shop, productId), quantity: 0, unitPrice: 1 }]));
-    expect(error.status).toBe(422);
+    const { order } = await intake(nextExternalId(), [{ barcode: await productBarcode(t, shop, productId), quantity: 0, unitPrice: 1 }]);
+    expect(order).toMatchObject({ status: "NEEDS_ATTENTION", attentionReasons: ["QUANTITY_OUT_OF_RANGE"], items: [] });
+    expect(await level(t, shop, productId)).toEqual({ onHand: 10, reserved: 0 });
   });
 });
 

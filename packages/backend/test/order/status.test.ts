@@ -12,6 +12,7 @@ const ALLOWED = new Set([
   "SHIPPED>RETURNED",
   "DELIVERED>RETURNED",
   "OVERSOLD>CANCELLED",
+  "NEEDS_ATTENTION>CANCELLED",
 ]);
 
 const pairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as [OrderStatus, OrderStatus]));
@@ -27,8 +28,8 @@ function refusal(from: OrderStatus, to: OrderStatus): AppError | undefined {
 }
 
 describe("the order status machine", () => {
-  test("knows all seven statuses", () => {
-    expect([...ORDER_STATUSES].sort()).toEqual(["CANCELLED", "CONFIRMED", "CREATED", "DELIVERED", "OVERSOLD", "RETURNED", "SHIPPED"]);
+  test("knows all eight statuses", () => {
+    expect([...ORDER_STATUSES].sort()).toEqual(["CANCELLED", "CONFIRMED", "CREATED", "DELIVERED", "NEEDS_ATTENTION", "OVERSOLD", "RETURNED", "SHIPPED"]);
   });
 
   for (const [from, to] of pairs) {
@@ -43,6 +44,11 @@ describe("the order status machine", () => {
 
   test("no transition leads into OVERSOLD: it is entered only at marketplace intake", () => {
     expect(ORDER_STATUSES.filter((from) => canTransition(from, "OVERSOLD"))).toEqual([]);
+  });
+
+  test("no transition leads into NEEDS_ATTENTION, and out of it only cancelling (intake takes it in)", () => {
+    expect(ORDER_STATUSES.filter((from) => canTransition(from, "NEEDS_ATTENTION"))).toEqual([]);
+    expect(ORDER_STATUSES.filter((to) => canTransition("NEEDS_ATTENTION", to))).toEqual(["CANCELLED"]);
   });
 
   test("CANCELLED and RETURNED are final", () => {

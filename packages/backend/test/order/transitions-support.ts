@@ -4,10 +4,10 @@ import { bodyOf, type Json } from "../support/http";
 import { get } from "../support/identity";
 import { acted, placed, type Shop, stockedProduct } from "./support";
 
-export type Status = "CREATED" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED" | "RETURNED" | "OVERSOLD";
+export type Status = "CREATED" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED" | "RETURNED" | "OVERSOLD" | "NEEDS_ATTENTION";
 
 /** The route that asks for each target status. */
-export const ACTION_FOR: Record<Exclude<Status, "CREATED" | "OVERSOLD">, string> = {
+export const ACTION_FOR: Record<Exclude<Status, "CREATED" | "OVERSOLD" | "NEEDS_ATTENTION">, string> = {
   CONFIRMED: "confirm",
   CANCELLED: "cancel",
   SHIPPED: "ship",
@@ -16,7 +16,7 @@ export const ACTION_FOR: Record<Exclude<Status, "CREATED" | "OVERSOLD">, string>
 };
 
 /** The path from CREATED to each status through the routes. */
-const PATH_TO: Record<Exclude<Status, "OVERSOLD">, string[]> = {
+const PATH_TO: Record<Exclude<Status, "OVERSOLD" | "NEEDS_ATTENTION">, string[]> = {
   CREATED: [],
   CONFIRMED: ["confirm"],
   SHIPPED: ["confirm", "ship"],
@@ -44,9 +44,26 @@ export async function oversoldOrder(t: TestApp, shop: Shop): Promise<Json> {
   return order;
 }
 
+/** A marketplace order with one line we sell (stock 10) and one we do not: recorded NEEDS_ATTENTION. */
+export async function needsAttentionOrder(t: TestApp, shop: Shop): Promise<Json> {
+  const productId = await stockedProduct(t, shop, 10);
+  const storeId = await createStore(t, shop.adminToken, { type: "TRENDYOL", sellerId: "43", warehouseIds: [shop.warehouseId] });
+  const { order } = await t.services.orders.intakeMarketplaceOrder({
+    storeId,
+    externalOrderId: `TY-ATTENTION-${++external}`,
+    lines: [
+      { barcode: await productBarcode(t, shop, productId), quantity: 1, unitPrice: 9_900 },
+      { barcode: `not-sold-here-${external}`, quantity: 1, unitPrice: 9_900 },
+    ],
+    currency: "TRY",
+  });
+  return order;
+}
+
 /** A customer's order of 2 units of a fresh product (stock 10), driven by staff to the status asked for. */
 export async function orderIn(t: TestApp, shop: Shop, customerToken: string, status: Status): Promise<Json> {
   if (status === "OVERSOLD") return oversoldOrder(t, shop);
+  if (status === "NEEDS_ATTENTION") return needsAttentionOrder(t, shop);
   const productId = await stockedProduct(t, shop, 10);
   let order = await placed(t, customerToken, shop.storeId, [{ productId, quantity: 2 }]);
   for (const action of PATH_TO[status]) {

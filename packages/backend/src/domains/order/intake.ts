@@ -1,15 +1,21 @@
-/** Marketplace orders: recorded once per (store, external id), reserved like any order, OVERSOLD when short. */
+/**
+ * Marketplace orders: recorded once per (store, external id), reserved like any order, OVERSOLD
+ * when short, NEEDS_ATTENTION (nothing reserved, raw payload and reasons kept) when intake cannot
+ * read them. A NEEDS_ATTENTION order that arrives again readable (its product was created since)
+ * is taken in then: the marketplace keeps sending a package while it is open, and a sale that can
+ * be reserved automatically should not wait for an operator.
+ */
 import { randomUUID } from "node:crypto";
 import { type Orders, Uuid } from "@pazarsync/shared";
 import { isUniqueViolation } from "../../infra/db";
-import { ValidationFailed } from "../../infra/errors";
 import type { Allocation, Demand, Shortage, StockContext, Transaction } from "../inventory/reservation-types";
 import { stockLockKey } from "../inventory/service";
 import { type OrderContext, SYSTEM } from "./context";
 import { componentDemand } from "./demand";
 import { unknownStore } from "./errors";
-import { assertMarketplaceLines, priceOrder, productsForBarcodes } from "./lines";
+import { type ExaminedOrder, examineOrder, externalOrderKey, quotableBarcodes, rawPayloadText } from "./intake-attention";
 import * as repo from "./repository";
+import { INTAKE_TAKES_IN } from "./status";
 import { present, type Transitions } from "./transitions";
 
 const EXTERNAL_ID_UNIQUE = "orders_store_external_unique";
@@ -22,11 +28,16 @@ export interface MarketplaceOrderInput {
   /** What the marketplace charged, minor units VAT included, per unit. */
   lines: readonly { barcode: string; quantity: number; unitPrice: number }[];
   currency: string;
+  /** The package as the marketplace sent it, kept with the order (and all an operator has when it cannot be read). */
+  raw?: unknown;
 }
 
 export interface IntakeResult {
   order: Orders.Order;
-  /** False when the order was already known: nothing was reserved again. */
+  /**
+   * False when the order was already known and nothing changed: nothing was reserved again.
+   * True when it was recorded now, or a NEEDS_ATTENTION order was taken in now.
+   */
   created: boolean;
 }
 
@@ -63,52 +74,126 @@ async function reserveOrShortages(
   }
 }
 
+interface IntakeStore {
+  id: string;
+  type: string;
+  warehouseIds: string[];
+}
+
 export function createIntake(ctx: OrderContext, transitions: Transitions) {
   const { db, log } = ctx;
+  const answer = async (row: repo.OrderRow, created: boolean): Promise<IntakeResult> => ({ order: await present(ctx, row, SYSTEM), created });
 
-  async function known(storeId: string, externalOrderId: string): Promise<IntakeResult | undefined> {
-    const row = await repo.orderByExternalId(db, storeId, externalOrderId);
-    return row ? { order: await present(ctx, row, SYSTEM), created: false } : undefined;
-  }
-
-  async function record(input: MarketplaceOrderInput, storeId: string): Promise<IntakeResult> {
-    const quote = await ctx.stores.quoteForOrder(storeId, { productIds: [], barcodes: input.lines.map((line) => line.barcode) });
-    if (!quote) throw unknownStore(storeId);
-    const { store } = quote;
-    assertMarketplaceLines(input.lines, input.currency);
-    // An inactive product is recorded anyway: the marketplace already sold it.
-    const products = productsForBarcodes(quote.products, input.lines.map((line) => line.barcode));
-    const lines = input.lines.map((line, index) => {
-      const product = products[index];
-      if (!product) throw new Error("a line lost its product");
-      return { product, quantity: line.quantity, unitPrice: line.unitPrice };
-    });
-    const priced = priceOrder(input.currency, lines);
-    const demands = componentDemand(lines);
-    const orderId = randomUUID();
+  /** Reserves a readable order inside `tx` (OVERSOLD when short); `write` records or rewrites its rows first. */
+  async function reserveUnderLocks(store: IntakeStore, examined: ExaminedOrder, orderId: string, externalOrderId: string, write: (tx: Transaction) => Promise<repo.OrderRow | undefined>) {
+    const demands = componentDemand(examined.lines);
     const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
       db.transaction(async (tx) => {
-        const { order: row } = await repo.insertOrder(
-          tx,
-          { id: orderId, storeId, externalOrderId: input.externalOrderId, status: "CREATED", currency: priced.currency, total: priced.total, vatTotal: priced.vatTotal },
-          priced.items,
-        );
-        const context = { actorId: null, correlationId: orderId, reason: `${store.type} order ${input.externalOrderId}` };
+        const row = await write(tx);
+        if (!row) return undefined;
+        const context = { actorId: null, correlationId: orderId, reason: `${store.type} order ${externalOrderId}` };
         const reserved = await reserveOrShortages(ctx, tx, orderId, demands, store.warehouseIds, context);
         const final = reserved.shortages.length > 0 ? await repo.setStatus(tx, orderId, "OVERSOLD", reserved.shortages) : row;
         return { row: final, ...reserved };
       }),
     );
+    if (!outcome) return undefined;
+    const total = examined.priced?.total;
     if (outcome.shortages.length > 0) {
       ctx.metrics.outOfStock.inc({ source: "marketplace" });
-      log.warn({ orderId, storeId, externalOrderId: input.externalOrderId, shortages: outcome.shortages }, "marketplace order oversold: recorded without a reservation");
+      log.warn({ orderId, storeId: store.id, externalOrderId, shortages: outcome.shortages }, "marketplace order oversold: recorded without a reservation");
     } else {
       const warehouseIds = [...new Set(outcome.allocations.map((a) => a.warehouseId))];
       await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds, correlationId: orderId });
       ctx.metrics.placed.inc({ source: "marketplace" });
-      log.info({ orderId, storeId, externalOrderId: input.externalOrderId, total: priced.total }, "marketplace order taken in");
+      log.info({ orderId, storeId: store.id, externalOrderId, total }, "marketplace order taken in");
     }
-    return { order: await present(ctx, outcome.row, SYSTEM), created: true };
+    return outcome.row;
+  }
+
+  async function record(input: MarketplaceOrderInput, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+    const orderId = randomUUID();
+    const priced = examined.priced;
+    if (!priced) throw new Error("a readable order has its prices");
+    const row = await reserveUnderLocks(store, examined, orderId, examined.key, async (tx) => {
+      const inserted = await repo.insertOrder(
+        tx,
+        {
+          id: orderId,
+          storeId: store.id,
+          externalOrderId: examined.key,
+          status: "CREATED",
+          currency: priced.currency,
+          total: priced.total,
+          vatTotal: priced.vatTotal,
+          rawPayload: rawPayloadText(input.raw),
+        },
+        priced.items,
+      );
+      return inserted.order;
+    });
+    if (!row) throw new Error("a new order found no row");
+    return answer(row, true);
+  }
+
+  /** Nothing is reserved and no lock is needed: the order holds no stock until someone resolves it. */
+  async function recordNeedingAttention(input: MarketplaceOrderInput, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+    const orderId = randomUUID();
+    const row = await db.transaction(async (tx) => {
+      const inserted = await repo.insertOrder(
+        tx,
+        {
+          id: orderId,
+          storeId: store.id,
+          externalOrderId: examined.key,
+          status: "NEEDS_ATTENTION",
+          currency: examined.priced?.currency ?? examined.currency,
+          total: examined.priced?.total ?? 0,
+          vatTotal: examined.priced?.vatTotal ?? 0,
+          attentionReasons: examined.reasons,
+          rawPayload: rawPayloadText(input.raw),
+        },
+        examined.priced?.items ?? [],
+      );
+      await repo.insertAttentionLines(tx, orderId, examined.attentionLines);
+      return inserted.order;
+    });
+    log.warn(
+      { orderId, storeId: store.id, externalOrderId: examined.key, reasons: examined.reasons, lines: examined.attentionLines.length },
+      "marketplace order needs attention: recorded without a reservation",
+    );
+    return answer(row, true);
+  }
+
+  /** A NEEDS_ATTENTION order seen again in a form intake can read: taken in now, under its row lock. */
+  async function takeIn(existing: repo.OrderRow, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+    const priced = examined.priced;
+    if (!priced) throw new Error("a readable order has its prices");
+    const row = await reserveUnderLocks(store, examined, existing.id, examined.key, async (tx) => {
+      const locked = await repo.lockOrder(tx, existing.id);
+      // Cancelled or taken in by another delivery meanwhile: left as it is.
+      if (!locked || !INTAKE_TAKES_IN[locked.status]?.includes("CREATED")) return undefined;
+      return repo.takeInOrder(tx, existing.id, priced);
+    });
+    if (!row) {
+      const current = await repo.orderRow(db, existing.id);
+      return answer(current ?? existing, false);
+    }
+    log.info({ orderId: existing.id, storeId: store.id, externalOrderId: examined.key, status: row.status }, "marketplace order needing attention taken in");
+    return answer(row, true);
+  }
+
+  async function intake(input: MarketplaceOrderInput, storeId: string): Promise<IntakeResult> {
+    const { key } = externalOrderKey(input.externalOrderId);
+    const existing = await repo.orderByExternalId(db, storeId, key);
+    if (existing && existing.status !== "NEEDS_ATTENTION") return answer(existing, false);
+    const quote = await ctx.stores.quoteForOrder(storeId, { productIds: [], barcodes: quotableBarcodes(input.lines) });
+    if (!quote) throw unknownStore(storeId);
+    const store = { id: storeId, type: quote.store.type, warehouseIds: quote.store.warehouseIds };
+    // An inactive product is taken in anyway: the marketplace already sold it.
+    const examined = examineOrder(input, quote.products);
+    if (existing) return examined.reasons.length > 0 ? answer(existing, false) : takeIn(existing, store, examined);
+    return examined.reasons.length > 0 ? recordNeedingAttention(input, store, examined) : record(input, store, examined);
   }
 
   return {
@@ -116,28 +201,24 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     async intakeMarketplaceOrder(input: MarketplaceOrderInput): Promise<IntakeResult> {
       const storeId = input.storeId.toLowerCase();
       if (!UUID.test(storeId)) throw unknownStore(input.storeId);
-      if (input.externalOrderId.length < 1 || input.externalOrderId.length > 200) {
-        throw new ValidationFailed("The marketplace order id must be 1..200 characters", { externalOrderId: input.externalOrderId });
-      }
-      const existing = await known(storeId, input.externalOrderId);
-      if (existing) return existing;
       try {
-        return await record(input, storeId);
+        return await intake(input, storeId);
       } catch (error) {
-        // Two intakes of one order raced past the check above; the unique index let one in.
+        // Two intakes of one order raced past the lookup; the unique index let one in.
         if (!isUniqueViolation(error, EXTERNAL_ID_UNIQUE)) throw error;
-        const winner = await known(storeId, input.externalOrderId);
+        const winner = await repo.orderByExternalId(db, storeId, externalOrderKey(input.externalOrderId).key);
         if (!winner) throw error;
-        return winner;
+        return answer(winner, false);
       }
     },
 
-    /** Releases a known order's reservation; a repeat does nothing, an unknown order is logged and ignored. */
+    /** Releases a known order's reservation (none for OVERSOLD or NEEDS_ATTENTION); a repeat does nothing, an unknown order is logged. */
     async cancelMarketplaceOrder(input: { storeId: string; externalOrderId: string }): Promise<MarketplaceCancellation> {
       const storeId = input.storeId.toLowerCase();
-      const row = UUID.test(storeId) ? await repo.orderByExternalId(db, storeId, input.externalOrderId) : undefined;
+      const { key } = externalOrderKey(input.externalOrderId);
+      const row = UUID.test(storeId) ? await repo.orderByExternalId(db, storeId, key) : undefined;
       if (!row) {
-        log.info({ storeId: input.storeId, externalOrderId: input.externalOrderId }, "cancellation of an unknown marketplace order ignored");
+        log.info({ storeId: input.storeId, externalOrderId: key }, "cancellation of an unknown marketplace order");
         return { outcome: "UNKNOWN" };
       }
       const { order, changed } = await transitions.cancel(SYSTEM, row.id, { repeatIsNoop: true });

@@ -6,17 +6,26 @@
  * - CANCELLED: releases a known order. An unknown one is recorded first and then cancelled, so a
  *   "Created" arriving later (webhooks retry for hours, the pull overlaps) finds it known and
  *   reserves nothing.
- * A refusal (unknown barcode, a cancellation of a shipped order) is logged and counted as
- * "rejected"; anything else propagates so the pull does not move its watermark past the order.
+ * An order intake cannot read (a barcode we do not sell, a quantity past our limits, an id
+ * Postgres cannot store) is recorded NEEDS_ATTENTION with its raw payload, not refused.
+ * A refusal that remains (a cancellation of a shipped order) is logged and counted as "rejected";
+ * anything else propagates, so the pull does not move its watermark past the order and the
+ * webhook answers non-2xx for the marketplace to deliver again.
  */
 import { AppError } from "../../infra/errors";
 import type { Logger } from "../../infra/logger";
 import type { MarketplaceName, NormalisedOrder } from "../marketplace/service";
 import type { IntakeMetrics } from "./intake-metrics";
-import type { Intake } from "./intake";
+import type { Intake, IntakeResult } from "./intake";
 
-export type FeedOutcome = "created" | "duplicate" | "oversold" | "cancelled" | "rejected";
+export type FeedOutcome = "created" | "duplicate" | "oversold" | "needs_attention" | "cancelled" | "rejected";
 export type FeedSource = "pull" | "webhook";
+
+export interface FeedResult {
+  outcome: FeedOutcome;
+  /** The key the order is recorded under (the marketplace's id, or a digest of an id we cannot store). */
+  externalOrderId: string;
+}
 
 export interface FeedDeps {
   orders: Pick<Intake, "intakeMarketplaceOrder" | "cancelMarketplaceOrder">;
@@ -24,8 +33,14 @@ export interface FeedDeps {
   log: Logger;
 }
 
-async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<Exclude<FeedOutcome, "rejected">> {
-  const input = { storeId, externalOrderId: order.externalId, lines: order.lines, currency: order.currency };
+function outcomeOf({ order, created }: IntakeResult): Exclude<FeedOutcome, "cancelled" | "rejected"> {
+  if (!created) return "duplicate";
+  if (order.status === "OVERSOLD") return "oversold";
+  return order.status === "NEEDS_ATTENTION" ? "needs_attention" : "created";
+}
+
+async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<FeedResult> {
+  const input = { storeId, externalOrderId: order.externalId, lines: order.lines, currency: order.currency, raw: order.raw };
   if (order.status === "CANCELLED") {
     const ref = { storeId, externalOrderId: order.externalId };
     let cancelled = await deps.orders.cancelMarketplaceOrder(ref);
@@ -33,25 +48,25 @@ async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): P
       await deps.orders.intakeMarketplaceOrder(input);
       cancelled = await deps.orders.cancelMarketplaceOrder(ref);
     }
-    return cancelled.outcome === "CANCELLED" ? "cancelled" : "duplicate";
+    if (cancelled.outcome === "UNKNOWN") throw new Error("a recorded order was not found to cancel");
+    return { outcome: cancelled.outcome === "CANCELLED" ? "cancelled" : "duplicate", externalOrderId: cancelled.order.externalOrderId ?? order.externalId };
   }
-  const { order: recorded, created } = await deps.orders.intakeMarketplaceOrder(input);
-  if (!created) return "duplicate";
-  return recorded.status === "OVERSOLD" ? "oversold" : "created";
+  const taken = await deps.orders.intakeMarketplaceOrder(input);
+  return { outcome: outcomeOf(taken), externalOrderId: taken.order.externalOrderId ?? order.externalId };
 }
 
-export async function feedOrder(deps: FeedDeps, target: { storeId: string; marketplace: MarketplaceName; source: FeedSource }, order: NormalisedOrder): Promise<FeedOutcome> {
-  let outcome: FeedOutcome;
+export async function feedOrder(deps: FeedDeps, target: { storeId: string; marketplace: MarketplaceName; source: FeedSource }, order: NormalisedOrder): Promise<FeedResult> {
+  let result: FeedResult;
   try {
-    outcome = await apply(deps, target.storeId, order);
+    result = await apply(deps, target.storeId, order);
   } catch (error) {
     if (!(error instanceof AppError && error.status < 500)) throw error;
     deps.log.warn(
       { storeId: target.storeId, externalOrderId: order.externalId, marketplaceStatus: order.marketplaceStatus, code: error.code, details: error.details },
       "marketplace order refused by intake",
     );
-    outcome = "rejected";
+    result = { outcome: "rejected", externalOrderId: order.externalId };
   }
-  deps.metrics.orders.inc({ marketplace: target.marketplace, source: target.source, outcome });
-  return outcome;
+  deps.metrics.orders.inc({ marketplace: target.marketplace, source: target.source, outcome: result.outcome });
+  return result;
 }

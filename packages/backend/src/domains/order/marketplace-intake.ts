@@ -1,6 +1,8 @@
 /**
  * Marketplace order intake, put together: the periodic pull and the Trendyol webhook receiver
  * feeding the order service's idempotent intake, with their metrics. Built once in services.ts.
+ * The needing-attention gauge is read from Postgres after each pull run (so staff actions show
+ * within one ORDER_PULL_INTERVAL_MS) and after each webhook delivery, never on scrape.
  */
 import type { ApiCallHook } from "../marketplace/service";
 import type { Registry } from "prom-client";
@@ -9,13 +11,12 @@ import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
 import { createIntakeMetrics } from "./intake-metrics";
-import { createIntakeQueue } from "./intake-queue";
 import { createOrderPull, type OrderPullSettings } from "./marketplace-pull";
 import type { OrderService } from "./service";
 import { createTrendyolWebhooks } from "./trendyol-webhooks";
 
 export type { PullReport, OrderPullSettings } from "./marketplace-pull";
-export type { FeedOutcome } from "./marketplace-feed";
+export type { FeedOutcome, FeedResult } from "./marketplace-feed";
 
 export interface MarketplaceIntakeDeps {
   db: Database;
@@ -23,7 +24,7 @@ export interface MarketplaceIntakeDeps {
   log: Logger;
   registry: Registry;
   stores: Pick<StoreService, "listStores" | "findStore" | "credentialsFor">;
-  orders: Pick<OrderService, "intakeMarketplaceOrder" | "cancelMarketplaceOrder">;
+  orders: Pick<OrderService, "intakeMarketplaceOrder" | "cancelMarketplaceOrder" | "needingAttentionCounts">;
   settings: OrderPullSettings;
   now?: () => number;
   fetch?: typeof fetch;
@@ -33,17 +34,37 @@ export interface MarketplaceIntakeDeps {
 
 export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
   const metrics = createIntakeMetrics(deps.registry);
-  const queue = createIntakeQueue(deps.log);
   const feed = { orders: deps.orders, metrics, log: deps.log };
+
+  /** A failure leaves the last reading: the orders are recorded whatever the gauge says. */
+  async function refreshNeedingAttention(): Promise<void> {
+    try {
+      const [counts, stores] = await Promise.all([deps.orders.needingAttentionCounts(), deps.stores.listStores()]);
+      const open = new Map(counts.map((c) => [c.storeId, c.orders]));
+      metrics.needingAttention.reset();
+      for (const store of stores) {
+        if (store.type !== "WEB") metrics.needingAttention.set({ marketplace: store.type, store: store.id }, open.get(store.id) ?? 0);
+      }
+    } catch (error) {
+      deps.log.warn({ err: error }, "orders needing attention not counted");
+    }
+  }
+
   const pull = createOrderPull({ ...feed, db: deps.db, locks: deps.locks, stores: deps.stores, settings: deps.settings, now: deps.now, fetch: deps.fetch, onCall: deps.onCall });
-  const trendyolWebhooks = createTrendyolWebhooks({ ...feed, stores: deps.stores, queue, now: deps.now });
+  const trendyolWebhooks = createTrendyolWebhooks({ ...feed, stores: deps.stores, now: deps.now, afterIntake: refreshNeedingAttention });
   return {
     /** Every active marketplace store once (the worker's job). */
-    pullAll: pull.pullAll,
-    pullStore: pull.pullStore,
+    async pullAll() {
+      const reports = await pull.pullAll();
+      await refreshNeedingAttention();
+      return reports;
+    },
+    async pullStore(storeId: string) {
+      const report = await pull.pullStore(storeId);
+      await refreshNeedingAttention();
+      return report;
+    },
     trendyolWebhooks,
-    /** Waits for webhook deliveries accepted so far to be taken in. */
-    drain: queue.drain,
     settings: deps.settings,
   };
 }

@@ -91,7 +91,7 @@ export function createOrderPull(deps: OrderPullDeps) {
       const answer = await pullOrders({ since, until, ...(page ? { page } : {}) });
       pages += 1;
       for (const order of [...answer.orders].sort(byModification)) {
-        const outcome = await feedOrder(deps, target, order);
+        const { outcome } = await feedOrder(deps, target, order);
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         const modified = new Date(order.lastModifiedAt);
         if (modified > watermark && modified <= until) watermark = modified;

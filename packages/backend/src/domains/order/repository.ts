@@ -3,10 +3,12 @@ import type { Orders } from "@pazarsync/shared";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { Allocation } from "../inventory/reservation-types";
-import { orderAllocations, orderItems, orders } from "./schema";
+import { orderAllocations, orderAttentionLines, orderItems, orders } from "./schema";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type ItemRow = typeof orderItems.$inferSelect;
+export type AttentionLineRow = typeof orderAttentionLines.$inferSelect;
+export type NewAttentionLine = Omit<typeof orderAttentionLines.$inferInsert, "orderId">;
 export type AllocationRow = typeof orderAllocations.$inferSelect;
 export type NewOrder = typeof orders.$inferInsert;
 export type NewItem = Omit<typeof orderItems.$inferInsert, "orderId">;
@@ -16,15 +18,65 @@ export async function insertOrder(tx: Database, order: NewOrder, items: readonly
   const orderId = order.id;
   if (!orderId) throw new Error("an order is inserted with its id chosen");
   // Sent together: the items name the order by the id chosen here, not by what the insert returns.
-  const [[row], itemRows] = await Promise.all([
-    tx.insert(orders).values(order).returning(),
-    tx
-      .insert(orderItems)
-      .values(items.map((item) => ({ ...item, orderId })))
-      .returning(),
-  ]);
+  const [[row], itemRows] = await Promise.all([tx.insert(orders).values(order).returning(), insertItems(tx, orderId, items)]);
   if (!row) throw new Error("order insert returned nothing");
   return { order: row, items: itemRows.sort((a, b) => a.lineNo - b.lineNo) };
+}
+
+/**
+ * A NEEDS_ATTENTION order may have no item it could match. Not async on purpose: the query is
+ * only sent when awaited, so insertOrder's Promise.all sends the order's insert first.
+ */
+function insertItems(tx: Database, orderId: string, items: readonly NewItem[]): PromiseLike<ItemRow[]> {
+  if (items.length === 0) return Promise.resolve([]);
+  return tx
+    .insert(orderItems)
+    .values(items.map((item) => ({ ...item, orderId })))
+    .returning();
+}
+
+export async function insertAttentionLines(tx: Database, orderId: string, lines: readonly NewAttentionLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  await tx.insert(orderAttentionLines).values(lines.map((line) => ({ ...line, orderId })));
+}
+
+export async function attentionLinesOf(db: Database, orderIds: readonly string[]): Promise<AttentionLineRow[]> {
+  if (orderIds.length === 0) return [];
+  return db
+    .select()
+    .from(orderAttentionLines)
+    .where(inArray(orderAttentionLines.orderId, [...orderIds]))
+    .orderBy(asc(orderAttentionLines.orderId), asc(orderAttentionLines.lineNo));
+}
+
+/**
+ * A NEEDS_ATTENTION order intake can now read: its lines replaced by the priced items, its totals
+ * and status set (CREATED; the caller reserves next). Only under the order's row lock.
+ */
+export async function takeInOrder(
+  tx: Database,
+  orderId: string,
+  taken: { currency: string; total: number; vatTotal: number; items: readonly NewItem[] },
+): Promise<OrderRow> {
+  await tx.delete(orderAttentionLines).where(eq(orderAttentionLines.orderId, orderId));
+  await tx.delete(orderItems).where(eq(orderItems.orderId, orderId));
+  await insertItems(tx, orderId, taken.items);
+  const [row] = await tx
+    .update(orders)
+    .set({ status: "CREATED", currency: taken.currency, total: taken.total, vatTotal: taken.vatTotal, attentionReasons: null, updatedAt: sql`now()` })
+    .where(eq(orders.id, orderId))
+    .returning();
+  if (!row) throw new Error("order take-in found no row");
+  return row;
+}
+
+/** Orders in NEEDS_ATTENTION per store (served by orders_status_store_idx). */
+export async function needingAttentionCounts(db: Database): Promise<{ storeId: string; orders: number }[]> {
+  return db
+    .select({ storeId: orders.storeId, orders: count() })
+    .from(orders)
+    .where(eq(orders.status, "NEEDS_ATTENTION"))
+    .groupBy(orders.storeId);
 }
 
 export async function insertAllocations(tx: Database, orderId: string, allocations: readonly Allocation[]): Promise<void> {

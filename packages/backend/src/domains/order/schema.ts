@@ -27,6 +27,7 @@ export const orderStatus = pgEnum("order_status", [
   "CANCELLED",
   "RETURNED",
   "OVERSOLD",
+  "NEEDS_ATTENTION",
 ]);
 
 export const allocationState = pgEnum("allocation_state", ["RESERVED", "SHIPPED", "RELEASED", "RETURNED"]);
@@ -52,6 +53,13 @@ export const orders = pgTable(
     vatTotal: integer().notNull(),
     /** For OVERSOLD marketplace orders: what could not be reserved. */
     shortages: jsonb(),
+    /** For NEEDS_ATTENTION marketplace orders: why intake could not take them in (reason codes). */
+    attentionReasons: jsonb().$type<string[]>(),
+    /**
+     * Marketplace orders: the package as the marketplace sent it, as JSON text. Text, not jsonb:
+     * jsonb refuses \u0000, and a payload carrying a NUL is exactly one an operator must see whole.
+     */
+    rawPayload: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -90,6 +98,25 @@ export const orderItems = pgTable(
     index("order_items_product_idx").on(t.productId),
     check("order_items_quantity_range", sql`${t.quantity} between 1 and 9999`),
   ],
+);
+
+/**
+ * Marketplace order lines intake could not take in (no product has the barcode, a quantity past
+ * our limit): kept as they came, numbered like order_items, so an operator can map them later.
+ */
+export const orderAttentionLines = pgTable(
+  "order_attention_lines",
+  {
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    lineNo: smallint().notNull(),
+    reason: text().notNull(),
+    /** The normalised line ({ barcode, quantity, unitPrice }) as JSON text: a barcode may hold a NUL. */
+    line: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );
 
 /** Which component came from which warehouse: release and shipment undo exactly this. */

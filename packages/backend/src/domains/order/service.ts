@@ -64,11 +64,10 @@ export function createOrderService(deps: OrderServiceDeps) {
     async listOrders(caller: OrderCaller, filter: OrderListFilter, page: PageRequest): Promise<Orders.OrderPage> {
       const customerId = caller.role === "customer" ? caller.userId : undefined;
       const { rows, total } = await repo.orderRowsPage(ctx.db, { ...filter, storeId: filter.storeId?.toLowerCase(), customerId }, page.limit, page.offset);
-      const items = await repo.itemsOf(
-        ctx.db,
-        rows.map((row) => row.id),
-      );
-      return { items: rows.map((row) => toOrder(row, items)), page: page.page, limit: page.limit, total };
+      const ids = rows.map((row) => row.id);
+      const marketplaceIds = rows.filter((row) => row.externalOrderId !== null).map((row) => row.id);
+      const [items, attentionLines] = await Promise.all([repo.itemsOf(ctx.db, ids), repo.attentionLinesOf(ctx.db, marketplaceIds)]);
+      return { items: rows.map((row) => toOrder(row, items, undefined, attentionLines)), page: page.page, limit: page.limit, total };
     },
 
     confirmOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.confirm(actor, orderId.toLowerCase()).then((r) => r.order),
@@ -80,6 +79,9 @@ export function createOrderService(deps: OrderServiceDeps) {
 
     intakeMarketplaceOrder: intake.intakeMarketplaceOrder,
     cancelMarketplaceOrder: intake.cancelMarketplaceOrder,
+
+    /** Orders in NEEDS_ATTENTION per store: the marketplace_orders_needing_attention gauge. */
+    needingAttentionCounts: () => repo.needingAttentionCounts(ctx.db),
 
     /** Open (RESERVED) allocations per product and warehouse: inventory's invariant check compares reserved with it. */
     openAllocations: (productIds?: readonly string[]): Promise<ReservationRow[]> => repo.openAllocationSums(ctx.db, productIds),

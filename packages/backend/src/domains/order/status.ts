@@ -3,12 +3,15 @@ import { Conflict } from "../../infra/errors";
 
 export type OrderStatus = Orders.OrderStatus;
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ["CREATED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "RETURNED", "OVERSOLD"];
+export const ORDER_STATUSES: readonly OrderStatus[] = ["CREATED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "RETURNED", "OVERSOLD", "NEEDS_ATTENTION"];
 
 /**
- * Every status change an order may make. OVERSOLD is only ever entered at marketplace intake
- * (never through a transition); an operator resolves it by cancelling, which releases nothing
- * because an OVERSOLD order holds no stock. CANCELLED and RETURNED are final.
+ * Every status change an order may make through a transition. OVERSOLD is only ever entered at
+ * marketplace intake; an operator resolves it by cancelling, which releases nothing because an
+ * OVERSOLD order holds no stock. NEEDS_ATTENTION is entered at intake too and holds no stock
+ * either: it is cancelled (by the marketplace or staff), or intake takes the order in when the
+ * marketplace sends it again in a form it can read (to CREATED, or OVERSOLD when short), which
+ * INTAKE_TAKES_IN names. CANCELLED and RETURNED are final.
  */
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   CREATED: ["CONFIRMED", "CANCELLED"],
@@ -18,6 +21,12 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   CANCELLED: [],
   RETURNED: [],
   OVERSOLD: ["CANCELLED"],
+  NEEDS_ATTENTION: ["CANCELLED"],
+};
+
+/** Where marketplace intake moves a NEEDS_ATTENTION order it can now read (intake.ts), besides the table above. */
+export const INTAKE_TAKES_IN: Readonly<Partial<Record<OrderStatus, readonly OrderStatus[]>>> = {
+  NEEDS_ATTENTION: ["CREATED", "OVERSOLD"],
 };
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {

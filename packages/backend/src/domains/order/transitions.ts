@@ -42,8 +42,8 @@ export function visibleTo(actor: OrderActor, row: repo.OrderRow): boolean {
 
 /** The order as this actor may see it: staff get the allocations too. */
 export async function present(ctx: OrderContext, row: repo.OrderRow, actor: OrderActor): Promise<Orders.Order> {
-  const items = await repo.itemsOf(ctx.db, [row.id]);
-  return toOrder(row, items, isStaff(actor) ? await repo.allocationsOf(ctx.db, row.id) : undefined);
+  const [items, attentionLines] = await Promise.all([repo.itemsOf(ctx.db, [row.id]), row.externalOrderId === null ? [] : repo.attentionLinesOf(ctx.db, [row.id])]);
+  return toOrder(row, items, isStaff(actor) ? await repo.allocationsOf(ctx.db, row.id) : undefined, attentionLines);
 }
 
 /**

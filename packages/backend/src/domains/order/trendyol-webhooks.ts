@@ -1,14 +1,15 @@
 /**
- * Trendyol order webhooks for one store (issue 7): deliveries carry the same order model as the
- * stream, are authenticated per store (webhook-auth.ts), answered at once and taken in after the
- * answer. Idempotent like the pull; a failure is logged and left to the pull.
+ * Trendyol order webhooks for one store: deliveries carry the same order model as the stream, are
+ * authenticated per store (webhook-auth.ts) and taken in before they are answered, so the answer
+ * tells the truth. Idempotent like the pull. An order intake cannot read is recorded
+ * NEEDS_ATTENTION and answered 200 (delivering it again changes nothing); a fault of ours that may
+ * pass (Postgres or the stock locks away) is answered 503 so Trendyol delivers it again.
  */
-import { Unauthenticated, ValidationFailed } from "../../infra/errors";
+import { AppError, ServiceUnavailable, Unauthenticated, ValidationFailed } from "../../infra/errors";
 import type { StoreService } from "../catalog/service";
 import { normaliseTrendyolPackage } from "../marketplace/service";
 import { Uuid } from "@pazarsync/shared";
-import type { IntakeQueue } from "./intake-queue";
-import { type FeedDeps, feedOrder } from "./marketplace-feed";
+import { type FeedDeps, type FeedOutcome, feedOrder } from "./marketplace-feed";
 import { webhookAuthorised } from "./webhook-auth";
 
 /** Store types that speak Trendyol's API (SANDBOX stores talk to the sandbox's Trendyol). */
@@ -17,36 +18,52 @@ const UUID = new RegExp(Uuid.pattern ?? "^$");
 
 export interface TrendyolWebhookDeps extends FeedDeps {
   stores: Pick<StoreService, "findStore" | "credentialsFor">;
-  queue: IntakeQueue;
   now?: () => number;
+  /** After a delivery was taken in (the needing-attention gauge); must not throw. */
+  afterIntake?: () => Promise<void>;
 }
 
 /** One answer for every refusal, so a caller cannot tell a missing store from a wrong secret. */
 const refused = () => new Unauthenticated("The webhook credentials are not valid for this store", "WEBHOOK_UNAUTHORISED");
 
+/** Our own fault, maybe passing: Trendyol retries a non-2xx delivery, which is what we want. */
+function unavailable(deps: TrendyolWebhookDeps, error: unknown, storeId: string, step: string): AppError {
+  if (error instanceof AppError && error.status < 500) return error;
+  deps.log.error({ err: error, storeId, step }, "webhook delivery not taken in; answered 503 for Trendyol to deliver again");
+  return new ServiceUnavailable("WEBHOOK_INTAKE_UNAVAILABLE", "The delivery could not be recorded now; deliver it again later");
+}
+
 export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
   const now = deps.now ?? Date.now;
   return {
-    /** Throws 401 WEBHOOK_UNAUTHORISED unless the store is a Trendyol store and the request carries its webhook secret. */
+    /** Throws 401 WEBHOOK_UNAUTHORISED unless the store is a Trendyol store and the request carries its webhook secret; 503 when that cannot be checked now. */
     async authenticate(storeId: string, headers: { authorization: string | null; apiKey: string | null }): Promise<string> {
       const id = storeId.toLowerCase();
       if (!UUID.test(id)) throw refused();
-      const store = await deps.stores.findStore(id);
-      if (!store || !TRENDYOL_TYPES.has(store.type)) throw refused();
-      if (!webhookAuthorised(await deps.stores.credentialsFor(id), headers)) throw refused();
+      try {
+        const store = await deps.stores.findStore(id);
+        if (!store || !TRENDYOL_TYPES.has(store.type)) throw refused();
+        if (!webhookAuthorised(await deps.stores.credentialsFor(id), headers)) throw refused();
+      } catch (error) {
+        throw unavailable(deps, error, id, "authenticate");
+      }
       return id;
     },
 
-    /** Reads the package now (422 when it cannot be recorded) and takes it in after the answer. */
-    accept(storeId: string, body: unknown): { externalId: string; status: string } {
+    /** Reads the package (422 when it has no id or no line) and takes it in; answers what became of it. */
+    async accept(storeId: string, body: unknown): Promise<{ externalId: string; status: string; outcome: FeedOutcome }> {
       const order = normaliseTrendyolPackage(body, new Date(now()));
       if (!order) {
         throw new ValidationFailed("The package has no id or no line with a barcode and quantity", {}, "WEBHOOK_PACKAGE_UNREADABLE");
       }
-      deps.queue.enqueue({ storeId, externalOrderId: order.externalId }, () =>
-        feedOrder(deps, { storeId, marketplace: "TRENDYOL", source: "webhook" }, order),
-      );
-      return { externalId: order.externalId, status: order.marketplaceStatus };
+      let result: Awaited<ReturnType<typeof feedOrder>>;
+      try {
+        result = await feedOrder(deps, { storeId, marketplace: "TRENDYOL", source: "webhook" }, order);
+      } catch (error) {
+        throw unavailable(deps, error, storeId, "intake");
+      }
+      if (result.outcome !== "duplicate") await deps.afterIntake?.();
+      return { externalId: result.externalOrderId, status: order.marketplaceStatus, outcome: result.outcome };
     },
   };
 }

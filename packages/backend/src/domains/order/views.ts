@@ -2,9 +2,33 @@
 import { Orders } from "@pazarsync/shared";
 import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import type { AllocationRow, ItemRow, OrderRow } from "./repository";
+import type { AllocationRow, AttentionLineRow, ItemRow, OrderRow } from "./repository";
 
 const ShortageList = Type.Array(Orders.Shortage);
+const ReasonList = Type.Array(Orders.AttentionReason);
+
+/** JSON text written by intake; anything unreadable is shown as absent rather than failing the answer. */
+function parsed(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toAttentionLine(row: AttentionLineRow): Orders.AttentionLine {
+  const line = parsed(row.line);
+  const field = (name: string): unknown => (line !== null && typeof line === "object" ? (line as Record<string, unknown>)[name] : undefined);
+  const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+  return {
+    lineNo: row.lineNo,
+    reason: Value.Check(Orders.AttentionReason, row.reason) ? row.reason : "UNKNOWN_BARCODE",
+    barcode: String(field("barcode") ?? ""),
+    quantity: number(field("quantity")),
+    unitPrice: number(field("unitPrice")),
+  };
+}
 
 /** The jsonb column is written only by intake; anything else in it is shown as no shortages. */
 function shortagesOf(value: unknown): Orders.Shortage[] | null {
@@ -27,8 +51,16 @@ export function toAllocation(row: AllocationRow): Orders.Allocation {
   return { id: row.id, productId: row.productId, warehouseId: row.warehouseId, quantity: row.quantity, state: row.state };
 }
 
-/** Allocations only when given (staff views); customers never see warehouses. */
-export function toOrder(row: OrderRow, items: readonly ItemRow[], allocations?: readonly AllocationRow[]): Orders.Order {
+/**
+ * Allocations and the marketplace's raw payload only when allocations are given (staff views of
+ * one order); customers never see warehouses. Attention fields on marketplace orders only.
+ */
+export function toOrder(
+  row: OrderRow,
+  items: readonly ItemRow[],
+  allocations?: readonly AllocationRow[],
+  attentionLines: readonly AttentionLineRow[] = [],
+): Orders.Order {
   const order: Orders.Order = {
     id: row.id,
     number: row.number,
@@ -46,5 +78,10 @@ export function toOrder(row: OrderRow, items: readonly ItemRow[], allocations?: 
     updatedAt: row.updatedAt.toISOString(),
   };
   if (allocations) order.allocations = allocations.map(toAllocation);
+  if (row.externalOrderId !== null) {
+    order.attentionReasons = Value.Check(ReasonList, row.attentionReasons) ? row.attentionReasons : null;
+    order.attentionLines = attentionLines.filter((line) => line.orderId === row.id).map(toAttentionLine);
+    if (allocations && row.rawPayload !== null) order.rawPayload = parsed(row.rawPayload);
+  }
   return order;
 }

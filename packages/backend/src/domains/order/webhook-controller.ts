@@ -4,6 +4,7 @@
  * model, which Trendyol extends and renames (Dec 2025) on its own schedule, and refusing a
  * delivery for a new field would lose it until the next pull. Only what intake needs is checked.
  * Auth runs before the body is validated, so a stranger learns nothing about the body's rules.
+ * The order is recorded before the answer: a 2xx means it is in Postgres (or was already).
  */
 import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
@@ -44,19 +45,36 @@ const TrendyolPackage = t.Object(
   },
 );
 
-const Accepted = t.Object({
-  accepted: t.Literal(true),
-  externalOrderId: t.String({ description: "the package id the order is recorded under" }),
-  status: t.String({ description: "Trendyol's package status as delivered" }),
-}, { description: "Accepted: the order is taken in right after this answer" });
+const Accepted = t.Object(
+  {
+    accepted: t.Literal(true),
+    externalOrderId: t.String({ description: "the key the order is recorded under: the package id, or a digest of an id that cannot be stored" }),
+    status: t.String({ description: "Trendyol's package status as delivered" }),
+    outcome: t.Union(
+      [
+        t.Literal("created"),
+        t.Literal("duplicate"),
+        t.Literal("oversold"),
+        t.Literal("needs_attention"),
+        t.Literal("cancelled"),
+        t.Literal("rejected"),
+      ],
+      {
+        description:
+          "what became of it: created (reserved), duplicate (known, nothing changed), oversold (recorded, no stock), needs_attention (recorded for an operator, nothing reserved), cancelled, rejected (a change we refuse, e.g. cancelling a shipped order; logged and counted)",
+      },
+    ),
+  },
+  { description: "Recorded: the order was taken in before this answer" },
+);
 
 export function orderWebhookController(deps: { trendyolWebhooks: TrendyolWebhooks }) {
   const { trendyolWebhooks } = deps;
   return new Elysia({ name: "order-webhooks", prefix: "/api/v1/marketplace/webhooks", detail: { tags: ["marketplace"] } }).post(
     "/trendyol/:storeId",
-    ({ params, body }) => {
-      const accepted = trendyolWebhooks.accept(params.storeId.toLowerCase(), body);
-      return { accepted: true as const, externalOrderId: accepted.externalId, status: accepted.status };
+    async ({ params, body }) => {
+      const accepted = await trendyolWebhooks.accept(params.storeId.toLowerCase(), body);
+      return { accepted: true as const, externalOrderId: accepted.externalId, status: accepted.status, outcome: accepted.outcome };
     },
     {
       params: t.Object({ storeId: t.String({ maxLength: 64 }) }),
@@ -68,11 +86,11 @@ export function orderWebhookController(deps: { trendyolWebhooks: TrendyolWebhook
         });
       },
       body: TrendyolPackage,
-      response: { 200: Accepted, ...errors(400, 401, 422) },
+      response: { 200: Accepted, ...errors(400, 401, 422, 503) },
       detail: {
-        summary: "Trendyol order webhook: answered at once, the order is taken in right after (idempotent; the periodic pull remains the source of truth)",
+        summary: "Trendyol order webhook: the order is taken in before the answer (idempotent; the periodic pull remains the source of truth)",
         description:
-          "Auth per store: HTTP Basic with the store's credentials webhookUsername/webhookPassword, or the x-api-key header with webhookApiKey. Any refusal is 401 WEBHOOK_UNAUTHORISED.",
+          "Auth per store: HTTP Basic with the store's credentials webhookUsername/webhookPassword, or the x-api-key header with webhookApiKey. Any refusal is 401 WEBHOOK_UNAUTHORISED. An order intake cannot read (unknown barcode, quantity over 9999, an id that cannot be stored) is recorded NEEDS_ATTENTION and answered 200. 503 WEBHOOK_INTAKE_UNAVAILABLE when it cannot be recorded now (database down): deliver it again.",
         security: [],
         // Listed by hand: a detail.parameters list replaces the one Elysia derives from `params`.
         parameters: [
