@@ -45,6 +45,8 @@ export const sessions = pgTable(
   (t) => [
     // Listing a user's sessions and evicting the oldest active one.
     index("sessions_user_created_idx").on(t.userId, t.createdAt),
+    // Every replica reads the sessions revoked since its last read, twice a second under load.
+    index("sessions_revoked_at_idx").on(t.revokedAt).where(sql`${t.revokedAt} is not null`),
   ],
 );
 

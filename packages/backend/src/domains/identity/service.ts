@@ -7,7 +7,6 @@ import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
 import { createRateLimiter, type RateLimitRule } from "../../infra/rate-limit";
 import { LruCache } from "../../infra/lru";
-import { throttledWarn } from "../../infra/redis";
 import type { Role } from "./model";
 import { createPasswordHasher } from "./passwords";
 import { createRevocations } from "./revocations";
@@ -48,9 +47,8 @@ export function createIdentityService(deps: IdentityDeps) {
   const auth = config.auth;
   const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
   const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
-  const revocations = createRevocations(deps.kv, deps.broadcast);
+  const revocations = createRevocations({ db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
   const limiter = createRateLimiter({ kv: deps.kv, log });
-  const warn = throttledWarn(log.child({ component: "identity" }), 10_000);
   const windowMs = auth.windowSeconds * 1000;
   const perAccount: RateLimitRule = { name: "auth:account", limit: auth.attemptsPerAccount, windowMs };
   const perIp: RateLimitRule = { name: "auth:ip", limit: auth.attemptsPerIp, windowMs };
@@ -81,22 +79,10 @@ export function createIdentityService(deps: IdentityDeps) {
     } satisfies Identity.Tokens;
   }
 
-  /**
-   * The session row is the truth; the shared store only makes replicas refuse its access tokens
-   * at once. If the store is away the revocation still holds through the Postgres fallback.
-   */
-  async function announceRevoked(write: () => Promise<void>, sessionId: string): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      log.error({ err: error instanceof Error ? error.message : String(error), sessionId }, "could not record token revocation in the shared store");
-    }
-  }
-
-  /** Ends a session everywhere: its row, and every access token issued for it on every replica. */
+  /** Ends a session everywhere: its row (the truth every replica reads), then a broadcast so they know at once. */
   async function endSession(sessionId: string, reason: sessionStore.RevokeReason, userId?: string): Promise<boolean> {
     const ended = await sessionStore.revokeSession(db, sessionId, reason, userId);
-    if (ended) await announceRevoked(() => revocations.revokeSessionTokens(sessionId, auth.accessTokenTtlSeconds), sessionId);
+    if (ended) await revocations.announce(sessionId);
     return ended;
   }
 
@@ -129,7 +115,7 @@ export function createIdentityService(deps: IdentityDeps) {
         expiresAt: refreshExpiry(),
         maxActive: MAX_ACTIVE_SESSIONS,
       });
-      for (const old of evicted) await announceRevoked(() => revocations.revokeSessionTokens(old, auth.accessTokenTtlSeconds), old);
+      for (const old of evicted) await revocations.announce(old);
       log.info({ userId: user.id, sessionId, evicted: evicted.length }, "logged in");
       return tokensFor({ userId: user.id, role: user.role }, sessionId, refresh.token);
     },
@@ -158,8 +144,8 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async logout(caller: Caller): Promise<void> {
+      // Every access token carries its session id: ending the session refuses this token too.
       await endSession(caller.sessionId, "LOGOUT", caller.userId);
-      await announceRevoked(() => revocations.revokeToken(caller.tokenId, caller.tokenExpiresAt), caller.sessionId);
       log.info({ userId: caller.userId, sessionId: caller.sessionId }, "logged out");
     },
 
@@ -182,15 +168,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const match = authorization?.match(/^Bearer\s+(\S+)$/i);
       if (!match?.[1]) throw new Unauthenticated("A bearer token is required");
       const claims = await accessTokens.verify(match[1]);
-      let revoked: boolean;
-      try {
-        revoked = await revocations.isRevoked(claims.tokenId, claims.sessionId);
-      } catch (error) {
-        // The shared store is away: the session row still knows about logouts and revocations.
-        warn({ err: error instanceof Error ? error.message : String(error) }, "revocation store unreachable: checking sessions in Postgres");
-        revoked = !(await sessionStore.isSessionActive(db, claims.sessionId));
-      }
-      if (revoked) throw new Unauthenticated("The access token has been revoked", "TOKEN_REVOKED");
+      if (await revocations.isRevoked(claims.sessionId)) throw new Unauthenticated("The access token has been revoked", "TOKEN_REVOKED");
       return { userId: claims.userId, role: claims.role, sessionId: claims.sessionId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt };
     },
 
