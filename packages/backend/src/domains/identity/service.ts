@@ -1,13 +1,13 @@
 import type { Identity } from "@pazarsync/shared";
 import type { Config } from "../../config";
 import type { Database } from "../../infra/db";
-import { Conflict, NotFound, RateLimited, Unauthenticated } from "../../infra/errors";
+import { Conflict, NotFound, Unauthenticated } from "../../infra/errors";
 import type { Broadcast } from "../../infra/broadcast";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
-import { createRateLimiter, type RateLimitRule } from "../../infra/rate-limit";
 import { LruCache } from "../../infra/lru";
 import type { Role } from "./model";
+import { createLoginThrottle } from "./login-throttle";
 import { createPasswordHasher } from "./passwords";
 import { createRevocations } from "./revocations";
 import * as sessionStore from "./sessions";
@@ -48,25 +48,11 @@ export function createIdentityService(deps: IdentityDeps) {
   const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
   const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
   const revocations = createRevocations({ db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
-  const limiter = createRateLimiter({ kv: deps.kv, log });
-  const windowMs = auth.windowSeconds * 1000;
-  const perAccount: RateLimitRule = { name: "auth:account", limit: auth.attemptsPerAccount, windowMs };
-  const perIp: RateLimitRule = { name: "auth:ip", limit: auth.attemptsPerIp, windowMs };
+  const throttle = createLoginThrottle({ kv: deps.kv, log, settings: auth });
   // Accounts change only through this service today (no email or role edits); a short TTL bounds
   // staleness should that change, and /me is called on every app start.
   const profiles = new LruCache<string, Identity.User>(10_000, 30_000);
   const refreshExpiry = () => new Date(Date.now() + auth.refreshTokenTtlDays * 86_400_000);
-
-  /** Login and register share one budget per (IP, email) and a wider one per IP. */
-  async function countAttempt(email: string, origin: RequestOrigin): Promise<void> {
-    const byIp = await limiter.hit(perIp, origin.ip);
-    const byAccount = await limiter.hit(perAccount, `${origin.ip}|${hashRefreshToken(email)}`);
-    const refused = [byIp, byAccount].filter((d) => !d.allowed);
-    if (refused.length > 0) {
-      log.warn({ ip: origin.ip, rule: byIp.allowed ? perAccount.name : perIp.name }, "auth attempts rate limited");
-      throw new RateLimited(Math.max(...refused.map((d) => d.retryAfterSeconds)), "Too many attempts, try again later");
-    }
-  }
 
   async function tokensFor(user: { userId: string; role: Role }, sessionId: string, refreshToken: string) {
     const { token } = await accessTokens.sign({ userId: user.userId, role: user.role, sessionId });
@@ -93,7 +79,7 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     async register(body: Identity.RegisterBody, origin: RequestOrigin): Promise<Identity.User> {
       const email = normaliseEmail(body.email);
-      await countAttempt(email, origin);
+      await throttle.register(email, origin.ip);
       const user = await createAccount(email, body.password, "customer");
       log.info({ userId: user.id }, "customer registered");
       return toUser(user);
@@ -101,10 +87,11 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async login(body: Identity.LoginBody, origin: RequestOrigin): Promise<Identity.Tokens> {
       const email = normaliseEmail(body.email);
-      await countAttempt(email, origin);
+      const attempt = await throttle.login(email, origin.ip);
       const user = await findUserByEmail(db, email);
       const valid = user ? await hasher.verify(body.password, user.passwordHash) : await hasher.verifyAgainstNobody(body.password);
       if (!user || !valid) throw new Unauthenticated("Email or password is wrong", "INVALID_CREDENTIALS");
+      await attempt.succeeded();
       const refresh = newRefreshToken();
       const { sessionId, evicted } = await sessionStore.startSession(db, {
         userId: user.id,
