@@ -86,15 +86,15 @@ describe("emails that look the same are the same account", () => {
     const olderFullwidth = fullwidth(asciiEmail());
     // Rows as an earlier version stored them (trimmed and lower-cased only): written directly,
     // because today's sign-up refuses to create them.
-    const rows = await t.infra.database.db
-      .insert(users)
-      .values([
-        { email, passwordHash: "x" },
-        { email: lookalike, passwordHash: "x" },
-        { email: olderFullwidth, passwordHash: "x" },
-      ])
-      .returning({ id: users.id });
-    const [plain, twin, wide] = rows.map((r) => r.id);
+    const insert = async (address: string) => {
+      const [row] = await t.infra.database.db.insert(users).values({ email: address, passwordHash: "x" }).returning({ id: users.id });
+      if (!row) throw new Error("insert returned nothing");
+      return row.id;
+    };
+    // One at a time: the older account is the one that keeps its email.
+    const plain = await insert(email);
+    const twin = await insert(lookalike);
+    const wide = await insert(olderFullwidth);
     const report = await t.services.identity.reconcileEmails();
     expect(report.collisions).toContainEqual({ userId: twin, collidesWith: plain });
     const line = logs.lines.find((l) => l.msg === "accounts whose emails look alike: left as they are for an operator");

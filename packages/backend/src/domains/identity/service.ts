@@ -1,7 +1,7 @@
 import type { Identity } from "@pazarsync/shared";
 import type { Config } from "../../config";
 import type { Database } from "../../infra/db";
-import { Conflict, NotFound, Unauthenticated } from "../../infra/errors";
+import { Conflict, NotFound, Unauthenticated, ValidationFailed } from "../../infra/errors";
 import type { Broadcast } from "../../infra/broadcast";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
@@ -12,7 +12,9 @@ import { createPasswordHasher } from "./passwords";
 import { createRevocations } from "./revocations";
 import * as sessionStore from "./sessions";
 import { createAccessTokens, hashRefreshToken, newRefreshToken } from "./tokens";
-import { findUserByEmail, findUserById, insertUser, normaliseEmail, type UserRecord } from "./users";
+import { reconcileEmails } from "./email-collisions";
+import { emailSkeleton, isUsableEmail, normaliseEmail } from "./emails";
+import { assertEmailFree, findUserByEmail, findUserById, insertUser, type UserRecord } from "./users";
 
 export interface IdentityDeps {
   db: Database;
@@ -72,8 +74,17 @@ export function createIdentityService(deps: IdentityDeps) {
     return ended;
   }
 
-  async function createAccount(email: string, password: string, role: Role): Promise<UserRecord> {
-    return insertUser(db, { email: normaliseEmail(email), passwordHash: await hasher.hash(password), role });
+  /** Refuses an email that is taken or looks like one that is (before paying for the hash). */
+  async function createAccount(rawEmail: string, password: string, role: Role): Promise<UserRecord> {
+    const email = normaliseEmail(rawEmail);
+    if (!isUsableEmail(email)) {
+      throw new ValidationFailed("The email is not valid once invisible characters are removed", {
+        fields: [{ in: "body", path: "/email", message: "is not a valid email" }],
+      });
+    }
+    const skeleton = emailSkeleton(email);
+    await assertEmailFree(db, email, skeleton);
+    return insertUser(db, { email, emailSkeleton: skeleton, passwordHash: await hasher.hash(password), role });
   }
 
   return {
@@ -196,6 +207,9 @@ export function createIdentityService(deps: IdentityDeps) {
       return toUser(user);
     },
 
+    /** Back-fills normalised emails and skeletons of older accounts, and logs look-alike accounts (start-up). */
+    reconcileEmails: () => reconcileEmails(db, log),
+
     /** The first admin, from ADMIN_EMAIL/ADMIN_PASSWORD: created once, never overwritten. */
     async ensureAdmin(admin: { email: string; password: string }): Promise<"created" | "exists"> {
       const email = normaliseEmail(admin.email);
@@ -210,7 +224,10 @@ export function createIdentityService(deps: IdentityDeps) {
         return "created";
       } catch (error) {
         // Another replica starting at the same moment created it first.
-        if (error instanceof Conflict) return "exists";
+        if (error instanceof Conflict) {
+          if (error.code !== "EMAIL_TAKEN") log.warn({ code: error.code }, "ADMIN_EMAIL looks like an existing account's email; no admin created");
+          return "exists";
+        }
         throw error;
       }
     },
