@@ -121,6 +121,33 @@ describe.skipIf(!!needsServers)("revocation across replicas when Redis misbehave
       await direct.close();
     }
   }, 30_000);
+
+  test("with Postgres unreachable a replica answers 503 rather than trust revocations older than a second", async () => {
+    const target = hostAndPort(databaseUrl as string, 5432);
+    const postgresProxy = await startTcpProxy(target.host, target.port);
+    const isolated = await createTestApp({ label: "revoke-durable", replicaOf: first, routeDatabase: (url) => postgresProxy.url(url) });
+    try {
+      const { tokens } = await customer(first);
+      expect((await me(isolated, tokens.accessToken)).status).toBe(200);
+      postgresProxy.cut("reset");
+      await sleep(REVOCATION_BOUND_MS + 200);
+      const res = await me(isolated, tokens.accessToken);
+      expect(res.status).toBe(503);
+      expect((await bodyOf(res)).error.code).toBe("AUTH_UNAVAILABLE");
+      postgresProxy.restore();
+      let status = 0;
+      const started = performance.now();
+      while (status !== 200 && performance.now() - started < 10_000) {
+        await sleep(100);
+        status = (await me(isolated, tokens.accessToken)).status;
+      }
+      expect(status).toBe(200);
+    } finally {
+      postgresProxy.restore();
+      await isolated.close();
+      await postgresProxy.close();
+    }
+  }, 30_000);
 });
 
 // Embedded mode runs this too (a PGlite folder reopened); with real servers it needs both.
