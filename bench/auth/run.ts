@@ -1,10 +1,11 @@
 /**
  * What authentication costs per request over real HTTP: throughput of GET /api/v1/auth/me with a
- * valid bearer token (JWT verify, two revocation lookups in the key-value store, one user row from
- * the database) against GET /health/live (no auth, no I/O), both served by the real server
- * (packages/backend/src/main.ts, a process of its own, LOG_LEVEL=info as in production) and loaded
- * by the same generator (autocannon under Node, a process of its own). Printed as the ratio me/live,
- * measured in the same run; the goal is >= 0.85.
+ * valid bearer token (JWT verify, one lookup in the replica's mirror of revoked sessions, which reads
+ * Postgres at most twice a second under load, one user row from the database) against
+ * GET /health/live (no auth, no I/O), both served by the real server (packages/backend/src/main.ts,
+ * a process of its own, LOG_LEVEL=info as in production) and loaded by the same generator
+ * (autocannon under Node, a process of its own). Printed as the ratio me/live, measured in the
+ * same run; the goal is >= 0.85.
  *
  *   npx -y bun@1.4.5 run bench/auth/run.ts                       # embedded: PGlite in memory, in-process store
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379 \

@@ -58,8 +58,10 @@ const RawEnv = Type.Object({
   PASSWORD_TIME_COST: Digits("argon2id passes"),
   ACCESS_TOKEN_TTL_SECONDS: Digits("access token lifetime"),
   REFRESH_TOKEN_TTL_DAYS: Digits("refresh token lifetime"),
-  AUTH_ATTEMPTS_PER_ACCOUNT: Digits("login/register attempts per (IP, email) per window"),
-  AUTH_ATTEMPTS_PER_IP: Digits("login/register attempts per IP per window"),
+  AUTH_FAILURES_PER_ACCOUNT: Digits("failed logins (and registrations) per (IP, email) per window"),
+  AUTH_ATTEMPTS_PER_ACCOUNT: Digits("former name of AUTH_FAILURES_PER_ACCOUNT, still read when that is unset"),
+  AUTH_FAILURES_PER_IP: Digits("failed logins (and registrations) per IP per window, any email"),
+  AUTH_ATTEMPTS_PER_IP: Digits("every login/register attempt per IP per window, successful ones included"),
   AUTH_WINDOW_SECONDS: Digits("rate limit window for login/register"),
 });
 type RawEnv = Static<typeof RawEnv>;
@@ -125,7 +127,11 @@ export interface AuthConfig {
   passwordTimeCost: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
-  attemptsPerAccount: number;
+  /** Failed logins (and registrations) per (IP, email) per window. */
+  failuresPerAccount: number;
+  /** Failed logins (and registrations) per IP per window, whatever the email. */
+  failuresPerIp: number;
+  /** The looser ceiling: every login and registration per IP per window, successful ones included. */
   attemptsPerIp: number;
   windowSeconds: number;
 }
@@ -287,8 +293,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       passwordTimeCost: int(parsed.PASSWORD_TIME_COST, 2),
       accessTokenTtlSeconds: int(parsed.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
       refreshTokenTtlDays: int(parsed.REFRESH_TOKEN_TTL_DAYS, 30),
-      attemptsPerAccount: int(parsed.AUTH_ATTEMPTS_PER_ACCOUNT, 5),
-      attemptsPerIp: int(parsed.AUTH_ATTEMPTS_PER_IP, 100),
+      failuresPerAccount: int(parsed.AUTH_FAILURES_PER_ACCOUNT ?? parsed.AUTH_ATTEMPTS_PER_ACCOUNT, 5),
+      failuresPerIp: int(parsed.AUTH_FAILURES_PER_IP, 30),
+      attemptsPerIp: int(parsed.AUTH_ATTEMPTS_PER_IP, 300),
       windowSeconds: int(parsed.AUTH_WINDOW_SECONDS, 15 * 60),
     },
     http: http.config,

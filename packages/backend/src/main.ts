@@ -45,6 +45,8 @@ if (config.migrateOnStart) {
 
 const metrics = createMetrics();
 const services = createServices({ config, log, infra, registry: metrics.registry });
+// Older accounts get normalised emails and skeletons; look-alike accounts are logged, never merged.
+await services.identity.reconcileEmails().catch((error: unknown) => log.error({ err: error }, "account emails could not be reconciled"));
 if (config.admin) await services.identity.ensureAdmin(config.admin);
 
 const app = createApp({

@@ -115,10 +115,22 @@ describe("config", () => {
     expect(loadConfig({ PASSWORD_MEMORY_COST_KIB: "1024" }).auth.passwordMemoryCostKib).toBe(1024);
   });
 
-  test("auth defaults: 15-minute access tokens, 30-day refresh tokens, 5 attempts per 15 minutes", () => {
+  test("auth defaults: 15-minute access tokens, 30-day refresh tokens, 5 failed logins per 15 minutes", () => {
     const { auth, trustProxy } = loadConfig({});
-    expect(auth).toMatchObject({ accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, attemptsPerAccount: 5, windowSeconds: 900 });
+    expect(auth).toMatchObject({
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlDays: 30,
+      failuresPerAccount: 5,
+      failuresPerIp: 30,
+      attemptsPerIp: 300,
+      windowSeconds: 900,
+    });
     expect(trustProxy).toBe(false);
+  });
+
+  test("the former AUTH_ATTEMPTS_PER_ACCOUNT still sets the per-account failure budget, the new name wins", () => {
+    expect(loadConfig({ AUTH_ATTEMPTS_PER_ACCOUNT: "7" }).auth.failuresPerAccount).toBe(7);
+    expect(loadConfig({ AUTH_ATTEMPTS_PER_ACCOUNT: "7", AUTH_FAILURES_PER_ACCOUNT: "3" }).auth.failuresPerAccount).toBe(3);
   });
 
   test("production refuses STOCK_LOCKS=off; elsewhere the stock locks are on unless switched off", () => {

@@ -1,4 +1,4 @@
-import { createMemoryKeyValue, type KeyValueStore } from "./kv";
+import { createMemoryKeyValue, defineScript, parseInteger, type KeyValueStore } from "./kv";
 import type { Logger } from "./logger";
 import { throttledWarn } from "./redis";
 import { withTimeout } from "./timeout";
@@ -21,7 +21,35 @@ export interface RateLimitDecision {
 export interface RateLimiter {
   /** Counts one attempt by `subject` against the rule (fixed window) and says whether it may go on. */
   hit(rule: RateLimitRule, subject: string): Promise<RateLimitDecision>;
+  /**
+   * Takes one hit back (never below zero, the window unchanged): for rules that count only failures,
+   * an attempt is charged before it runs, so concurrent attempts cannot slip past the limit, and
+   * refunded when it turns out to have succeeded.
+   */
+  refund(rule: RateLimitRule, subject: string): Promise<void>;
 }
+
+/** DECR that keeps the key's expiry and never goes below zero or creates a key. */
+const decrementInWindow = defineScript<number>({
+  name: "decrementInWindow",
+  lua: `
+local count = tonumber(redis.call("GET", KEYS[1]) or "0")
+if count > 0 then
+  return redis.call("DECR", KEYS[1])
+end
+return 0
+`,
+  local(data, keys) {
+    const [key] = keys;
+    if (key === undefined) throw new Error("decrementInWindow needs one key");
+    const count = Number(data.get(key) ?? "0");
+    const ttlMs = data.pttl(key);
+    if (!(count > 0) || ttlMs <= 0) return 0;
+    data.set(key, String(count - 1), { ttlMs });
+    return count - 1;
+  },
+  parse: (raw) => parseInteger(raw, "decrementInWindow"),
+});
 
 // A limiter must answer fast even when Redis is slow to fail.
 const SHARED_STORE_TIMEOUT_MS = 300;
@@ -39,19 +67,22 @@ export function createRateLimiter(options: { kv: KeyValueStore; log: Logger }): 
 
   let sharedDownUntil = 0;
 
-  async function count(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }> {
-    if (fallback === options.kv || Date.now() < sharedDownUntil) return fallback.incrWithExpiry(key, windowMs);
+  /** On the shared store, or on the in-process one while the shared store is unreachable. */
+  async function onStore<T>(run: (kv: KeyValueStore) => Promise<T>): Promise<T> {
+    if (fallback === options.kv || Date.now() < sharedDownUntil) return run(fallback);
     try {
-      return await withTimeout(options.kv.incrWithExpiry(key, windowMs), SHARED_STORE_TIMEOUT_MS, "rate limit store");
+      return await withTimeout(run(options.kv), SHARED_STORE_TIMEOUT_MS, "rate limit store");
     } catch (error) {
       sharedDownUntil = Date.now() + SHARED_STORE_RETRY_MS;
       warn(
         { err: error instanceof Error ? error.message : String(error) },
         "rate limiter falling back to in-process counters: shared store unreachable",
       );
-      return fallback.incrWithExpiry(key, windowMs);
+      return run(fallback);
     }
   }
+
+  const count = (key: string, windowMs: number) => onStore((kv) => kv.incrWithExpiry(key, windowMs));
 
   return {
     async hit(rule, subject) {
@@ -59,6 +90,9 @@ export function createRateLimiter(options: { kv: KeyValueStore; log: Logger }): 
       const allowed = n <= rule.limit;
       const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
       return { allowed, count: n, retryAfterSeconds: allowed ? 0 : resetSeconds, resetSeconds };
+    },
+    async refund(rule, subject) {
+      await onStore((kv) => kv.runScript(decrementInWindow, [`rl:${rule.name}:${subject}`], []));
     },
   };
 }

@@ -26,7 +26,8 @@ beforeAll(async () => {
     env: {
       RATE_LIMITS: "off",
       // The fuzz logs in hundreds of times from one address; the limits have tests of their own.
-      AUTH_ATTEMPTS_PER_ACCOUNT: "1000000",
+      AUTH_FAILURES_PER_ACCOUNT: "1000000",
+      AUTH_FAILURES_PER_IP: "1000000",
       AUTH_ATTEMPTS_PER_IP: "1000000",
       MARKETPLACE_TIMEOUT_MS: "2000",
     },

@@ -14,12 +14,38 @@ const attempt = (email: string, ip: string, password = "wrong password!") =>
   postJson(t, LOGIN, { email, password }, { "x-forwarded-for": ip });
 
 describe("login and register rate limits", () => {
-  test("the 6th login attempt for one (IP, email) within the window is 429 with Retry-After", async () => {
+  test("a user who logs in correctly ten times in a window is never refused", async () => {
     const email = uniqueEmail();
     await register(t, email);
-    for (let i = 0; i < 4; i++) expect((await attempt(email, "10.1.0.1")).status).toBe(401);
-    // The 5th attempt is still admitted, and with the right password it logs in.
-    expect((await attempt(email, "10.1.0.1", PASSWORD)).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await attempt(email, "10.5.0.1", PASSWORD)).status);
+    expect(statuses).toEqual(Array(10).fill(200));
+  });
+
+  test("an attacker's five wrong passwords lock the (IP, email) even though the owner logged in between", async () => {
+    const email = uniqueEmail();
+    await register(t, email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await attempt(email, "10.6.0.1")).status);
+    statuses.push((await attempt(email, "10.6.0.1", PASSWORD)).status);
+    for (let i = 0; i < 2; i++) statuses.push((await attempt(email, "10.6.0.1")).status);
+    statuses.push((await attempt(email, "10.6.0.1", PASSWORD)).status);
+    expect(statuses).toEqual([401, 401, 401, 200, 401, 401, 429]);
+  });
+
+  test("one address logging in successfully still meets the per-IP ceiling on all attempts", async () => {
+    const email = uniqueEmail();
+    await register(t, email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 13; i++) statuses.push((await attempt(email, "10.7.0.1", PASSWORD)).status);
+    expect(statuses.slice(0, 12)).toEqual(Array(12).fill(200));
+    expect(statuses[12]).toBe(429);
+  });
+
+  test("after 5 failed logins for one (IP, email) within the window even the right password is 429 with Retry-After", async () => {
+    const email = uniqueEmail();
+    await register(t, email);
+    for (let i = 0; i < 5; i++) expect((await attempt(email, "10.1.0.1")).status).toBe(401);
     const sixth = await attempt(email, "10.1.0.1", PASSWORD);
     expect(sixth.status).toBe(429);
     expect((await bodyOf(sixth)).error.code).toBe("RATE_LIMITED");

@@ -1,76 +1,128 @@
 import type { Broadcast } from "../../infra/broadcast";
-import type { KeyValueStore } from "../../infra/kv";
+import type { Database } from "../../infra/db";
+import { ServiceUnavailable } from "../../infra/errors";
+import type { Logger } from "../../infra/logger";
+import { throttledWarn } from "../../infra/redis";
 import { withTimeout } from "../../infra/timeout";
+import { sessionsRevokedSince } from "./sessions";
 
 /**
- * Access tokens are stateless JWTs; revoking one early means telling every replica. Revocations
- * live in one sorted set in the shared store (member "jti:<id>" or "sid:<id>", score = when the
- * entry may be forgotten: no access token outlives it), and every replica keeps a copy in memory,
- * kept current by a broadcast. Checking a token is then a map lookup; while the broadcast is not
- * live (start, reconnect) each check asks the shared store instead.
+ * Access tokens are stateless JWTs carrying their session id; a token is refused once its session
+ * row has revoked_at set. The session row in Postgres is the only truth. Each replica mirrors the
+ * recently revoked session ids in memory, read from Postgres at most REFRESH_AFTER_MS apart while
+ * requests come in, and never answers from a copy older than STALE_AFTER_MS: whatever happens to
+ * Redis, a revoked session is refused by every replica within that bound. A Redis broadcast only
+ * makes the other replicas learn sooner than their next read; losing it loses nothing.
  */
 export interface Revocations {
-  revokeToken(tokenId: string, untilEpochSeconds: number): Promise<void>;
-  revokeSessionTokens(sessionId: string, ttlSeconds: number): Promise<void>;
-  /** True when the token or its whole session was revoked. Throws when the store cannot answer. */
-  isRevoked(tokenId: string, sessionId: string): Promise<boolean>;
+  /** The session row is already revoked: tell the other replicas now rather than at their next read. */
+  announce(sessionId: string): Promise<void>;
+  /** True when the session was revoked. Throws ServiceUnavailable when Postgres cannot be read. */
+  isRevoked(sessionId: string): Promise<boolean>;
 }
 
-const SET_KEY = "auth:revoked";
+export interface RevocationSettings {
+  db: Database;
+  broadcast: Broadcast;
+  log: Logger;
+  accessTokenTtlSeconds: number;
+}
+
 const CHANNEL = "auth:revocations";
-// Every authenticated request may ask this store: a slow failure must not hold requests up.
-const STORE_TIMEOUT_MS = 500;
+// A request past this age of the mirror reads Postgres in the background, the request goes on.
+const REFRESH_AFTER_MS = 500;
+// Past this age a request waits for a fresh read: the bound on how long a revoked session works.
+export const STALE_AFTER_MS = 1_000;
+const READ_TIMEOUT_MS = 1_000;
+// After a failed read, requests are refused for this long instead of each queueing another read.
+const RETRY_AFTER_FAILURE_MS = 250;
+// Each read goes back this far before the newest revocation seen: a revocation stamped earlier
+// may commit after a later one (commit latency), and must not fall behind the cursor.
+const COMMIT_OVERLAP_MS = 10_000;
+// A token signed just as its session was revoked still lives one TTL; this covers the clocks between.
+const CLOCK_MARGIN_MS = 60_000;
+const BROADCAST_TIMEOUT_MS = 500;
 
-export function createRevocations(kv: KeyValueStore, broadcast: Broadcast): Revocations {
-  const local = new Map<string, number>();
-  let live = false;
+export function createRevocations(settings: RevocationSettings): Revocations {
+  const { db, broadcast } = settings;
+  const warn = throttledWarn(settings.log.child({ component: "revocations" }), 10_000);
+  const keepMs = settings.accessTokenTtlSeconds * 1000 + CLOCK_MARGIN_MS;
+  // session id -> when no token of it can be alive any more (then it is forgotten).
+  const revoked = new Map<string, number>();
+  let cursor = new Date(Date.now() - keepMs);
+  let readAt = Number.NEGATIVE_INFINITY;
+  let failedAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | undefined;
 
-  const remember = (member: string, untilMs: number) => {
-    if (untilMs > Date.now()) local.set(member, untilMs);
+  const remember = (sessionId: string, revokedAtMs: number) => {
+    const until = revokedAtMs + keepMs;
+    if (until > Date.now() && (revoked.get(sessionId) ?? 0) < until) revoked.set(sessionId, until);
   };
   const forgetExpired = () => {
     const now = Date.now();
-    for (const [member, until] of local) if (until <= now) local.delete(member);
+    for (const [sessionId, until] of revoked) if (until <= now) revoked.delete(sessionId);
   };
-  const sweep = setInterval(forgetExpired, 60_000);
-  sweep.unref?.();
+
+  /** One read at a time, shared by every request that needs it. */
+  function readPostgres(): Promise<void> {
+    reading ??= (async () => {
+      // Rows committed before the statement starts are in its snapshot; this is the mirror's age from here.
+      const startedAt = Date.now();
+      try {
+        const rows = await withTimeout(sessionsRevokedSince(db, cursor), READ_TIMEOUT_MS, "session revocations read");
+        let newest = cursor.getTime() + COMMIT_OVERLAP_MS;
+        for (const row of rows) {
+          remember(row.id, row.revokedAt.getTime());
+          newest = Math.max(newest, row.revokedAt.getTime());
+        }
+        cursor = new Date(newest - COMMIT_OVERLAP_MS);
+        readAt = startedAt;
+        forgetExpired();
+      } catch (error) {
+        failedAt = Date.now();
+        warn({ err: error instanceof Error ? error.message : String(error) }, "revoked sessions could not be read from Postgres");
+        throw error;
+      } finally {
+        reading = undefined;
+      }
+    })();
+    return reading;
+  }
 
   broadcast.subscribe(CHANNEL, {
     onMessage(message) {
-      const [member, until] = message.split("|");
-      if (member && until) remember(member, Number(until));
+      const [sessionId, at] = message.split("|");
+      if (sessionId && at) remember(sessionId, Number(at));
     },
-    async onLive() {
-      // Whatever was revoked while we were not listening is in the shared set.
-      const entries = await kv.zrangeByScore(SET_KEY, Date.now(), Number.POSITIVE_INFINITY);
-      for (const entry of entries) remember(entry.member, entry.score);
-      live = true;
-    },
-    onLost() {
-      live = false;
-    },
+    // Messages missed while away are in Postgres; catch up now rather than at the next request.
+    onLive: () => readPostgres().catch(() => undefined),
+    onLost: () => undefined,
   });
 
-  async function revoke(member: string, untilMs: number): Promise<void> {
-    remember(member, untilMs);
-    await withTimeout(kv.zadd(SET_KEY, [{ member, score: untilMs }]), STORE_TIMEOUT_MS, "revocation store");
-    await withTimeout(broadcast.publish(CHANNEL, `${member}|${untilMs}`), STORE_TIMEOUT_MS, "revocation broadcast");
-    // Trim what no token can need any more, so the set stays as small as 15 minutes of logouts.
-    const stale = await kv.zrangeByScore(SET_KEY, Number.NEGATIVE_INFINITY, Date.now(), 500);
-    if (stale.length > 0) await kv.zrem(SET_KEY, ...stale.map((s) => s.member));
-  }
-
-  const isLocallyRevoked = (member: string) => (local.get(member) ?? 0) > Date.now();
-
   return {
-    revokeToken: (tokenId, untilEpochSeconds) => revoke(`jti:${tokenId}`, untilEpochSeconds * 1000),
-    revokeSessionTokens: (sessionId, ttlSeconds) => revoke(`sid:${sessionId}`, Date.now() + ttlSeconds * 1000),
-    async isRevoked(tokenId, sessionId) {
-      const members = [`jti:${tokenId}`, `sid:${sessionId}`];
-      if (members.some(isLocallyRevoked)) return true;
-      if (live) return false;
-      const scores = await withTimeout(Promise.all(members.map((m) => kv.zscore(SET_KEY, m))), STORE_TIMEOUT_MS, "revocation store");
-      return scores.some((score) => score !== null && score > Date.now());
+    async announce(sessionId) {
+      const at = Date.now();
+      remember(sessionId, at);
+      try {
+        await withTimeout(broadcast.publish(CHANNEL, `${sessionId}|${at}`), BROADCAST_TIMEOUT_MS, "revocation broadcast");
+      } catch (error) {
+        // The other replicas still see the row at their next read, within STALE_AFTER_MS.
+        warn({ err: error instanceof Error ? error.message : String(error) }, "revocation broadcast failed");
+      }
+    },
+
+    async isRevoked(sessionId) {
+      const age = Date.now() - readAt;
+      if (age > STALE_AFTER_MS) {
+        const refused = () => new ServiceUnavailable("AUTH_UNAVAILABLE", "Sign-ins cannot be checked right now; try again shortly");
+        if (!reading && Date.now() - failedAt < RETRY_AFTER_FAILURE_MS) throw refused();
+        await readPostgres().catch(() => {
+          throw refused();
+        });
+      } else if (age > REFRESH_AFTER_MS) {
+        readPostgres().catch(() => undefined);
+      }
+      return (revoked.get(sessionId) ?? 0) > Date.now();
     },
   };
 }

@@ -1,19 +1,20 @@
 import type { Identity } from "@pazarsync/shared";
 import type { Config } from "../../config";
 import type { Database } from "../../infra/db";
-import { Conflict, NotFound, RateLimited, Unauthenticated } from "../../infra/errors";
+import { Conflict, NotFound, Unauthenticated, ValidationFailed } from "../../infra/errors";
 import type { Broadcast } from "../../infra/broadcast";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
-import { createRateLimiter, type RateLimitRule } from "../../infra/rate-limit";
 import { LruCache } from "../../infra/lru";
-import { throttledWarn } from "../../infra/redis";
 import type { Role } from "./model";
+import { createLoginThrottle } from "./login-throttle";
 import { createPasswordHasher } from "./passwords";
 import { createRevocations } from "./revocations";
 import * as sessionStore from "./sessions";
 import { createAccessTokens, hashRefreshToken, newRefreshToken } from "./tokens";
-import { findUserByEmail, findUserById, insertUser, normaliseEmail, type UserRecord } from "./users";
+import { reconcileEmails } from "./email-collisions";
+import { emailSkeleton, isUsableEmail, normaliseEmail } from "./emails";
+import { assertEmailFree, findUserByEmail, findUserById, insertUser, type UserRecord } from "./users";
 
 export interface IdentityDeps {
   db: Database;
@@ -48,27 +49,12 @@ export function createIdentityService(deps: IdentityDeps) {
   const auth = config.auth;
   const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
   const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
-  const revocations = createRevocations(deps.kv, deps.broadcast);
-  const limiter = createRateLimiter({ kv: deps.kv, log });
-  const warn = throttledWarn(log.child({ component: "identity" }), 10_000);
-  const windowMs = auth.windowSeconds * 1000;
-  const perAccount: RateLimitRule = { name: "auth:account", limit: auth.attemptsPerAccount, windowMs };
-  const perIp: RateLimitRule = { name: "auth:ip", limit: auth.attemptsPerIp, windowMs };
+  const revocations = createRevocations({ db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
+  const throttle = createLoginThrottle({ kv: deps.kv, log, settings: auth });
   // Accounts change only through this service today (no email or role edits); a short TTL bounds
   // staleness should that change, and /me is called on every app start.
   const profiles = new LruCache<string, Identity.User>(10_000, 30_000);
   const refreshExpiry = () => new Date(Date.now() + auth.refreshTokenTtlDays * 86_400_000);
-
-  /** Login and register share one budget per (IP, email) and a wider one per IP. */
-  async function countAttempt(email: string, origin: RequestOrigin): Promise<void> {
-    const byIp = await limiter.hit(perIp, origin.ip);
-    const byAccount = await limiter.hit(perAccount, `${origin.ip}|${hashRefreshToken(email)}`);
-    const refused = [byIp, byAccount].filter((d) => !d.allowed);
-    if (refused.length > 0) {
-      log.warn({ ip: origin.ip, rule: byIp.allowed ? perAccount.name : perIp.name }, "auth attempts rate limited");
-      throw new RateLimited(Math.max(...refused.map((d) => d.retryAfterSeconds)), "Too many attempts, try again later");
-    }
-  }
 
   async function tokensFor(user: { userId: string; role: Role }, sessionId: string, refreshToken: string) {
     const { token } = await accessTokens.sign({ userId: user.userId, role: user.role, sessionId });
@@ -81,33 +67,30 @@ export function createIdentityService(deps: IdentityDeps) {
     } satisfies Identity.Tokens;
   }
 
-  /**
-   * The session row is the truth; the shared store only makes replicas refuse its access tokens
-   * at once. If the store is away the revocation still holds through the Postgres fallback.
-   */
-  async function announceRevoked(write: () => Promise<void>, sessionId: string): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      log.error({ err: error instanceof Error ? error.message : String(error), sessionId }, "could not record token revocation in the shared store");
-    }
-  }
-
-  /** Ends a session everywhere: its row, and every access token issued for it on every replica. */
+  /** Ends a session everywhere: its row (the truth every replica reads), then a broadcast so they know at once. */
   async function endSession(sessionId: string, reason: sessionStore.RevokeReason, userId?: string): Promise<boolean> {
     const ended = await sessionStore.revokeSession(db, sessionId, reason, userId);
-    if (ended) await announceRevoked(() => revocations.revokeSessionTokens(sessionId, auth.accessTokenTtlSeconds), sessionId);
+    if (ended) await revocations.announce(sessionId);
     return ended;
   }
 
-  async function createAccount(email: string, password: string, role: Role): Promise<UserRecord> {
-    return insertUser(db, { email: normaliseEmail(email), passwordHash: await hasher.hash(password), role });
+  /** Refuses an email that is taken or looks like one that is (before paying for the hash). */
+  async function createAccount(rawEmail: string, password: string, role: Role): Promise<UserRecord> {
+    const email = normaliseEmail(rawEmail);
+    if (!isUsableEmail(email)) {
+      throw new ValidationFailed("The email is not valid once invisible characters are removed", {
+        fields: [{ in: "body", path: "/email", message: "is not a valid email" }],
+      });
+    }
+    const skeleton = emailSkeleton(email);
+    await assertEmailFree(db, email, skeleton);
+    return insertUser(db, { email, emailSkeleton: skeleton, passwordHash: await hasher.hash(password), role });
   }
 
   return {
     async register(body: Identity.RegisterBody, origin: RequestOrigin): Promise<Identity.User> {
       const email = normaliseEmail(body.email);
-      await countAttempt(email, origin);
+      await throttle.register(email, origin.ip);
       const user = await createAccount(email, body.password, "customer");
       log.info({ userId: user.id }, "customer registered");
       return toUser(user);
@@ -115,10 +98,11 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async login(body: Identity.LoginBody, origin: RequestOrigin): Promise<Identity.Tokens> {
       const email = normaliseEmail(body.email);
-      await countAttempt(email, origin);
+      const attempt = await throttle.login(email, origin.ip);
       const user = await findUserByEmail(db, email);
       const valid = user ? await hasher.verify(body.password, user.passwordHash) : await hasher.verifyAgainstNobody(body.password);
       if (!user || !valid) throw new Unauthenticated("Email or password is wrong", "INVALID_CREDENTIALS");
+      await attempt.succeeded();
       const refresh = newRefreshToken();
       const { sessionId, evicted } = await sessionStore.startSession(db, {
         userId: user.id,
@@ -129,7 +113,7 @@ export function createIdentityService(deps: IdentityDeps) {
         expiresAt: refreshExpiry(),
         maxActive: MAX_ACTIVE_SESSIONS,
       });
-      for (const old of evicted) await announceRevoked(() => revocations.revokeSessionTokens(old, auth.accessTokenTtlSeconds), old);
+      for (const old of evicted) await revocations.announce(old);
       log.info({ userId: user.id, sessionId, evicted: evicted.length }, "logged in");
       return tokensFor({ userId: user.id, role: user.role }, sessionId, refresh.token);
     },
@@ -158,8 +142,8 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async logout(caller: Caller): Promise<void> {
+      // Every access token carries its session id: ending the session refuses this token too.
       await endSession(caller.sessionId, "LOGOUT", caller.userId);
-      await announceRevoked(() => revocations.revokeToken(caller.tokenId, caller.tokenExpiresAt), caller.sessionId);
       log.info({ userId: caller.userId, sessionId: caller.sessionId }, "logged out");
     },
 
@@ -182,15 +166,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const match = authorization?.match(/^Bearer\s+(\S+)$/i);
       if (!match?.[1]) throw new Unauthenticated("A bearer token is required");
       const claims = await accessTokens.verify(match[1]);
-      let revoked: boolean;
-      try {
-        revoked = await revocations.isRevoked(claims.tokenId, claims.sessionId);
-      } catch (error) {
-        // The shared store is away: the session row still knows about logouts and revocations.
-        warn({ err: error instanceof Error ? error.message : String(error) }, "revocation store unreachable: checking sessions in Postgres");
-        revoked = !(await sessionStore.isSessionActive(db, claims.sessionId));
-      }
-      if (revoked) throw new Unauthenticated("The access token has been revoked", "TOKEN_REVOKED");
+      if (await revocations.isRevoked(claims.sessionId)) throw new Unauthenticated("The access token has been revoked", "TOKEN_REVOKED");
       return { userId: claims.userId, role: claims.role, sessionId: claims.sessionId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt };
     },
 
@@ -231,6 +207,9 @@ export function createIdentityService(deps: IdentityDeps) {
       return toUser(user);
     },
 
+    /** Back-fills normalised emails and skeletons of older accounts, and logs look-alike accounts (start-up). */
+    reconcileEmails: () => reconcileEmails(db, log),
+
     /** The first admin, from ADMIN_EMAIL/ADMIN_PASSWORD: created once, never overwritten. */
     async ensureAdmin(admin: { email: string; password: string }): Promise<"created" | "exists"> {
       const email = normaliseEmail(admin.email);
@@ -245,7 +224,10 @@ export function createIdentityService(deps: IdentityDeps) {
         return "created";
       } catch (error) {
         // Another replica starting at the same moment created it first.
-        if (error instanceof Conflict) return "exists";
+        if (error instanceof Conflict) {
+          if (error.code !== "EMAIL_TAKEN") log.warn({ code: error.code }, "ADMIN_EMAIL looks like an existing account's email; no admin created");
+          return "exists";
+        }
         throw error;
       }
     },

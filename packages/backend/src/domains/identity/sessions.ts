@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { refreshTokens, sessions, users } from "./schema";
 
@@ -15,6 +15,9 @@ export interface SessionStart {
 }
 
 const active = (now: Date) => and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
+// The database's clock at the statement, not the transaction's start nor an app server's clock:
+// replicas read revocations by revoked_at, and one clock keeps that order close to commit order.
+const revokedNow = sql<Date>`clock_timestamp()`;
 
 /**
  * Opens a session with its first refresh token and evicts the oldest active sessions beyond
@@ -44,7 +47,7 @@ export async function startSession(db: Database, start: SessionStart): Promise<{
       .limit(start.maxActive);
     const evicted = await tx
       .update(sessions)
-      .set({ revokedAt: now, revokedReason: "EVICTED", updatedAt: now })
+      .set({ revokedAt: revokedNow, revokedReason: "EVICTED", updatedAt: now })
       .where(and(eq(sessions.userId, start.userId), active(now), notInArray(sessions.id, keep)))
       .returning({ id: sessions.id });
     return { sessionId: session.id, evicted: evicted.map((row) => row.id) };
@@ -114,7 +117,7 @@ export async function revokeSession(
   const owner = userId ? eq(sessions.userId, userId) : undefined;
   const rows = await db
     .update(sessions)
-    .set({ revokedAt: now, revokedReason: reason, updatedAt: now })
+    .set({ revokedAt: revokedNow, revokedReason: reason, updatedAt: now })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), owner))
     .returning({ id: sessions.id });
   return rows.length > 0;
@@ -136,11 +139,11 @@ export async function listActiveSessions(db: Database, userId: string) {
     .orderBy(asc(sessions.createdAt));
 }
 
-/** The slow path of revocation checks, used when the shared store cannot answer. */
-export async function isSessionActive(db: Database, sessionId: string): Promise<boolean> {
+/** Sessions revoked after `since`, for every replica's mirror of revoked sessions (revocations.ts). */
+export async function sessionsRevokedSince(db: Database, since: Date): Promise<{ id: string; revokedAt: Date }[]> {
   const rows = await db
-    .select({ id: sessions.id })
+    .select({ id: sessions.id, revokedAt: sessions.revokedAt })
     .from(sessions)
-    .where(and(eq(sessions.id, sessionId), active(new Date())));
-  return rows.length > 0;
+    .where(and(isNotNull(sessions.revokedAt), gt(sessions.revokedAt, since)));
+  return rows.flatMap((row) => (row.revokedAt ? [{ id: row.id, revokedAt: row.revokedAt }] : []));
 }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, or } from "drizzle-orm";
 import { isUniqueViolation, type Database } from "../../infra/db";
 import { Conflict } from "../../infra/errors";
 import type { Role } from "./model";
@@ -12,30 +12,49 @@ export interface UserRecord {
   createdAt: Date;
 }
 
-/** Trimmed and lower-cased: the one form emails are stored and compared in. */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+const userColumns = { id: users.id, email: users.email, role: users.role, passwordHash: users.passwordHash, createdAt: users.createdAt };
+
+const emailTaken = () => new Conflict("EMAIL_TAKEN", "An account with this email already exists");
+// Says no more than EMAIL_TAKEN does: that some account exists, not which one or its address.
+const emailConfusable = () =>
+  new Conflict("EMAIL_CONFUSABLE", "An account with an email that looks the same already exists; use another email");
+
+/** Throws EMAIL_TAKEN or EMAIL_CONFUSABLE when the (normalised) email or its skeleton is in use. */
+export async function assertEmailFree(db: Database, email: string, skeleton: string): Promise<void> {
+  const found = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(or(eq(users.email, email), eq(users.emailSkeleton, skeleton)))
+    .limit(2);
+  if (found.some((row) => row.email === email)) throw emailTaken();
+  if (found.length > 0) throw emailConfusable();
 }
 
-export async function insertUser(db: Database, user: { email: string; passwordHash: string; role: Role }): Promise<UserRecord> {
+/** The unique indexes decide when two sign-ups race past assertEmailFree. */
+export async function insertUser(
+  db: Database,
+  user: { email: string; emailSkeleton: string; passwordHash: string; role: Role },
+): Promise<UserRecord> {
   try {
-    const [row] = await db.insert(users).values(user).returning();
+    const [row] = await db
+      .insert(users)
+      .values(user)
+      .returning(userColumns);
     if (!row) throw new Error("user insert returned nothing");
     return row;
   } catch (error) {
-    if (isUniqueViolation(error, "users_email_unique")) {
-      throw new Conflict("EMAIL_TAKEN", "An account with this email already exists");
-    }
+    if (isUniqueViolation(error, "users_email_unique")) throw emailTaken();
+    if (isUniqueViolation(error, "users_email_skeleton_unique")) throw emailConfusable();
     throw error;
   }
 }
 
 export async function findUserByEmail(db: Database, email: string): Promise<UserRecord | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.email, email));
+  const [row] = await db.select(userColumns).from(users).where(eq(users.email, email));
   return row;
 }
 
 export async function findUserById(db: Database, id: string): Promise<UserRecord | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.id, id));
+  const [row] = await db.select(userColumns).from(users).where(eq(users.id, id));
   return row;
 }

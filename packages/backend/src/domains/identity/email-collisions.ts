@@ -1,0 +1,53 @@
+import { and, asc, eq, isNull, ne, or } from "drizzle-orm";
+import { isUniqueViolation, type Database } from "../../infra/db";
+import type { Logger } from "../../infra/logger";
+import { emailSkeleton, normaliseEmail } from "./emails";
+import { users } from "./schema";
+
+export interface EmailCollision {
+  /** The account left as it was (its email not re-normalised, no skeleton). */
+  userId: string;
+  /** The older account it looks like. */
+  collidesWith: string;
+}
+
+/**
+ * Brings accounts from before emails were NFKC-normalised and skeletons stored up to date: each
+ * row without a skeleton gets its normalised email and skeleton, one row at a time so the unique
+ * indexes judge each. A row that would then equal or look like another account is left exactly
+ * as it is and reported (ids only, no addresses): merging accounts is an operator's decision.
+ * Runs at every start; once the back-fill is done it reads only the colliding rows again (the
+ * first run reads every older account's id and email into memory once: ~100 bytes a user).
+ */
+export async function reconcileEmails(db: Database, log: Logger): Promise<{ updated: number; collisions: EmailCollision[] }> {
+  const collisions: EmailCollision[] = [];
+  let updated = 0;
+  // Oldest first: of two look-alike accounts, the one that existed first keeps its skeleton.
+  const rows = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(isNull(users.emailSkeleton))
+    .orderBy(asc(users.createdAt), asc(users.id));
+  for (const row of rows) {
+    const email = normaliseEmail(row.email);
+    const skeleton = emailSkeleton(email);
+    try {
+      await db.update(users).set({ email, emailSkeleton: skeleton }).where(eq(users.id, row.id));
+      updated += 1;
+    } catch (error) {
+      if (!isUniqueViolation(error, "users_email_unique") && !isUniqueViolation(error, "users_email_skeleton_unique")) throw error;
+      const [other] = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(ne(users.id, row.id), or(eq(users.email, email), eq(users.emailSkeleton, skeleton))))
+        .orderBy(asc(users.createdAt))
+        .limit(1);
+      collisions.push({ userId: row.id, collidesWith: other?.id ?? "unknown" });
+    }
+  }
+  if (collisions.length > 0) {
+    log.warn({ count: collisions.length, collisions }, "accounts whose emails look alike: left as they are for an operator");
+  }
+  if (updated > 0) log.info({ updated }, "account emails normalised and their skeletons stored");
+  return { updated, collisions };
+}
