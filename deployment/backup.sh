@@ -9,6 +9,7 @@
 #   BACKUP_KEEP             keep the newest N dumps (default 14; 0 = no count limit)
 #   BACKUP_RETENTION_DAYS   also delete dumps older than N days (default unset: no age limit)
 #
+# Dumps and sidecars are written 0600 in a 0700 folder (an existing BACKUP_DIR is chmod 700).
 # Prints the new dump's path on stdout; logs go to stderr without the password.
 # Exit 0 on success, 1 when the dump or its verification failed, 2 on bad settings.
 set -euo pipefail
@@ -24,7 +25,11 @@ BACKUP_RETENTION_DAYS="${BACKUP_RETENTION_DAYS:-}"
 
 require_tools pg_dump pg_restore psql
 parse_database_url
+# A dump holds password hashes, encrypted credentials and customers: only this user may read it,
+# whatever umask cron or the shell gave us. An existing folder is closed too.
+umask 077
 mkdir -p "$BACKUP_DIR"
+chmod 700 "$BACKUP_DIR" || die "cannot make $BACKUP_DIR private (chmod 700)"
 
 stamp="$(date -u +%Y%m%dT%H%M%S.%3NZ)"
 [[ "$stamp" =~ ^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z$ ]] || stamp="$(date -u +%Y%m%dT%H%M%SZ)" # no %N (BSD date)

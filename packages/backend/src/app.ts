@@ -12,6 +12,7 @@ import { bodyLimitPlugin } from "./http/body-limit";
 import { corsHeaders, corsPlugin, originMatcher } from "./http/cors";
 import { apiDocs } from "./http/docs";
 import { errorHandler } from "./http/errors";
+import { jsonDepthPlugin } from "./http/json-depth";
 import { rateLimitPlugin } from "./http/rate-limits";
 import { requestContext } from "./http/request-context";
 import { requestTimeoutPlugin } from "./http/request-timeout";
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
     .use(securityHeadersPlugin({ hsts: http.hsts }))
     .use(corsPlugin({ origins: http.corsOrigins }))
     .use(bodyLimitPlugin({ limitBytes: http.bodyLimitBytes }))
+    .use(jsonDepthPlugin())
     .use(
       http.rateLimits
         ? rateLimitPlugin({

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { loadHttpConfig, type HttpConfig } from "./config-http";
+import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
 
 /**
  * Every environment variable the process reads, parsed once at start. Raw values are
@@ -203,6 +204,7 @@ function keyIdProblems(currentId: string, previous: { id: string }[]): string[] 
   return problems;
 }
 
+const optional = (problem: string | undefined): string[] => (problem === undefined ? [] : [problem]);
 const int = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
 const flag = (value: string | undefined, fallback: boolean) =>
   value === undefined ? fallback : value === "true" || value === "1";
@@ -232,6 +234,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // lock that orders writers across replicas (DESIGN); the switch exists for benchmarks.
     if (raw.DEMO === "true" || raw.DEMO === "1") problems.push("DEMO is refused in production: it starts a marketplace sandbox and places orders");
     if (raw.STOCK_LOCKS === "off") problems.push("STOCK_LOCKS=off is refused in production: it is a benchmark switch, and production always takes the stock locks");
+    // Only well-formed secrets are judged: a malformed one already has its problem.
+    if (raw.JWT_SECRET !== undefined && !problems.some((p) => p.startsWith("JWT_SECRET "))) problems.push(...optional(jwtSecretProblem(raw.JWT_SECRET)));
+    if (raw.CREDENTIALS_KEY !== undefined && !problems.some((p) => p.startsWith("CREDENTIALS_KEY "))) {
+      problems.push(...optional(credentialsKeyProblem(toKey(raw.CREDENTIALS_KEY))));
+    }
   }
   const http = loadHttpConfig(env, nodeEnv);
   problems.push(...http.problems);

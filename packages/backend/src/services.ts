@@ -11,6 +11,7 @@ import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from 
 import { createStockSync } from "./domains/stock-sync/service";
 import type { Infrastructure } from "./infra/bootstrap";
 import { createEventHub } from "./infra/events";
+import { createOutboundFetch, type OutboundRule } from "./infra/outbound-fetch";
 import type { Logger } from "./infra/logger";
 import { Registry } from "prom-client";
 
@@ -29,13 +30,16 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log });
   const sellable = createAvailability({ db });
   const products = createProductService({ db, log, events: events.catalog, sellable });
+  // Development and tests point stores at the local sandbox; production only at public https hosts,
+  // checked when a baseUrl is saved and again, on the address connected to, at every call.
+  const outbound: OutboundRule = { publicOnly: config.nodeEnv === "production" };
+  const outboundFetch = createOutboundFetch(outbound);
   const stores = createStoreService({
     db,
     log,
     events: events.catalog,
     keyring: { current: { id: config.credentialsKeyId, key: config.credentialsKey }, previous: config.credentialsPreviousKeys },
-    // Development and tests point stores at the local sandbox; production only at public https hosts.
-    baseUrlRule: { publicOnly: config.nodeEnv === "production" },
+    baseUrlRule: outbound,
   });
   // Orders are built after inventory; its invariant check reads their open allocations when it runs.
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
@@ -50,6 +54,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     stores,
     orders,
     settings: { ...config.orderPull, marketplaceTimeoutMs: config.sync.marketplaceTimeoutMs },
+    fetch: outboundFetch,
     // Order pulls go to the same audit log as the sync's pushes (the writer lives with the sync).
     onCall: (storeId) => sync.apiLogs(storeId),
   });
@@ -65,6 +70,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     sellable,
     pairsFor: (change) => pairsForStockChange({ ...change, correlationId: "ledger-sweep" }, affected),
     settings: config.sync,
+    fetch: outboundFetch,
   });
   // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
   events.stock.on(async (change) => sync.markDirty(await pairsForStockChange(change, affected)));

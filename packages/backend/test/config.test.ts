@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { ConfigError, loadConfig } from "../src/config";
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -11,12 +12,14 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error("expected the config to be refused");
 }
 
+/** Secrets made as the README says (`openssl rand -base64 48` / `32`), fresh per run so none is committed. */
+const PRODUCTION_KEY = randomBytes(32);
 const PRODUCTION_OK = {
   NODE_ENV: "production",
   DATABASE_URL: "postgres://app:pw@db:5432/pazarsync",
   REDIS_URL: "redis://redis:6379",
-  JWT_SECRET: "s".repeat(40),
-  CREDENTIALS_KEY: Buffer.alloc(32, 7).toString("base64"),
+  JWT_SECRET: randomBytes(48).toString("base64"),
+  CREDENTIALS_KEY: PRODUCTION_KEY.toString("base64"),
 };
 
 describe("config", () => {
@@ -67,7 +70,7 @@ describe("config", () => {
     expect(config.nodeEnv).toBe("production");
     expect(config.port).toBe(8080);
     expect(config.logPretty).toBe(false);
-    expect(config.credentialsKey.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(config.credentialsKey.equals(PRODUCTION_KEY)).toBe(true);
     expect(config.redlockUrls).toEqual(["redis://a:6379", "redis://b:6379", "redis://c:6379"]);
   });
 
@@ -146,5 +149,40 @@ describe("config", () => {
   test("empty strings count as unset", () => {
     const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
     expect(problems).toContain("DATABASE_URL is required in production");
+  });
+});
+
+describe("config: guessable production secrets", () => {
+  const WEAK_JWT = "JWT_SECRET is too predictable for production: it needs at least 64 bits of estimated entropy and no repeating pattern (generate one with `openssl rand -base64 48`)";
+  const WEAK_KEY = "CREDENTIALS_KEY is too predictable for production: it needs at least 16 distinct byte values among its 32 (generate one with `openssl rand -base64 32`)";
+
+  test("production refuses a JWT_SECRET of 36 identical characters and an all-zero CREDENTIALS_KEY, naming them but not their values", () => {
+    const jwt = "s".repeat(36);
+    const key = Buffer.alloc(32).toString("base64");
+    const problems = problemsOf({ ...PRODUCTION_OK, JWT_SECRET: jwt, CREDENTIALS_KEY: key });
+    expect(problems).toEqual([WEAK_JWT, WEAK_KEY]);
+    expect(problems.join("\n")).not.toContain(jwt);
+    expect(problems.join("\n")).not.toContain(key);
+  });
+
+  test("production refuses a JWT_SECRET that is a short word repeated, and a key of a few repeated byte values in hex", () => {
+    expect(problemsOf({ ...PRODUCTION_OK, JWT_SECRET: "changeme-".repeat(4) })).toEqual([WEAK_JWT]);
+    expect(problemsOf({ ...PRODUCTION_OK, JWT_SECRET: "ab".repeat(20) })).toEqual([WEAK_JWT]);
+    expect(problemsOf({ ...PRODUCTION_OK, CREDENTIALS_KEY: "0123456789abcdef".repeat(4) })).toEqual([WEAK_KEY]);
+  });
+
+  test("generated secrets always pass: base64 and hex from a random source, at the shortest lengths allowed", () => {
+    for (let i = 0; i < 500; i++) {
+      const env = {
+        ...PRODUCTION_OK,
+        JWT_SECRET: [randomBytes(48).toString("base64"), randomBytes(16).toString("hex"), randomBytes(24).toString("base64"), randomBytes(32).toString("base64url")][i % 4] as string,
+        CREDENTIALS_KEY: i % 2 ? randomBytes(32).toString("base64") : randomBytes(32).toString("hex"),
+      };
+      expect(() => loadConfig(env)).not.toThrow();
+    }
+  });
+
+  test("outside production the same weak values are left alone (tests and the demo use throwaway secrets)", () => {
+    expect(loadConfig({ NODE_ENV: "test", JWT_SECRET: "s".repeat(36), CREDENTIALS_KEY: Buffer.alloc(32).toString("base64") }).nodeEnv).toBe("test");
   });
 });

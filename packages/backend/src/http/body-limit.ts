@@ -1,5 +1,6 @@
-import { Elysia, ParseError } from "elysia";
+import { Elysia } from "elysia";
 import { AppError } from "../infra/errors";
+import { isJsonContentType, parseJsonBody } from "./json-depth";
 
 export class PayloadTooLarge extends AppError {
   constructor(limitBytes: number) {
@@ -29,13 +30,7 @@ async function readWithin(body: ReadableStream<Uint8Array>, limitBytes: number):
 async function parseBuffered(bytes: Uint8Array, contentType: string): Promise<unknown> {
   const buffered = new Response(bytes, { headers: { "content-type": contentType } });
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  if (type === "application/json" || type.endsWith("+json")) {
-    try {
-      return JSON.parse(await buffered.text());
-    } catch (error) {
-      throw new ParseError(error instanceof Error ? error : undefined);
-    }
-  }
+  if (isJsonContentType(type)) return parseJsonBody(await buffered.text());
   if (type.startsWith("text/")) return buffered.text();
   if (type === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(await buffered.text()));
   if (type === "multipart/form-data") return buffered.formData();

@@ -1,8 +1,9 @@
 /**
  * Invalid requests, each made from a valid one by one mutation: wrong types, missing fields,
- * unknown fields (mass assignment), huge values, arrays past maxItems, unicode, injection strings,
- * broken JSON and bad ids or credentials. Every answer must still be a documented 4xx (or 2xx when
- * the mutated value happens to be acceptable, e.g. an emoji in a name), never a 5xx.
+ * unknown fields (mass assignment), huge values, arrays past maxItems, bodies nested 40,000 deep,
+ * 200,000-element arrays, unicode, injection strings, broken JSON and bad ids or credentials. Every
+ * answer must still be a documented 4xx (or 2xx when the mutated value happens to be acceptable,
+ * e.g. an emoji in a name), never a 5xx.
  */
 import { type Rng, pick, randomUuid, sample, type SampleContext } from "./generate";
 import type { JsonSchema, Operation } from "./openapi";
@@ -26,6 +27,8 @@ type Key = string | number;
 type Json = unknown;
 
 export const HUGE = "A".repeat(100_000);
+export const DEEP_NESTING = 40_000;
+export const HUGE_ARRAY_LENGTH = 200_000;
 export const UNICODE = [
   "\u202Egnp.exe",
   "😀🛒🇹🇷",
@@ -191,6 +194,27 @@ export const MUTATIONS: Record<string, Mutation> = {
     const items = Array.from({ length: count }, () => sample(target.schema.items ?? {}, ctx, String(target.path.at(-1) ?? "")));
     const body = parts.body !== null && typeof parts.body === "object" ? parts.body : {};
     return { ...parts, body: setAt(body, target.path, items) };
+  },
+  "deep-nesting": (parts, op, { rng }) => {
+    if (!requestBodySchema(op.op)) return undefined;
+    // Small enough for the body limit, deep enough to overflow any recursive walk of the value.
+    const deep = `${"[".repeat(DEEP_NESTING)}${"]".repeat(DEEP_NESTING)}`;
+    const objects = objectsIn(parts.body);
+    if (objects.length === 0 || rng() < 0.3) return { ...parts, rawBody: pick(rng, [deep, `${'{"a":'.repeat(DEEP_NESTING)}1${"}".repeat(DEEP_NESTING)}`]) };
+    const marker = "__deep__";
+    const at = pick(rng, objects);
+    const field = pick(rng, [...Object.keys(getAt(parts.body, at) as object), "nested"]);
+    const text = JSON.stringify(setAt(parts.body, [...at, field], marker));
+    return { ...parts, rawBody: text.replace(`"${marker}"`, deep) };
+  },
+  "huge-array": (parts, op, { rng }) => {
+    if (!requestBodySchema(op.op)) return undefined;
+    // Under the body limit, far past any maxItems: what the parser and the validator cost for it.
+    const items: unknown[] = new Array(HUGE_ARRAY_LENGTH).fill(pick(rng, [1, "x", {}, null]));
+    const objects = objectsIn(parts.body);
+    if (objects.length === 0) return { ...parts, body: items };
+    const targets = [...leaves(parts.body).map((leaf) => leaf.path), ...objects.map((path) => [...path, "extra"])];
+    return { ...parts, body: setAt(parts.body, pick(rng, targets), items) };
   },
   unicode: (parts, _op, { rng }) => replaceString(parts, rng, (old) => (rng() < 0.5 ? pick(rng, UNICODE) : `${old}${pick(rng, UNICODE)}`)),
   injection: (parts, _op, { rng }) => replaceString(parts, rng, () => pick(rng, INJECTIONS)),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { createApp } from "../../src/app";
 import { ConfigError, loadConfig } from "../../src/config";
 import { originMatcher } from "../../src/http/cors";
@@ -9,7 +10,7 @@ import { bodyOf } from "../support/http";
 import { admin, bearer, customer } from "../support/identity";
 
 const SHOP = "https://shop.example.com";
-const PRODUCTION = { NODE_ENV: "production", DATABASE_URL: "postgres://u@db/x", REDIS_URL: "redis://redis:6379", JWT_SECRET: "x".repeat(40), CREDENTIALS_KEY: "a".repeat(64) };
+const PRODUCTION = { NODE_ENV: "production", DATABASE_URL: "postgres://u@db/x", REDIS_URL: "redis://redis:6379", JWT_SECRET: randomBytes(48).toString("base64"), CREDENTIALS_KEY: randomBytes(32).toString("hex") };
 
 let t: TestApp;
 beforeAll(async () => {

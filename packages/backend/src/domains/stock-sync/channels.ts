@@ -35,6 +35,7 @@ export interface ChannelDeps {
   timeoutMs?: number;
   /** MARKETPLACE_DUPLICATE_WINDOW_MS: a time-scaled sandbox's identical-request window. */
   duplicateWindowMs?: number;
+  fetch?: typeof fetch;
   ttlMs?: number;
   now?: () => number;
 }
@@ -58,6 +59,7 @@ export function createChannels(deps: ChannelDeps) {
         credentials: await deps.credentialsFor(storeId),
         timeoutMs: deps.timeoutMs,
         duplicateWindowMs: deps.duplicateWindowMs,
+        fetch: deps.fetch,
         onCall: deps.onCall(storeId, store.type === "SANDBOX" ? "TRENDYOL" : (store.type as MarketplaceName)),
       });
       return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute,

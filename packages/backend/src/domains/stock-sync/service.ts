@@ -52,6 +52,8 @@ export interface StockSyncDeps {
   /** Which (store, product) pairs a stock change touches (stock-sync/affected.ts, cached). */
   pairsFor(change: { productIds: string[]; warehouseIds: string[] }): Promise<StoreProduct[]>;
   settings: SyncSettings;
+  /** The fetch marketplace calls go through (services.ts passes the outbound rule's). */
+  fetch?: typeof fetch;
   now?: () => number;
 }
 
@@ -80,6 +82,7 @@ export function createStockSync(deps: StockSyncDeps) {
     onCall: (storeId) => apiLogs(storeId),
     timeoutMs: deps.settings.marketplaceTimeoutMs,
     duplicateWindowMs: deps.settings.duplicateWindowMs,
+    fetch: deps.fetch,
     now,
   });
   const portDeps: PortDeps = { db, limiter, health, stores: deps.stores, metrics, log, pollDelayMs: deps.settings.pollDelayMs };
