@@ -36,7 +36,7 @@ async function hugeStock(productId: string, warehouses: readonly { id: string; s
 }
 
 describe("free stock summed over warehouses beyond int4", () => {
-  test("product detail still answers 200, with the whole sum for the web store and the ceiling for Trendyol", async () => {
+  test("product detail still answers 200, with the whole sum for the web store and for a set of it", async () => {
     const one = await createWarehouse(t, tokens.staff);
     const two = await createWarehouse(t, tokens.staff);
     const productId = await createSimple(t, tokens.staff, "Bulk");

@@ -17,7 +17,8 @@ interface AvailabilityRow extends Record<string, unknown> {
   product_active: boolean | null;
   component_id: string | null;
   quantity: number | null;
-  free: number | null;
+  /** bigint: postgres.js answers it as text. */
+  free: number | string | null;
   listing_enabled: boolean | null;
   listing_safety: number | null;
   listing_percentage: number | null;
@@ -46,7 +47,7 @@ function availabilityQuery(storeId: string, productIds: readonly string[]) {
       left join product_set_items si on si.set_id = p.id and p.type = 'SET'
     ),
     free as (
-      select il.product_id, sum(il.on_hand - il.reserved)::int as free
+      select il.product_id, sum(il.on_hand - il.reserved)::bigint as free
       from inventory_levels il
       join store_warehouses sw on sw.warehouse_id = il.warehouse_id and sw.store_id = ${storeId}
       where il.product_id in (select component_id from expanded where component_id is not null)
