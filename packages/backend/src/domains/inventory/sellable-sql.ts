@@ -11,7 +11,8 @@
  * `expanded`. Defined here:
  *   expanded   one row per (asked product, component); a simple product is its own single component
  *   sized      per (product, component): free stock, the sets it allows, and the sets it allows once
- *              the order's other lines have taken their share of the same component
+ *              the order's other lines have taken their share of the same component (the window sums
+ *              the whole order's need of the component); a set without components has one row of nulls
  *   sellable   per asked product: sellable (what the store shows), allowed (what this order may take
  *              of it beside its other lines), demand, raw (sets before policy)
  */
@@ -38,27 +39,23 @@ expanded as (
   left join product_set_items si on si.set_id = p.id and p.type = 'SET'
 ),
 free_stock as (${stock}),
-order_need as (
-  select component_id, sum(demand * quantity) as need from expanded where component_id is not null group by component_id
-),
 sized as (
-  select e.product_id, e.component_id, e.quantity, coalesce(f.free, 0)::bigint as free,
+  select e.product_id, e.product_type, e.product_active, e.demand, e.component_id, e.quantity,
+         coalesce(f.free, 0)::bigint as free,
          coalesce(f.free, 0)::bigint / e.quantity as sets,
-         greatest(0, coalesce(f.free, 0) - (n.need - e.demand * e.quantity))::bigint / e.quantity as sets_left
-  from expanded e
-  left join free_stock f on f.product_id = e.component_id
-  join order_need n on n.component_id = e.component_id
-),
-raw as (
-  select product_id, min(sets) as sets, min(sets_left) as sets_left from sized group by product_id
+         greatest(0, coalesce(f.free, 0) - (sum(e.demand * e.quantity) over (partition by e.component_id) - e.demand * e.quantity))::bigint
+           / e.quantity as sets_left
+  from expanded e left join free_stock f on f.product_id = e.component_id
 ),
 sellable as (
-  select p.product_id, p.product_type, p.demand, coalesce(r.sets, 0) as raw,
-         case when ${ON_SALE} then ${applyPolicySql("coalesce(r.sets, 0)", policy, ceiling)} else 0 end as sellable,
-         case when ${ON_SALE} then ${applyPolicySql("coalesce(r.sets_left, 0)", policy, ceiling)} else 0 end as allowed
-  from (select distinct product_id, product_type, product_active, demand from expanded) p
+  select p.product_id, p.product_type, p.demand, p.raw,
+         case when ${ON_SALE} then ${applyPolicySql("p.raw", policy, ceiling)} else 0 end as sellable,
+         case when ${ON_SALE} then ${applyPolicySql("p.raw_left", policy, ceiling)} else 0 end as allowed
+  from (
+    select product_id, product_type, product_active, demand, coalesce(min(sets), 0) as raw, coalesce(min(sets_left), 0) as raw_left
+    from sized group by product_id, product_type, product_active, demand
+  ) p
   join stores s on s.id = (select id from asked_store)
   left join listings l on l.store_id = s.id and l.product_id = p.product_id
-  left join raw r on r.product_id = p.product_id
 )`;
 }
