@@ -80,9 +80,16 @@ export const Shortage = Type.Object(
   {
     productId: Uuid,
     requested: Type.Integer({ description: "units the order needs of this simple product, all lines and sets summed" }),
-    available: Type.Integer({ description: "free units in the store's warehouses" }),
+    available: Type.Integer({
+      description: "free units in the store's warehouses; with `sellable`, what the store sells of it beside the order's other lines",
+    }),
+    sellable: Type.Optional(
+      Type.Integer({
+        description: "present when the store's listing or stock policy is what refuses: what the store sells of this ordered product (its sellable as product pages show it)",
+      }),
+    ),
   },
-  { description: "A product the order could not reserve enough of" },
+  { description: "A product the order could not reserve enough of, or an ordered product the store does not sell that many of" },
 );
 export type Shortage = Static<typeof Shortage>;
 

@@ -26,10 +26,11 @@ export function catalogController(deps: { products: ProductService; identity: Id
     )
     .get(
       "/products",
-      ({ query }) =>
+      ({ query, caller }) =>
         products.listProducts(
           { type: query.type, sku: query.sku, barcode: query.barcode, q: query.q, storeId: query.storeId?.toLowerCase() },
           pageRequest(query),
+          caller,
         ),
       {
         auth: true,
@@ -38,11 +39,11 @@ export function catalogController(deps: { products: ProductService; identity: Id
         detail: { summary: "List products, newest first; with storeId each carries its sellable quantity there" },
       },
     )
-    .get("/products/:id", ({ params }) => products.getProduct(params.id.toLowerCase()), {
+    .get("/products/:id", ({ params, caller }) => products.getProduct(params.id.toLowerCase(), caller), {
       auth: true,
       params: M.ProductParams,
       response: { 200: M.ProductDetail, ...errors(401, 404, 422) },
-      detail: { summary: "A product, its components if a set, and what every store may sell of it" },
+      detail: { summary: "A product, its components if a set, and what each store may sell of it (customers: the active web stores)" },
     })
     .patch("/products/:id", ({ params, body, caller }) => products.updateProduct(params.id.toLowerCase(), body, caller), {
       ...requireRole("staff", "admin"),

@@ -139,8 +139,21 @@ export async function replaceComponents(tx: Database, setId: string, components:
   await insertComponents(tx, setId, components);
 }
 
-/** Every store's id, oldest first: stores are few (a seller has about ten channels). */
-export async function allStoreIds(db: Database): Promise<string[]> {
-  const rows = await db.select({ id: stores.id }).from(stores).orderBy(asc(stores.createdAt), asc(stores.id));
+/** Every store's id, oldest first (stores are few: a seller has about ten channels); `shopOnly` keeps the active WEB stores. */
+export async function allStoreIds(db: Database, shopOnly = false): Promise<string[]> {
+  const rows = await db
+    .select({ id: stores.id })
+    .from(stores)
+    .where(shopOnly ? and(eq(stores.type, "WEB"), eq(stores.active, true)) : undefined)
+    .orderBy(asc(stores.createdAt), asc(stores.id));
   return rows.map((r) => r.id);
+}
+
+/** Whether customers buy from this store: an active WEB store. */
+export async function isShopStore(db: Database, storeId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: stores.id })
+    .from(stores)
+    .where(and(eq(stores.id, storeId), eq(stores.type, "WEB"), eq(stores.active, true)));
+  return row !== undefined;
 }

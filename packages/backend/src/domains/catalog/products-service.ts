@@ -26,11 +26,23 @@ export interface Actor {
   userId: string;
 }
 
+/**
+ * Who reads availability: customers see only the stores they can buy from (active WEB stores,
+ * as placing an order requires); what marketplaces and closed stores are offered is the seller's business.
+ */
+export interface Viewer {
+  role: "customer" | "staff" | "admin";
+}
+
+const seesOnlyTheShop = (viewer: Viewer | undefined) => viewer?.role === "customer";
+
 export interface PageWindow {
   page: number;
   limit: number;
   offset: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createProductService(deps: ProductServiceDeps) {
   const { db, log, events, sellable } = deps;
@@ -75,8 +87,12 @@ export function createProductService(deps: ProductServiceDeps) {
       return presentOne(row);
     },
 
-    async listProducts(filter: repo.ProductFilter & { storeId?: string }, page: PageWindow): Promise<Catalog.ProductPage> {
+    async listProducts(filter: repo.ProductFilter & { storeId?: string }, page: PageWindow, viewer?: Viewer): Promise<Catalog.ProductPage> {
       const { storeId, ...criteria } = filter;
+      // A store a customer cannot buy from answers them like one that does not exist.
+      if (storeId !== undefined && seesOnlyTheShop(viewer) && !(UUID.test(storeId) && (await repo.isShopStore(db, storeId)))) {
+        throw new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
+      }
       const { rows, total } = await repo.pageOfProducts(db, criteria, page);
       const items: Catalog.ProductListItem[] = await present(rows);
       if (storeId !== undefined) {
@@ -87,11 +103,11 @@ export function createProductService(deps: ProductServiceDeps) {
       return { items, page: page.page, limit: page.limit, total };
     },
 
-    async getProduct(id: string): Promise<Catalog.ProductDetail> {
+    async getProduct(id: string, viewer?: Viewer): Promise<Catalog.ProductDetail> {
       const [row] = await repo.productRows(db, [id]);
       if (!row) throw productNotFound(id);
       const product = await presentOne(row);
-      const storeIds = await repo.allStoreIds(db);
+      const storeIds = await repo.allStoreIds(db, seesOnlyTheShop(viewer));
       const details = await Promise.all(storeIds.map((storeId) => sellableIn(storeId, id)));
       const availability = storeIds.flatMap((storeId, i) => {
         const detail = details[i];

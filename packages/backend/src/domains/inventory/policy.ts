@@ -1,3 +1,9 @@
+/**
+ * A channel's stock policy, as SQL: the one implementation, so that what a store shows (the
+ * availability lookup, the stock sync) and what a web order may take (checked in the order's own
+ * statement, under its row locks) cannot drift apart.
+ */
+
 /** A channel's stock policy; a listing may override each field. */
 export interface StockPolicy {
   safetyStock: number;
@@ -8,29 +14,37 @@ export interface StockPolicy {
   floor: number;
 }
 
-export type PolicyOverrides = { [K in keyof StockPolicy]?: StockPolicy[K] | null };
+/** SQL expressions (column references or literals) for each field of a policy. */
+export type PolicySql = { [K in keyof StockPolicy]: string };
 
 /** Marketplace ceilings that hold whatever the seller configures (DESIGN: Trendyol caps at 20000; PttAVM 0..9999). */
 export const CHANNEL_MAX_QUANTITY: Readonly<Record<string, number>> = { TRENDYOL: 20_000, PTTAVM: 9_999 };
 
-export function effectivePolicy(store: StockPolicy, listing: PolicyOverrides | undefined): StockPolicy {
+/** The channel's ceiling for a store type expression; null (no ceiling) for the others. */
+export function channelCeilingSql(storeType: string): string {
+  const cases = Object.entries(CHANNEL_MAX_QUANTITY).map(([type, max]) => `when '${type}' then ${max}`);
+  return `(case ${storeType} ${cases.join(" ")} end)`;
+}
+
+/** Listing fields override the store's one by one; a null listing field (or no listing) means the store's. */
+export function effectivePolicySql(store: PolicySql, listing: PolicySql): PolicySql {
   return {
-    safetyStock: listing?.safetyStock ?? store.safetyStock,
-    percentage: listing?.percentage ?? store.percentage,
-    maxQuantity: listing?.maxQuantity ?? store.maxQuantity,
-    floor: listing?.floor ?? store.floor,
+    safetyStock: `coalesce(${listing.safetyStock}, ${store.safetyStock})`,
+    percentage: `coalesce(${listing.percentage}, ${store.percentage})`,
+    maxQuantity: `coalesce(${listing.maxQuantity}, ${store.maxQuantity})`,
+    floor: `coalesce(${listing.floor}, ${store.floor})`,
   };
 }
 
 /**
  * The documented order: (1) subtract safety stock, (2) take the percentage of what is left,
  * rounded down, (3) cap at the maximum listed, (4) below the floor show 0. Then the channel's
- * own ceiling. Never negative.
+ * own ceiling. Never negative. bigint throughout: free stock summed over warehouses can pass int4.
+ * (least() skips nulls: no maximum or no ceiling caps nothing.)
  */
-export function applyPolicy(raw: number, policy: StockPolicy, channelCeiling?: number): number {
-  const afterSafety = Math.max(0, raw - policy.safetyStock);
-  const afterShare = Math.floor((afterSafety * policy.percentage) / 100);
-  const afterMax = policy.maxQuantity === null ? afterShare : Math.min(afterShare, policy.maxQuantity);
-  const afterFloor = afterMax < policy.floor ? 0 : afterMax;
-  return channelCeiling === undefined ? afterFloor : Math.min(afterFloor, channelCeiling);
+export function applyPolicySql(raw: string, policy: PolicySql, ceiling = "null"): string {
+  const afterSafety = `greatest(0::bigint, (${raw})::bigint - ${policy.safetyStock})`;
+  const afterShare = `(${afterSafety} * ${policy.percentage} / 100)`;
+  const afterMax = `least(${afterShare}, ${policy.maxQuantity})`;
+  return `least(case when ${afterMax} < ${policy.floor} then 0::bigint else ${afterMax} end, ${ceiling})`;
 }

@@ -15,7 +15,7 @@ async function reserveUpTo(tx: Transaction, productId: string, warehouseId: stri
       .select({
         productId: inventoryLevels.productId,
         warehouseId: inventoryLevels.warehouseId,
-        take: sql<number>`least(${need}::integer, ${inventoryLevels.onHand} - ${inventoryLevels.reserved})`.as("take"),
+        take: sql<number>`least(${need}::bigint, ${inventoryLevels.onHand} - ${inventoryLevels.reserved})::integer`.as("take"),
       })
       .from(inventoryLevels)
       .where(

@@ -22,7 +22,7 @@ import { assertQuantities, byProductThen, sumBy } from "./stock-checks";
 export const RESERVATION_CTES = `
 demand as (
   select d.product_id, d.quantity as need
-  from input, json_to_recordset(input.demands) as d(product_id uuid, quantity integer)
+  from input, json_to_recordset(input.demands) as d(product_id uuid, quantity bigint)
 ),
 wh as (
   select w.value::uuid as warehouse_id, w.priority
@@ -46,7 +46,7 @@ takes as materialized (
   window earlier as (partition by k.product_id order by wh.priority rows between unbounded preceding and 1 preceding)
 ),
 shortages as materialized (
-  select d.product_id, d.need as requested, coalesce(sum(t.free), 0)::integer as available
+  select d.product_id, d.need as requested, coalesce(sum(t.free), 0) as available
   from demand d left join takes t on t.product_id = d.product_id
   group by d.product_id, d.need
   having coalesce(sum(t.free), 0) < d.need

@@ -8,9 +8,15 @@
 import type { Orders } from "@pazarsync/shared";
 import { preparedRows, type Database } from "../../infra/db";
 import { demandsJson, RESERVATION_CTES, reservationWrites, warehousesJson } from "../inventory/reserve-statement";
+import { sellableCtes } from "../inventory/sellable-sql";
 import type { Demand, Shortage } from "../inventory/reservation-types";
 import type { NewItem } from "./repository";
 import { IDEMPOTENCY_RETENTION_SQL, IDEMPOTENCY_TAKEOVER_SQL, type IdempotencyRequest } from "./idempotency";
+
+export interface ChannelShortage extends Shortage {
+  /** What the store shows of the product (its sellable); `available` is that less what the order's other lines take of the same stock. */
+  sellable: number;
+}
 
 /** Everything the statement writes, decided before it runs (the order number comes from the sequence in it). */
 export interface OrderToPlace {
@@ -36,8 +42,17 @@ export interface OrderToPlace {
 export type PlaceOutcome =
   | { kind: "placed"; number: number; warehouseIds: string[] }
   | { kind: "short"; shortages: Shortage[] }
+  /** The stock is there, but the store does not sell this much (listing off, policy): per ordered product. */
+  | { kind: "notSold"; shortages: ChannelShortage[] }
   /** Another request's answer holds the Idempotency-Key: nothing was written. */
   | { kind: "keyTaken" };
+
+// A web store sells at most its sellable of each ordered product (all lines of it summed, a set and
+// its loose components judged together): the availability rule itself (sellable-sql.ts), fed with
+// the levels as they are once locked, so a concurrent order that committed first is counted.
+// Staff entering an order on a marketplace store record a sale the marketplace made: like intake,
+// only the physical stock limits it.
+const LOCKED_STOCK = `select product_id, sum(on_hand - reserved)::bigint as free from locked group by product_id`;
 
 // Each parameter is typed once here; the CTEs below read `input`. The gate for every write is
 // the idempotency insert: it produces a row only when nothing is short (num) and the key is ours.
@@ -49,8 +64,19 @@ with input as materialized (
     $14::text as request_hash, $15::jsonb as answer, $3::uuid::text as correlation_id
 ),
 ${RESERVATION_CTES},
+asked_store as (select input.store_id as id from input),
+asked as (
+  select i.product_id, sum(i.quantity)::bigint as demand
+  from input, json_to_recordset(input.items) as i(product_id uuid, quantity integer)
+  group by i.product_id
+),
+${sellableCtes(LOCKED_STOCK)},
+not_sold as materialized (
+  select product_id, demand as requested, allowed as available, sellable from sellable
+  where demand > allowed and exists (select from stores s where s.id = (select id from asked_store) and s.type = 'WEB')
+),
 num as materialized (
-  select nextval('orders_number_seq') as number where not exists (select from shortages)
+  select nextval('orders_number_seq') as number where not exists (select from shortages) and not exists (select from not_sold)
 ),
 answer as (
   insert into idempotency_keys as k (scope, key, request_hash, response_status, response_body, expires_at)
@@ -88,15 +114,18 @@ select
   (select number from placed) as number,
   (select coalesce(json_agg(distinct t.warehouse_id), '[]'::json) from takes t where t.take > 0) as warehouse_ids,
   (select coalesce(json_agg(json_build_object('productId', s.product_id, 'requested', s.requested, 'available', s.available)
-                            order by s.product_id), '[]'::json) from shortages s) as shortages`;
+                            order by s.product_id), '[]'::json) from shortages s) as shortages,
+  (select coalesce(json_agg(json_build_object('productId', n.product_id, 'requested', n.requested, 'available', n.available, 'sellable', n.sellable)
+                            order by n.product_id), '[]'::json) from not_sold n) as not_sold`;
 
 /** Bumped whenever STATEMENT changes: postgres.js caches a named statement per connection by its text anyway. */
-const STATEMENT_NAME = "order_place_v1";
+const STATEMENT_NAME = "order_place_v2";
 
 interface ResultRow extends Record<string, unknown> {
   number: unknown;
   warehouse_ids: unknown;
   shortages: unknown;
+  not_sold: unknown;
 }
 
 /** postgres.js parses json and answers int8 as text; PGlite may differ: either way, the value. */
@@ -107,6 +136,9 @@ function isShortage(value: unknown): value is Shortage {
   const s = value as Record<string, unknown>;
   return typeof s.productId === "string" && typeof s.requested === "number" && typeof s.available === "number";
 }
+
+const isChannelShortage = (value: unknown): value is ChannelShortage =>
+  isShortage(value) && typeof (value as unknown as Record<string, unknown>).sellable === "number";
 
 function placeOrderParameters(order: OrderToPlace): (string | number | null)[] {
   const { request } = order;
@@ -153,6 +185,11 @@ export async function placeInOneStatement(db: Database, order: OrderToPlace): Pr
   if (Array.isArray(shortages) && shortages.length > 0) {
     if (!shortages.every(isShortage)) throw new Error("the order statement answered malformed shortages");
     return { kind: "short", shortages };
+  }
+  const notSold = json(row.not_sold);
+  if (Array.isArray(notSold) && notSold.length > 0) {
+    if (!notSold.every(isChannelShortage)) throw new Error("the order statement answered malformed channel shortages");
+    return { kind: "notSold", shortages: notSold };
   }
   if (row.number === null || row.number === undefined) return { kind: "keyTaken" };
   const warehouseIds = json(row.warehouse_ids);

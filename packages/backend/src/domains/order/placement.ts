@@ -96,7 +96,7 @@ async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Pre
       request,
     }),
   );
-  if (outcome.kind === "short") throw outOfStock(outcome.shortages);
+  if (outcome.kind === "short" || outcome.kind === "notSold") throw outOfStock(outcome.shortages);
   if (outcome.kind === "keyTaken") return undefined;
   answer.number = outcome.number;
   await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds: outcome.warehouseIds, correlationId: orderId });
