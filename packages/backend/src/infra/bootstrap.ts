@@ -44,6 +44,7 @@ export async function createInfrastructure(
   const database = await openDatabase({
     url: config.databaseUrl,
     poolMax: config.databasePoolMax,
+    bounds: { connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs },
     pgliteDataDir: config.pgliteDataDir,
     pgliteTemplate: overrides.pgliteTemplate,
     onQuery: overrides.onQuery,

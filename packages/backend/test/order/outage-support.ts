@@ -71,7 +71,8 @@ export async function runOrderStream(plan: StreamPlan): Promise<StreamRun> {
         startedAt,
         took,
       });
-      await Bun.sleep(20);
+      // As a client would: a short pause between orders, a longer one after a refusal.
+      await Bun.sleep(res.status === 201 ? 20 : 250);
     }
   };
   const workers = plan.orderers.map(worker);

@@ -39,5 +39,4 @@ describe("an order that outlives its request", () => {
     expect(retried.status).toBe(201);
     expect((await level(t, shop, productId)).reserved).toBe(1);
   });
-
 });
