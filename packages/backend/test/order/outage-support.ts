@@ -121,11 +121,12 @@ export async function checkAfterOutage(t: TestApp, run: StreamRun, storeId: stri
   const refused = run.outcomes.filter((o) => o.status !== 201);
   let materialised = 0;
   for (const o of refused) {
-    expect({ status: o.status, retry: o.retry }).toEqual({ status: 503, retry: "same-idempotency-key" });
+    expect({ status: o.status, code: o.code, retry: o.retry }).toEqual({ status: 503, code: o.code, retry: "same-idempotency-key" });
     const before = await storedAnswer(t, o.orderer.userId, o.key);
     const retried = await placeOrder(o.orderer.app, o.orderer.token, { storeId, items: [{ productId: o.productId, quantity: 1 }] }, o.key);
-    expect(retried.status).toBe(201);
-    const orderId = (await bodyOf(retried)).id as string;
+    const answer = await bodyOf(retried);
+    expect({ first: o.code, retried: retried.status, error: answer.error?.code }).toEqual({ first: o.code, retried: 201, error: undefined });
+    const orderId = answer.id as string;
     if (before) {
       // The order committed although its answer was a 503: the retry must return that order.
       materialised += 1;
