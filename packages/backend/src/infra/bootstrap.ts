@@ -6,7 +6,7 @@ import { createDependencyStats, type DependencyStats } from "./dependency-stats"
 import { createMemoryKeyValue, createRedisKeyValue, type KeyValueStore } from "./kv";
 import { createAdvisoryLocks, createMemoryLocks, createNoLocks, createRedlockLocks, type LockPort } from "./locks";
 import type { Logger } from "./logger";
-import { closeRedis, createRedisClient, pingWithTimeout, waitForReady } from "./redis";
+import { closeRedis, createRedisClient, pingWithTimeout } from "./redis";
 
 export interface Infrastructure {
   database: DatabaseHandle;
@@ -64,8 +64,6 @@ export async function createInfrastructure(
     clients.push(main);
     kv = createRedisKeyValue(main, { prefix: config.redisKeyPrefix });
     locks = createLocks(config, log, database, main, clients);
-    // Commands are not queued before the first connection (redis.ts): give it a moment to open.
-    await Promise.all(clients.map((client) => waitForReady(client)));
     broadcast = createRedisBroadcast(main, { prefix: config.redisKeyPrefix, log });
   } else {
     broadcast = createMemoryBroadcast();

@@ -50,16 +50,16 @@ export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 1000;
 
 /**
  * An ioredis client that survives Redis being away: errors are logged (rate-limited) rather
- * than thrown as unhandled 'error' events, and a command never waits on a dead Redis. Without a
- * connection a command fails at once (no offline queue: it used to wait for the reconnect, which
- * every request paid during an outage); on a connection that stopped answering it fails after
- * commandTimeoutMs. Every caller has a fallback (locks, rate limits, revocations, dirty marks).
+ * than thrown as unhandled 'error' events, and a command never waits on a dead Redis. Once the
+ * first connection was made, a command without one fails at once (the offline queue is turned off:
+ * it waited for the reconnect, which every request paid during an outage); on a connection that
+ * stopped answering it fails after commandTimeoutMs. Every caller has a fallback (locks, rate
+ * limits, revocations, dirty marks). Before the first connection commands queue as usual (start-up).
  */
 export function createRedisClient(url: string, log: Logger, name: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Redis {
   const client = new Redis(url, {
     connectionName: `pazarsync:${name}`,
     maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
     commandTimeout: commandTimeoutMs,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: reconnectDelayMs,
@@ -73,32 +73,13 @@ export function createRedisClient(url: string, log: Logger, name: string, comman
     warn({ err: err instanceof Error ? err.message : String(err) }, "redis connection error");
   });
   client.on("ready", () => {
+    // ioredis reads this option on every command.
+    client.options.enableOfflineQueue = false;
     if (!failing) return;
     failing = false;
     clientLog.info("redis connection restored");
   });
   return client;
-}
-
-/**
- * Resolves when the client is ready, has failed its first attempt, or `ms` passed: with no offline
- * queue, commands sent before the first connection would fail, so start-up waits for it briefly.
- */
-export async function waitForReady(client: Redis, ms = CONNECT_TIMEOUT_MS): Promise<boolean> {
-  if (client.status === "ready") return true;
-  return new Promise<boolean>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      client.off("ready", done);
-      client.off("error", done);
-      client.off("end", done);
-      resolve(client.status === "ready");
-    };
-    const timer = setTimeout(done, ms);
-    client.once("ready", done);
-    client.once("error", done);
-    client.once("end", done);
-  });
 }
 
 /** True while the client has a live connection; commands sent otherwise fail at once. */
