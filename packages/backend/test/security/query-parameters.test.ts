@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import { scrubSentryEvent } from "../../src/infra/sentry";
 import { createTestApp, type TestApp } from "../support/app";
 import { bodyOf } from "../support/http";
 import { capturingLogger } from "../support/logs";
@@ -59,4 +60,15 @@ describe("query parameters in error reports", () => {
       }
     });
   }
+
+  test("an event on its way to Sentry loses Drizzle's params line, whoever captured it", () => {
+    const event = scrubSentryEvent({
+      type: undefined,
+      message: `Failed query: insert into users\nparams: ${EMAIL},${HASH}`,
+      exception: { values: [{ type: "DrizzleQueryError", value: `Failed query: insert into users\nparams: ${EMAIL},${HASH}` }] },
+    });
+    expect(JSON.stringify(event)).not.toContain(EMAIL);
+    expect(JSON.stringify(event)).not.toContain("$argon2id$");
+    expect(event.exception?.values?.[0]?.value).toContain("Failed query: insert into users");
+  });
 });
