@@ -21,8 +21,12 @@ export interface DatabaseBounds {
 
 /** Raised by the bounds themselves; the cause chain of a failed Drizzle query carries it. */
 export class DatabaseWaitTimeout extends Error {
-  constructor(readonly phase: "connection" | "statement", readonly ms: number) {
-    super(`no ${phase === "connection" ? "connection to" : "answer from"} Postgres within ${ms} ms`);
+  constructor(readonly phase: "connection" | "statement" | "known-down", readonly ms: number) {
+    super(
+      phase === "known-down"
+        ? "Postgres is unavailable: statements fail at once until a probe reaches it"
+        : `no ${phase === "connection" ? "connection to" : "answer from"} Postgres within ${ms} ms`,
+    );
     this.name = "DatabaseWaitTimeout";
   }
 }
@@ -49,7 +53,7 @@ const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
 export function databaseOutage(error: unknown): "unreachable" | "timeout" | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
-    if (current instanceof DatabaseWaitTimeout) return current.phase === "connection" ? "unreachable" : "timeout";
+    if (current instanceof DatabaseWaitTimeout) return current.phase === "statement" ? "timeout" : "unreachable";
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string") {
       if (CONNECTION_CODES.has(code) || code.startsWith("08") || UNAVAILABLE_STATES.has(code)) return "unreachable";
@@ -117,7 +121,7 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
     }
   }
 
-  const failFast = () => Promise.reject(new DatabaseWaitTimeout("connection", 0));
+  const failFast = () => Promise.reject(new DatabaseWaitTimeout("known-down", 0));
   const failedQuery = (): PendingQuery => {
     const query: PendingQuery = { values: () => query, then: (onFulfilled, onRejected) => failFast().then(onFulfilled, onRejected) };
     return query;

@@ -54,6 +54,9 @@ describe("query parameters in error reports", () => {
       expect(t.reported.length).toBe(1);
       const logged = JSON.stringify(capture.lines);
       expect(logged).toContain("unexpected error");
+      // What an operator needs stays: the statement, and the constraint that refused it.
+      expect(logged).toContain(route === "failing-unique" ? "seen_emails_pkey" : "invalid input syntax for type uuid");
+      expect(logged).toContain("Failed query: ");
       for (const secret of [EMAIL, "victim-7f3a", "$argon2id$"]) {
         expect(logged).not.toContain(secret);
         expect(everythingIn(t.reported[0])).not.toContain(secret);
