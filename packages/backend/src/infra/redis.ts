@@ -61,6 +61,9 @@ export function createRedisClient(url: string, log: Logger, name: string, comman
     connectionName: `pazarsync:${name}`,
     maxRetriesPerRequest: 1,
     commandTimeout: commandTimeoutMs,
+    // A command whose reply was lost is not sent again after the reconnect: its caller has long
+    // fallen back, and a lock acquire replayed then would hold the keys for a whole ttl.
+    autoResendUnfulfilledCommands: false,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: reconnectDelayMs,
   });
