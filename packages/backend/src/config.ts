@@ -23,11 +23,15 @@ const RawEnv = Type.Object({
   ),
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://.+" })),
   DATABASE_POOL_MAX: Digits("postgres.js pool size"),
+  DATABASE_CONNECT_TIMEOUT_MS: Digits("longest a statement waits for a Postgres connection before the answer is 503 DATABASE_UNAVAILABLE"),
+  DATABASE_STATEMENT_TIMEOUT_MS: Digits("Postgres statement_timeout of the app's connections (0: none)"),
   PGLITE_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   MIGRATE_ON_START: Flag("apply migrations at start"),
   REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://.+" })),
   REDLOCK_URLS: Type.Optional(Type.String({ pattern: "^rediss?://[^,]+(,\\s*rediss?://[^,]+)*$" })),
   REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9:_-]{1,64}$" })),
+  REDIS_COMMAND_TIMEOUT_MS: Digits("longest a Redis command may wait for its reply on a connection that stopped answering"),
+  LOCK_WAIT_MS: Digits("longest a stock writer waits for its locks (Redis, or the Postgres fallback) before a 503"),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   CREDENTIALS_KEY: Type.Optional(Type.String({ pattern: `^${KEY_32_BYTES}$` })),
   CREDENTIALS_KEY_ID: Type.Optional(Type.String({ pattern: `^${KEY_ID}$` })),
@@ -92,11 +96,15 @@ export interface Config {
   logPretty: boolean;
   databaseUrl?: string;
   databasePoolMax: number;
+  databaseConnectTimeoutMs: number;
+  databaseStatementTimeoutMs: number;
   pgliteDataDir: string;
   migrateOnStart: boolean;
   redisUrl?: string;
   redlockUrls: string[];
   redisKeyPrefix: string;
+  redisCommandTimeoutMs: number;
+  lockWaitMs: number;
   jwtSecret: string;
   /** 32 raw bytes for AES-256-GCM. */
   credentialsKey: Buffer;
@@ -216,6 +224,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const lockNodes = raw.REDLOCK_URLS?.split(",").length ?? 1;
   // A 1-1 split of an even number of lock nodes never reaches a quorum (redlock would hang).
   if (lockNodes > 1 && lockNodes % 2 === 0) problems.push("REDLOCK_URLS must list an odd number of Redis nodes (1, 3, 5)");
+  // Zero would fail every statement, command or lock at once; DATABASE_STATEMENT_TIMEOUT_MS=0 means "none".
+  for (const name of ["DATABASE_CONNECT_TIMEOUT_MS", "REDIS_COMMAND_TIMEOUT_MS", "LOCK_WAIT_MS"] as const) {
+    if (raw[name] !== undefined && Number(raw[name]) < 1) problems.push(`${name} must be at least 1`);
+  }
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }
@@ -254,6 +266,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logPretty: nodeEnv === "development",
     databaseUrl: parsed.DATABASE_URL,
     databasePoolMax: int(parsed.DATABASE_POOL_MAX, 10),
+    databaseConnectTimeoutMs: int(parsed.DATABASE_CONNECT_TIMEOUT_MS, 3000),
+    databaseStatementTimeoutMs: int(parsed.DATABASE_STATEMENT_TIMEOUT_MS, 10_000),
     pgliteDataDir: parsed.PGLITE_DATA_DIR ?? "./.data/pglite",
     migrateOnStart: flag(parsed.MIGRATE_ON_START, true),
     redisUrl,
@@ -263,6 +277,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? [redisUrl]
         : [],
     redisKeyPrefix: parsed.REDIS_KEY_PREFIX ?? "ps:",
+    redisCommandTimeoutMs: int(parsed.REDIS_COMMAND_TIMEOUT_MS, 1000),
+    lockWaitMs: int(parsed.LOCK_WAIT_MS, 5000),
     // Outside production a missing secret is generated per start: tokens die with the process,
     // which is what a developer wants, and no shared default secret exists to leak.
     jwtSecret: parsed.JWT_SECRET ?? randomBytes(32).toString("base64url"),

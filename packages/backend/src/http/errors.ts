@@ -1,5 +1,7 @@
 import { Elysia, ValidationError } from "elysia";
-import { AppError } from "../infra/errors";
+import { asDatabaseUnavailable } from "../infra/db-availability";
+import { AppError, ServiceUnavailable } from "../infra/errors";
+import { scrubError } from "../infra/error-scrub";
 import type { Logger } from "../infra/logger";
 import type { ErrorReporter } from "../infra/sentry";
 import { requestMeta } from "./request-context";
@@ -41,6 +43,25 @@ function isUnstorableText(error: unknown): boolean {
 }
 
 /**
+ * What a client must know about a 503 to a write it sent with an Idempotency-Key: the write may
+ * still have happened (a commit whose answer was lost, a handler that finished after the answer),
+ * and the same key finds out without doing it twice. A new key could buy twice.
+ */
+export function retryAdvice(request: Request): { message: string; details: { retry: "same-idempotency-key" } } | undefined {
+  if (request.method === "GET" || request.method === "HEAD" || !request.headers.has("idempotency-key")) return undefined;
+  return {
+    message: "It may still have been carried out: retry with the same Idempotency-Key to get its outcome without repeating it",
+    details: { retry: "same-idempotency-key" },
+  };
+}
+
+function unavailable(request: Request, error: ServiceUnavailable): ErrorBody {
+  const advice = retryAdvice(request);
+  if (!advice) return envelope(error.code, error.message, error.details);
+  return envelope(error.code, `${error.message}. ${advice.message}`, { ...error.details, ...advice.details });
+}
+
+/**
  * The single place errors become HTTP answers: domain errors keep their code and status,
  * framework errors get stable codes, and anything unexpected is a 500 INTERNAL that is
  * logged with its stack, reported to Sentry, and never shown to the client outside development.
@@ -48,11 +69,16 @@ function isUnstorableText(error: unknown): boolean {
 export function errorHandler(deps: { log: Logger; reporter: ErrorReporter; exposeStack: boolean }) {
   return new Elysia({ name: "error-handler" }).onError({ as: "global" }, ({ code, error, request, set, route }) => {
     // A domain error thrown while the body is read (body-limit.ts) arrives wrapped in Elysia's ParseError.
-    const domain = error instanceof AppError ? error : code === "PARSE" && error.cause instanceof AppError ? error.cause : undefined;
+    // Postgres being away is not our bug nor the client's: a retryable 503, logged without a stack.
+    const domain =
+      error instanceof AppError ? error : code === "PARSE" && error.cause instanceof AppError ? error.cause : asDatabaseUnavailable(error);
     if (domain) {
       set.status = domain.status;
       if (domain.status === 401) set.headers["www-authenticate"] = 'Bearer realm="pazarsync"';
-      if (domain.status === 429 && "retryAfterSeconds" in domain) set.headers["retry-after"] = String(domain.retryAfterSeconds);
+      if ((domain.status === 429 || domain.status === 503) && "retryAfterSeconds" in domain && domain.retryAfterSeconds !== undefined) {
+        set.headers["retry-after"] = String(domain.retryAfterSeconds);
+      }
+      if (domain instanceof ServiceUnavailable) return unavailable(request, domain);
       return envelope(domain.code, domain.message, domain.details);
     }
     switch (code) {
@@ -77,8 +103,10 @@ export function errorHandler(deps: { log: Logger; reporter: ErrorReporter; expos
     }
     const meta = requestMeta(request);
     const log = meta?.log ?? deps.log;
-    log.error({ err: error, route }, "unexpected error");
-    deps.reporter.capture(error, { requestId: meta?.requestId, route });
+    // Scrubbed: a failed query's parameters (emails, password hashes) are in its message.
+    const safe = scrubError(error);
+    log.error({ err: safe, route }, "unexpected error");
+    deps.reporter.capture(safe, { requestId: meta?.requestId, route });
     set.status = 500;
     const details = deps.exposeStack && error instanceof Error ? { stack: error.stack } : {};
     return envelope("INTERNAL", "Something went wrong on our side", details);

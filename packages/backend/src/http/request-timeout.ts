@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { ErrorBody } from "./errors";
+import { retryAdvice, type ErrorBody } from "./errors";
 import type { Logger } from "../infra/logger";
 import { requestMeta } from "./request-context";
 import { pathOf } from "./security-headers";
@@ -26,8 +26,12 @@ export function requestTimeoutPlugin(options: {
   function timedOut(request: Request): Response {
     const meta = requestMeta(request);
     (meta?.log ?? options.log).warn({ method: request.method, path: pathOf(request.url), timeoutMs }, "request timed out");
+    const advice = retryAdvice(request);
+    const message = `The request did not finish within ${timeoutMs} ms`;
     const body: ErrorBody = {
-      error: { code: "REQUEST_TIMEOUT", message: `The request did not finish within ${timeoutMs} ms`, details: { timeoutMs } },
+      error: advice
+        ? { code: "REQUEST_TIMEOUT", message: `${message}. ${advice.message}`, details: { timeoutMs, ...advice.details } }
+        : { code: "REQUEST_TIMEOUT", message, details: { timeoutMs } },
     };
     const headers: Record<string, string> = { ...options.headersFor(request), "content-type": "application/json" };
     if (meta) headers["x-request-id"] = meta.requestId;

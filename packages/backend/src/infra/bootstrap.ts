@@ -4,7 +4,7 @@ import { createMemoryBroadcast, createRedisBroadcast, type Broadcast } from "./b
 import { openDatabase, type DatabaseHandle } from "./db";
 import { createDependencyStats, type DependencyStats } from "./dependency-stats";
 import { createMemoryKeyValue, createRedisKeyValue, type KeyValueStore } from "./kv";
-import { createMemoryLocks, createNoLocks, createRedlockLocks, type LockPort } from "./locks";
+import { createAdvisoryLocks, createMemoryLocks, createNoLocks, createRedlockLocks, type LockPort } from "./locks";
 import type { Logger } from "./logger";
 import { closeRedis, createRedisClient, pingWithTimeout } from "./redis";
 
@@ -21,15 +21,20 @@ export interface Infrastructure {
 }
 
 /**
- * Redlock on the lock nodes (their clients are added to `clients`), the in-process mutex without
- * Redis, or no lock at all with STOCK_LOCKS=off (a benchmark's baseline; refused in production).
+ * Redlock on the lock nodes (their clients are added to `clients`) with Postgres advisory locks
+ * while they are unreachable, the in-process mutex without Redis, or no lock at all with
+ * STOCK_LOCKS=off (a benchmark's baseline; refused in production).
  */
-function createLocks(config: Config, log: Logger, main: Redis | undefined, clients: Redis[]): LockPort {
+function createLocks(config: Config, log: Logger, database: DatabaseHandle, main: Redis | undefined, clients: Redis[]): LockPort {
   if (!config.stockLocks) return createNoLocks();
   if (!main) return createMemoryLocks();
-  const lockClients = config.redlockUrls.map((url, i) => (url === config.redisUrl ? main : createRedisClient(url, log, `redlock-${i}`)));
+  const lockClients = config.redlockUrls.map((url, i) =>
+    url === config.redisUrl ? main : createRedisClient(url, log, `redlock-${i}`, config.redisCommandTimeoutMs),
+  );
   clients.push(...lockClients.filter((c) => c !== main));
-  return createRedlockLocks(lockClients, { prefix: config.redisKeyPrefix, log });
+  // Advisory locks exist on Postgres only; PGlite is one process, where Redis adds nothing anyway.
+  const fallback = database.kind === "postgres" ? createAdvisoryLocks(database.db, { poolMax: config.databasePoolMax }) : undefined;
+  return createRedlockLocks(lockClients, { prefix: config.redisKeyPrefix, log, waitMs: config.lockWaitMs, fallback });
 }
 
 /**
@@ -44,6 +49,7 @@ export async function createInfrastructure(
   const database = await openDatabase({
     url: config.databaseUrl,
     poolMax: config.databasePoolMax,
+    bounds: { connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs },
     pgliteDataDir: config.pgliteDataDir,
     pgliteTemplate: overrides.pgliteTemplate,
     onQuery: overrides.onQuery,
@@ -54,15 +60,15 @@ export async function createInfrastructure(
   let locks: LockPort;
   let broadcast: Broadcast;
   if (config.redisUrl) {
-    const main = createRedisClient(config.redisUrl, log, "main");
+    const main = createRedisClient(config.redisUrl, log, "main", config.redisCommandTimeoutMs);
     clients.push(main);
     kv = createRedisKeyValue(main, { prefix: config.redisKeyPrefix });
-    locks = createLocks(config, log, main, clients);
+    locks = createLocks(config, log, database, main, clients);
     broadcast = createRedisBroadcast(main, { prefix: config.redisKeyPrefix, log });
   } else {
     broadcast = createMemoryBroadcast();
     kv = createMemoryKeyValue({ prefix: config.redisKeyPrefix });
-    locks = createLocks(config, log, undefined, clients);
+    locks = createLocks(config, log, database, undefined, clients);
   }
   const redisProbe = config.redisUrl
     ? { name: "redis", driver: "redis", ping: (ms: number) => pingWithTimeout(clients[0] as Redis, ms) }

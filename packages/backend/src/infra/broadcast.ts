@@ -41,6 +41,8 @@ export function createMemoryBroadcast(): Broadcast {
  * Pub/sub delivers only to connected subscribers, so every (re)connection is reported as
  * onLive for the subscriber to reload from durable state, and every drop as onLost.
  */
+const RELOAD_RETRY_MS = 500;
+
 export function createRedisBroadcast(client: Redis, options: { prefix: string; log: Logger }): Broadcast {
   const subscriber = client.duplicate({ lazyConnect: true });
   const subscriptions = new Map<string, Subscription[]>();
@@ -55,6 +57,8 @@ export function createRedisBroadcast(client: Redis, options: { prefix: string; l
       for (const list of subscriptions.values()) for (const s of list) await s.onLive();
     } catch (error) {
       warn({ err: error instanceof Error ? error.message : String(error) }, "broadcast subscription failed");
+      // The subscriber can be back before the connection the subscribers reload through: try again.
+      if (subscriber.status === "ready") setTimeout(() => void goLive(), RELOAD_RETRY_MS).unref?.();
     }
   };
   const goDark = () => {

@@ -6,6 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { boundedClient, type DatabaseBounds } from "./db-availability";
 import type { Logger } from "./logger";
 import { MIGRATIONS_FOLDER, migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
 import { withTimeout } from "./timeout";
@@ -26,6 +27,8 @@ export interface DatabaseOptions {
   /** postgres.js pool when set; PGlite otherwise. */
   url?: string;
   poolMax?: number;
+  /** Postgres only: how long a statement may wait for a connection and run (db-availability.ts). */
+  bounds?: DatabaseBounds;
   /** PGlite data folder, or "memory://" for a throwaway in-memory database. */
   pgliteDataDir?: string;
   /** A dumpDataDir() tarball to start from instead of running initdb (tests: ~10x faster). */
@@ -83,27 +86,39 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return options.url ? openPostgres(options.url, options.poolMax ?? 10, options) : openPglite(options);
 }
 
+/** Scripts' bounds (the server passes its config's): long maintenance statements are not cut short. */
+const SCRIPT_DATABASE_BOUNDS: DatabaseBounds = { connectTimeoutMs: 5000, statementTimeoutMs: 0 };
+
 function drizzleOptions(options: DatabaseOptions) {
   const onQuery = options.onQuery;
   return onQuery ? { ...DRIZZLE_OPTIONS, logger: { logQuery: (query: string) => onQuery(query) } } : DRIZZLE_OPTIONS;
 }
 
 function openPostgres(url: string, poolMax: number, options: DatabaseOptions): DatabaseHandle {
-  const client = postgres(url, {
+  const bounds = options.bounds ?? SCRIPT_DATABASE_BOUNDS;
+  const raw = postgres(url, {
     max: poolMax,
-    connect_timeout: 5,
+    // Seconds; a connection accepted but never answered is given up after this.
+    connect_timeout: bounds.connectTimeoutMs / 1000,
     idle_timeout: 30,
-    connection: { application_name: POSTGRES_APPLICATION_NAME },
+    connection: {
+      application_name: POSTGRES_APPLICATION_NAME,
+      ...(bounds.statementTimeoutMs > 0 ? { statement_timeout: bounds.statementTimeoutMs } : {}),
+    },
     onnotice: () => undefined,
   });
-  const db = drizzlePostgres({ client, ...drizzleOptions(options) });
+  const bounded = boundedClient(raw, bounds, options.log);
+  const db = drizzlePostgres({ client: bounded.client, ...drizzleOptions(options) });
   options.log.debug({ poolMax }, "postgres pool created");
   return {
     kind: "postgres",
     db,
     ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`).then(() => undefined), timeoutMs, "postgres"),
     migrate: (folder = MIGRATIONS_FOLDER) => migratePostgresDatabase(url, folder),
-    close: () => client.end({ timeout: 5 }),
+    close: () => {
+      bounded.close();
+      return raw.end({ timeout: 5 });
+    },
   };
 }
 

@@ -59,8 +59,26 @@ export class RateLimited extends AppError {
 }
 
 export class ServiceUnavailable extends AppError {
-  constructor(code: string, message: string, details: ErrorDetails = {}) {
+  /** Sent as Retry-After when set: how soon trying again makes sense. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: string, message: string, details: ErrorDetails = {}, retryAfterSeconds?: number) {
     super(code, 503, message, details);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** Postgres could not be reached (or answer) in time: nothing about the request was wrong. */
+export class DatabaseUnavailable extends ServiceUnavailable {
+  constructor(reason: "unreachable" | "timeout") {
+    super("DATABASE_UNAVAILABLE", "The database is unavailable, try again shortly", { reason }, 2);
+  }
+}
+
+/** Redis could not be used for the stock locks, and the Postgres fallback lock was not taken either. */
+export class LocksUnavailable extends ServiceUnavailable {
+  constructor(keys: readonly string[], waitMs: number) {
+    super("LOCKS_UNAVAILABLE", "The stock locks are unavailable (Redis unreachable, and the database lock was not taken in time), try again shortly", { keys: [...keys], waitMs }, 1);
   }
 }
 

@@ -1,14 +1,17 @@
 /**
  * The lock port across replicas: Redlock (redlock 5.0.0-beta.2) over one or an odd number of
- * independent Redis nodes, behind an in-process queue per key.
+ * independent Redis nodes, behind an in-process queue per key. While a quorum of nodes cannot be
+ * reached, sections take Postgres advisory locks instead (locks-advisory.ts): Redis being away
+ * must not stop sales, and the SQL guards never depended on it.
  */
 import Redlock, { ExecutionError, ResourceLockedError, type Lock } from "redlock";
 import type { Redis } from "ioredis";
 import { LockTimeout } from "./errors";
 import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, KeyedMutex, SectionTracker, sortedUnique } from "./lock-queue";
 import type { LockPort, TryLockResult } from "./locks";
+import type { AdvisoryLocks, LockedSection } from "./locks-advisory";
 import type { Logger } from "./logger";
-import { throttledWarn } from "./redis";
+import { isReady, throttledWarn } from "./redis";
 import { TimeoutError, withTimeout } from "./timeout";
 
 export interface RedlockLocksOptions {
@@ -16,8 +19,15 @@ export interface RedlockLocksOptions {
   prefix: string;
   /** Pause between attempts while another process holds a key; redlock's 200 ms default adds latency to every contended sale. */
   retryDelayMs?: number;
+  /** Default wait of withLocks (LOCK_WAIT_MS). */
+  waitMs?: number;
+  /** Where sections lock while Redis is unreachable; without it they fail LockTimeout as before. */
+  fallback?: AdvisoryLocks;
   log: Logger;
 }
+
+/** Not acquired: held elsewhere ("busy"), or no quorum of nodes answered ("unreachable"). */
+type RedisOutcome<T> = { acquired: true; value: T } | { acquired: false; unreachable: boolean };
 
 const LOG_INTERVAL_MS = 10_000;
 /** Even waitMs 0 or tryWithLocks gets this long for its one round trip to the nodes. */
@@ -34,12 +44,19 @@ export function createRedlockLocks(clients: Redis[], options: RedlockLocksOption
     throw new Error(`Redlock needs 1 or an odd number of independent Redis nodes, got ${clients.length}`);
   }
   const retryDelay = options.retryDelayMs ?? 25;
+  const defaultWaitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const quorum = Math.floor(clients.length / 2) + 1;
+  // Without a connection a command fails at once (redis.ts), so this is what an attempt would learn.
+  const redisUsable = () => clients.filter(isReady).length >= quorum;
   const redlock = new Redlock(clients, { retryCount: 0, retryDelay, retryJitter: Math.floor(retryDelay / 2) });
   const warn = throttledWarn(options.log.child({ component: "locks" }), LOG_INTERVAL_MS);
   // Every contended attempt emits ResourceLockedError; only other errors (a node away) are news.
   redlock.on("error", (err: unknown) => {
     if (!(err instanceof ResourceLockedError)) warn({ err: message(err) }, "redlock node error");
   });
+
+  const onFallback = (sorted: readonly string[]) =>
+    warn({ keys: sorted.length }, "redis unreachable: taking locks as Postgres advisory locks");
 
   const local = new KeyedMutex();
   const releases = new Set<Promise<void>>();
@@ -55,18 +72,33 @@ export function createRedlockLocks(clients: Redis[], options: RedlockLocksOption
     }
   }
 
+  /** True when the failed attempt's last round lost its quorum to node errors rather than to holders. */
+  async function lostToNodes(err: ExecutionError): Promise<boolean> {
+    const last = err.attempts[err.attempts.length - 1];
+    if (!last) return !redisUsable();
+    const stats = await last;
+    let failures = 0;
+    for (const vote of stats.votesAgainst.values()) if (!(vote instanceof ResourceLockedError)) failures += 1;
+    return stats.membershipSize - failures < stats.quorumSize;
+  }
+
   /** One redlock acquire with its own retries, abandoned (and freed if it lands late) after budgetMs. */
-  async function attempt(sorted: string[], ttlMs: number, retryCount: number, budgetMs: number): Promise<Lock | undefined> {
-    const acquiring = redlock.acquire(resources(sorted), ttlMs, { retryCount }).catch((err: unknown) => {
-      if (err instanceof ExecutionError) return undefined;
+  async function attempt(sorted: string[], ttlMs: number, retryCount: number, budgetMs: number): Promise<Lock | "busy" | "unreachable"> {
+    const acquiring = redlock.acquire(resources(sorted), ttlMs, { retryCount }).catch(async (err: unknown) => {
+      if (err instanceof ExecutionError) return (await lostToNodes(err)) ? ("unreachable" as const) : ("busy" as const);
       throw err;
     });
     try {
       return await withTimeout(acquiring, budgetMs, "lock acquire");
     } catch (err) {
       if (!(err instanceof TimeoutError)) throw err;
-      acquiring.then((late) => late && release(late), () => undefined);
-      return undefined;
+      acquiring.then(
+        (late) => {
+          if (typeof late === "object") void release(late);
+        },
+        () => undefined,
+      );
+      return redisUsable() ? "busy" : "unreachable";
     }
   }
 
@@ -75,12 +107,12 @@ export function createRedlockLocks(clients: Redis[], options: RedlockLocksOption
    * Redlock counts retries, not time: jitter can end them early, and a node that is away can hold
    * each one for seconds, so the deadline is enforced here.
    */
-  async function acquireBefore(sorted: string[], ttlMs: number, deadline: number): Promise<Lock | undefined> {
+  async function acquireBefore(sorted: string[], ttlMs: number, deadline: number): Promise<Lock | "busy" | "unreachable"> {
     for (;;) {
       const remaining = deadline - Date.now();
       const retryCount = Math.floor(Math.max(0, remaining) / retryDelay);
       const lock = await attempt(sorted, ttlMs, retryCount, Math.max(remaining, ATTEMPT_BUDGET_MS));
-      if (lock || deadline - Date.now() < retryDelay) return lock;
+      if (lock !== "busy" || deadline - Date.now() < retryDelay) return lock;
       await new Promise((resolve) => setTimeout(resolve, retryDelay));
     }
   }
@@ -126,11 +158,12 @@ export function createRedlockLocks(clients: Redis[], options: RedlockLocksOption
     };
   }
 
-  async function holdInRedis<T>(sorted: string[], fn: () => Promise<T>, ttlMs: number, deadline: number): Promise<TryLockResult<T>> {
+  async function holdInRedis<T>(sorted: string[], fn: LockedSection<T>, ttlMs: number, deadline: number): Promise<RedisOutcome<T>> {
     if (sorted.length === 0) return { acquired: true, value: await fn() };
+    if (options.fallback && !redisUsable()) return { acquired: false, unreachable: true };
     const ttl = Math.ceil(ttlMs);
     const lock = await acquireBefore(sorted, ttl, deadline);
-    if (!lock) return { acquired: false };
+    if (typeof lock === "string") return { acquired: false, unreachable: lock === "unreachable" };
     const keeper = keepExtended(lock, ttl);
     try {
       return { acquired: true, value: await fn() };
@@ -151,22 +184,29 @@ export function createRedlockLocks(clients: Redis[], options: RedlockLocksOption
     withLocks: (keys, fn, opts = {}) =>
       sections.run(async () => {
         const sorted = sortedUnique(keys);
-        const deadline = Date.now() + (opts.waitMs ?? DEFAULT_LOCK_WAIT_MS);
+        const waitMs = opts.waitMs ?? defaultWaitMs;
+        const deadline = Date.now() + waitMs;
         if (!(await local.acquireAll(sorted, deadline))) throw new LockTimeout(sorted);
         try {
           const outcome = await holdInRedis(sorted, fn, opts.ttlMs ?? DEFAULT_LOCK_TTL_MS, deadline);
-          if (!outcome.acquired) throw new LockTimeout(sorted);
-          return outcome.value;
+          if (outcome.acquired) return outcome.value;
+          if (!outcome.unreachable || !options.fallback) throw new LockTimeout(sorted);
+          onFallback(sorted);
+          // A failed Redis attempt may have used the wait up: the fallback gets one short attempt at least.
+          return await options.fallback.withLocks(sorted, fn, Math.max(deadline, Date.now() + ATTEMPT_BUDGET_MS), waitMs);
         } finally {
           local.releaseAll(sorted);
         }
       }),
-    tryWithLocks: <T>(keys: readonly string[], fn: () => Promise<T>, opts: { ttlMs?: number } = {}) =>
+    tryWithLocks: <T>(keys: readonly string[], fn: LockedSection<T>, opts: { ttlMs?: number } = {}) =>
       sections.run(async (): Promise<TryLockResult<T>> => {
         const sorted = sortedUnique(keys);
         if (!local.tryAcquireAll(sorted)) return { acquired: false };
         try {
-          return await holdInRedis(sorted, fn, opts.ttlMs ?? DEFAULT_LOCK_TTL_MS, Date.now());
+          const outcome = await holdInRedis(sorted, fn, opts.ttlMs ?? DEFAULT_LOCK_TTL_MS, Date.now());
+          if (outcome.acquired || !outcome.unreachable || !options.fallback) return outcome.acquired ? outcome : { acquired: false };
+          onFallback(sorted);
+          return await options.fallback.tryWithLocks(sorted, fn);
         } finally {
           local.releaseAll(sorted);
         }

@@ -5,6 +5,7 @@
  */
 import { LockTimeout } from "./errors";
 import { DEFAULT_LOCK_WAIT_MS, KeyedMutex, SectionTracker, sortedUnique } from "./lock-queue";
+import type { LockedSection } from "./locks-advisory";
 
 export interface LockOptions {
   ttlMs?: number;
@@ -15,10 +16,15 @@ export type TryLockResult<T> = { acquired: true; value: T } | { acquired: false 
 
 export interface LockPort {
   readonly kind: "redlock" | "memory" | "none";
-  /** Runs fn holding every key (deduplicated, taken in sorted order). Throws LockTimeout when not acquired within waitMs. Releases on success and on throw. */
-  withLocks<T>(keys: readonly string[], fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
+  /**
+   * Runs fn holding every key (deduplicated, taken in sorted order). Throws LockTimeout when not
+   * acquired within waitMs (LocksUnavailable when Redis is away and the Postgres fallback could not
+   * lock either). Releases on success and on throw. fn gets a transaction when the locks live in one
+   * (the Postgres fallback): statements run on it share the lock's connection.
+   */
+  withLocks<T>(keys: readonly string[], fn: LockedSection<T>, opts?: LockOptions): Promise<T>;
   /** One attempt, no waiting: { acquired: false } when any key is held elsewhere (other replicas skip a store). */
-  tryWithLocks<T>(keys: readonly string[], fn: () => Promise<T>, opts?: { ttlMs?: number }): Promise<TryLockResult<T>>;
+  tryWithLocks<T>(keys: readonly string[], fn: LockedSection<T>, opts?: { ttlMs?: number }): Promise<TryLockResult<T>>;
   /** Refuses new sections and resolves once the running ones have released their locks. */
   close(): Promise<void>;
 }
@@ -40,7 +46,7 @@ export function createMemoryLocks(): LockPort {
           mutex.releaseAll(sorted);
         }
       }),
-    tryWithLocks: <T>(keys: readonly string[], fn: () => Promise<T>) =>
+    tryWithLocks: <T>(keys: readonly string[], fn: LockedSection<T>) =>
       sections.run(async (): Promise<TryLockResult<T>> => {
         const sorted = sortedUnique(keys);
         if (!mutex.tryAcquireAll(sorted)) return { acquired: false };
@@ -63,7 +69,7 @@ export function createNoLocks(): LockPort {
   return {
     kind: "none",
     withLocks: (_keys, fn) => sections.run(fn),
-    tryWithLocks: <T>(_keys: readonly string[], fn: () => Promise<T>) =>
+    tryWithLocks: <T>(_keys: readonly string[], fn: LockedSection<T>) =>
       sections.run(async (): Promise<TryLockResult<T>> => ({ acquired: true, value: await fn() })),
     close: () => sections.close(),
   };
@@ -71,3 +77,4 @@ export function createNoLocks(): LockPort {
 
 export { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, KeyedMutex } from "./lock-queue";
 export { createRedlockLocks, type RedlockLocksOptions } from "./locks-redlock";
+export { createAdvisoryLocks, type AdvisoryLocks, type LockedSection } from "./locks-advisory";

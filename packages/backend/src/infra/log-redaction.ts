@@ -1,8 +1,10 @@
 /**
- * What never reaches a log line: secrets by field name, and card-like numbers in any string.
- * One walk over what each log line carries (plain objects and arrays only) does both: pino's own
+ * What never reaches a log line: secrets by field name, card-like numbers in any string, and a
+ * failed query's parameters (error-scrub.ts). One walk over what each log line carries (plain objects and arrays only) does both: pino's own
  * path-based redact was dropped for it (see logger.ts).
  */
+import { scrubError, withoutQueryParameters } from "./error-scrub";
+
 export const CENSOR = "[redacted]";
 
 /** Field names whose values are secrets wherever they appear (compared case-insensitively). */
@@ -56,6 +58,11 @@ function isCardNumber(digits: string): boolean {
   return ((first >= 2 && first <= 6) || digits.startsWith("9792")) && luhnValid(digits);
 }
 
+/** A message string as it may be logged: query parameters and card numbers masked. */
+export function scrubLogMessage(text: string): string {
+  return maskCardNumbers(withoutQueryParameters(text));
+}
+
 /** The string with every card-like number masked to its last four digits. */
 export function maskCardNumbers(text: string): string {
   if (text.length < 13) return text;
@@ -63,6 +70,14 @@ export function maskCardNumbers(text: string): string {
     const digits = match.replace(/[ -]/g, "");
     return isCardNumber(digits) ? `[card ****${digits.slice(-4)}]` : match;
   });
+}
+
+/** Card numbers masked in an error's message and stack, and in its causes' (the error is a scrubError copy). */
+function maskErrorCards(error: Error, depth: number): Error {
+  error.message = maskCardNumbers(error.message);
+  if (error.stack !== undefined) error.stack = maskCardNumbers(error.stack);
+  if (error.cause instanceof Error && depth < MAX_DEPTH) maskErrorCards(error.cause, depth + 1);
+  return error;
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {
@@ -75,7 +90,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
  * to MAX_DEPTH; untouched parts are shared, and the caller's objects are never modified.
  */
 export function scrubLogValue(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return maskCardNumbers(value);
+  if (typeof value === "string") return maskCardNumbers(withoutQueryParameters(value));
   if (value === null || typeof value !== "object" || depth >= MAX_DEPTH) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
@@ -85,14 +100,7 @@ export function scrubLogValue(value: unknown, depth = 0): unknown {
     });
     return copy ?? value;
   }
-  if (value instanceof Error) {
-    const message = maskCardNumbers(value.message);
-    if (message === value.message) return value;
-    const masked = new Error(message);
-    masked.name = value.name;
-    masked.stack = value.stack === undefined ? undefined : maskCardNumbers(value.stack);
-    return masked;
-  }
+  if (value instanceof Error) return maskErrorCards(scrubError(value) as Error, 0);
   if (!isPlainObject(value)) return value;
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {

@@ -1,6 +1,6 @@
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
-import { maskCardNumbers, scrubLogValue } from "./log-redaction";
+import { scrubLogMessage, scrubLogValue } from "./log-redaction";
 
 export type { Logger };
 
@@ -39,7 +39,7 @@ export async function flushLogger(log: Logger, timeoutMs = 2000): Promise<void> 
 export function createLogger(options: LoggerOptions): Logger {
   const base: pino.LoggerOptions = {
     level: options.level,
-    // Secrets by name at any depth and card numbers in any string, by one walk (log-redaction.ts).
+    // Secrets by name at any depth, card numbers in any string and query parameters in errors, by one walk (log-redaction.ts).
     // Not pino's `redact`: its path matcher parsed every path on every line, 40% of a cheap
     // request's CPU under load (profiled with --cpu-prof-md on GET /health/live).
     formatters: {
@@ -48,7 +48,7 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === "string" ? maskCardNumbers(arg) : arg)) as Parameters<typeof method>);
+        method.apply(this, args.map((arg) => (typeof arg === "string" ? scrubLogMessage(arg) : arg)) as Parameters<typeof method>);
       },
     },
     base: { service: "pazarsync" },

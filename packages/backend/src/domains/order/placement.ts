@@ -78,8 +78,9 @@ async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Pre
   const { priced, demands } = prepared;
   const createdAt = new Date();
   const answer = answerFor(orderId, placer, prepared, createdAt.toISOString());
-  const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
-    placeInOneStatement(ctx.db, {
+  // tx: the transaction holding the locks when they are Postgres advisory locks (Redis away).
+  const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), (tx) =>
+    placeInOneStatement(tx ?? ctx.db, {
       orderId,
       storeId: prepared.storeId,
       customerId: answer.customerId,

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { stockLockKey } from "../../src/domains/inventory/service";
+import { createTestApp, type TestApp } from "../support/app";
+import { bodyOf } from "../support/http";
+import { level, newCustomer, newKey, openShop, placeOrder, stockedProduct, type Shop } from "./support";
+
+// The request timeout answers while the order is still waiting for its stock lock; the order
+// then commits. The 503 must say how to find out without buying twice.
+const TIMEOUT_MS = 1000;
+
+let t: TestApp;
+let shop: Shop;
+let customerToken: string;
+beforeAll(async () => {
+  t = await createTestApp({ label: "order_timeout_retry", env: { REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  shop = await openShop(t);
+  customerToken = await newCustomer(t);
+});
+afterAll(() => t.close());
+
+describe("an order that outlives its request", () => {
+  test("a 503 REQUEST_TIMEOUT on an order tells the client to retry with the same Idempotency-Key, and that retry returns the order that committed later instead of a second one", async () => {
+    const productId = await stockedProduct(t, shop, 10);
+    const key = newKey("slow-order");
+    const body = { storeId: shop.storeId, items: [{ productId, quantity: 1 }] };
+    // Another writer holds the product's stock lock past the request timeout.
+    const holding = t.infra.locks.withLocks([stockLockKey(productId)], () => Bun.sleep(TIMEOUT_MS * 1.8));
+    await Bun.sleep(50);
+    const res = await placeOrder(t, customerToken, body, key);
+    expect(res.status).toBe(503);
+    const answer = await bodyOf(res);
+    expect(answer.error.code).toBe("REQUEST_TIMEOUT");
+    expect(answer.error.details).toEqual({ timeoutMs: TIMEOUT_MS, retry: "same-idempotency-key" });
+    expect(answer.error.message).toContain("Idempotency-Key");
+    await holding;
+    // The handler was not stopped: the order commits once the lock is free.
+    for (let i = 0; i < 50 && (await level(t, shop, productId)).reserved === 0; i++) await Bun.sleep(50);
+    const retried = await placeOrder(t, customerToken, body, key);
+    expect(retried.status).toBe(201);
+    expect((await level(t, shop, productId)).reserved).toBe(1);
+  });
+});
