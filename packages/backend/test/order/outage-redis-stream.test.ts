@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/app";
 import { redisUrl, skipReason } from "../support/env";
 import { hostAndPort, startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
+import { bodyOf } from "../support/http";
+import { bearer, customer, get, postJson } from "../support/identity";
+import { sleep } from "../support/net";
 import { checkAfterOutage, duringOutage, ordererOn, runOrderStream, type Orderer } from "./outage-support";
 import { newCustomer, openShop, stockedProduct, type Shop } from "./support";
 
@@ -10,6 +13,8 @@ import { newCustomer, openShop, stockedProduct, type Shop } from "./support";
 const OUTAGE_MS = 10_000;
 const LOCK_WAIT_MS = 2000;
 const ENV = { LOCK_WAIT_MS: String(LOCK_WAIT_MS), REDIS_COMMAND_TIMEOUT_MS: "500", REQUEST_TIMEOUT_MS: "20000" };
+// A session revoked in Postgres is refused by every replica within this bound, whatever Redis does.
+const REVOCATION_BOUND_MS = 1000;
 const needsServers = skipReason("redis") ?? skipReason("postgres");
 
 describe.skipIf(!!needsServers)("an order stream through a Redis outage", () => {
@@ -38,7 +43,24 @@ describe.skipIf(!!needsServers)("an order stream through a Redis outage", () => 
     await proxy?.close();
   });
 
-  test("with Redis cut for 10 s, orders on both replicas keep being accepted, none is lost or duplicated, and the invariants hold", async () => {
+  /** Logs a customer out on the primary while Redis is cut; the replica never hears the broadcast. */
+  async function logoutDuringCut(token: string): Promise<{ loggedOut: number; refusedAfterMs: number; code?: string }> {
+    await sleep(2000);
+    const loggedOut = (await postJson(primary, "/api/v1/auth/logout", {}, bearer(token))).status;
+    const started = performance.now();
+    for (;;) {
+      const res = await get(replica, "/api/v1/auth/me", token);
+      const took = performance.now() - started;
+      if (res.status !== 200) return { loggedOut, refusedAfterMs: took, code: (await bodyOf(res)).error.code };
+      if (took > 3 * REVOCATION_BOUND_MS) return { loggedOut, refusedAfterMs: took };
+      await sleep(20);
+    }
+  }
+
+  test("with Redis cut for 10 s, orders on both replicas keep being accepted, none is lost or duplicated, the invariants hold, and a token logged out during the cut is refused by the other replica", async () => {
+    const session = (await customer(primary)).tokens.accessToken as string;
+    expect((await get(replica, "/api/v1/auth/me", session)).status).toBe(200);
+    let revocation: Promise<{ loggedOut: number; refusedAfterMs: number; code?: string }> | undefined;
     const run = await runOrderStream({
       orderers,
       storeId: shop.storeId,
@@ -46,7 +68,10 @@ describe.skipIf(!!needsServers)("an order stream through a Redis outage", () => 
       beforeMs: 1500,
       outageMs: OUTAGE_MS,
       afterMs: 2500,
-      cut: () => proxy.cut("blackhole"),
+      cut: () => {
+        proxy.cut("blackhole");
+        revocation = logoutDuringCut(session);
+      },
       restore: () => proxy.restore(),
     });
     const during = duringOutage(run);
@@ -57,5 +82,11 @@ describe.skipIf(!!needsServers)("an order stream through a Redis outage", () => 
     for (const o of during) expect(o.took).toBeLessThan(3 * LOCK_WAIT_MS);
     const totals = await checkAfterOutage(primary, run, shop.storeId);
     expect(totals.accepted).toBeGreaterThan(20);
+    // The logout during the cut: the replica refused the token within the bound, and still does now Redis is back.
+    const revoked = await revocation;
+    expect(revoked?.loggedOut).toBe(204);
+    expect(revoked?.code).toBe("TOKEN_REVOKED");
+    expect(revoked?.refusedAfterMs ?? Infinity).toBeLessThan(3 * REVOCATION_BOUND_MS);
+    for (const app of [replica, primary]) expect((await get(app, "/api/v1/auth/me", session)).status).toBe(401);
   });
 });
