@@ -20,13 +20,22 @@ interface FieldProblem {
   message: string;
 }
 
-/** TypeBox failures as field paths the client can point at ("/items/0/quantity"). */
-function fieldProblems(error: Readonly<ValidationError>): FieldProblem[] {
-  return error.all.map((problem) => ({
+// Enough for a client to fix its request; the answer stays small whatever the body holds.
+const MAX_FIELD_PROBLEMS = 20;
+
+/**
+ * TypeBox failures as field paths the client can point at ("/items/0/quantity"). The rule, never
+ * the value: Elysia's summary ends "but found: <value>", which would send a mistyped password back
+ * (and an array of thousands of values as one string).
+ */
+function fieldProblems(error: Readonly<ValidationError>): { fields: FieldProblem[]; omitted?: number } {
+  const all = error.all;
+  const fields = all.slice(0, MAX_FIELD_PROBLEMS).map((problem) => ({
     in: error.type,
     path: "path" in problem && problem.path ? problem.path : "/",
-    message: problem.summary ?? ("message" in problem ? String(problem.message) : "is not valid"),
+    message: (problem.summary ?? ("message" in problem ? String(problem.message) : "is not valid")).replace(/\s*but found:[\s\S]*$/, ""),
   }));
+  return all.length > fields.length ? { fields, omitted: all.length - fields.length } : { fields };
 }
 
 /**
@@ -86,7 +95,7 @@ export function errorHandler(deps: { log: Logger; reporter: ErrorReporter; expos
         // Our answer failing its own schema is our bug, not the client's.
         if (error.type === "response") break;
         set.status = 422;
-        return envelope("VALIDATION_FAILED", "The request is not valid", { fields: fieldProblems(error) });
+        return envelope("VALIDATION_FAILED", "The request is not valid", fieldProblems(error));
       case "PARSE":
         set.status = 400;
         return envelope("MALFORMED_BODY", "The request body could not be parsed");
