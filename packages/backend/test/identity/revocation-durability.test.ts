@@ -122,7 +122,7 @@ describe.skipIf(!!needsServers)("revocation across replicas when Redis misbehave
     }
   }, 30_000);
 
-  test("with Postgres unreachable a replica answers 503 rather than trust revocations older than a second", async () => {
+  test("with Postgres unreachable a replica answers 503 DATABASE_UNAVAILABLE rather than trust revocations older than a second", async () => {
     const target = hostAndPort(databaseUrl as string, 5432);
     const postgresProxy = await startTcpProxy(target.host, target.port);
     const isolated = await createTestApp({ label: "revoke-durable", replicaOf: first, routeDatabase: (url) => postgresProxy.url(url) });
@@ -133,7 +133,7 @@ describe.skipIf(!!needsServers)("revocation across replicas when Redis misbehave
       await sleep(REVOCATION_BOUND_MS + 200);
       const res = await me(isolated, tokens.accessToken);
       expect(res.status).toBe(503);
-      expect((await bodyOf(res)).error.code).toBe("AUTH_UNAVAILABLE");
+      expect((await bodyOf(res)).error.code).toBe("DATABASE_UNAVAILABLE");
       postgresProxy.restore();
       let status = 0;
       const started = performance.now();

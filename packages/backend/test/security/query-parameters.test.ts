@@ -33,11 +33,12 @@ beforeAll(async () => {
         // A statement the way a user insert would send it, failing on a value Postgres quotes back.
         .post("/__test/failing-query", async () => t.infra.database.db.execute(sql`select ${EMAIL}::uuid as id, ${HASH}::text as hash`))
         .post("/__test/failing-unique", async () => {
-          await t.infra.database.db.execute(sql`create temporary table if not exists seen_emails (email text primary key, hash text)`);
           await t.infra.database.db.execute(sql`insert into seen_emails values (${EMAIL}, ${HASH}) on conflict do nothing`);
           return t.infra.database.db.execute(sql`insert into seen_emails values (${EMAIL}, ${HASH})`);
         }),
   });
+  // A plain table in this file's own database: a temporary one would exist on one pooled connection only.
+  await t.infra.database.db.execute(sql`create table if not exists seen_emails (email text primary key, hash text)`);
 });
 afterAll(() => t.close());
 

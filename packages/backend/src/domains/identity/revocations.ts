@@ -1,9 +1,10 @@
 import type { Broadcast } from "../../infra/broadcast";
 import type { Database } from "../../infra/db";
-import { ServiceUnavailable } from "../../infra/errors";
+import { asDatabaseUnavailable } from "../../infra/db-availability";
+import { DatabaseUnavailable } from "../../infra/errors";
 import type { Logger } from "../../infra/logger";
 import { throttledWarn } from "../../infra/redis";
-import { withTimeout } from "../../infra/timeout";
+import { TimeoutError, withTimeout } from "../../infra/timeout";
 import { sessionsRevokedSince } from "./sessions";
 
 /**
@@ -17,7 +18,7 @@ import { sessionsRevokedSince } from "./sessions";
 export interface Revocations {
   /** The session row is already revoked: tell the other replicas now rather than at their next read. */
   announce(sessionId: string): Promise<void>;
-  /** True when the session was revoked. Throws ServiceUnavailable when Postgres cannot be read. */
+  /** True when the session was revoked. Throws DatabaseUnavailable (503) when Postgres cannot be read. */
   isRevoked(sessionId: string): Promise<boolean>;
 }
 
@@ -52,6 +53,7 @@ export function createRevocations(settings: RevocationSettings): Revocations {
   let cursor = new Date(Date.now() - keepMs);
   let readAt = Number.NEGATIVE_INFINITY;
   let failedAt = Number.NEGATIVE_INFINITY;
+  let failure: DatabaseUnavailable = new DatabaseUnavailable("unreachable");
   let reading: Promise<void> | undefined;
 
   const remember = (sessionId: string, revokedAtMs: number) => {
@@ -80,6 +82,8 @@ export function createRevocations(settings: RevocationSettings): Revocations {
         forgetExpired();
       } catch (error) {
         failedAt = Date.now();
+        // The cause a client and on-call should see is the database, whichever way the read failed.
+        failure = asDatabaseUnavailable(error) ?? new DatabaseUnavailable(error instanceof TimeoutError ? "timeout" : "unreachable");
         warn({ err: error instanceof Error ? error.message : String(error) }, "revoked sessions could not be read from Postgres");
         throw error;
       } finally {
@@ -114,10 +118,9 @@ export function createRevocations(settings: RevocationSettings): Revocations {
     async isRevoked(sessionId) {
       const age = Date.now() - readAt;
       if (age > STALE_AFTER_MS) {
-        const refused = () => new ServiceUnavailable("AUTH_UNAVAILABLE", "Sign-ins cannot be checked right now; try again shortly");
-        if (!reading && Date.now() - failedAt < RETRY_AFTER_FAILURE_MS) throw refused();
+        if (!reading && Date.now() - failedAt < RETRY_AFTER_FAILURE_MS) throw failure;
         await readPostgres().catch(() => {
-          throw refused();
+          throw failure;
         });
       } else if (age > REFRESH_AFTER_MS) {
         readPostgres().catch(() => undefined);
