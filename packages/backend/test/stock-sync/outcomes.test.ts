@@ -1,10 +1,10 @@
-/** Per-item outcomes from batch results (issue 6): dead letters, the retry route, the attempt budget. */
+/** Per-item outcomes from batch results: dead letters, the retry route, the attempt budget. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock } from "../support/catalog";
 import { bodyOf } from "../support/http";
 import { admin, customer, get, sendJson, staff } from "../support/identity";
-import { expectedShown, marketShop, pick } from "./behaviour-support";
+import { engineOnClock, expectedShown, marketShop, pick, testClock } from "./behaviour-support";
 import { listedProduct, shown, stockWrites, type SyncShop } from "./engine-support";
 
 const BUDGET = 3;
@@ -86,6 +86,30 @@ describe("a barcode the marketplace does not know", () => {
     await sync().pollReceipts();
     expect(pick(await shown(shop), shop)).toEqual(await expectedShown(t, shop));
     expect(await lettersOf(shop)).toEqual([]);
+  });
+});
+
+describe("a send the marketplace failed", () => {
+  test("is forgotten even when the engine stamps the send a few milliseconds after the adapter stamps its receipt, so its retry goes out", async () => {
+    // The adapter stamps a receipt when the answer arrives; under load the engine's own stamp of the
+    // send straddles a millisecond after it. A clock 5 ms ahead with a 20 ms call makes that certain
+    // for a stamp taken after the call, and harmless for one taken before it.
+    const clock = testClock();
+    clock.advance(5);
+    const engine = engineOnClock(t, clock);
+    const shop = await marketShop(t, tokens, { knownBarcodes: [], sandbox: { faults: { latencyMs: 20 } } });
+    // Two items, so the retry's body (one item) is not the first body repeated within Trendyol's window.
+    const known = await listedProduct(t, shop, tokens, 5);
+    const unknown = await listedProduct(t, shop, tokens, 3);
+    await registerBarcodes(shop, [shop.barcodes.get(known) ?? ""]);
+    expect(await engine.flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 2 });
+    await engine.pollReceipts();
+    const [letter] = await lettersOf(shop);
+    expect(letter?.productId).toBe(unknown);
+
+    await registerBarcodes(shop, [shop.barcodes.get(unknown) ?? ""]);
+    expect((await retry(letter?.id ?? "")).status).toBe(200);
+    expect(await engine.flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
   });
 });
 
