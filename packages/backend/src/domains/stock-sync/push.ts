@@ -62,10 +62,12 @@ export async function sendPart(deps: FlushDeps, channel: PushChannel, claim: Cla
   }
   if (valid.length === 0) return "sent";
   const items = sentItems(valid, marks, adapter.profile.maxQuantity);
+  // Stamped before the call: a failed receipt forgets sends made up to its submittedAt, which the
+  // adapter stamps after the answer; a later stamp here would outlive that and skip the retry.
+  const at = new Date(deps.now());
   const before = await markInFlight(deps, channel.store.id, items);
   try {
     const receipts = await adapter.pushStockAndPrice(valid);
-    const at = new Date(deps.now());
     // Remember the body for the marketplace's identical-request window: it is never sent twice in it.
     const windowMs = adapter.profile.duplicateWindowMs;
     if (windowMs && windowMs > 0 && valid.length <= adapter.profile.batchSize) await deps.kv.set(bodyKey(channel, valid), "sent", { ttlMs: windowMs });
@@ -76,7 +78,7 @@ export async function sendPart(deps: FlushDeps, channel: PushChannel, claim: Cla
     result.batches += receipts.length;
     return "sent";
   } catch (error) {
-    return failed(deps, channel, claim, items, valid, error, result, before);
+    return failed(deps, channel, claim, items, valid, error, result, before, at);
   }
 }
 
@@ -90,6 +92,7 @@ async function failed(
   error: unknown,
   result: FlushResult,
   before: Map<string, SentValues>,
+  at: Date,
 ): Promise<PartOutcome> {
   const storeId = channel.store.id;
   if (error instanceof MarketplaceError && error.fate === "REFUSED") {
@@ -119,7 +122,7 @@ async function failed(
   const accepted = new Set(submitted.flatMap((r) => r.barcodes));
   if (submitted.length > 0) {
     const done = items.filter((i) => accepted.has(i.barcode));
-    await deps.sent.record(storeId, told(done), new Date(deps.now()));
+    await deps.sent.record(storeId, told(done), at);
     await recordReceipts(deps, channel, submitted, done);
     result.sent += done.length;
     result.batches += submitted.length;
