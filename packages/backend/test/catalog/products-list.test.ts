@@ -24,7 +24,12 @@ const skus = (body: Json): string[] => body.items.map((p: { sku: string }) => p.
 async function named(count: number): Promise<{ marker: string; products: Json[] }> {
   const marker = unique("batch");
   const products: Json[] = [];
-  for (let i = 0; i < count; i += 1) products.push(await createSimple(t, token, { name: `Mug ${marker} ${i}` }));
+  for (let i = 0; i < count; i += 1) {
+    products.push(await createSimple(t, token, { name: `Mug ${marker} ${i}` }));
+    // "Newest first" needs distinct creation times: two creates within one tick of the embedded
+    // database's clock share a timestamp, and ties fall back to the (random) id.
+    await Bun.sleep(3);
+  }
   return { marker, products };
 }
 
