@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/app";
 import { databaseUrl, skipReason } from "../support/env";
 import { hostAndPort, startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
-import { checkAfterOutage, duringOutage, ordererOn, runOrderStream, type Orderer } from "./outage-support";
+import { checkAfterOutage, reportRun, duringOutage, ordererOn, runOrderStream, type Orderer } from "./outage-support";
 import { newCustomer, openShop, stockedProduct, type Shop } from "./support";
 
 // Postgres cut for 10 s under a stream of web orders: every order is answered at once with a
@@ -57,6 +57,7 @@ describe.skipIf(!!needsPostgres)("an order stream through a Postgres outage", ()
     // Sales resume once Postgres is back.
     expect(run.outcomes.some((o) => o.startedAt > run.restoredAt && o.status === 201)).toBe(true);
     const totals = await checkAfterOutage(t, run, shop.storeId);
+    reportRun("postgres fault run", run, totals);
     expect(totals.accepted).toBeGreaterThan(5);
   });
 });

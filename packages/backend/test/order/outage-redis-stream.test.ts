@@ -5,7 +5,7 @@ import { hostAndPort, startTcpProxy, type TcpProxy } from "../support/tcp-proxy"
 import { bodyOf } from "../support/http";
 import { bearer, customer, get, postJson } from "../support/identity";
 import { sleep } from "../support/net";
-import { checkAfterOutage, duringOutage, ordererOn, runOrderStream, type Orderer } from "./outage-support";
+import { checkAfterOutage, reportRun, duringOutage, ordererOn, runOrderStream, type Orderer } from "./outage-support";
 import { newCustomer, openShop, stockedProduct, type Shop } from "./support";
 
 // Redis cut for 10 s under two replicas taking web orders: sales go on, on the Postgres lock
@@ -81,6 +81,7 @@ describe.skipIf(!!needsServers)("an order stream through a Redis outage", () => 
     expect(during.filter((o) => o.status !== 201).map((o) => `${o.status} ${o.code}`)).toEqual([]);
     for (const o of during) expect(o.took).toBeLessThan(3 * LOCK_WAIT_MS);
     const totals = await checkAfterOutage(primary, run, shop.storeId);
+    reportRun("redis fault run", run, totals);
     expect(totals.accepted).toBeGreaterThan(20);
     // The logout during the cut: the replica refused the token within the bound, and still does now Redis is back.
     const revoked = await revocation;

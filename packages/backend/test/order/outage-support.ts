@@ -92,6 +92,18 @@ export async function runOrderStream(plan: StreamPlan): Promise<StreamRun> {
 }
 
 /** Orders that started while the dependency was cut and were answered before it came back. */
+/** One line of figures per fault run, for the record (CI's log keeps it). */
+export function reportRun(name: string, run: StreamRun, totals: { accepted: number; refused: number; materialised: number }): void {
+  const during = duringOutage(run);
+  const answered = during.map((o) => o.took).sort((a, b) => a - b);
+  const codes = [...new Set(during.map((o) => `${o.status}${o.code ? ` ${o.code}` : ""}`))].join(", ");
+  const max = answered.length > 0 ? Math.round(answered[answered.length - 1] as number) : 0;
+  process.stderr.write(
+    `${name}: ${run.outcomes.length} orders sent, ${during.length} during the cut (${codes}; slowest answer ${max} ms); ` +
+      `${totals.accepted} accepted, ${totals.refused} answered 503 and settled by a same-key retry (${totals.materialised} of them had committed behind the 503)\n`,
+  );
+}
+
 export const duringOutage = (run: StreamRun) => run.outcomes.filter((o) => o.startedAt >= run.cutAt && o.startedAt + o.took <= run.restoredAt);
 
 async function storedAnswer(t: TestApp, scope: string, key: string): Promise<{ status: number | null; orderId: string | null } | undefined> {
