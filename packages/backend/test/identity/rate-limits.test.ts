@@ -80,3 +80,28 @@ describe("login and register rate limits", () => {
     expect((await attempt(uniqueEmail(), "10.4.0.2")).status).toBe(401);
   });
 });
+
+describe("sign-ups from one shared address", () => {
+  let shared: TestApp;
+  beforeAll(async () => {
+    shared = await createTestApp({ label: "ratelimit_signups", env: { AUTH_FAILURES_PER_IP: "5", AUTH_ATTEMPTS_PER_IP: "50" } });
+  });
+  afterAll(() => shared.close());
+
+  const signUp = (email: string) => postJson(shared, "/api/v1/auth/register", { email, password: PASSWORD }, { "x-forwarded-for": "10.9.0.1" });
+
+  test("many customers signing up behind one address (a mobile carrier's NAT) are not refused as failures", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await signUp(uniqueEmail("nat"))).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 201, 201]);
+  });
+
+  test("probing for taken emails from that address still counts as failures", async () => {
+    const taken = uniqueEmail("taken");
+    expect((await signUp(taken)).status).toBe(201);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await signUp(i % 2 === 0 ? taken : taken.toUpperCase())).status);
+    expect(statuses.slice(0, 4).every((s) => s === 409)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});
