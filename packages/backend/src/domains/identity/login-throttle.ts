@@ -21,8 +21,9 @@ export interface ChargedAttempt {
  * failed logins per (IP, email) and per IP, and a looser ceiling on every attempt per IP (which
  * also bounds what one address can do with correct passwords, e.g. stolen pairs). Each attempt is
  * charged to the failure budgets before the password is checked, so parallel guesses cannot pass
- * the limit, and refunded when the password was right. A registration is charged as a failure
- * and never refunded: it succeeds once per email, and a taken email is a probe.
+ * the limit, and refunded when the password was right. A registration is charged the same way
+ * and refunded once the account exists: a taken email is a probe and stays a failure, while many
+ * customers signing up behind one address (a mobile carrier's NAT) only meet the attempts ceiling.
  */
 export function createLoginThrottle(deps: { kv: KeyValueStore; log: Logger; settings: LoginThrottleSettings }) {
   const { settings, log } = deps;
@@ -56,7 +57,7 @@ export function createLoginThrottle(deps: { kv: KeyValueStore; log: Logger; sett
   return {
     /** Before checking a password: throws RateLimited; call succeeded() once the password is right. */
     login: charge,
-    /** Before creating an account: every registration attempt counts as a failure. */
-    register: async (email: string, ip: string) => void (await charge(email, ip)),
+    /** Before creating an account: charged like a login; succeeded() once the account exists. */
+    register: charge,
   };
 }

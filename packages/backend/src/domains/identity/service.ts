@@ -90,8 +90,9 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     async register(body: Identity.RegisterBody, origin: RequestOrigin): Promise<Identity.User> {
       const email = normaliseEmail(body.email);
-      await throttle.register(email, origin.ip);
+      const attempt = await throttle.register(email, origin.ip);
       const user = await createAccount(email, body.password, "customer");
+      await attempt.succeeded();
       log.info({ userId: user.id }, "customer registered");
       return toUser(user);
     },
