@@ -26,8 +26,19 @@ export interface BenchServer {
 /** `runtimeArgs` go to Bun before the script (e.g. --cpu-prof). */
 export async function startBenchServer(env: Record<string, string>, runtimeArgs: string[] = [], timeoutMs = 60_000): Promise<BenchServer> {
   const proc = Bun.spawn([process.execPath, ...runtimeArgs, MAIN], {
-    // RATE_LIMITS=off: a bench measures throughput, and its one client IP would hit the per-IP budget.
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1", RATE_LIMITS: "off", ...env },
+    // RATE_LIMITS=off and wide sign-in budgets: a bench measures throughput, and its one client IP
+    // (its buyers sign up and log in all at once) would hit the per-IP budgets.
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      RATE_LIMITS: "off",
+      AUTH_FAILURES_PER_IP: "100000",
+      AUTH_ATTEMPTS_PER_IP: "100000",
+      ...env,
+    },
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",

@@ -100,6 +100,17 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
   const hardLimitMs = bounds.statementTimeoutMs > 0 ? bounds.connectTimeoutMs + bounds.statementTimeoutMs + STATEMENT_SLACK_MS : undefined;
   let down = false;
   let closed = false;
+  // When Postgres last answered anything (a row or an error of its own).
+  let answeredAt = Date.now();
+  const answered = () => void (answeredAt = Date.now());
+
+  /**
+   * A wait that ran out while other statements were being answered is a saturated pool, not an
+   * outage: that one statement is refused (load shedding), but the rest are not failed fast.
+   */
+  function waitedTooLong(error: DatabaseWaitTimeout): void {
+    if (Date.now() - answeredAt >= bounds.connectTimeoutMs) markDown(error);
+  }
 
   function markDown(error: unknown): void {
     if (down || closed) return;
@@ -113,6 +124,7 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
     while (down && !closed) {
       try {
         await raw.unsafe("select 1");
+        answered();
         down = false;
         log.info({ component: "database" }, "postgres available again");
       } catch {
@@ -135,7 +147,7 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
         const fail = (error: DatabaseWaitTimeout) => {
           clearTimeout(connectionTimer);
           clearTimeout(hardTimer);
-          markDown(error);
+          waitedTooLong(error);
           reject(error);
         };
         // A query left behind stays queued in postgres.js and may still run once Postgres is back:
@@ -148,12 +160,14 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
           (value) => {
             clearTimeout(connectionTimer);
             clearTimeout(hardTimer);
+            answered();
             resolve(value);
           },
           (error: unknown) => {
             clearTimeout(connectionTimer);
             clearTimeout(hardTimer);
             if (databaseOutage(error) === "unreachable") markDown(error);
+            else answered();
             reject(error);
           },
         );
@@ -200,7 +214,7 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
           if (started) return;
           abandoned = true;
           const error = new DatabaseWaitTimeout("connection", bounds.connectTimeoutMs);
-          markDown(error);
+          waitedTooLong(error);
           reject(error);
         }, bounds.connectTimeoutMs);
         running.then(
