@@ -65,7 +65,7 @@ const RawEnv = Type.Object({
   REFRESH_TOKEN_TTL_DAYS: Digits("refresh token lifetime"),
   AUTH_FAILURES_PER_ACCOUNT: Digits("failed logins (and registrations) per (IP, email) per window"),
   AUTH_ATTEMPTS_PER_ACCOUNT: Digits("former name of AUTH_FAILURES_PER_ACCOUNT, still read when that is unset"),
-  AUTH_FAILURES_PER_IP: Digits("failed logins (and registrations) per IP per window, any email"),
+  AUTH_FAILURES_PER_IP: Digits("failed logins and sign-ups per IP per window, whatever the email"),
   AUTH_ATTEMPTS_PER_IP: Digits("every login/register attempt per IP per window, successful ones included"),
   AUTH_WINDOW_SECONDS: Digits("rate limit window for login/register"),
 });

@@ -11,7 +11,7 @@ import { isIP } from "node:net";
 import { isPublicAddress } from "./public-address";
 
 export interface OutboundRule {
-  /** Production's rule: https and public addresses only. Elsewhere: any http(s) host (the local sandbox). */
+  /** Production's rule: https and public addresses only. Elsewhere: every http(s) host is allowed (the local sandbox). */
   publicOnly: boolean;
   /** Every address a host name resolves to (DNS by default; tests pass their own). */
   resolve?: (host: string) => Promise<string[]>;
@@ -59,7 +59,7 @@ export async function vetOutboundUrl(url: URL, rule: OutboundRule): Promise<stri
     throw new OutboundRefused("the host name does not resolve");
   }
   if (addresses.length === 0) throw new OutboundRefused("the host name does not resolve");
-  // Every address, not just the one used: a name that has any internal address is refused.
+  // Every address, not just the one used: a name with even one internal address is refused.
   if (!addresses.every(isPublicAddress)) throw new OutboundRefused("the host name resolves to an address that is not public");
   return addresses.find((address) => isIP(address) === 4) ?? addresses[0];
 }

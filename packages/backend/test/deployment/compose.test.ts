@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { isRecord, readRepoFile, readYaml, record, repoFileExists } from "./repo";
 
-// No Docker engine here: the compose file and Dockerfile are checked as text (issue 8).
+// No Docker engine here: the compose file and Dockerfile are checked as text.
 const compose = readYaml("docker-compose.prod.yml");
 const services = record(compose.services, "services");
 const service = (name: string) => record(services[name], `service ${name}`);

@@ -1,5 +1,5 @@
 /**
- * The committed-secret check (issue 8): token shapes anywhere, and high-entropy values assigned
+ * The committed-secret check: token shapes anywhere, and high-entropy values assigned
  * to *SECRET* / *PASSWORD* / *KEY* / *TOKEN* names in env-like and YAML files.
  */
 export interface Finding {

@@ -1,4 +1,4 @@
-/** The stock-sync routes (issue 6): status per store, flush-now within limits, access, and /metrics. */
+/** The stock-sync routes: status per store, flush-now within limits, access, and /metrics. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock } from "../support/catalog";

@@ -1,4 +1,4 @@
-/** Everything the catalog knows that an order needs, in ONE statement (issue 5: statements are the cost). */
+/** Everything the catalog knows that an order needs, in ONE statement (statements are an order's cost). */
 import { sql } from "drizzle-orm";
 import { preparedQueryRows, type Database } from "../../infra/db";
 import type { ProductSummary } from "./product-views";

@@ -1,5 +1,5 @@
 /**
- * The reservation as SQL text for one statement with data-modifying CTEs (issue 5: round trips
+ * The reservation as SQL text for one statement with data-modifying CTEs (round trips
  * are the cost of an order). Inventory owns these CTEs; the order domain places them inside its
  * own statement, between its `input` CTE and its writes, so that the levels, the ledger and the
  * order rows commit together without an explicit transaction.

@@ -1,5 +1,5 @@
 /**
- * The order pull (issue 7, "Order intake"): per active marketplace store whose adapter can list
+ * The order pull: per active marketplace store whose adapter can list
  * orders, under the lock `order-pull:{storeId}` (one replica per store, the others skip it), read
  * what changed from the watermark minus an overlap up to now, page by page, and feed each order
  * to intake. The pull is the source of truth; webhooks only make orders arrive sooner.

@@ -1,5 +1,5 @@
 /**
- * A web/app order as ONE statement (issue 5): lock and reserve the levels, write the ledger, the
+ * A web/app order as ONE statement: lock and reserve the levels, write the ledger, the
  * order, its items and allocations, and the idempotent 201 answer, or, when anything is short or
  * another answer holds the key, write nothing. A single statement is atomic, so there is no
  * BEGIN/COMMIT, and a named prepared statement costs one round trip on postgres.js (Drizzle's

@@ -10,9 +10,9 @@ export interface DirtyMarks {
 }
 
 /**
- * Until the Redis dirty buffer and flush worker land (issue 6): keeps the marks in memory,
+ * An in-memory stand-in for the Redis dirty buffer: keeps the marks in memory,
  * coalesced per pair, so the call sites are real and observable. Nothing is pushed anywhere;
- * the ledger sweep of issue 6 re-marks from the durable ledger, so nothing is lost by this.
+ * the ledger sweep re-marks from the durable ledger, so nothing is lost by this.
  */
 export function createPendingMarks(limit = 100_000) {
   const pending = new Map<string, StoreProduct & { firstMarkedAt: number }>();

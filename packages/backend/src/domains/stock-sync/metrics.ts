@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /**
- * The sync engine's metrics (issue 6): what an on-call engineer charts and alerts on. Registered
+ * The sync engine's metrics: what an on-call engineer charts and alerts on. Registered
  * on the app's registry so /metrics shows them; a registry per app keeps two apps in one test apart.
  * Gauges that need a query (backlog, dead letters) are refreshed by the worker each tick, not on
  * scrape, so a scrape never waits on Redis or Postgres.

@@ -1,5 +1,5 @@
 /**
- * Receipt polling (issue 6): an asynchronous marketplace answers a push with a batch id; its
+ * Receipt polling: an asynchronous marketplace answers a push with a batch id; its
  * per-item outcomes come later. Submissions are polled first after a few seconds, then backing
  * off, and given up well inside the marketplace's result retention (the unfinished items are
  * marked again, so they are recomputed and sent, never lost).

@@ -1,5 +1,5 @@
 /**
- * Full reconciliation (issue 6): every listing of every pushing store whose sellable quantity
+ * Full reconciliation: every listing of every pushing store whose sellable quantity
  * differs from what the marketplace last confirmed is marked dirty. Pages of listings, one
  * availability query per page; a progress line for long runs. Runs rarely (daily by default),
  * on demand (`bun run sync:reconcile`) and when the sweep finds the dirty buffer lost.

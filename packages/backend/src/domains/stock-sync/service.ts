@@ -1,5 +1,5 @@
 /**
- * The stock sync engine's public face (issue 6): the dirty buffer other domains mark, the flush
+ * The stock sync engine's public face: the dirty buffer other domains mark, the flush
  * and poll steps the worker runs, recovery, and what the status routes read. Built once in
  * services.ts from the database, key-value store, locks and the catalog and inventory services.
  */

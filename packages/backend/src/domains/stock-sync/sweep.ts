@@ -1,5 +1,5 @@
 /**
- * Recovery (issue 6): the ledger-cursor sweep re-marks every product changed since its saved
+ * Recovery: the ledger-cursor sweep re-marks every product changed since its saved
  * position, so a mark lost between commit and Redis heals within one sweep, at a cost that grows
  * with changes, not with the catalog. When the dirty buffer itself was lost (Redis FLUSHALL or
  * restart, or a fresh in-process store) the sweep cannot know what was pending before its cursor,

@@ -1,5 +1,5 @@
 /**
- * How a marketplace plugs into the sandbox (issue 7): one module per marketplace, each owning its
+ * How a marketplace plugs into the sandbox: one module per marketplace, each owning its
  * paths, accounts, rules and state, registered in marketplaces.ts. The server applies the shared
  * faults (latency, 503s, dropped connections) and records every request; the control routes
  * expose what each account shows and let tests and the demo create marketplace orders.

@@ -1,5 +1,5 @@
 /**
- * Hepsiburada in the sandbox (issue 7): Basic merchantId:serviceKey with the developer username as
+ * Hepsiburada in the sandbox: Basic merchantId:serviceKey with the developer username as
  * User-Agent (401 otherwise), stock-uploads and price-uploads (bare arrays, at most 4000 SKUs, at
  * most 5 pending per merchant: a sixth is refused with 429 TooManyPendingUploads), upload status
  * readable after the result delay and kept for the retention (scaled), per-item errors with

@@ -1,5 +1,5 @@
 /**
- * N11 in the sandbox (issue 7): appkey / appsecret auth, price-stock-update tasks of at most 1000
+ * N11 in the sandbox: appkey / appsecret auth, price-stock-update tasks of at most 1000
  * skus refused as a whole with HTTP 200 REJECT (prices not two-decimal strings, one price without
  * the other, a bad currencyType, over the cap), task details paged and readable after the result
  * delay, unknown stock codes and sale > list failing per sku, quotas per account and endpoint (the

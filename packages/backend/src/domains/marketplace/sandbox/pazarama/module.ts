@@ -1,5 +1,5 @@
 /**
- * Pazarama in the sandbox (issue 7): client-credentials tokens (Basic clientId:secret, wrapped
+ * Pazarama in the sandbox: client-credentials tokens (Basic clientId:secret, wrapped
  * answer, a scaled one-hour life, revocable to exercise the adapter's refresh on 401), Bearer
  * auth on updateStock-v2 / updatePrice-v2 with at most 3000 items and at least 10 s (scaled)
  * between writes per seller (429 + Retry-After), HTTP-200 success:false refusals of bodies it

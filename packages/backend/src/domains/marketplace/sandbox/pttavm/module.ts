@@ -1,5 +1,5 @@
 /**
- * PttAVM in the sandbox (issue 7): Api-Key + access-token auth, a UUID X-Correlation-Id per
+ * PttAVM in the sandbox: Api-Key + access-token auth, a UUID X-Correlation-Id per
  * request, stock-prices batches of at most 1000 with results at tracking-result (GET or POST),
  * the 5-minute identical-request rule, an assumed 60-per-minute quota per endpoint, unknown
  * barcodes and out-of-range quantities failing per item, and the assumed order search.
