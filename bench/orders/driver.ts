@@ -28,7 +28,16 @@ export interface DriverOutput {
   timeouts: number;
   /** Seconds autocannon measured over. */
   duration: number;
-  latencyMs: { p50: number; p99: number };
+  latencyMs: { p50: number; p99: number; max?: number };
+  /** Open loop only (open-driver.ts): requests started per second, peak in flight, how late the scheduler started them. */
+  open?: OpenFigures;
+}
+
+export interface OpenFigures {
+  offered: number;
+  sent: number;
+  peakInFlight: number;
+  lagP99Ms: number;
 }
 
 /** The parts of autocannon's API used here. */

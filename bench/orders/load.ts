@@ -1,6 +1,8 @@
 /**
- * One round of order load: the driver (driver.ts, bundled to plain JavaScript for Node) in a
- * process of its own, with the server's and the machine's CPU measured over it (auth's cpu.ts).
+ * One round of order load: a driver bundled to plain JavaScript for Node, in a process of its own,
+ * with the server's and the machine's CPU measured over it (auth's cpu.ts). Closed loop
+ * (driver.ts, autocannon: `connections` clients, each sending its next order on the last answer),
+ * or open loop when the load names a `rate` (open-driver.ts: orders started on a schedule).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,16 +10,20 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineCpu, machineShares, processCpuSeconds } from "../auth/cpu";
 import type { LoadResult } from "../auth/load";
-import type { DriverInput, DriverOutput } from "./driver";
+import type { DriverInput, DriverOutput, OpenFigures } from "./driver";
 
-const DRIVER = fileURLToPath(new URL("./driver.ts", import.meta.url));
+const DRIVERS = { closed: fileURLToPath(new URL("./driver.ts", import.meta.url)), open: fileURLToPath(new URL("./open-driver.ts", import.meta.url)) };
 const AUTOCANNON = fileURLToPath(new URL("../../node_modules/autocannon/autocannon.js", import.meta.url));
 
-export type OrderLoad = Omit<DriverInput, "autocannon"> & { serverPid: number };
+/** With `rate`, the open loop: that many orders started per second, over at most `connections` sockets. */
+export type OrderLoad = Omit<DriverInput, "autocannon"> & { serverPid: number; rate?: number };
+
+/** An open-loop round also tells the slowest answer and what was offered. */
+export type OrderLoadResult = LoadResult & { maxMs?: number; open?: OpenFigures };
 
 export interface OrderDriver {
   /** `ok` counts 201 answers only; `non2xx` every other status (a 200 would not be an order placed). */
-  run(load: OrderLoad): Promise<LoadResult>;
+  run(load: OrderLoad): Promise<OrderLoadResult>;
   dispose(): void;
 }
 
@@ -27,19 +33,20 @@ function isOutput(value: unknown): value is DriverOutput {
   return typeof o.completed === "number" && typeof o.duration === "number" && typeof o.statusCodes === "object" && typeof o.latencyMs === "object";
 }
 
-/** Bundles the driver once (it imports mix.ts; Node 20 runs no TypeScript) into a temporary folder. */
+/** Bundles the drivers once (they import mix.ts; Node 20 runs no TypeScript) into a temporary folder. */
 export async function prepareOrderDriver(): Promise<OrderDriver> {
   const node = Bun.which("node");
   if (!node) throw new Error("node is not on PATH: the load generator (autocannon) runs under Node");
   const folder = mkdtempSync(join(tmpdir(), "bench-orders-"));
-  const built = await Bun.build({ entrypoints: [DRIVER], target: "node", format: "esm", outdir: folder, naming: "driver.mjs" });
-  const script = built.outputs[0]?.path;
-  if (!built.success || !script) throw new Error(`could not bundle the load driver: ${built.logs.map(String).join("\n")}`);
+  const built = await Bun.build({ entrypoints: [DRIVERS.closed, DRIVERS.open], target: "node", format: "esm", outdir: folder, naming: "[name].mjs" });
+  const scripts = { closed: join(folder, "driver.mjs"), open: join(folder, "open-driver.mjs") };
+  if (!built.success || built.outputs.length !== 2) throw new Error(`could not bundle the load drivers: ${built.logs.map(String).join("\n")}`);
 
   return {
     async run(load) {
       const { serverPid, ...rest } = load;
-      const input: DriverInput = { ...rest, autocannon: AUTOCANNON };
+      const script = load.rate === undefined ? scripts.closed : scripts.open;
+      const input = { ...rest, autocannon: AUTOCANNON };
       const machineBefore = machineCpu();
       const serverBefore = processCpuSeconds(serverPid);
       const started = performance.now();
@@ -61,7 +68,9 @@ export async function prepareOrderDriver(): Promise<OrderDriver> {
         errors: parsed.errors,
         timeouts: parsed.timeouts,
         statusCodes: parsed.statusCodes,
-        latencyMs: parsed.latencyMs,
+        latencyMs: { p50: parsed.latencyMs.p50, p99: parsed.latencyMs.p99 },
+        maxMs: parsed.latencyMs.max,
+        open: parsed.open,
         serverCores: serverBefore !== undefined && serverAfter !== undefined ? (serverAfter - serverBefore) / parsed.duration : undefined,
         loadCores: usage ? (Number(usage.cpuTime.user) + Number(usage.cpuTime.system)) / 1e6 / wall : undefined,
         machine: machineShares(machineBefore, machineAfter),

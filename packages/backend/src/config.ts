@@ -56,6 +56,7 @@ const RawEnv = Type.Object({
   DEMO_SANDBOX_PORT: Digits("the demo sandbox's port (default 4199)"),
   DEMO_ORDER_EVERY_MS: Digits("how often the demo customer orders"),
   STOCK_LOCKS: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
+  BENCH_SPANS_FILE: Type.Optional(Type.String({ minLength: 1, description: "where a benchmark's request timings are written on SIGUSR2 (refused in production)" })),
   TRUST_PROXY: Flag("take the client address from X-Forwarded-For (only behind a proxy you run)"),
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: "^[^@\\s]+@[^@\\s]+$" })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
@@ -123,6 +124,8 @@ export interface Config {
   demo?: { sandboxPort: number; orderEveryMs: number };
   /** False (STOCK_LOCKS=off, never in production) runs stock sections without the lock port: a benchmark's "lock off" arm. */
   stockLocks: boolean;
+  /** Set (BENCH_SPANS_FILE, never in production): request timings for a benchmark, infra/bench-spans.ts. */
+  benchSpansFile?: string;
   trustProxy: boolean;
   /** The first admin, created at start when no user has this email yet. */
   admin?: { email: string; password: string };
@@ -246,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // lock that orders writers across replicas (DESIGN); the switch exists for benchmarks.
     if (raw.DEMO === "true" || raw.DEMO === "1") problems.push("DEMO is refused in production: it starts a marketplace sandbox and places orders");
     if (raw.STOCK_LOCKS === "off") problems.push("STOCK_LOCKS=off is refused in production: it is a benchmark switch, and production always takes the stock locks");
+    if (raw.BENCH_SPANS_FILE !== undefined) problems.push("BENCH_SPANS_FILE is refused in production: it is a benchmark switch");
     // Only well-formed secrets are judged: a malformed one already has its problem.
     if (raw.JWT_SECRET !== undefined && !problems.some((p) => p.startsWith("JWT_SECRET "))) problems.push(...optional(jwtSecretProblem(raw.JWT_SECRET)));
     if (raw.CREDENTIALS_KEY !== undefined && !problems.some((p) => p.startsWith("CREDENTIALS_KEY "))) {
@@ -305,6 +309,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }
       : undefined,
     stockLocks: parsed.STOCK_LOCKS !== "off",
+    benchSpansFile: parsed.BENCH_SPANS_FILE,
     trustProxy: flag(parsed.TRUST_PROXY, false),
     admin:
       parsed.ADMIN_EMAIL && parsed.ADMIN_PASSWORD

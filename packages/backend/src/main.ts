@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { ConfigError, loadConfig, type Config } from "./config";
+import { startBenchSpans } from "./infra/bench-spans";
 import { createInfrastructure } from "./infra/bootstrap";
 import { developmentCredentialsKey } from "./infra/dev-keys";
 import { Lifecycle } from "./infra/lifecycle";
@@ -48,6 +49,8 @@ const services = createServices({ config, log, infra, registry: metrics.registry
 // Older accounts get normalised emails and skeletons; look-alike accounts are logged, never merged.
 await services.identity.reconcileEmails().catch((error: unknown) => log.error({ err: error }, "account emails could not be reconciled"));
 if (config.admin) await services.identity.ensureAdmin(config.admin);
+
+if (config.benchSpansFile) startBenchSpans(config.benchSpansFile, log);
 
 const app = createApp({
   config,

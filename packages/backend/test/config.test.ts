@@ -146,6 +146,12 @@ describe("config", () => {
     expect(problemsOf({ STOCK_LOCKS: "false" })).toEqual(["STOCK_LOCKS must be on or off"]);
   });
 
+  test("production refuses BENCH_SPANS_FILE; elsewhere it names where a benchmark's request timings go", () => {
+    expect(problemsOf({ ...PRODUCTION_OK, BENCH_SPANS_FILE: "/tmp/spans.json" })).toEqual(["BENCH_SPANS_FILE is refused in production: it is a benchmark switch"]);
+    expect(loadConfig({ BENCH_SPANS_FILE: "/tmp/spans.json" }).benchSpansFile).toBe("/tmp/spans.json");
+    expect(loadConfig({}).benchSpansFile).toBeUndefined();
+  });
+
   test("empty strings count as unset", () => {
     const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
     expect(problems).toContain("DATABASE_URL is required in production");

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Elysia } from "elysia";
+import { spanEnd, spansOn } from "../infra/bench-spans";
 import type { Logger } from "../infra/logger";
 import type { Metrics } from "../infra/metrics";
 
@@ -7,6 +8,8 @@ export interface RequestMeta {
   requestId: string;
   startedAt: number;
   log: Logger;
+  /** When the handler began and ended: kept only while bench spans are on. */
+  handlerAt?: { start: number; end?: number };
 }
 
 // A client's id is echoed only when it is short and plain, so it cannot inject into logs.
@@ -48,6 +51,7 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }) {
     .onAfterResponse({ as: "global" }, ({ request, route, set }) => {
       const meta = metaByRequest.get(request);
       if (!meta) return;
+      spanEnd("http: request, server side", meta.startedAt);
       const seconds = (performance.now() - meta.startedAt) / 1000;
       const status = statusOf(set.status);
       const template = route || UNMATCHED_ROUTE;
@@ -55,5 +59,30 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }) {
       const line = { method: request.method, route: template, status, ms: Math.round(seconds * 10_000) / 10 };
       if (status >= 500) meta.log.error(line, "request failed");
       else meta.log.info(line, "request");
+    })
+    .use(spansOn() ? handlerSpans() : new Elysia({ name: "request-spans" }));
+}
+
+/**
+ * Bench spans only: the request's time split at the handler, so edge hooks, auth and body
+ * validation (before it) and the answer's checking and sending (after it) are told apart.
+ */
+function handlerSpans() {
+  return new Elysia({ name: "request-spans" })
+    .onBeforeHandle({ as: "global" }, ({ request }) => {
+      const meta = metaByRequest.get(request);
+      if (!meta) return;
+      meta.handlerAt = { start: performance.now() };
+      spanEnd("http: before the handler (hooks, auth, validation)", meta.startedAt);
+    })
+    .onAfterHandle({ as: "global" }, ({ request }) => {
+      const at = metaByRequest.get(request)?.handlerAt;
+      if (!at) return;
+      at.end = performance.now();
+      spanEnd("http: handler", at.start);
+    })
+    .onAfterResponse({ as: "global" }, ({ request }) => {
+      const end = metaByRequest.get(request)?.handlerAt?.end;
+      if (end !== undefined) spanEnd("http: after the handler (answer checked, sent)", end);
     });
 }

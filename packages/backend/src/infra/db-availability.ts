@@ -9,6 +9,7 @@
  * (no pile of waiters) and one probe at a time asks whether it is back.
  */
 import type { Sql } from "postgres";
+import { spanEnd, spanStart } from "./bench-spans";
 import { DatabaseUnavailable } from "./errors";
 import type { Logger } from "./logger";
 import { throttledWarn } from "./redis";
@@ -69,6 +70,11 @@ export function databaseOutage(error: unknown): "unreachable" | "timeout" | unde
 export function asDatabaseUnavailable(error: unknown): DatabaseUnavailable | undefined {
   const outage = databaseOutage(error);
   return outage ? new DatabaseUnavailable(outage) : undefined;
+}
+
+/** A statement's span (bench-spans.ts): its first words, enough to tell the app's statements apart. */
+function spanName(text: unknown): string {
+  return `sql: ${typeof text === "string" ? text.replace(/\s+/g, " ").trim().slice(0, 60) : "?"}`;
 }
 
 /** What Drizzle does with a postgres.js query: chooses row arrays, then awaits it. */
@@ -140,7 +146,8 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
   };
 
   /** Settles like the query, or rejects when it waited too long for a connection or an answer. */
-  function bounded(query: PendingQuery, waitsForConnection: boolean): PendingQuery {
+  function bounded(query: PendingQuery, waitsForConnection: boolean, span: () => string): PendingQuery {
+    const started = spanStart();
     let settled: Promise<unknown> | undefined;
     const race = () =>
       (settled ??= new Promise<unknown>((resolve, reject) => {
@@ -160,6 +167,7 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
           (value) => {
             clearTimeout(connectionTimer);
             clearTimeout(hardTimer);
+            spanEnd(span, started);
             answered();
             resolve(value);
           },
@@ -188,7 +196,7 @@ export function boundedClient(raw: Sql, bounds: DatabaseBounds, log: Logger): Bo
         if (property === "unsafe") {
           return (...args: Parameters<Sql["unsafe"]>) => {
             if (down && !inTransaction) return failedQuery();
-            return bounded(target.unsafe(...args) as unknown as PendingQuery, !inTransaction);
+            return bounded(target.unsafe(...args) as unknown as PendingQuery, !inTransaction, () => spanName(args[0]));
           };
         }
         if (property === "begin" && !inTransaction) return begin(target);

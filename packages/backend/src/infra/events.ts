@@ -1,3 +1,4 @@
+import { spanEnd, spanStart } from "./bench-spans";
 import type { Logger } from "./logger";
 
 /**
@@ -18,6 +19,7 @@ export function createEventHub<T>(name: string, log: Logger): EventHub<T> {
       listeners.push(listener);
     },
     async emit(event) {
+      const started = spanStart();
       for (const listener of listeners) {
         try {
           await listener(event);
@@ -25,6 +27,7 @@ export function createEventHub<T>(name: string, log: Logger): EventHub<T> {
           log.error({ err: error, event: name }, "event listener failed");
         }
       }
+      spanEnd(() => `events: ${name} listeners`, started);
     },
   };
 }

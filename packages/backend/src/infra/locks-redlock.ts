@@ -4,6 +4,7 @@
  * reached, sections take Postgres advisory locks instead (locks-advisory.ts): Redis being away
  * must not stop sales, and the SQL guards never depended on it.
  */
+import { spanEnd, spanStart } from "./bench-spans";
 import Redlock, { ExecutionError, ResourceLockedError, type Lock } from "redlock";
 import type { Redis } from "ioredis";
 import { LockTimeout } from "./errors";
@@ -162,7 +163,9 @@ export function createRedlockLocks(clients: Redis[], options: RedlockLocksOption
     if (sorted.length === 0) return { acquired: true, value: await fn() };
     if (options.fallback && !redisUsable()) return { acquired: false, unreachable: true };
     const ttl = Math.ceil(ttlMs);
+    const acquiring = spanStart();
     const lock = await acquireBefore(sorted, ttl, deadline);
+    spanEnd("lock: Redis acquire", acquiring);
     if (typeof lock === "string") return { acquired: false, unreachable: lock === "unreachable" };
     const keeper = keepExtended(lock, ttl);
     try {
@@ -186,7 +189,9 @@ export function createRedlockLocks(clients: Redis[], options: RedlockLocksOption
         const sorted = sortedUnique(keys);
         const waitMs = opts.waitMs ?? defaultWaitMs;
         const deadline = Date.now() + waitMs;
+        const queued = spanStart();
         if (!(await local.acquireAll(sorted, deadline))) throw new LockTimeout(sorted);
+        spanEnd("lock: local queue", queued);
         try {
           const outcome = await holdInRedis(sorted, fn, opts.ttlMs ?? DEFAULT_LOCK_TTL_MS, deadline);
           if (outcome.acquired) return outcome.value;

@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { spanEnd, spanStart } from "../../infra/bench-spans";
 import { Forbidden, Unauthenticated } from "../../infra/errors";
 import type { Role } from "./model";
 import type { Caller, IdentityService } from "./service";
@@ -18,7 +19,9 @@ export function identityGuard(identity: Pick<IdentityService, "authenticate">) {
       detail: { security: [{ bearerAuth: [] }] },
       // request.headers.get, not the parsed `headers` object: Elysia then skips copying every header.
       async transform({ request }) {
+        const started = spanStart();
         const caller = await identity.authenticate(request.headers.get("authorization") ?? undefined);
+        spanEnd("auth: token", started);
         if (roles !== true && !roles.includes(caller.role)) {
           throw new Forbidden("Your role may not do this", { required: [...roles] });
         }
