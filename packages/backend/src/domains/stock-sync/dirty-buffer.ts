@@ -50,7 +50,10 @@ export interface Claim {
 }
 
 export interface DirtyBuffer {
-  /** What every stock and catalog change calls after commit (DESIGN: mark dirty after commit). ZADD NX per store: the first-dirty time is kept, so many marks of a product coalesce into one. */
+  /**
+   * What every stock and catalog change calls after commit (DESIGN: mark dirty after commit).
+   * ZADD NX per store: the first-dirty time is kept, so many marks of a product coalesce into one.
+   */
   markDirty(pairs: readonly StoreProduct[]): Promise<void>;
   /**
    * Marks products that dropped to 0 so they go out first (DESIGN "Priority"): the score is the
