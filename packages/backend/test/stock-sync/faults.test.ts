@@ -1,6 +1,6 @@
 /**
- * Marketplace trouble (issue 6 must-show "Sandbox 429s and 5xx: no marks lost, backoff observed,
- * then parity", plus unknown fates). The engine under test runs on a clock the test moves
+ * Marketplace trouble: sandbox 429s and 5xx lose no marks, the store backs off, and the
+ * marketplace ends at parity; plus pushes whose fate is unknown. The engine under test runs on a clock the test moves
  * (engineOnClock): backoff and circuit times are real engine decisions, and time passes by
  * advancing the clock rather than sleeping through minutes of backoff.
  */

@@ -126,7 +126,7 @@ describe("a retryable item failure", () => {
       if (attempt < BUDGET) {
         expect(await lettersOf(shop)).toEqual([]);
         // A sale before the next tick: Trendyol refuses an identical body for 15 minutes, so the
-        // resend carries a changed quantity (an unchanged one is held; see the report on issue 6).
+        // resend carries a changed quantity (an unchanged one would be held until the window ends).
         await addStock(t, tokens.staff, shop.warehouse.shelfId, kettle, -1);
       }
     }

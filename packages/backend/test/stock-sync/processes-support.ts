@@ -1,7 +1,7 @@
 /**
  * Real app processes (src/main.ts) on one scratch Postgres database and one Redis key prefix,
  * selling through Trendyol stores pointed at an in-process sandbox: the helpers behind
- * processes.test.ts (issue 6, "Real servers").
+ * processes.test.ts, which shows the engine across real processes sharing Postgres and Redis.
  */
 import { randomBytes } from "node:crypto";
 import Redis from "ioredis";

@@ -1,8 +1,8 @@
 /**
- * The real worker loop in-process (issue 6 must-shows): an order reaches the marketplace within
- * one interval plus one second, and a steady change rate under the limit meets no 429 and no
- * duplicate refusal. The issue's own "within one interval plus one second" is the only timing
- * asserted, and it is checked with a deadline.
+ * The real worker loop in-process: an order reaches the marketplace within one interval plus one
+ * second, and a steady change rate under the limit meets no 429 and no duplicate refusal. That
+ * promise to sellers ("within one interval plus one second") is the only timing asserted, and it
+ * is checked with a deadline.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startSyncWorker } from "../../src/domains/stock-sync/jobs";

@@ -1,9 +1,9 @@
 import type { CatalogChange } from "../catalog/events";
 import type { ProductService, StoreService } from "../catalog/service";
 import type { StockChange } from "../inventory/events";
-import type { StoreProduct } from "./marks";
+import type { StoreProduct } from "./dirty-buffer";
 
-export interface AffectedDeps {
+interface AffectedDeps {
   products: Pick<ProductService, "setsContaining">;
   stores: Pick<StoreService, "storesSellingFrom" | "listStores">;
 }

@@ -6,10 +6,10 @@ import type { ApiCallHook } from "../marketplace/adapter";
 import type { ApiCall } from "../marketplace/types";
 import { marketplaceApiLogs as apiLogs } from "./schema";
 
-export type ApiLogRow = typeof apiLogs.$inferSelect;
+type ApiLogRow = typeof apiLogs.$inferSelect;
 type NewApiLog = typeof apiLogs.$inferInsert;
 
-export interface ApiLogWriterOptions {
+interface ApiLogWriterOptions {
   /** Rows per insert. */
   batchSize?: number;
   /** How long a lone call waits for company before it is written. */

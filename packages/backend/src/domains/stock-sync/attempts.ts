@@ -2,14 +2,14 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../infra/db";
-import type { StoreProduct } from "./marks";
+import type { StoreProduct } from "./dirty-buffer";
 import { syncItemAttempts as attempts } from "./schema";
 
-export interface FailedItem extends StoreProduct {
+interface FailedItem extends StoreProduct {
   reasons: string[];
 }
 
-export interface AttemptCount extends StoreProduct {
+interface AttemptCount extends StoreProduct {
   attempts: number;
 }
 

@@ -3,10 +3,15 @@
  * pushes. Adapters are kept for a short while (credentials are decrypted once, not per tick) and
  * dropped on catalog changes, so an edited base URL or key is used within one tick.
  */
+import { randomUUID } from "node:crypto";
 import type { Stores } from "@pazarsync/shared";
 import { AppError } from "../../infra/errors";
-import type { ApiCallHook, MarketplaceAdapter, MarketplaceName } from "../marketplace/service";
+import type { KeyValueStore } from "../../infra/kv";
+import type { StoreService } from "../catalog/service";
+import type { MarketplaceAdapter, MarketplaceName } from "../marketplace/service";
 import { createMarketplaceAdapter } from "../marketplace/service";
+import type { ApiLogWriter } from "./api-logs";
+import { bucketsFor, type BucketSpec } from "./token-bucket";
 
 export type SyncChannel =
   /** Pushes through `adapter`. */
@@ -26,27 +31,49 @@ export type SyncChannel =
   /** Should push but cannot (settings missing, marketplace without an adapter yet): marks wait. */
   | { kind: "broken"; store: Stores.Store; code: string; message: string };
 
-export interface ChannelDeps {
-  findStore(id: string): Promise<Stores.Store | undefined>;
-  credentialsFor(id: string): Promise<Record<string, string> | undefined>;
-  generationOf(id: string): Promise<string>;
-  /** The api-log and metrics hook for one store's calls. */
-  onCall(storeId: string, marketplace: MarketplaceName): ApiCallHook;
+export type PushChannel = Extract<SyncChannel, { kind: "push" }>;
+
+interface ChannelDeps {
+  stores: Pick<StoreService, "findStore" | "credentialsFor">;
+  /** Holds each store's generation. */
+  kv: KeyValueStore;
+  /** Every call of a store's adapter is logged. */
+  apiLogs: ApiLogWriter;
   timeoutMs?: number;
   /** MARKETPLACE_DUPLICATE_WINDOW_MS: a time-scaled sandbox's identical-request window. */
   duplicateWindowMs?: number;
   fetch?: typeof fetch;
-  ttlMs?: number;
-  now?: () => number;
+  now: () => number;
+}
+
+/** Adapters are rebuilt this long after they were made. */
+const CHANNEL_TTL_MS = 30_000;
+
+const generationKey = (storeId: string) => `sync:generation:${storeId}`;
+
+/** The store's marketplace account was replaced: bodies and sends remembered under the old generation no longer count. */
+export async function renewGeneration(kv: KeyValueStore, storeId: string): Promise<void> {
+  await kv.set(generationKey(storeId), randomUUID());
+}
+
+/** The buckets one request to `group` of this store must pay into. */
+export function channelBuckets(channel: PushChannel, group: string): BucketSpec[] {
+  return bucketsFor({
+    marketplace: channel.marketplace,
+    storeKey: channel.store.id,
+    profile: channel.adapter.profile,
+    group,
+    // The tier quota is Trendyol's "Inventory & Price Write" group: writes only.
+    writeQuotaPerMinute: group === channel.adapter.profile.groups.write ? channel.writeQuotaPerMinute : null,
+  });
 }
 
 export function createChannels(deps: ChannelDeps) {
-  const ttlMs = deps.ttlMs ?? 30_000;
-  const now = deps.now ?? Date.now;
+  const { now } = deps;
   const cache = new Map<string, { at: number; channel: SyncChannel }>();
 
   async function resolve(storeId: string): Promise<SyncChannel> {
-    const store = await deps.findStore(storeId);
+    const store = await deps.stores.findStore(storeId);
     if (!store) return { kind: "off", reason: "deleted" };
     if (store.type === "WEB") return { kind: "off", reason: "web" };
     if (!store.active) return { kind: "off", reason: "inactive" };
@@ -56,14 +83,14 @@ export function createChannels(deps: ChannelDeps) {
         type: store.type,
         sellerId: store.sellerId,
         baseUrl: store.baseUrl,
-        credentials: await deps.credentialsFor(storeId),
+        credentials: await deps.stores.credentialsFor(storeId),
         timeoutMs: deps.timeoutMs,
         duplicateWindowMs: deps.duplicateWindowMs,
         fetch: deps.fetch,
-        onCall: deps.onCall(storeId, store.type === "SANDBOX" ? "TRENDYOL" : (store.type as MarketplaceName)),
+        onCall: deps.apiLogs(storeId),
       });
       return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute,
-        generation: await deps.generationOf(storeId),
+        generation: (await deps.kv.get(generationKey(storeId))) ?? "0",
         sends: { stock: store.sendStock, price: store.sendPrice },
       };
     } catch (error) {
@@ -76,7 +103,7 @@ export function createChannels(deps: ChannelDeps) {
   return {
     async channel(storeId: string): Promise<SyncChannel> {
       const hit = cache.get(storeId);
-      if (hit && now() - hit.at < ttlMs) return hit.channel;
+      if (hit && now() - hit.at < CHANNEL_TTL_MS) return hit.channel;
       const channel = await resolve(storeId);
       cache.set(storeId, { at: now(), channel });
       return channel;

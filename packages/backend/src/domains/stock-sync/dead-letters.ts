@@ -1,11 +1,13 @@
 /** Listings that failed past their retry budget: one OPEN letter per (store, product) for admins. */
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { distinctPairs, inPairs } from "./attempts";
-import type { StoreProduct } from "./marks";
+import type { Logger } from "../../infra/logger";
+import type { StoreService } from "../catalog/service";
+import { clearAttempts, distinctPairs, inPairs } from "./attempts";
+import type { StoreProduct } from "./dirty-buffer";
 import { syncDeadLetters as letters } from "./schema";
 
-export type DeadLetterRow = typeof letters.$inferSelect;
+type DeadLetterRow = typeof letters.$inferSelect;
 
 export interface NewDeadLetter extends StoreProduct {
   barcode: string;
@@ -15,7 +17,7 @@ export interface NewDeadLetter extends StoreProduct {
   attempts: number;
 }
 
-export interface OpenLetterQuery {
+interface OpenLetterQuery {
   storeId?: string;
   limit: number;
   offset?: number;
@@ -47,6 +49,30 @@ export async function upsertDeadLetters(db: Database, rows: readonly NewDeadLett
       },
     })
     .returning();
+}
+
+/** An item of one store given up on: refused locally, failed permanently, or out of retries. */
+export interface DeadItem {
+  productId: string;
+  barcode: string;
+  quantity: number | null;
+  reasons: string[];
+  attempts: number;
+}
+
+/** Items given up on: a letter each, their retry budget forgotten, and the listing shown as DEAD. */
+export async function addDeadLetters(
+  deps: { db: Database; stores: Pick<StoreService, "recordPushOutcomes">; log: Logger },
+  storeId: string,
+  rows: readonly DeadItem[],
+): Promise<void> {
+  await upsertDeadLetters(
+    deps.db,
+    rows.map((r) => ({ storeId, productId: r.productId, barcode: r.barcode, quantity: r.quantity, salePrice: null, reasons: r.reasons, attempts: r.attempts })),
+  );
+  await clearAttempts(deps.db, rows.map((r) => ({ storeId, productId: r.productId })));
+  await deps.stores.recordPushOutcomes(rows.map((r) => ({ storeId, productId: r.productId, quantity: null, price: null, status: "DEAD" as const, at: new Date() })));
+  deps.log.warn({ storeId, items: rows.length, reasons: rows.slice(0, 3).map((r) => r.reasons) }, "stock sync dead letters");
 }
 
 /** Open letters, newest first, of one store or all. */

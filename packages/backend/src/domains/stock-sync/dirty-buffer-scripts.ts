@@ -21,7 +21,7 @@ export function decodeScore(score: number): { firstMarkedAt: number; zero: boole
   return score < 0 ? { firstMarkedAt: score + ZERO_OFFSET, zero: true } : { firstMarkedAt: score, zero: false };
 }
 
-export function mergeScores(existing: number | null, incoming: number): number {
+function mergeScores(existing: number | null, incoming: number): number {
   if (existing === null) return incoming;
   const a = decodeScore(existing);
   const b = decodeScore(incoming);

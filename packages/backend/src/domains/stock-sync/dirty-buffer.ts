@@ -25,7 +25,12 @@ import {
   putBackClaim,
   recoverLeases,
 } from "./dirty-buffer-scripts";
-import type { DirtyMarks, StoreProduct } from "./marks";
+
+/** A (store, product) pair whose marketplace quantity may be stale. */
+export interface StoreProduct {
+  storeId: string;
+  productId: string;
+}
 
 export interface ClaimedMark {
   productId: string;
@@ -44,8 +49,11 @@ export interface Claim {
   items: ClaimedMark[];
 }
 
-export interface DirtyBuffer extends DirtyMarks {
-  /** ZADD NX per store: the first-dirty time is kept, so many marks of a product coalesce into one. */
+export interface DirtyBuffer {
+  /**
+   * What every stock and catalog change calls after commit (DESIGN: mark dirty after commit).
+   * ZADD NX per store: the first-dirty time is kept, so many marks of a product coalesce into one.
+   */
   markDirty(pairs: readonly StoreProduct[]): Promise<void>;
   /**
    * Marks products that dropped to 0 so they go out first (DESIGN "Priority"): the score is the

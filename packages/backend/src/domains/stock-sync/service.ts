@@ -3,34 +3,30 @@
  * and poll steps the worker runs, recovery, and what the status routes read. Built once in
  * services.ts from the database, key-value store, locks and the catalog and inventory services.
  */
-import { randomUUID } from "node:crypto";
 import type { Registry } from "prom-client";
 import type { Database } from "../../infra/db";
 import type { KeyValueStore } from "../../infra/kv";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
-import { listedProductsPage, syncTargets } from "../catalog/sync-targets";
+import { listedProductsPage } from "../catalog/sync-targets";
 import type { StoreService } from "../catalog/service";
 import type { SellableLookup } from "../inventory/availability-types";
-import { latestLedgerId, ledgerChangesSince } from "../inventory/ledger-feed";
 import { createApiLogWriter, purgeApiLogs } from "./api-logs";
-import { purgeFinishedSubmissions } from "./submissions";
-import { createChannels } from "./channels";
-import { createDirtyBuffer } from "./dirty-buffer";
-import { flushStore, type FlushResult } from "./flush";
-import type { StoreProduct } from "./marks";
+import { createChannels, renewGeneration } from "./channels";
+import { markRetried } from "./dead-letters";
+import { createDirtyBuffer, type StoreProduct } from "./dirty-buffer";
+import { flushStore, type FlushDeps, type FlushResult } from "./flush";
 import { createSyncMetrics } from "./metrics";
-import { bindPorts, type PortDeps } from "./ports-bound";
-import { pollReceipts } from "./receipts";
+import { pollReceipts, type ReceiptDeps } from "./receipts";
 import { reconcileListings, type ReconcileReport } from "./reconcile";
+import { forgetStoreSends } from "./sent";
 import { createStoreHealth } from "./store-health";
 import { readStatus } from "./status";
-import { LEDGER_CURSOR, sweepLedger, type SweepResult } from "./sweep";
+import { purgeFinishedSubmissions } from "./submissions";
+import { sweepLedger, type SweepResult } from "./sweep";
 import { createRateLimiter } from "./token-bucket";
-import { readCursor, saveCursor } from "./cursor";
-import { forgetStoreSends } from "./sent";
 
-export interface SyncSettings {
+interface SyncSettings {
   intervalMs: number;
   pollDelayMs: number;
   attemptBudget: number;
@@ -41,7 +37,7 @@ export interface SyncSettings {
   duplicateWindowMs?: number;
 }
 
-export interface StockSyncDeps {
+interface StockSyncDeps {
   db: Database;
   kv: KeyValueStore;
   locks: LockPort;
@@ -59,12 +55,8 @@ export interface StockSyncDeps {
 
 /** Long enough for a 1000-item push with a slow marketplace; a crashed flush's items come back after it. */
 const LEASE_MS = 120_000;
-const SWEEP_PAGE = 5_000;
-/** A ledger row younger than this may still have a lower-id sibling committing: the cursor stays before it. */
-const SETTLE_MS = 30_000;
 
-export const syncLockKey = (storeId: string) => `sync:${storeId}`;
-const generationKey = (storeId: string) => `sync:generation:${storeId}`;
+const syncLockKey = (storeId: string) => `sync:${storeId}`;
 
 export function createStockSync(deps: StockSyncDeps) {
   const { db, kv, log } = deps;
@@ -76,54 +68,41 @@ export function createStockSync(deps: StockSyncDeps) {
   const health = createStoreHealth(kv, { now });
   const limiter = createRateLimiter(kv, { now });
   const channels = createChannels({
-    findStore: deps.stores.findStore,
-    credentialsFor: deps.stores.credentialsFor,
-    generationOf: async (storeId) => (await kv.get(generationKey(storeId))) ?? "0",
-    onCall: (storeId) => apiLogs(storeId),
+    stores: deps.stores,
+    kv,
+    apiLogs,
     timeoutMs: deps.settings.marketplaceTimeoutMs,
     duplicateWindowMs: deps.settings.duplicateWindowMs,
     fetch: deps.fetch,
     now,
   });
-  const portDeps: PortDeps = { db, limiter, health, stores: deps.stores, metrics, log, pollDelayMs: deps.settings.pollDelayMs };
-  const ports = bindPorts(portDeps);
-
-  const flushDeps = {
-    ...ports,
+  const flushDeps: FlushDeps = {
+    db,
     buffer,
     kv,
+    limiter,
+    health,
+    stores: deps.stores,
     sellable: deps.sellable,
     metrics,
     log,
     now,
-    settings: { leaseMs, maxBatchesPerFlush: 20, sentMemoryMs: 4 * 60 * 60 * 1000 },
+    settings: { leaseMs, maxBatchesPerFlush: 20, sentMemoryMs: 4 * 60 * 60 * 1000, firstPollDelayMs: deps.settings.pollDelayMs },
   };
-  const receiptDeps = {
-    ...ports,
+  const receiptDeps: ReceiptDeps = {
+    db,
     channels,
-    marks: buffer,
+    buffer,
+    limiter,
+    stores: deps.stores,
     metrics,
     log,
     now,
     settings: { firstPollDelayMs: deps.settings.pollDelayMs, maxPollDelayMs: 5 * 60_000, attemptBudget: deps.settings.attemptBudget, batchLimit: 50 },
   };
 
-  async function pushingStores(): Promise<string[]> {
-    return (await deps.stores.listStores()).filter((s) => s.type !== "WEB" && s.active && s.sendStock).map((s) => s.id);
-  }
-
   function reconcile(reason: string): Promise<ReconcileReport> {
-    return reconcileListings(
-      {
-        marks: buffer,
-        sellable: deps.sellable,
-        log,
-        pushingStores,
-        listedPage: (storeId, after, limit) => listedProductsPage(db, storeId, after, limit),
-        targets: (storeId, ids) => syncTargets(db, storeId, ids),
-      },
-      reason,
-    );
+    return reconcileListings({ db, buffer, sellable: deps.sellable, stores: deps.stores, log }, reason);
   }
 
   /** One store, under its lock: another replica flushing it makes this a no-op (null). */
@@ -140,7 +119,7 @@ export function createStockSync(deps: StockSyncDeps) {
     channels,
     apiLogs,
     health,
-    /** DirtyMarks: what every stock and catalog change calls after commit. */
+    /** What every stock and catalog change calls after commit. */
     markDirty: (pairs: readonly StoreProduct[]) => buffer.markDirty(pairs),
     flushOne,
 
@@ -163,21 +142,7 @@ export function createStockSync(deps: StockSyncDeps) {
 
     /** The ledger-cursor sweep, on one replica at a time. */
     async sweep(): Promise<SweepResult | null> {
-      const locked = await deps.locks.tryWithLocks(["sync:sweep"], () =>
-        sweepLedger({
-          kv,
-          marks: buffer,
-          log,
-          now,
-          readCursor: () => readCursor(db, LEDGER_CURSOR),
-          saveCursor: (position) => saveCursor(db, LEDGER_CURSOR, position),
-          changesSince: (position, limit, settledBefore) => ledgerChangesSince(db, position, limit, settledBefore),
-          latestLedgerId: () => latestLedgerId(db),
-          pairsFor: deps.pairsFor,
-          reconcile,
-          settings: { pageSize: SWEEP_PAGE, settleMs: SETTLE_MS },
-        }),
-      );
+      const locked = await deps.locks.tryWithLocks(["sync:sweep"], () => sweepLedger({ db, kv, buffer, log, now, pairsFor: deps.pairsFor, reconcile }));
       return locked.acquired ? locked.value : null;
     },
 
@@ -201,12 +166,18 @@ export function createStockSync(deps: StockSyncDeps) {
       }
     },
 
-    retryDeadLetter: (id: string) => ports.retryDeadLetter(id, buffer),
+    /** An admin asked to try again: the open letter is marked retried and its listing dirty; false when there is no such open letter. */
+    async retryDeadLetter(id: string): Promise<boolean> {
+      const letter = await markRetried(db, id);
+      if (!letter) return false;
+      await buffer.markDirty([{ storeId: letter.storeId, productId: letter.productId }]);
+      return true;
+    },
 
     /** The store's marketplace account was replaced: forget what it was told and mark every listing, so everything is sent again. */
     async forgetStore(storeId: string): Promise<void> {
       await forgetStoreSends(db, storeId);
-      await kv.set(generationKey(storeId), randomUUID());
+      await renewGeneration(kv, storeId);
       await deps.stores.forgetPushed(storeId);
       channels.clear([storeId]);
       for (let after: string | null = null; ; ) {

@@ -8,7 +8,7 @@ import type { DirtyBuffer } from "./dirty-buffer";
 import type { StoreHealth } from "./store-health";
 import { pendingCounts } from "./submissions";
 
-export interface StatusDeps {
+interface StatusDeps {
   db: Database;
   buffer: DirtyBuffer;
   health: StoreHealth;

@@ -9,7 +9,7 @@ import { defineScript, parseInteger, type MemoryData } from "../../infra/kv";
 
 export type CircuitState = "closed" | "open" | "half-open";
 
-export interface HealthRecord {
+interface HealthRecord {
   f: number;
   r: number;
   o: number;
@@ -18,7 +18,7 @@ export interface HealthRecord {
   a: number;
 }
 
-export const FRESH: Readonly<HealthRecord> = Object.freeze({ f: 0, r: 0, o: 0, t: 0, e: "", a: 0 });
+const FRESH: Readonly<HealthRecord> = Object.freeze({ f: 0, r: 0, o: 0, t: 0, e: "", a: 0 });
 
 const STATES: readonly CircuitState[] = ["closed", "open", "half-open"];
 
@@ -86,7 +86,7 @@ function stateFromCode(raw: unknown, script: string): CircuitState {
   return state;
 }
 
-export interface AttemptReply {
+interface AttemptReply {
   allowed: boolean;
   state: CircuitState;
   retryAt: number | null;
@@ -154,7 +154,7 @@ return 1
   parse: (raw) => parseInteger(raw, "storeHealth.markHealthy"),
 });
 
-export interface FailureReply {
+interface FailureReply {
   state: CircuitState;
   retryAt: number;
   failures: number;

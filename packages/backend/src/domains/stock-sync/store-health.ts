@@ -9,8 +9,6 @@
 import type { KeyValueStore } from "../../infra/kv";
 import { checkAttempt, decodeRecord, markFailed, markHealthy, stateAt, type CircuitState } from "./store-health-scripts";
 
-export type { CircuitState } from "./store-health-scripts";
-
 export interface StoreHealthOptions {
   now?: () => number;
   /** In [0, 1): the jitter draw. */
@@ -29,7 +27,7 @@ export interface StoreHealthOptions {
   maxRetryAfterMs?: number;
 }
 
-export interface HealthSnapshot {
+interface HealthSnapshot {
   state: CircuitState;
   failures: number;
   /** When the store may be tried again; null when it may be tried now. */

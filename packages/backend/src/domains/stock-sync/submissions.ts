@@ -18,7 +18,7 @@ export interface NewSubmission {
   expiresAt: Date;
 }
 
-export interface PendingSummary {
+interface PendingSummary {
   storeId: string;
   pending: number;
   oldestSubmittedAt: Date;

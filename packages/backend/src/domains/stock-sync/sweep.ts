@@ -5,27 +5,30 @@
  * restart, or a fresh in-process store) the sweep cannot know what was pending before its cursor,
  * so it asks for a full reconciliation instead.
  */
+import type { Database } from "../../infra/db";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
-import type { LedgerChanges } from "../inventory/ledger-feed";
-import type { DirtyMarks, StoreProduct } from "./marks";
+import { latestLedgerId, ledgerChangesSince } from "../inventory/ledger-feed";
+import { readCursor, saveCursor } from "./cursor";
+import type { DirtyBuffer, StoreProduct } from "./dirty-buffer";
 
-export const LEDGER_CURSOR = "ledger";
+const LEDGER_CURSOR = "ledger";
 /** Present while the buffer's Redis still holds what we put there; gone after FLUSHALL or a restart without persistence. */
 const SENTINEL_KEY = "sync:sentinel";
+const PAGE_SIZE = 5_000;
+/** A ledger row younger than this may still have a lower-id sibling committing: the cursor stays before it. */
+const SETTLE_MS = 30_000;
 
-export interface SweepDeps {
+interface SweepDeps {
+  db: Database;
   kv: KeyValueStore;
-  marks: DirtyMarks;
+  buffer: Pick<DirtyBuffer, "markDirty">;
   log: Logger;
   now: () => number;
-  readCursor(): Promise<number | null>;
-  saveCursor(position: number): Promise<number>;
-  changesSince(position: number, limit: number, settledBefore: Date): Promise<LedgerChanges>;
-  latestLedgerId(): Promise<number>;
+  /** Which (store, product) pairs a stock change touches. */
   pairsFor(change: { productIds: string[]; warehouseIds: string[] }): Promise<StoreProduct[]>;
+  /** The full reconciliation, for when the buffer cannot be trusted to hold what was pending. */
   reconcile(reason: string): Promise<unknown>;
-  settings: { pageSize: number; settleMs: number };
 }
 
 export interface SweepResult {
@@ -36,14 +39,14 @@ export interface SweepResult {
 }
 
 export async function sweepLedger(deps: SweepDeps): Promise<SweepResult> {
-  const saved = await deps.readCursor();
+  const saved = await readCursor(deps.db, LEDGER_CURSOR);
   const bufferIntact = await deps.kv.exists(SENTINEL_KEY);
   if (saved === null || !bufferIntact) {
     // Everything before "now" may be unsent: compare every listing once, then follow the ledger.
-    const position = await deps.latestLedgerId();
+    const position = await latestLedgerId(deps.db);
     await deps.reconcile(saved === null ? "first sweep" : "dirty buffer lost");
     await deps.kv.set(SENTINEL_KEY, String(deps.now()));
-    await deps.saveCursor(position);
+    await saveCursor(deps.db, LEDGER_CURSOR, position);
     return { marked: 0, rows: 0, position, reconciled: true };
   }
   let position = saved;
@@ -51,18 +54,18 @@ export async function sweepLedger(deps: SweepDeps): Promise<SweepResult> {
   let marked = 0;
   let rows = 0;
   for (;;) {
-    const changes = await deps.changesSince(from, deps.settings.pageSize, new Date(deps.now() - deps.settings.settleMs));
+    const changes = await ledgerChangesSince(deps.db, from, PAGE_SIZE, new Date(deps.now() - SETTLE_MS));
     if (changes.rows === 0 || changes.lastId === null) break;
     const pairs = await deps.pairsFor(changes);
-    await deps.marks.markDirty(pairs);
+    await deps.buffer.markDirty(pairs);
     marked += pairs.length;
     rows += changes.rows;
     // Only settled rows move the cursor; the rest are read again (and re-marked) next sweep.
     if (changes.settledId !== null && changes.settledId > position && from === position) position = changes.settledId;
     from = changes.lastId;
-    if (changes.rows < deps.settings.pageSize) break;
+    if (changes.rows < PAGE_SIZE) break;
   }
-  if (position > saved) position = await deps.saveCursor(position);
+  if (position > saved) position = await saveCursor(deps.db, LEDGER_CURSOR, position);
   if (marked > 0) deps.log.info({ rows, marked, position }, "ledger sweep re-marked changed products");
   return { marked, rows, position, reconciled: false };
 }

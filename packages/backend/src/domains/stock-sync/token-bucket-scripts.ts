@@ -10,10 +10,10 @@
 import { defineScript, parseInteger, type MemoryData } from "../../infra/kv";
 
 /** Added to every bucket's TTL so a bucket never expires a hair before it is really full. */
-export const BUCKET_TTL_SLACK_MS = 1_000;
+const BUCKET_TTL_SLACK_MS = 1_000;
 const WAIT_EPSILON_MS = 1e-6;
 
-export interface BucketLevel {
+interface BucketLevel {
   tokens: number;
   /** The time the tokens were counted at: never moved backwards (see refill). */
   stamp: number;
@@ -44,7 +44,7 @@ export function waitFor(tokens: number, cost: number, refillPerSecond: number): 
   return tokens >= cost ? 0 : Math.max(1, Math.ceil(((cost - tokens) * 1000) / refillPerSecond - WAIT_EPSILON_MS));
 }
 
-export function bucketTtlMs(tokens: number, capacity: number, refillPerSecond: number): number {
+function bucketTtlMs(tokens: number, capacity: number, refillPerSecond: number): number {
   return Math.ceil(((capacity - tokens) * 1000) / refillPerSecond) + BUCKET_TTL_SLACK_MS;
 }
 

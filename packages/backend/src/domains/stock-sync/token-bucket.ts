@@ -19,7 +19,7 @@ export interface BucketSpec {
   refillPerSecond: number;
 }
 
-export interface BucketReading {
+interface BucketReading {
   key: string;
   tokens: number;
   capacity: number;
@@ -82,7 +82,7 @@ export function createRateLimiter(kv: KeyValueStore, options: { now?: () => numb
   };
 }
 
-export interface BucketsForArgs {
+interface BucketsForArgs {
   marketplace: string;
   /** A stable id for the store's credentials (the store id): the marketplace counts per credentials. */
   storeKey: string;
@@ -114,7 +114,7 @@ const MINUTE_MS = 60_000;
  * bucket of capacity L refilling L per W is not (it can grant 2L in one window). The capacity is
  * what refills in about one tick, so each tick can spend what the last one refilled.
  */
-export function bucketFor(key: string, limit: number, windowMs: number, share: number, burstMs: number): BucketSpec {
+function bucketFor(key: string, limit: number, windowMs: number, share: number, burstMs: number): BucketSpec {
   assertPositive(`limit of ${key}`, limit);
   assertPositive(`window of ${key}`, windowMs);
   if (!(share > 0 && share <= 1)) throw new RangeError(`share must be in (0, 1], got ${share}`);

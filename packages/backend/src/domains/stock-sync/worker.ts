@@ -5,7 +5,7 @@
  */
 import type { Logger } from "../../infra/logger";
 
-export interface Job {
+interface Job {
   name: string;
   everyMs: number;
   /** Run once right after start instead of after the first interval. */
