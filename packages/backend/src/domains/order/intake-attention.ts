@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import { Orders } from "@pazarsync/shared";
 import { AppError } from "../../infra/errors";
-import type { QuotedProduct } from "./context";
-import { type PricedLine, type PricedOrder, priceOrder } from "./lines";
+import { MAX_MONEY, type PricedLine, type PricedOrder, priceOrder } from "./pricing";
+import type { QuotedProduct } from "./service";
 import type { NewAttentionLine } from "./repository";
 
 type AttentionReason = Orders.AttentionReason;
@@ -18,8 +18,6 @@ export interface MarketplaceLine {
   unitPrice: number;
 }
 
-/** Postgres `integer`, the type of every money column. */
-const MAX_MONEY = 2_147_483_647;
 const MAX_LINES = 1000;
 const MAX_EXTERNAL_ID = 200;
 /** ISO 4217's code for "no currency": orders.currency is char(3) and must hold something. */

@@ -8,15 +8,13 @@
 import { randomUUID } from "node:crypto";
 import { type Orders, Uuid } from "@pazarsync/shared";
 import { isUniqueViolation } from "../../infra/db";
-import type { Allocation, Demand, Shortage, StockContext, Transaction } from "../inventory/reservation-types";
-import { stockLockKey } from "../inventory/service";
-import { type OrderContext, SYSTEM } from "./context";
-import { componentDemand } from "./demand";
+import { stockLockKeysOf, type Transaction } from "../inventory/service";
 import { unknownStore } from "./errors";
 import { type ExaminedOrder, examineOrder, externalOrderKey, quotableBarcodes, rawPayloadText } from "./intake-attention";
 import * as repo from "./repository";
+import type { OrderContext } from "./service";
 import { INTAKE_TAKES_IN } from "./status";
-import { present, type Transitions } from "./transitions";
+import { present, SYSTEM, type Transitions } from "./transitions";
 
 const EXTERNAL_ID_UNIQUE = "orders_store_external_unique";
 /** Adapters pass ids through as strings; a malformed one must not reach Postgres as a uuid. */
@@ -45,35 +43,6 @@ export type MarketplaceCancellation =
   | { outcome: "CANCELLED" | "ALREADY_CANCELLED"; order: Orders.Order }
   | { outcome: "UNKNOWN" };
 
-/** A shortfall inside the savepoint: thrown to roll the reservation back, caught to record OVERSOLD. */
-class Oversold extends Error {
-  constructor(readonly shortages: Shortage[]) {
-    super("oversold");
-  }
-}
-
-/** Reserves in a savepoint; on a shortfall rolls only the savepoint back and answers the shortages. */
-async function reserveOrShortages(
-  ctx: OrderContext,
-  tx: Transaction,
-  orderId: string,
-  demands: Demand[],
-  warehouseIds: string[],
-  context: StockContext,
-): Promise<{ allocations: Allocation[]; shortages: Shortage[] }> {
-  try {
-    return await tx.transaction(async (savepoint) => {
-      const { allocations, shortages } = await ctx.inventory.reserveInTransaction(savepoint, demands, warehouseIds, context);
-      if (shortages.length > 0) throw new Oversold(shortages);
-      await repo.insertAllocations(savepoint, orderId, allocations);
-      return { allocations, shortages: [] };
-    });
-  } catch (error) {
-    if (error instanceof Oversold) return { allocations: [], shortages: error.shortages };
-    throw error;
-  }
-}
-
 interface IntakeStore {
   id: string;
   type: string;
@@ -84,17 +53,31 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   const { db, log } = ctx;
   const answer = async (row: repo.OrderRow, created: boolean): Promise<IntakeResult> => ({ order: await present(ctx, row, SYSTEM), created });
 
-  /** Reserves a readable order inside `tx` (OVERSOLD when short); `write` records or rewrites its rows first. */
+  /**
+   * Reserves a readable order inside `tx` through inventory's reservation statement, bounded by
+   * free stock only (the marketplace already sold it). Short is not a refusal: the statement
+   * reserved nothing and the order is recorded OVERSOLD with the shortages. `write` records or
+   * rewrites the order's rows first.
+   */
   async function reserveUnderLocks(store: IntakeStore, examined: ExaminedOrder, orderId: string, externalOrderId: string, write: (tx: Transaction) => Promise<repo.OrderRow | undefined>) {
-    const demands = componentDemand(examined.lines);
-    const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
+    const lines = examined.lines.map((line) => ({ product_id: line.product.id, quantity: line.quantity }));
+    const outcome = await ctx.locks.withLocks(stockLockKeysOf(examined.lines.map((line) => line.product)), () =>
       db.transaction(async (tx) => {
         const row = await write(tx);
         if (!row) return undefined;
-        const context = { actorId: null, correlationId: orderId, reason: `${store.type} order ${externalOrderId}` };
-        const reserved = await reserveOrShortages(ctx, tx, orderId, demands, store.warehouseIds, context);
-        const final = reserved.shortages.length > 0 ? await repo.setStatus(tx, orderId, "OVERSOLD", reserved.shortages) : row;
-        return { row: final, ...reserved };
+        const { allocations, shortages } = await ctx.inventory.reserveStock(tx, {
+          mode: "MARKETPLACE",
+          store_id: store.id,
+          warehouse_ids: store.warehouseIds,
+          lines,
+          actor_id: null,
+          correlation_id: orderId,
+          reason: `${store.type} order ${externalOrderId}`,
+          changed_at: new Date().toISOString(),
+        });
+        if (shortages.length > 0) return { row: await repo.setStatus(tx, orderId, "OVERSOLD", shortages), allocations, shortages };
+        await repo.insertAllocations(tx, orderId, allocations);
+        return { row, allocations, shortages };
       }),
     );
     if (!outcome) return undefined;
@@ -103,8 +86,11 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       ctx.metrics.outOfStock.inc({ source: "marketplace" });
       log.warn({ orderId, storeId: store.id, externalOrderId, shortages: outcome.shortages }, "marketplace order oversold: recorded without a reservation");
     } else {
-      const warehouseIds = [...new Set(outcome.allocations.map((a) => a.warehouseId))];
-      await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds, correlationId: orderId });
+      await ctx.inventory.announce({
+        productIds: outcome.allocations.map((a) => a.productId),
+        warehouseIds: outcome.allocations.map((a) => a.warehouseId),
+        correlationId: orderId,
+      });
       ctx.metrics.placed.inc({ source: "marketplace" });
       log.info({ orderId, storeId: store.id, externalOrderId, total }, "marketplace order taken in");
     }
