@@ -68,6 +68,11 @@ async function startCluster(): Promise<Cluster> {
     ADMIN_PASSWORD: "a long admin password",
     // Marketplace orders arrive by webhook here; the pull finds nothing at start and does not run again.
     ORDER_PULL_INTERVAL_MS: "3600000",
+    // The proof is about overselling, not latency: on a busy test machine hundreds of writers queued
+    // on one product's lock and pool wait longer than production's few seconds, which would be 503s.
+    LOCK_WAIT_MS: "120000",
+    DATABASE_CONNECT_TIMEOUT_MS: "120000",
+    DATABASE_STATEMENT_TIMEOUT_MS: "120000",
   };
   const [a, b] = await Promise.all([startServer(env), startServer(env)]);
   servers.push(a, b);
