@@ -71,6 +71,7 @@ async function startCluster(): Promise<Cluster> {
     // The proof is about overselling, not latency: on a busy test machine hundreds of writers queued
     // on one product's lock and pool wait longer than production's few seconds, which would be 503s.
     LOCK_WAIT_MS: "120000",
+    REQUEST_TIMEOUT_MS: "120000",
     DATABASE_CONNECT_TIMEOUT_MS: "120000",
     DATABASE_STATEMENT_TIMEOUT_MS: "120000",
   };
@@ -202,8 +203,8 @@ describe.skipIf(!!needsServers)("two app processes, one Postgres, one Redis", ()
     const results = await Promise.all(requests);
     const webAnswers = results.filter((_, i) => i % 2 === 0);
     const deliveries = results.filter((_, i) => i % 2 === 1);
-    expect(webAnswers.every((r) => r.status === 201 || r.status === 409)).toBe(true);
-    expect(deliveries.map((r) => r.status).filter((status) => status !== 200)).toEqual([]);
+    expect(webAnswers.filter((r) => r.status !== 201 && r.status !== 409)).toEqual([]);
+    expect(deliveries.filter((r) => r.status !== 200)).toEqual([]);
     const outcomes = deliveries.map((r) => r.body.outcome);
     expect(outcomes.every((outcome) => outcome === "created" || outcome === "oversold")).toBe(true);
     const sold = webAnswers.filter((r) => r.status === 201).length + outcomes.filter((outcome) => outcome === "created").length;
