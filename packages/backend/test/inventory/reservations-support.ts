@@ -1,4 +1,4 @@
-import type { Allocation, Demand, ReservationSource, Shortage, StockContext, Transaction } from "../../src/domains/inventory/service";
+import type { Allocation, ReservationSource, Shortage, StockContext, Transaction } from "../../src/domains/inventory/service";
 import { createInventoryService } from "../../src/domains/inventory/service";
 import { createLogger } from "../../src/infra/logger";
 import type { TestApp } from "../support/app";
@@ -11,33 +11,32 @@ export function orderContext(reason = "order"): StockContext {
   return { actorId: null, correlationId: uniqueCode("order"), reason };
 }
 
-/** Thrown inside a test transaction to roll it back the way the order service does. */
-class RollBack extends Error {
-  constructor(readonly result: ReserveResult) {
-    super("rolled back");
-  }
-}
-
-/** One transaction like the order service's: reserve, and roll back when anything is short. */
+/**
+ * One transaction like marketplace intake's: the reservation statement, bounded by free stock, for
+ * simple products (no store: nothing but the stock bounds it). Short, it writes nothing.
+ */
 export async function reserve(
   t: TestApp,
-  demands: Demand[],
+  demands: { productId: string; quantity: number }[],
   warehouseIds: string[],
   context = orderContext(),
   beforeCommit?: () => Promise<void>,
 ): Promise<ReserveResult> {
-  try {
-    return await t.infra.database.db.transaction(async (tx) => {
-      const result = await t.services.inventory.reserveInTransaction(tx, demands, warehouseIds, context);
-      if (result.shortages.length > 0) throw new RollBack(result);
-      // Concurrency tests hold the row locks here, so another reserver has to wait on them.
-      await beforeCommit?.();
-      return result;
+  return t.infra.database.db.transaction(async (tx) => {
+    const { allocations, shortages } = await t.services.inventory.reserveStock(tx, {
+      mode: "MARKETPLACE",
+      store_id: null,
+      warehouse_ids: warehouseIds,
+      lines: demands.map((d) => ({ product_id: d.productId, quantity: d.quantity })),
+      actor_id: context.actorId,
+      correlation_id: context.correlationId,
+      reason: context.reason,
+      changed_at: new Date().toISOString(),
     });
-  } catch (error) {
-    if (error instanceof RollBack) return error.result;
-    throw error;
-  }
+    // Concurrency tests hold the row locks here, so another reserver has to wait on them.
+    await beforeCommit?.();
+    return { allocations, shortages };
+  });
 }
 
 /** Runs one of the *InTransaction primitives in its own committed transaction. */

@@ -1,8 +1,9 @@
 /**
  * "Sellable" as SQL text for a WITH list: the one rule every reader uses. The availability lookup
- * (product views, the stock sync) places it in its own statement; the web order statement places
- * it after its row locks, so that what a store shows and what an order may take are one
- * computation, and the order checks it against stock as it is once locked.
+ * (product views, the stock sync) places it in its own statement; the reservation statement
+ * (reservation-sql.ts) places it around its row locks (`expanded` before, the rest after), so
+ * that what a store shows and what an order may take are one computation, and the order checks
+ * it against stock as it is once locked.
  *
  * The caller defines first
  *   asked_store(id uuid)                   one row: the store
@@ -29,15 +30,19 @@ const ceiling = channelCeilingSql("s.type");
  */
 const ON_SALE = `(s.active and p.product_active and coalesce(l.enabled, s.type = 'WEB'))`;
 
-export function sellableCtes(stock: string): string {
-  return `
+/** One row per (asked product, component); a simple product is its own single component. */
+export const EXPANDED_CTE = `
 expanded as (
   select p.id as product_id, p.type as product_type, p.active as product_active, a.demand,
          case when p.type = 'SET' then si.component_id else p.id end as component_id,
          case when p.type = 'SET' then si.quantity else 1 end as quantity
   from asked a join products p on p.id = a.product_id
   left join product_set_items si on si.set_id = p.id and p.type = 'SET'
-),
+)`;
+
+/** `free_stock`, `sized` and `sellable`, for a statement that has defined `expanded` (and what `stock` reads) before them. */
+export function sellableAfterExpanded(stock: string): string {
+  return `
 free_stock as (${stock}),
 sized as (
   select e.product_id, e.product_type, e.product_active, e.demand, e.component_id, e.quantity,
@@ -59,3 +64,5 @@ sellable as (
   left join listings l on l.store_id = s.id and l.product_id = p.product_id
 )`;
 }
+
+export const sellableCtes = (stock: string): string => `${EXPANDED_CTE},${sellableAfterExpanded(stock)}`;

@@ -11,10 +11,8 @@ import { findViolations, type ReservationSource } from "./invariants";
 import { repairInvariants } from "./invariants-repair";
 import { listMovements } from "./ledger";
 import { productStock, stockLevels, type StockLevel } from "./levels";
-import type { Allocation, Demand, ShelfPick, Shortage, StockContext, Transaction } from "./reservation-types";
-import { releaseInTransaction, reserveInTransaction } from "./reservations";
-import { restockInTransaction } from "./restock";
-import { shipInTransaction } from "./shipments";
+import type { Allocation, ReservationInput, ReservationOutcome, ShelfPick, StockContext, Transaction } from "./reservation-types";
+import { releaseInTransaction, reserveStock, restockInTransaction, shipInTransaction, type RestockLine } from "./stock-mutations";
 import { applyShelfStockChange, assertValidDelta } from "./shelf-stock";
 import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses } from "./warehouses";
 
@@ -38,6 +36,20 @@ export interface ChangeContext {
 
 /** The lock every writer of a product's stock takes (DESIGN: lock:stock:{productId}). */
 export const stockLockKey = (productId: string) => `stock:${productId}`;
+
+/**
+ * The stock locks an order for these products takes: each simple product's, a set's components'
+ * (the reservation statement expands sets the same way, from the same catalog rows).
+ */
+export function stockLockKeysOf(products: readonly { id: string; type: string; components: readonly { componentId: string }[] }[]): string[] {
+  const ids = products.flatMap((product) => {
+    if (product.type !== "SET") return [product.id];
+    // The catalog refuses a set without components; one here means the catalog changed under us.
+    if (product.components.length === 0) throw new Error(`set ${product.id} has no components`);
+    return product.components.map((part) => part.componentId);
+  });
+  return [...new Set(ids)].sort().map(stockLockKey);
+}
 
 export function createInventoryService(deps: InventoryServiceDeps) {
   const { db, log } = deps;
@@ -99,15 +111,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     /** Writes correcting ledger rows with the corrected levels; actorId null when run by the script. */
     repairInvariants: (actorId: string | null): Promise<Inventory.RepairReport> => repairInvariants(deps, actorId),
 
-    // Order primitives: the caller holds stockLockKey of every product (sorted) and owns the transaction.
+    // Order primitives (stock-mutations.ts): the caller holds stockLockKey of every product (sorted) and owns the transaction.
 
-    /** Reserve every demand, drawing on the warehouses in the given order; with shortages the caller MUST roll back. */
-    reserveInTransaction: (
-      tx: Transaction,
-      demands: readonly Demand[],
-      warehouseIds: readonly string[],
-      context: StockContext,
-    ): Promise<{ allocations: Allocation[]; shortages: Shortage[] }> => reserveInTransaction(tx, demands, warehouseIds, context),
+    /** Reserve every line, drawing on the warehouses in the given order, or nothing when anything is short. */
+    reserveStock: (tx: Database | Transaction, input: ReservationInput): Promise<ReservationOutcome> => reserveStock(tx, input),
 
     /** Give back exactly these allocations; a level holding less is a bookkeeping bug (throws). */
     releaseInTransaction: (tx: Transaction, allocations: readonly Allocation[], context: StockContext): Promise<void> =>
@@ -118,11 +125,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       shipInTransaction(tx, allocations, context),
 
     /** Returned goods back onto named shelves; 404 SHELF_NOT_FOUND for an unknown shelf. */
-    restockInTransaction: (
-      tx: Transaction,
-      lines: readonly { productId: string; shelfId: string; quantity: number }[],
-      context: StockContext,
-    ): Promise<void> => restockInTransaction(tx, lines, context),
+    restockInTransaction: (tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<void> =>
+      restockInTransaction(tx, lines, context),
 
     /** After the caller's commit: announce the change so stock-sync marks the pairs dirty. */
     async announce(change: { productIds: string[]; warehouseIds: string[]; correlationId: string }): Promise<void> {
@@ -140,6 +144,19 @@ export type { ReservationRow, ReservationSource } from "./invariants";
 export type { StockLevel } from "./levels";
 export type { SellableDetail, SellableLookup } from "./availability-types";
 export type { StockChange } from "./events";
-export type { Allocation, Demand, ShelfPick, Shortage, StockContext, Transaction } from "./reservation-types";
-export type { RestockLine } from "./restock";
+export type {
+  Allocation,
+  ChannelShortage,
+  ReservationInput,
+  ReservationLine,
+  ReservationMode,
+  ReservationOutcome,
+  ShelfPick,
+  Shortage,
+  StockContext,
+  Transaction,
+} from "./reservation-types";
+export type { RestockLine } from "./stock-mutations";
+export { readReservation, reservationParameter } from "./stock-mutations";
+export { RESERVATION_READS, RESERVATION_RESULT, reservationWrites } from "./reservation-sql";
 export { StockBookkeepingError } from "./stock-checks";

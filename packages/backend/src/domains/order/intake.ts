@@ -4,19 +4,22 @@
  * read them. A NEEDS_ATTENTION order that arrives again readable (its product was created since)
  * is taken in then: the marketplace keeps sending a package while it is open, and a sale that can
  * be reserved automatically should not wait for an operator.
+ *
+ * Top to bottom: reading the order (examineOrder: which lines name a product we sell, within our
+ * limits, and why the others cannot be taken in, every problem at once), then recording it, with
+ * its reservation through inventory's reservation statement.
  */
-import { randomUUID } from "node:crypto";
-import { type Orders, Uuid } from "@pazarsync/shared";
+import { createHash, randomUUID } from "node:crypto";
+import { Orders, Uuid } from "@pazarsync/shared";
 import { isUniqueViolation } from "../../infra/db";
-import type { Allocation, Demand, Shortage, StockContext, Transaction } from "../inventory/reservation-types";
-import { stockLockKey } from "../inventory/service";
-import { type OrderContext, SYSTEM } from "./context";
-import { componentDemand } from "./demand";
+import { AppError } from "../../infra/errors";
+import { stockLockKeysOf, type Transaction } from "../inventory/service";
 import { unknownStore } from "./errors";
-import { type ExaminedOrder, examineOrder, externalOrderKey, quotableBarcodes, rawPayloadText } from "./intake-attention";
+import { MAX_MONEY, type PricedLine, type PricedOrder, priceOrder } from "./pricing";
 import * as repo from "./repository";
+import type { OrderContext, QuotedProduct } from "./service";
 import { INTAKE_TAKES_IN } from "./status";
-import { present, type Transitions } from "./transitions";
+import { present, SYSTEM, type Transitions } from "./transitions";
 
 const EXTERNAL_ID_UNIQUE = "orders_store_external_unique";
 /** Adapters pass ids through as strings; a malformed one must not reach Postgres as a uuid. */
@@ -45,32 +48,126 @@ export type MarketplaceCancellation =
   | { outcome: "CANCELLED" | "ALREADY_CANCELLED"; order: Orders.Order }
   | { outcome: "UNKNOWN" };
 
-/** A shortfall inside the savepoint: thrown to roll the reservation back, caught to record OVERSOLD. */
-class Oversold extends Error {
-  constructor(readonly shortages: Shortage[]) {
-    super("oversold");
+type AttentionReason = Orders.AttentionReason;
+
+interface MarketplaceLine {
+  barcode: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+const MAX_LINES = 1000;
+const MAX_EXTERNAL_ID = 200;
+/** ISO 4217's code for "no currency": orders.currency is char(3) and must hold something. */
+const NO_CURRENCY = "XXX";
+
+/** What Postgres text can hold and our indexes can key: no NUL, 1..200 characters. */
+const storable = (text: string, max: number) => text.length >= 1 && text.length <= max && !text.includes("\u0000");
+
+/**
+ * The key an order is recorded under. An id Postgres cannot store or we will not index is keyed on
+ * a digest of it, so the same package arriving again finds the same order; the id itself stays
+ * in the raw payload.
+ */
+function externalOrderKey(externalOrderId: string): { key: string; readable: boolean } {
+  if (storable(externalOrderId, MAX_EXTERNAL_ID)) return { key: externalOrderId, readable: true };
+  return { key: `digest:${createHash("sha256").update(externalOrderId, "utf8").digest("hex")}`, readable: false };
+}
+
+/** Barcodes worth asking the catalog about: the others cannot name a product (and a NUL would fail the query). */
+function quotableBarcodes(lines: readonly MarketplaceLine[]): string[] {
+  return [...new Set(lines.map((line) => line.barcode).filter((barcode) => typeof barcode === "string" && storable(barcode, 200)))];
+}
+
+type ExaminedLine = PricedLine & { product: QuotedProduct; lineNo: number };
+
+interface ExaminedOrder {
+  key: string;
+  currency: string;
+  /** Empty: the order can be taken in. */
+  reasons: AttentionReason[];
+  /** Lines matched to a product and within limits, with their place in the order. */
+  lines: ExaminedLine[];
+  /** Priced from `lines`; undefined when even those cannot be stored (ORDER_TOTAL_TOO_LARGE). */
+  priced: PricedOrder | undefined;
+  attentionLines: repo.NewAttentionLine[];
+}
+
+const wholeIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+
+function lineProblem(line: MarketplaceLine, product: QuotedProduct | undefined): AttentionReason | undefined {
+  if (!product) return "UNKNOWN_BARCODE";
+  if (!wholeIn(line.quantity, 1, Orders.MAX_LINE_QUANTITY)) return "QUANTITY_OUT_OF_RANGE";
+  if (!wholeIn(line.unitPrice, 0, MAX_MONEY)) return "PRICE_OUT_OF_RANGE";
+  return undefined;
+}
+
+const attentionLine = (lineNo: number, reason: AttentionReason, line: MarketplaceLine): repo.NewAttentionLine => ({
+  lineNo,
+  reason,
+  // JSON escapes a NUL, so the text column can hold any barcode as it came.
+  line: JSON.stringify({ barcode: line.barcode, quantity: line.quantity, unitPrice: line.unitPrice }),
+});
+
+function priced(currency: string, lines: readonly ExaminedLine[]): PricedOrder | undefined {
+  try {
+    const order = priceOrder(currency, lines);
+    // Numbered by their place in the marketplace order, like the attention lines beside them.
+    return { ...order, items: order.items.map((item, index) => ({ ...item, lineNo: lines[index]?.lineNo ?? item.lineNo })) };
+  } catch (error) {
+    if (error instanceof AppError && error.code === "ORDER_TOTAL_TOO_LARGE") return undefined;
+    throw error;
   }
 }
 
-/** Reserves in a savepoint; on a shortfall rolls only the savepoint back and answers the shortages. */
-async function reserveOrShortages(
-  ctx: OrderContext,
-  tx: Transaction,
-  orderId: string,
-  demands: Demand[],
-  warehouseIds: string[],
-  context: StockContext,
-): Promise<{ allocations: Allocation[]; shortages: Shortage[] }> {
+/** Every problem at once (not the first), so an operator sees the whole order's state. */
+function examineOrder(
+  input: { externalOrderId: string; lines: readonly MarketplaceLine[]; currency: string },
+  quoted: readonly QuotedProduct[],
+): ExaminedOrder {
+  const reasons = new Set<AttentionReason>();
+  const { key, readable } = externalOrderKey(input.externalOrderId);
+  if (!readable) reasons.add("INVALID_EXTERNAL_ID");
+  const currencyOk = typeof input.currency === "string" && /^[A-Z]{3}$/.test(input.currency);
+  if (!currencyOk) reasons.add("INVALID_CURRENCY");
+  const currency = currencyOk ? input.currency : NO_CURRENCY;
+  if (input.lines.length < 1 || input.lines.length > MAX_LINES) {
+    // Lines are not kept one by one past the limit; the raw payload has them all.
+    reasons.add("LINE_COUNT_OUT_OF_RANGE");
+    return { key, currency, reasons: [...reasons], lines: [], priced: undefined, attentionLines: [] };
+  }
+  const byBarcode = new Map(quoted.map((product) => [product.barcode, product]));
+  const lines: ExaminedOrder["lines"] = [];
+  const attentionLines: repo.NewAttentionLine[] = [];
+  input.lines.forEach((line, index) => {
+    const lineNo = index + 1;
+    const product = byBarcode.get(line.barcode);
+    const problem = lineProblem(line, product);
+    if (problem || !product) {
+      reasons.add(problem ?? "UNKNOWN_BARCODE");
+      attentionLines.push(attentionLine(lineNo, problem ?? "UNKNOWN_BARCODE", line));
+    } else {
+      lines.push({ product, quantity: line.quantity, unitPrice: line.unitPrice, lineNo });
+    }
+  });
+  const order = priced(currency, lines);
+  if (!order) {
+    reasons.add("ORDER_TOTAL_TOO_LARGE");
+    const tooLarge = lines.map((line) => attentionLine(line.lineNo, "ORDER_TOTAL_TOO_LARGE", { barcode: line.product.barcode, quantity: line.quantity, unitPrice: line.unitPrice }));
+    attentionLines.push(...tooLarge);
+    attentionLines.sort((a, b) => a.lineNo - b.lineNo);
+    return { key, currency, reasons: [...reasons], lines: [], priced: undefined, attentionLines };
+  }
+  return { key, currency, reasons: [...reasons], lines, priced: order, attentionLines };
+}
+
+/** The raw payload as JSON text (see orders.raw_payload); a value JSON cannot hold is kept as its description. */
+function rawPayloadText(raw: unknown): string | null {
+  if (raw === undefined) return null;
   try {
-    return await tx.transaction(async (savepoint) => {
-      const { allocations, shortages } = await ctx.inventory.reserveInTransaction(savepoint, demands, warehouseIds, context);
-      if (shortages.length > 0) throw new Oversold(shortages);
-      await repo.insertAllocations(savepoint, orderId, allocations);
-      return { allocations, shortages: [] };
-    });
-  } catch (error) {
-    if (error instanceof Oversold) return { allocations: [], shortages: error.shortages };
-    throw error;
+    return JSON.stringify(raw) ?? null;
+  } catch {
+    return JSON.stringify({ unserialisable: String(raw) });
   }
 }
 
@@ -84,17 +181,31 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   const { db, log } = ctx;
   const answer = async (row: repo.OrderRow, created: boolean): Promise<IntakeResult> => ({ order: await present(ctx, row, SYSTEM), created });
 
-  /** Reserves a readable order inside `tx` (OVERSOLD when short); `write` records or rewrites its rows first. */
+  /**
+   * Reserves a readable order inside `tx` through inventory's reservation statement, bounded by
+   * free stock only (the marketplace already sold it). Short is not a refusal: the statement
+   * reserved nothing and the order is recorded OVERSOLD with the shortages. `write` records or
+   * rewrites the order's rows first.
+   */
   async function reserveUnderLocks(store: IntakeStore, examined: ExaminedOrder, orderId: string, externalOrderId: string, write: (tx: Transaction) => Promise<repo.OrderRow | undefined>) {
-    const demands = componentDemand(examined.lines);
-    const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), () =>
+    const lines = examined.lines.map((line) => ({ product_id: line.product.id, quantity: line.quantity }));
+    const outcome = await ctx.locks.withLocks(stockLockKeysOf(examined.lines.map((line) => line.product)), () =>
       db.transaction(async (tx) => {
         const row = await write(tx);
         if (!row) return undefined;
-        const context = { actorId: null, correlationId: orderId, reason: `${store.type} order ${externalOrderId}` };
-        const reserved = await reserveOrShortages(ctx, tx, orderId, demands, store.warehouseIds, context);
-        const final = reserved.shortages.length > 0 ? await repo.setStatus(tx, orderId, "OVERSOLD", reserved.shortages) : row;
-        return { row: final, ...reserved };
+        const { allocations, shortages } = await ctx.inventory.reserveStock(tx, {
+          mode: "MARKETPLACE",
+          store_id: store.id,
+          warehouse_ids: store.warehouseIds,
+          lines,
+          actor_id: null,
+          correlation_id: orderId,
+          reason: `${store.type} order ${externalOrderId}`,
+          changed_at: new Date().toISOString(),
+        });
+        if (shortages.length > 0) return { row: await repo.setStatus(tx, orderId, "OVERSOLD", shortages), allocations, shortages };
+        await repo.insertAllocations(tx, orderId, allocations);
+        return { row, allocations, shortages };
       }),
     );
     if (!outcome) return undefined;
@@ -103,8 +214,11 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       ctx.metrics.outOfStock.inc({ source: "marketplace" });
       log.warn({ orderId, storeId: store.id, externalOrderId, shortages: outcome.shortages }, "marketplace order oversold: recorded without a reservation");
     } else {
-      const warehouseIds = [...new Set(outcome.allocations.map((a) => a.warehouseId))];
-      await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds, correlationId: orderId });
+      await ctx.inventory.announce({
+        productIds: outcome.allocations.map((a) => a.productId),
+        warehouseIds: outcome.allocations.map((a) => a.warehouseId),
+        correlationId: orderId,
+      });
       ctx.metrics.placed.inc({ source: "marketplace" });
       log.info({ orderId, storeId: store.id, externalOrderId, total }, "marketplace order taken in");
     }

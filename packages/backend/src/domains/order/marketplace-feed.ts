@@ -15,7 +15,7 @@
 import { AppError } from "../../infra/errors";
 import type { Logger } from "../../infra/logger";
 import type { MarketplaceName, NormalisedOrder } from "../marketplace/service";
-import type { IntakeMetrics } from "./intake-metrics";
+import type { IntakeMetrics } from "./metrics";
 import type { Intake, IntakeResult } from "./intake";
 
 export type FeedOutcome = "created" | "duplicate" | "oversold" | "needs_attention" | "cancelled" | "rejected";

@@ -10,7 +10,7 @@ import type { Database } from "../../infra/db";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
-import { createIntakeMetrics } from "./intake-metrics";
+import { createIntakeMetrics } from "./metrics";
 import { createOrderPull, type OrderPullSettings } from "./marketplace-pull";
 import type { OrderService } from "./service";
 import { createTrendyolWebhooks } from "./trendyol-webhooks";

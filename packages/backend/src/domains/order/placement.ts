@@ -1,16 +1,16 @@
-/** Placing a web/app order: idempotency, catalog prices, and the reservation in one statement. */
+/** Placing a web/app order, top to bottom: idempotency, catalog prices, and the reservation in one statement (place-statement.ts). */
 import { randomUUID } from "node:crypto";
 import { ErrorEnvelope, Orders } from "@pazarsync/shared";
 import { Value } from "@sinclair/typebox/value";
 import { AppError, Forbidden, ValidationFailed } from "../../infra/errors";
-import type { Demand } from "../inventory/reservation-types";
-import { stockLockKey } from "../inventory/service";
-import type { OrderActor, OrderContext } from "./context";
-import { componentDemand } from "./demand";
-import { outOfStock, unknownStore } from "./errors";
-import { type IdempotencyRequest, idempotencyKeyOf, requestHash, type StoredAnswer } from "./idempotency";
-import { assertActive, lineRefs, orderCurrency, priceOrder, type PricedOrder, productsForLines } from "./lines";
-import { placeInOneStatement } from "./place-statement";
+import type { ProductSummary } from "../catalog/service";
+import { type ReservationInput, stockLockKeysOf } from "../inventory/service";
+import { invalidLine, outOfStock, unknownProducts, unknownStore } from "./errors";
+import { idempotencyKeyOf, type IdempotencyRequest, requestHash, type StoredAnswer } from "./idempotency";
+import { placeInOneStatement, type OrderToPlace } from "./place-statement";
+import { priceOrder } from "./pricing";
+import type { OrderContext, QuotedProduct } from "./service";
+import type { OrderActor } from "./transitions";
 
 export type Placer = Extract<OrderActor, { role: "customer" | "staff" | "admin" }>;
 
@@ -21,14 +21,58 @@ export interface Placement {
 }
 
 interface Prepared {
-  storeId: string;
-  warehouseIds: string[];
-  priced: PricedOrder;
-  demands: Demand[];
+  reservation: ReservationInput;
+  order: OrderToPlace;
+  lockKeys: string[];
 }
 
-/** Store, products, prices and demand: everything that needs no lock, from one catalog statement. */
-async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody): Promise<Prepared> {
+/** The ids and barcodes web lines name, for the catalog quote; malformed lines are refused later, after the store's checks. */
+function lineRefs(lines: readonly Orders.OrderLineInput[]): { productIds: string[]; barcodes: string[] } {
+  return {
+    productIds: [...new Set(lines.flatMap((line) => (line.productId ? [line.productId.toLowerCase()] : [])))],
+    barcodes: [...new Set(lines.flatMap((line) => (line.barcode !== undefined ? [line.barcode] : [])))],
+  };
+}
+
+/** Each web line's product, in line order; 422 UNKNOWN_PRODUCT naming every id and barcode not found. */
+function productsForLines(quoted: readonly QuotedProduct[], lines: readonly Orders.OrderLineInput[]): QuotedProduct[] {
+  lines.forEach((line, index) => {
+    if ((line.productId === undefined) === (line.barcode === undefined)) {
+      throw invalidLine(index, "each line names exactly one of productId or barcode");
+    }
+  });
+  const { productIds: ids, barcodes } = lineRefs(lines);
+  const byId = new Map(quoted.map((p) => [p.id, p]));
+  const byBarcode = new Map(quoted.map((p) => [p.barcode, p]));
+  const missingIds = ids.filter((id) => !byId.has(id));
+  const missingBarcodes = barcodes.filter((barcode) => !byBarcode.has(barcode));
+  if (missingIds.length > 0 || missingBarcodes.length > 0) throw unknownProducts(missingIds, missingBarcodes);
+  return lines.map((line) => {
+    const product = line.productId ? byId.get(line.productId.toLowerCase()) : byBarcode.get(line.barcode ?? "");
+    if (!product) throw new Error("a resolved line lost its product");
+    return product;
+  });
+}
+
+/** 422 PRODUCT_INACTIVE: the shop no longer sells these (marketplace intake records them anyway: the sale happened). */
+function assertActive(products: readonly ProductSummary[]): void {
+  const inactive = [...new Set(products.filter((p) => !p.active).map((p) => p.id))];
+  if (inactive.length > 0) {
+    throw new ValidationFailed("Some products are no longer sold", { productIds: inactive }, "PRODUCT_INACTIVE");
+  }
+}
+
+/** One currency per order: totals in mixed currencies mean nothing. */
+function orderCurrency(products: readonly ProductSummary[]): string {
+  const currencies = [...new Set(products.map((p) => p.currency))];
+  if (currencies.length !== 1 || !currencies[0]) {
+    throw new ValidationFailed("All products of an order must be priced in one currency", { currencies }, "MIXED_CURRENCIES");
+  }
+  return currencies[0];
+}
+
+/** Store, products, prices and the statement's two inputs: everything that needs no lock, from one catalog statement. */
+async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody, request: IdempotencyRequest): Promise<Prepared> {
   const quote = await ctx.stores.quoteForOrder(body.storeId, lineRefs(body.items));
   // The store's refusals come before the products'.
   if (!quote) throw unknownStore(body.storeId);
@@ -45,64 +89,53 @@ async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrde
     return { product, quantity: line.quantity, unitPrice: product.listingPrice ?? product.price };
   });
   const priced = priceOrder(orderCurrency(products), lines);
-  return { storeId: store.id, warehouseIds: store.warehouseIds, priced, demands: componentDemand(lines) };
-}
-
-/** The 201 body, known before the statement runs but for the number the statement takes from the sequence. */
-function answerFor(orderId: string, placer: Placer, prepared: Prepared, createdAt: string): Orders.Order {
-  const { priced } = prepared;
-  return {
-    id: orderId,
-    number: 0,
-    storeId: prepared.storeId,
-    customerId: placer.role === "customer" ? placer.userId : null,
-    placedBy: placer.role === "customer" ? null : placer.userId,
-    externalOrderId: null,
-    status: "CREATED",
-    currency: priced.currency,
-    total: priced.total,
-    vatTotal: priced.vatTotal,
-    items: priced.items.map(({ productId, sku, name, quantity, unitPrice, lineTotal, vatRate }) => ({ productId, sku, name, quantity, unitPrice, lineTotal, vatRate })),
-    shortages: null,
-    createdAt,
-    updatedAt: createdAt,
-  };
-}
-
-/**
- * Under the stock locks, one statement: reservation, ledger, order, items, allocations and the
- * idempotent answer (place-statement.ts). Undefined when another request's answer holds the key.
- */
-async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Prepared, request: IdempotencyRequest): Promise<Orders.Order | undefined> {
   const orderId = randomUUID();
-  const { priced, demands } = prepared;
-  const createdAt = new Date();
-  const answer = answerFor(orderId, placer, prepared, createdAt.toISOString());
-  // tx: the transaction holding the locks when they are Postgres advisory locks (Redis away).
-  const outcome = await ctx.locks.withLocks(demands.map((d) => stockLockKey(d.productId)), (tx) =>
-    placeInOneStatement(tx ?? ctx.db, {
+  const createdAt = new Date().toISOString();
+  return {
+    // A web store sells at most its sellable; staff entering an order for a marketplace store
+    // record a sale the marketplace made: like intake, only the free stock limits it.
+    reservation: {
+      mode: store.type === "WEB" ? "WEB" : "MARKETPLACE",
+      store_id: store.id,
+      warehouse_ids: store.warehouseIds,
+      lines: priced.items.map((item) => ({ product_id: item.productId, quantity: item.quantity })),
+      actor_id: placer.userId,
+      correlation_id: orderId,
+      // The statement names the ledger rows after the order number it takes from the sequence.
+      reason: "order",
+      changed_at: createdAt,
+    },
+    order: {
       orderId,
-      storeId: prepared.storeId,
-      customerId: answer.customerId,
-      placedBy: answer.placedBy,
-      actorId: placer.userId,
+      storeId: store.id,
+      customerId: placer.role === "customer" ? placer.userId : null,
+      placedBy: placer.role === "customer" ? null : placer.userId,
       currency: priced.currency,
       total: priced.total,
       vatTotal: priced.vatTotal,
       items: priced.items,
       createdAt,
-      demands,
-      warehouseIds: prepared.warehouseIds,
-      answer,
       request,
-    }),
-  );
+    },
+    lockKeys: stockLockKeysOf(products),
+  };
+}
+
+/** Under the stock locks, the one statement. Undefined when another request's answer holds the key. */
+async function reserveAndRecord(ctx: OrderContext, prepared: Prepared): Promise<Orders.Order | undefined> {
+  const { reservation, order } = prepared;
+  // tx: the transaction holding the locks when they are Postgres advisory locks (Redis away).
+  const outcome = await ctx.locks.withLocks(prepared.lockKeys, (tx) => placeInOneStatement(tx ?? ctx.db, reservation, order));
   if (outcome.kind === "short" || outcome.kind === "notSold") throw outOfStock(outcome.shortages);
   if (outcome.kind === "keyTaken") return undefined;
-  answer.number = outcome.number;
-  await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds: outcome.warehouseIds, correlationId: orderId });
-  ctx.log.info({ orderId, number: outcome.number, storeId: prepared.storeId, lines: priced.items.length, total: priced.total }, "order placed");
-  return answer;
+  const { allocations } = outcome;
+  await ctx.inventory.announce({
+    productIds: allocations.map((a) => a.productId),
+    warehouseIds: allocations.map((a) => a.warehouseId),
+    correlationId: order.orderId,
+  });
+  ctx.log.info({ orderId: order.orderId, number: outcome.order.number, storeId: order.storeId, lines: order.items.length, total: order.total }, "order placed");
+  return outcome.order;
 }
 
 /** A stored answer: the order as first answered, or the error thrown again with its code and status. */
@@ -124,7 +157,7 @@ export async function placeOrder(ctx: OrderContext, placer: Placer, body: Orders
   ctx.idempotency.purgeSoon();
   let order: Orders.Order | undefined;
   try {
-    order = await reserveAndRecord(ctx, placer, await prepare(ctx, placer, body), request);
+    order = await reserveAndRecord(ctx, await prepare(ctx, placer, body, request));
   } catch (error) {
     // A 5xx is not an answer: nothing was stored (the order statement writes all or nothing).
     if (!(error instanceof AppError) || error.status >= 500) throw error;

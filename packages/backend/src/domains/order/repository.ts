@@ -2,7 +2,7 @@
 import type { Orders } from "@pazarsync/shared";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import type { Allocation } from "../inventory/reservation-types";
+import type { Allocation } from "../inventory/service";
 import { orderAllocations, orderAttentionLines, orderItems, orders } from "./schema";
 
 export type OrderRow = typeof orders.$inferSelect;

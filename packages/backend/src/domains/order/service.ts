@@ -6,17 +6,16 @@ import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import type { StoreService } from "../catalog/service";
 import type { InventoryService, ReservationRow } from "../inventory/service";
-import type { OrderActor, OrderContext } from "./context";
 import { orderNotFound } from "./errors";
-import { createIdempotency } from "./idempotency";
-import { createOrderMetrics } from "./metrics";
+import { createIdempotency, type Idempotency } from "./idempotency";
+import { createOrderMetrics, type OrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
 import { type Placement, type Placer, placeOrder } from "./placement";
 import * as repo from "./repository";
-import { createTransitions, present, visibleTo } from "./transitions";
+import { createTransitions, type OrderActor, present, visibleTo } from "./transitions";
 import { toOrder } from "./views";
 
-export type { OrderActor } from "./context";
+export type { OrderActor } from "./transitions";
 export type { IntakeResult, MarketplaceCancellation, MarketplaceOrderInput } from "./intake";
 export type { Placement } from "./placement";
 export type { TransitionResult } from "./transitions";
@@ -30,6 +29,16 @@ export interface OrderServiceDeps {
   /** Where the order counters register; a private one when absent (scripts). */
   registry?: Registry;
 }
+
+/** What every order operation works with: the service's dependencies, its idempotency store and counters. */
+export interface OrderContext extends OrderServiceDeps {
+  idempotency: Idempotency;
+  metrics: OrderMetrics;
+}
+
+/** What catalog answers for an order (catalog/order-quote.ts). */
+export type OrderQuote = NonNullable<Awaited<ReturnType<StoreService["quoteForOrder"]>>>;
+export type QuotedProduct = OrderQuote["products"][number];
 
 /** A signed-in caller as the identity guard resolves it. */
 export type OrderCaller = Placer;

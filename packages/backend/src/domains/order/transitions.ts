@@ -1,13 +1,20 @@
 /** Status changes after placement: confirm, cancel, ship, deliver, return. */
 import type { Orders } from "@pazarsync/shared";
 import { Forbidden } from "../../infra/errors";
-import type { Allocation, StockContext, Transaction } from "../inventory/reservation-types";
-import { stockLockKey } from "../inventory/service";
-import { type OrderActor, type OrderContext, isStaff } from "./context";
+import type { Role } from "../identity/model";
+import { type Allocation, type StockContext, stockLockKey, type Transaction } from "../inventory/service";
 import { orderNotFound } from "./errors";
 import * as repo from "./repository";
 import { assertTransition, type OrderStatus } from "./status";
+import type { OrderContext } from "./service";
 import { toOrder } from "./views";
+
+/** Who acts on an order: a signed-in user, or the system (marketplace intake and cancellations). */
+export type OrderActor = { userId: string; role: Role } | { userId: null; role: "system" };
+
+export const SYSTEM: OrderActor = { userId: null, role: "system" };
+
+export const isStaff = (actor: OrderActor) => actor.role === "staff" || actor.role === "admin" || actor.role === "system";
 
 type AllocationState = Orders.AllocationState;
 
