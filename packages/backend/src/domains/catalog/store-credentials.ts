@@ -1,7 +1,7 @@
 /** A store's credentials column: sealing for writes, opening for the adapters, rotation to the current key. */
 import { and, asc, eq, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { NotFound } from "../../infra/errors";
+import { StoreNotFound } from "./errors";
 import type { Logger } from "../../infra/logger";
 import { type CredentialCipher, CredentialsUnreadable, type UnreadableReason } from "./credentials";
 import { stores } from "./schema";
@@ -40,7 +40,7 @@ export function createStoreCredentials(deps: { db: Database; log: Logger; cipher
     /** The decrypted credentials, undefined when the store has none; throws CredentialsUnreadable, never guesses. */
     async credentialsFor(storeId: string): Promise<Record<string, string> | undefined> {
       const [row] = await db.select({ envelope: stores.credentialsCiphertext }).from(stores).where(eq(stores.id, storeId));
-      if (!row) throw new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
+      if (!row) throw new StoreNotFound(storeId);
       return row.envelope === null ? undefined : cipher.open(storeId, row.envelope);
     },
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, ne, or } from "drizzle-orm";
-import { isUniqueViolation, type Database } from "../../infra/db";
+import type { Database } from "../../infra/db";
+import { isUniqueViolation } from "../../infra/pg-errors";
 import type { Logger } from "../../infra/logger";
 import { emailSkeleton, normaliseEmail } from "./emails";
 import { users } from "./schema";

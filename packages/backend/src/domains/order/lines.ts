@@ -1,9 +1,9 @@
 /** Order lines: which product each names, at what price, and the order's totals. */
 import { Orders } from "@pazarsync/shared";
-import { ValidationFailed } from "../../infra/errors";
+import { InvalidField, ValidationFailed } from "../../infra/errors";
 import type { ProductSummary } from "../catalog/service";
 import type { QuotedProduct } from "./context";
-import { invalidLine, unknownProducts } from "./errors";
+import { MixedCurrencies, OrderTotalTooLarge, ProductInactive, UnknownProduct } from "./errors";
 import type { NewItem } from "./repository";
 
 /** Postgres `integer`, the type of every money column. */
@@ -38,7 +38,7 @@ export function lineRefs(lines: readonly Orders.OrderLineInput[]): { productIds:
 export function productsForLines(quoted: readonly QuotedProduct[], lines: readonly Orders.OrderLineInput[]): QuotedProduct[] {
   lines.forEach((line, index) => {
     if ((line.productId === undefined) === (line.barcode === undefined)) {
-      throw invalidLine(index, "each line names exactly one of productId or barcode");
+      throw new InvalidField({ in: "body", path: `/items/${index}`, message: "each line names exactly one of productId or barcode" });
     }
   });
   const { productIds: ids, barcodes } = lineRefs(lines);
@@ -46,7 +46,7 @@ export function productsForLines(quoted: readonly QuotedProduct[], lines: readon
   const byBarcode = new Map(quoted.map((p) => [p.barcode, p]));
   const missingIds = ids.filter((id) => !byId.has(id));
   const missingBarcodes = barcodes.filter((barcode) => !byBarcode.has(barcode));
-  if (missingIds.length > 0 || missingBarcodes.length > 0) throw unknownProducts(missingIds, missingBarcodes);
+  if (missingIds.length > 0 || missingBarcodes.length > 0) throw new UnknownProduct(missingIds, missingBarcodes);
   return lines.map((line) => {
     const product = line.productId ? byId.get(line.productId.toLowerCase()) : byBarcode.get(line.barcode ?? "");
     if (!product) throw new Error("a resolved line lost its product");
@@ -59,7 +59,7 @@ export function productsForBarcodes(quoted: readonly QuotedProduct[], barcodes: 
   const unique = [...new Set(barcodes)];
   const found = new Map(quoted.map((p) => [p.barcode, p]));
   const missing = unique.filter((barcode) => !found.has(barcode));
-  if (missing.length > 0) throw unknownProducts([], missing);
+  if (missing.length > 0) throw new UnknownProduct([], missing);
   return barcodes.map((barcode) => {
     const product = found.get(barcode);
     if (!product) throw new Error("a resolved barcode lost its product");
@@ -71,7 +71,7 @@ export function productsForBarcodes(quoted: readonly QuotedProduct[], barcodes: 
 export function assertActive(products: readonly ProductSummary[]): void {
   const inactive = [...new Set(products.filter((p) => !p.active).map((p) => p.id))];
   if (inactive.length > 0) {
-    throw new ValidationFailed("Some products are no longer sold", { productIds: inactive }, "PRODUCT_INACTIVE");
+    throw new ProductInactive(inactive);
   }
 }
 
@@ -79,7 +79,7 @@ export function assertActive(products: readonly ProductSummary[]): void {
 export function orderCurrency(products: readonly ProductSummary[]): string {
   const currencies = [...new Set(products.map((p) => p.currency))];
   if (currencies.length !== 1 || !currencies[0]) {
-    throw new ValidationFailed("All products of an order must be priced in one currency", { currencies }, "MIXED_CURRENCIES");
+    throw new MixedCurrencies(currencies);
   }
   return currencies[0];
 }
@@ -103,7 +103,7 @@ export function priceOrder(currency: string, lines: readonly PricedLine[]): Pric
       vatRate: line.product.vatRate,
     };
   });
-  if (total > MAX_MONEY) throw new ValidationFailed("The order total is larger than can be stored", { total }, "ORDER_TOTAL_TOO_LARGE");
+  if (total > MAX_MONEY) throw new OrderTotalTooLarge(total);
   return { currency, total, vatTotal, items };
 }
 
@@ -114,10 +114,10 @@ export function assertMarketplaceLines(lines: readonly { barcode: string; quanti
   lines.forEach((line, index) => {
     const { quantity, unitPrice } = line;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > Orders.MAX_LINE_QUANTITY) {
-      throw invalidLine(index, `quantity must be an integer 1..${Orders.MAX_LINE_QUANTITY}`);
+      throw new InvalidField({ in: "body", path: `/items/${index}`, message: `quantity must be an integer 1..${Orders.MAX_LINE_QUANTITY}` });
     }
     if (!Number.isInteger(unitPrice) || unitPrice < 0 || unitPrice > MAX_MONEY) {
-      throw invalidLine(index, "unitPrice must be a non-negative integer in minor units");
+      throw new InvalidField({ in: "body", path: `/items/${index}`, message: "unitPrice must be a non-negative integer in minor units" });
     }
   });
 }

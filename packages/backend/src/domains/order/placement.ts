@@ -2,12 +2,12 @@
 import { randomUUID } from "node:crypto";
 import { ErrorEnvelope, Orders } from "@pazarsync/shared";
 import { Value } from "@sinclair/typebox/value";
-import { AppError, Forbidden, ValidationFailed } from "../../infra/errors";
+import { AppError, Forbidden } from "../../infra/errors";
 import type { Demand } from "../inventory/reservation-types";
 import { stockLockKey } from "../inventory/service";
 import type { OrderActor, OrderContext } from "./context";
 import { componentDemand } from "./demand";
-import { outOfStock, unknownStore } from "./errors";
+import { OutOfStock, ReplayedError, StoreInactive, UnknownStore } from "./errors";
 import { type IdempotencyRequest, idempotencyKeyOf, requestHash, type StoredAnswer } from "./idempotency";
 import { assertActive, lineRefs, orderCurrency, priceOrder, type PricedOrder, productsForLines } from "./lines";
 import { placeInOneStatement } from "./place-statement";
@@ -31,11 +31,11 @@ interface Prepared {
 async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody): Promise<Prepared> {
   const quote = await ctx.stores.quoteForOrder(body.storeId, lineRefs(body.items));
   // The store's refusals come before the products'.
-  if (!quote) throw unknownStore(body.storeId);
+  if (!quote) throw new UnknownStore(body.storeId);
   const { store } = quote;
   // Customers buy in the web shop and app; marketplace stores take orders from their marketplace.
   if (placer.role === "customer" && store.type !== "WEB") throw new Forbidden("Customers order from web stores only", { storeId: store.id, type: store.type });
-  if (!store.active) throw new ValidationFailed("This store does not take orders now", { storeId: store.id }, "STORE_INACTIVE");
+  if (!store.active) throw new StoreInactive(store.id);
   const products = productsForLines(quote.products, body.items);
   assertActive(products);
   const lines = body.items.map((line, index) => {
@@ -97,7 +97,7 @@ async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Pre
       request,
     }),
   );
-  if (outcome.kind === "short" || outcome.kind === "notSold") throw outOfStock(outcome.shortages);
+  if (outcome.kind === "short" || outcome.kind === "notSold") throw new OutOfStock(outcome.shortages);
   if (outcome.kind === "keyTaken") return undefined;
   answer.number = outcome.number;
   await ctx.inventory.announce({ productIds: demands.map((d) => d.productId), warehouseIds: outcome.warehouseIds, correlationId: orderId });
@@ -109,7 +109,7 @@ async function reserveAndRecord(ctx: OrderContext, placer: Placer, prepared: Pre
 function replay(answer: StoredAnswer): Placement {
   const { status, body } = answer;
   if (status < 300 && Value.Check(Orders.Order, body)) return { order: body, replayed: true };
-  if (Value.Check(ErrorEnvelope, body)) throw new AppError(body.error.code, status, body.error.message, body.error.details);
+  if (Value.Check(ErrorEnvelope, body)) throw new ReplayedError(status, body.error);
   throw new Error("a stored idempotent answer has an unexpected shape");
 }
 

@@ -7,7 +7,7 @@ import type { PageRequest } from "../../http/pagination";
 import type { StoreService } from "../catalog/service";
 import type { InventoryService, ReservationRow } from "../inventory/service";
 import type { OrderActor, OrderContext } from "./context";
-import { orderNotFound } from "./errors";
+import { OrderNotFound } from "./errors";
 import { createIdempotency } from "./idempotency";
 import { createOrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
@@ -56,7 +56,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     /** The caller's own order, or any order for staff (with its allocations); 404 ORDER_NOT_FOUND otherwise. */
     async getOrder(caller: OrderCaller, orderId: string): Promise<Orders.Order> {
       const row = await repo.orderRow(ctx.db, orderId.toLowerCase());
-      if (!row || !visibleTo(caller, row)) throw orderNotFound(orderId);
+      if (!row || !visibleTo(caller, row)) throw new OrderNotFound(orderId);
       return present(ctx, row, caller);
     },
 

@@ -4,7 +4,7 @@ import { Forbidden } from "../../infra/errors";
 import type { Allocation, StockContext, Transaction } from "../inventory/reservation-types";
 import { stockLockKey } from "../inventory/service";
 import { type OrderActor, type OrderContext, isStaff } from "./context";
-import { orderNotFound } from "./errors";
+import { OrderNotFound } from "./errors";
 import * as repo from "./repository";
 import { assertTransition, type OrderStatus } from "./status";
 import { toOrder } from "./views";
@@ -54,13 +54,13 @@ export async function present(ctx: OrderContext, row: repo.OrderRow, actor: Orde
 async function transition(ctx: OrderContext, actor: OrderActor, orderId: string, spec: TransitionSpec): Promise<TransitionResult> {
   if (spec.staffOnly && !isStaff(actor)) throw new Forbidden("Only staff may do this", { required: ["staff", "admin"] });
   const current = await repo.orderRow(ctx.db, orderId);
-  if (!current || !visibleTo(actor, current)) throw orderNotFound(orderId);
+  if (!current || !visibleTo(actor, current)) throw new OrderNotFound(orderId);
   if (!(spec.repeatIsNoop && current.status === spec.to)) assertTransition(current.status, spec.to);
   const productIds = spec.stock ? await repo.allocatedProductIds(ctx.db, orderId) : [];
   const run = () =>
     ctx.db.transaction(async (tx) => {
       const locked = await repo.lockOrder(tx, orderId);
-      if (!locked) throw orderNotFound(orderId);
+      if (!locked) throw new OrderNotFound(orderId);
       if (spec.repeatIsNoop && locked.status === spec.to) return { row: locked, changed: false, touched: [] };
       // Checked again under the row lock: another request may have moved the order meanwhile.
       assertTransition(locked.status, spec.to);
