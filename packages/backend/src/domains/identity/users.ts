@@ -1,4 +1,4 @@
-import { eq, or } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, or } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { isUniqueViolation } from "../../infra/pg-errors";
 import { EmailConfusable, EmailTaken } from "./errors";
@@ -53,4 +53,25 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 export async function findUserById(db: Database, id: string): Promise<UserRecord | undefined> {
   const [row] = await db.select(userColumns).from(users).where(eq(users.id, id));
   return row;
+}
+
+/** Accounts from before skeletons were stored, oldest first. */
+export async function usersWithoutSkeleton(db: Database): Promise<{ id: string; email: string }[]> {
+  return db.select({ id: users.id, email: users.email }).from(users).where(isNull(users.emailSkeleton)).orderBy(asc(users.createdAt), asc(users.id));
+}
+
+/** Throws the driver's unique violation when another account has the email or the skeleton. */
+export async function setEmail(db: Database, id: string, email: string, skeleton: string): Promise<void> {
+  await db.update(users).set({ email, emailSkeleton: skeleton }).where(eq(users.id, id));
+}
+
+/** The oldest other account with this email or skeleton. */
+export async function firstLookAlike(db: Database, id: string, email: string, skeleton: string): Promise<string | undefined> {
+  const [other] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(ne(users.id, id), or(eq(users.email, email), eq(users.emailSkeleton, skeleton))))
+    .orderBy(asc(users.createdAt))
+    .limit(1);
+  return other?.id;
 }

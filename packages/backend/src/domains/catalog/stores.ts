@@ -1,31 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { Stores } from "@pazarsync/shared";
-import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { EventHub } from "../../infra/events";
 import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
-import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import { isCheckViolation, postgresFailure } from "../../infra/pg-errors";
+import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import { SellerIdRequired, StoreNotFound, StorePolicyOutOfRange, StoreTypeDiscontinued } from "./errors";
 import type { CatalogChange } from "./events";
 import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
 import { forgetPushed, lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
-import { stores } from "./schema";
 import { assertAllowedBaseUrl, type BaseUrlRule } from "./store-base-url";
 import { createStoreCredentials, credentialColumns } from "./store-credentials";
-import {
-  activeStoresSellingFrom,
-  allStoreRows,
-  isMarketplace,
-  type StoreRow,
-  storeRow,
-  storeRowsPage,
-  storeViews,
-  toStoreView,
-  warehousesOf,
-} from "./store-records";
+import { activeStoresSellingFrom, allStoreRows, insertStore, type StoreRow, storeRow, storeRowsPage, updateStoreRow, warehousesOf } from "./stores-repository";
+import { isMarketplace, storeViews, toStoreView } from "./store-views";
 import { assertDistinctWarehouses, replaceStoreWarehouses } from "./store-warehouses";
 
 export interface StoreServiceDeps {
@@ -113,12 +102,12 @@ export function createStoreService(deps: StoreServiceDeps) {
       return (await warehousesOf(db, [storeId])).get(storeId) ?? [];
     },
 
-    /** Active stores selling from any of these warehouses: the stores a stock change there concerns. */
     /** Listing price overrides for some products of a store; orders price from these first. */
     listingPrices: (storeId: string, productIds: readonly string[]): Promise<Map<string, number>> =>
       listingPrices(db, storeId, productIds),
     /** Store, warehouses, products, listing prices and set components for an order, in one statement (order-quote.ts). */
     quoteForOrder: (storeId: string, refs: OrderRefs): Promise<OrderQuote | undefined> => quoteForOrder(db, storeId, refs),
+    /** Active stores selling from any of these warehouses: the stores a stock change there concerns. */
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 
     /** The stock sync's bookkeeping on existing listings, one statement per batch (listing-pushes.ts). */
@@ -141,7 +130,7 @@ export function createStoreService(deps: StoreServiceDeps) {
       const id = randomUUID();
       try {
         await db.transaction(async (tx) => {
-          await tx.insert(stores).values({
+          await insertStore(tx, {
             id,
             name: body.name,
             type,
@@ -180,11 +169,7 @@ export function createStoreService(deps: StoreServiceDeps) {
       try {
         await db.transaction(async (tx) => {
           // The UPDATE comes first: it locks the store row, so concurrent edits of one store queue.
-          const [row] = await tx
-            .update(stores)
-            .set({ ...columns, updatedAt: sql`now()` })
-            .where(eq(stores.id, id))
-            .returning({ type: stores.type, sellerId: stores.sellerId });
+          const row = await updateStoreRow(tx, id, columns);
           if (!row) throw new StoreNotFound(id);
           // Checked on the row as it now stands; throwing rolls the update back.
           assertSellerId(row.type, row.sellerId);

@@ -3,13 +3,14 @@ import type { Database } from "../../infra/db";
 import { AppError, ValidationFailed } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { Logger } from "../../infra/logger";
-import type { SellableDetail, SellableLookup } from "../inventory/availability-types";
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, postgresFailure, SQLSTATE } from "../../infra/pg-errors";
+import type { SellableDetail, SellableLookup } from "../inventory/availability-types";
 import { DuplicateBarcode, DuplicateSku, ProductNotFound, SetContainsItself, StoreNotFound, TypeImmutable, UnknownComponent } from "./errors";
 import type { CatalogChange } from "./events";
 import { checkSetComponents, refuseComponentsOnSimple, sameComponents } from "./product-sets";
 import { toProduct, toStoreAvailability, toSummary, type ProductSummary } from "./product-views";
 import * as repo from "./products-repository";
+import { allStoreIds, isShopStore } from "./stores-repository";
 
 export type { ProductSummary } from "./product-views";
 export type { ProductFilter } from "./products-repository";
@@ -106,7 +107,7 @@ export function createProductService(deps: ProductServiceDeps) {
     async listProducts(filter: repo.ProductFilter & { storeId?: string }, page: PageWindow, viewer?: Viewer): Promise<Catalog.ProductPage> {
       const { storeId, ...criteria } = filter;
       // A store a customer cannot buy from answers them like one that does not exist.
-      if (storeId !== undefined && seesOnlyTheShop(viewer) && !(UUID.test(storeId) && (await repo.isShopStore(db, storeId)))) {
+      if (storeId !== undefined && seesOnlyTheShop(viewer) && !(UUID.test(storeId) && (await isShopStore(db, storeId)))) {
         throw new StoreNotFound(storeId);
       }
       const { rows, total } = await repo.pageOfProducts(db, criteria, page);
@@ -123,7 +124,7 @@ export function createProductService(deps: ProductServiceDeps) {
       const [row] = await repo.productRows(db, [id]);
       if (!row) throw new ProductNotFound(id);
       const product = await presentOne(row);
-      const storeIds = await repo.allStoreIds(db, seesOnlyTheShop(viewer));
+      const storeIds = await allStoreIds(db, seesOnlyTheShop(viewer));
       const details = await Promise.all(storeIds.map((storeId) => sellableIn(storeId, id)));
       const availability = storeIds.flatMap((storeId, i) => {
         const detail = details[i];
