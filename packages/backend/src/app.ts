@@ -1,8 +1,6 @@
 import { Elysia } from "elysia";
 import type { Config } from "./config";
 import { catalogController } from "./domains/catalog";
-import { storesController } from "./domains/catalog/stores-controller";
-import { adminUsersController } from "./domains/identity/admin";
 import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
@@ -84,9 +82,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .use(identityController({ identity: services.identity, trustProxy: deps.config.trustProxy }))
-    .use(adminUsersController({ identity: services.identity }))
-    .use(catalogController({ products: services.products, identity: services.identity }))
-    .use(storesController({ stores: services.stores, identity: services.identity }))
+    .use(catalogController({ products: services.products, stores: services.stores, identity: services.identity }))
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
     .use(orderController({ orders: services.orders, identity: services.identity }))
     .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))

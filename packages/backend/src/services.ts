@@ -1,6 +1,6 @@
 import type { Config } from "./config";
 import type { CatalogChange } from "./domains/catalog/events";
-import { createProductService, createStoreService } from "./domains/catalog/service";
+import { createCatalogService } from "./domains/catalog/service";
 import { createIdentityService } from "./domains/identity/service";
 import { createAvailability } from "./domains/inventory/availability";
 import type { StockChange } from "./domains/inventory/events";
@@ -29,15 +29,15 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   };
   const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log });
   const sellable = createAvailability({ db });
-  const products = createProductService({ db, log, events: events.catalog, sellable });
   // Development and tests point stores at the local sandbox; production only at public https hosts,
   // checked when a baseUrl is saved and again, on the address connected to, at every call.
   const outbound: OutboundRule = { publicOnly: config.nodeEnv === "production" };
   const outboundFetch = createOutboundFetch(outbound);
-  const stores = createStoreService({
+  const { products, stores } = createCatalogService({
     db,
     log,
     events: events.catalog,
+    sellable,
     keyring: { current: { id: config.credentialsKeyId, key: config.credentialsKey }, previous: config.credentialsPreviousKeys },
     baseUrlRule: outbound,
   });

@@ -1,12 +1,6 @@
 import { Elysia } from "elysia";
-import { AppError } from "../infra/errors";
+import { PayloadTooLarge } from "./errors";
 import { isJsonContentType, parseJsonBody } from "./json-depth";
-
-export class PayloadTooLarge extends AppError {
-  constructor(limitBytes: number) {
-    super("PAYLOAD_TOO_LARGE", 413, `The request body is larger than ${limitBytes} bytes`, { limitBytes });
-  }
-}
 
 /** Reads a body without Content-Length (chunked) and stops at the first byte past the limit. */
 async function readWithin(body: ReadableStream<Uint8Array>, limitBytes: number): Promise<Uint8Array> {

@@ -1,10 +1,26 @@
 import { Elysia, ValidationError } from "elysia";
 import { asDatabaseUnavailable } from "../infra/db-availability";
-import { AppError, ServiceUnavailable } from "../infra/errors";
+import { AppError, ServiceUnavailable, ValidationFailed } from "../infra/errors";
 import { scrubError } from "../infra/error-scrub";
 import type { Logger } from "../infra/logger";
+import { SQLSTATE, sqlState } from "../infra/pg-errors";
 import type { ErrorReporter } from "../infra/sentry";
 import { requestMeta } from "./request-context";
+
+export class PayloadTooLarge extends AppError {
+  static override readonly code = "PAYLOAD_TOO_LARGE";
+  static override readonly status = 413;
+  constructor(limitBytes: number) {
+    super(`The request body is larger than ${limitBytes} bytes`, { limitBytes });
+  }
+}
+
+export class BodyTooDeep extends ValidationFailed {
+  static override readonly code = "BODY_TOO_DEEP";
+  constructor(maxDepth: number) {
+    super(`The request body nests arrays and objects deeper than ${maxDepth} levels`, { maxDepth });
+  }
+}
 
 export interface ErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
@@ -39,17 +55,10 @@ function fieldProblems(error: Readonly<ValidationError>): { fields: FieldProblem
 }
 
 /**
- * SQLSTATE 22021: text Postgres cannot store or compare (a NUL character, which JSON and URLs
- * can carry but Postgres text cannot). Only client input gets there, so it is a 422, not a 500.
+ * Text Postgres cannot store or compare (a NUL character, which JSON and URLs can carry but
+ * Postgres text cannot). Only client input gets there, so it is a 422, not a 500.
  */
-function isUnstorableText(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
-    if ((current as { code?: unknown }).code === "22021") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
+const isUnstorableText = (error: unknown): boolean => sqlState(error) === SQLSTATE.UNTRANSLATABLE_CHARACTER;
 
 /**
  * What a client must know about a 503 to a write it sent with an Idempotency-Key: the write may

@@ -1,14 +1,8 @@
 import { Elysia, ParseError } from "elysia";
-import { AppError } from "../infra/errors";
+import { BodyTooDeep } from "./errors";
 
 /** Deeper than any body the API documents (its deepest is about four levels). */
 export const MAX_JSON_DEPTH = 64;
-
-export class BodyTooDeep extends AppError {
-  constructor(maxDepth: number) {
-    super("BODY_TOO_DEEP", 422, `The request body nests arrays and objects deeper than ${maxDepth} levels`, { maxDepth });
-  }
-}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

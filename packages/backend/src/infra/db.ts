@@ -140,15 +140,3 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
     close: () => client.close(),
   };
 }
-
-/** True when the error (or the driver error Drizzle wrapped) is a unique violation, optionally of one constraint. */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    const fields = current as Error & { code?: unknown; constraint?: unknown; constraint_name?: unknown };
-    if (fields.code === "23505") {
-      const name = fields.constraint_name ?? fields.constraint;
-      return constraint === undefined || name === constraint;
-    }
-  }
-  return false;
-}

@@ -1,5 +1,5 @@
 /** In-process building blocks of both lock ports: the keyed FIFO mutex and the close() bookkeeping. */
-import { ServiceUnavailable } from "./errors";
+import { ShuttingDown } from "./errors";
 
 export const DEFAULT_LOCK_TTL_MS = 10_000;
 export const DEFAULT_LOCK_WAIT_MS = 5_000;
@@ -90,7 +90,7 @@ export class SectionTracker {
   private readonly idleWaiters: Array<() => void> = [];
 
   async run<T>(section: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new ServiceUnavailable("SHUTTING_DOWN", "The service is shutting down");
+    if (this.closed) throw new ShuttingDown();
     this.running += 1;
     try {
       return await section();

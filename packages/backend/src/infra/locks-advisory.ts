@@ -9,20 +9,13 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "./db";
 import { LocksUnavailable } from "./errors";
+import { SQLSTATE, sqlState } from "./pg-errors";
 import type { TryLockResult } from "./locks";
 
 /** The section: given the transaction holding the locks, to run its statements on. */
 export type LockedSection<T> = (tx?: Database) => Promise<T>;
 
-// SQLSTATE 55P03: lock_timeout expired while waiting.
-const LOCK_NOT_AVAILABLE = "55P03";
-
-function isLockNotAvailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 6; current = current.cause, depth++) {
-    if ((current as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return true;
-  }
-  return false;
-}
+const isLockNotAvailable = (error: unknown): boolean => sqlState(error) === SQLSTATE.LOCK_NOT_AVAILABLE;
 
 /**
  * At most `max` sections at once hold a pooled connection for their locks, so sections whose work

@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "../config";
 import type { CatalogChange } from "../domains/catalog/events";
-import { createStoreService } from "../domains/catalog/stores-service";
+import { createStoreService } from "../domains/catalog/service";
 import { openDatabase } from "../infra/db";
 import { createEventHub } from "../infra/events";
 import { createLogger } from "../infra/logger";

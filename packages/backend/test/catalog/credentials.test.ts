@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { ConfigError, loadConfig } from "../../src/config";
 import { type CredentialKeyring, CredentialsUnreadable } from "../../src/domains/catalog/credentials";
 import type { CatalogChange } from "../../src/domains/catalog/events";
-import { createStoreService } from "../../src/domains/catalog/stores-service";
+import { createStoreService } from "../../src/domains/catalog/service";
 import { queryRows } from "../../src/infra/db";
 import { createEventHub } from "../../src/infra/events";
 import { createLogger } from "../../src/infra/logger";

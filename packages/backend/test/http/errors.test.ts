@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
-import { Conflict } from "../../src/infra/errors";
+import { DuplicateSku } from "../../src/domains/catalog/errors";
 import { createTestApp, type TestApp } from "../support/app";
 import { bodyOf } from "../support/http";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
           }),
         })
         .get("/test/conflict", () => {
-          throw new Conflict("DUPLICATE_SKU", "A product with this SKU exists", { sku: "A-1" });
+          throw new DuplicateSku("A-1");
         })
         .get("/test/leak", () => ({ id: "u1", passwordHash: "$argon2id$secret" }), {
           response: { 200: Type.Object({ id: Type.String() }) },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { sqlState } from "../../src/domains/inventory/pg-errors";
+import { sqlState } from "../../src/infra/pg-errors";
 import { applyShelfStockChange } from "../../src/domains/inventory/shelf-stock";
 import { createTestApp, type TestApp } from "../support/app";
 import { skipReason } from "../support/env";

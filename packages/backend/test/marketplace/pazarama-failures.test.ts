@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "../../src/domains/marketplace/errors";
-import { PazaramaTokenUnavailable } from "../../src/domains/marketplace/pazarama/token";
+import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused, PazaramaTokenUnavailable } from "../../src/domains/marketplace/errors";
 import { fakePazarama, json, pzAdapterFor, pzSandbox, revokeTokens, tokenAnswer } from "./pazarama-support";
 import { NOWHERE, thrownBy } from "./fakes";
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import type { CatalogChange } from "../../src/domains/catalog/events";
 import { assertAllowedBaseUrl, type BaseUrlRule, isPublicAddress } from "../../src/domains/catalog/store-base-url";
-import { storesController } from "../../src/domains/catalog/stores-controller";
-import { createStoreService } from "../../src/domains/catalog/stores-service";
+import { catalogController } from "../../src/domains/catalog";
+import { createStoreService } from "../../src/domains/catalog/service";
 import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
 import { errorForStatus, sendWithDeadline } from "../../src/domains/marketplace/http-call";
 import { errorHandler } from "../../src/http/errors";
@@ -114,7 +114,7 @@ describe("API7:2023 Server Side Request Forgery — through the stores API", () 
     });
     productionStores = new Elysia()
       .use(errorHandler({ log, reporter: { capture: () => undefined, flush: async () => undefined }, exposeStack: false }))
-      .use(storesController({ stores, identity: t.services.identity }));
+      .use(catalogController({ products: t.services.products, stores, identity: t.services.identity }));
   });
   afterAll(() => t.close());
 

@@ -2,8 +2,8 @@
 import type { Stores } from "@pazarsync/shared";
 import { and, asc, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { NotFound, ValidationFailed } from "../../infra/errors";
-import { CHECK_VIOLATION, constraintViolation, LISTING_PRODUCT_FK, LISTING_STORE_FK } from "./store-constraints";
+import { isCheckViolation, isForeignKeyViolation, postgresFailure } from "../../infra/pg-errors";
+import { ListingOverrideOutOfRange, ProductNotFound, StoreNotFound } from "./errors";
 import { listings } from "./schema";
 
 type ListingRow = typeof listings.$inferSelect;
@@ -38,12 +38,9 @@ function overridesOf(body: Stores.ListingBody): ListingOverrides {
 }
 
 function listingError(error: unknown, storeId: string, productId: string): unknown {
-  const violation = constraintViolation(error);
-  if (violation?.constraint === LISTING_STORE_FK) return new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
-  if (violation?.constraint === LISTING_PRODUCT_FK) return new NotFound("No such product", { productId }, "PRODUCT_NOT_FOUND");
-  if (violation?.sqlState === CHECK_VIOLATION) {
-    return new ValidationFailed("A listing override is out of range", { constraint: violation.constraint }, "LISTING_OVERRIDE_OUT_OF_RANGE");
-  }
+  if (isForeignKeyViolation(error, "listings_store_id_stores_id_fk")) return new StoreNotFound(storeId);
+  if (isForeignKeyViolation(error, "listings_product_id_products_id_fk")) return new ProductNotFound(productId);
+  if (isCheckViolation(error)) return new ListingOverrideOutOfRange(postgresFailure(error)?.constraint);
   return error;
 }
 

@@ -1,6 +1,6 @@
 import type { Catalog } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
-import { ValidationFailed } from "../../infra/errors";
+import { ComponentNotSimple, DuplicateComponent, SetContainsItself, SetWithoutComponents, SimpleWithComponents, UnknownComponent } from "./errors";
 import { productRows } from "./products-repository";
 
 type ComponentInput = Catalog.ComponentInput;
@@ -18,7 +18,7 @@ function duplicates(ids: readonly string[]): string[] {
 /** A SIMPLE product is what sits on a shelf; it has no components to speak of. */
 export function refuseComponentsOnSimple(components: readonly ComponentInput[] | undefined): void {
   if (components && components.length > 0) {
-    throw new ValidationFailed("A SIMPLE product cannot have components", {}, "SIMPLE_WITH_COMPONENTS");
+    throw new SimpleWithComponents();
   }
 }
 
@@ -32,24 +32,24 @@ export async function checkSetComponents(
   components: readonly ComponentInput[] | undefined,
 ): Promise<readonly ComponentInput[]> {
   if (!components || components.length === 0) {
-    throw new ValidationFailed("A set needs at least one component", {}, "SET_WITHOUT_COMPONENTS");
+    throw new SetWithoutComponents();
   }
   const ids = components.map((c) => c.productId.toLowerCase());
   const repeated = duplicates(ids);
   if (repeated.length > 0) {
-    throw new ValidationFailed("A component is listed more than once", { productIds: repeated }, "DUPLICATE_COMPONENT");
+    throw new DuplicateComponent(repeated);
   }
   if (setId && ids.includes(setId)) {
-    throw new ValidationFailed("A set cannot contain itself", { productId: setId }, "SET_CONTAINS_ITSELF");
+    throw new SetContainsItself(setId);
   }
   const found = new Map((await productRows(db, ids)).map((row) => [row.id, row.type]));
   const unknown = ids.filter((id) => !found.has(id));
   if (unknown.length > 0) {
-    throw new ValidationFailed("Some components do not exist", { productIds: unknown }, "UNKNOWN_COMPONENT");
+    throw new UnknownComponent(unknown);
   }
   const notSimple = ids.filter((id) => found.get(id) !== "SIMPLE");
   if (notSimple.length > 0) {
-    throw new ValidationFailed("A set may only contain SIMPLE products", { productIds: notSimple }, "COMPONENT_NOT_SIMPLE");
+    throw new ComponentNotSimple(notSimple);
   }
   return components.map((c, i) => ({ productId: ids[i] ?? c.productId, quantity: c.quantity }));
 }

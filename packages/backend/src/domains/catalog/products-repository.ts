@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { productSetItems, products, stores } from "./schema";
+import { productSetItems, products } from "./schema";
 
 export type ProductRow = typeof products.$inferSelect;
 export type NewProductRow = typeof products.$inferInsert;
@@ -137,23 +137,4 @@ export async function insertComponents(tx: Database, setId: string, components: 
 export async function replaceComponents(tx: Database, setId: string, components: readonly { productId: string; quantity: number }[]) {
   await tx.delete(productSetItems).where(eq(productSetItems.setId, setId));
   await insertComponents(tx, setId, components);
-}
-
-/** Every store's id, oldest first (stores are few: a seller has about ten channels); `shopOnly` keeps the active WEB stores. */
-export async function allStoreIds(db: Database, shopOnly = false): Promise<string[]> {
-  const rows = await db
-    .select({ id: stores.id })
-    .from(stores)
-    .where(shopOnly ? and(eq(stores.type, "WEB"), eq(stores.active, true)) : undefined)
-    .orderBy(asc(stores.createdAt), asc(stores.id));
-  return rows.map((r) => r.id);
-}
-
-/** Whether customers buy from this store: an active WEB store. */
-export async function isShopStore(db: Database, storeId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: stores.id })
-    .from(stores)
-    .where(and(eq(stores.id, storeId), eq(stores.type, "WEB"), eq(stores.active, true)));
-  return row !== undefined;
 }

@@ -9,15 +9,12 @@
  * same rule (infra/outbound-fetch.ts), which connects to the address it checked; the marketplace
  * calls never follow redirects (answer-body.ts).
  */
-import { ValidationFailed } from "../../infra/errors";
+import { StoreBaseUrlNotAllowed } from "./errors";
 import { OutboundRefused, type OutboundRule, vetOutboundUrl } from "../../infra/outbound-fetch";
 
 export { isPublicAddress } from "../../infra/public-address";
 
 export type BaseUrlRule = OutboundRule;
-
-const refuse = (reason: string) =>
-  new ValidationFailed(`The store's baseUrl is not allowed: ${reason}`, { field: "baseUrl", reason }, "STORE_BASE_URL_NOT_ALLOWED");
 
 /** Throws 422 STORE_BASE_URL_NOT_ALLOWED when the URL breaks the rule in force. */
 export async function assertAllowedBaseUrl(baseUrl: string, rule: BaseUrlRule): Promise<void> {
@@ -25,12 +22,12 @@ export async function assertAllowedBaseUrl(baseUrl: string, rule: BaseUrlRule): 
   try {
     url = new URL(baseUrl);
   } catch {
-    throw refuse("not a URL");
+    throw new StoreBaseUrlNotAllowed("not a URL");
   }
   try {
     await vetOutboundUrl(url, rule);
   } catch (error) {
-    if (error instanceof OutboundRefused) throw refuse(error.reason);
+    if (error instanceof OutboundRefused) throw new StoreBaseUrlNotAllowed(error.reason);
     throw error;
   }
 }

@@ -1,10 +1,9 @@
 /** A store's credentials column: sealing for writes, opening for the adapters, rotation to the current key. */
-import { and, asc, eq, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { NotFound } from "../../infra/errors";
+import { StoreNotFound } from "./errors";
 import type { Logger } from "../../infra/logger";
 import { type CredentialCipher, CredentialsUnreadable, type UnreadableReason } from "./credentials";
-import { stores } from "./schema";
+import { credentialsEnvelope, replaceCredentials, storesWithStaleCredentials } from "./stores-repository";
 
 export interface RotationReport {
   /** Stores re-encrypted under the current key. */
@@ -28,37 +27,22 @@ export function createStoreCredentials(deps: { db: Database; log: Logger; cipher
   /** Compare-and-set on the old envelope, so a concurrent PATCH of the credentials is never overwritten. */
   async function rotateOne(storeId: string, envelope: string): Promise<boolean> {
     const sealed = cipher.seal(storeId, cipher.open(storeId, envelope));
-    const updated = await db
-      .update(stores)
-      .set({ credentialsCiphertext: sealed.ciphertext, credentialsKeyId: sealed.keyId })
-      .where(and(eq(stores.id, storeId), eq(stores.credentialsCiphertext, envelope)))
-      .returning({ id: stores.id });
-    return updated.length > 0;
+    return replaceCredentials(db, storeId, envelope, { credentialsCiphertext: sealed.ciphertext, credentialsKeyId: sealed.keyId });
   }
 
   return {
     /** The decrypted credentials, undefined when the store has none; throws CredentialsUnreadable, never guesses. */
     async credentialsFor(storeId: string): Promise<Record<string, string> | undefined> {
-      const [row] = await db.select({ envelope: stores.credentialsCiphertext }).from(stores).where(eq(stores.id, storeId));
-      if (!row) throw new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
-      return row.envelope === null ? undefined : cipher.open(storeId, row.envelope);
+      const envelope = await credentialsEnvelope(db, storeId);
+      if (envelope === undefined) throw new StoreNotFound(storeId);
+      return envelope === null ? undefined : cipher.open(storeId, envelope);
     },
 
     /** Re-encrypts every store whose credentials are not under the current key id. */
     async rotateCredentials(): Promise<RotationReport> {
-      const stale = await db
-        .select({ id: stores.id, envelope: stores.credentialsCiphertext, keyId: stores.credentialsKeyId })
-        .from(stores)
-        .where(
-          and(
-            isNotNull(stores.credentialsCiphertext),
-            or(isNull(stores.credentialsKeyId), ne(stores.credentialsKeyId, cipher.currentKeyId)),
-          ),
-        )
-        .orderBy(asc(stores.id));
+      const stale = await storesWithStaleCredentials(db, cipher.currentKeyId);
       const report: RotationReport = { rotated: 0, skipped: 0, failed: [] };
       for (const { id, envelope, keyId } of stale) {
-        if (envelope === null) continue;
         try {
           if (await rotateOne(id, envelope)) report.rotated += 1;
           else report.skipped += 1;

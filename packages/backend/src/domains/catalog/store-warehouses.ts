@@ -1,9 +1,11 @@
 /** Writing the ordered list of warehouses a store sells from. */
 import { TransactionRollbackError, eq } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { ValidationFailed } from "../../infra/errors";
-import { isForeignKeyViolation, STORE_WAREHOUSE_FK } from "./store-constraints";
+import { isForeignKeyViolation } from "../../infra/pg-errors";
+import { DuplicateWarehouse, UnknownWarehouse } from "./errors";
 import { storeWarehouses } from "./schema";
+
+const STORE_WAREHOUSE_FK = "store_warehouses_warehouse_id_warehouses_id_fk";
 
 type StoreWarehouseRow = typeof storeWarehouses.$inferInsert;
 
@@ -13,7 +15,7 @@ export function assertDistinctWarehouses(warehouseIds: readonly string[]): void 
   const repeated = new Set<string>();
   for (const id of warehouseIds.map((w) => w.toLowerCase())) (seen.has(id) ? repeated : seen).add(id);
   if (repeated.size > 0) {
-    throw new ValidationFailed("A warehouse is listed more than once", { warehouseIds: [...repeated] }, "DUPLICATE_WAREHOUSE");
+    throw new DuplicateWarehouse([...repeated]);
   }
 }
 
@@ -31,7 +33,7 @@ export async function replaceStoreWarehouses(tx: Database, storeId: string, ware
   } catch (error) {
     if (!isForeignKeyViolation(error, STORE_WAREHOUSE_FK)) throw error;
     const unknown = await unknownWarehouses(tx, rows);
-    throw new ValidationFailed("Some warehouses do not exist", { warehouseIds: unknown }, "UNKNOWN_WAREHOUSE");
+    throw new UnknownWarehouse(unknown);
   }
 }
 

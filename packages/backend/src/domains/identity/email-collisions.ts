@@ -1,8 +1,8 @@
-import { and, asc, eq, isNull, ne, or } from "drizzle-orm";
-import { isUniqueViolation, type Database } from "../../infra/db";
+import type { Database } from "../../infra/db";
+import { isUniqueViolation } from "../../infra/pg-errors";
 import type { Logger } from "../../infra/logger";
 import { emailSkeleton, normaliseEmail } from "./emails";
-import { users } from "./schema";
+import { firstLookAlike, setEmail, usersWithoutSkeleton } from "./users";
 
 export interface EmailCollision {
   /** The account left as it was (its email not re-normalised, no skeleton). */
@@ -23,26 +23,16 @@ export async function reconcileEmails(db: Database, log: Logger): Promise<{ upda
   const collisions: EmailCollision[] = [];
   let updated = 0;
   // Oldest first: of two look-alike accounts, the one that existed first keeps its skeleton.
-  const rows = await db
-    .select({ id: users.id, email: users.email })
-    .from(users)
-    .where(isNull(users.emailSkeleton))
-    .orderBy(asc(users.createdAt), asc(users.id));
+  const rows = await usersWithoutSkeleton(db);
   for (const row of rows) {
     const email = normaliseEmail(row.email);
     const skeleton = emailSkeleton(email);
     try {
-      await db.update(users).set({ email, emailSkeleton: skeleton }).where(eq(users.id, row.id));
+      await setEmail(db, row.id, email, skeleton);
       updated += 1;
     } catch (error) {
       if (!isUniqueViolation(error, "users_email_unique") && !isUniqueViolation(error, "users_email_skeleton_unique")) throw error;
-      const [other] = await db
-        .select({ id: users.id })
-        .from(users)
-        .where(and(ne(users.id, row.id), or(eq(users.email, email), eq(users.emailSkeleton, skeleton))))
-        .orderBy(asc(users.createdAt))
-        .limit(1);
-      collisions.push({ userId: row.id, collidesWith: other?.id ?? "unknown" });
+      collisions.push({ userId: row.id, collidesWith: (await firstLookAlike(db, row.id, email, skeleton)) ?? "unknown" });
     }
   }
   if (collisions.length > 0) {

@@ -1,21 +1,24 @@
 import { Elysia } from "elysia";
 import { clientIp } from "../../http/client-ip";
 import { errorResponses as errors } from "../../http/responses";
-import { identityGuard } from "./guard";
+import { identityGuard, requireRole } from "./guard";
 import { IdentityModel } from "./model";
 import type { IdentityService, RequestOrigin } from "./service";
 
-/** /api/v1/auth: sign-up, login, token refresh, logout, the caller and their sessions. */
+/**
+ * /api/v1/auth: sign-up, login, token refresh, logout, the caller and their sessions.
+ * /api/v1/admin/users: staff and admins are created here, by an admin, never by sign-up.
+ */
 export function identityController(deps: { identity: IdentityService; trustProxy: boolean }) {
   const { identity } = deps;
   const origin = (request: Request, server: Parameters<typeof clientIp>[1]): RequestOrigin => ({
     ip: clientIp(request, server, deps.trustProxy),
     userAgent: request.headers.get("user-agent") ?? undefined,
   });
-  return new Elysia({ name: "identity", prefix: "/api/v1/auth", detail: { tags: ["identity"] } })
+  return new Elysia({ name: "identity", prefix: "/api/v1", detail: { tags: ["identity"] } })
     .use(identityGuard(identity))
     .post(
-      "/register",
+      "/auth/register",
       async ({ body, request, server, set }) => {
         set.status = 201;
         return identity.register(body, origin(request, server));
@@ -26,18 +29,18 @@ export function identityController(deps: { identity: IdentityService; trustProxy
         detail: { summary: "Create a customer account" },
       },
     )
-    .post("/login", ({ body, request, server }) => identity.login(body, origin(request, server)), {
+    .post("/auth/login", ({ body, request, server }) => identity.login(body, origin(request, server)), {
       body: IdentityModel.LoginBody,
       response: { 200: IdentityModel.Tokens, ...errors(400, 401, 422, 429) },
       detail: { summary: "Log in: a new session with an access and a refresh token" },
     })
-    .post("/refresh", ({ body }) => identity.refresh(body.refreshToken), {
+    .post("/auth/refresh", ({ body }) => identity.refresh(body.refreshToken), {
       body: IdentityModel.RefreshBody,
       response: { 200: IdentityModel.Tokens, ...errors(400, 401, 422) },
       detail: { summary: "Swap a refresh token for a new pair; a reused token revokes the session" },
     })
     .post(
-      "/logout",
+      "/auth/logout",
       async ({ caller, set }) => {
         await identity.logout(caller);
         set.status = 204;
@@ -49,18 +52,18 @@ export function identityController(deps: { identity: IdentityService; trustProxy
         detail: { summary: "End this session; its access token is refused at once everywhere" },
       },
     )
-    .get("/me", ({ caller }) => identity.me(caller), {
+    .get("/auth/me", ({ caller }) => identity.me(caller), {
       auth: true,
       response: { 200: IdentityModel.Me, ...errors(401) },
       detail: { summary: "The caller's account" },
     })
-    .get("/sessions", ({ caller }) => identity.listSessions(caller), {
+    .get("/auth/sessions", ({ caller }) => identity.listSessions(caller), {
       auth: true,
       response: { 200: IdentityModel.SessionList, ...errors(401) },
       detail: { summary: "The caller's active sessions (at most 3)" },
     })
     .delete(
-      "/sessions/:id",
+      "/auth/sessions/:id",
       async ({ caller, params, set }) => {
         await identity.revokeOwnSession(caller, params.id);
         set.status = 204;
@@ -71,6 +74,19 @@ export function identityController(deps: { identity: IdentityService; trustProxy
         params: IdentityModel.SessionParams,
         response: { 204: IdentityModel.NoContent, ...errors(401, 404, 422) },
         detail: { summary: "Revoke one of the caller's sessions" },
+      },
+    )
+    .post(
+      "/admin/users",
+      async ({ body, caller, set }) => {
+        set.status = 201;
+        return identity.createUser(body, caller);
+      },
+      {
+        ...requireRole("admin"),
+        body: IdentityModel.CreateUserBody,
+        response: { 201: IdentityModel.User, ...errors(400, 401, 403, 409, 422) },
+        detail: { summary: "Create a customer, staff or admin account" },
       },
     );
 }

@@ -1,7 +1,8 @@
 import type { Identity } from "@pazarsync/shared";
 import type { Config } from "../../config";
 import type { Database } from "../../infra/db";
-import { Conflict, NotFound, Unauthenticated, ValidationFailed } from "../../infra/errors";
+import { Conflict, Unauthenticated, ValidationFailed } from "../../infra/errors";
+import { InvalidCredentials, SessionNotFound, TokenExpired, TokenReused, TokenRevoked } from "./errors";
 import type { Broadcast } from "../../infra/broadcast";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
@@ -102,7 +103,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const attempt = await throttle.login(email, origin.ip);
       const user = await findUserByEmail(db, email);
       const valid = user ? await hasher.verify(body.password, user.passwordHash) : await hasher.verifyAgainstNobody(body.password);
-      if (!user || !valid) throw new Unauthenticated("Email or password is wrong", "INVALID_CREDENTIALS");
+      if (!user || !valid) throw new InvalidCredentials();
       await attempt.succeeded();
       const refresh = newRefreshToken();
       const { sessionId, evicted } = await sessionStore.startSession(db, {
@@ -132,11 +133,11 @@ export function createIdentityService(deps: IdentityDeps) {
           // A spent token came back: someone holds a copy. End the whole family.
           await endSession(outcome.sessionId, "TOKEN_REUSED");
           log.warn({ sessionId: outcome.sessionId }, "refresh token reused: session revoked");
-          throw new Unauthenticated("This refresh token was already used; the session is revoked", "TOKEN_REUSED");
+          throw new TokenReused();
         case "EXPIRED":
-          throw new Unauthenticated("The refresh token has expired", "TOKEN_EXPIRED");
+          throw new TokenExpired("refresh");
         case "REVOKED":
-          throw new Unauthenticated("The session has been revoked", "TOKEN_REVOKED");
+          throw new TokenRevoked("the session");
         case "UNKNOWN":
           throw new Unauthenticated("The refresh token is not valid");
       }
@@ -167,7 +168,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const match = authorization?.match(/^Bearer\s+(\S+)$/i);
       if (!match?.[1]) throw new Unauthenticated("A bearer token is required");
       const claims = await accessTokens.verify(match[1]);
-      if (await revocations.isRevoked(claims.sessionId)) throw new Unauthenticated("The access token has been revoked", "TOKEN_REVOKED");
+      if (await revocations.isRevoked(claims.sessionId)) throw new TokenRevoked("the access token");
       return { userId: claims.userId, role: claims.role, sessionId: claims.sessionId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt };
     },
 
@@ -198,7 +199,7 @@ export function createIdentityService(deps: IdentityDeps) {
     /** Someone else's session answers 404 like a missing one: ids are not probeable. */
     async revokeOwnSession(caller: Caller, sessionId: string): Promise<void> {
       if (!(await endSession(sessionId, "REVOKED", caller.userId))) {
-        throw new NotFound("No such active session", { sessionId }, "SESSION_NOT_FOUND");
+        throw new SessionNotFound(sessionId);
       }
     },
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { Unauthenticated } from "../../infra/errors";
+import { TokenExpired } from "./errors";
 import { LruCache } from "../../infra/lru";
 import type { Role } from "./model";
 
@@ -40,7 +41,7 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
       }
       return { userId: sub, role: role as Role, sessionId: sid, tokenId: jti, expiresAt: exp };
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new Unauthenticated("The access token has expired", "TOKEN_EXPIRED");
+      if (error instanceof joseErrors.JWTExpired) throw new TokenExpired("access");
       if (error instanceof Unauthenticated) throw error;
       throw new Unauthenticated("The access token is not valid");
     }
@@ -64,7 +65,7 @@ export function createAccessTokens(secret: string, ttlSeconds: number): AccessTo
     async verify(token) {
       const cached = verified.get(token);
       if (cached) {
-        if (cached.expiresAt * 1000 <= Date.now()) throw new Unauthenticated("The access token has expired", "TOKEN_EXPIRED");
+        if (cached.expiresAt * 1000 <= Date.now()) throw new TokenExpired("access");
         return cached;
       }
       const claims = await verifySignature(token);

@@ -1,6 +1,7 @@
-import { eq, or } from "drizzle-orm";
-import { isUniqueViolation, type Database } from "../../infra/db";
-import { Conflict } from "../../infra/errors";
+import { and, asc, eq, isNull, ne, or } from "drizzle-orm";
+import type { Database } from "../../infra/db";
+import { isUniqueViolation } from "../../infra/pg-errors";
+import { EmailConfusable, EmailTaken } from "./errors";
 import type { Role } from "./model";
 import { users } from "./schema";
 
@@ -14,11 +15,6 @@ export interface UserRecord {
 
 const userColumns = { id: users.id, email: users.email, role: users.role, passwordHash: users.passwordHash, createdAt: users.createdAt };
 
-const emailTaken = () => new Conflict("EMAIL_TAKEN", "An account with this email already exists");
-// Says no more than EMAIL_TAKEN does: that some account exists, not which one or its address.
-const emailConfusable = () =>
-  new Conflict("EMAIL_CONFUSABLE", "An account with an email that looks the same already exists; use another email");
-
 /** Throws EMAIL_TAKEN or EMAIL_CONFUSABLE when the (normalised) email or its skeleton is in use. */
 export async function assertEmailFree(db: Database, email: string, skeleton: string): Promise<void> {
   const found = await db
@@ -26,8 +22,8 @@ export async function assertEmailFree(db: Database, email: string, skeleton: str
     .from(users)
     .where(or(eq(users.email, email), eq(users.emailSkeleton, skeleton)))
     .limit(2);
-  if (found.some((row) => row.email === email)) throw emailTaken();
-  if (found.length > 0) throw emailConfusable();
+  if (found.some((row) => row.email === email)) throw new EmailTaken();
+  if (found.length > 0) throw new EmailConfusable();
 }
 
 /** The unique indexes decide when two sign-ups race past assertEmailFree. */
@@ -43,8 +39,8 @@ export async function insertUser(
     if (!row) throw new Error("user insert returned nothing");
     return row;
   } catch (error) {
-    if (isUniqueViolation(error, "users_email_unique")) throw emailTaken();
-    if (isUniqueViolation(error, "users_email_skeleton_unique")) throw emailConfusable();
+    if (isUniqueViolation(error, "users_email_unique")) throw new EmailTaken();
+    if (isUniqueViolation(error, "users_email_skeleton_unique")) throw new EmailConfusable();
     throw error;
   }
 }
@@ -57,4 +53,25 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 export async function findUserById(db: Database, id: string): Promise<UserRecord | undefined> {
   const [row] = await db.select(userColumns).from(users).where(eq(users.id, id));
   return row;
+}
+
+/** Accounts from before skeletons were stored, oldest first. */
+export async function usersWithoutSkeleton(db: Database): Promise<{ id: string; email: string }[]> {
+  return db.select({ id: users.id, email: users.email }).from(users).where(isNull(users.emailSkeleton)).orderBy(asc(users.createdAt), asc(users.id));
+}
+
+/** Throws the driver's unique violation when another account has the email or the skeleton. */
+export async function setEmail(db: Database, id: string, email: string, skeleton: string): Promise<void> {
+  await db.update(users).set({ email, emailSkeleton: skeleton }).where(eq(users.id, id));
+}
+
+/** The oldest other account with this email or skeleton. */
+export async function firstLookAlike(db: Database, id: string, email: string, skeleton: string): Promise<string | undefined> {
+  const [other] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(ne(users.id, id), or(eq(users.email, email), eq(users.emailSkeleton, skeleton))))
+    .orderBy(asc(users.createdAt))
+    .limit(1);
+  return other?.id;
 }

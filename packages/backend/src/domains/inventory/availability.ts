@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../infra/db";
-import { NotFound } from "../../infra/errors";
+import { StoreNotFound } from "../catalog/errors";
 import type { SellableDetail, SellableLookup } from "./availability-types";
 import { sellableCtes } from "./sellable-sql";
 
@@ -67,9 +67,9 @@ function detailFor(storeId: string, rows: AvailabilityRow[]): SellableDetail {
 export function createAvailability(deps: { db: Database }): SellableLookup {
   return async (storeId, productIds) => {
     const result = new Map<string, SellableDetail>();
-    if (!UUID.test(storeId)) throw new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
+    if (!UUID.test(storeId)) throw new StoreNotFound(storeId);
     const rows = await queryRows<AvailabilityRow>(deps.db, availabilityQuery(storeId, productIds));
-    if (rows.length === 0) throw new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
+    if (rows.length === 0) throw new StoreNotFound(storeId);
     const byProduct = new Map<string, AvailabilityRow[]>();
     for (const row of rows) {
       if (row.product_id === null) continue;

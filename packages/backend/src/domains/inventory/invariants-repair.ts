@@ -7,7 +7,7 @@ import type { Logger } from "../../infra/logger";
 import type { StockChange } from "./events";
 import { findViolations, type ReservationRow, type ReservationSource, type Violation } from "./invariants";
 import { appendMovement } from "./ledger";
-import { CHECK_VIOLATION, sqlState } from "./pg-errors";
+import { isCheckViolation } from "../../infra/pg-errors";
 import { inventoryLevels, shelfStock, shelves } from "./schema";
 
 export interface RepairDeps {
@@ -131,7 +131,7 @@ export async function repairInvariants(deps: RepairDeps, actorId: string | null,
         await deps.events.emit({ productIds: [productId], warehouseIds: done.warehouseIds, correlationId });
       }
     } catch (error) {
-      if (sqlState(error) !== CHECK_VIOLATION) throw error;
+      if (!isCheckViolation(error)) throw error;
       deps.log.error({ productId, correlationId }, "stock invariant repair refused by a CHECK: needs a person");
     }
   }

@@ -1,6 +1,7 @@
 import type { Inventory } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
-import { NotFound, ValidationFailed } from "../../infra/errors";
+import { ProductNotFound } from "../catalog/errors";
+import { NotASimpleProduct } from "./errors";
 import type { EventHub } from "../../infra/events";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
@@ -56,7 +57,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
   async function requireProduct(productId: string) {
     const product = await deps.products.findProduct(productId);
-    if (!product) throw new NotFound("No such product", { productId }, "PRODUCT_NOT_FOUND");
+    if (!product) throw new ProductNotFound(productId);
     return product;
   }
 
@@ -75,8 +76,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       const shelf = await findShelf(db, shelfId);
       const product = await requireProduct(body.productId);
       if (product.type !== "SIMPLE") {
-        // A set's stock is its components' stock; it never lies on a shelf itself.
-        throw new ValidationFailed("Only simple products hold stock", { productId: product.id, type: product.type }, "NOT_A_SIMPLE_PRODUCT");
+        throw new NotASimpleProduct(product.id, product.type);
       }
       const request = { ...body, shelfId, warehouseId: shelf.warehouseId, ...context };
       const change = await deps.locks.withLocks([stockLockKey(body.productId)], () => applyShelfStockChange(db, request));

@@ -1,9 +1,10 @@
 import { Inventory } from "@pazarsync/shared";
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { Conflict, ValidationFailed } from "../../infra/errors";
+import { InvalidField } from "../../infra/errors";
+import { InsufficientStock, QuantityOutOfRange } from "./errors";
 import { appendMovement } from "./ledger";
-import { NUMERIC_OUT_OF_RANGE, sqlState } from "./pg-errors";
+import { SQLSTATE, sqlState } from "../../infra/pg-errors";
 import { inventoryLevels, shelfStock } from "./schema";
 
 export interface ShelfStockRequest {
@@ -22,9 +23,7 @@ class Shortfall extends Error {}
 /** Refuses what the schema cannot say (a zero delta) for callers that do not come through HTTP. */
 export function assertValidDelta(delta: number): void {
   if (!Number.isInteger(delta) || delta === 0 || Math.abs(delta) > Inventory.MAX_STOCK_DELTA) {
-    throw new ValidationFailed("The request is not valid", {
-      fields: [{ in: "body", path: "/delta", message: `must be a non-zero integer within ±${Inventory.MAX_STOCK_DELTA}` }],
-    });
+    throw new InvalidField({ in: "body", path: "/delta", message: `must be a non-zero integer within ±${Inventory.MAX_STOCK_DELTA}` });
   }
 }
 
@@ -135,14 +134,9 @@ export async function applyShelfStockChange(db: Database, req: ShelfStockRequest
   } catch (error) {
     if (error instanceof Shortfall) {
       const details = { productId: req.productId, shelfId: req.shelfId, requested: -req.delta, available: await removable(db, req) };
-      throw new Conflict("INSUFFICIENT_STOCK", "Not enough free stock on this shelf and in its warehouse", details);
+      throw new InsufficientStock(details);
     }
-    if (sqlState(error) === NUMERIC_OUT_OF_RANGE) {
-      throw new Conflict("QUANTITY_OUT_OF_RANGE", "The stock level would exceed the largest storable quantity", {
-        productId: req.productId,
-        shelfId: req.shelfId,
-      });
-    }
+    if (sqlState(error) === SQLSTATE.NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId: req.productId, shelfId: req.shelfId });
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { ValidationFailed } from "../../infra/errors";
+import { InvalidQuantity } from "./errors";
 
 /**
  * Stock counters and the caller's records disagree (a release or shipment of more than is
@@ -19,7 +19,7 @@ export class StockBookkeepingError extends Error {
 export function assertQuantities(lines: readonly { productId: string; quantity: number }[]): void {
   const bad = lines.find((line) => !Number.isSafeInteger(line.quantity) || line.quantity <= 0);
   if (bad) {
-    throw new ValidationFailed("Stock quantities must be positive integers", { productId: bad.productId, quantity: bad.quantity }, "INVALID_QUANTITY");
+    throw new InvalidQuantity(bad.productId, bad.quantity);
   }
 }
 

@@ -8,9 +8,10 @@ import { and, eq, gt, gte, sql } from "drizzle-orm";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Type } from "@sinclair/typebox";
 import { preparedRows, type Database } from "../../infra/db";
-import { Conflict, NotFound } from "../../infra/errors";
+import { SQLSTATE, sqlState } from "../../infra/pg-errors";
+import { ProductNotFound } from "../catalog/errors";
+import { QuantityOutOfRange, ShelfNotFound } from "./errors";
 import { appendMovement } from "./ledger";
-import { NUMERIC_OUT_OF_RANGE, sqlState } from "./pg-errors";
 import { RESERVE_STATEMENT } from "./reservation-sql";
 import {
   type Allocation,
@@ -200,8 +201,7 @@ export interface RestockLine {
   quantity: number;
 }
 
-/** 23503: a referenced row (here the product) does not exist. */
-const FOREIGN_KEY_VIOLATION = "23503";
+const { FOREIGN_KEY_VIOLATION, NUMERIC_OUT_OF_RANGE } = SQLSTATE;
 // A shelf id that is not a UUID would fail the query's cast (a 500); it names no shelf, so 404.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -221,7 +221,7 @@ export async function restockInTransaction(tx: Transaction, lines: readonly Rest
   assertQuantities(lines);
   const now = new Date();
   for (const line of sumBy(lines, (l) => `${l.productId}|${l.shelfId}`).sort(byProductThen((l) => l.shelfId))) {
-    if (!UUID.test(line.shelfId)) throw new NotFound("No such shelf", { shelfId: line.shelfId }, "SHELF_NOT_FOUND");
+    if (!UUID.test(line.shelfId)) throw new ShelfNotFound(line.shelfId);
     const shelf = await findShelf(tx, line.shelfId);
     try {
       const level = await putBack(tx, line, shelf.warehouseId, now);
@@ -242,9 +242,9 @@ export async function restockInTransaction(tx: Transaction, lines: readonly Rest
       });
     } catch (error) {
       const state = sqlState(error);
-      if (state === FOREIGN_KEY_VIOLATION) throw new NotFound("No such product", { productId: line.productId }, "PRODUCT_NOT_FOUND");
+      if (state === FOREIGN_KEY_VIOLATION) throw new ProductNotFound(line.productId);
       if (state === NUMERIC_OUT_OF_RANGE) {
-        throw new Conflict("QUANTITY_OUT_OF_RANGE", "The stock level would exceed the largest storable quantity", { ...line });
+        throw new QuantityOutOfRange(line);
       }
       throw error;
     }

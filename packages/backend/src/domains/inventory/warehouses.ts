@@ -1,7 +1,8 @@
 import type { Inventory } from "@pazarsync/shared";
 import { asc, count, eq } from "drizzle-orm";
-import { isUniqueViolation, type Database } from "../../infra/db";
-import { Conflict, NotFound } from "../../infra/errors";
+import type { Database } from "../../infra/db";
+import { isUniqueViolation } from "../../infra/pg-errors";
+import { DuplicateShelfCode, DuplicateWarehouseCode, ShelfNotFound, WarehouseNotFound } from "./errors";
 import type { PageRequest } from "../../http/pagination";
 import { shelves, warehouses } from "./schema";
 
@@ -15,7 +16,7 @@ export async function createWarehouse(db: Database, body: Inventory.CreateWareho
     return row;
   } catch (error) {
     if (isUniqueViolation(error, "warehouses_code_unique")) {
-      throw new Conflict("DUPLICATE_WAREHOUSE_CODE", "A warehouse with this code exists", { code: body.code });
+      throw new DuplicateWarehouseCode(body.code);
     }
     throw error;
   }
@@ -42,7 +43,7 @@ export async function listWarehouses(db: Database, page: PageRequest): Promise<I
 
 async function requireWarehouse(db: Database, warehouseId: string): Promise<void> {
   const [found] = await db.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.id, warehouseId));
-  if (!found) throw new NotFound("No such warehouse", { warehouseId }, "WAREHOUSE_NOT_FOUND");
+  if (!found) throw new WarehouseNotFound(warehouseId);
 }
 
 export async function createShelf(db: Database, warehouseId: string, body: Inventory.CreateShelfBody): Promise<Inventory.Shelf> {
@@ -57,7 +58,7 @@ export async function createShelf(db: Database, warehouseId: string, body: Inven
     return row;
   } catch (error) {
     if (isUniqueViolation(error, "shelves_warehouse_code_unique")) {
-      throw new Conflict("DUPLICATE_SHELF_CODE", "This warehouse already has a shelf with this code", { warehouseId, code: body.code });
+      throw new DuplicateShelfCode(warehouseId, body.code);
     }
     throw error;
   }
@@ -82,6 +83,6 @@ export async function findShelf(db: Database, shelfId: string): Promise<{ id: st
     .select({ id: shelves.id, warehouseId: shelves.warehouseId })
     .from(shelves)
     .where(eq(shelves.id, shelfId));
-  if (!shelf) throw new NotFound("No such shelf", { shelfId }, "SHELF_NOT_FOUND");
+  if (!shelf) throw new ShelfNotFound(shelfId);
   return shelf;
 }

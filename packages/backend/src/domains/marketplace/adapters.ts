@@ -2,7 +2,6 @@
  * Store settings -> the adapter for the store's marketplace. One factory per store type; a new
  * marketplace registers here with one line.
  */
-import { ValidationFailed } from "../../infra/errors";
 import type { MarketplaceAdapter } from "./adapter";
 import { type MarketplaceStoreSettings, requireSettings } from "./store-settings";
 import { createTrendyolAdapter } from "./trendyol/adapter";
@@ -10,6 +9,7 @@ import { pttavmFromSettings } from "./pttavm/settings";
 import { n11FromSettings } from "./n11/settings";
 import { pazaramaFromSettings } from "./pazarama/settings";
 import { hepsiburadaFromSettings } from "./hepsiburada/settings";
+import { MarketplaceNotSupported } from "./errors";
 
 function required(settings: MarketplaceStoreSettings) {
   const missing = [
@@ -46,6 +46,6 @@ const FACTORIES: Record<string, (settings: MarketplaceStoreSettings) => Marketpl
 /** The adapter for a store's marketplace; 422 MARKETPLACE_NOT_SUPPORTED for types without one yet. */
 export function createMarketplaceAdapter(settings: MarketplaceStoreSettings): MarketplaceAdapter {
   const factory = FACTORIES[settings.type];
-  if (!factory) throw new ValidationFailed(`No marketplace adapter for ${settings.type} stores yet`, { type: settings.type }, "MARKETPLACE_NOT_SUPPORTED");
+  if (!factory) throw new MarketplaceNotSupported(settings.type);
   return factory(settings);
 }

@@ -1,4 +1,4 @@
-import { AppError } from "../../infra/errors";
+import { AppError, ValidationFailed } from "../../infra/errors";
 import type { MarketplaceName, SubmissionReceipt } from "./types";
 
 /**
@@ -19,27 +19,28 @@ export interface PushProgress {
   unsent: string[];
 }
 
+/** A marketplace call failed; the class says what became of the write (its fate). */
 export abstract class MarketplaceError extends AppError {
   abstract readonly fate: WriteFate;
   progress?: PushProgress;
 
   constructor(
-    code: string,
-    status: number,
     message: string,
     readonly marketplace: MarketplaceName,
     /** The marketplace's HTTP status; null when no answer came. */
     readonly httpStatus: number | null,
   ) {
-    super(code, status, message, { marketplace, httpStatus });
+    super(message, { marketplace, httpStatus });
   }
 }
 
 /** 429: refused before processing. Send again after retryAfterMs (when the marketplace said so). */
 export class MarketplaceRateLimited extends MarketplaceError {
+  static override readonly code = "MARKETPLACE_RATE_LIMITED";
+  static override readonly status = 503;
   readonly fate = "REFUSED";
   constructor(marketplace: MarketplaceName, readonly retryAfterMs?: number) {
-    super("MARKETPLACE_RATE_LIMITED", 503, `${marketplace} refused the request: too many requests`, marketplace, 429);
+    super(`${marketplace} refused the request: too many requests`, marketplace, 429);
   }
 }
 
@@ -48,15 +49,40 @@ export class MarketplaceRateLimited extends MarketplaceError {
  * cannot help (bad credentials, a malformed batch) until something else changes.
  */
 export class MarketplaceRefused extends MarketplaceError {
+  static override readonly code: string = "MARKETPLACE_REFUSED";
+  static override readonly status = 502;
   readonly fate = "REFUSED";
   constructor(
     marketplace: MarketplaceName,
     httpStatus: number,
     readonly reasons: string[],
     readonly permanent: boolean,
-    code = "MARKETPLACE_REFUSED",
   ) {
-    super(code, 502, `${marketplace} refused the request (${httpStatus}): ${reasons.join("; ") || "no reason given"}`, marketplace, httpStatus);
+    super(`${marketplace} refused the request (${httpStatus}): ${reasons.join("; ") || "no reason given"}`, marketplace, httpStatus);
+  }
+}
+
+/** 401/403, or a token endpoint refusing the credentials: nothing will pass until the store's credentials change. */
+export class MarketplaceAuthFailed extends MarketplaceRefused {
+  static override readonly code = "MARKETPLACE_AUTH_FAILED";
+  constructor(marketplace: MarketplaceName, httpStatus: number, reasons: string[]) {
+    super(marketplace, httpStatus, reasons, true);
+  }
+}
+
+/** 404: the endpoint or the seller account does not exist at this base URL. */
+export class MarketplaceNotFound extends MarketplaceRefused {
+  static override readonly code = "MARKETPLACE_NOT_FOUND";
+  constructor(marketplace: MarketplaceName, httpStatus: number, reasons: string[]) {
+    super(marketplace, httpStatus, reasons, true);
+  }
+}
+
+/** A 200 whose body says the request was rejected (N11 reports refusals this way). */
+export class MarketplaceRejected extends MarketplaceRefused {
+  static override readonly code = "MARKETPLACE_REJECTED";
+  constructor(marketplace: MarketplaceName, httpStatus: number, reasons: string[]) {
+    super(marketplace, httpStatus, reasons, true);
   }
 }
 
@@ -67,9 +93,24 @@ export class MarketplaceRefused extends MarketplaceError {
  * changed, so the body differs, or equal the last confirmed ones and are not sent).
  */
 export class MarketplaceDuplicateRequest extends MarketplaceError {
+  static override readonly code = "MARKETPLACE_DUPLICATE_REQUEST";
+  static override readonly status = 502;
   readonly fate = "REFUSED";
   constructor(marketplace: MarketplaceName, readonly retryAfterMs: number, readonly reasons: string[]) {
-    super("MARKETPLACE_DUPLICATE_REQUEST", 502, `${marketplace} refused an identical repeat of a recent request`, marketplace, 400);
+    super(`${marketplace} refused an identical repeat of a recent request`, marketplace, 400);
+  }
+}
+
+/**
+ * The token call failed in a way that says nothing about our credentials (5xx, timeout, an answer
+ * without a token). Nothing else was sent, so a write that needed it was provably not processed.
+ */
+export class PazaramaTokenUnavailable extends MarketplaceError {
+  static override readonly code = "MARKETPLACE_TOKEN_UNAVAILABLE";
+  static override readonly status = 502;
+  readonly fate = "REFUSED";
+  constructor(httpStatus: number | null, detail: string) {
+    super(`PAZARAMA gave no access token (${detail}); the request was not sent`, "PAZARAMA", httpStatus);
   }
 }
 
@@ -77,14 +118,64 @@ export type UnknownOutcomeCause = "SERVER_ERROR" | "TIMEOUT" | "CONNECTION" | "U
 
 /** 5xx, timeout, dropped connection or an answer we cannot read: the write may have happened. */
 export class MarketplaceOutcomeUnknown extends MarketplaceError {
+  static override readonly code = "MARKETPLACE_OUTCOME_UNKNOWN";
+  static override readonly status = 502;
   readonly fate = "UNKNOWN";
   constructor(marketplace: MarketplaceName, readonly failure: UnknownOutcomeCause, httpStatus: number | null, detail: string) {
-    super(
-      "MARKETPLACE_OUTCOME_UNKNOWN",
-      502,
-      `${marketplace} call ended without a usable answer (${failure}): ${detail}; poll or recompute before sending again`,
-      marketplace,
-      httpStatus,
-    );
+    super(`${marketplace} call ended without a usable answer (${failure}): ${detail}; poll or recompute before sending again`, marketplace, httpStatus);
+  }
+}
+
+/** Refusals of ours, before any call: the store's settings or the caller's input cannot be used. */
+export class MarketplaceNotSupported extends ValidationFailed {
+  static override readonly code = "MARKETPLACE_NOT_SUPPORTED";
+  constructor(type: string) {
+    super(`No marketplace adapter for ${type} stores yet`, { type });
+  }
+}
+
+export class MarketplaceSettingsMissing extends ValidationFailed {
+  static override readonly code = "MARKETPLACE_SETTINGS_MISSING";
+  constructor(type: string, missing: readonly string[]) {
+    super(`A ${type} store needs ${missing.join(", ")} to reach its marketplace`, { missing: [...missing] });
+  }
+}
+
+export class MarketplaceConfigInvalid extends ValidationFailed {
+  static override readonly code = "MARKETPLACE_CONFIG_INVALID";
+  /** `label`: the marketplace as sellers write it (PttAVM, Hepsiburada). */
+  constructor(label: string, problems: readonly string[]) {
+    super(`The ${label} settings are not usable`, { problems: [...problems] });
+  }
+}
+
+/** A receipt handed to an adapter that did not issue it. */
+export class MarketplaceMismatch extends ValidationFailed {
+  static override readonly code = "MARKETPLACE_MISMATCH";
+  constructor(message: string, details: { marketplace: string; batchId?: string }) {
+    super(message, details);
+  }
+}
+
+export class MarketplaceReceiptInvalid extends ValidationFailed {
+  static override readonly code = "MARKETPLACE_RECEIPT_INVALID";
+  constructor(message: string, batchId: string) {
+    super(message, { batchId });
+  }
+}
+
+/** An order page token we did not issue (or one from another marketplace). */
+export class MarketplacePageInvalid extends ValidationFailed {
+  static override readonly code = "MARKETPLACE_PAGE_INVALID";
+  /** `label` names the marketplace in the message; without it the adapter speaks for itself. */
+  constructor(page: string, label?: string) {
+    super(label === undefined ? "The order page token is not one this adapter issued" : `This ${label} order page token is not one we issued`, { page });
+  }
+}
+
+export class MarketplaceWindowInvalid extends ValidationFailed {
+  static override readonly code = "MARKETPLACE_WINDOW_INVALID";
+  constructor() {
+    super("since and until must be dates");
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ApiCallHook } from "./adapter";
 import { AnswerTooLarge, readCappedText, SAFE_FETCH } from "./answer-body";
-import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "./errors";
+import { MarketplaceAuthFailed, MarketplaceError, MarketplaceNotFound, MarketplaceOutcomeUnknown, MarketplaceRateLimited, MarketplaceRefused } from "./errors";
 import { parseJson } from "./json";
 import type { ApiCallType, MarketplaceName } from "./types";
 
@@ -111,8 +111,8 @@ export function errorForStatus(marketplace: MarketplaceName, status: number, rea
   if (status >= 500) return new MarketplaceOutcomeUnknown(marketplace, "SERVER_ERROR", status, reasons.join("; ") || `HTTP ${status}`);
   const own = rules.own?.();
   if (own) return own;
-  if (status === 401 || status === 403) return new MarketplaceRefused(marketplace, status, reasons, true, "MARKETPLACE_AUTH_FAILED");
-  if (status === 404) return new MarketplaceRefused(marketplace, status, reasons, true, "MARKETPLACE_NOT_FOUND");
+  if (status === 401 || status === 403) return new MarketplaceAuthFailed(marketplace, status, reasons);
+  if (status === 404) return new MarketplaceNotFound(marketplace, status, reasons);
   if (status >= 400 || status === 200) return new MarketplaceRefused(marketplace, status, reasons, true);
   return new MarketplaceOutcomeUnknown(marketplace, "UNREADABLE_ANSWER", status, `unexpected HTTP ${status}`);
 }

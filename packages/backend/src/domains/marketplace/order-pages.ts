@@ -3,9 +3,9 @@
  * the caller may ask for any window, which is walked in slices here, and the opaque page token
  * says which slice and page come next. Only the first page number differs (PttAVM 0, Pazarama 1).
  */
-import { ValidationFailed } from "../../infra/errors";
 import { isRecord } from "./json";
 import type { NormalisedOrder, OrderPage } from "./types";
+import { MarketplacePageInvalid, MarketplaceWindowInvalid } from "./errors";
 
 /** Where a pull stands: the start of the current slice and its page. */
 export interface SliceCursor {
@@ -22,7 +22,7 @@ export interface SlicedPull {
 
 /** 422 MARKETPLACE_WINDOW_INVALID unless both ends are dates. */
 export function requirePullWindow(since: Date, until: Date): void {
-  if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new ValidationFailed("since and until must be dates", {}, "MARKETPLACE_WINDOW_INVALID");
+  if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new MarketplaceWindowInvalid();
 }
 
 function encodeCursor(cursor: SliceCursor): string {
@@ -37,7 +37,7 @@ function decodeCursor(token: string, pull: Pick<SlicedPull, "label" | "firstPage
     value = undefined;
   }
   if (!isRecord(value) || !Number.isSafeInteger(value.from) || !Number.isSafeInteger(value.page) || Number(value.page) < pull.firstPage) {
-    throw new ValidationFailed(`This ${pull.label} order page token is not one we issued`, { page: token }, "MARKETPLACE_PAGE_INVALID");
+    throw new MarketplacePageInvalid(token, pull.label);
   }
   return { from: Number(value.from), page: Number(value.page) };
 }

@@ -3,9 +3,8 @@
  * stop at the first failure (after a refusal or an unknown outcome, more requests only make it
  * worse); the thrown error says how far the push got, so no mark is lost (errors.ts PushProgress).
  */
-import { ValidationFailed } from "../../infra/errors";
 import { chunk } from "./adapter";
-import { MarketplaceError } from "./errors";
+import { MarketplaceError, MarketplaceMismatch } from "./errors";
 import type { ApiCallType, MarketplaceName, StockPriceItem, SubmissionReceipt } from "./types";
 
 /** One request's worth of items (plus whatever the adapter needs to send it). */
@@ -63,6 +62,6 @@ export function receiptFor(marketplace: MarketplaceName, batchId: string, items:
 /** 422 MARKETPLACE_MISMATCH for a receipt another marketplace issued. */
 export function requireOwnReceipt(marketplace: MarketplaceName, receipt: SubmissionReceipt): void {
   if (receipt.marketplace !== marketplace) {
-    throw new ValidationFailed("This receipt belongs to another marketplace", { marketplace: receipt.marketplace }, "MARKETPLACE_MISMATCH");
+    throw new MarketplaceMismatch("This receipt belongs to another marketplace", { marketplace: receipt.marketplace });
   }
 }

@@ -3,8 +3,8 @@
  * is missing. Kept apart from adapters.ts (which imports every settings reader) so the readers
  * need not import it back.
  */
-import { ValidationFailed } from "../../infra/errors";
 import type { ApiCallHook } from "./adapter";
+import { MarketplaceSettingsMissing } from "./errors";
 
 /** What an adapter needs from a store, as plain values (credentials already decrypted). */
 export interface MarketplaceStoreSettings {
@@ -23,6 +23,6 @@ export interface MarketplaceStoreSettings {
 /** Throws 422 MARKETPLACE_SETTINGS_MISSING naming every missing setting at once. */
 export function requireSettings(settings: MarketplaceStoreSettings, missing: string[]): void {
   if (missing.length > 0) {
-    throw new ValidationFailed(`A ${settings.type} store needs ${missing.join(", ")} to reach its marketplace`, { missing }, "MARKETPLACE_SETTINGS_MISSING");
+    throw new MarketplaceSettingsMissing(settings.type, missing);
   }
 }

@@ -1,17 +1,131 @@
 import type { Orders } from "@pazarsync/shared";
-import { Conflict, NotFound, ValidationFailed } from "../../infra/errors";
+import { AppError, BadRequest, Conflict, NotFound, ServiceUnavailable, Unauthenticated, ValidationFailed } from "../../infra/errors";
 
 /** Someone else's order answers like a missing one: order ids are not probeable. */
-export const orderNotFound = (orderId: string) => new NotFound("No such order", { orderId }, "ORDER_NOT_FOUND");
+export class OrderNotFound extends NotFound {
+  static override readonly code = "ORDER_NOT_FOUND";
+  constructor(orderId: string) {
+    super("No such order", { orderId });
+  }
+}
 
-export const outOfStock = (shortages: readonly Orders.Shortage[]) =>
-  new Conflict("OUT_OF_STOCK", "Not enough stock for this order; nothing was reserved", { shortages: [...shortages] });
+export class OutOfStock extends Conflict {
+  static override readonly code = "OUT_OF_STOCK";
+  constructor(shortages: readonly Orders.Shortage[]) {
+    super("Not enough stock for this order; nothing was reserved", { shortages: [...shortages] });
+  }
+}
 
-export const unknownStore = (storeId: string) => new ValidationFailed("No such store", { storeId }, "UNKNOWN_STORE");
+export class InvalidTransition extends Conflict {
+  static override readonly code = "INVALID_TRANSITION";
+  constructor(from: string, to: string) {
+    super(`An order in ${from} cannot become ${to}`, { from, to });
+  }
+}
 
-export const unknownProducts = (productIds: readonly string[], barcodes: readonly string[]) =>
-  new ValidationFailed("Some lines name products that do not exist", { productIds: [...productIds], barcodes: [...barcodes] }, "UNKNOWN_PRODUCT");
+export class UnknownStore extends ValidationFailed {
+  static override readonly code = "UNKNOWN_STORE";
+  constructor(storeId: string) {
+    super("No such store", { storeId });
+  }
+}
 
-/** A line problem in the same shape as the schema's own 422s, so clients show it the same way. */
-export const invalidLine = (index: number, message: string) =>
-  new ValidationFailed("The request is not valid", { fields: [{ in: "body", path: `/items/${index}`, message }] });
+export class StoreInactive extends ValidationFailed {
+  static override readonly code = "STORE_INACTIVE";
+  constructor(storeId: string) {
+    super("This store does not take orders now", { storeId });
+  }
+}
+
+export class UnknownProduct extends ValidationFailed {
+  static override readonly code = "UNKNOWN_PRODUCT";
+  constructor(productIds: readonly string[], barcodes: readonly string[]) {
+    super("Some lines name products that do not exist", { productIds: [...productIds], barcodes: [...barcodes] });
+  }
+}
+
+export class ProductInactive extends ValidationFailed {
+  static override readonly code = "PRODUCT_INACTIVE";
+  constructor(productIds: readonly string[]) {
+    super("Some products are no longer sold", { productIds: [...productIds] });
+  }
+}
+
+export class MixedCurrencies extends ValidationFailed {
+  static override readonly code = "MIXED_CURRENCIES";
+  constructor(currencies: readonly string[]) {
+    super("All products of an order must be priced in one currency", { currencies: [...currencies] });
+  }
+}
+
+export class OrderTotalTooLarge extends ValidationFailed {
+  static override readonly code = "ORDER_TOTAL_TOO_LARGE";
+  constructor(total: number) {
+    super("The order total is larger than can be stored", { total });
+  }
+}
+
+export class IdempotencyKeyRequired extends BadRequest {
+  static override readonly code = "IDEMPOTENCY_KEY_REQUIRED";
+  constructor() {
+    super("The Idempotency-Key header is required to place an order");
+  }
+}
+
+export class IdempotencyKeyInvalid extends BadRequest {
+  static override readonly code = "IDEMPOTENCY_KEY_INVALID";
+  constructor() {
+    super("The Idempotency-Key header must be 1..200 of A-Z a-z 0-9 _ - : .");
+  }
+}
+
+export class IdempotencyKeyReused extends ValidationFailed {
+  static override readonly code = "IDEMPOTENCY_KEY_REUSED";
+  constructor() {
+    super("This Idempotency-Key was used with a different request body");
+  }
+}
+
+export class IdempotencyInProgress extends Conflict {
+  static override readonly code = "IDEMPOTENCY_IN_PROGRESS";
+  constructor() {
+    super("A request with this Idempotency-Key is still being answered; retry shortly");
+  }
+}
+
+export class IdempotencyBusy extends ServiceUnavailable {
+  static override readonly code = "IDEMPOTENCY_BUSY";
+  constructor() {
+    super("The Idempotency-Key changed hands while being read; retry");
+  }
+}
+
+/** The first answer to an Idempotency-Key was an error: it is thrown again with its own code and status. */
+export class ReplayedError extends AppError {
+  constructor(status: number, error: { code: string; message: string; details: Record<string, unknown> }) {
+    super(error.message, error.details, { code: error.code, status });
+  }
+}
+
+/** One answer for every refusal, so a caller cannot tell a missing store from a wrong secret. */
+export class WebhookUnauthorised extends Unauthenticated {
+  static override readonly code = "WEBHOOK_UNAUTHORISED";
+  constructor() {
+    super("The webhook credentials are not valid for this store");
+  }
+}
+
+export class WebhookPackageUnreadable extends ValidationFailed {
+  static override readonly code = "WEBHOOK_PACKAGE_UNREADABLE";
+  constructor() {
+    super("The package has no id or no line with a barcode and quantity");
+  }
+}
+
+/** Our own fault, maybe passing: Trendyol retries a non-2xx delivery, which is what we want. */
+export class WebhookIntakeUnavailable extends ServiceUnavailable {
+  static override readonly code = "WEBHOOK_INTAKE_UNAVAILABLE";
+  constructor() {
+    super("The delivery could not be recorded now; deliver it again later");
+  }
+}

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { Orders } from "@pazarsync/shared";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { BadRequest, Conflict, ServiceUnavailable, ValidationFailed } from "../../infra/errors";
 import type { Logger } from "../../infra/logger";
+import { IdempotencyBusy, IdempotencyInProgress, IdempotencyKeyInvalid, IdempotencyKeyRequired, IdempotencyKeyReused } from "./errors";
 import { idempotencyKeys as keys } from "./schema";
 
 /** How long an answer is replayed (Stripe keeps keys 24 hours; so do we, at least). */
@@ -26,10 +26,10 @@ const KEY_FORMAT = new RegExp(Orders.IDEMPOTENCY_KEY_PATTERN);
 /** The Idempotency-Key header, checked: 400 when missing or malformed. */
 export function idempotencyKeyOf(header: string | null | undefined): string {
   if (header === null || header === undefined || header === "") {
-    throw new BadRequest("The Idempotency-Key header is required to place an order", {}, "IDEMPOTENCY_KEY_REQUIRED");
+    throw new IdempotencyKeyRequired();
   }
   if (!KEY_FORMAT.test(header)) {
-    throw new BadRequest("The Idempotency-Key header must be 1..200 of A-Z a-z 0-9 _ - : .", {}, "IDEMPOTENCY_KEY_INVALID");
+    throw new IdempotencyKeyInvalid();
   }
   return header;
 }
@@ -122,12 +122,12 @@ export function createIdempotency(deps: { db: Database; log: Logger }) {
         .select()
         .from(keys)
         .where(and(eq(keys.scope, request.scope), eq(keys.key, request.key)));
-      if (!existing) throw new ServiceUnavailable("IDEMPOTENCY_BUSY", "The Idempotency-Key changed hands while being read; retry");
+      if (!existing) throw new IdempotencyBusy();
       if (existing.requestHash !== request.hash) {
-        throw new ValidationFailed("This Idempotency-Key was used with a different request body", {}, "IDEMPOTENCY_KEY_REUSED");
+        throw new IdempotencyKeyReused();
       }
       if (existing.responseStatus === null) {
-        throw new Conflict("IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still being answered; retry shortly");
+        throw new IdempotencyInProgress();
       }
       return { status: existing.responseStatus, body: existing.responseBody };
     },

@@ -11,10 +11,10 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { Orders, Uuid } from "@pazarsync/shared";
-import { isUniqueViolation } from "../../infra/db";
+import { isUniqueViolation } from "../../infra/pg-errors";
 import { AppError } from "../../infra/errors";
 import { stockLockKeysOf, type Transaction } from "../inventory/service";
-import { unknownStore } from "./errors";
+import { UnknownStore } from "./errors";
 import { MAX_MONEY, type PricedLine, type PricedOrder, priceOrder } from "./pricing";
 import * as repo from "./repository";
 import type { OrderContext, QuotedProduct } from "./service";
@@ -302,7 +302,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     const existing = await repo.orderByExternalId(db, storeId, key);
     if (existing && existing.status !== "NEEDS_ATTENTION") return answer(existing, false);
     const quote = await ctx.stores.quoteForOrder(storeId, { productIds: [], barcodes: quotableBarcodes(input.lines) });
-    if (!quote) throw unknownStore(storeId);
+    if (!quote) throw new UnknownStore(storeId);
     const store = { id: storeId, type: quote.store.type, warehouseIds: quote.store.warehouseIds };
     // An inactive product is taken in anyway: the marketplace already sold it.
     const examined = examineOrder(input, quote.products);
@@ -314,7 +314,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     /** Idempotent on (store, external order id): a repeat answers the recorded order and reserves nothing. */
     async intakeMarketplaceOrder(input: MarketplaceOrderInput): Promise<IntakeResult> {
       const storeId = input.storeId.toLowerCase();
-      if (!UUID.test(storeId)) throw unknownStore(input.storeId);
+      if (!UUID.test(storeId)) throw new UnknownStore(input.storeId);
       try {
         return await intake(input, storeId);
       } catch (error) {

@@ -2,10 +2,10 @@
 import { randomUUID } from "node:crypto";
 import { ErrorEnvelope, Orders } from "@pazarsync/shared";
 import { Value } from "@sinclair/typebox/value";
-import { AppError, Forbidden, ValidationFailed } from "../../infra/errors";
+import { AppError, Forbidden, InvalidField } from "../../infra/errors";
 import type { ProductSummary } from "../catalog/service";
 import { type ReservationInput, stockLockKeysOf } from "../inventory/service";
-import { invalidLine, outOfStock, unknownProducts, unknownStore } from "./errors";
+import { MixedCurrencies, OutOfStock, ProductInactive, ReplayedError, StoreInactive, UnknownProduct, UnknownStore } from "./errors";
 import { idempotencyKeyOf, type IdempotencyRequest, requestHash, type StoredAnswer } from "./idempotency";
 import { placeInOneStatement, type OrderToPlace } from "./place-statement";
 import { priceOrder } from "./pricing";
@@ -38,7 +38,7 @@ function lineRefs(lines: readonly Orders.OrderLineInput[]): { productIds: string
 function productsForLines(quoted: readonly QuotedProduct[], lines: readonly Orders.OrderLineInput[]): QuotedProduct[] {
   lines.forEach((line, index) => {
     if ((line.productId === undefined) === (line.barcode === undefined)) {
-      throw invalidLine(index, "each line names exactly one of productId or barcode");
+      throw new InvalidField({ in: "body", path: `/items/${index}`, message: "each line names exactly one of productId or barcode" });
     }
   });
   const { productIds: ids, barcodes } = lineRefs(lines);
@@ -46,7 +46,7 @@ function productsForLines(quoted: readonly QuotedProduct[], lines: readonly Orde
   const byBarcode = new Map(quoted.map((p) => [p.barcode, p]));
   const missingIds = ids.filter((id) => !byId.has(id));
   const missingBarcodes = barcodes.filter((barcode) => !byBarcode.has(barcode));
-  if (missingIds.length > 0 || missingBarcodes.length > 0) throw unknownProducts(missingIds, missingBarcodes);
+  if (missingIds.length > 0 || missingBarcodes.length > 0) throw new UnknownProduct(missingIds, missingBarcodes);
   return lines.map((line) => {
     const product = line.productId ? byId.get(line.productId.toLowerCase()) : byBarcode.get(line.barcode ?? "");
     if (!product) throw new Error("a resolved line lost its product");
@@ -58,7 +58,7 @@ function productsForLines(quoted: readonly QuotedProduct[], lines: readonly Orde
 function assertActive(products: readonly ProductSummary[]): void {
   const inactive = [...new Set(products.filter((p) => !p.active).map((p) => p.id))];
   if (inactive.length > 0) {
-    throw new ValidationFailed("Some products are no longer sold", { productIds: inactive }, "PRODUCT_INACTIVE");
+    throw new ProductInactive(inactive);
   }
 }
 
@@ -66,7 +66,7 @@ function assertActive(products: readonly ProductSummary[]): void {
 function orderCurrency(products: readonly ProductSummary[]): string {
   const currencies = [...new Set(products.map((p) => p.currency))];
   if (currencies.length !== 1 || !currencies[0]) {
-    throw new ValidationFailed("All products of an order must be priced in one currency", { currencies }, "MIXED_CURRENCIES");
+    throw new MixedCurrencies(currencies);
   }
   return currencies[0];
 }
@@ -75,11 +75,11 @@ function orderCurrency(products: readonly ProductSummary[]): string {
 async function prepare(ctx: OrderContext, placer: Placer, body: Orders.PlaceOrderBody, request: IdempotencyRequest): Promise<Prepared> {
   const quote = await ctx.stores.quoteForOrder(body.storeId, lineRefs(body.items));
   // The store's refusals come before the products'.
-  if (!quote) throw unknownStore(body.storeId);
+  if (!quote) throw new UnknownStore(body.storeId);
   const { store } = quote;
   // Customers buy in the web shop and app; marketplace stores take orders from their marketplace.
   if (placer.role === "customer" && store.type !== "WEB") throw new Forbidden("Customers order from web stores only", { storeId: store.id, type: store.type });
-  if (!store.active) throw new ValidationFailed("This store does not take orders now", { storeId: store.id }, "STORE_INACTIVE");
+  if (!store.active) throw new StoreInactive(store.id);
   const products = productsForLines(quote.products, body.items);
   assertActive(products);
   const lines = body.items.map((line, index) => {
@@ -126,7 +126,7 @@ async function reserveAndRecord(ctx: OrderContext, prepared: Prepared): Promise<
   const { reservation, order } = prepared;
   // tx: the transaction holding the locks when they are Postgres advisory locks (Redis away).
   const outcome = await ctx.locks.withLocks(prepared.lockKeys, (tx) => placeInOneStatement(tx ?? ctx.db, reservation, order));
-  if (outcome.kind === "short" || outcome.kind === "notSold") throw outOfStock(outcome.shortages);
+  if (outcome.kind === "short" || outcome.kind === "notSold") throw new OutOfStock(outcome.shortages);
   if (outcome.kind === "keyTaken") return undefined;
   const { allocations } = outcome;
   await ctx.inventory.announce({
@@ -142,7 +142,7 @@ async function reserveAndRecord(ctx: OrderContext, prepared: Prepared): Promise<
 function replay(answer: StoredAnswer): Placement {
   const { status, body } = answer;
   if (status < 300 && Value.Check(Orders.Order, body)) return { order: body, replayed: true };
-  if (Value.Check(ErrorEnvelope, body)) throw new AppError(body.error.code, status, body.error.message, body.error.details);
+  if (Value.Check(ErrorEnvelope, body)) throw new ReplayedError(status, body.error);
   throw new Error("a stored idempotent answer has an unexpected shape");
 }
 

@@ -1,5 +1,5 @@
 /** Order lines priced into items and totals: web placement and marketplace intake alike. */
-import { ValidationFailed } from "../../infra/errors";
+import { OrderTotalTooLarge } from "./errors";
 import type { ProductSummary } from "../catalog/service";
 import type { NewItem } from "./repository";
 
@@ -42,6 +42,6 @@ export function priceOrder(currency: string, lines: readonly PricedLine[]): Pric
       vatRate: line.product.vatRate,
     };
   });
-  if (total > MAX_MONEY) throw new ValidationFailed("The order total is larger than can be stored", { total }, "ORDER_TOTAL_TOO_LARGE");
+  if (total > MAX_MONEY) throw new OrderTotalTooLarge(total);
   return { currency, total, vatTotal, items };
 }

@@ -6,7 +6,7 @@ import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import type { StoreService } from "../catalog/service";
 import type { InventoryService, ReservationRow } from "../inventory/service";
-import { orderNotFound } from "./errors";
+import { OrderNotFound } from "./errors";
 import { createIdempotency, type Idempotency } from "./idempotency";
 import { createOrderMetrics, type OrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
@@ -65,7 +65,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     /** The caller's own order, or any order for staff (with its allocations); 404 ORDER_NOT_FOUND otherwise. */
     async getOrder(caller: OrderCaller, orderId: string): Promise<Orders.Order> {
       const row = await repo.orderRow(ctx.db, orderId.toLowerCase());
-      if (!row || !visibleTo(caller, row)) throw orderNotFound(orderId);
+      if (!row || !visibleTo(caller, row)) throw new OrderNotFound(orderId);
       return present(ctx, row, caller);
     },
 

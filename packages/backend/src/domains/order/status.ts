@@ -1,5 +1,5 @@
 import type { Orders } from "@pazarsync/shared";
-import { Conflict } from "../../infra/errors";
+import { InvalidTransition } from "./errors";
 
 export type OrderStatus = Orders.OrderStatus;
 
@@ -36,6 +36,6 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 /** 409 INVALID_TRANSITION with { from, to } when the table does not allow the change. */
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!canTransition(from, to)) {
-    throw new Conflict("INVALID_TRANSITION", `An order in ${from} cannot become ${to}`, { from, to });
+    throw new InvalidTransition(from, to);
   }
 }

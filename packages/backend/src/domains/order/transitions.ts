@@ -3,7 +3,7 @@ import type { Orders } from "@pazarsync/shared";
 import { Forbidden } from "../../infra/errors";
 import type { Role } from "../identity/model";
 import { type Allocation, type StockContext, stockLockKey, type Transaction } from "../inventory/service";
-import { orderNotFound } from "./errors";
+import { OrderNotFound } from "./errors";
 import * as repo from "./repository";
 import { assertTransition, type OrderStatus } from "./status";
 import type { OrderContext } from "./service";
@@ -61,13 +61,13 @@ export async function present(ctx: OrderContext, row: repo.OrderRow, actor: Orde
 async function transition(ctx: OrderContext, actor: OrderActor, orderId: string, spec: TransitionSpec): Promise<TransitionResult> {
   if (spec.staffOnly && !isStaff(actor)) throw new Forbidden("Only staff may do this", { required: ["staff", "admin"] });
   const current = await repo.orderRow(ctx.db, orderId);
-  if (!current || !visibleTo(actor, current)) throw orderNotFound(orderId);
+  if (!current || !visibleTo(actor, current)) throw new OrderNotFound(orderId);
   if (!(spec.repeatIsNoop && current.status === spec.to)) assertTransition(current.status, spec.to);
   const productIds = spec.stock ? await repo.allocatedProductIds(ctx.db, orderId) : [];
   const run = () =>
     ctx.db.transaction(async (tx) => {
       const locked = await repo.lockOrder(tx, orderId);
-      if (!locked) throw orderNotFound(orderId);
+      if (!locked) throw new OrderNotFound(orderId);
       if (spec.repeatIsNoop && locked.status === spec.to) return { row: locked, changed: false, touched: [] };
       // Checked again under the row lock: another request may have moved the order meanwhile.
       assertTransition(locked.status, spec.to);

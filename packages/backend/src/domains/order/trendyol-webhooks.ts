@@ -5,7 +5,8 @@
  * NEEDS_ATTENTION and answered 200 (delivering it again changes nothing); a fault of ours that may
  * pass (Postgres or the stock locks away) is answered 503 so Trendyol delivers it again.
  */
-import { AppError, ServiceUnavailable, Unauthenticated, ValidationFailed } from "../../infra/errors";
+import { AppError } from "../../infra/errors";
+import { WebhookIntakeUnavailable, WebhookPackageUnreadable, WebhookUnauthorised } from "./errors";
 import type { StoreService } from "../catalog/service";
 import { normaliseTrendyolPackage } from "../marketplace/service";
 import { Uuid } from "@pazarsync/shared";
@@ -23,14 +24,12 @@ export interface TrendyolWebhookDeps extends FeedDeps {
   afterIntake?: () => Promise<void>;
 }
 
-/** One answer for every refusal, so a caller cannot tell a missing store from a wrong secret. */
-const refused = () => new Unauthenticated("The webhook credentials are not valid for this store", "WEBHOOK_UNAUTHORISED");
+const refused = () => new WebhookUnauthorised();
 
-/** Our own fault, maybe passing: Trendyol retries a non-2xx delivery, which is what we want. */
 function unavailable(deps: TrendyolWebhookDeps, error: unknown, storeId: string, step: string): AppError {
   if (error instanceof AppError && error.status < 500) return error;
   deps.log.error({ err: error, storeId, step }, "webhook delivery not taken in; answered 503 for Trendyol to deliver again");
-  return new ServiceUnavailable("WEBHOOK_INTAKE_UNAVAILABLE", "The delivery could not be recorded now; deliver it again later");
+  return new WebhookIntakeUnavailable();
 }
 
 export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
@@ -54,7 +53,7 @@ export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
     async accept(storeId: string, body: unknown): Promise<{ externalId: string; status: string; outcome: FeedOutcome }> {
       const order = normaliseTrendyolPackage(body, new Date(now()));
       if (!order) {
-        throw new ValidationFailed("The package has no id or no line with a barcode and quantity", {}, "WEBHOOK_PACKAGE_UNREADABLE");
+        throw new WebhookPackageUnreadable();
       }
       let result: Awaited<ReturnType<typeof feedOrder>>;
       try {

@@ -1,8 +1,9 @@
 import { Elysia } from "elysia";
-import { NotFound } from "../../infra/errors";
 import { errorResponses as errors } from "../../http/responses";
+import { StoreNotFound } from "../catalog/errors";
 import { identityGuard, requireRole } from "../identity/guard";
 import type { IdentityService } from "../identity/service";
+import { DeadLetterNotFound } from "./errors";
 import type { FlushResult } from "./flush";
 import { StockSyncModel as M } from "./model";
 import type { StockSync } from "./service";
@@ -27,7 +28,7 @@ export function stockSyncController(deps: { sync: StockSync; identity: IdentityS
     .post(
       "/stores/:id/flush",
       async ({ params }) => {
-        if (!(await deps.storeExists(params.id))) throw new NotFound("No such store", { storeId: params.id }, "STORE_NOT_FOUND");
+        if (!(await deps.storeExists(params.id))) throw new StoreNotFound(params.id);
         return flushView(params.id, await sync.flushOne(params.id));
       },
       {
@@ -40,7 +41,7 @@ export function stockSyncController(deps: { sync: StockSync; identity: IdentityS
     .post(
       "/dead-letters/:id/retry",
       async ({ params }) => {
-        if (!(await sync.retryDeadLetter(params.id))) throw new NotFound("No such open dead letter", { id: params.id }, "DEAD_LETTER_NOT_FOUND");
+        if (!(await sync.retryDeadLetter(params.id))) throw new DeadLetterNotFound(params.id);
         return { id: params.id, retried: true as const };
       },
       {

@@ -1,7 +1,6 @@
-import { ValidationFailed } from "../../../infra/errors";
 import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown, MarketplaceReceiptInvalid } from "../errors";
 import { receiptFor, requireOwnReceipt, sendInTurn, stockThenPriceWrites } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
 import { HEPSIBURADA, hepsiburadaPaths, type UploadKind } from "./facts";
@@ -73,7 +72,7 @@ export function receiptBatchId(kind: UploadKind, uploadId: string): string {
 
 function parseBatchId(batchId: string): { kind: UploadKind; id: string } {
   const match = /^(stock|price):(.+)$/.exec(batchId);
-  if (!match?.[1] || !match[2]) throw new ValidationFailed("The receipt does not name a Hepsiburada upload", { batchId }, "MARKETPLACE_RECEIPT_INVALID");
+  if (!match?.[1] || !match[2]) throw new MarketplaceReceiptInvalid("The receipt does not name a Hepsiburada upload", batchId);
   return { kind: match[1] === "stock" ? "stock" : "price", id: match[2] };
 }
 
@@ -84,7 +83,7 @@ function uploadsOf(valid: readonly StockPriceItem[], batchSize: number) {
 
 export function createHepsiburadaAdapter(config: HepsiburadaConfig): MarketplaceAdapter {
   const problems = configProblems(config);
-  if (problems.length > 0) throw new ValidationFailed("The Hepsiburada settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  if (problems.length > 0) throw new MarketplaceConfigInvalid("Hepsiburada", problems);
   const profile: AdapterProfile = {
     batchSize: config.batchSize ?? HEPSIBURADA.batchSize,
     maxQuantity: config.maxQuantity ?? HEPSIBURADA.maxQuantity,

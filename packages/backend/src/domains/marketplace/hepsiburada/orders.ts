@@ -7,8 +7,7 @@
  * is idempotent, a few extra orders cost nothing). Windows longer than maxOrderWindowMs are split;
  * the page token carries the window and the offset, so the caller pages without knowing either.
  */
-import { ValidationFailed } from "../../../infra/errors";
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceOutcomeUnknown, MarketplacePageInvalid, MarketplaceWindowInvalid } from "../errors";
 import type { NormalisedOrder, OrderPage } from "../types";
 import { hepsiburadaPaths } from "./facts";
 import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
@@ -42,7 +41,7 @@ function decodePosition(page: string): PagePosition {
   } catch {
     // Falls through to the refusal below.
   }
-  throw new ValidationFailed("The order page token is not one this adapter issued", { page }, "MARKETPLACE_PAGE_INVALID");
+  throw new MarketplacePageInvalid(page);
 }
 
 /** `yyyy-MM-dd HH:mm` at the marketplace's offset from UTC. */
@@ -65,7 +64,7 @@ function listAnswerOf(body: unknown): ListAnswer | undefined {
 export function createHepsiburadaOrderPuller(transport: HepsiburadaTransport, settings: HepsiburadaOrderSettings) {
   return {
     async pullOrders({ since, until, page }: { since: Date; until: Date; page?: string }): Promise<OrderPage> {
-      if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new ValidationFailed("since and until must be dates", {}, "MARKETPLACE_WINDOW_INVALID");
+      if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new MarketplaceWindowInvalid();
       const untilMs = until.getTime();
       const position = page ? decodePosition(page) : { windowStart: since.getTime(), offset: 0 };
       if (!(position.windowStart < untilMs)) return { orders: [], next: null };

@@ -1,7 +1,6 @@
-import { ValidationFailed } from "../../../infra/errors";
 import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
-import { type MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRefused } from "../errors";
+import { MarketplaceConfigInvalid, type MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRejected } from "../errors";
 import { requirePullWindow } from "../order-pages";
 import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, OrderPage, StockPriceItem, SubmissionReceipt } from "../types";
@@ -70,12 +69,12 @@ function taskIdOf(body: unknown): string | undefined {
 /** REJECT comes with HTTP 200: the whole request was refused before processing. */
 function rejectionIn(body: unknown): MarketplaceError | undefined {
   if (!isRecord(body) || body.status !== N11_TASK.rejected) return undefined;
-  return new MarketplaceRefused("N11", 200, reasonsOf(body), true, "MARKETPLACE_REJECTED");
+  return new MarketplaceRejected("N11", 200, reasonsOf(body));
 }
 
 export function createN11Adapter(config: N11Config): MarketplaceAdapter {
   const problems = configProblems(config);
-  if (problems.length > 0) throw new ValidationFailed("The N11 settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  if (problems.length > 0) throw new MarketplaceConfigInvalid("N11", problems);
   const minute = 60_000;
   const profile: AdapterProfile = {
     batchSize: config.batchSize ?? N11.batchSize,

@@ -1,5 +1,4 @@
-import { ValidationFailed } from "../../../infra/errors";
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
 import { minorUnitsOf } from "../money";
 import type { NormalisedOrder } from "../types";
 import { isRecord } from "../json";
@@ -89,7 +88,7 @@ export function decodeN11Cursor(token: string, statusCount: number): N11OrderCur
     value = undefined;
   }
   if (!isRecord(value) || !Number.isSafeInteger(value.from) || !natural(value.page) || !natural(value.status) || Number(value.status) >= statusCount) {
-    throw new ValidationFailed("This N11 order page token is not one we issued", { page: token }, "MARKETPLACE_PAGE_INVALID");
+    throw new MarketplacePageInvalid(token, "N11");
   }
   return { from: Number(value.from), status: Number(value.status), page: Number(value.page) };
 }

@@ -1,7 +1,6 @@
-import { ValidationFailed } from "../../../infra/errors";
 import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceConfigInvalid, MarketplaceMismatch, MarketplaceOutcomeUnknown } from "../errors";
 import { receiptFor, sendInTurn, stockThenPriceWrites } from "../push";
 import type { AdapterProfile, BatchStatus, StockPriceItem, SubmissionReceipt } from "../types";
 import { PAZARAMA, pazaramaPaths } from "./facts";
@@ -95,7 +94,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapter {
   const problems = configProblems(config);
-  if (problems.length > 0) throw new ValidationFailed("The Pazarama settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  if (problems.length > 0) throw new MarketplaceConfigInvalid("Pazarama", problems);
   const profile = pazaramaProfile(config);
   const now = config.now ?? Date.now;
   const timeoutMs = config.timeoutMs ?? 30_000;
@@ -158,7 +157,7 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
 
     async batchStatus(receipt): Promise<BatchStatus> {
       const decoded = receipt.marketplace === "PAZARAMA" ? decodeBatchId(receipt.batchId) : undefined;
-      if (!decoded) throw new ValidationFailed("This receipt is not a Pazarama one", { marketplace: receipt.marketplace, batchId: receipt.batchId }, "MARKETPLACE_MISMATCH");
+      if (!decoded) throw new MarketplaceMismatch("This receipt is not a Pazarama one", { marketplace: receipt.marketplace, batchId: receipt.batchId });
       if (batchResults === "ACCEPTED") return { complete: true, items: receipt.barcodes.map((barcode) => ({ barcode, outcome: "SUCCEEDED", reasons: [] })) };
       const { status, body } = await pazaramaRequest(transport, {
         method: "GET",

@@ -1,21 +1,10 @@
 import type { ApiCallHook } from "../adapter";
-import { MarketplaceError, MarketplaceRateLimited, MarketplaceRefused } from "../errors";
+import { MarketplaceAuthFailed, MarketplaceError, MarketplaceRateLimited, PazaramaTokenUnavailable } from "../errors";
 import { PAZARAMA, pazaramaPaths } from "./facts";
 import { readCappedText, SAFE_FETCH } from "../answer-body";
 import { callReport, retryAfterMs } from "../http-call";
 import { isRecord, parseJson } from "../json";
 import { reasonsOf } from "./wire";
-
-/**
- * The token call failed in a way that says nothing about our credentials (5xx, timeout, an answer
- * without a token). Nothing else was sent, so a write that needed it was provably not processed.
- */
-export class PazaramaTokenUnavailable extends MarketplaceError {
-  readonly fate = "REFUSED";
-  constructor(httpStatus: number | null, detail: string) {
-    super("MARKETPLACE_TOKEN_UNAVAILABLE", 502, `PAZARAMA gave no access token (${detail}); the request was not sent`, "PAZARAMA", httpStatus);
-  }
-}
 
 export interface TokenSource {
   tokenBaseUrl: string;
@@ -96,7 +85,7 @@ export class PazaramaTokens {
     if (status >= 500) throw new PazaramaTokenUnavailable(status, `HTTP ${status}`);
     const refusedByBody = isRecord(body) && body.success === false;
     if ((status >= 400 && status < 500) || refusedByBody) {
-      throw new MarketplaceRefused("PAZARAMA", status, reasonsOf(body, text), true, "MARKETPLACE_AUTH_FAILED");
+      throw new MarketplaceAuthFailed("PAZARAMA", status, reasonsOf(body, text));
     }
     const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
     const token = data?.accessToken;

@@ -1,7 +1,6 @@
-import { ValidationFailed } from "../../../infra/errors";
 import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { pullSlicedPage } from "../order-pages";
 import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
@@ -67,7 +66,7 @@ function trackingIdOf(body: unknown): string | undefined {
 
 export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
   const problems = configProblems(config);
-  if (problems.length > 0) throw new ValidationFailed("The PttAVM settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  if (problems.length > 0) throw new MarketplaceConfigInvalid("PttAVM", problems);
   const perMinute = config.requestsPerMinute ?? PTTAVM.requestsPerMinute;
   const profile: AdapterProfile = {
     batchSize: config.batchSize ?? PTTAVM.batchSize,

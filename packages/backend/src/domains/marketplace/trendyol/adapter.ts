@@ -1,7 +1,6 @@
-import { ValidationFailed } from "../../../infra/errors";
 import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
 import { urlProblems } from "../config-checks";
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
 import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
@@ -61,7 +60,7 @@ function batchRequestIdOf(body: unknown): string | undefined {
 
 export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapter {
   const problems = configProblems(config);
-  if (problems.length > 0) throw new ValidationFailed("The Trendyol settings are not usable", { problems }, "MARKETPLACE_CONFIG_INVALID");
+  if (problems.length > 0) throw new MarketplaceConfigInvalid("Trendyol", problems);
 
   const transport: TrendyolTransport = {
     baseUrl: config.baseUrl,

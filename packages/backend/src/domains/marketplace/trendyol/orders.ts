@@ -7,8 +7,7 @@
  * the stream is taken to list packages oldest modification first, as the order list does when
  * asked to (orderByField=PackageLastModifiedDate).
  */
-import { ValidationFailed } from "../../../infra/errors";
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
 import type { NormalisedOrder, OrderPage } from "../types";
 import { TRENDYOL, trendyolPaths } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
@@ -34,7 +33,7 @@ function decodePosition(page: string): PagePosition {
   } catch {
     // Falls through to the refusal below.
   }
-  throw new ValidationFailed("The order page token is not one this adapter issued", { page }, "MARKETPLACE_PAGE_INVALID");
+  throw new MarketplacePageInvalid(page);
 }
 
 interface StreamAnswer {

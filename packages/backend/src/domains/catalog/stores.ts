@@ -1,31 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { Stores } from "@pazarsync/shared";
-import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { NotFound, ValidationFailed } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
+import { isCheckViolation, postgresFailure } from "../../infra/pg-errors";
 import { createCredentialCipher, type CredentialKeyring } from "./credentials";
+import { SellerIdRequired, StoreNotFound, StorePolicyOutOfRange, StoreTypeDiscontinued } from "./errors";
 import type { CatalogChange } from "./events";
 import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
 import { forgetPushed, lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
-import { stores } from "./schema";
 import { assertAllowedBaseUrl, type BaseUrlRule } from "./store-base-url";
-import { CHECK_VIOLATION, constraintViolation } from "./store-constraints";
 import { createStoreCredentials, credentialColumns } from "./store-credentials";
-import {
-  activeStoresSellingFrom,
-  allStoreRows,
-  isMarketplace,
-  type StoreRow,
-  storeRow,
-  storeRowsPage,
-  storeViews,
-  toStoreView,
-  warehousesOf,
-} from "./store-records";
+import { activeStoresSellingFrom, allStoreRows, insertStore, type StoreRow, storeRow, storeRowsPage, updateStoreRow, warehousesOf } from "./stores-repository";
+import { isMarketplace, storeViews, toStoreView } from "./store-views";
 import { assertDistinctWarehouses, replaceStoreWarehouses } from "./store-warehouses";
 
 export interface StoreServiceDeps {
@@ -46,13 +35,13 @@ type StoreTypeInput = Stores.CreateStoreBody["type"];
 
 function assertSellable(type: StoreTypeInput): asserts type is StoreType {
   if (type === "GITTIGIDIYOR") {
-    throw new ValidationFailed(Stores.DISCONTINUED_STORE_TYPES[type], { type }, "STORE_TYPE_DISCONTINUED");
+    throw new StoreTypeDiscontinued(type);
   }
 }
 
 function assertSellerId(type: StoreType, sellerId: string | null | undefined): void {
   if (isMarketplace(type) && !sellerId) {
-    throw new ValidationFailed(`A ${type} store needs the seller id of its marketplace account`, { type }, "SELLER_ID_REQUIRED");
+    throw new SellerIdRequired(type);
   }
 }
 
@@ -62,21 +51,14 @@ function policyColumns(policy: Stores.PolicyInput | undefined): Partial<Pick<Sto
   return Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined));
 }
 
-/** The policy ranges are checked by the request schema; a CHECK failing anyway is still the client's 422. */
 function storeWriteError(error: unknown): unknown {
-  const violation = constraintViolation(error);
-  if (violation?.sqlState === CHECK_VIOLATION) {
-    return new ValidationFailed("The store policy is out of range", { constraint: violation.constraint }, "STORE_POLICY_OUT_OF_RANGE");
-  }
-  return error;
+  return isCheckViolation(error) ? new StorePolicyOutOfRange(postgresFailure(error)?.constraint) : error;
 }
 
 /** Changes that alter what the store may sell, so its listings must be pushed again. */
 function changesSellable(patch: Stores.UpdateStoreBody): boolean {
   return [patch.warehouseIds, patch.policy, patch.active, patch.sendStock, patch.sendPrice].some((v) => v !== undefined);
 }
-
-const storeNotFound = (storeId: string) => new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
 
 export function createStoreService(deps: StoreServiceDeps) {
   const { db, log, events } = deps;
@@ -92,7 +74,7 @@ export function createStoreService(deps: StoreServiceDeps) {
 
   async function getStore(id: string): Promise<Stores.Store> {
     const store = await findStore(id);
-    if (!store) throw storeNotFound(id);
+    if (!store) throw new StoreNotFound(id);
     return store;
   }
 
@@ -120,12 +102,12 @@ export function createStoreService(deps: StoreServiceDeps) {
       return (await warehousesOf(db, [storeId])).get(storeId) ?? [];
     },
 
-    /** Active stores selling from any of these warehouses: the stores a stock change there concerns. */
     /** Listing price overrides for some products of a store; orders price from these first. */
     listingPrices: (storeId: string, productIds: readonly string[]): Promise<Map<string, number>> =>
       listingPrices(db, storeId, productIds),
     /** Store, warehouses, products, listing prices and set components for an order, in one statement (order-quote.ts). */
     quoteForOrder: (storeId: string, refs: OrderRefs): Promise<OrderQuote | undefined> => quoteForOrder(db, storeId, refs),
+    /** Active stores selling from any of these warehouses: the stores a stock change there concerns. */
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 
     /** The stock sync's bookkeeping on existing listings, one statement per batch (listing-pushes.ts). */
@@ -148,7 +130,7 @@ export function createStoreService(deps: StoreServiceDeps) {
       const id = randomUUID();
       try {
         await db.transaction(async (tx) => {
-          await tx.insert(stores).values({
+          await insertStore(tx, {
             id,
             name: body.name,
             type,
@@ -187,12 +169,8 @@ export function createStoreService(deps: StoreServiceDeps) {
       try {
         await db.transaction(async (tx) => {
           // The UPDATE comes first: it locks the store row, so concurrent edits of one store queue.
-          const [row] = await tx
-            .update(stores)
-            .set({ ...columns, updatedAt: sql`now()` })
-            .where(eq(stores.id, id))
-            .returning({ type: stores.type, sellerId: stores.sellerId });
-          if (!row) throw storeNotFound(id);
+          const row = await updateStoreRow(tx, id, columns);
+          if (!row) throw new StoreNotFound(id);
           // Checked on the row as it now stands; throwing rolls the update back.
           assertSellerId(row.type, row.sellerId);
           if (patch.warehouseIds) await replaceStoreWarehouses(tx, id, patch.warehouseIds);
@@ -214,7 +192,7 @@ export function createStoreService(deps: StoreServiceDeps) {
 
     async listingPage(storeId: string, page: PageRequest): Promise<Stores.ListingPage> {
       const { rows, total } = await listingRowsPage(db, storeId, page.limit, page.offset);
-      if (total === 0 && !(await storeRow(db, storeId))) throw storeNotFound(storeId);
+      if (total === 0 && !(await storeRow(db, storeId))) throw new StoreNotFound(storeId);
       return { items: rows.map(toListingView), page: page.page, limit: page.limit, total };
     },
   };

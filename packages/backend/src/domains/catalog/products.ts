@@ -1,14 +1,16 @@
 import type { Catalog } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
-import { NotFound, ValidationFailed } from "../../infra/errors";
+import { AppError, ValidationFailed } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { Logger } from "../../infra/logger";
+import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, postgresFailure, SQLSTATE } from "../../infra/pg-errors";
 import type { SellableDetail, SellableLookup } from "../inventory/availability-types";
+import { DuplicateBarcode, DuplicateSku, ProductNotFound, SetContainsItself, StoreNotFound, TypeImmutable, UnknownComponent } from "./errors";
 import type { CatalogChange } from "./events";
-import { productNotFound, productWriteError } from "./product-errors";
 import { checkSetComponents, refuseComponentsOnSimple, sameComponents } from "./product-sets";
 import { toProduct, toStoreAvailability, toSummary, type ProductSummary } from "./product-views";
 import * as repo from "./products-repository";
+import { allStoreIds, isShopStore } from "./stores-repository";
 
 export type { ProductSummary } from "./product-views";
 export type { ProductFilter } from "./products-repository";
@@ -19,6 +21,21 @@ export interface ProductServiceDeps {
   events: EventHub<CatalogChange>;
   /** Injected by services.ts from inventory's availability (catalog may not import inventory). */
   sellable: SellableLookup;
+}
+
+/**
+ * Constraint violations of a product write as the client's mistake (409/422 with a code), never
+ * a 500. Uniqueness is only ever decided here: checking first would race a concurrent insert.
+ */
+function productWriteError(error: unknown, input: { sku?: string; barcode?: string }): unknown {
+  if (error instanceof AppError) return error;
+  if (isUniqueViolation(error, "products_sku_unique")) return new DuplicateSku(input.sku);
+  if (isUniqueViolation(error, "products_barcode_unique")) return new DuplicateBarcode(input.barcode);
+  if (isForeignKeyViolation(error, "product_set_items_component_id_products_id_fk")) return new UnknownComponent();
+  if (isCheckViolation(error, "product_set_items_not_self")) return new SetContainsItself();
+  const failure = postgresFailure(error);
+  if (failure?.sqlState === SQLSTATE.CHECK_VIOLATION) return new ValidationFailed("A value is out of range", { constraint: failure.constraint });
+  return error;
 }
 
 /** Who asked, for the log line. */
@@ -64,7 +81,7 @@ export function createProductService(deps: ProductServiceDeps) {
     try {
       return (await sellable(storeId, [productId])).get(productId);
     } catch (error) {
-      if (error instanceof NotFound && error.code === "STORE_NOT_FOUND") return null;
+      if (error instanceof StoreNotFound) return null;
       throw error;
     }
   }
@@ -90,8 +107,8 @@ export function createProductService(deps: ProductServiceDeps) {
     async listProducts(filter: repo.ProductFilter & { storeId?: string }, page: PageWindow, viewer?: Viewer): Promise<Catalog.ProductPage> {
       const { storeId, ...criteria } = filter;
       // A store a customer cannot buy from answers them like one that does not exist.
-      if (storeId !== undefined && seesOnlyTheShop(viewer) && !(UUID.test(storeId) && (await repo.isShopStore(db, storeId)))) {
-        throw new NotFound("No such store", { storeId }, "STORE_NOT_FOUND");
+      if (storeId !== undefined && seesOnlyTheShop(viewer) && !(UUID.test(storeId) && (await isShopStore(db, storeId)))) {
+        throw new StoreNotFound(storeId);
       }
       const { rows, total } = await repo.pageOfProducts(db, criteria, page);
       const items: Catalog.ProductListItem[] = await present(rows);
@@ -105,9 +122,9 @@ export function createProductService(deps: ProductServiceDeps) {
 
     async getProduct(id: string, viewer?: Viewer): Promise<Catalog.ProductDetail> {
       const [row] = await repo.productRows(db, [id]);
-      if (!row) throw productNotFound(id);
+      if (!row) throw new ProductNotFound(id);
       const product = await presentOne(row);
-      const storeIds = await repo.allStoreIds(db, seesOnlyTheShop(viewer));
+      const storeIds = await allStoreIds(db, seesOnlyTheShop(viewer));
       const details = await Promise.all(storeIds.map((storeId) => sellableIn(storeId, id)));
       const availability = storeIds.flatMap((storeId, i) => {
         const detail = details[i];
@@ -121,9 +138,9 @@ export function createProductService(deps: ProductServiceDeps) {
       const outcome = await db
         .transaction(async (tx) => {
           const current = await repo.lockProduct(tx, id);
-          if (!current) throw productNotFound(id);
+          if (!current) throw new ProductNotFound(id);
           if (type !== undefined && type !== current.type) {
-            throw new ValidationFailed("A product's type cannot change", { type: current.type }, "TYPE_IMMUTABLE");
+            throw new TypeImmutable(current.type);
           }
           let componentsChanged = false;
           if (current.type === "SIMPLE") refuseComponentsOnSimple(components);
