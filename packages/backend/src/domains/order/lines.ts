@@ -54,19 +54,6 @@ export function productsForLines(quoted: readonly QuotedProduct[], lines: readon
   });
 }
 
-/** Marketplace lines name barcodes only; an unknown one cannot be recorded (order_items needs a product). */
-export function productsForBarcodes(quoted: readonly QuotedProduct[], barcodes: readonly string[]): QuotedProduct[] {
-  const unique = [...new Set(barcodes)];
-  const found = new Map(quoted.map((p) => [p.barcode, p]));
-  const missing = unique.filter((barcode) => !found.has(barcode));
-  if (missing.length > 0) throw unknownProducts([], missing);
-  return barcodes.map((barcode) => {
-    const product = found.get(barcode);
-    if (!product) throw new Error("a resolved barcode lost its product");
-    return product;
-  });
-}
-
 /** 422 PRODUCT_INACTIVE: the shop no longer sells these (marketplace intake records them anyway: the sale happened). */
 export function assertActive(products: readonly ProductSummary[]): void {
   const inactive = [...new Set(products.filter((p) => !p.active).map((p) => p.id))];
@@ -105,19 +92,4 @@ export function priceOrder(currency: string, lines: readonly PricedLine[]): Pric
   });
   if (total > MAX_MONEY) throw new ValidationFailed("The order total is larger than can be stored", { total }, "ORDER_TOTAL_TOO_LARGE");
   return { currency, total, vatTotal, items };
-}
-
-/** Intake gets lines from an adapter, not through a schema: the same limits, checked here. */
-export function assertMarketplaceLines(lines: readonly { barcode: string; quantity: number; unitPrice: number }[], currency: string): void {
-  if (lines.length < 1 || lines.length > 1000) throw new ValidationFailed("A marketplace order has 1..1000 lines", { lines: lines.length });
-  if (!/^[A-Z]{3}$/.test(currency)) throw new ValidationFailed("The currency must be an ISO 4217 code", { currency });
-  lines.forEach((line, index) => {
-    const { quantity, unitPrice } = line;
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > Orders.MAX_LINE_QUANTITY) {
-      throw invalidLine(index, `quantity must be an integer 1..${Orders.MAX_LINE_QUANTITY}`);
-    }
-    if (!Number.isInteger(unitPrice) || unitPrice < 0 || unitPrice > MAX_MONEY) {
-      throw invalidLine(index, "unitPrice must be a non-negative integer in minor units");
-    }
-  });
 }
