@@ -16,12 +16,11 @@
  *   sellable   per asked product: sellable (what the store shows), allowed (what this order may take
  *              of it beside its other lines), demand, raw (sets before policy)
  */
-import { applyPolicySql, channelCeilingSql, effectivePolicySql } from "./policy";
+import { applyPolicySql, channelCeilingSql, type ChannelCeilings, effectivePolicySql } from "./policy";
 
 const storePolicy = { safetyStock: "s.safety_stock", percentage: "s.percentage", maxQuantity: "s.max_quantity", floor: "s.floor" };
 const listingPolicy = { safetyStock: "l.safety_stock", percentage: "l.percentage", maxQuantity: "l.max_quantity", floor: "l.floor" };
 const policy = effectivePolicySql(storePolicy, listingPolicy);
-const ceiling = channelCeilingSql("s.type");
 
 /**
  * The web shop sells every active product unless a listing switches it off; a marketplace sells
@@ -29,7 +28,9 @@ const ceiling = channelCeilingSql("s.type");
  */
 const ON_SALE = `(s.active and p.product_active and coalesce(l.enabled, s.type = 'WEB'))`;
 
-export function sellableCtes(stock: string): string {
+/** `ceilings` by store type; the web order statement passes none (it judges WEB stores only, which have none). */
+export function sellableCtes(stock: string, ceilings: ChannelCeilings = {}): string {
+  const ceiling = channelCeilingSql("s.type", ceilings);
   return `
 expanded as (
   select p.id as product_id, p.type as product_type, p.active as product_active, a.demand,

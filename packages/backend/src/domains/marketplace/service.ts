@@ -8,5 +8,5 @@ export type * from "./types";
 export { createTrendyolAdapter, trendyolProfile, type TrendyolConfig } from "./trendyol/adapter";
 export { normaliseTrendyolPackage } from "./trendyol/order-normaliser";
 
-export { createMarketplaceAdapter } from "./adapters";
+export { createMarketplaceAdapter, QUANTITY_CAPS } from "./adapters";
 export type { MarketplaceStoreSettings } from "./store-settings";
