@@ -4,7 +4,7 @@
  * for order-intake tests and the demo.
  */
 import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { parseBody, problem } from "./control-body";
 import type { Incoming, Reply } from "./module";
 import type { SandboxState } from "./state";
 
@@ -37,19 +37,6 @@ const OrderBody = Type.Object(
   { additionalProperties: false },
 );
 
-const problem = (status: number, code: string, message: string): Reply => ({ status, body: { error: { code, message } } });
-
-function parse<T>(schema: Parameters<typeof Value.Check>[0], text: string): T | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return "the body is not JSON";
-  }
-  const first = Value.Errors(schema, value).First();
-  return first ? `${first.path || "body"}: ${first.message}` : (value as T);
-}
-
 /** Undefined when the path is not a marketplace control route. */
 export function handleMarketplaceControl(state: SandboxState, incoming: Incoming, now: number): Reply | undefined {
   const match = PATH.exec(incoming.path);
@@ -59,7 +46,7 @@ export function handleMarketplaceControl(state: SandboxState, incoming: Incoming
   if (!module) return problem(404, "NOT_FOUND", `No sandbox marketplace ${name}`);
   const method = incoming.method;
   if (what === "accounts" && !account && method === "POST") {
-    const body = parse<Static<typeof AccountBody>>(AccountBody, incoming.body);
+    const body = parseBody<Static<typeof AccountBody>>(AccountBody, incoming.body);
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     return module.addAccount(body) ? { status: 201, body: { account: body.account } } : problem(409, "ACCOUNT_EXISTS", `Account ${body.account} exists`);
   }
@@ -70,7 +57,7 @@ export function handleMarketplaceControl(state: SandboxState, incoming: Incoming
   }
   if (what === "orders" && method === "POST" && !orderId) {
     if (!module.createOrder) return problem(405, "NOT_SUPPORTED", `${module.name} orders are not played by the sandbox`);
-    const body = parse<Static<typeof OrderBody>>(OrderBody, incoming.body);
+    const body = parseBody<Static<typeof OrderBody>>(OrderBody, incoming.body);
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     const created = module.createOrder(account, body, now);
     return created ? { status: 201, body: created } : problem(404, "NOT_FOUND", `No account ${account}`);

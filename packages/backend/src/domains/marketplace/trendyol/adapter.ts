@@ -1,5 +1,5 @@
 import { ValidationFailed } from "../../../infra/errors";
-import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { urlProblems } from "../config-checks";
 import { MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
@@ -12,7 +12,7 @@ import { batchStatusFrom } from "./outcomes";
 import { validateItems } from "../validate";
 import { priceAndInventoryBody } from "./payload";
 
-export interface TrendyolConfig {
+export interface TrendyolConfig extends AdapterCallOptions {
   /** From the store's settings, e.g. https://apigw.trendyol.com (or the sandbox's URL). */
   baseUrl: string;
   sellerId: string;
@@ -20,12 +20,8 @@ export interface TrendyolConfig {
   apiSecret: string;
   /** Alphanumeric, at most 30 characters; "SelfIntegration" is used when absent. */
   integratorName?: string;
-  fetch?: typeof fetch;
-  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
-  timeoutMs?: number;
   /** How long an identical body is refused; only a sandbox with a time scale changes it. */
   duplicateWindowMs?: number;
-  onCall?: ApiCallHook;
 }
 
 export const trendyolProfile: AdapterProfile = {
