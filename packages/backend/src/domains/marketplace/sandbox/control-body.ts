@@ -1,4 +1,4 @@
-import type { TSchema } from "@sinclair/typebox";
+import { type TProperties, type TSchema, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { Reply } from "./module";
 
@@ -15,4 +15,10 @@ export function parseBody<T>(schema: TSchema, text: string): T | string {
   }
   const first = Value.Errors(schema, value).First();
   return first ? `${first.path || "body"}: ${first.message}` : (value as T);
+}
+
+/** The lines of an order a test has the sandbox play; `name` holds the field naming the product. */
+export function orderLines<P extends TProperties>(name: P) {
+  const amounts = { quantity: Type.Integer({ minimum: 1, maximum: 9999 }), unitPrice: Type.Integer({ minimum: 0, description: "minor units" }) };
+  return Type.Array(Type.Object({ ...name, ...amounts }, { additionalProperties: false }), { minItems: 1, maxItems: 100 });
 }

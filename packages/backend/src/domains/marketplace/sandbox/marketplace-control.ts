@@ -4,7 +4,7 @@
  * for order-intake tests and the demo.
  */
 import { type Static, Type } from "@sinclair/typebox";
-import { parseBody, problem } from "./control-body";
+import { orderLines, parseBody, problem } from "./control-body";
 import type { Incoming, Reply } from "./module";
 import type { SandboxState } from "./state";
 
@@ -22,17 +22,7 @@ const AccountBody = Type.Object(
 
 const OrderBody = Type.Object(
   {
-    lines: Type.Array(
-      Type.Object(
-        {
-          code: Type.String({ minLength: 1, maxLength: 200 }),
-          quantity: Type.Integer({ minimum: 1, maximum: 9999 }),
-          unitPrice: Type.Integer({ minimum: 0, description: "minor units" }),
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1, maxItems: 100 },
-    ),
+    lines: orderLines({ code: Type.String({ minLength: 1, maxLength: 200 }) }),
   },
   { additionalProperties: false },
 );

@@ -11,7 +11,7 @@
  */
 import { type Static, Type } from "@sinclair/typebox";
 import { TRENDYOL } from "../trendyol/facts";
-import { parseBody, problem } from "./control-body";
+import { orderLines, parseBody, problem } from "./control-body";
 import type { Incoming, Reply } from "./module";
 import type { SandboxState } from "./state";
 import { type PackageStatus, packagePayload, type SandboxPackage } from "./trendyol-orders";
@@ -20,17 +20,7 @@ const PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(orders|webhook)(?:\/([0-
 
 const OrderBody = Type.Object(
   {
-    lines: Type.Array(
-      Type.Object(
-        {
-          barcode: Type.String({ minLength: 1, maxLength: 200 }),
-          quantity: Type.Integer({ minimum: 1, maximum: 9999 }),
-          unitPrice: Type.Integer({ minimum: 0, description: "minor units" }),
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1, maxItems: 100 },
-    ),
+    lines: orderLines({ barcode: Type.String({ minLength: 1, maxLength: 200 }) }),
     orderNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     fieldNames: Type.Optional(Type.Union([Type.Literal("current"), Type.Literal("legacy")])),
   },
