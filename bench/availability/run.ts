@@ -10,6 +10,7 @@
  */
 import postgres from "postgres";
 import { createAvailability } from "../../packages/backend/src/domains/inventory/availability";
+import { QUANTITY_CAPS } from "../../packages/backend/src/domains/marketplace/service";
 import { openDatabase } from "../../packages/backend/src/infra/db";
 import { createLogger } from "../../packages/backend/src/infra/logger";
 import { seedCatalog } from "./seed";
@@ -49,7 +50,7 @@ try {
   const seedStarted = performance.now();
   const { storeIds, productIds, setIds } = await seedCatalog(handle.db, { products: CATALOG, setShare: 0.2, componentsPerSet: 3 });
   out(`driver ${handle.kind}; catalog ${CATALOG} products (${setIds.length} sets), seeded in ${Math.round(performance.now() - seedStarted)} ms`);
-  const sellable = createAvailability({ db: handle.db });
+  const sellable = createAvailability({ db: handle.db, ceilings: QUANTITY_CAPS });
 
   const rows: { size: number; ms: number; statements: number; sellableTotal: number }[] = [];
   for (const size of SIZES) {

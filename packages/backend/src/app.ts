@@ -19,7 +19,6 @@ import type { Infrastructure } from "./infra/bootstrap";
 import { registerDependencyMetrics } from "./infra/dependency-metrics";
 import type { Logger } from "./infra/logger";
 import type { Metrics } from "./infra/metrics";
-import { createRateLimiter } from "./infra/rate-limit";
 import type { ErrorReporter } from "./infra/sentry";
 import { opsController } from "./ops";
 import { createServices, type Services } from "./services";
@@ -66,7 +65,9 @@ export function createApp(deps: AppDeps) {
       http.rateLimits
         ? rateLimitPlugin({
             budgets: http.rateLimits,
-            limiter: createRateLimiter({ kv: deps.infra.kv, log: deps.log }),
+            redis: deps.infra.redis,
+            keyPrefix: deps.config.redisKeyPrefix,
+            log: deps.log,
             trustProxy: deps.config.trustProxy,
             tokenSubject: (authorization) => services.identity.tokenSubject(authorization),
           })

@@ -1,12 +1,12 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { NodeEnv } from "./config";
+import { Digits, pickSettings } from "./config-env";
 
 /**
  * The HTTP edge's settings (CORS, body limit, timeout, API docs, rate limits), parsed from the
  * same environment as config.ts and reported the same way: every problem at once, by name only.
  */
-const Digits = (description: string) => Type.Optional(Type.String({ pattern: "^[0-9]+$", description }));
 
 // An origin is scheme://host[:port] with no path; "http://localhost:*" allows any local port.
 const ORIGIN = "https?://[A-Za-z0-9.-]+(:([0-9]{1,5}|\\*))?";
@@ -59,15 +59,6 @@ const HINTS: Record<string, string> = {
 // in until its origins are listed, which is the safe failure.
 const DEVELOPMENT_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"];
 
-function pick(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  const picked: Record<string, string | undefined> = {};
-  for (const key of Object.keys(RawHttpEnv.properties)) {
-    const value = env[key];
-    if (value !== undefined && value !== "") picked[key] = value;
-  }
-  return picked;
-}
-
 const int = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
 
 function problemsOf(raw: Record<string, string | undefined>, nodeEnv: NodeEnv): string[] {
@@ -86,7 +77,7 @@ function problemsOf(raw: Record<string, string | undefined>, nodeEnv: NodeEnv): 
 }
 
 export function loadHttpConfig(env: Record<string, string | undefined>, nodeEnv: NodeEnv): { config?: HttpConfig; problems: string[] } {
-  const raw = pick(env);
+  const raw = pickSettings(RawHttpEnv, env);
   const problems = problemsOf(raw, nodeEnv);
   if (problems.length > 0) return { problems };
   const parsed = raw as RawHttpEnv;

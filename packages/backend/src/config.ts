@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { Digits, pickSettings } from "./config-env";
 import { loadHttpConfig, type HttpConfig } from "./config-http";
 import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
 
@@ -9,7 +10,6 @@ import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
  * strings; numbers are coerced here deliberately. Problems are collected and reported
  * together, by variable name only: a secret's value is never echoed.
  */
-const Digits = (description: string) => Type.Optional(Type.String({ pattern: "^[0-9]+$", description }));
 const Flag = (description: string) => Type.Optional(Type.String({ pattern: "^(true|false|1|0)$", description }));
 const KEY_ID = "[A-Za-z0-9_-]{1,32}";
 const KEY_32_BYTES = "([A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})";
@@ -184,15 +184,6 @@ function describeProblems(raw: Record<string, string | undefined>): string[] {
   return [...problems];
 }
 
-function pickEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  const picked: Record<string, string | undefined> = {};
-  for (const key of Object.keys(RawEnv.properties)) {
-    const value = env[key];
-    if (value !== undefined && value !== "") picked[key] = value;
-  }
-  return picked;
-}
-
 function toKey(encoded: string): Buffer {
   return encoded.length === 64 ? Buffer.from(encoded, "hex") : Buffer.from(encoded, "base64");
 }
@@ -221,7 +212,7 @@ const flag = (value: string | undefined, fallback: boolean) =>
   value === undefined ? fallback : value === "true" || value === "1";
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const raw = pickEnv(env);
+  const raw = pickSettings(RawEnv, env);
   const problems = describeProblems(raw);
   const nodeEnv = (raw.NODE_ENV as NodeEnv | undefined) ?? "development";
   const lockNodes = raw.REDLOCK_URLS?.split(",").length ?? 1;

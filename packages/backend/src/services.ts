@@ -5,6 +5,7 @@ import { createIdentityService } from "./domains/identity/service";
 import { createAvailability } from "./domains/inventory/availability";
 import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
+import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
 import { createOrderService } from "./domains/order/service";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
@@ -28,7 +29,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     stock: createEventHub<StockChange>("stock-change", log),
   };
   const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log });
-  const sellable = createAvailability({ db });
+  // What a store shows is capped at what its marketplace takes: the caps live with the adapters.
+  const sellable = createAvailability({ db, ceilings: QUANTITY_CAPS });
   // Development and tests point stores at the local sandbox; production only at public https hosts,
   // checked when a baseUrl is saved and again, on the address connected to, at every call.
   const outbound: OutboundRule = { publicOnly: config.nodeEnv === "production" };

@@ -1,23 +1,13 @@
 import { Elysia } from "elysia";
 import { PayloadTooLarge } from "./errors";
+import { readAtMost } from "../infra/bounded-read";
 import { isJsonContentType, parseJsonBody } from "./json-depth";
 
 /** Reads a body without Content-Length (chunked) and stops at the first byte past the limit. */
 async function readWithin(body: ReadableStream<Uint8Array>, limitBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limitBytes) {
-      await reader.cancel();
-      throw new PayloadTooLarge(limitBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const bytes = await readAtMost(body, limitBytes);
+  if (!bytes) throw new PayloadTooLarge(limitBytes);
+  return bytes;
 }
 
 /** What Elysia's own parser would make of these bytes, for the content types it knows. */

@@ -1,10 +1,11 @@
+import { cors } from "@elysiajs/cors";
 import { Elysia } from "elysia";
 
 const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
 const ALLOWED_HEADERS = "authorization, content-type, idempotency-key, x-request-id";
 // What a browser client may read from our answers (the rest stay hidden by CORS).
 const EXPOSED_HEADERS = "ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after, x-request-id, idempotent-replayed";
-const PREFLIGHT_MAX_AGE_SECONDS = "600";
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /**
  * Whether an Origin header is on the allow-list: exact entries, or "scheme://host:*" for any port
@@ -33,23 +34,43 @@ export function corsHeaders(origin: string | null, allowed: (origin: string) => 
   return headers;
 }
 
+// What @elysiajs/cors puts on every answer and every preflight, whatever the origin.
+const GRANTS = ["access-control-allow-credentials", "access-control-allow-headers", "access-control-allow-methods", "access-control-expose-headers", "access-control-max-age"];
+
 /**
- * Cross-origin access for the allow-list only. Preflights are answered here (204) before rate
- * limits or routing; an origin not on the list gets an answer without CORS headers, which the
- * browser treats as a refusal.
+ * Cross-origin access for the allow-list only, through @elysiajs/cors. Preflights are answered
+ * (204) before rate limits or routing; an origin not on the list gets an answer without CORS
+ * headers, which the browser treats as a refusal. The plugin checks the list for
+ * Access-Control-Allow-Origin alone and sends credentials, methods and header lists to anyone,
+ * so the hooks around it take those off again for an unlisted (or absent) origin.
  */
 export function corsPlugin(options: { origins: readonly string[] }) {
   const allowed = originMatcher(options.origins);
-  return new Elysia({ name: "cors" }).onRequest(({ request, set }) => {
+  const listed = (request: Request) => {
     const origin = request.headers.get("origin");
-    Object.assign(set.headers, corsHeaders(origin, allowed));
-    if (request.method !== "OPTIONS" || !request.headers.has("access-control-request-method")) return;
-    set.status = 204;
-    if (origin && allowed(origin)) {
-      set.headers["access-control-allow-methods"] = ALLOWED_METHODS;
-      set.headers["access-control-allow-headers"] = ALLOWED_HEADERS;
-      set.headers["access-control-max-age"] = PREFLIGHT_MAX_AGE_SECONDS;
-    }
-    return new Response(null, { status: 204 });
-  });
+    return origin !== null && allowed(origin);
+  };
+  const withoutGrants = (request: Request, headers: Record<string, unknown>) => {
+    if (listed(request)) return false;
+    for (const name of GRANTS) delete headers[name];
+    headers.vary = "Origin";
+    return true;
+  };
+  return new Elysia({ name: "cors" })
+    .onRequest(({ request, set }) => {
+      if (request.method === "OPTIONS" && withoutGrants(request, set.headers)) return new Response(null, { status: 204 });
+    })
+    .use(
+      cors({
+        origin: listed,
+        methods: ALLOWED_METHODS,
+        allowedHeaders: ALLOWED_HEADERS,
+        exposeHeaders: EXPOSED_HEADERS,
+        credentials: true,
+        maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+      }),
+    )
+    .onRequest(({ request, set }) => {
+      withoutGrants(request, set.headers);
+    });
 }

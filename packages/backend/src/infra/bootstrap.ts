@@ -11,6 +11,8 @@ import { closeRedis, createRedisClient, pingWithTimeout } from "./redis";
 export interface Infrastructure {
   database: DatabaseHandle;
   kv: KeyValueStore;
+  /** The main Redis client, for libraries that take one (route rate limits); absent when embedded. */
+  redis?: Redis;
   locks: LockPort;
   broadcast: Broadcast;
   /** Readiness probes, one per dependency the process cannot serve without. */
@@ -57,11 +59,13 @@ export async function createInfrastructure(
   });
   const clients: Redis[] = [];
   let kv: KeyValueStore;
+  let redis: Redis | undefined;
   let locks: LockPort;
   let broadcast: Broadcast;
   if (config.redisUrl) {
     const main = createRedisClient(config.redisUrl, log, "main", config.redisCommandTimeoutMs);
     clients.push(main);
+    redis = main;
     kv = createRedisKeyValue(main, { prefix: config.redisKeyPrefix });
     locks = createLocks(config, log, database, main, clients);
     broadcast = createRedisBroadcast(main, { prefix: config.redisKeyPrefix, log });
@@ -76,6 +80,7 @@ export async function createInfrastructure(
   return {
     database,
     kv,
+    redis,
     locks,
     broadcast,
     probes: [{ name: "postgres", driver: database.kind, ping: (ms) => database.ping(ms) }, redisProbe],

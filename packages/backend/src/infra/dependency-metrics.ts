@@ -43,51 +43,44 @@ export function registerDependencyMetrics(registry: Registry, stats: DependencyS
   const timeoutMs = options.timeoutMs ?? 1000;
   const pool = cached<PoolReading>(() => stats.postgresPool(), cacheMs, timeoutMs, "postgres pool stats");
   const memory = cached(() => stats.redisMemory(), cacheMs, timeoutMs, "redis memory stats");
-  const registers = [registry];
+  const gauge = scrapedGauge(registry);
+  gauge("db_pool_max", "Most connections this process's Postgres pool may open (DATABASE_POOL_MAX; 1 for PGlite)", ["driver"], async () => {
+    const reading = await pool();
+    return reading ? [[{ driver: reading.driver }, reading.max]] : [];
+  });
+  gauge(
+    "db_pool_connections",
+    "Postgres connections this process holds, by state (pg_stat_activity); all active at db_pool_max means the pool is saturated",
+    ["driver", "state"],
+    async () => {
+      const reading = await pool();
+      return reading ? Object.entries(reading.connections).map(([state, n]) => [{ driver: reading.driver, state }, n]) : [];
+    },
+  );
+  gauge("redis_memory_used_bytes", "Redis used_memory (INFO memory); absent in embedded mode", ["client"], async () => {
+    const reading = await memory();
+    return reading ? [[{ client: "main" }, reading.usedBytes]] : [];
+  });
+  gauge("redis_memory_max_bytes", "Redis maxmemory (0: no limit); absent in embedded mode", ["client"], async () => {
+    const reading = await memory();
+    return reading ? [[{ client: "main" }, reading.maxBytes]] : [];
+  });
+}
 
-  new Gauge({
-    name: "db_pool_max",
-    help: "Most connections this process's Postgres pool may open (DATABASE_POOL_MAX; 1 for PGlite)",
-    labelNames: ["driver"] as const,
-    registers,
-    async collect() {
-      this.reset();
-      const reading = await pool();
-      if (reading) this.set({ driver: reading.driver }, reading.max);
-    },
-  });
-  new Gauge({
-    name: "db_pool_connections",
-    help: "Postgres connections this process holds, by state (pg_stat_activity); all active at db_pool_max means the pool is saturated",
-    labelNames: ["driver", "state"] as const,
-    registers,
-    async collect() {
-      this.reset();
-      const reading = await pool();
-      if (!reading) return;
-      for (const [state, n] of Object.entries(reading.connections)) this.set({ driver: reading.driver, state }, n);
-    },
-  });
-  new Gauge({
-    name: "redis_memory_used_bytes",
-    help: "Redis used_memory (INFO memory); absent in embedded mode",
-    labelNames: ["client"] as const,
-    registers,
-    async collect() {
-      this.reset();
-      const reading = await memory();
-      if (reading) this.set({ client: "main" }, reading.usedBytes);
-    },
-  });
-  new Gauge({
-    name: "redis_memory_max_bytes",
-    help: "Redis maxmemory (0: no limit); absent in embedded mode",
-    labelNames: ["client"] as const,
-    registers,
-    async collect() {
-      this.reset();
-      const reading = await memory();
-      if (reading) this.set({ client: "main" }, reading.maxBytes);
-    },
-  });
+type Series<L extends string> = [Partial<Record<L, string>>, number][];
+
+/** Gauges whose series are read when /metrics is scraped: each scrape starts empty, so a failed reading shows no series. */
+function scrapedGauge(registry: Registry) {
+  return <L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<Series<L>>): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [labels, value] of await read()) this.set(labels, value);
+      },
+    });
+  };
 }

@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from "../support/app";
 import { addStock, createSet, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf } from "../support/http";
 import { admin, get, staff } from "../support/identity";
+import { MARKETPLACES } from "../support/marketplaces";
 
 let t: TestApp;
 let statements = 0;
@@ -36,6 +37,20 @@ async function winterSet() {
 const sellableOf = async (storeId: string, productId: string) => (await t.services.sellable(storeId, [productId])).get(productId);
 
 describe("availability", () => {
+  test("a marketplace store shows at most what its marketplace takes as a quantity, for each of the five", async () => {
+    const warehouse = await createWarehouse(t, staffToken);
+    const product = await createSimple(t, staffToken, "Plenty");
+    expect((await addStock(t, staffToken, warehouse.shelfId, product, 1_000_000)).status).toBe(200);
+    const shown: Record<string, number | undefined> = {};
+    for (const m of MARKETPLACES) {
+      const store = await createStore(t, adminToken, { type: m.type, sellerId: m.account, credentials: m.credentials, warehouseIds: [warehouse.id] });
+      await putListing(t, adminToken, store, product, { enabled: true });
+      shown[m.type] = (await sellableOf(store, product))?.sellable;
+    }
+    // The caps as the marketplaces document them (marketplace/*/facts.ts).
+    expect(shown).toEqual({ TRENDYOL: 20_000, PTTAVM: 9_999, N11: 999_999, HEPSIBURADA: 50_000, PAZARAMA: 99_999 });
+  });
+
   test("a set of 1 coat (50), 2 gloves (30) and 1 scarf (40) shows 15", async () => {
     const { set, store, coat, gloves, scarf } = await winterSet();
     const detail = await sellableOf(store, set);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
 import { stockLockKey } from "../../src/domains/inventory/service";
-import { requestHash } from "../../src/domains/order/idempotency";
 import { idempotencyKeys } from "../../src/domains/order/schema";
 import { createTestApp, type TestApp } from "../support/app";
 import { bodyOf } from "../support/http";
@@ -148,24 +147,6 @@ describe("replaying", () => {
     expect(await level(t, shop, productId)).toEqual({ onHand: 1, reserved: 1 });
   });
 
-  test("a claim an older version committed without an answer is 409 IDEMPOTENCY_IN_PROGRESS while it is fresh", async () => {
-    const productId = await stockedProduct(t, shop, 5);
-    const key = newKey();
-    const body = { storeId: shop.storeId, items: [{ productId, quantity: 1 }] };
-    const me = await bodyOf(await get(t, "/api/v1/auth/me", buyer));
-    await t.infra.database.db.insert(idempotencyKeys).values({
-      scope: me.id,
-      key,
-      requestHash: requestHash(body),
-      responseBody: { claim: "running-elsewhere" },
-      expiresAt: sql`now() + interval '24 hours'`,
-    });
-    const res = await placeOrder(t, buyer, body, key);
-    expect(res.status).toBe(409);
-    expect((await bodyOf(res)).error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
-    expect(await level(t, shop, productId)).toEqual({ onHand: 5, reserved: 0 });
-  });
-
   test("a 5xx answer is not kept: the same key may be retried and succeeds", async () => {
     const productId = await stockedProduct(t, shop, 5);
     const key = newKey();
@@ -192,25 +173,6 @@ describe("replaying", () => {
     const res = await placeOrder(t, buyer, { storeId: shop.storeId, items: [{ productId, quantity: 2 }] }, key);
     expect(res.status).toBe(201);
     expect(await level(t, shop, productId)).toEqual({ onHand: 5, reserved: 3 });
-  });
-
-  test("a claim left unanswered for minutes (its request died) is taken over by a retry with the same body", async () => {
-    const productId = await stockedProduct(t, shop, 5);
-    const key = newKey();
-    const body = { storeId: shop.storeId, items: [{ productId, quantity: 1 }] };
-    const me = await bodyOf(await get(t, "/api/v1/auth/me", buyer));
-    // What a process that crashed mid-request leaves behind: a claim with no answer.
-    await t.infra.database.db.insert(idempotencyKeys).values({
-      scope: me.id,
-      key,
-      requestHash: requestHash(body),
-      responseBody: { claim: "dead-request" },
-      createdAt: sql`now() - interval '3 minutes'`,
-      expiresAt: sql`now() + interval '23 hours'`,
-    });
-    const res = await placeOrder(t, buyer, body, key);
-    expect(res.status).toBe(201);
-    expect(await level(t, shop, productId)).toEqual({ onHand: 5, reserved: 1 });
   });
 
   test("a kept answer expires no sooner than 24 hours after the request", async () => {

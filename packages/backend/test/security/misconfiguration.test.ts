@@ -56,6 +56,12 @@ describe("API8:2023 Security Misconfiguration — CORS allow-list", () => {
     }
   });
 
+  test("a call without an Origin (server to server, same origin) gets no CORS headers but Vary", async () => {
+    const res = await t.request("/api/v1/auth/me");
+    expect([...res.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
+    expect(res.headers.get("vary")).toBe("Origin");
+  });
+
   test("preflights are answered 204: allowed origins get methods and headers, others nothing", async () => {
     const preflight = (origin: string) =>
       t.request("/api/v1/orders", {

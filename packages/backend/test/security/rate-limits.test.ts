@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from "../support/app";
 import { skipReason } from "../support/env";
 import { bodyOf } from "../support/http";
 import { admin, bearer, customer, postJson } from "../support/identity";
+import { closedPort } from "../support/net";
 
 const noRedis = skipReason("redis") !== undefined;
 const opened: TestApp[] = [];
@@ -166,6 +167,14 @@ describe("API4:2023 Unrestricted Resource Consumption — where the counters liv
     expect((await t.request("/api/v1/auth/me", from("203.0.113.20"))).status).toBe(401);
     expect((await t.request("/api/v1/auth/me", from("203.0.113.20"))).status).toBe(401);
     await expectRefused(await t.request("/api/v1/auth/me", from("203.0.113.20")));
+  });
+
+  test("with Redis unreachable the limiter counts in-process and still refuses", async () => {
+    const t = await appWith("rl_redis_down", { REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, RATE_LIMIT_ANONYMOUS: "2" });
+    expect(t.infra.kv.kind).toBe("redis");
+    expect((await t.request("/api/v1/auth/me", from("203.0.113.21"))).status).toBe(401);
+    expect((await t.request("/api/v1/auth/me", from("203.0.113.21"))).status).toBe(401);
+    await expectRefused(await t.request("/api/v1/auth/me", from("203.0.113.21")));
   });
 
   test.skipIf(noRedis)("two replicas share one budget through Redis", async () => {

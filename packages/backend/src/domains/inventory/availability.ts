@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../infra/db";
 import { StoreNotFound } from "../catalog/errors";
 import type { SellableDetail, SellableLookup } from "./availability-types";
+import type { ChannelCeilings } from "./policy";
 import { sellableCtes } from "./sellable-sql";
 
 /** One row per (requested product, component); bigint columns arrive as text from postgres.js. */
@@ -26,20 +27,18 @@ const STORE_STOCK = `
   where il.product_id in (select component_id from expanded where component_id is not null)
   group by il.product_id`;
 
-const SELLABLE = sql.raw(sellableCtes(STORE_STOCK));
-
 /**
  * Everything sellable depends on, for one store and many products, in ONE statement (the rule
  * itself is sellable-sql.ts). Ids travel as one array parameter, so 10,000 products are still one
  * short statement. The store is the driving row: no row at all means no such store.
  */
-function availabilityQuery(storeId: string, productIds: readonly string[]) {
+function availabilityQuery(sellable: SQL, storeId: string, productIds: readonly string[]) {
   // Not a UUID, not a product: dropped here rather than failing the whole statement.
   const ids = `{${productIds.filter((id) => UUID.test(id)).join(",")}}`;
   return sql`
     with asked_store as (select ${storeId}::uuid as id),
     asked as (select distinct r.id as product_id, 0::bigint as demand from unnest(${ids}::uuid[]) as r(id)),
-    ${SELLABLE}
+    ${sellable}
     select sl.product_id, sl.product_type, sl.sellable, sl.raw, z.component_id, z.quantity, z.free, z.sets
     from stores s
     left join sellable sl on true
@@ -63,12 +62,16 @@ function detailFor(storeId: string, rows: AvailabilityRow[]): SellableDetail {
   return detail;
 }
 
-/** The one function every reader of "sellable" uses: web API, admin views, the stock sync. */
-export function createAvailability(deps: { db: Database }): SellableLookup {
+/**
+ * The one function every reader of "sellable" uses: web API, admin views, the stock sync.
+ * `ceilings`: each marketplace's quantity cap by store type (the wiring takes them from the adapters).
+ */
+export function createAvailability(deps: { db: Database; ceilings: ChannelCeilings }): SellableLookup {
+  const sellable = sql.raw(sellableCtes(STORE_STOCK, deps.ceilings));
   return async (storeId, productIds) => {
     const result = new Map<string, SellableDetail>();
     if (!UUID.test(storeId)) throw new StoreNotFound(storeId);
-    const rows = await queryRows<AvailabilityRow>(deps.db, availabilityQuery(storeId, productIds));
+    const rows = await queryRows<AvailabilityRow>(deps.db, availabilityQuery(sellable, storeId, productIds));
     if (rows.length === 0) throw new StoreNotFound(storeId);
     const byProduct = new Map<string, AvailabilityRow[]>();
     for (const row of rows) {

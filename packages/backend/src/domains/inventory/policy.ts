@@ -17,13 +17,17 @@ export interface StockPolicy {
 /** SQL expressions (column references or literals) for each field of a policy. */
 export type PolicySql = { [K in keyof StockPolicy]: string };
 
-/** Marketplace ceilings that hold whatever the seller configures (DESIGN: Trendyol caps at 20000; PttAVM 0..9999). */
-export const CHANNEL_MAX_QUANTITY: Readonly<Record<string, number>> = { TRENDYOL: 20_000, PTTAVM: 9_999 };
+/** Quantity ceilings by store type that hold whatever the seller configures: the marketplaces' own caps, handed in by the wiring. */
+export type ChannelCeilings = Readonly<Record<string, number>>;
 
-/** The channel's ceiling for a store type expression; null (no ceiling) for the others. */
-export function channelCeilingSql(storeType: string): string {
-  const cases = Object.entries(CHANNEL_MAX_QUANTITY).map(([type, max]) => `when '${type}' then ${max}`);
-  return `(case ${storeType} ${cases.join(" ")} end)`;
+/** The channel's ceiling for a store type expression; null (no ceiling) for the types not in `ceilings`. */
+export function channelCeilingSql(storeType: string, ceilings: ChannelCeilings): string {
+  const cases = Object.entries(ceilings).map(([type, max]) => {
+    // Both go into the SQL text: only names and whole numbers.
+    if (!/^[A-Z0-9_]+$/.test(type) || !Number.isSafeInteger(max)) throw new Error(`bad channel ceiling ${type}: ${max}`);
+    return `when '${type}' then ${max}`;
+  });
+  return cases.length === 0 ? "null" : `(case ${storeType} ${cases.join(" ")} end)`;
 }
 
 /** Listing fields override the store's one by one; a null listing field (or no listing) means the store's. */

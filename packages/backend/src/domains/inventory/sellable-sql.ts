@@ -17,12 +17,11 @@
  *   sellable   per asked product: sellable (what the store shows), allowed (what this order may take
  *              of it beside its other lines), demand, raw (sets before policy)
  */
-import { applyPolicySql, channelCeilingSql, effectivePolicySql } from "./policy";
+import { applyPolicySql, channelCeilingSql, type ChannelCeilings, effectivePolicySql } from "./policy";
 
 const storePolicy = { safetyStock: "s.safety_stock", percentage: "s.percentage", maxQuantity: "s.max_quantity", floor: "s.floor" };
 const listingPolicy = { safetyStock: "l.safety_stock", percentage: "l.percentage", maxQuantity: "l.max_quantity", floor: "l.floor" };
 const policy = effectivePolicySql(storePolicy, listingPolicy);
-const ceiling = channelCeilingSql("s.type");
 
 /**
  * The web shop sells every active product unless a listing switches it off; a marketplace sells
@@ -40,8 +39,13 @@ expanded as (
   left join product_set_items si on si.set_id = p.id and p.type = 'SET'
 )`;
 
-/** `free_stock`, `sized` and `sellable`, for a statement that has defined `expanded` (and what `stock` reads) before them. */
-export function sellableAfterExpanded(stock: string): string {
+/**
+ * `free_stock`, `sized` and `sellable`, for a statement that has defined `expanded` (and what
+ * `stock` reads) before them. `ceilings`: the marketplaces' quantity caps by store type; the
+ * reservation statement passes none (it judges WEB stores only, which have none).
+ */
+export function sellableAfterExpanded(stock: string, ceilings: ChannelCeilings = {}): string {
+  const ceiling = channelCeilingSql("s.type", ceilings);
   return `
 free_stock as (${stock}),
 sized as (
@@ -65,4 +69,4 @@ sellable as (
 )`;
 }
 
-export const sellableCtes = (stock: string): string => `${EXPANDED_CTE},${sellableAfterExpanded(stock)}`;
+export const sellableCtes = (stock: string, ceilings: ChannelCeilings = {}): string => `${EXPANDED_CTE},${sellableAfterExpanded(stock, ceilings)}`;

@@ -41,6 +41,14 @@ export interface ValidationResult {
 /** Called once per HTTP call, success or not; a hook that throws never breaks the call. */
 export type ApiCallHook = (call: ApiCall) => void;
 
+/** How every adapter reaches its marketplace: the settings beside each one's own credentials and limits. */
+export interface AdapterCallOptions {
+  fetch?: typeof fetch;
+  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
+  timeoutMs?: number;
+  onCall?: ApiCallHook;
+}
+
 /** Code-point order, not locale order: the same on every machine. */
 export function byBarcode(a: StockPriceItem, b: StockPriceItem): number {
   return a.barcode < b.barcode ? -1 : a.barcode > b.barcode ? 1 : 0;

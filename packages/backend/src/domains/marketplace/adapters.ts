@@ -10,6 +10,11 @@ import { n11FromSettings } from "./n11/settings";
 import { pazaramaFromSettings } from "./pazarama/settings";
 import { hepsiburadaFromSettings } from "./hepsiburada/settings";
 import { MarketplaceNotSupported } from "./errors";
+import { HEPSIBURADA } from "./hepsiburada/facts";
+import { N11 } from "./n11/facts";
+import { PAZARAMA } from "./pazarama/facts";
+import { PTTAVM } from "./pttavm/facts";
+import { TRENDYOL } from "./trendyol/facts";
 
 function required(settings: MarketplaceStoreSettings) {
   const missing = [
@@ -41,6 +46,15 @@ const FACTORIES: Record<string, (settings: MarketplaceStoreSettings) => Marketpl
   N11: n11FromSettings,
   PAZARAMA: pazaramaFromSettings,
   HEPSIBURADA: hepsiburadaFromSettings,
+};
+
+/** The most each marketplace takes as a listing's quantity, by store type (the adapters clamp to it). */
+export const QUANTITY_CAPS: Readonly<Record<string, number>> = {
+  TRENDYOL: TRENDYOL.maxQuantity,
+  PTTAVM: PTTAVM.maxQuantity,
+  N11: N11.maxQuantity,
+  PAZARAMA: PAZARAMA.maxQuantity,
+  HEPSIBURADA: HEPSIBURADA.maxQuantity,
 };
 
 /** The adapter for a store's marketplace; 422 MARKETPLACE_NOT_SUPPORTED for types without one yet. */

@@ -4,6 +4,7 @@
  * followed, so a store's host cannot bounce our signed requests (and their credentials) to an
  * internal address.
  */
+import { readAtMost } from "../../infra/bounded-read";
 
 /** Far above any documented answer (a 1000-item batch result or a 200-package order page is ~1 MB). */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
@@ -26,18 +27,7 @@ export async function readCappedText(response: Response, limitBytes = MAX_ANSWER
     throw new AnswerTooLarge(limitBytes);
   }
   if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limitBytes) {
-      await reader.cancel();
-      throw new AnswerTooLarge(limitBytes);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = await readAtMost(response.body, limitBytes);
+  if (!bytes) throw new AnswerTooLarge(limitBytes);
+  return new TextDecoder().decode(bytes);
 }

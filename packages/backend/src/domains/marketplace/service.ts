@@ -7,8 +7,6 @@ export * from "./errors";
 export type * from "./types";
 export { createTrendyolAdapter, trendyolProfile, type TrendyolConfig } from "./trendyol/adapter";
 export { normaliseTrendyolPackage } from "./trendyol/order-normaliser";
-export { startSandbox, type RunningSandbox } from "./sandbox/server";
-export type { SandboxOptions, Faults as SandboxFaults } from "./sandbox/options";
 
-export { createMarketplaceAdapter } from "./adapters";
+export { createMarketplaceAdapter, QUANTITY_CAPS } from "./adapters";
 export type { MarketplaceStoreSettings } from "./store-settings";

@@ -86,13 +86,6 @@ export class IdempotencyKeyReused extends ValidationFailed {
   }
 }
 
-export class IdempotencyInProgress extends Conflict {
-  static override readonly code = "IDEMPOTENCY_IN_PROGRESS";
-  constructor() {
-    super("A request with this Idempotency-Key is still being answered; retry shortly");
-  }
-}
-
 export class IdempotencyBusy extends ServiceUnavailable {
   static override readonly code = "IDEMPOTENCY_BUSY";
   constructor() {

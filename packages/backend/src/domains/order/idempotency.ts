@@ -3,21 +3,17 @@ import { Orders } from "@pazarsync/shared";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { Logger } from "../../infra/logger";
-import { IdempotencyBusy, IdempotencyInProgress, IdempotencyKeyInvalid, IdempotencyKeyRequired, IdempotencyKeyReused } from "./errors";
+import { IdempotencyBusy, IdempotencyKeyInvalid, IdempotencyKeyRequired, IdempotencyKeyReused } from "./errors";
 import { idempotencyKeys as keys } from "./schema";
 
 /** How long an answer is replayed (Stripe keeps keys 24 hours; so do we, at least). */
 export const IDEMPOTENCY_RETENTION_SQL = "interval '24 hours'";
 const RETENTION = sql.raw(IDEMPOTENCY_RETENTION_SQL);
-/** An unanswered claim (only older versions committed one) this old belongs to a request that died: no order exists. */
-const ABANDONED_AFTER_SQL = "interval '2 minutes'";
-const ABANDONED_AFTER = sql.raw(ABANDONED_AFTER_SQL);
 /**
  * When a new answer may replace the row holding its key, for a raw `on conflict ... do update`
  * on idempotency_keys aliased `k`: the same rule as storeAnswer's.
  */
-export const IDEMPOTENCY_TAKEOVER_SQL =
-  `k.expires_at <= now() or (k.response_status is null and k.request_hash = excluded.request_hash and k.created_at < now() - ${ABANDONED_AFTER_SQL})`;
+export const IDEMPOTENCY_TAKEOVER_SQL = "k.expires_at <= now()";
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 1000;
 
@@ -66,14 +62,10 @@ export function createIdempotency(deps: { db: Database; log: Logger }) {
   const { db, log } = deps;
   let lastPurge = 0;
 
-  /**
-   * One statement: stores our answer under a new key, an expired one, or a claim an older
-   * version left unanswered for minutes. False when another request's answer holds the key;
-   * inside a transaction a concurrent insert of the key makes this wait for that one's commit.
-   */
-  async function storeAnswer(executor: Database, request: IdempotencyRequest, answer: StoredAnswer): Promise<boolean> {
+  /** One statement: stores our answer under a new or expired key. False when another request's answer holds the key. */
+  async function storeAnswer(request: IdempotencyRequest, answer: StoredAnswer): Promise<boolean> {
     const { scope, key, hash } = request;
-    const rows = await executor
+    const rows = await db
       .insert(keys)
       .values({ scope, key, requestHash: hash, responseStatus: answer.status, responseBody: answer.body, expiresAt: sql`now() + ${RETENTION}` })
       .onConflictDoUpdate({
@@ -85,7 +77,7 @@ export function createIdempotency(deps: { db: Database; log: Logger }) {
           createdAt: sql`now()`,
           expiresAt: sql`now() + ${RETENTION}`,
         },
-        setWhere: sql`${keys.expiresAt} <= now() or (${keys.responseStatus} is null and ${keys.requestHash} = ${hash} and ${keys.createdAt} < now() - ${ABANDONED_AFTER})`,
+        setWhere: sql`${keys.expiresAt} <= now()`,
       })
       .returning({ scope: keys.scope });
     return rows.length > 0;
@@ -106,16 +98,13 @@ export function createIdempotency(deps: { db: Database; log: Logger }) {
     /** Called once per request before any work: keeps the table from growing without bound. */
     purgeSoon,
 
-    /** Our 201 in the order's transaction: the order and its answer commit together or not at all. */
-    answerIn: (tx: Database, request: IdempotencyRequest, answer: StoredAnswer): Promise<boolean> => storeAnswer(tx, request, answer),
-
     /** A refusal (4xx) the client should see again on a retry; the order transaction was rolled back. */
-    answer: (request: IdempotencyRequest, answer: StoredAnswer): Promise<boolean> => storeAnswer(db, request, answer),
+    answer: storeAnswer,
 
     /**
      * The answer another request stored under this key, after ours lost the race for it.
-     * 422 IDEMPOTENCY_KEY_REUSED for another body; 409 IDEMPOTENCY_IN_PROGRESS for a claim an
-     * older version committed without an answer; 503 IDEMPOTENCY_BUSY if the row expired and was purged meanwhile.
+     * 422 IDEMPOTENCY_KEY_REUSED for another body; 503 IDEMPOTENCY_BUSY if the row expired and
+     * was purged meanwhile.
      */
     async storedAnswer(request: IdempotencyRequest): Promise<StoredAnswer> {
       const [existing] = await db
@@ -126,9 +115,8 @@ export function createIdempotency(deps: { db: Database; log: Logger }) {
       if (existing.requestHash !== request.hash) {
         throw new IdempotencyKeyReused();
       }
-      if (existing.responseStatus === null) {
-        throw new IdempotencyInProgress();
-      }
+      // The column is nullable for the unanswered claims versions before one-statement placement wrote; their 24 hours are long over.
+      if (existing.responseStatus === null) throw new IdempotencyBusy();
       return { status: existing.responseStatus, body: existing.responseBody };
     },
   };

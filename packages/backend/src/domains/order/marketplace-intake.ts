@@ -68,5 +68,3 @@ export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
     settings: deps.settings,
   };
 }
-
-export type MarketplaceIntake = ReturnType<typeof createMarketplaceIntake>;

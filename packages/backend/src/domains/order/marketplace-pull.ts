@@ -139,5 +139,3 @@ export function createOrderPull(deps: OrderPullDeps) {
     },
   };
 }
-
-export type OrderPull = ReturnType<typeof createOrderPull>;

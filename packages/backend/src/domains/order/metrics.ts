@@ -5,8 +5,6 @@
  */
 import { Counter, Gauge, type Registry } from "prom-client";
 
-export type OrderSource = "api" | "marketplace";
-
 export function createOrderMetrics(registry: Registry) {
   return {
     placed: new Counter({

@@ -1,4 +1,4 @@
-import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown, MarketplaceReceiptInvalid } from "../errors";
 import { receiptFor, requireOwnReceipt, sendInTurn, stockThenPriceWrites } from "../push";
@@ -11,7 +11,7 @@ import { uploadStatusFrom } from "./outcomes";
 import { priceUploadBody, stockUploadBody, validateHepsiburadaItems } from "./payload";
 
 /** Numbers Hepsiburada does not publish are settings with the defaults in facts.ts. */
-export interface HepsiburadaConfig {
+export interface HepsiburadaConfig extends AdapterCallOptions {
   /** The listing host; default https://listing-external.hepsiburada.com (or the sandbox's URL). */
   listingBaseUrl?: string;
   /** The order host; default https://oms-external.hepsiburada.com (or the sandbox's URL). */
@@ -22,10 +22,6 @@ export interface HepsiburadaConfig {
   serviceKey: string;
   /** The integrator's developer username, sent as the User-Agent (required by Hepsiburada). */
   developerUsername: string;
-  fetch?: typeof fetch;
-  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
-  timeoutMs?: number;
-  onCall?: ApiCallHook;
   /** SKUs per upload: default 1000, at most 4000 (official). */
   batchSize?: number;
   /** Assumed stock cap, default 50000: larger quantities are clamped. */

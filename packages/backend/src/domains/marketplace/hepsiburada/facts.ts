@@ -44,9 +44,6 @@ export const HEPSIBURADA_ITEM_ERRORS = {
   duplicateMerchantSku: "DuplicateMerchantSkuSpecified",
 } as const;
 
-/** priceValidations on a Done price upload: the listing got locked (a failure for the operator). */
-export const PRICE_LOCKS = ["MinLock", "MaxLock"] as const;
-
 export type UploadKind = "stock" | "price";
 
 const merchant = (merchantId: string) => `/listings/merchantid/${encodeURIComponent(merchantId)}`;

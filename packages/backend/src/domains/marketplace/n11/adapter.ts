@@ -1,4 +1,4 @@
-import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, type MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRejected } from "../errors";
 import { requirePullWindow } from "../order-pages";
@@ -12,17 +12,13 @@ import { type TaskDetailsPage, taskDetailsPage, taskStatusFrom } from "./outcome
 import { priceStockBody, validateN11Items } from "./payload";
 
 /** Facts N11 does not document are settings with the defaults in facts.ts. */
-export interface N11Config {
+export interface N11Config extends AdapterCallOptions {
   /** Default https://api.n11.com (one host for products and orders), or the sandbox's URL. */
   baseUrl?: string;
   appKey: string;
   appSecret: string;
   /** payload.integrator; default "Pazarsync". */
   integrator?: string;
-  fetch?: typeof fetch;
-  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
-  timeoutMs?: number;
-  onCall?: ApiCallHook;
   /** Default (and at most) 1000 skus per request. */
   batchSize?: number;
   /** Undocumented cap; default 999999. */

@@ -1,4 +1,4 @@
-import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, MarketplaceMismatch, MarketplaceOutcomeUnknown } from "../errors";
 import { receiptFor, sendInTurn, stockThenPriceWrites } from "../push";
@@ -21,17 +21,13 @@ import { isRecord } from "../json";
 export type PazaramaBatchResults = "LISTING_STATE" | "ACCEPTED";
 
 /** Every Pazarama fact is unverified (MARKETPLACES.md): each is a setting with the documented default. */
-export interface PazaramaConfig {
+export interface PazaramaConfig extends AdapterCallOptions {
   /** Default https://isortagimapi.pazarama.com. */
   apiBaseUrl?: string;
   /** Default https://isortagimgiris.pazarama.com (POST /connect/token). */
   tokenBaseUrl?: string;
   clientId: string;
   clientSecret: string;
-  fetch?: typeof fetch;
-  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
-  timeoutMs?: number;
-  onCall?: ApiCallHook;
   /** Default 1000 (client docs allow up to 3000). */
   batchSize?: number;
   /** Default 99999 (undocumented). */

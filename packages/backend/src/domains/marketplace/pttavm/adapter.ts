@@ -1,4 +1,4 @@
-import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { pullSlicedPage } from "../order-pages";
@@ -12,15 +12,11 @@ import { trackingStatusFrom } from "./outcomes";
 import { type PriceFieldNames, stockPricesBody, validatePttavmItems } from "./payload";
 
 /** Every PttAVM fact but the host and headers is unverified (MARKETPLACES.md): each is a setting with the documented default. */
-export interface PttavmConfig {
+export interface PttavmConfig extends AdapterCallOptions {
   /** REST base including /api/v1, e.g. https://integration-api.pttavm.com/api/v1 (or the sandbox's URL + /api/v1). */
   baseUrl: string;
   apiKey: string;
   accessToken: string;
-  fetch?: typeof fetch;
-  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
-  timeoutMs?: number;
-  onCall?: ApiCallHook;
   /** Default 1000. */
   batchSize?: number;
   /** Default 9999 (quantities are clamped to 0..maxQuantity). */

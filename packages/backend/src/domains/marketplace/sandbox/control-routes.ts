@@ -1,5 +1,4 @@
-import type { TSchema } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { parseBody, problem } from "./control-body";
 import { BarcodesInput, type Faults, FaultsPatch, SellerAccountInput } from "./options";
 import { handleMarketplaceControl } from "./marketplace-control";
 import { settle } from "./processing";
@@ -9,21 +8,9 @@ import type { Incoming, Reply } from "./trendyol-routes";
 
 const SELLER_PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(quantities|prices|barcodes)$/;
 
-const notFound = (message: string): Reply => ({ status: 404, body: { error: { code: "NOT_FOUND", message } } });
+const notFound = (message: string): Reply => problem(404, "NOT_FOUND", message);
 
-/** Parses and checks a control body; a string is the reason it was refused. */
-function bodyAs<T>(schema: TSchema, text: string): T | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return "the body is not JSON";
-  }
-  const first = Value.Errors(schema, value).First();
-  return first ? `${first.path || "body"}: ${first.message}` : (value as T);
-}
-
-const invalid = (message: string): Reply => ({ status: 422, body: { error: { code: "VALIDATION_FAILED", message } } });
+const invalid = (message: string): Reply => problem(422, "VALIDATION_FAILED", message);
 
 function sellerRoute(state: SandboxState, incoming: Incoming, sellerId: string, what: string, now: number): Reply {
   const seller = state.sellers.get(sellerId);
@@ -32,7 +19,7 @@ function sellerRoute(state: SandboxState, incoming: Incoming, sellerId: string, 
   if (what === "quantities" && incoming.method === "GET") return { status: 200, body: Object.fromEntries(seller.quantities) };
   if (what === "prices" && incoming.method === "GET") return { status: 200, body: Object.fromEntries(seller.prices) };
   if (what === "barcodes" && incoming.method === "POST") {
-    const body = bodyAs<{ barcodes: string[] }>(BarcodesInput, incoming.body);
+    const body = parseBody<{ barcodes: string[] }>(BarcodesInput, incoming.body);
     if (typeof body === "string") return invalid(body);
     return { status: 200, body: { knownBarcodes: state.registerBarcodes(sellerId, body.barcodes) } };
   }
@@ -59,13 +46,13 @@ export function handleControl(state: SandboxState, incoming: Incoming, now: numb
   }
   if (path === "/__sandbox/faults" && method === "GET") return { status: 200, body: state.faults };
   if (path === "/__sandbox/faults" && method === "PUT") {
-    const patch = bodyAs<Partial<Faults>>(FaultsPatch, incoming.body);
+    const patch = parseBody<Partial<Faults>>(FaultsPatch, incoming.body);
     if (typeof patch === "string") return invalid(patch);
     state.faults = { ...state.faults, ...patch };
     return { status: 200, body: state.faults };
   }
   if (path === "/__sandbox/sellers" && method === "POST") {
-    const account = bodyAs<SellerAccountInput>(SellerAccountInput, incoming.body);
+    const account = parseBody<SellerAccountInput>(SellerAccountInput, incoming.body);
     if (typeof account === "string") return invalid(account);
     if (!state.addSeller(account)) return { status: 409, body: { error: { code: "SELLER_EXISTS", message: `Seller ${account.sellerId} exists` } } };
     return { status: 201, body: { sellerId: account.sellerId } };

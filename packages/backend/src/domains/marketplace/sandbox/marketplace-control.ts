@@ -4,7 +4,7 @@
  * for order-intake tests and the demo.
  */
 import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { orderLines, parseBody, problem } from "./control-body";
 import type { Incoming, Reply } from "./module";
 import type { SandboxState } from "./state";
 
@@ -22,33 +22,10 @@ const AccountBody = Type.Object(
 
 const OrderBody = Type.Object(
   {
-    lines: Type.Array(
-      Type.Object(
-        {
-          code: Type.String({ minLength: 1, maxLength: 200 }),
-          quantity: Type.Integer({ minimum: 1, maximum: 9999 }),
-          unitPrice: Type.Integer({ minimum: 0, description: "minor units" }),
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1, maxItems: 100 },
-    ),
+    lines: orderLines({ code: Type.String({ minLength: 1, maxLength: 200 }) }),
   },
   { additionalProperties: false },
 );
-
-const problem = (status: number, code: string, message: string): Reply => ({ status, body: { error: { code, message } } });
-
-function parse<T>(schema: Parameters<typeof Value.Check>[0], text: string): T | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return "the body is not JSON";
-  }
-  const first = Value.Errors(schema, value).First();
-  return first ? `${first.path || "body"}: ${first.message}` : (value as T);
-}
 
 /** Undefined when the path is not a marketplace control route. */
 export function handleMarketplaceControl(state: SandboxState, incoming: Incoming, now: number): Reply | undefined {
@@ -59,7 +36,7 @@ export function handleMarketplaceControl(state: SandboxState, incoming: Incoming
   if (!module) return problem(404, "NOT_FOUND", `No sandbox marketplace ${name}`);
   const method = incoming.method;
   if (what === "accounts" && !account && method === "POST") {
-    const body = parse<Static<typeof AccountBody>>(AccountBody, incoming.body);
+    const body = parseBody<Static<typeof AccountBody>>(AccountBody, incoming.body);
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     return module.addAccount(body) ? { status: 201, body: { account: body.account } } : problem(409, "ACCOUNT_EXISTS", `Account ${body.account} exists`);
   }
@@ -70,7 +47,7 @@ export function handleMarketplaceControl(state: SandboxState, incoming: Incoming
   }
   if (what === "orders" && method === "POST" && !orderId) {
     if (!module.createOrder) return problem(405, "NOT_SUPPORTED", `${module.name} orders are not played by the sandbox`);
-    const body = parse<Static<typeof OrderBody>>(OrderBody, incoming.body);
+    const body = parseBody<Static<typeof OrderBody>>(OrderBody, incoming.body);
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     const created = module.createOrder(account, body, now);
     return created ? { status: 201, body: created } : problem(404, "NOT_FOUND", `No account ${account}`);

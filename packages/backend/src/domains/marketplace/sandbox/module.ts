@@ -88,3 +88,41 @@ export interface SandboxMarketplace {
 }
 
 export type SandboxMarketplaceFactory = (context: SandboxContext, accounts: readonly SandboxAccountInput[]) => SandboxMarketplace;
+
+/** How a module reaches one account's listings and orders: the pieces accountOperations puts together. */
+export interface AccountPieces<A extends { quantities: ReadonlyMap<string, number> }> {
+  accounts: ReadonlyMap<string, A>;
+  /** Settles pending work before an account is shown. */
+  settle(now: number): void;
+  /** The account's prices as the marketplace holds them, by code. */
+  pricesOf(account: A): SandboxShown["prices"];
+  createOrder(account: A, order: SandboxOrderInput, now: number): { id: string; payload: unknown };
+  cancelOrder(account: A, orderId: string, now: number): boolean;
+}
+
+/** An account's prices by code, each in the shape the marketplace holds it. */
+export function pricesByCode<P>(prices: ReadonlyMap<string, P>, shape: (price: P) => Record<string, number>): SandboxShown["prices"] {
+  return Object.fromEntries([...prices].map(([code, price]) => [code, shape(price)]));
+}
+
+/** shown, createOrder and cancelOrder for a module whose accounts keep their quantities by code. */
+export function accountOperations<A extends { quantities: ReadonlyMap<string, number> }>(
+  pieces: AccountPieces<A>,
+): Pick<SandboxMarketplace, "shown" | "createOrder" | "cancelOrder"> {
+  return {
+    shown(account, now) {
+      const found = pieces.accounts.get(account);
+      if (!found) return undefined;
+      pieces.settle(now);
+      return { quantities: Object.fromEntries(found.quantities), prices: pieces.pricesOf(found) };
+    },
+    createOrder(account, order, now) {
+      const found = pieces.accounts.get(account);
+      return found ? pieces.createOrder(found, order, now) : undefined;
+    },
+    cancelOrder(account, orderId, now) {
+      const found = pieces.accounts.get(account);
+      return found ? pieces.cancelOrder(found, orderId, now) : false;
+    },
+  };
+}

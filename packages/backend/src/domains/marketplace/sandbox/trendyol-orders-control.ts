@@ -10,8 +10,8 @@
  * unitPrice is in minor units; every change is also POSTed to the seller's webhook.
  */
 import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
 import { TRENDYOL } from "../trendyol/facts";
+import { orderLines, parseBody, problem } from "./control-body";
 import type { Incoming, Reply } from "./module";
 import type { SandboxState } from "./state";
 import { type PackageStatus, packagePayload, type SandboxPackage } from "./trendyol-orders";
@@ -20,17 +20,7 @@ const PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(orders|webhook)(?:\/([0-
 
 const OrderBody = Type.Object(
   {
-    lines: Type.Array(
-      Type.Object(
-        {
-          barcode: Type.String({ minLength: 1, maxLength: 200 }),
-          quantity: Type.Integer({ minimum: 1, maximum: 9999 }),
-          unitPrice: Type.Integer({ minimum: 0, description: "minor units" }),
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1, maxItems: 100 },
-    ),
+    lines: orderLines({ barcode: Type.String({ minLength: 1, maxLength: 200 }) }),
     orderNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     fieldNames: Type.Optional(Type.Union([Type.Literal("current"), Type.Literal("legacy")])),
   },
@@ -50,19 +40,6 @@ const WebhookBody = Type.Object(
   { additionalProperties: false },
 );
 
-const problem = (status: number, code: string, message: string): Reply => ({ status, body: { error: { code, message } } });
-
-function parse<T>(schema: Parameters<typeof Value.Check>[0], text: string): T | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return "the body is not JSON";
-  }
-  const first = Value.Errors(schema, value).First();
-  return first ? `${first.path || "body"}: ${first.message}` : (value as T);
-}
-
 /** Tells the seller's webhook (if any) and answers the package. */
 function announced(state: SandboxState, changed: SandboxPackage, status: number): Reply {
   const payload = packagePayload(changed);
@@ -78,14 +55,14 @@ function changeStatus(state: SandboxState, sellerId: string, packageId: number, 
 function ordersRoute(state: SandboxState, incoming: Incoming, sellerId: string, packageId: string | undefined, action: string | undefined, now: number): Reply {
   if (!packageId && !action && incoming.method === "GET") return { status: 200, body: { orders: state.trendyolOrders.of(sellerId).map(packagePayload) } };
   if (!packageId && !action && incoming.method === "POST") {
-    const body = parse<Static<typeof OrderBody>>(OrderBody, incoming.body);
+    const body = parseBody<Static<typeof OrderBody>>(OrderBody, incoming.body);
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     return announced(state, state.trendyolOrders.create(sellerId, body.lines, now, body), 201);
   }
   const id = Number(packageId);
   if (packageId && action === "cancel" && incoming.method === "POST") return changeStatus(state, sellerId, id, "Cancelled", now);
   if (packageId && action === "status" && incoming.method === "POST") {
-    const body = parse<Static<typeof StatusBody>>(StatusBody, incoming.body);
+    const body = parseBody<Static<typeof StatusBody>>(StatusBody, incoming.body);
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     return changeStatus(state, sellerId, id, body.status, now);
   }
@@ -98,7 +75,7 @@ function webhookRoute(state: SandboxState, incoming: Incoming, sellerId: string,
     return { status: 200, body: { deliveries: state.trendyolWebhooks.deliveries(mine) } };
   }
   if (sub === undefined && incoming.method === "PUT") {
-    const body = parse<Static<typeof WebhookBody>>(WebhookBody, incoming.body);
+    const body = parseBody<Static<typeof WebhookBody>>(WebhookBody, incoming.body);
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     state.trendyolWebhooks.register(sellerId, body);
     return { status: 200, body: { url: body.url, auth: body.auth.type } };

@@ -1,4 +1,4 @@
-import type { ApiCallHook, MarketplaceAdapter } from "../adapter";
+import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
@@ -11,7 +11,7 @@ import { batchStatusFrom } from "./outcomes";
 import { validateItems } from "../validate";
 import { priceAndInventoryBody } from "./payload";
 
-export interface TrendyolConfig {
+export interface TrendyolConfig extends AdapterCallOptions {
   /** From the store's settings, e.g. https://apigw.trendyol.com (or the sandbox's URL). */
   baseUrl: string;
   sellerId: string;
@@ -19,12 +19,8 @@ export interface TrendyolConfig {
   apiSecret: string;
   /** Alphanumeric, at most 30 characters; "SelfIntegration" is used when absent. */
   integratorName?: string;
-  fetch?: typeof fetch;
-  /** Deadline per HTTP call; past it the outcome is unknown. Default 30 s. */
-  timeoutMs?: number;
   /** How long an identical body is refused; only a sandbox with a time scale changes it. */
   duplicateWindowMs?: number;
-  onCall?: ApiCallHook;
 }
 
 export const trendyolProfile: AdapterProfile = {

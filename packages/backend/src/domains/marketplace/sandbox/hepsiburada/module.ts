@@ -10,7 +10,7 @@
  * 1000 req/s answered 429 with X-RateLimit-*. Accounts: account = merchant id, key = developer
  * username, secret = service key.
  */
-import type { SandboxAccountInput, SandboxContext, SandboxMarketplace, SandboxMarketplaceFactory, SandboxShown } from "../module";
+import { accountOperations, pricesByCode, type SandboxAccountInput, type SandboxContext, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelHepsiburadaOrder, createHepsiburadaOrder } from "./orders";
 import { settleHepsiburada } from "./processing";
 import { handleHepsiburada } from "./routes";
@@ -25,24 +25,16 @@ export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly S
     owns: (path) => path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/"),
     handle: (incoming, now) => handleHepsiburada(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
-    shown(account, now): SandboxShown | undefined {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      settleHepsiburada(state, now);
-      const prices: SandboxShown["prices"] = {};
-      for (const [code, price] of found.prices) prices[code] = { price };
-      return { quantities: Object.fromEntries(found.quantities), prices };
-    },
-    createOrder(account, order, now) {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      const created = createHepsiburadaOrder(state, found, order, now);
-      return { id: created.orderNumber, payload: created };
-    },
-    cancelOrder(account, orderId, now) {
-      const found = state.accounts.get(account);
-      return found ? cancelHepsiburadaOrder(found, orderId, now) : false;
-    },
+    ...accountOperations({
+      accounts: state.accounts,
+      settle: (now) => settleHepsiburada(state, now),
+      pricesOf: (found) => pricesByCode(found.prices, (price) => ({ price })),
+      createOrder(found, order, now) {
+        const created = createHepsiburadaOrder(state, found, order, now);
+        return { id: created.orderNumber, payload: created };
+      },
+      cancelOrder: (found, orderId, now) => cancelHepsiburadaOrder(found, orderId, now),
+    }),
   };
 }
 

@@ -6,7 +6,7 @@
  * official 1000 per minute on orders, assumed ones on writes and task details) answered with 429,
  * and the shipment package list with one status per request and month-long windows.
  */
-import type { SandboxMarketplace, SandboxMarketplaceFactory, SandboxShown } from "../module";
+import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelN11Package, createN11Package } from "./orders";
 import { settleN11 } from "./processing";
 import { handleN11 } from "./routes";
@@ -20,23 +20,15 @@ export const createN11Sandbox: SandboxMarketplaceFactory = (context, accounts): 
     owns: (path) => path.startsWith("/ms/product/") || path.startsWith("/rest/delivery/"),
     handle: (incoming, now) => handleN11(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
-    shown(account, now): SandboxShown | undefined {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      settleN11(state, now);
-      const prices: SandboxShown["prices"] = {};
-      for (const [code, price] of found.prices) prices[code] = { ...price };
-      return { quantities: Object.fromEntries(found.quantities), prices };
-    },
-    createOrder(account, order, now) {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      const created = createN11Package(state, found, order, now);
-      return { id: String(created.id), payload: created };
-    },
-    cancelOrder(account, orderId, now) {
-      const found = state.accounts.get(account);
-      return found ? cancelN11Package(found, orderId, now) : false;
-    },
+    ...accountOperations({
+      accounts: state.accounts,
+      settle: (now) => settleN11(state, now),
+      pricesOf: (found) => pricesByCode(found.prices, (price) => ({ ...price })),
+      createOrder(found, order, now) {
+        const created = createN11Package(state, found, order, now);
+        return { id: String(created.id), payload: created };
+      },
+      cancelOrder: (found, orderId, now) => cancelN11Package(found, orderId, now),
+    }),
   };
 };

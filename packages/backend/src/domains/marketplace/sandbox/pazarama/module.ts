@@ -6,7 +6,7 @@
  * will not take, lake-projections batch results after the result delay, unknown codes and list <
  * sale failing per item, price cuts of 70% or more held for approval, and the assumed order search.
  */
-import type { SandboxMarketplace, SandboxMarketplaceFactory, SandboxShown } from "../module";
+import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelPzOrder, createPzOrder } from "./orders";
 import { settlePazarama } from "./processing";
 import { handlePazarama, PAZARAMA_OWNED } from "./routes";
@@ -30,23 +30,15 @@ export const createPazaramaSandbox: SandboxMarketplaceFactory = (context, accoun
     handle: (incoming, now) => handlePazarama(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
     revokeTokens: (account) => state.revokeTokens(account),
-    shown(account, now): SandboxShown | undefined {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      settlePazarama(state, now);
-      const prices: SandboxShown["prices"] = {};
-      for (const [code, price] of found.prices) prices[code] = { ...price };
-      return { quantities: Object.fromEntries(found.quantities), prices };
-    },
-    createOrder(account, order, now) {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      const created = createPzOrder(state, found, order, now);
-      return { id: created.orderId, payload: created };
-    },
-    cancelOrder(account, orderId, now) {
-      const found = state.accounts.get(account);
-      return found ? cancelPzOrder(found, orderId, now) : false;
-    },
+    ...accountOperations({
+      accounts: state.accounts,
+      settle: (now) => settlePazarama(state, now),
+      pricesOf: (found) => pricesByCode(found.prices, (price) => ({ ...price })),
+      createOrder(found, order, now) {
+        const created = createPzOrder(state, found, order, now);
+        return { id: created.orderId, payload: created };
+      },
+      cancelOrder: (found, orderId, now) => cancelPzOrder(found, orderId, now),
+    }),
   };
 };

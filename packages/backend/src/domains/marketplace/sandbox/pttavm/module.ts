@@ -5,7 +5,7 @@
  * barcodes and out-of-range quantities failing per item, and the assumed order search.
  */
 import { PTTAVM } from "../../pttavm/facts";
-import type { SandboxMarketplace, SandboxMarketplaceFactory, SandboxShown } from "../module";
+import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelPttOrder, createPttOrder } from "./orders";
 import { settlePttavm } from "./processing";
 import { handlePttavm } from "./routes";
@@ -19,25 +19,19 @@ export const createPttavmSandbox: SandboxMarketplaceFactory = (context, accounts
     owns: (path) => path.startsWith(`${PTTAVM.apiPrefix}/`),
     handle: (incoming, now) => handlePttavm(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
-    shown(account, now): SandboxShown | undefined {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      settlePttavm(state, now);
-      const prices: SandboxShown["prices"] = {};
-      for (const [code, { salePrice, listPrice }] of found.prices) {
-        prices[code] = { ...(salePrice === undefined ? {} : { salePrice }), ...(listPrice === undefined ? {} : { listPrice }) };
-      }
-      return { quantities: Object.fromEntries(found.quantities), prices };
-    },
-    createOrder(account, order, now) {
-      const found = state.accounts.get(account);
-      if (!found) return undefined;
-      const created = createPttOrder(state, found, order, now);
-      return { id: created.orderId, payload: created };
-    },
-    cancelOrder(account, orderId, now) {
-      const found = state.accounts.get(account);
-      return found ? cancelPttOrder(found, orderId, now) : false;
-    },
+    ...accountOperations({
+      accounts: state.accounts,
+      settle: (now) => settlePttavm(state, now),
+      pricesOf: (found) =>
+        pricesByCode(found.prices, ({ salePrice, listPrice }) => ({
+          ...(salePrice === undefined ? {} : { salePrice }),
+          ...(listPrice === undefined ? {} : { listPrice }),
+        })),
+      createOrder(found, order, now) {
+        const created = createPttOrder(state, found, order, now);
+        return { id: created.orderId, payload: created };
+      },
+      cancelOrder: (found, orderId, now) => cancelPttOrder(found, orderId, now),
+    }),
   };
 };
