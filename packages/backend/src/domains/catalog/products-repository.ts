@@ -117,6 +117,15 @@ export async function setItemRows(db: Database, ids: readonly string[]) {
     .orderBy(asc(productSetItems.setId), asc(productSetItems.componentId));
 }
 
+/** Every (component, set) pair, or null when there are more than `maxRows` (too many to hold in memory). */
+export async function setMembershipRows(db: Database, maxRows: number): Promise<{ componentId: string; setId: string }[] | null> {
+  const rows = await db
+    .select({ componentId: productSetItems.componentId, setId: productSetItems.setId })
+    .from(productSetItems)
+    .limit(maxRows + 1);
+  return rows.length > maxRows ? null : rows;
+}
+
 export async function setIdsContaining(db: Database, ids: readonly string[]): Promise<string[]> {
   const componentIds = uuids(ids);
   if (componentIds.length === 0) return [];

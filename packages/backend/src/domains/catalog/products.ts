@@ -183,6 +183,15 @@ export function createProductService(deps: ProductServiceDeps) {
       return repo.setIdsContaining(db, componentIds);
     },
 
+    /** Which sets hold each component, for the whole catalog; null when it has more than `maxRows` set items. */
+    async setMembership(maxRows: number): Promise<Map<string, string[]> | null> {
+      const rows = await repo.setMembershipRows(db, maxRows);
+      if (!rows) return null;
+      const byComponent = new Map<string, string[]>();
+      for (const { componentId, setId } of rows) byComponent.set(componentId, [...(byComponent.get(componentId) ?? []), setId]);
+      return byComponent;
+    },
+
     /** Each set's components; ids that are not sets (or do not exist) are absent from the map. */
     async componentsOf(setIds: readonly string[]): Promise<Map<string, { componentId: string; quantity: number }[]>> {
       const bySet = new Map<string, { componentId: string; quantity: number }[]>();

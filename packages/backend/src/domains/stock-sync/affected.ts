@@ -8,6 +8,11 @@ interface AffectedDeps {
   stores: Pick<StoreService, "storesSellingFrom" | "listStores">;
 }
 
+interface CacheDeps {
+  products: Pick<ProductService, "setsContaining" | "setMembership">;
+  stores: Pick<StoreService, "storesSellingFrom" | "listStores">;
+}
+
 function pairs(storeIds: readonly string[], productIds: readonly string[]): StoreProduct[] {
   return storeIds.flatMap((storeId) => productIds.map((productId) => ({ storeId, productId })));
 }
@@ -34,16 +39,41 @@ export async function pairsForCatalogChange(change: CatalogChange, deps: Affecte
 /** Long enough to spare a busy shop two queries per order, short enough that a missed change heals soon. */
 const AFFECTED_TTL_MS = 3000;
 const AFFECTED_MAX_ENTRIES = 10_000;
+/** Set items held in memory at most; a catalog with more asks Postgres per change instead. */
+const MEMBERSHIP_MAX_ROWS = 50_000;
 
 /**
- * The lookups a stock change needs, remembered for a few seconds per argument list. `clear()`
- * on every catalog change (stores, warehouses, sets) drops them; a change this process does not
- * hear of (another process's) is seen within the TTL, and the ledger sweep re-marks anyway.
+ * The lookups a stock change needs, remembered for a few seconds: the stores per warehouse list,
+ * and which sets hold which component for the whole catalog at once (per product it would miss
+ * on almost every order of a large catalog). `clear()` on every catalog change (stores,
+ * warehouses, sets) drops them; a change this process does not hear of (another process's) is
+ * seen within the TTL, and the ledger sweep re-marks anyway.
  */
-export function createAffectedCache(deps: AffectedDeps, ttlMs = AFFECTED_TTL_MS) {
+export function createAffectedCache(deps: CacheDeps, options: { ttlMs?: number; membershipMaxRows?: number } = {}) {
+  const { ttlMs = AFFECTED_TTL_MS, membershipMaxRows = MEMBERSHIP_MAX_ROWS } = options;
   let generation = 0;
   const stores = new Map<string, { at: number; ids: string[] }>();
   const sets = new Map<string, { at: number; ids: string[] }>();
+  let membership: { at: number; generation: number; loading: Promise<Map<string, string[]> | null> } | undefined;
+
+  /** The whole catalog's set membership, loaded once per TTL by one caller while the others wait for it. */
+  function setMembership(): Promise<Map<string, string[]> | null> {
+    if (membership && membership.generation === generation && Date.now() - membership.at < ttlMs) return membership.loading;
+    const loading = deps.products.setMembership(membershipMaxRows);
+    const entry = { at: Date.now(), generation, loading };
+    membership = entry;
+    // A failed load is not kept: the next change asks again.
+    loading.catch(() => {
+      if (membership === entry) membership = undefined;
+    });
+    return loading;
+  }
+
+  async function setsContaining(productIds: readonly string[]): Promise<string[]> {
+    const byComponent = await setMembership();
+    if (!byComponent) return remembered(sets, productIds, () => deps.products.setsContaining(productIds));
+    return [...new Set(productIds.flatMap((id) => byComponent.get(id) ?? []))];
+  }
 
   async function remembered(cache: Map<string, { at: number; ids: string[] }>, ids: readonly string[], load: () => Promise<string[]>): Promise<string[]> {
     const key = [...ids].sort().join(",");
@@ -66,7 +96,7 @@ export function createAffectedCache(deps: AffectedDeps, ttlMs = AFFECTED_TTL_MS)
       listStores: () => deps.stores.listStores(),
     },
     products: {
-      setsContaining: (productIds) => remembered(sets, productIds, () => deps.products.setsContaining(productIds)),
+      setsContaining,
     },
   };
   return {
@@ -75,6 +105,7 @@ export function createAffectedCache(deps: AffectedDeps, ttlMs = AFFECTED_TTL_MS)
       generation++;
       stores.clear();
       sets.clear();
+      membership = undefined;
     },
   };
 }
