@@ -1,0 +1,2 @@
+import { setDefaultTimeout } from "bun:test";
+setDefaultTimeout(30_000);
