@@ -6,5 +6,15 @@
  * package.json test script.
  */
 import { setDefaultTimeout } from "bun:test";
+import { readFileSync } from "node:fs";
 
-setDefaultTimeout(30_000);
+/** setDefaultTimeout would override a --timeout given on the command line: leave that one alone. */
+function timeoutGiven(): boolean {
+  try {
+    return readFileSync("/proc/self/cmdline", "utf8").split("\0").some((arg) => arg === "--timeout" || arg.startsWith("--timeout="));
+  } catch {
+    return false;
+  }
+}
+
+if (!timeoutGiven()) setDefaultTimeout(30_000);
