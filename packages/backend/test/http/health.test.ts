@@ -58,15 +58,14 @@ describe("health", () => {
   });
 
   test("a dependency that never answers is cut off at the health timeout", async () => {
-    const probes = t.infra.probes.map((p) => (p.name === "redis" ? { ...p, ping: never } : p));
-    const started = performance.now();
+    // The others answer at once: a real ping slower than 100 ms on a busy machine is not this test's subject.
+    const probes = t.infra.probes.map((p) => ({ ...p, ping: p.name === "redis" ? never : async () => undefined }));
+    // A probe that is not cut off would hang this request until the test's own timeout.
     const res = await appWith(probes, { config: { ...t.config, healthTimeoutMs: 100 } })("/health/ready");
-    const elapsed = performance.now() - started;
     expect(res.status).toBe(503);
     const body = await bodyOf(res);
     expect(body.down).toEqual(["redis"]);
     expect(body.checks.redis.error).toContain("within 100 ms");
-    expect(elapsed).toBeLessThan(3000);
   });
 
   test("ready answers 503 while draining, so load balancers stop sending traffic", async () => {

@@ -3,6 +3,7 @@ import { createApp } from "../../src/app";
 import { noErrorReporter } from "../../src/infra/sentry";
 import { createTestApp, type TestApp } from "../support/app";
 import { capturingLogger } from "../support/logs";
+import { waitUntil } from "../support/wait";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,8 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe("logging", () => {
   test("every request is logged once with method, route template, status, duration and request id", async () => {
@@ -22,7 +21,8 @@ describe("logging", () => {
         headers: { "x-request-id": "log-test-1", authorization: "Bearer secret-token-value" },
       }),
     );
-    await settle();
+    // The request line is written after the response is handed back.
+    await waitUntil(() => lines.some((l) => l.msg === "request"), { what: "the request log line" });
     const requestLines = lines.filter((l) => l.msg === "request");
     expect(requestLines).toHaveLength(1);
     expect(requestLines[0]).toMatchObject({ method: "GET", route: "/health/live", status: 200, requestId: "log-test-1" });

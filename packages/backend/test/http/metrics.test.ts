@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/app";
+import { waitUntil } from "../support/wait";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -7,8 +8,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-// onAfterResponse runs after the response is handed back; give it a tick.
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 function countFor(text: string, labels: string): number {
   const line = text
@@ -21,7 +20,11 @@ describe("/metrics", () => {
   test("counts requests by method, route template and status", async () => {
     for (let i = 0; i < 3; i++) await t.request("/health/live");
     await t.request("/no/such/route/123");
-    await settle();
+    // onAfterResponse records after the response is handed back: wait until all four are counted.
+    await waitUntil(async () => {
+      const text = await t.metrics.registry.metrics();
+      return countFor(text, 'route="/health/live",status="200"') >= 3 && countFor(text, 'route="unmatched",status="404"') >= 1;
+    }, { what: "the four requests to be counted" });
     const res = await t.request("/metrics");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain");

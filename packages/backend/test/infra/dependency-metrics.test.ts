@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { Registry } from "prom-client";
 import { createApp } from "../../src/app";
 import { createLogger } from "../../src/infra/logger";
@@ -8,6 +9,7 @@ import { parseRedisInfo, type DependencyStats, type PoolReading } from "../../sr
 import { noErrorReporter } from "../../src/infra/sentry";
 import { createTestApp, type TestApp } from "../support/app";
 import { skipReason } from "../support/env";
+import { waitUntil } from "../support/wait";
 
 /** One sample's value from Prometheus text, or undefined when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -109,13 +111,22 @@ describe("an app's /metrics", () => {
   test.skipIf(!!skipReason("postgres"))("transactions in flight show as active connections of this process", async () => {
     const fresh = new Registry();
     registerDependencyMetrics(fresh, t.infra.stats, { cacheMs: 0 });
-    // Transactions each hold a connection of their own (plain queries may pipeline on one).
+    // Transactions each hold a connection of their own (plain queries may pipeline on one); they
+    // stay active, waiting for an advisory lock another session holds, until the test lets go.
+    const holder = postgres(t.config.databaseUrl as string, { max: 1, onnotice: () => undefined });
+    const LOCK = 7_240_531_999;
+    await holder`select pg_advisory_lock(${LOCK})`;
     const db = t.infra.database.db;
-    const sleeping = Array.from({ length: 3 }, () => db.transaction((tx) => tx.execute(sql`select pg_sleep(0.6)`)));
-    await Bun.sleep(200);
-    const text = await scrape(fresh);
-    await Promise.all(sleeping);
-    expect(sample(text, "db_pool_connections", { state: "active" })).toBeGreaterThanOrEqual(3);
+    const waiting = Array.from({ length: 3 }, () => db.transaction((tx) => tx.execute(sql`select pg_advisory_xact_lock(${LOCK})`)));
+    try {
+      const activeNow = async () => sample(await scrape(fresh), "db_pool_connections", { state: "active" }) ?? 0;
+      const seen = await waitUntil(async () => (await activeNow()) >= 3, { what: "three active connections" }).catch(() => false);
+      expect(seen).toBe(true);
+    } finally {
+      await holder`select pg_advisory_unlock(${LOCK})`;
+      await holder.end();
+      await Promise.all(waiting);
+    }
     expect(sample(await scrape(fresh), "db_pool_connections", { state: "active" }) ?? 0).toBe(0);
   });
 });

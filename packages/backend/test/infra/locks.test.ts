@@ -5,6 +5,7 @@ import { createMemoryLocks, createNoLocks, createRedlockLocks, KeyedMutex, type 
 import { createLogger } from "../../src/infra/logger";
 import { closeRedis, createRedisClient } from "../../src/infra/redis";
 import { closedPort, sleep } from "../support/net";
+import { waitUntil } from "../support/wait";
 import { redisUrl, skipReason, uniquePrefix } from "../support/env";
 
 const log = createLogger({ level: "silent", pretty: false });
@@ -14,8 +15,13 @@ interface Interval {
   end: number;
 }
 
-/** Holds the keys for holdMs; `entered` resolves once inside, so a second contender starts strictly later. */
-function hold(port: LockPort, keys: string[], holdMs: number, opts?: { ttlMs?: number; waitMs?: number }) {
+/**
+ * Holds the keys for holdMs, or until `release()` when holdMs is "released" (for tests that must
+ * see the key held, whatever the machine's speed); `entered` resolves once inside, so a second
+ * contender starts strictly later.
+ */
+function hold(port: LockPort, keys: string[], holdMs: number | "released", opts?: { ttlMs?: number; waitMs?: number }) {
+  const gate = Promise.withResolvers<void>();
   let signalEntered: () => void = () => undefined;
   const entered = new Promise<void>((resolve) => {
     signalEntered = resolve;
@@ -25,12 +31,12 @@ function hold(port: LockPort, keys: string[], holdMs: number, opts?: { ttlMs?: n
     async (): Promise<Interval> => {
       const start = performance.now();
       signalEntered();
-      await sleep(holdMs);
+      await (holdMs === "released" ? gate.promise : sleep(holdMs));
       return { start, end: performance.now() };
     },
     opts,
   );
-  return { entered, done };
+  return { entered, done, release: () => gate.resolve() };
 }
 
 
@@ -49,10 +55,11 @@ function lockPortSuite(create: () => LockPort) {
   });
 
   test("different keys are held at the same time", async () => {
-    const first = hold(locks, ["stock:2"], 120);
+    const first = hold(locks, ["stock:2"], "released");
     await first.entered;
-    const second = hold(locks, ["stock:3"], 10);
-    const [a, b] = await Promise.all([first.done, second.done]);
+    const b = await hold(locks, ["stock:3"], 10, { waitMs: 5_000 }).done;
+    first.release();
+    const a = await first.done;
     expect(b.start).toBeLessThan(a.end);
   });
 
@@ -90,7 +97,7 @@ function lockPortSuite(create: () => LockPort) {
   });
 
   test("a contender that cannot get the key within waitMs gets LockTimeout", async () => {
-    const first = hold(locks, ["stock:busy"], 400);
+    const first = hold(locks, ["stock:busy"], "released");
     await first.entered;
     const started = performance.now();
     const attempt = locks.withLocks(["stock:busy", "stock:other"], async () => "entered", { waitMs: 100 });
@@ -103,6 +110,7 @@ function lockPortSuite(create: () => LockPort) {
     expect((error as LockTimeout).details).toEqual({ keys: ["stock:busy", "stock:other"] });
     expect(waited).toBeGreaterThanOrEqual(90);
     expect(waited).toBeLessThan(350);
+    first.release();
     await first.done;
     // What the timed-out waiter took before giving up was given back.
     expect(await locks.tryWithLocks(["stock:other"], async () => "free")).toEqual({ acquired: true, value: "free" });
@@ -115,7 +123,7 @@ function lockPortSuite(create: () => LockPort) {
   });
 
   test("tryWithLocks does not run fn while a key is held, and runs it once free", async () => {
-    const first = hold(locks, ["sync:store-1"], 80);
+    const first = hold(locks, ["sync:store-1"], "released");
     await first.entered;
     let ran = false;
     const busy = await locks.tryWithLocks(["sync:store-1", "sync:store-2"], async () => {
@@ -123,6 +131,7 @@ function lockPortSuite(create: () => LockPort) {
     });
     expect(busy).toEqual({ acquired: false });
     expect(ran).toBe(false);
+    first.release();
     await first.done;
     expect(await locks.tryWithLocks(["sync:store-1"], async () => 42)).toEqual({ acquired: true, value: 42 });
   });
@@ -130,13 +139,14 @@ function lockPortSuite(create: () => LockPort) {
   test("close waits for running sections, then refuses new ones", async () => {
     const port = create();
     const events: string[] = [];
-    const running = port.withLocks(["close:1"], async () => {
-      await sleep(60);
-      events.push("section done");
-    });
-    await sleep(10);
-    await port.close();
-    events.push("closed");
+    const section = hold(port, ["close:1"], "released");
+    const running = section.done.then(() => void events.push("section done"));
+    await section.entered;
+    const closing = port.close().then(() => void events.push("closed"));
+    await sleep(20);
+    expect(events).toEqual([]);
+    section.release();
+    await closing;
     await running;
     expect(events).toEqual(["section done", "closed"]);
     const refused = await port.withLocks(["close:2"], async () => 1).catch((err: unknown) => err);
@@ -162,19 +172,21 @@ describe("memory locks", () => {
 describe("no locks (STOCK_LOCKS=off)", () => {
   test("two sections on one key run at the same time", async () => {
     const locks = createNoLocks();
-    const first = hold(locks, ["stock:1"], 120);
+    const first = hold(locks, ["stock:1"], "released");
     await first.entered;
-    const second = hold(locks, ["stock:1"], 10);
-    const [a, b] = await Promise.all([first.done, second.done]);
+    const b = await hold(locks, ["stock:1"], 10).done;
+    first.release();
+    const a = await first.done;
     expect(b.start).toBeLessThan(a.end);
     expect(locks.kind).toBe("none");
   });
 
   test("tryWithLocks gets in while another section is running on the key", async () => {
     const locks = createNoLocks();
-    const first = hold(locks, ["sync:store-1"], 60);
+    const first = hold(locks, ["sync:store-1"], "released");
     await first.entered;
     expect(await locks.tryWithLocks(["sync:store-1"], async () => "in")).toEqual({ acquired: true, value: "in" });
+    first.release();
     await first.done;
   });
 });
@@ -240,7 +252,8 @@ describe.skipIf(!!skipReason("redis"))("redlock locks", () => {
     await sleep(20);
     const holders = Array.from({ length: 5 }, () => locks.withLocks(["stock:hot"], () => sleep(30)));
     await Promise.all(holders);
-    await sleep(20);
+    // MONITOR reports asynchronously: wait for the ten expected, then check no more came.
+    await waitUntil(() => scriptCalls >= 10, { timeoutMs: 5_000, what: "ten lock scripts on MONITOR" }).catch(() => undefined);
     monitor.disconnect();
     // One acquire and one release each; without the local queue, every waiter would poll Redis.
     expect(scriptCalls).toBe(10);
@@ -258,13 +271,14 @@ describe.skipIf(!!skipReason("redis"))("redlock locks", () => {
 
   test("another process's tryWithLocks is refused while the key is held, and the waiter times out", async () => {
     const [a, b] = [newProcess(), newProcess()];
-    const first = hold(a, ["sync:store-9"], 250);
+    const first = hold(a, ["sync:store-9"], "released");
     await first.entered;
     expect(await b.tryWithLocks(["sync:store-9"], async () => 1)).toEqual({ acquired: false });
     const started = performance.now();
     const error = await b.withLocks(["sync:store-9"], async () => 1, { waitMs: 100 }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(LockTimeout);
     expect(performance.now() - started).toBeLessThan(240);
+    first.release();
     await first.done;
     expect(await b.tryWithLocks(["sync:store-9"], async () => 2)).toEqual({ acquired: true, value: 2 });
   });
@@ -272,7 +286,7 @@ describe.skipIf(!!skipReason("redis"))("redlock locks", () => {
   test("a section that outlives its ttl keeps the lock extended", async () => {
     const [a, b] = [newProcess(), newProcess()];
     const probe = clients[clients.length - 1] as Redis;
-    const first = hold(a, ["stock:slow"], 700, { ttlMs: 200 });
+    const first = hold(a, ["stock:slow"], "released", { ttlMs: 200 });
     await first.entered;
     const enteredAt = performance.now();
     const refusals: boolean[] = [];
@@ -283,6 +297,7 @@ describe.skipIf(!!skipReason("redis"))("redlock locks", () => {
       expect(await probe.pttl(`${prefix}lock:stock:slow`)).toBeGreaterThan(0);
       await sleep(45);
     }
+    first.release();
     await first.done;
     expect(refusals.every(Boolean)).toBe(true);
     expect(await b.tryWithLocks(["stock:slow"], async () => "mine")).toEqual({ acquired: true, value: "mine" });
@@ -297,9 +312,10 @@ describe.skipIf(!!skipReason("redis"))("redlock locks", () => {
     };
     const healthy = createRedlockLocks([node(databaseUrl(1)), node(databaseUrl(2)), node(down)], { prefix, log });
     const rival = createRedlockLocks([node(databaseUrl(1)), node(databaseUrl(2)), node(down)], { prefix, log });
-    const first = hold(healthy, ["stock:quorum"], 80);
+    const first = hold(healthy, ["stock:quorum"], "released");
     await first.entered;
     expect(await rival.tryWithLocks(["stock:quorum"], async () => 1)).toEqual({ acquired: false });
+    first.release();
     await first.done;
     expect(await rival.tryWithLocks(["stock:quorum"], async () => 2)).toEqual({ acquired: true, value: 2 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
 import type { SubmissionReceipt } from "../../src/domains/marketplace/types";
-import { sleep } from "../support/net";
 import { HB_ACCOUNT, hbAdapterFor, hbSandbox, hbShown } from "./hepsiburada-support";
 import { cannedFetch, NOWHERE, pollUntilComplete, thrownBy } from "./fakes";
+import { manualClock } from "../support/clock";
 
 const receipt = (batchId: string, barcodes: string[]): SubmissionReceipt => ({ marketplace: "HEPSIBURADA", batchId, submittedAt: new Date().toISOString(), itemCount: barcodes.length, barcodes });
 
@@ -67,22 +67,26 @@ describe("Hepsiburada upload results through the sandbox", () => {
   });
 
   test("before the result delay the upload is not done: complete false, no outcomes", async () => {
-    const target = await hbSandbox({ resultDelayMs: 150 });
+    const clock = manualClock();
+    const target = await hbSandbox({ resultDelayMs: 150, now: clock.now });
     const { adapter } = hbAdapterFor(target);
     const [upload] = await adapter.pushStockAndPrice([{ barcode: "D1", quantity: 1 }]);
     if (!upload) throw new Error("no receipt");
     expect(await adapter.batchStatus(upload)).toEqual({ complete: false, items: [] });
-    await sleep(200);
+    clock.advance(149);
+    expect(await adapter.batchStatus(upload)).toEqual({ complete: false, items: [] });
+    clock.advance(1);
     expect(await adapter.batchStatus(upload)).toEqual({ complete: true, items: [{ barcode: "D1", outcome: "SUCCEEDED", reasons: [] }] });
   });
 
   test("past the retention the status is gone: 404 MARKETPLACE_NOT_FOUND", async () => {
-    // 1 hour of retention played 100000 times faster: 36 ms.
-    const target = await hbSandbox({ timeScale: 100_000 });
+    // 1 hour of retention played 100000 times faster: 36 ms of the sandbox's clock, stepped by hand.
+    const clock = manualClock();
+    const target = await hbSandbox({ timeScale: 100_000, now: clock.now });
     const { adapter } = hbAdapterFor(target);
     const [upload] = await adapter.pushStockAndPrice([{ barcode: "T1", quantity: 1 }]);
     if (!upload) throw new Error("no receipt");
-    await sleep(80);
+    clock.advance(36);
     expect(await thrownBy(() => adapter.batchStatus(upload))).toMatchObject({ code: "MARKETPLACE_NOT_FOUND", fate: "REFUSED", httpStatus: 404 });
   });
 });

@@ -5,6 +5,7 @@ import type { SubmissionReceipt } from "../../src/domains/marketplace/types";
 import { AppError } from "../../src/infra/errors";
 import { N11_ACCOUNT, n11AdapterFor, n11Items, n11Sandbox, rawN11, taskDetailsPath } from "./n11-support";
 import { cannedFetch, NOWHERE, pollUntilComplete, thrownBy } from "./fakes";
+import { manualClock } from "../support/clock";
 
 const receiptOf = (barcodes: string[], batchId = "77"): SubmissionReceipt => ({
   marketplace: "N11",
@@ -73,12 +74,13 @@ describe("N11 adapter: task details", () => {
   });
 
   test("a task past the (scaled) retention is gone: 404 becomes MARKETPLACE_NOT_FOUND", async () => {
-    // One hour plays as 100 ms.
-    const target = await n11Sandbox({ timeScale: 36_000 });
+    // One hour plays as 100 ms of the sandbox's clock, which moves only when stepped.
+    const clock = manualClock();
+    const target = await n11Sandbox({ timeScale: 36_000, now: clock.now });
     const { adapter } = n11AdapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "OLD", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
-    await Bun.sleep(150);
+    clock.advance(100);
     const error = (await thrownBy(() => adapter.batchStatus(receipt))) as MarketplaceRefused;
     expect(error).toBeInstanceOf(MarketplaceRefused);
     expect(error.code).toBe("MARKETPLACE_NOT_FOUND");

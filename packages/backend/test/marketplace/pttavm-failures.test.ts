@@ -7,6 +7,7 @@ import {
 } from "../../src/domains/marketplace/errors";
 import { pttAdapterFor, pttItems, pttSandbox, shownBy } from "./pttavm-support";
 import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
+import { manualClock } from "../support/clock";
 
 describe("PttAVM adapter: failures and what they say about the write", () => {
   test("a wrong access-token is a permanent auth refusal (401), reported once", async () => {
@@ -26,15 +27,18 @@ describe("PttAVM adapter: failures and what they say about the write", () => {
   });
 
   test("an identical body within the scaled 5 minutes is a duplicate refusal, accepted again after it", async () => {
-    // 5 minutes play as 300 ms.
-    const target = await pttSandbox({ timeScale: 1000 });
+    // 5 minutes play as 300 ms of the sandbox's clock, which moves only when stepped.
+    const clock = manualClock();
+    const target = await pttSandbox({ timeScale: 1000, now: clock.now });
     const { adapter } = pttAdapterFor(target, { duplicateWindowMs: 300 });
     await adapter.pushStockAndPrice(pttItems(2));
     const error = (await thrownBy(() => adapter.pushStockAndPrice(pttItems(2)))) as MarketplaceDuplicateRequest;
     expect(error).toBeInstanceOf(MarketplaceDuplicateRequest);
     expect([error.fate, error.retryAfterMs]).toEqual(["REFUSED", 300]);
     expect(error.reasons.join(" ")).toContain("5 dakika");
-    await Bun.sleep(350);
+    clock.advance(299);
+    expect(await thrownBy(() => adapter.pushStockAndPrice(pttItems(2)))).toBeInstanceOf(MarketplaceDuplicateRequest);
+    clock.advance(1);
     expect(await adapter.pushStockAndPrice(pttItems(2))).toHaveLength(1);
   });
 
@@ -60,8 +64,9 @@ describe("PttAVM adapter: failures and what they say about the write", () => {
   });
 
   test("the 61st request in the scaled minute is a 429 with Retry-After, and the window then reopens", async () => {
-    // A minute plays as 1 s.
-    const target = await pttSandbox({ timeScale: 60 });
+    // A minute plays as 1 s of the sandbox's clock, which moves only when stepped.
+    const clock = manualClock();
+    const target = await pttSandbox({ timeScale: 60, now: clock.now });
     const { adapter } = pttAdapterFor(target);
     const attempts = await Promise.allSettled(Array.from({ length: 61 }, (_, i) => adapter.pushStockAndPrice([{ barcode: `R${i}`, quantity: i }])));
     const refused = attempts.flatMap((a) => (a.status === "rejected" ? [a.reason] : []));
@@ -70,7 +75,9 @@ describe("PttAVM adapter: failures and what they say about the write", () => {
     const limited = refused[0] as MarketplaceRateLimited;
     expect(limited).toBeInstanceOf(MarketplaceRateLimited);
     expect([limited.fate, limited.retryAfterMs]).toEqual(["REFUSED", 1000]);
-    await Bun.sleep(1050);
+    clock.advance(999);
+    expect(await thrownBy(() => adapter.pushStockAndPrice([{ barcode: "EARLY", quantity: 1 }]))).toBeInstanceOf(MarketplaceRateLimited);
+    clock.advance(1);
     expect(await adapter.pushStockAndPrice([{ barcode: "AFTER", quantity: 1 }])).toHaveLength(1);
   });
 

@@ -4,6 +4,7 @@ import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/serve
 import type { NormalisedOrder } from "../../src/domains/marketplace/types";
 import { PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt } from "./pttavm-support";
 import { thrownBy } from "./fakes";
+import { manualClock } from "../support/clock";
 
 const control = (target: RunningSandbox, path: string, body?: unknown) =>
   fetch(`${target.url}/__sandbox/marketplaces/pttavm/${PTT_ACCOUNT.account}${path}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
@@ -34,11 +35,12 @@ describe("PttAVM adapter: order search", () => {
   });
 
   test("a cancelled order comes back CANCELLED with a later lastModifiedAt", async () => {
-    const target = await pttSandbox();
+    const clock = manualClock();
+    const target = await pttSandbox({ now: clock.now });
     const { adapter } = pttAdapterFor(target);
     const id = await createOrder(target, "BC-2");
     const before = (await adapter.pullOrders?.(around()))?.orders[0];
-    await Bun.sleep(5);
+    clock.advance(1000);
     expect((await control(target, `/orders/${id}/cancel`)).status).toBe(200);
     const after = (await adapter.pullOrders?.(around()))?.orders[0];
     expect(after?.status).toBe("CANCELLED");

@@ -3,6 +3,7 @@ import { MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { classifyPttavmFailure, trackingStatusFrom } from "../../src/domains/marketplace/pttavm/outcomes";
 import { PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt } from "./pttavm-support";
 import { pollUntilComplete, thrownBy } from "./fakes";
+import { manualClock } from "../support/clock";
 
 describe("PttAVM adapter: tracking results", () => {
   test("reads the result with GET by default, reporting BATCH_STATUS once per call", async () => {
@@ -55,12 +56,13 @@ describe("PttAVM adapter: tracking results", () => {
   });
 
   test("a result past its (scaled) retention is gone: a permanent not-found refusal", async () => {
-    // One hour of retention plays as 36 ms.
-    const target = await pttSandbox({ timeScale: 100_000 });
+    // One hour of retention plays as 36 ms of the sandbox's clock, which moves only when stepped.
+    const clock = manualClock();
+    const target = await pttSandbox({ timeScale: 100_000, now: clock.now });
     const { adapter } = pttAdapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "X1", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
-    await Bun.sleep(80);
+    clock.advance(36);
     const error = await thrownBy(() => adapter.batchStatus(receipt));
     expect(error).toBeInstanceOf(MarketplaceRefused);
     expect((error as MarketplaceRefused).code).toBe("MARKETPLACE_NOT_FOUND");

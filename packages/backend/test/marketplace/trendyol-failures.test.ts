@@ -6,11 +6,13 @@ import {
 } from "../../src/domains/marketplace/errors";
 import { adapterFor, sandbox, shownQuantities, stockItems } from "./support";
 import { pollUntilComplete, thrownBy } from "./fakes";
+import { manualClock } from "../support/clock";
 
 describe("Trendyol adapter: failures and what they say about the write", () => {
   test("an identical body within the scaled 15 minutes is refused as a duplicate, and accepted after it", async () => {
-    // 15 minutes play as 0.9 s.
-    const target = await sandbox({ timeScale: 1000 });
+    // 15 minutes play as 0.9 s of the sandbox's clock, which moves only when stepped.
+    const clock = manualClock();
+    const target = await sandbox({ timeScale: 1000, now: clock.now });
     const { adapter } = adapterFor(target, { duplicateWindowMs: 900 });
     await adapter.pushStockAndPrice(stockItems(2));
     const error = await thrownBy(() => adapter.pushStockAndPrice(stockItems(2)));
@@ -19,13 +21,16 @@ describe("Trendyol adapter: failures and what they say about the write", () => {
     expect(duplicate.fate).toBe("REFUSED");
     expect(duplicate.retryAfterMs).toBe(900);
     expect(duplicate.reasons.join(" ")).toContain("15 dakika");
-    await Bun.sleep(950);
+    clock.advance(899);
+    expect(await thrownBy(() => adapter.pushStockAndPrice(stockItems(2)))).toBeInstanceOf(MarketplaceDuplicateRequest);
+    clock.advance(1);
     expect(await adapter.pushStockAndPrice(stockItems(2))).toHaveLength(1);
   });
 
   test("the 51st request in the scaled 10 seconds is refused with 429, and the window then reopens", async () => {
-    // 10 seconds play as 1 s.
-    const target = await sandbox({ timeScale: 10 });
+    // 10 seconds play as 1 s of the sandbox's clock, which moves only when stepped.
+    const clock = manualClock();
+    const target = await sandbox({ timeScale: 10, now: clock.now });
     const { adapter } = adapterFor(target);
     const attempts = await Promise.allSettled(
       Array.from({ length: 51 }, (_, i) => adapter.pushStockAndPrice([{ barcode: `R${i}`, quantity: i }])),
@@ -36,7 +41,9 @@ describe("Trendyol adapter: failures and what they say about the write", () => {
     expect(refused[0]).toBeInstanceOf(MarketplaceRateLimited);
     expect((refused[0] as MarketplaceRateLimited).fate).toBe("REFUSED");
     expect(target.state.requests().filter((r) => r.status === 429)).toHaveLength(1);
-    await Bun.sleep(1100);
+    clock.advance(999);
+    expect(await thrownBy(() => adapter.pushStockAndPrice([{ barcode: "EARLY", quantity: 1 }]))).toBeInstanceOf(MarketplaceRateLimited);
+    clock.advance(1);
     expect(await adapter.pushStockAndPrice([{ barcode: "AFTER", quantity: 1 }])).toHaveLength(1);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { MarketplaceRefused } from "../../src/domains/marketplace/errors";
 import { adapterFor, sandbox, SELLER, shownQuantities, stockItems } from "./support";
 import { pollUntilComplete, thrownBy } from "./fakes";
+import { manualClock } from "../support/clock";
 
 describe("Trendyol adapter: batch results", () => {
   test("a batch is incomplete with no outcomes until the sandbox has processed it, then complete", async () => {
@@ -77,12 +78,14 @@ describe("Trendyol adapter: batch results", () => {
   });
 
   test("a batch past the (scaled) 4-hour retention is gone: a permanent 404", async () => {
-    // 4 hours scaled down to 20 ms.
-    const target = await sandbox({ timeScale: (4 * 60 * 60 * 1000) / 20 });
+    // 4 hours scaled down to 20 ms of the sandbox's clock, which moves only when stepped.
+    const clock = manualClock();
+    const target = await sandbox({ timeScale: (4 * 60 * 60 * 1000) / 20, now: clock.now });
     const { adapter } = adapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice(stockItems(1));
     if (!receipt) throw new Error("no receipt");
-    await Bun.sleep(60);
+    expect((await adapter.batchStatus(receipt)).complete).toBe(true);
+    clock.advance(20);
     const error = await thrownBy(() => adapter.batchStatus(receipt));
     expect(error).toBeInstanceOf(MarketplaceRefused);
     expect((error as MarketplaceRefused).code).toBe("MARKETPLACE_NOT_FOUND");

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { StockSync } from "../../src/domains/stock-sync/service";
 import { createTestApp, type TestApp } from "../support/app";
+import { manualClock } from "../support/clock";
 import { addStock } from "../support/catalog";
 import { bodyOf } from "../support/http";
 import { admin, get, sendJson, staff } from "../support/identity";
@@ -56,13 +57,14 @@ async function expectParity(engine: StockSync, shop: SyncShop): Promise<void> {
 
 describe("429 and 5xx from the marketplace", () => {
   test("a 429 keeps every mark, counts marketplace_429_total, backs the store off, and parity follows", async () => {
-    // timeScale 50: the sandbox's 10 s rate window lasts 200 ms.
-    const shop = await marketShop(t, tokens, { sandbox: { timeScale: 50 } });
+    // timeScale 50: the sandbox's 10 s rate window lasts 200 ms of its clock, which moves only when stepped.
+    const sandboxClock = manualClock();
+    const shop = await marketShop(t, tokens, { sandbox: { timeScale: 50, now: sandboxClock.now } });
     const ids = await listed(shop, [4, 9]);
     const clock = testClock();
     const engine = engineOnClock(t, clock);
     // Another tool on the same credentials used up the window.
-    for (let i = 0; i < 50; i++) shop.sandbox.state.takeRateSlot(`${shop.sellerId}:price-and-inventory`, Date.now());
+    for (let i = 0; i < 50; i++) shop.sandbox.state.takeRateSlot(`${shop.sellerId}:price-and-inventory`, sandboxClock.now());
 
     const refused = await engine.flushOne(shop.storeId);
     expect(refused).toMatchObject({ outcome: "failed", error: "MARKETPLACE_RATE_LIMITED", sent: 0 });
@@ -78,7 +80,7 @@ describe("429 and 5xx from the marketplace", () => {
       expect(stockWrites(shop)).toHaveLength(1);
     }
 
-    await Bun.sleep(250);
+    sandboxClock.advance(200);
     await pastBackoff(engine, shop, clock);
     await expectParity(engine, shop);
     expect(stockWrites(shop).map((w) => w.status)).toEqual([429, 200]);
@@ -161,8 +163,11 @@ describe("unknown fates: the marketplace may or may not have applied a push", ()
 
     await addStock(t, tokens.staff, shop.warehouse.shelfId, changed ?? "", 3);
     await setFaults(shop, { latencyMs: 0 });
-    await pastBackoff(engine, shop, clock);
-    await expectParity(engine, shop);
+    // The same store state (Redis keys) through an engine with the default timeout: 150 ms is too
+    // short for an ordinary answer on a busy machine, and this push must not time out.
+    const patient = engineOnClock(t, clock);
+    await pastBackoff(patient, shop, clock);
+    await expectParity(patient, shop);
     expect((await shown(shop))[shop.barcodes.get(changed ?? "") ?? ""]).toBe(10);
   });
 });

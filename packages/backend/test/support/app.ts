@@ -61,7 +61,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const primary = options.replicaOf?.config;
   if (primary && !(primary.databaseUrl && primary.redisUrl)) throw new Error("replicas need real Postgres and Redis");
   const scratch: ScratchDatabase | undefined =
-    databaseUrl && !primary ? await createScratchDatabase(options.label) : undefined;
+    databaseUrl && !primary ? await createScratchDatabase(options.label, { migrated: true }) : undefined;
   const config = loadConfig({
     NODE_ENV: "test",
     PGLITE_DATA_DIR: "memory://",

@@ -61,6 +61,8 @@ export interface SandboxOptions {
   maxRecordedRequests?: number;
   /** For deterministic fault tests. */
   random?: () => number;
+  /** The clock every window and delay is measured on; default Date.now (tests step it by hand). */
+  now?: () => number;
 }
 
 export const noFaults: Faults = { errorRate: 0, latencyMs: 0, status5xxRate: 0, dropRate: 0 };

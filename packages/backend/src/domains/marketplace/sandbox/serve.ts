@@ -60,7 +60,7 @@ export async function serveMarketplace(state: SandboxState, incoming: Incoming, 
     const injected5xx = state.random() < state.faults.status5xxRate;
     const handled: ModuleHandled = injected5xx
       ? { ...route.unprocessed, write: route.write, itemCount: 0, reply: { status: 503, body: { errors: [{ key: "service.unavailable", message: "Service Unavailable" }] } } }
-      : route.handle(Date.now());
+      : route.handle(state.now());
     const dropped = !injected5xx && state.random() < state.faults.dropRate;
     state.record({
       marketplace: route.marketplace,

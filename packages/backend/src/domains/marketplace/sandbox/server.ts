@@ -48,7 +48,7 @@ export async function startSandbox(options: SandboxOptions = {}, log?: Logger): 
       const url = new URL(req.url ?? "/", "http://sandbox");
       const path = url.pathname;
       const incoming: Incoming = { method: req.method ?? "GET", path, query: Object.fromEntries(url.searchParams), headers: headersOf(req), body };
-      if (path.startsWith("/__sandbox/")) return send(res, handleControl(state, incoming, Date.now()));
+      if (path.startsWith("/__sandbox/")) return send(res, handleControl(state, incoming, state.now()));
       await serveMarketplace(state, incoming, req, res);
     })().catch((error: unknown) => {
       log?.error({ err: error }, "sandbox request failed");

@@ -74,6 +74,7 @@ export class SandboxState implements SandboxContext {
   readonly batches = new Map<string, StoredBatch>();
   faults: Faults;
   readonly random: () => number;
+  readonly now: () => number;
   private recorded: RecordedRequest[] = [];
   private readonly maxRecorded: number;
   private readonly windows = new Map<string, number[]>();
@@ -92,6 +93,7 @@ export class SandboxState implements SandboxContext {
     this.resultDelayMs = options.resultDelayMs ?? 1000;
     this.faults = { ...noFaults, ...options.faults };
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
     this.maxRecorded = options.maxRecordedRequests ?? 10_000;
     for (const seller of options.sellers ?? []) this.addSeller(seller);
     this.marketplaces = Object.entries(SANDBOX_MARKETPLACES).flatMap(([name, create]) =>
