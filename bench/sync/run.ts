@@ -1,5 +1,5 @@
 /**
- * The stock sync engine (issue 6), two parts:
+ * The stock sync engine, two parts:
  *  1. Flush cost: one store's flush of 100 dirty products (claim, targets + sellable + sync_sent,
  *     one push to an in-process Trendyol sandbox, record sent + receipt, ack) on a 10k-product
  *     catalog (20% sets), then on the same store grown to 100k. Median and p90 of 20 timed
