@@ -27,8 +27,11 @@ export async function flushLogger(log: Logger, timeoutMs = 2000): Promise<void> 
     });
   });
   // The asynchronous flush can answer while the last lines still sit in the buffer (seen on the
-  // "shutdown complete" line about one exit in four): write whatever is left synchronously.
-  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void } | undefined;
+  // "shutdown complete" line about one exit in four): write whatever is left synchronously. A
+  // write still in flight is waited for first: flushSync skips it, and an exit would cut it off.
+  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void; _writing?: boolean } | undefined;
+  const deadline = Date.now() + timeoutMs;
+  while (stream?._writing === true && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   try {
     stream?.flushSync?.();
   } catch {
