@@ -11,7 +11,7 @@ import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
 import { syncTargets } from "../catalog/sync-targets";
 import type { SellableLookup } from "../inventory/availability-types";
-import { MarketplaceDuplicateRequest, MarketplaceError, MarketplaceRateLimited, type StockPriceItem, type SubmissionReceipt } from "../marketplace/service";
+import { MarketplaceDuplicateRequest, MarketplaceError, MarketplaceRateLimited, type StockPriceItem } from "../marketplace/service";
 import { channelBuckets, type PushChannel, type SyncChannel } from "./channels";
 import { addDeadLetters } from "./dead-letters";
 import type { Claim, ClaimedMark, DirtyBuffer } from "./dirty-buffer";
@@ -19,7 +19,7 @@ import type { SyncMetrics } from "./metrics";
 import type { SubmittedItem } from "./schema";
 import { recordSent, sentValues, type SentRecord, type SentValues } from "./sent";
 import type { StoreHealth } from "./store-health";
-import { pendingFor, recordSubmissions } from "./submissions";
+import { pendingFor, recordReceipts } from "./submissions";
 import type { RateLimiter } from "./token-bucket";
 
 interface FlushSettings {
@@ -66,8 +66,6 @@ export interface FlushResult {
 
 /** More than this many waiting marks are not scanned for zeros in one flush. */
 const ZERO_SCAN_LIMIT = 20_000;
-/** Polls may not outlive the marketplace's memory of a batch: stop at 3/4 of its retention. */
-const RETENTION_MARGIN = 0.75;
 /**
  * What sync_sent says while a push is on its way. A process killed before it hears back leaves
  * this behind: the marketplace may or may not show the push, so the next plan sends again instead
@@ -280,7 +278,7 @@ async function sendPart(deps: FlushDeps, channel: PushChannel, claim: Claim, par
     const windowMs = adapter.profile.duplicateWindowMs;
     if (windowMs && windowMs > 0 && valid.length <= adapter.profile.batchSize) await deps.kv.set(bodyKey(channel, valid), "sent", { ttlMs: windowMs });
     await recordSent(deps.db, channel.store.id, told(items), at);
-    await recordReceipts(deps, channel, receipts, items);
+    await recordReceipts(deps.db, receipts, items, receiptTiming(deps, channel));
     deps.metrics.itemsSent.inc({ marketplace: channel.marketplace }, items.length);
     result.sent += items.length;
     result.batches += receipts.length;
@@ -331,7 +329,7 @@ async function failed(
   if (submitted.length > 0) {
     const done = items.filter((i) => accepted.has(i.barcode));
     await recordSent(deps.db, storeId, told(done), at);
-    await recordReceipts(deps, channel, submitted, done);
+    await recordReceipts(deps.db, submitted, done, receiptTiming(deps, channel));
     result.sent += done.length;
     result.batches += submitted.length;
   }
@@ -388,22 +386,8 @@ async function markInFlight(deps: FlushDeps, storeId: string, items: readonly Su
   return before;
 }
 
-/** The receipts of asynchronous batches, for the poller (receipts.ts); each with the items it carried. */
-async function recordReceipts(deps: FlushDeps, channel: PushChannel, receipts: readonly SubmissionReceipt[], items: SubmittedItem[]): Promise<void> {
-  if (receipts.length === 0) return;
-  const byBarcode = new Map(items.map((i) => [i.barcode, i]));
-  const retentionMs = channel.adapter.profile.resultRetentionMs;
-  const at = Date.now();
-  await recordSubmissions(
-    deps.db,
-    receipts.map((receipt) => ({
-      storeId: channel.store.id,
-      marketplace: receipt.marketplace,
-      batchId: receipt.batchId,
-      items: receipt.barcodes.flatMap((b) => byBarcode.get(b) ?? []).map((i) => ({ ...i })),
-      submittedAt: new Date(receipt.submittedAt),
-      nextPollAt: new Date(at + deps.settings.firstPollDelayMs),
-      expiresAt: new Date(new Date(receipt.submittedAt).getTime() + retentionMs * RETENTION_MARGIN),
-    })),
-  );
-}
+const receiptTiming = (deps: FlushDeps, channel: PushChannel) => ({
+  storeId: channel.store.id,
+  retentionMs: channel.adapter.profile.resultRetentionMs,
+  firstPollDelayMs: deps.settings.firstPollDelayMs,
+});

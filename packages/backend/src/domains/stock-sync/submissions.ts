@@ -1,7 +1,7 @@
 /** Receipts of asynchronous marketplace batches: recorded after a push, claimed and polled on a schedule. */
 import { and, asc, count, eq, getTableColumns, lte, min, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import type { MarketplaceName } from "../marketplace/types";
+import type { MarketplaceName, SubmissionReceipt } from "../marketplace/types";
 import { marketplaceSubmissions as submissions, type SubmittedItem } from "./schema";
 
 export type SubmissionRow = typeof submissions.$inferSelect;
@@ -120,4 +120,31 @@ export async function purgeFinishedSubmissions(db: Database, olderThan: Date): P
     .where(and(sql`${submissions.status} <> 'PENDING'`, lte(submissions.submittedAt, olderThan)))
     .returning({ id: submissions.id });
   return rows.length;
+}
+
+/** Polls may not outlive the marketplace's memory of a batch: stop at 3/4 of its retention. */
+const RETENTION_MARGIN = 0.75;
+
+/** The receipts of asynchronous batches, for the poller (receipts.ts); each with the items it carried. */
+export async function recordReceipts(
+  db: Database,
+  receipts: readonly SubmissionReceipt[],
+  items: readonly SubmittedItem[],
+  timing: { storeId: string; retentionMs: number; firstPollDelayMs: number },
+): Promise<void> {
+  if (receipts.length === 0) return;
+  const byBarcode = new Map(items.map((i) => [i.barcode, i]));
+  const at = Date.now();
+  await recordSubmissions(
+    db,
+    receipts.map((receipt) => ({
+      storeId: timing.storeId,
+      marketplace: receipt.marketplace,
+      batchId: receipt.batchId,
+      items: receipt.barcodes.flatMap((b) => byBarcode.get(b) ?? []).map((i) => ({ ...i })),
+      submittedAt: new Date(receipt.submittedAt),
+      nextPollAt: new Date(at + timing.firstPollDelayMs),
+      expiresAt: new Date(new Date(receipt.submittedAt).getTime() + timing.retentionMs * RETENTION_MARGIN),
+    })),
+  );
 }
