@@ -86,8 +86,14 @@ describe("emails that look the same are the same account", () => {
     const olderFullwidth = fullwidth(asciiEmail());
     // Rows as an earlier version stored them (trimmed and lower-cased only): written directly,
     // because today's sign-up refuses to create them.
+    // Each a second apart: two rows in the same clock tick would leave "older" to the ids' order.
+    let createdAt = Date.now() - 60_000;
     const insert = async (address: string) => {
-      const [row] = await t.infra.database.db.insert(users).values({ email: address, passwordHash: "x" }).returning({ id: users.id });
+      createdAt += 1000;
+      const [row] = await t.infra.database.db
+        .insert(users)
+        .values({ email: address, passwordHash: "x", createdAt: new Date(createdAt) })
+        .returning({ id: users.id });
       if (!row) throw new Error("insert returned nothing");
       return row.id;
     };
