@@ -102,8 +102,8 @@ describe("N11 adapter: order intake from shipment packages", () => {
     expect(map({ shipmentPackageStatus: "Shipped", createdDate: "2026-01-01T00:00:00Z" })).toMatchObject({ status: "OTHER", marketplaceStatus: "Shipped" });
   });
 
-  test("a package the mapper cannot read is an unreadable answer, not a silent skip", async () => {
-    const { adapter } = n11AdapterFor(NOWHERE, {}, cannedFetch({ body: { content: [{ id: 1, shipmentPackageStatus: "Created", lastModifiedDate: 1, lines: [{ quantity: 1 }] }], totalPages: 1 } }));
+  test("a package the mapper cannot identify is an unreadable answer, not a silent skip", async () => {
+    const { adapter } = n11AdapterFor(NOWHERE, {}, cannedFetch({ body: { content: [{ shipmentPackageStatus: "Created", lastModifiedDate: 1, lines: [{ stockCode: "A", quantity: 1, price: 1 }] }], totalPages: 1 } }));
     const error = (await thrownBy(async () => adapter.pullOrders?.({ since: new Date(0), until: new Date(1000) }))) as MarketplaceOutcomeUnknown;
     expect(error).toBeInstanceOf(MarketplaceOutcomeUnknown);
     expect(error.failure).toBe("UNREADABLE_ANSWER");

@@ -96,8 +96,13 @@ describe("Pazarama order normaliser", () => {
     expect(order).toMatchObject({ externalId: "42", status: "OTHER", lastModifiedAt: "2026-11-02T10:00:00.000Z", lines: [{ barcode: "L1", quantity: 3, unitPrice: 1990 }] });
   });
 
-  test("an order without id, date or a readable line is an unreadable answer", () => {
-    const bad = [{ orderDate: "2026-11-02" }, { orderId: "x" }, { orderId: "x", orderDate: "2026-11-02", items: [{ quantity: 1 }] }];
+  test("an order without id or date is an unreadable answer; a line without code, quantity or price goes on for intake to flag", () => {
+    const bad = [{ orderDate: "2026-11-02" }, { orderId: "x" }];
     for (const raw of bad) expect(() => normalisePazaramaOrder(raw)).toThrow(MarketplaceOutcomeUnknown);
+    const lines = normalisePazaramaOrder({ orderId: "x", orderDate: "2026-11-02", items: [{ quantity: 1 }, { code: "C", quantity: "0", salePrice: 1 }] }).lines;
+    expect(lines).toEqual([
+      { barcode: "", quantity: 1, unitPrice: Number.NaN },
+      { barcode: "C", quantity: 0, unitPrice: 100 },
+    ]);
   });
 });

@@ -27,10 +27,14 @@ describe("the Trendyol order normaliser", () => {
     for (const [status, kind] of Object.entries(expected)) expect({ status, kind: trendyolOrderStatus(status) }).toEqual({ status, kind });
   });
 
-  test("a package without an id or usable lines cannot be recorded", () => {
+  test("a package without an id cannot be recorded; one whose lines cannot be read goes on with them for intake to flag", () => {
     expect(normaliseTrendyolPackage({ lines: [{ barcode: "B", quantity: 1 }], lastModifiedDate: 1 })).toBeUndefined();
-    expect(normaliseTrendyolPackage({ id: 1, lines: [{ quantity: 1 }], lastModifiedDate: 1 })).toBeUndefined();
     expect(normaliseTrendyolPackage("nope")).toBeUndefined();
+    expect(normaliseTrendyolPackage({ id: 1, lines: [{ quantity: 1 }, { barcode: "B", quantity: 0 }, { barcode: "B", quantity: 1 }], lastModifiedDate: 1 })?.lines).toEqual([
+      { barcode: "", quantity: 1, unitPrice: 0 },
+      { barcode: "B", quantity: 0, unitPrice: 0 },
+      { barcode: "B", quantity: 1, unitPrice: 0 },
+    ]);
   });
 });
 

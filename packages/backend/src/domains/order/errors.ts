@@ -111,7 +111,7 @@ export class WebhookUnauthorised extends Unauthenticated {
 export class WebhookPackageUnreadable extends ValidationFailed {
   static override readonly code = "WEBHOOK_PACKAGE_UNREADABLE";
   constructor() {
-    super("The package has no id or no line with a barcode and quantity");
+    super("The package has no id (shipmentPackageId or id)");
   }
 }
 

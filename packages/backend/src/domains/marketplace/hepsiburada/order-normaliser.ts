@@ -7,6 +7,7 @@
  */
 import type { NormalisedOrder } from "../types";
 import { isRecord } from "../json";
+import { addedUpByBarcode, orderLine } from "../order-lines";
 
 /** Paid orders waiting to be packed or shipped still hold stock for the buyer. */
 const RESERVING = new Set(["Open", "Unpacked", "Packed", "ReadyToShip"]);
@@ -42,33 +43,29 @@ export function hepsiburadaTime(value: unknown, offsetMinutes: number): string |
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
+/** Lines of one SKU are added up: intake takes one line per barcode. A line it cannot read goes on for intake to flag (order-lines.ts). */
 function linesOf(raw: Record<string, unknown>): NormalisedOrder["lines"] {
   const lines = raw.lineItems ?? raw.items ?? raw.lines;
   if (!Array.isArray(lines)) return [];
-  const byBarcode = new Map<string, NormalisedOrder["lines"][number]>();
-  for (const line of lines) {
-    if (!isRecord(line)) continue;
-    const barcode = typeof line.merchantSku === "string" && line.merchantSku.length > 0 ? line.merchantSku : undefined;
-    const quantity = typeof line.quantity === "number" && Number.isInteger(line.quantity) ? line.quantity : 0;
-    if (!barcode || quantity < 1) continue;
-    const unitPrice = minorUnits(line.price ?? line.unitPrice) ?? 0;
-    const seen = byBarcode.get(barcode);
-    // Intake takes one line per barcode: lines of one SKU are added up.
-    if (seen) seen.quantity += quantity;
-    else byBarcode.set(barcode, { barcode, quantity, unitPrice });
-  }
-  return [...byBarcode.values()];
+  return addedUpByBarcode(
+    lines.map((line) => {
+      if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
+      const barcode = typeof line.merchantSku === "string" && line.merchantSku.length > 0 ? line.merchantSku : undefined;
+      return orderLine(barcode, line.quantity, minorUnits(line.price ?? line.unitPrice) ?? 0);
+    }),
+  );
 }
 
 /**
- * One listed order as a NormalisedOrder; undefined when it has no id or no usable line.
+ * One listed order as a NormalisedOrder; undefined when it has no id (a listed order without
+ * readable lines is recorded NEEDS_ATTENTION by intake).
  * `fallbackModifiedAt` stands in when it carries no time (the end of the window it was listed in).
  */
 export function normaliseHepsiburadaOrder(raw: unknown, offsetMinutes: number, fallbackModifiedAt?: Date): NormalisedOrder | undefined {
   if (!isRecord(raw)) return undefined;
   const externalId = idOf(raw.orderNumber) ?? idOf(raw.id) ?? idOf(raw.orderId);
   const lines = linesOf(raw);
-  if (!externalId || lines.length === 0) return undefined;
+  if (!externalId) return undefined;
   const marketplaceStatus = String(raw.status ?? "");
   const lastModifiedAt =
     hepsiburadaTime(raw.lastStatusUpdateDate, offsetMinutes) ??

@@ -2,6 +2,7 @@ import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
 import { minorUnitsOf } from "../money";
 import type { NormalisedOrder } from "../types";
 import { isRecord } from "../json";
+import { type OrderLine, orderLine } from "../order-lines";
 
 /**
  * N11's order list: `GET /rest/delivery/v1/shipmentPackages?status&startDate&endDate&page&size`
@@ -34,14 +35,10 @@ export function n11Instant(value: unknown): string | undefined {
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
 
-function lineOf(line: unknown, id: string) {
-  if (!isRecord(line)) throw unreadable(`package ${id} has an unreadable line`);
-  const barcode = line.stockCode ?? line.sellerStockCode ?? line.barcode;
-  const unitPrice = minorUnitsOf(line.price ?? line.unitPrice);
-  if (typeof barcode !== "string" || !Number.isSafeInteger(line.quantity) || unitPrice === undefined) {
-    throw unreadable(`package ${id} has a line without stockCode, quantity or price`);
-  }
-  return { barcode, quantity: Number(line.quantity), unitPrice };
+/** A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole page. */
+function lineOf(line: unknown): OrderLine {
+  if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
+  return orderLine(line.stockCode ?? line.sellerStockCode ?? line.barcode, line.quantity, minorUnitsOf(line.price ?? line.unitPrice));
 }
 
 /** The one mapper from an N11 shipment package to ours; the raw payload is kept as it came. */
@@ -55,7 +52,7 @@ export function normaliseN11Package(raw: unknown): NormalisedOrder {
   const key = marketplaceStatus.toUpperCase();
   const lastModifiedAt = n11Instant(raw.lastModifiedDate) ?? n11Instant(raw.createdDate);
   if (!lastModifiedAt) throw unreadable(`package ${externalId} has no readable lastModifiedDate`);
-  const lines = (Array.isArray(raw.lines) ? raw.lines : []).map((line) => lineOf(line, externalId));
+  const lines = (Array.isArray(raw.lines) ? raw.lines : []).map(lineOf);
   return {
     externalId,
     status: CREATED.has(key) ? "CREATED" : CANCELLED.has(key) ? "CANCELLED" : "OTHER",

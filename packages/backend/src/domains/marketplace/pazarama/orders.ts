@@ -1,5 +1,6 @@
 import { MarketplaceOutcomeUnknown } from "../errors";
 import { isRecord } from "../json";
+import { type OrderLine, orderLine } from "../order-lines";
 import { isoOf } from "../order-pages";
 import type { NormalisedOrder } from "../types";
 import { minorUnits } from "./wire";
@@ -29,17 +30,14 @@ function statusText(raw: Record<string, unknown>): string {
   return typeof value === "string" || typeof value === "number" ? String(value) : "";
 }
 
-function lineOf(id: string, line: unknown): NormalisedOrder["lines"][number] {
-  if (!isRecord(line)) throw unreadable(`order ${id} has an unreadable line`);
+/** A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole page. */
+function lineOf(line: unknown): OrderLine {
+  if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
   const product = isRecord(line.product) ? line.product : {};
   // `code` is the barcode our writes send; stockCode / barcode are fallbacks seen in clients.
   const barcode = product.code ?? line.code ?? line.barcode ?? product.stockCode;
-  const unitPrice = minorUnits(line.salePrice ?? line.unitPrice ?? line.price);
-  const quantity = typeof line.quantity === "string" ? Number(line.quantity) : line.quantity;
-  if (typeof barcode !== "string" || !Number.isSafeInteger(quantity) || Number(quantity) <= 0 || unitPrice === undefined) {
-    throw unreadable(`order ${id} has a line without code, quantity or price`);
-  }
-  return { barcode, quantity: Number(quantity), unitPrice };
+  const quantity = typeof line.quantity === "string" && line.quantity.trim() !== "" ? Number(line.quantity) : line.quantity;
+  return orderLine(barcode, quantity, minorUnits(line.salePrice ?? line.unitPrice ?? line.price));
 }
 
 /** The one mapper from a Pazarama order to ours; the raw payload is kept as it came. */
@@ -57,7 +55,7 @@ export function normalisePazaramaOrder(raw: unknown): NormalisedOrder {
     externalId: id,
     status: CANCELLED.test(marketplaceStatus) ? "CANCELLED" : CREATED.test(marketplaceStatus) ? "CREATED" : "OTHER",
     marketplaceStatus,
-    lines: rawLines.map((line) => lineOf(id, line)),
+    lines: rawLines.map(lineOf),
     currency: "TRY",
     lastModifiedAt,
     raw,

@@ -3,6 +3,7 @@ import { minorUnitsOf } from "../money";
 import { isoOf } from "../order-pages";
 import type { NormalisedOrder } from "../types";
 import { isRecord } from "../json";
+import { orderLine } from "../order-lines";
 
 /**
  * PttAVM's order search, as we assume it (MARKETPLACES.md names no endpoint: unverified, the path
@@ -31,15 +32,10 @@ export function normalisePttavmOrder(raw: unknown): NormalisedOrder {
   const lastModifiedAt = isoOf(raw.lastModifiedDate) ?? isoOf(raw.orderDate);
   if (!lastModifiedAt) throw unreadable(`order ${String(id)} has no readable lastModifiedDate`);
   const rawLines = Array.isArray(raw.items) ? raw.items : [];
-  const lines = rawLines.map((line) => {
-    if (!isRecord(line)) throw unreadable(`order ${String(id)} has an unreadable line`);
-    const barcode = line.barcode ?? line.stockCode;
-    const unitPrice = minorUnitsOf(line.unitPrice ?? line.price);
-    if (typeof barcode !== "string" || !Number.isInteger(line.quantity) || unitPrice === undefined) {
-      throw unreadable(`order ${String(id)} has a line without barcode, quantity or price`);
-    }
-    return { barcode, quantity: Number(line.quantity), unitPrice };
-  });
+  // A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole page.
+  const lines = rawLines.map((line) =>
+    isRecord(line) ? orderLine(line.barcode ?? line.stockCode, line.quantity, minorUnitsOf(line.unitPrice ?? line.price)) : orderLine(undefined, undefined, undefined),
+  );
   return {
     externalId: String(id),
     status: CREATED.has(key) ? "CREATED" : CANCELLED.has(key) ? "CANCELLED" : "OTHER",

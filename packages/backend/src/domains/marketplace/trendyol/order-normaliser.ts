@@ -6,6 +6,7 @@
  */
 import type { NormalisedOrder } from "../types";
 import { isRecord } from "../json";
+import { addedUpByBarcode, orderLine } from "../order-lines";
 
 /** Statuses that still hold stock for the buyer: the order must be reserved. */
 const RESERVING = new Set(["Created", "Picking", "Invoiced"]);
@@ -37,32 +38,28 @@ export function trendyolOrderStatus(marketplaceStatus: string): NormalisedOrder[
   return "OTHER";
 }
 
-/** Lines of one barcode are added up: intake takes one line per barcode. Lines without a barcode cannot be matched and are left out. */
+/** Lines of one barcode are added up: intake takes one line per barcode. A line it cannot read goes on for intake to flag (order-lines.ts). */
 function linesOf(lines: unknown): NormalisedOrder["lines"] {
   if (!Array.isArray(lines)) return [];
-  const byBarcode = new Map<string, { barcode: string; quantity: number; unitPrice: number }>();
-  for (const line of lines) {
-    if (!isRecord(line) || typeof line.barcode !== "string" || line.barcode.length === 0) continue;
-    const quantity = typeof line.quantity === "number" && Number.isInteger(line.quantity) ? line.quantity : 0;
-    if (quantity < 1) continue;
-    const unitPrice = minorUnits(line.lineUnitPrice ?? line.price) ?? 0;
-    const seen = byBarcode.get(line.barcode);
-    if (seen) seen.quantity += quantity;
-    else byBarcode.set(line.barcode, { barcode: line.barcode, quantity, unitPrice });
-  }
-  return [...byBarcode.values()];
+  return addedUpByBarcode(
+    lines.map((line) => {
+      if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
+      const barcode = typeof line.barcode === "string" && line.barcode.length > 0 ? line.barcode : undefined;
+      return orderLine(barcode, line.quantity, minorUnits(line.lineUnitPrice ?? line.price) ?? 0);
+    }),
+  );
 }
 
 /**
- * One package as a NormalisedOrder; undefined when it has no package id or no usable line (it
- * cannot be recorded). `fallbackModifiedAt` stands in when the package carries no modification
+ * One package as a NormalisedOrder; undefined when it has no package id (it cannot be recorded).
+ * A package without readable lines is recorded NEEDS_ATTENTION by intake. `fallbackModifiedAt` stands in when the package carries no modification
  * time (the end of the window it was listed in).
  */
 export function normaliseTrendyolPackage(raw: unknown, fallbackModifiedAt?: Date): NormalisedOrder | undefined {
   if (!isRecord(raw)) return undefined;
   const externalId = idOf(raw.shipmentPackageId) ?? idOf(raw.id);
   const lines = linesOf(raw.lines);
-  if (!externalId || lines.length === 0) return undefined;
+  if (!externalId) return undefined;
   const marketplaceStatus = String(raw.shipmentPackageStatus ?? raw.status ?? "");
   const lastModifiedAt =
     isoTime(raw.lastModifiedDate) ?? isoTime(raw.packageLastModifiedDate) ?? isoTime(raw.orderDate) ?? fallbackModifiedAt?.toISOString();
