@@ -164,3 +164,4 @@ export type { RestockLine } from "./stock-mutations";
 export { readReservation, reservationParameter } from "./stock-mutations";
 export { RESERVATION_READS, RESERVATION_RESULT, reservationWrites } from "./reservation-sql";
 export { StockBookkeepingError, stockLockKey } from "./stock-checks";
+export { latestLedgerId, ledgerChangesSince, type LedgerChanges } from "./ledger-feed";
