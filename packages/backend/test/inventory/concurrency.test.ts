@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { sqlState } from "../../src/infra/pg-errors";
-import { applyShelfStockChange } from "../../src/domains/inventory/shelf-stock";
+import { applyShelfStockChange } from "../../src/domains/inventory/stock-mutations";
 import { createTestApp, type TestApp } from "../support/app";
 import { skipReason } from "../support/env";
 import { staff } from "../support/identity";

@@ -1,3 +1,8 @@
+/**
+ * The availability lookup: what a store sells of many products, as one hand-written statement.
+ * It is the hot path of product views and every stock-sync flush, and its rule (sellable-sql.ts)
+ * is shared SQL text with the reservation statement, which the query builder cannot compose.
+ */
 import { type SQL, sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../infra/db";
 import { StoreNotFound } from "../catalog/errors";

@@ -1,14 +1,14 @@
 import type { Inventory } from "@pazarsync/shared";
-import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { EventHub } from "../../infra/events";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StockChange } from "./events";
 import { findViolations, type ReservationRow, type ReservationSource, type Violation } from "./invariants";
-import { appendMovement } from "./ledger";
-import { isCheckViolation } from "../../infra/pg-errors";
-import { inventoryLevels, shelfStock, shelves } from "./schema";
+import { changeLevels, type LevelChange, LevelRefused } from "./level-changes";
+import { lockLevelsOf } from "./levels";
+import { lockShelvesOf } from "./shelf-stock";
+import { stockLockKey } from "./stock-checks";
 
 export interface RepairDeps {
   db: Database;
@@ -33,20 +33,12 @@ const identity = (v: Violation) => `${v.kind}|${v.productId}|${v.warehouseId}|${
 
 /**
  * Per warehouse: what the counters hold and what they should hold. The product's shelf and level
- * rows are locked FOR UPDATE, so nothing moves between this read and the corrections.
+ * rows are locked FOR UPDATE (shelves first, as every writer does), so nothing moves between this
+ * read and the corrections.
  */
 async function targetsOf(tx: Database, allocations: readonly ReservationRow[], productId: string): Promise<Target[]> {
-  const stored = await tx
-    .select({ warehouseId: inventoryLevels.warehouseId, onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved })
-    .from(inventoryLevels)
-    .where(eq(inventoryLevels.productId, productId))
-    .for("update");
-  const onShelves = await tx
-    .select({ warehouseId: shelves.warehouseId, quantity: shelfStock.quantity })
-    .from(shelfStock)
-    .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
-    .where(eq(shelfStock.productId, productId))
-    .for("update", { of: shelfStock });
+  const onShelves = await lockShelvesOf(tx, productId);
+  const stored = await lockLevelsOf(tx, productId);
   const targets = new Map<string, Target>();
   const target = (warehouseId: string) => {
     const found = targets.get(warehouseId) ?? { warehouseId, stored: { onHand: 0, reserved: 0 }, truth: { onHand: 0, reserved: 0 } };
@@ -67,54 +59,34 @@ function repairReason(t: Target): string {
   return `invariant repair: ${parts.filter(Boolean).join(", ")}`;
 }
 
-/** One product's corrections and their ledger rows in one transaction; the changes are increments, each recorded. */
+/** One product's corrections, each an increment through the one level write path with its ledger row, in one transaction. */
 async function repairProduct(deps: RepairDeps, productId: string, actorId: string | null, correlationId: string) {
   // Read before the transaction: the source queries through its own handle, which on PGlite (one
   // connection) would wait forever for this transaction. The stock lock keeps orders still meanwhile.
   const source = deps.reservationSource;
   const allocations = source ? (await source([productId])).filter((row) => row.productId === productId) : [];
   return deps.db.transaction(async (tx) => {
-    const movementIds: number[] = [];
     const targets = await targetsOf(tx, allocations, productId);
-    for (const t of targets) {
-      const onHandDelta = t.truth.onHand - t.stored.onHand;
-      const reservedDelta = t.truth.reserved - t.stored.reserved;
-      const [after] = await tx
-        .insert(inventoryLevels)
-        .values({ productId, warehouseId: t.warehouseId, onHand: t.truth.onHand, reserved: t.truth.reserved })
-        .onConflictDoUpdate({
-          target: [inventoryLevels.productId, inventoryLevels.warehouseId],
-          set: {
-            onHand: sql`${inventoryLevels.onHand} + ${onHandDelta}`,
-            reserved: sql`${inventoryLevels.reserved} + ${reservedDelta}`,
-            updatedAt: new Date(),
-          },
-        })
-        .returning({ onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved });
-      if (!after) throw new Error("inventory level upsert returned nothing");
-      movementIds.push(
-        await appendMovement(tx, {
-          productId,
-          warehouseId: t.warehouseId,
-          kind: "ADJUSTMENT",
-          delta: onHandDelta,
-          onHandBefore: after.onHand - onHandDelta,
-          onHandAfter: after.onHand,
-          reservedBefore: after.reserved - reservedDelta,
-          reservedAfter: after.reserved,
-          reason: repairReason(t),
-          actorId,
-          correlationId,
-        }),
-      );
-    }
-    return { movementIds, warehouseIds: targets.map((t) => t.warehouseId) };
+    const changes = targets.map(
+      (t): LevelChange => ({
+        productId,
+        warehouseId: t.warehouseId,
+        onHand: t.truth.onHand - t.stored.onHand,
+        reserved: t.truth.reserved - t.stored.reserved,
+        kind: "ADJUSTMENT",
+        reason: repairReason(t),
+        actorId,
+        correlationId,
+      }),
+    );
+    const changed = await changeLevels(tx, changes, new Date());
+    return { movementIds: changed.map((c) => c.movementId), warehouseIds: targets.map((t) => t.warehouseId) };
   });
 }
 
 /**
  * Corrects on hand to the shelves and reserved to the open allocations, product by product under
- * the stock lock, writing a ledger row for every correction. A correction the CHECKs refuse
+ * the stock lock, writing a ledger row for every correction. A correction the CHECKs would refuse
  * (allocations above what is on the shelves) is left for a person and stays in `remaining`.
  */
 export async function repairInvariants(deps: RepairDeps, actorId: string | null, now = new Date()): Promise<Inventory.RepairReport> {
@@ -124,14 +96,14 @@ export async function repairInvariants(deps: RepairDeps, actorId: string | null,
   const movementIds: number[] = [];
   for (const productId of productIds) {
     try {
-      const done = await deps.locks.withLocks([`stock:${productId}`], () => repairProduct(deps, productId, actorId, correlationId));
+      const done = await deps.locks.withLocks([stockLockKey(productId)], () => repairProduct(deps, productId, actorId, correlationId));
       movementIds.push(...done.movementIds);
       if (done.warehouseIds.length > 0) {
         deps.log.warn({ productId, warehouseIds: done.warehouseIds, correlationId }, "stock invariants repaired");
         await deps.events.emit({ productIds: [productId], warehouseIds: done.warehouseIds, correlationId });
       }
     } catch (error) {
-      if (!isCheckViolation(error)) throw error;
+      if (!(error instanceof LevelRefused)) throw error;
       deps.log.error({ productId, correlationId }, "stock invariant repair refused by a CHECK: needs a person");
     }
   }

@@ -1,7 +1,7 @@
 import type { Inventory } from "@pazarsync/shared";
-import { and, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { inventoryLevels, shelfStock, shelves } from "./schema";
+import { levelsOffTheirShelves, negativeLevels, reservedLevels } from "./levels";
+import { negativeShelves } from "./shelf-stock";
 
 export interface ReservationRow {
   productId: string;
@@ -22,48 +22,14 @@ const key = (productId: string, warehouseId: string) => `${productId}|${warehous
 
 /** On hand versus the sum of the warehouse's shelves; a side with no row counts as 0. */
 async function onHandMismatches(db: Database, productIds?: readonly string[]): Promise<Violation[]> {
-  const ofLevels = productIds ? inArray(inventoryLevels.productId, [...productIds]) : undefined;
-  const ofShelves = productIds ? inArray(shelfStock.productId, [...productIds]) : undefined;
-  const levels = db
-    .select({ productId: inventoryLevels.productId, warehouseId: inventoryLevels.warehouseId, onHand: inventoryLevels.onHand })
-    .from(inventoryLevels)
-    .where(ofLevels)
-    .as("levels");
-  const sums = db
-    .select({
-      productId: shelfStock.productId,
-      warehouseId: shelves.warehouseId,
-      total: sql<number>`sum(${shelfStock.quantity})::bigint`.as("total"),
-    })
-    .from(shelfStock)
-    .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
-    .where(ofShelves)
-    .groupBy(shelfStock.productId, shelves.warehouseId)
-    .as("sums");
-  const expected = sql`coalesce(${sums.total}, 0)`;
-  const actual = sql`coalesce(${levels.onHand}, 0)`;
-  const rows = await db
-    .select({
-      productId: sql<string>`coalesce(${levels.productId}, ${sums.productId})`,
-      warehouseId: sql<string>`coalesce(${levels.warehouseId}, ${sums.warehouseId})`,
-      expected: expected.mapWith(Number),
-      actual: actual.mapWith(Number),
-    })
-    .from(levels)
-    .fullJoin(sums, and(eq(levels.productId, sums.productId), eq(levels.warehouseId, sums.warehouseId)))
-    .where(sql`${expected} <> ${actual}`);
+  const rows = await levelsOffTheirShelves(db, productIds);
   return rows.map((row) => ({ kind: "ON_HAND_MISMATCH" as const, ...row }));
 }
 
 /** Reserved versus the open allocations the source reports (0 without a source). */
 async function reservedMismatches(db: Database, source: ReservationSource | undefined, productIds?: readonly string[]): Promise<Violation[]> {
   const wanted = productIds ? new Set(productIds) : undefined;
-  const conditions: SQL[] = [ne(inventoryLevels.reserved, 0)];
-  if (productIds) conditions.push(inArray(inventoryLevels.productId, [...productIds]));
-  const stored = await db
-    .select({ productId: inventoryLevels.productId, warehouseId: inventoryLevels.warehouseId, reserved: inventoryLevels.reserved })
-    .from(inventoryLevels)
-    .where(and(...conditions));
+  const stored = await reservedLevels(db, productIds);
   const expected = new Map<string, ReservationRow>();
   for (const row of source ? await source(productIds) : []) {
     if (wanted && !wanted.has(row.productId)) continue;
@@ -86,17 +52,8 @@ async function reservedMismatches(db: Database, source: ReservationSource | unde
 
 /** The CHECK constraints make these impossible; looking anyway catches a database restored without them. */
 async function negatives(db: Database, productIds?: readonly string[]): Promise<Violation[]> {
-  const ofLevels = productIds ? inArray(inventoryLevels.productId, [...productIds]) : undefined;
-  const ofShelves = productIds ? inArray(shelfStock.productId, [...productIds]) : undefined;
-  const levels = await db
-    .select({ productId: inventoryLevels.productId, warehouseId: inventoryLevels.warehouseId, onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved })
-    .from(inventoryLevels)
-    .where(and(or(lt(inventoryLevels.onHand, 0), lt(inventoryLevels.reserved, 0)), ofLevels));
-  const onShelves = await db
-    .select({ productId: shelfStock.productId, warehouseId: shelves.warehouseId, shelfId: shelfStock.shelfId, quantity: shelfStock.quantity })
-    .from(shelfStock)
-    .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
-    .where(and(lt(shelfStock.quantity, 0), ofShelves));
+  const levels = await negativeLevels(db, productIds);
+  const onShelves = await negativeShelves(db, productIds);
   return [
     ...levels.map((row) => ({
       kind: "NEGATIVE_QUANTITY" as const,

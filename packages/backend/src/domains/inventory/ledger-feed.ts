@@ -3,8 +3,9 @@
  * the same transaction, so reading rows past a saved position finds every change, even one whose
  * after-commit mark was lost. The stock-sync sweep keeps the position; inventory answers the rows.
  */
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../infra/db";
+import { asc, gt, lt, max } from "drizzle-orm";
+import type { Database } from "../../infra/db";
+import { stockMovements } from "./schema";
 
 export interface LedgerChanges {
   productIds: string[];
@@ -22,21 +23,27 @@ export interface LedgerChanges {
  * and rows after it are read (and re-marked, which is harmless) again next time.
  */
 export async function ledgerChangesSince(db: Database, position: number, limit: number, settledBefore: Date): Promise<LedgerChanges> {
-  const rows = await queryRows<{ id: number | string; product_id: string; warehouse_id: string; settled: boolean }>(
-    db,
-    sql`select id, product_id, warehouse_id, created_at < ${settledBefore.toISOString()}::timestamptz as settled
-        from stock_movements where id > ${position} order by id limit ${limit}`,
-  );
+  const rows = await db
+    .select({
+      id: stockMovements.id,
+      productId: stockMovements.productId,
+      warehouseId: stockMovements.warehouseId,
+      settled: lt(stockMovements.createdAt, settledBefore).mapWith(Boolean),
+    })
+    .from(stockMovements)
+    .where(gt(stockMovements.id, position))
+    .orderBy(asc(stockMovements.id))
+    .limit(limit);
   let settledId: number | null = null;
   for (const row of rows) {
     if (!row.settled) break;
-    settledId = Number(row.id);
+    settledId = row.id;
   }
   const last = rows.at(-1);
   return {
-    productIds: [...new Set(rows.map((r) => r.product_id))],
-    warehouseIds: [...new Set(rows.map((r) => r.warehouse_id))],
-    lastId: last ? Number(last.id) : null,
+    productIds: [...new Set(rows.map((r) => r.productId))],
+    warehouseIds: [...new Set(rows.map((r) => r.warehouseId))],
+    lastId: last ? last.id : null,
     settledId,
     rows: rows.length,
   };
@@ -44,6 +51,6 @@ export async function ledgerChangesSince(db: Database, position: number, limit: 
 
 /** The newest ledger id: where a sweep starts when it has no position yet. */
 export async function latestLedgerId(db: Database): Promise<number> {
-  const [row] = await queryRows<{ id: number | string | null }>(db, sql`select max(id) as id from stock_movements`);
-  return row?.id == null ? 0 : Number(row.id);
+  const [row] = await db.select({ id: max(stockMovements.id) }).from(stockMovements);
+  return row?.id ?? 0;
 }

@@ -1,3 +1,4 @@
+/** Reading and writing stock_movements, the append-only ledger; no rules here, only rows. */
 import type { Inventory } from "@pazarsync/shared";
 import { count, desc, eq } from "drizzle-orm";
 import type { Database } from "../../infra/db";
@@ -6,17 +7,14 @@ import { stockMovements } from "./schema";
 
 export type NewMovement = typeof stockMovements.$inferInsert;
 
-/** Appends one ledger row; always called inside the transaction that changed the levels. */
-export async function appendMovement(tx: Database, movement: NewMovement): Promise<number> {
-  const [row] = await tx.insert(stockMovements).values(movement).returning({ id: stockMovements.id });
-  if (!row) throw new Error("movement insert returned nothing");
-  return row.id;
-}
-
-/** Appends several ledger rows in one statement, in the given order (ids ascend with it). */
-export async function appendMovements(tx: Database, movements: readonly NewMovement[]): Promise<void> {
-  if (movements.length === 0) return;
-  await tx.insert(stockMovements).values([...movements]);
+/**
+ * Appends ledger rows in one statement, in the given order; answers their ids in that order
+ * (the sequence numbers the rows as they are listed, so sorted ids follow the list).
+ */
+export async function appendMovements(tx: Database, movements: readonly NewMovement[]): Promise<number[]> {
+  if (movements.length === 0) return [];
+  const rows = await tx.insert(stockMovements).values([...movements]).returning({ id: stockMovements.id });
+  return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
 /** A product's ledger, newest first (served by stock_movements_product_idx). */

@@ -13,8 +13,15 @@ import { repairInvariants } from "./invariants-repair";
 import { listMovements } from "./ledger";
 import { productStock, stockLevels, type StockLevel } from "./levels";
 import type { Allocation, ReservationInput, ReservationOutcome, ShelfPick, StockContext, Transaction } from "./reservation-types";
-import { releaseInTransaction, reserveStock, restockInTransaction, shipInTransaction, type RestockLine } from "./stock-mutations";
-import { applyShelfStockChange, assertValidDelta } from "./shelf-stock";
+import { assertValidDelta, stockLockKey } from "./stock-checks";
+import {
+  applyShelfStockChange,
+  releaseInTransaction,
+  reserveStock,
+  restockInTransaction,
+  shipInTransaction,
+  type RestockLine,
+} from "./stock-mutations";
 import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses } from "./warehouses";
 
 export interface InventoryServiceDeps {
@@ -34,9 +41,6 @@ export interface ChangeContext {
   /** The request id, order id or repair run the ledger rows carry. */
   correlationId: string;
 }
-
-/** The lock every writer of a product's stock takes (DESIGN: lock:stock:{productId}). */
-export const stockLockKey = (productId: string) => `stock:${productId}`;
 
 /**
  * The stock locks an order for these products takes: each simple product's, a set's components'
@@ -111,7 +115,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     /** Writes correcting ledger rows with the corrected levels; actorId null when run by the script. */
     repairInvariants: (actorId: string | null): Promise<Inventory.RepairReport> => repairInvariants(deps, actorId),
 
-    // Order primitives (stock-mutations.ts): the caller holds stockLockKey of every product (sorted) and owns the transaction.
+    // Order stock changes (stock-mutations.ts): the caller holds stockLockKey of every product (sorted) and owns the transaction.
 
     /** Reserve every line, drawing on the warehouses in the given order, or nothing when anything is short. */
     reserveStock: (tx: Database | Transaction, input: ReservationInput): Promise<ReservationOutcome> => reserveStock(tx, input),
@@ -159,4 +163,5 @@ export type {
 export type { RestockLine } from "./stock-mutations";
 export { readReservation, reservationParameter } from "./stock-mutations";
 export { RESERVATION_READS, RESERVATION_RESULT, reservationWrites } from "./reservation-sql";
-export { StockBookkeepingError } from "./stock-checks";
+export { StockBookkeepingError, stockLockKey } from "./stock-checks";
+export { latestLedgerId, ledgerChangesSince, type LedgerChanges } from "./ledger-feed";

@@ -1,142 +1,113 @@
-import { Inventory } from "@pazarsync/shared";
-import { and, eq, gte, sql } from "drizzle-orm";
+/** Reading and writing shelf_stock; no rules here, only rows (stock-mutations.ts decides what moves). */
+import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { InvalidField } from "../../infra/errors";
-import { InsufficientStock, QuantityOutOfRange } from "./errors";
-import { appendMovement } from "./ledger";
-import { SQLSTATE, sqlState } from "../../infra/pg-errors";
-import { inventoryLevels, shelfStock } from "./schema";
+import { shelfStock, shelves } from "./schema";
 
-export interface ShelfStockRequest {
+export interface ShelfKey {
   shelfId: string;
-  warehouseId: string;
   productId: string;
-  delta: number;
-  reason: string;
-  actorId: string | null;
-  correlationId: string;
 }
 
-/** A conditional update found too little stock; the transaction is rolled back by throwing it. */
-class Shortfall extends Error {}
-
-/** Refuses what the schema cannot say (a zero delta) for callers that do not come through HTTP. */
-export function assertValidDelta(delta: number): void {
-  if (!Number.isInteger(delta) || delta === 0 || Math.abs(delta) > Inventory.MAX_STOCK_DELTA) {
-    throw new InvalidField({ in: "body", path: "/delta", message: `must be a non-zero integer within ±${Inventory.MAX_STOCK_DELTA}` });
-  }
-}
-
-/** Adds to a shelf, creating its row when the shelf never held the product. Restock uses it too. */
-export async function addToShelf(tx: Database, req: Pick<ShelfStockRequest, "shelfId" | "productId" | "delta">, now: Date): Promise<number> {
+/** Adds to a shelf, creating its row when the shelf never held the product. Answers the quantity after. */
+export async function addToShelf(tx: Database, key: ShelfKey, quantity: number, now: Date): Promise<number> {
   const [row] = await tx
     .insert(shelfStock)
-    .values({ shelfId: req.shelfId, productId: req.productId, quantity: req.delta, updatedAt: now })
+    .values({ ...key, quantity, updatedAt: now })
     .onConflictDoUpdate({
       target: [shelfStock.shelfId, shelfStock.productId],
-      set: { quantity: sql`${shelfStock.quantity} + ${req.delta}`, updatedAt: now },
+      set: { quantity: sql`${shelfStock.quantity} + ${quantity}`, updatedAt: now },
     })
     .returning({ quantity: shelfStock.quantity });
   if (!row) throw new Error("shelf stock upsert returned nothing");
   return row.quantity;
 }
 
-/** Takes units off the shelf only if that many lie there: the WHERE is the guard, not a prior read. */
-async function takeFromShelf(tx: Database, req: ShelfStockRequest, now: Date): Promise<number> {
+/** Takes units off the shelf only if that many lie there: the WHERE is the guard, not a prior read. Undefined when they do not. */
+export async function takeFromShelf(tx: Database, key: ShelfKey, quantity: number, now: Date): Promise<number | undefined> {
   const [row] = await tx
     .update(shelfStock)
-    .set({ quantity: sql`${shelfStock.quantity} + ${req.delta}`, updatedAt: now })
-    .where(and(eq(shelfStock.shelfId, req.shelfId), eq(shelfStock.productId, req.productId), gte(shelfStock.quantity, -req.delta)))
+    .set({ quantity: sql`${shelfStock.quantity} - ${quantity}`, updatedAt: now })
+    .where(and(eq(shelfStock.shelfId, key.shelfId), eq(shelfStock.productId, key.productId), gte(shelfStock.quantity, quantity)))
     .returning({ quantity: shelfStock.quantity });
-  if (!row) throw new Shortfall();
-  return row.quantity;
+  return row?.quantity;
 }
 
-/** Adds to a warehouse's on hand, creating the level row when needed. Restock uses it too. */
-export async function addToLevel(tx: Database, req: Pick<ShelfStockRequest, "warehouseId" | "productId" | "delta">, now: Date) {
-  const [row] = await tx
-    .insert(inventoryLevels)
-    .values({ productId: req.productId, warehouseId: req.warehouseId, onHand: req.delta, reserved: 0, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [inventoryLevels.productId, inventoryLevels.warehouseId],
-      set: { onHand: sql`${inventoryLevels.onHand} + ${req.delta}`, updatedAt: now },
-    })
-    .returning({ onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved });
-  if (!row) throw new Error("inventory level upsert returned nothing");
-  return row;
-}
-
-/** Removal may not dip into what open orders have reserved (DESIGN: on_hand - reserved >= n). */
-async function takeFromLevel(tx: Database, req: ShelfStockRequest, now: Date) {
-  const [row] = await tx
-    .update(inventoryLevels)
-    .set({ onHand: sql`${inventoryLevels.onHand} + ${req.delta}`, updatedAt: now })
-    .where(
-      and(
-        eq(inventoryLevels.productId, req.productId),
-        eq(inventoryLevels.warehouseId, req.warehouseId),
-        sql`${inventoryLevels.onHand} - ${inventoryLevels.reserved} >= ${-req.delta}`,
-      ),
-    )
-    .returning({ onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved });
-  if (!row) throw new Shortfall();
-  return row;
-}
-
-/** How much could have been removed: the smaller of the shelf's units and the warehouse's free stock. Only for the 409's details. */
-async function removable(db: Database, req: ShelfStockRequest): Promise<number> {
-  const [shelf] = await db
+/** What lies on one shelf of one product; 0 when there is no row. */
+export async function shelfQuantity(db: Database, key: ShelfKey): Promise<number> {
+  const [row] = await db
     .select({ quantity: shelfStock.quantity })
     .from(shelfStock)
-    .where(and(eq(shelfStock.shelfId, req.shelfId), eq(shelfStock.productId, req.productId)));
-  const [level] = await db
-    .select({ free: sql<number>`${inventoryLevels.onHand} - ${inventoryLevels.reserved}`.mapWith(Number) })
-    .from(inventoryLevels)
-    .where(and(eq(inventoryLevels.productId, req.productId), eq(inventoryLevels.warehouseId, req.warehouseId)));
-  return Math.max(0, Math.min(shelf?.quantity ?? 0, level?.free ?? 0));
+    .where(and(eq(shelfStock.shelfId, key.shelfId), eq(shelfStock.productId, key.productId)));
+  return row?.quantity ?? 0;
+}
+
+export interface ShelfTake {
+  shelfId: string;
+  /** The shelf's quantity before the take. */
+  before: number;
+  take: number;
 }
 
 /**
- * Shelf, warehouse level and ledger row change in one transaction, each change a conditional
- * increment. The caller holds the product's stock lock; the WHEREs and the CHECKs still hold
- * if that lock expired early.
+ * Takes `quantity` of a product off a warehouse's shelves, largest first (ties by shelf id), in
+ * one statement: the first CTE locks the stocked shelves, the second gives each shelf what the
+ * larger ones before it left to take, and the update subtracts exactly that. Answers the takes in
+ * that order; together they are less than `quantity` when the shelves hold less.
  */
-export async function applyShelfStockChange(db: Database, req: ShelfStockRequest): Promise<Inventory.ShelfStockChange> {
-  try {
-    return await db.transaction(async (tx) => {
-      const now = new Date();
-      const adding = req.delta > 0;
-      const shelfQuantity = adding ? await addToShelf(tx, req, now) : await takeFromShelf(tx, req, now);
-      const level = adding ? await addToLevel(tx, req, now) : await takeFromLevel(tx, req, now);
-      const movementId = await appendMovement(tx, {
-        productId: req.productId,
-        warehouseId: req.warehouseId,
-        shelfId: req.shelfId,
-        kind: adding ? "RECEIPT" : "ADJUSTMENT",
-        delta: req.delta,
-        onHandBefore: level.onHand - req.delta,
-        onHandAfter: level.onHand,
-        reservedBefore: level.reserved,
-        reservedAfter: level.reserved,
-        reason: req.reason,
-        actorId: req.actorId,
-        correlationId: req.correlationId,
-        createdAt: now,
-      });
-      return {
-        shelfId: req.shelfId,
-        productId: req.productId,
-        shelfQuantity,
-        warehouse: { id: req.warehouseId, onHand: level.onHand, reserved: level.reserved },
-        movementId,
-      };
-    });
-  } catch (error) {
-    if (error instanceof Shortfall) {
-      const details = { productId: req.productId, shelfId: req.shelfId, requested: -req.delta, available: await removable(db, req) };
-      throw new InsufficientStock(details);
-    }
-    if (sqlState(error) === SQLSTATE.NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId: req.productId, shelfId: req.shelfId });
-    throw error;
-  }
+export async function takeLargestFirst(tx: Database, productId: string, warehouseId: string, quantity: number, now: Date): Promise<ShelfTake[]> {
+  const stocked = tx.$with("stocked").as(
+    tx
+      .select({ shelfId: shelfStock.shelfId, onShelf: sql<number>`${shelfStock.quantity}`.as("on_shelf") })
+      .from(shelfStock)
+      .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
+      .where(and(eq(shelfStock.productId, productId), eq(shelves.warehouseId, warehouseId), gt(shelfStock.quantity, 0)))
+      .for("update", { of: shelfStock }),
+  );
+  const larger = sql`coalesce(sum(${stocked.onShelf}) over (order by ${stocked.onShelf} desc, ${stocked.shelfId} rows between unbounded preceding and 1 preceding), 0)`;
+  const picks = tx.$with("picks").as(
+    tx
+      .select({
+        shelfId: stocked.shelfId,
+        before: sql<number>`${stocked.onShelf}`.as("before"),
+        take: sql<number>`greatest(least(${stocked.onShelf}, ${quantity}::integer - ${larger}), 0)::integer`.as("take"),
+      })
+      .from(stocked),
+  );
+  const rows = await tx
+    .with(stocked, picks)
+    .update(shelfStock)
+    .set({ quantity: sql`${shelfStock.quantity} - ${picks.take}`, updatedAt: now })
+    .from(picks)
+    .where(and(eq(shelfStock.shelfId, picks.shelfId), eq(shelfStock.productId, productId), gt(picks.take, 0)))
+    .returning({ shelfId: shelfStock.shelfId, before: picks.before, take: picks.take });
+  return rows.sort((a, b) => b.before - a.before || (a.shelfId < b.shelfId ? -1 : 1));
+}
+
+export interface ShelfRow {
+  productId: string;
+  warehouseId: string;
+  shelfId: string;
+  quantity: number;
+}
+
+const shelfRow = { productId: shelfStock.productId, warehouseId: shelves.warehouseId, shelfId: shelfStock.shelfId, quantity: shelfStock.quantity };
+
+/** A product's shelf rows in every warehouse, locked FOR UPDATE (shelf rows only). */
+export function lockShelvesOf(tx: Database, productId: string): Promise<ShelfRow[]> {
+  return tx
+    .select(shelfRow)
+    .from(shelfStock)
+    .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
+    .where(eq(shelfStock.productId, productId))
+    .orderBy(asc(shelfStock.shelfId))
+    .for("update", { of: shelfStock });
+}
+
+/** Shelf rows below 0: the CHECK forbids them, so only a database restored without its CHECKs has any. */
+export function negativeShelves(db: Database, productIds?: readonly string[]): Promise<ShelfRow[]> {
+  return db
+    .select(shelfRow)
+    .from(shelfStock)
+    .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
+    .where(and(lt(shelfStock.quantity, 0), productIds ? inArray(shelfStock.productId, [...productIds]) : undefined));
 }

@@ -1,3 +1,5 @@
+import { Inventory } from "@pazarsync/shared";
+import { InvalidField } from "../../infra/errors";
 import { InvalidQuantity } from "./errors";
 
 /**
@@ -15,11 +17,21 @@ export class StockBookkeepingError extends Error {
   }
 }
 
+/** The lock every writer of a product's stock takes (DESIGN: lock:stock:{productId}). */
+export const stockLockKey = (productId: string) => `stock:${productId}`;
+
 /** Order lines are validated at the edge; this refuses what a caller outside HTTP could still pass. */
 export function assertQuantities(lines: readonly { productId: string; quantity: number }[]): void {
   const bad = lines.find((line) => !Number.isSafeInteger(line.quantity) || line.quantity <= 0);
   if (bad) {
     throw new InvalidQuantity(bad.productId, bad.quantity);
+  }
+}
+
+/** Refuses what the schema cannot say (a zero delta) for callers that do not come through HTTP. */
+export function assertValidDelta(delta: number): void {
+  if (!Number.isInteger(delta) || delta === 0 || Math.abs(delta) > Inventory.MAX_STOCK_DELTA) {
+    throw new InvalidField({ in: "body", path: "/delta", message: `must be a non-zero integer within ±${Inventory.MAX_STOCK_DELTA}` });
   }
 }
 

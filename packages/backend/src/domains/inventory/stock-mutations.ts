@@ -1,17 +1,20 @@
 /**
- * Every change an order makes to stock, in one place: reserve (web and marketplace orders alike,
- * through the one reservation statement of reservation-sql.ts), release, ship and restock. The
- * callers hold stockLockKey of every product (sorted) and own the transaction; each function
- * changes counters only with conditional increments in SQL and writes a ledger row per change.
+ * Every change of stock, in one place: an order's reserve (web and marketplace orders alike,
+ * through the one reservation statement of reservation-sql.ts), release, ship and restock, and
+ * staff putting units on a shelf or taking them off. The callers hold stockLockKey of every
+ * product (sorted); the order functions run in the caller's transaction. Shelves change here by
+ * conditional increments (shelf-stock.ts), levels and their ledger rows only through
+ * changeLevels (level-changes.ts), shelves before levels in every function.
  */
-import { and, eq, gt, gte, sql } from "drizzle-orm";
+import type { Inventory } from "@pazarsync/shared";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Type } from "@sinclair/typebox";
 import { preparedRows, type Database } from "../../infra/db";
 import { SQLSTATE, sqlState } from "../../infra/pg-errors";
 import { ProductNotFound } from "../catalog/errors";
-import { QuantityOutOfRange, ShelfNotFound } from "./errors";
-import { appendMovement } from "./ledger";
+import { InsufficientStock, QuantityOutOfRange, ShelfNotFound } from "./errors";
+import { changeLevels, type LevelChange, LevelRefused } from "./level-changes";
+import { freeStock } from "./levels";
 import { RESERVE_STATEMENT } from "./reservation-sql";
 import {
   type Allocation,
@@ -23,8 +26,7 @@ import {
   type StockContext,
   type Transaction,
 } from "./reservation-types";
-import { inventoryLevels, shelfStock, shelves } from "./schema";
-import { addToLevel, addToShelf } from "./shelf-stock";
+import { addToShelf, shelfQuantity, takeFromShelf, takeLargestFirst } from "./shelf-stock";
 import { assertQuantities, byProductThen, StockBookkeepingError, sumBy } from "./stock-checks";
 import { findShelf } from "./warehouses";
 
@@ -76,86 +78,39 @@ export async function reserveStock(db: Database | Transaction, input: Reservatio
   return readReservation(row);
 }
 
-/** Gives back exactly these allocations; a level holding less than is released is a bookkeeping bug. */
-export async function releaseInTransaction(tx: Transaction, allocations: readonly Allocation[], context: StockContext): Promise<void> {
-  assertQuantities(allocations);
-  const now = new Date();
-  const merged = sumBy(allocations, (a) => `${a.productId}|${a.warehouseId}`).sort(byProductThen((a) => a.warehouseId));
-  for (const allocation of merged) {
-    const { productId, warehouseId, quantity } = allocation;
-    const [row] = await tx
-      .update(inventoryLevels)
-      .set({ reserved: sql`${inventoryLevels.reserved} - ${quantity}`, updatedAt: now })
-      .where(and(eq(inventoryLevels.productId, productId), eq(inventoryLevels.warehouseId, warehouseId), gte(inventoryLevels.reserved, quantity)))
-      .returning({ onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved });
-    if (!row) throw new StockBookkeepingError("release of more than is reserved", { ...allocation, correlationId: context.correlationId });
-    await appendMovement(tx, {
-      productId,
-      warehouseId,
-      kind: "RELEASE",
-      delta: 0,
-      onHandBefore: row.onHand,
-      onHandAfter: row.onHand,
-      reservedBefore: row.reserved + quantity,
-      reservedAfter: row.reserved,
-      reason: context.reason,
-      actorId: context.actorId,
-      correlationId: context.correlationId,
-      createdAt: now,
-    });
+/** The ledger fields every change of an order carries. */
+const recordOf = (context: StockContext) => ({ reason: context.reason, actorId: context.actorId, correlationId: context.correlationId });
+
+/** Runs `apply`, naming a refused level change as the bookkeeping bug it is for an order. */
+async function orderBookkeeping<T>(message: string, context: StockContext, apply: () => Promise<T>): Promise<T> {
+  try {
+    return await apply();
+  } catch (error) {
+    if (!(error instanceof LevelRefused)) throw error;
+    const { productId, warehouseId } = error.change;
+    throw new StockBookkeepingError(message, { productId, warehouseId, quantity: -error.change.reserved, correlationId: context.correlationId });
   }
 }
 
-/** Reserved and on hand go down together, only if that much is reserved (on hand >= reserved by CHECK). */
-async function takeReserved(tx: Transaction, allocation: Allocation, now: Date) {
-  const { productId, warehouseId, quantity } = allocation;
-  const [row] = await tx
-    .update(inventoryLevels)
-    .set({ onHand: sql`${inventoryLevels.onHand} - ${quantity}`, reserved: sql`${inventoryLevels.reserved} - ${quantity}`, updatedAt: now })
-    .where(and(eq(inventoryLevels.productId, productId), eq(inventoryLevels.warehouseId, warehouseId), gte(inventoryLevels.reserved, quantity)))
-    .returning({ onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved });
-  return row;
+/** Gives back exactly these allocations; a level holding less than is released is a bookkeeping bug. */
+export async function releaseInTransaction(tx: Transaction, allocations: readonly Allocation[], context: StockContext): Promise<void> {
+  assertQuantities(allocations);
+  const merged = sumBy(allocations, (a) => `${a.productId}|${a.warehouseId}`).sort(byProductThen((a) => a.warehouseId));
+  const changes = merged.map(({ productId, warehouseId, quantity }): LevelChange => ({
+    productId,
+    warehouseId,
+    onHand: 0,
+    reserved: -quantity,
+    kind: "RELEASE",
+    ...recordOf(context),
+  }));
+  await orderBookkeeping("release of more than is reserved", context, () => changeLevels(tx, changes, new Date()));
 }
 
 /**
- * Picks `quantity` off the warehouse's shelves, largest first (ties by shelf id), in one
- * statement: the first CTE locks the stocked shelves, the second gives each shelf what the
- * larger ones before it left to take, and the update subtracts exactly that.
- */
-async function pickFromShelves(tx: Transaction, allocation: Allocation, now: Date) {
-  const { productId, warehouseId, quantity } = allocation;
-  const stocked = tx.$with("stocked").as(
-    tx
-      .select({ shelfId: shelfStock.shelfId, onShelf: sql<number>`${shelfStock.quantity}`.as("on_shelf") })
-      .from(shelfStock)
-      .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
-      .where(and(eq(shelfStock.productId, productId), eq(shelves.warehouseId, warehouseId), gt(shelfStock.quantity, 0)))
-      .for("update", { of: shelfStock }),
-  );
-  const larger = sql`coalesce(sum(${stocked.onShelf}) over (order by ${stocked.onShelf} desc, ${stocked.shelfId} rows between unbounded preceding and 1 preceding), 0)`;
-  const picks = tx.$with("picks").as(
-    tx
-      .select({
-        shelfId: stocked.shelfId,
-        before: sql<number>`${stocked.onShelf}`.as("before"),
-        take: sql<number>`greatest(least(${stocked.onShelf}, ${quantity}::integer - ${larger}), 0)::integer`.as("take"),
-      })
-      .from(stocked),
-  );
-  const rows = await tx
-    .with(stocked, picks)
-    .update(shelfStock)
-    .set({ quantity: sql`${shelfStock.quantity} - ${picks.take}`, updatedAt: now })
-    .from(picks)
-    .where(and(eq(shelfStock.shelfId, picks.shelfId), eq(shelfStock.productId, productId), gt(picks.take, 0)))
-    .returning({ shelfId: shelfStock.shelfId, before: picks.before, take: picks.take });
-  return rows.sort((a, b) => b.before - a.before || (a.shelfId < b.shelfId ? -1 : 1));
-}
-
-/**
- * Turns reservations into a shipment: per (product, warehouse) the level loses the quantity from
- * reserved and on hand, and the shelves give it up, largest first. One SHIP ledger row per shelf
- * pick, each with the level as it stood before and after that pick.
+ * Turns reservations into a shipment: per (product, warehouse) the shelves give up the quantity,
+ * largest first, and each shelf's pick leaves reserved and on hand of the level with one SHIP
+ * ledger row (the level as it stood before and after that pick).
  */
 export async function shipInTransaction(tx: Transaction, allocations: readonly Allocation[], context: StockContext): Promise<ShelfPick[]> {
   assertQuantities(allocations);
@@ -164,33 +119,22 @@ export async function shipInTransaction(tx: Transaction, allocations: readonly A
   const merged = sumBy(allocations, (a) => `${a.productId}|${a.warehouseId}`).sort(byProductThen((a) => a.warehouseId));
   for (const allocation of merged) {
     const { productId, warehouseId, quantity } = allocation;
-    const level = await takeReserved(tx, allocation, now);
-    if (!level) throw new StockBookkeepingError("shipment of more than is reserved", { ...allocation, correlationId: context.correlationId });
-    const picks = await pickFromShelves(tx, allocation, now);
+    const picks = await takeLargestFirst(tx, productId, warehouseId, quantity, now);
     const picked = picks.reduce((sum, pick) => sum + pick.take, 0);
     if (picked !== quantity) {
       throw new StockBookkeepingError("shelves do not hold what on hand says", { ...allocation, picked, correlationId: context.correlationId });
     }
-    let still = quantity;
-    for (const pick of picks) {
-      await appendMovement(tx, {
-        productId,
-        warehouseId,
-        shelfId: pick.shelfId,
-        kind: "SHIP",
-        delta: -pick.take,
-        onHandBefore: level.onHand + still,
-        onHandAfter: level.onHand + still - pick.take,
-        reservedBefore: level.reserved + still,
-        reservedAfter: level.reserved + still - pick.take,
-        reason: context.reason,
-        actorId: context.actorId,
-        correlationId: context.correlationId,
-        createdAt: now,
-      });
-      still -= pick.take;
-      result.push({ productId, warehouseId, shelfId: pick.shelfId, quantity: pick.take });
-    }
+    const changes = picks.map((pick): LevelChange => ({
+      productId,
+      warehouseId,
+      shelfId: pick.shelfId,
+      onHand: -pick.take,
+      reserved: -pick.take,
+      kind: "SHIP",
+      ...recordOf(context),
+    }));
+    await orderBookkeeping("shipment of more than is reserved", context, () => changeLevels(tx, changes, now));
+    result.push(...picks.map((pick) => ({ productId, warehouseId, shelfId: pick.shelfId, quantity: pick.take })));
   }
   return result;
 }
@@ -205,48 +149,76 @@ const { FOREIGN_KEY_VIOLATION, NUMERIC_OUT_OF_RANGE } = SQLSTATE;
 // A shelf id that is not a UUID would fail the query's cast (a 500); it names no shelf, so 404.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Returned goods may land on a shelf that never held the product, so shelf and level are upserts that add. */
-async function putBack(tx: Transaction, line: RestockLine, warehouseId: string, now: Date) {
-  const { productId, shelfId, quantity } = line;
-  await addToShelf(tx, { shelfId, productId, delta: quantity }, now);
-  return addToLevel(tx, { warehouseId, productId, delta: quantity }, now);
-}
-
 /**
  * Returned goods back onto named shelves: shelf and the shelf's warehouse level go up together,
- * with a RETURN ledger row each. An unknown shelf is 404 SHELF_NOT_FOUND, an unknown product
- * 404 PRODUCT_NOT_FOUND; either way the caller's transaction is to be rolled back.
+ * with a RETURN ledger row each; the shelf may never have held the product. An unknown shelf is
+ * 404 SHELF_NOT_FOUND, an unknown product 404 PRODUCT_NOT_FOUND; either way the caller's
+ * transaction is to be rolled back.
  */
 export async function restockInTransaction(tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<void> {
   assertQuantities(lines);
   const now = new Date();
   for (const line of sumBy(lines, (l) => `${l.productId}|${l.shelfId}`).sort(byProductThen((l) => l.shelfId))) {
     if (!UUID.test(line.shelfId)) throw new ShelfNotFound(line.shelfId);
-    const shelf = await findShelf(tx, line.shelfId);
+    const { productId, shelfId, quantity } = line;
+    const shelf = await findShelf(tx, shelfId);
     try {
-      const level = await putBack(tx, line, shelf.warehouseId, now);
-      await appendMovement(tx, {
-        productId: line.productId,
-        warehouseId: shelf.warehouseId,
-        shelfId: line.shelfId,
-        kind: "RETURN",
-        delta: line.quantity,
-        onHandBefore: level.onHand - line.quantity,
-        onHandAfter: level.onHand,
-        reservedBefore: level.reserved,
-        reservedAfter: level.reserved,
-        reason: context.reason,
-        actorId: context.actorId,
-        correlationId: context.correlationId,
-        createdAt: now,
-      });
+      await addToShelf(tx, { shelfId, productId }, quantity, now);
+      await changeLevels(tx, [{ productId, warehouseId: shelf.warehouseId, shelfId, onHand: quantity, reserved: 0, kind: "RETURN", ...recordOf(context) }], now);
     } catch (error) {
       const state = sqlState(error);
-      if (state === FOREIGN_KEY_VIOLATION) throw new ProductNotFound(line.productId);
-      if (state === NUMERIC_OUT_OF_RANGE) {
-        throw new QuantityOutOfRange(line);
-      }
+      if (state === FOREIGN_KEY_VIOLATION) throw new ProductNotFound(productId);
+      if (state === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange(line);
       throw error;
     }
+  }
+}
+
+export interface ShelfStockRequest {
+  shelfId: string;
+  warehouseId: string;
+  productId: string;
+  /** Units put on (> 0) or taken off (< 0). */
+  delta: number;
+  reason: string;
+  actorId: string | null;
+  correlationId: string;
+}
+
+/** A shelf or its warehouse held too little; the transaction is rolled back by throwing it. */
+class Shortfall extends Error {}
+
+/** How much could have been removed: the smaller of the shelf's units and the warehouse's free stock. Only for the 409's details. */
+async function removable(db: Database, req: ShelfStockRequest): Promise<number> {
+  const onShelf = await shelfQuantity(db, req);
+  const free = await freeStock(db, req);
+  return Math.max(0, Math.min(onShelf, free));
+}
+
+/**
+ * Staff put units on a shelf (RECEIPT) or take them off (ADJUSTMENT): shelf, warehouse level and
+ * ledger row in one transaction. Removal may not dip into what open orders have reserved
+ * (DESIGN: on_hand - reserved >= n), which is the levels' CHECK. The caller holds the product's
+ * stock lock; the guards still hold if that lock expired early.
+ */
+export async function applyShelfStockChange(db: Database, req: ShelfStockRequest): Promise<Inventory.ShelfStockChange> {
+  const { shelfId, productId, warehouseId, delta } = req;
+  try {
+    return await db.transaction(async (tx) => {
+      const now = new Date();
+      const adding = delta > 0;
+      const shelfQuantity = adding ? await addToShelf(tx, req, delta, now) : await takeFromShelf(tx, req, -delta, now);
+      if (shelfQuantity === undefined) throw new Shortfall();
+      const kind = adding ? "RECEIPT" : "ADJUSTMENT";
+      const [level] = await changeLevels(tx, [{ productId, warehouseId, shelfId, onHand: delta, reserved: 0, kind, ...recordOf(req) }], now);
+      if (!level) throw new Error("a level change answered nothing");
+      return { shelfId, productId, shelfQuantity, warehouse: { id: warehouseId, onHand: level.onHand, reserved: level.reserved }, movementId: level.movementId };
+    });
+  } catch (error) {
+    if (error instanceof Shortfall || error instanceof LevelRefused) {
+      throw new InsufficientStock({ productId, shelfId, requested: -delta, available: await removable(db, req) });
+    }
+    if (sqlState(error) === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId, shelfId });
+    throw error;
   }
 }

@@ -8,7 +8,7 @@
 import type { Database } from "../../infra/db";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
-import { latestLedgerId, ledgerChangesSince } from "../inventory/ledger-feed";
+import { latestLedgerId, ledgerChangesSince } from "../inventory/service";
 import { readCursor, saveCursor } from "./cursor";
 import type { DirtyBuffer, StoreProduct } from "./dirty-buffer";
 
