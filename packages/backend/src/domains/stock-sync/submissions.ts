@@ -1,5 +1,5 @@
 /** Receipts of asynchronous marketplace batches: recorded after a push, claimed and polled on a schedule. */
-import { and, asc, count, eq, getTableColumns, lte, min, sql } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, lte, min, ne, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { MarketplaceName, SubmissionReceipt } from "../marketplace/types";
 import { marketplaceSubmissions as submissions, type SubmittedItem } from "./schema";
@@ -117,7 +117,7 @@ export async function pendingCounts(db: Database): Promise<PendingSummary[]> {
 export async function purgeFinishedSubmissions(db: Database, olderThan: Date): Promise<number> {
   const rows = await db
     .delete(submissions)
-    .where(and(sql`${submissions.status} <> 'PENDING'`, lte(submissions.submittedAt, olderThan)))
+    .where(and(ne(submissions.status, "PENDING"), lte(submissions.submittedAt, olderThan)))
     .returning({ id: submissions.id });
   return rows.length;
 }
