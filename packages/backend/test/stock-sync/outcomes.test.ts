@@ -1,6 +1,7 @@
 /** Per-item outcomes from batch results: dead letters, the retry route, the attempt budget. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../support/app";
+import { manualClock } from "../support/clock";
 import { addStock } from "../support/catalog";
 import { bodyOf } from "../support/http";
 import { admin, customer, get, sendJson, staff } from "../support/identity";
@@ -137,5 +138,24 @@ describe("a retryable item failure", () => {
     // Nothing more is sent for it until someone retries it.
     expect(await sync().flushOne(shop.storeId)).toMatchObject({ sent: 0 });
     expect(stockWrites(shop)).toHaveLength(BUDGET);
+  });
+});
+
+describe("an engine on its own clock", () => {
+  test("polls a batch's result one poll delay after the push as its clock counts, not the wall clock", async () => {
+    // An hour behind the wall: a first poll timed on the wall clock would not come for an hour here.
+    const clock = manualClock(Date.now() - 60 * 60_000);
+    const engine = engineOnClock(t, clock, { pollDelayMs: 5000 });
+    const shop = await marketShop(t, tokens);
+    await listedProduct(t, shop, tokens, 4);
+    const pending = async () => (await engine.status()).stores.find((s) => s.storeId === shop.storeId)?.pendingReceipts;
+
+    expect(await engine.flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
+    clock.advance(4999);
+    await engine.pollReceipts();
+    expect(await pending()).toBe(1);
+    clock.advance(1);
+    await engine.pollReceipts();
+    expect(await pending()).toBe(0);
   });
 });

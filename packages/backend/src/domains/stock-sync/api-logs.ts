@@ -1,5 +1,5 @@
 /** marketplace_api_logs: written behind every marketplace call without ever slowing or breaking it. */
-import { desc, eq, lt } from "drizzle-orm";
+import { and, between, desc, eq, isNotNull, lt } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { Logger } from "../../infra/logger";
 import type { ApiCallHook } from "../marketplace/adapter";
@@ -62,7 +62,7 @@ export function createApiLogWriter(db: Database, log: Logger, options: ApiLogWri
       const batch = queue.slice(0, batchSize);
       queue = queue.slice(batch.length);
       try {
-        await db.insert(apiLogs).values(batch);
+        await insertApiLogs(db, batch);
       } catch (error) {
         log.warn({ err: error, calls: batch.length }, "marketplace api log rows dropped: insert failed");
       }
@@ -114,6 +114,10 @@ export function createApiLogWriter(db: Database, log: Logger, options: ApiLogWri
   });
 }
 
+async function insertApiLogs(db: Database, rows: readonly NewApiLog[]): Promise<void> {
+  await db.insert(apiLogs).values([...rows]);
+}
+
 /** A store's latest calls, newest first. */
 export async function latestCalls(db: Database, storeId: string, limit: number): Promise<ApiLogRow[]> {
   if (!UUID.test(storeId)) return [];
@@ -129,4 +133,14 @@ export async function latestCalls(db: Database, storeId: string, limit: number):
 export async function purgeApiLogs(db: Database, olderThan: Date): Promise<number> {
   const rows = await db.delete(apiLogs).where(lt(apiLogs.createdAt, olderThan)).returning({ id: apiLogs.id });
   return rows.length;
+}
+
+/** storeId -> the time of its newest successful stock write (the store index serves it, newest first per store). */
+export async function lastStockWrites(db: Database): Promise<Map<string, Date>> {
+  const rows = await db
+    .selectDistinctOn([apiLogs.storeId], { storeId: apiLogs.storeId, at: apiLogs.createdAt })
+    .from(apiLogs)
+    .where(and(isNotNull(apiLogs.storeId), eq(apiLogs.callType, "STOCK_UPDATE"), between(apiLogs.httpStatus, 200, 299)))
+    .orderBy(apiLogs.storeId, desc(apiLogs.createdAt));
+  return new Map(rows.flatMap((r) => (r.storeId === null ? [] : [[r.storeId, r.at] as const])));
 }

@@ -62,7 +62,7 @@ export interface DeadItem {
 
 /** Items given up on: a letter each, their retry budget forgotten, and the listing shown as DEAD. */
 export async function addDeadLetters(
-  deps: { db: Database; stores: Pick<StoreService, "recordPushOutcomes">; log: Logger },
+  deps: { db: Database; stores: Pick<StoreService, "recordPushOutcomes">; log: Logger; now: () => number },
   storeId: string,
   rows: readonly DeadItem[],
 ): Promise<void> {
@@ -71,7 +71,7 @@ export async function addDeadLetters(
     rows.map((r) => ({ storeId, productId: r.productId, barcode: r.barcode, quantity: r.quantity, salePrice: null, reasons: r.reasons, attempts: r.attempts })),
   );
   await clearAttempts(deps.db, rows.map((r) => ({ storeId, productId: r.productId })));
-  await deps.stores.recordPushOutcomes(rows.map((r) => ({ storeId, productId: r.productId, quantity: null, price: null, status: "DEAD" as const, at: new Date() })));
+  await deps.stores.recordPushOutcomes(rows.map((r) => ({ storeId, productId: r.productId, quantity: null, price: null, status: "DEAD" as const, at: new Date(deps.now()) })));
   deps.log.warn({ storeId, items: rows.length, reasons: rows.slice(0, 3).map((r) => r.reasons) }, "stock sync dead letters");
 }
 

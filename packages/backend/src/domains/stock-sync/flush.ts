@@ -390,4 +390,5 @@ const receiptTiming = (deps: FlushDeps, channel: PushChannel) => ({
   storeId: channel.store.id,
   retentionMs: channel.adapter.profile.resultRetentionMs,
   firstPollDelayMs: deps.settings.firstPollDelayMs,
+  at: deps.now(),
 });

@@ -2,9 +2,10 @@
 import type { SyncConfig } from "../../config";
 import type { Logger } from "../../infra/logger";
 import type { StockSync } from "./service";
-import { startWorker, type Worker } from "./worker";
+import { realTimers, startWorker, type Scheduler, type Worker } from "./worker";
 
-export function startSyncWorker(sync: StockSync, config: SyncConfig, log: Logger): Worker {
+/** `schedule`: real timers in the app; a test passes one on a clock it steps. */
+export function startSyncWorker(sync: StockSync, config: SyncConfig, log: Logger, schedule: Scheduler = realTimers): Worker {
   return startWorker(
     [
       {
@@ -23,5 +24,6 @@ export function startSyncWorker(sync: StockSync, config: SyncConfig, log: Logger
       { name: "purge", everyMs: 60 * 60_000, run: () => sync.purge() },
     ],
     log,
+    schedule,
   );
 }

@@ -1,8 +1,8 @@
 /** GET /stock-sync/status: per store what an on-call engineer asks first, from Redis and a few queries. */
 import type { StockSync as Model } from "@pazarsync/shared";
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../infra/db";
+import type { Database } from "../../infra/db";
 import type { StoreService } from "../catalog/service";
+import { lastStockWrites } from "./api-logs";
 import { countOpenByStore, openDeadLetters } from "./dead-letters";
 import type { DirtyBuffer } from "./dirty-buffer";
 import type { StoreHealth } from "./store-health";
@@ -18,23 +18,12 @@ interface StatusDeps {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The newest successful stock write per store, from the api log (its index is per store, newest first). */
-async function lastPushes(db: Database): Promise<Map<string, string>> {
-  const rows = await queryRows<{ store_id: string; at: Date | string }>(
-    db,
-    sql`select distinct on (store_id) store_id, created_at as at from marketplace_api_logs
-        where store_id is not null and call_type = 'STOCK_UPDATE' and http_status between 200 and 299
-        order by store_id, created_at desc`,
-  );
-  return new Map(rows.map((r) => [r.store_id, new Date(r.at).toISOString()]));
-}
-
 export async function readStatus(deps: StatusDeps): Promise<Model.SyncStatus> {
   const [stores, pending, letters, pushes, openLetters] = await Promise.all([
     deps.stores.listStores(),
     pendingCounts(deps.db),
     countOpenByStore(deps.db),
-    lastPushes(deps.db),
+    lastStockWrites(deps.db),
     openDeadLetters(deps.db, { limit: 100 }),
   ]);
   const pendingByStore = new Map(pending.map((p) => [p.storeId, p.pending]));
@@ -50,7 +39,7 @@ export async function readStatus(deps: StatusDeps): Promise<Model.SyncStatus> {
         backlog: backlog.count,
         oldestDirtyAgeMs: backlog.oldestMarkedAt === null ? null : Math.max(0, Math.round(now - backlog.oldestMarkedAt)),
         pendingReceipts: pendingByStore.get(store.id) ?? 0,
-        lastPushAt: pushes.get(store.id) ?? null,
+        lastPushAt: pushes.get(store.id)?.toISOString() ?? null,
         lastError: health.lastError,
         lastFailureAt: iso(health.lastFailureAt),
         circuit: health.state,

@@ -1,5 +1,5 @@
 /** Receipts of asynchronous marketplace batches: recorded after a push, claimed and polled on a schedule. */
-import { and, asc, count, eq, getTableColumns, lte, min, sql } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, lte, min, ne, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { MarketplaceName, SubmissionReceipt } from "../marketplace/types";
 import { marketplaceSubmissions as submissions, type SubmittedItem } from "./schema";
@@ -117,7 +117,7 @@ export async function pendingCounts(db: Database): Promise<PendingSummary[]> {
 export async function purgeFinishedSubmissions(db: Database, olderThan: Date): Promise<number> {
   const rows = await db
     .delete(submissions)
-    .where(and(sql`${submissions.status} <> 'PENDING'`, lte(submissions.submittedAt, olderThan)))
+    .where(and(ne(submissions.status, "PENDING"), lte(submissions.submittedAt, olderThan)))
     .returning({ id: submissions.id });
   return rows.length;
 }
@@ -125,16 +125,16 @@ export async function purgeFinishedSubmissions(db: Database, olderThan: Date): P
 /** Polls may not outlive the marketplace's memory of a batch: stop at 3/4 of its retention. */
 const RETENTION_MARGIN = 0.75;
 
-/** The receipts of asynchronous batches, for the poller (receipts.ts); each with the items it carried. */
+/** The receipts of asynchronous batches, for the poller (receipts.ts); each with the items it carried, first polled `firstPollDelayMs` after `at`. */
 export async function recordReceipts(
   db: Database,
   receipts: readonly SubmissionReceipt[],
   items: readonly SubmittedItem[],
-  timing: { storeId: string; retentionMs: number; firstPollDelayMs: number },
+  timing: { storeId: string; retentionMs: number; firstPollDelayMs: number; at: number },
 ): Promise<void> {
   if (receipts.length === 0) return;
   const byBarcode = new Map(items.map((i) => [i.barcode, i]));
-  const at = Date.now();
+  const { at } = timing;
   await recordSubmissions(
     db,
     receipts.map((receipt) => ({

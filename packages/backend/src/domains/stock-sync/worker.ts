@@ -17,15 +17,26 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export function startWorker(jobs: readonly Job[], log: Logger): Worker {
+/**
+ * Calls `run` once `delayMs` have passed (never before answering) and answers a cancel. `run`
+ * answers the job's run, so a scheduler on a manual clock can await it before stepping further.
+ */
+export type Scheduler = (run: () => Promise<void>, delayMs: number) => () => void;
+
+export const realTimers: Scheduler = (run, delayMs) => {
+  const timer = setTimeout(() => void run(), delayMs);
+  return () => clearTimeout(timer);
+};
+
+export function startWorker(jobs: readonly Job[], log: Logger, schedule: Scheduler = realTimers): Worker {
   let stopped = false;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const cancels = new Set<() => void>();
   const running = new Set<Promise<void>>();
 
-  function schedule(job: Job, delayMs: number): void {
+  function next(job: Job, delayMs: number): void {
     if (stopped) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
+    const cancel = schedule(() => {
+      cancels.delete(cancel);
       const run = (async () => {
         try {
           await job.run();
@@ -34,20 +45,20 @@ export function startWorker(jobs: readonly Job[], log: Logger): Worker {
         }
       })();
       running.add(run);
-      void run.finally(() => {
+      return run.finally(() => {
         running.delete(run);
-        schedule(job, job.everyMs);
+        next(job, job.everyMs);
       });
     }, delayMs);
-    timers.add(timer);
+    cancels.add(cancel);
   }
 
-  for (const job of jobs) schedule(job, job.runAtStart ? 0 : job.everyMs);
+  for (const job of jobs) next(job, job.runAtStart ? 0 : job.everyMs);
   return {
     async stop() {
       stopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      for (const cancel of cancels) cancel();
+      cancels.clear();
       await Promise.all([...running]);
     },
   };
