@@ -14,8 +14,8 @@ import { createRevocations } from "./revocations";
 import * as sessionStore from "./sessions";
 import { createAccessTokens, hashRefreshToken, newRefreshToken } from "./tokens";
 import { reconcileEmails } from "./email-collisions";
-import { emailSkeleton, isUsableEmail, normaliseEmail } from "./emails";
-import { assertEmailFree, findUserByEmail, findUserById, insertUser, type UserRecord } from "./users";
+import { emailSkeleton, isUsableEmail, legacyStoredEmail, normaliseEmail } from "./emails";
+import { assertEmailFree, findLoginAccount, findUserByEmail, findUserById, insertUser, type UserRecord } from "./users";
 
 export interface IdentityDeps {
   db: Database;
@@ -101,7 +101,7 @@ export function createIdentityService(deps: IdentityDeps) {
     async login(body: Identity.LoginBody, origin: RequestOrigin): Promise<Identity.Tokens> {
       const email = normaliseEmail(body.email);
       const attempt = await throttle.login(email, origin.ip);
-      const user = await findUserByEmail(db, email);
+      const user = await findLoginAccount(db, { normalised: email, legacy: legacyStoredEmail(body.email) });
       const valid = user ? await hasher.verify(body.password, user.passwordHash) : await hasher.verifyAgainstNobody(body.password);
       if (!user || !valid) throw new InvalidCredentials();
       await attempt.succeeded();
