@@ -16,7 +16,8 @@ export interface EmailCollision {
  * Brings accounts from before emails were NFKC-normalised and skeletons stored up to date: each
  * row without a skeleton gets its normalised email and skeleton, one row at a time so the unique
  * indexes judge each. A row that would then equal or look like another account is left exactly
- * as it is and reported (ids only, no addresses): merging accounts is an operator's decision.
+ * as it is and reported (ids only, no addresses): merging accounts is an operator's decision. Its
+ * owner still logs in with the spelling it was stored in (users.ts findLoginAccount).
  * Runs at every start; once the back-fill is done it reads only the colliding rows again (the
  * first run reads every older account's id and email into memory once: ~100 bytes a user).
  */
