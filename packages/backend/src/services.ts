@@ -28,7 +28,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     catalog: createEventHub<CatalogChange>("catalog-change", log),
     stock: createEventHub<StockChange>("stock-change", log),
   };
-  const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log });
+  const registry = deps.registry ?? new Registry();
+  const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log, registry });
   // What a store shows is capped at what its marketplace takes: the caps live with the adapters.
   const sellable = createAvailability({ db, ceilings: QUANTITY_CAPS });
   // Development and tests point stores at the local sandbox; production only at public https hosts,
@@ -46,7 +47,6 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   // Orders are built after inventory; its invariant check reads their open allocations when it runs.
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
-  const registry = deps.registry ?? new Registry();
   const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry });
   const orderIntake = createMarketplaceIntake({
     db,

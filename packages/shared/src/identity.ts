@@ -69,3 +69,18 @@ export type SessionList = Static<typeof SessionList>;
 
 export const CreateUserBody = Type.Object({ email: Email, password: NewPassword, role: Role }, { additionalProperties: false });
 export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const EmailLookalike = Type.Object(
+  { userId: Uuid, collidesWith: Uuid },
+  {
+    description:
+      "An account left as it was (not merged, its email not re-normalised) because its email equals or looks like that of the older account collidesWith; its owner logs in with the exact spelling they always used",
+  },
+);
+export type EmailLookalike = Static<typeof EmailLookalike>;
+
+export const EmailLookalikeList = Type.Object(
+  { items: Type.Array(EmailLookalike) },
+  { description: "Accounts whose emails look like another account's, by id only; merging them is an operator's decision" },
+);
+export type EmailLookalikeList = Static<typeof EmailLookalikeList>;

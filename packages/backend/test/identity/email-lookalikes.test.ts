@@ -3,7 +3,7 @@ import { users } from "../../src/domains/identity/schema";
 import { createTestApp, type TestApp } from "../support/app";
 import { bodyOf } from "../support/http";
 import { capturingLogger } from "../support/logs";
-import { login, PASSWORD, postJson, register } from "../support/identity";
+import { admin, customer, get, login, PASSWORD, postJson, register, staff } from "../support/identity";
 
 let t: TestApp;
 const logs = capturingLogger("info");
@@ -112,5 +112,53 @@ describe("emails that look the same are the same account", () => {
     expect(stored.find((u) => u.id === twin)?.email).toBe(lookalike);
     expect(stored.find((u) => u.id === plain)?.email).toBe(email);
     expect(stored.find((u) => u.id === wide)?.email).toBe(olderFullwidth.normalize("NFKC"));
+  });
+});
+
+describe("look-alike accounts for on-call", () => {
+  const LIST = "/api/v1/admin/email-lookalikes";
+  /** A plain account and a Cyrillic twin, as an earlier version stored them; the twin is left as it is. */
+  async function twinAccounts() {
+    const email = asciiEmail();
+    const ids: string[] = [];
+    for (const address of [email, email.replace("a", CYRILLIC_A)]) {
+      const [row] = await t.infra.database.db
+        .insert(users)
+        .values({ email: address, passwordHash: "x", createdAt: new Date(Date.now() - 30_000 + ids.length * 1000) })
+        .returning({ id: users.id });
+      if (!row) throw new Error("insert returned nothing");
+      ids.push(row.id);
+    }
+    const [plain = "", twin = ""] = ids;
+    return { plain, twin };
+  }
+  const gauge = async () => {
+    const line = (await (await t.request("/metrics")).text()).split("\n").find((l) => l.startsWith("identity_email_lookalike_accounts{"));
+    return Number(line?.split(" ").at(-1));
+  };
+
+  test("the reconcile run sets identity_email_lookalike_accounts to the accounts it left as they are", async () => {
+    await twinAccounts();
+    const report = await t.services.identity.reconcileEmails();
+    expect(report.collisions.length).toBeGreaterThan(0);
+    expect(await gauge()).toBe(report.collisions.length);
+  });
+
+  test("an admin lists the look-alike accounts by id, without addresses", async () => {
+    const { plain, twin } = await twinAccounts();
+    const report = await t.services.identity.reconcileEmails();
+    const res = await get(t, LIST, (await admin(t)).tokens.accessToken);
+    expect(res.status).toBe(200);
+    const body = await bodyOf(res);
+    expect(body.items).toContainEqual({ userId: twin, collidesWith: plain });
+    expect(body.items).toHaveLength(report.collisions.length);
+    expect(JSON.stringify(body)).not.toContain("example.com");
+    expect(await gauge()).toBe(body.items.length);
+  });
+
+  test("staff and customers get 403 on the look-alike list, and no token 401", async () => {
+    expect((await get(t, LIST, (await staff(t)).tokens.accessToken)).status).toBe(403);
+    expect((await get(t, LIST, (await customer(t)).tokens.accessToken)).status).toBe(403);
+    expect((await get(t, LIST)).status).toBe(401);
   });
 });

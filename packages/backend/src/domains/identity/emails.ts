@@ -15,6 +15,15 @@ export function normaliseEmail(email: string): string {
   return email.normalize("NFKC").replace(INVISIBLE, "").trim().toLowerCase().normalize("NFKC");
 }
 
+/**
+ * The form the version before normalisation stored emails in (trimmed, lower case; drizzle/0000's
+ * users_email_normalised check): how an account the back-fill could not bring up to date, because
+ * it looks like another account, is still found by the spelling its owner always typed.
+ */
+export function legacyStoredEmail(typed: string): string {
+  return typed.trim().toLowerCase();
+}
+
 /** False when normalising left something that is no longer an email (only invisible characters before the @). */
 export function isUsableEmail(normalised: string): boolean {
   return normalised.length <= MAX_LENGTH && EMAIL_SHAPE.test(normalised);

@@ -8,6 +8,7 @@ import type { IdentityService, RequestOrigin } from "./service";
 /**
  * /api/v1/auth: sign-up, login, token refresh, logout, the caller and their sessions.
  * /api/v1/admin/users: staff and admins are created here, by an admin, never by sign-up.
+ * /api/v1/admin/email-lookalikes: accounts left unmerged because their emails look alike.
  */
 export function identityController(deps: { identity: IdentityService; trustProxy: boolean }) {
   const { identity } = deps;
@@ -88,5 +89,10 @@ export function identityController(deps: { identity: IdentityService; trustProxy
         response: { 201: IdentityModel.User, ...errors(400, 401, 403, 409, 422) },
         detail: { summary: "Create a customer, staff or admin account" },
       },
-    );
+    )
+    .get("/admin/email-lookalikes", () => identity.listEmailLookalikes(), {
+      ...requireRole("admin"),
+      response: { 200: IdentityModel.EmailLookalikeList, ...errors(401, 403) },
+      detail: { summary: "Accounts whose emails equal or look like an older account's, by id: left unmerged for an operator" },
+    });
 }

@@ -8,7 +8,8 @@ export const users = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     // Stored normalised (emails.ts: NFKC, invisible characters removed, trimmed, lower case);
-    // the unique index is what refuses duplicates.
+    // the unique index is what refuses duplicates. An older row the back-fill left as it was
+    // keeps its old spelling, and login finds it by that spelling (users.ts findLoginAccount).
     email: text().notNull(),
     // The UTS #39 confusable skeleton of the email: a second account that merely looks the same is
     // refused by its unique index. Null for rows from before it existed until the start-up

@@ -7,15 +7,17 @@ import type { Broadcast } from "../../infra/broadcast";
 import type { KeyValueStore } from "../../infra/kv";
 import type { Logger } from "../../infra/logger";
 import { LruCache } from "../../infra/lru";
+import { Registry } from "prom-client";
 import type { Role } from "./model";
 import { createLoginThrottle } from "./login-throttle";
 import { createPasswordHasher } from "./passwords";
 import { createRevocations } from "./revocations";
 import * as sessionStore from "./sessions";
 import { createAccessTokens, hashRefreshToken, newRefreshToken } from "./tokens";
-import { reconcileEmails } from "./email-collisions";
-import { emailSkeleton, isUsableEmail, normaliseEmail } from "./emails";
-import { assertEmailFree, findUserByEmail, findUserById, insertUser, type UserRecord } from "./users";
+import { listEmailCollisions, reconcileEmails } from "./email-collisions";
+import { createIdentityMetrics } from "./metrics";
+import { emailSkeleton, isUsableEmail, legacyStoredEmail, normaliseEmail } from "./emails";
+import { assertEmailFree, findLoginAccount, findUserByEmail, findUserById, insertUser, type UserRecord } from "./users";
 
 export interface IdentityDeps {
   db: Database;
@@ -23,6 +25,7 @@ export interface IdentityDeps {
   broadcast: Broadcast;
   config: Config;
   log: Logger;
+  registry?: Registry;
 }
 
 /** Who is calling, as the guard resolved it from the access token. */
@@ -51,6 +54,7 @@ export function createIdentityService(deps: IdentityDeps) {
   const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
   const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
   const revocations = createRevocations({ db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
+  const metrics = createIdentityMetrics(deps.registry ?? new Registry());
   const throttle = createLoginThrottle({ kv: deps.kv, log, settings: auth });
   // Accounts change only through this service today (no email or role edits); a short TTL bounds
   // staleness should that change, and /me is called on every app start.
@@ -101,7 +105,7 @@ export function createIdentityService(deps: IdentityDeps) {
     async login(body: Identity.LoginBody, origin: RequestOrigin): Promise<Identity.Tokens> {
       const email = normaliseEmail(body.email);
       const attempt = await throttle.login(email, origin.ip);
-      const user = await findUserByEmail(db, email);
+      const user = await findLoginAccount(db, { normalised: email, legacy: legacyStoredEmail(body.email) });
       const valid = user ? await hasher.verify(body.password, user.passwordHash) : await hasher.verifyAgainstNobody(body.password);
       if (!user || !valid) throw new InvalidCredentials();
       await attempt.succeeded();
@@ -210,7 +214,12 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     /** Back-fills normalised emails and skeletons of older accounts, and logs look-alike accounts (start-up). */
-    reconcileEmails: () => reconcileEmails(db, log),
+    reconcileEmails: () => reconcileEmails(db, log, metrics),
+
+    /** Accounts left unmerged because their emails look alike, by id (admins; addresses are never listed). */
+    async listEmailLookalikes(): Promise<Identity.EmailLookalikeList> {
+      return { items: await listEmailCollisions(db, metrics) };
+    },
 
     /** The first admin, from ADMIN_EMAIL/ADMIN_PASSWORD: created once, never overwritten. */
     async ensureAdmin(admin: { email: string; password: string }): Promise<"created" | "exists"> {

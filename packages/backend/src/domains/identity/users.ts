@@ -50,6 +50,23 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
   return row;
 }
 
+/**
+ * The account a login names. One stored before normalisation and not brought up to date (no
+ * skeleton: it looks like another account, or the back-fill has not reached it yet) is found by
+ * the exact spelling it was stored in, and that wins: its normalised form may be another
+ * account's. Each spelling names at most one account, so a password is checked against one only.
+ */
+export async function findLoginAccount(db: Database, typed: { normalised: string; legacy: string }): Promise<UserRecord | undefined> {
+  const { normalised, legacy } = typed;
+  if (legacy === normalised) return findUserByEmail(db, normalised);
+  const rows = await db
+    .select(userColumns)
+    .from(users)
+    .where(or(eq(users.email, normalised), and(isNull(users.emailSkeleton), eq(users.email, legacy))))
+    .limit(2);
+  return rows.find((row) => row.email === legacy) ?? rows.find((row) => row.email === normalised);
+}
+
 export async function findUserById(db: Database, id: string): Promise<UserRecord | undefined> {
   const [row] = await db.select(userColumns).from(users).where(eq(users.id, id));
   return row;
