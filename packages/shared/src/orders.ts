@@ -101,12 +101,13 @@ export const AttentionReason = Type.Union(
     Type.Literal("PRICE_OUT_OF_RANGE"),
     Type.Literal("ORDER_TOTAL_TOO_LARGE"),
     Type.Literal("INVALID_EXTERNAL_ID"),
+    Type.Literal("MISSING_ORDER_ID"),
     Type.Literal("INVALID_CURRENCY"),
     Type.Literal("LINE_COUNT_OUT_OF_RANGE"),
   ],
   {
     description:
-      "UNKNOWN_BARCODE: no product has the line's barcode; QUANTITY_OUT_OF_RANGE: not 1..9999; PRICE_OUT_OF_RANGE: not a whole, storable amount; ORDER_TOTAL_TOO_LARGE; INVALID_EXTERNAL_ID: the marketplace id is empty, over 200 characters or holds a NUL (the order is keyed on a digest of it); INVALID_CURRENCY; LINE_COUNT_OUT_OF_RANGE: not 1..1000 lines",
+      "UNKNOWN_BARCODE: no product has the line's barcode; QUANTITY_OUT_OF_RANGE: not 1..9999; PRICE_OUT_OF_RANGE: not a whole, storable amount; ORDER_TOTAL_TOO_LARGE; INVALID_EXTERNAL_ID: the marketplace id is over 200 characters or holds a NUL (the order is keyed on a digest of it, 'digest:<sha256>'); MISSING_ORDER_ID: the marketplace sent no id (the order is keyed on a digest of its raw payload as stored, 'payload:<sha256>', so the same payload read again is the same order); INVALID_CURRENCY; LINE_COUNT_OUT_OF_RANGE: not 1..1000 lines",
   },
 );
 export type AttentionReason = Static<typeof AttentionReason>;

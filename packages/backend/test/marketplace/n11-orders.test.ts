@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
 import { normaliseN11Package } from "../../src/domains/marketplace/n11/orders";
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import type { NormalisedOrder } from "../../src/domains/marketplace/types";
@@ -91,7 +90,7 @@ describe("N11 adapter: order intake from shipment packages", () => {
 
   test("the mapper: statuses, N11's date forms and price strings", () => {
     const base = { id: 9, orderNumber: "N9", lines: [{ orderLineId: 1, stockCode: "S", quantity: 3, price: "112.85" }] };
-    const map = (extra: Record<string, unknown>) => normaliseN11Package({ ...base, ...extra });
+    const map = (extra: Record<string, unknown>) => normaliseN11Package({ ...base, ...extra }, new Date(0));
     expect(map({ shipmentPackageStatus: "Picking", lastModifiedDate: 1_767_225_600_000 })).toMatchObject({
       externalId: "9",
       status: "CREATED",
@@ -102,10 +101,18 @@ describe("N11 adapter: order intake from shipment packages", () => {
     expect(map({ shipmentPackageStatus: "Shipped", createdDate: "2026-01-01T00:00:00Z" })).toMatchObject({ status: "OTHER", marketplaceStatus: "Shipped" });
   });
 
-  test("a package the mapper cannot identify is an unreadable answer, not a silent skip", async () => {
-    const { adapter } = n11AdapterFor(NOWHERE, {}, cannedFetch({ body: { content: [{ shipmentPackageStatus: "Created", lastModifiedDate: 1, lines: [{ stockCode: "A", quantity: 1, price: 1 }] }], totalPages: 1 } }));
-    const error = (await thrownBy(async () => adapter.pullOrders?.({ since: new Date(0), until: new Date(1000) }))) as MarketplaceOutcomeUnknown;
-    expect(error).toBeInstanceOf(MarketplaceOutcomeUnknown);
-    expect(error.failure).toBe("UNREADABLE_ANSWER");
+  test("a package without an id or a readable date goes on (no id; the window's start for its time), so the pull neither stops nor skips it", async () => {
+    const content = [
+      { shipmentPackageStatus: "Created", lastModifiedDate: 1, lines: [{ stockCode: "A", quantity: 1, price: 1 }] },
+      { id: 12, shipmentPackageStatus: "Created", lastModifiedDate: "someday", lines: [{ stockCode: "A", quantity: 1, price: 1 }] },
+      "not a package",
+    ];
+    const { adapter } = n11AdapterFor(NOWHERE, {}, cannedFetch({ body: { content, totalPages: 1 } }));
+    const page = await adapter.pullOrders?.({ since: new Date(500), until: new Date(1000) });
+    expect(page?.orders.map((o) => [o.externalId, o.lastModifiedAt, o.raw])).toEqual([
+      [undefined, new Date(1).toISOString(), content[0]],
+      ["12", new Date(500).toISOString(), content[1]],
+      [undefined, new Date(500).toISOString(), "not a package"],
+    ]);
   });
 });

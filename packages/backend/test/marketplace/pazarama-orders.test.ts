@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { MarketplaceOutcomeUnknown } from "../../src/domains/marketplace/errors";
 import { normalisePazaramaOrder } from "../../src/domains/marketplace/pazarama/orders";
 import { fakePazarama, json, PZ_ACCOUNT, pzAdapterFor, pzSandbox } from "./pazarama-support";
 import { NOWHERE, thrownBy } from "./fakes";
@@ -92,14 +91,15 @@ describe("Pazarama order normaliser", () => {
       orderDate: "2026-11-02T10:00:00Z",
       orderStatusName: "Kargoya Verildi",
       orderItems: [{ code: "L1", quantity: "3", salePrice: { value: 19.9, currency: "TL" } }],
-    });
+    }, new Date(0));
     expect(order).toMatchObject({ externalId: "42", status: "OTHER", lastModifiedAt: "2026-11-02T10:00:00.000Z", lines: [{ barcode: "L1", quantity: 3, unitPrice: 1990 }] });
   });
 
-  test("an order without id or date is an unreadable answer; a line without code, quantity or price goes on for intake to flag", () => {
-    const bad = [{ orderDate: "2026-11-02" }, { orderId: "x" }];
-    for (const raw of bad) expect(() => normalisePazaramaOrder(raw)).toThrow(MarketplaceOutcomeUnknown);
-    const lines = normalisePazaramaOrder({ orderId: "x", orderDate: "2026-11-02", items: [{ quantity: 1 }, { code: "C", quantity: "0", salePrice: 1 }] }).lines;
+  test("an order without id, date or item list goes on for intake to flag (no id; the window's start; no lines), as does a line without code, quantity or price", () => {
+    const listedFrom = new Date("2026-11-01T00:00:00Z");
+    expect(normalisePazaramaOrder({ orderDate: "2026-11-02T00:00:00Z", items: [] }, listedFrom)).toMatchObject({ externalId: undefined, lastModifiedAt: "2026-11-02T00:00:00.000Z" });
+    expect(normalisePazaramaOrder({ orderId: "x", items: "none" }, listedFrom)).toMatchObject({ externalId: "x", lastModifiedAt: listedFrom.toISOString(), lines: [] });
+    const lines = normalisePazaramaOrder({ orderId: "x", orderDate: "2026-11-02", items: [{ quantity: 1 }, { code: "C", quantity: "0", salePrice: 1 }] }, listedFrom).lines;
     expect(lines).toEqual([
       { barcode: "", quantity: 1, unitPrice: Number.NaN },
       { barcode: "C", quantity: 0, unitPrice: 100 },

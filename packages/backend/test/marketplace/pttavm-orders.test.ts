@@ -71,7 +71,7 @@ describe("PttAVM adapter: order search", () => {
     const id = await createOrder(target, "W1");
     const until = new Date(Date.now() + hour);
     const since = new Date(until.getTime() - 20 * 24 * hour);
-    const found: string[] = [];
+    const found: (string | undefined)[] = [];
     let page: string | undefined;
     do {
       const answer = await adapter.pullOrders?.({ since, until, ...(page ? { page } : {}) });
@@ -105,11 +105,12 @@ describe("PttAVM adapter: order search", () => {
     expect(big.status).toBe(400);
   });
 
-  test("the normaliser maps statuses and reads string prices; an order without id is unreadable", () => {
+  test("the normaliser maps statuses and reads string prices; an order without id or date goes on for intake to flag", () => {
     const base = { orderId: 7, lastModifiedDate: "2026-11-20T10:00:00Z", items: [{ barcode: "A", quantity: 1, unitPrice: "12,50" }] };
-    expect(normalisePttavmOrder({ ...base, status: "SHIPPED" })).toMatchObject({ externalId: "7", status: "OTHER", lines: [{ unitPrice: 1250 }], lastModifiedAt: "2026-11-20T10:00:00.000Z" });
-    expect(normalisePttavmOrder({ ...base, status: "Iptal" }).status).toBe("CANCELLED");
-    expect(normalisePttavmOrder({ ...base, status: "PREPARING" }).status).toBe("CREATED");
-    expect(() => normalisePttavmOrder({ status: "NEW", items: [] })).toThrow("orderId");
+    const listedFrom = new Date("2026-11-19T00:00:00Z");
+    expect(normalisePttavmOrder({ ...base, status: "SHIPPED" }, listedFrom)).toMatchObject({ externalId: "7", status: "OTHER", lines: [{ unitPrice: 1250 }], lastModifiedAt: "2026-11-20T10:00:00.000Z" });
+    expect(normalisePttavmOrder({ ...base, status: "Iptal" }, listedFrom).status).toBe("CANCELLED");
+    expect(normalisePttavmOrder({ ...base, status: "PREPARING" }, listedFrom).status).toBe("CREATED");
+    expect(normalisePttavmOrder({ status: "NEW", items: [] }, listedFrom)).toMatchObject({ externalId: undefined, status: "CREATED", lastModifiedAt: listedFrom.toISOString() });
   });
 });

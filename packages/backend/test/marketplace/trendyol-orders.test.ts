@@ -6,7 +6,7 @@ import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace
 describe("the Trendyol order normaliser", () => {
   test("reads the Dec 2025 field names", () => {
     const raw = { shipmentPackageId: 3001, status: "Picking", currencyCode: "TRY", lastModifiedDate: 1_767_225_600_000, lines: [{ lineId: 1, barcode: "B1", quantity: 2, lineUnitPrice: 129.9, stockCode: "S1" }] };
-    expect(normaliseTrendyolPackage(raw)).toEqual({
+    expect(normaliseTrendyolPackage(raw, new Date(0))).toEqual({
       externalId: "3001",
       status: "CREATED",
       marketplaceStatus: "Picking",
@@ -19,7 +19,7 @@ describe("the Trendyol order normaliser", () => {
 
   test("reads the legacy field names and adds up lines of one barcode", () => {
     const raw = { id: 77, shipmentPackageStatus: "Cancelled", lastModifiedDate: 1_700_000_000_000, lines: [{ id: 1, barcode: "B1", quantity: 1, price: 10.01, merchantSku: "S" }, { id: 2, barcode: "B1", quantity: 2, price: 10.01 }] };
-    expect(normaliseTrendyolPackage(raw)).toMatchObject({ externalId: "77", status: "CANCELLED", lines: [{ barcode: "B1", quantity: 3, unitPrice: 1_001 }], currency: "TRY" });
+    expect(normaliseTrendyolPackage(raw, new Date(0))).toMatchObject({ externalId: "77", status: "CANCELLED", lines: [{ barcode: "B1", quantity: 3, unitPrice: 1_001 }], currency: "TRY" });
   });
 
   test("maps every package status to what intake does with it", () => {
@@ -27,10 +27,15 @@ describe("the Trendyol order normaliser", () => {
     for (const [status, kind] of Object.entries(expected)) expect({ status, kind: trendyolOrderStatus(status) }).toEqual({ status, kind });
   });
 
-  test("a package without an id cannot be recorded; one whose lines cannot be read goes on with them for intake to flag", () => {
-    expect(normaliseTrendyolPackage({ lines: [{ barcode: "B", quantity: 1 }], lastModifiedDate: 1 })).toBeUndefined();
-    expect(normaliseTrendyolPackage("nope")).toBeUndefined();
-    expect(normaliseTrendyolPackage({ id: 1, lines: [{ quantity: 1 }, { barcode: "B", quantity: 0 }, { barcode: "B", quantity: 1 }], lastModifiedDate: 1 })?.lines).toEqual([
+  test("a package without an id, a time or readable lines goes on with what could be read, for intake to record NEEDS_ATTENTION", () => {
+    const listedAt = new Date("2026-01-01T00:00:00Z");
+    expect(normaliseTrendyolPackage({ lines: [{ barcode: "B", quantity: 1 }] }, listedAt)).toMatchObject({
+      externalId: undefined,
+      lines: [{ barcode: "B", quantity: 1 }],
+      lastModifiedAt: listedAt.toISOString(),
+    });
+    expect(normaliseTrendyolPackage("nope", listedAt)).toMatchObject({ externalId: undefined, status: "OTHER", lines: [], raw: "nope" });
+    expect(normaliseTrendyolPackage({ id: 1, lines: [{ quantity: 1 }, { barcode: "B", quantity: 0 }, { barcode: "B", quantity: 1 }], lastModifiedDate: 1 }, listedAt).lines).toEqual([
       { barcode: "", quantity: 1, unitPrice: 0 },
       { barcode: "B", quantity: 0, unitPrice: 0 },
       { barcode: "B", quantity: 1, unitPrice: 0 },

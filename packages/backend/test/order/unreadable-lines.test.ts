@@ -26,25 +26,26 @@ interface Line {
 }
 
 /** Each marketplace's own order shape, built from plain lines (price in lira). */
-const MAPPERS: Record<string, (id: string, lines: Line[]) => NormalisedOrder | undefined> = {
+const MAPPERS: Record<string, (id: string, lines: Line[]) => NormalisedOrder> = {
   TRENDYOL: (id, lines) =>
-    normaliseTrendyolPackage({ shipmentPackageId: id, status: "Created", lastModifiedDate: Date.now(), lines: lines.map((l) => ({ barcode: l.barcode, quantity: l.quantity, lineUnitPrice: l.price })) }),
+    normaliseTrendyolPackage({ shipmentPackageId: id, status: "Created", lastModifiedDate: Date.now(), lines: lines.map((l) => ({ barcode: l.barcode, quantity: l.quantity, lineUnitPrice: l.price })) }, new Date()),
   HEPSIBURADA: (id, lines) =>
     normaliseHepsiburadaOrder(
       { orderNumber: id, status: "Open", lastStatusUpdateDate: new Date().toISOString(), lineItems: lines.map((l) => ({ merchantSku: l.barcode, quantity: l.quantity, price: { amount: l.price } })) },
       180,
+      new Date(),
     ),
   N11: (id, lines) =>
-    normaliseN11Package({ id, shipmentPackageStatus: "Created", lastModifiedDate: Date.now(), lines: lines.map((l) => ({ stockCode: l.barcode, quantity: l.quantity, price: l.price })) }),
+    normaliseN11Package({ id, shipmentPackageStatus: "Created", lastModifiedDate: Date.now(), lines: lines.map((l) => ({ stockCode: l.barcode, quantity: l.quantity, price: l.price })) }, new Date()),
   PAZARAMA: (id, lines) =>
     normalisePazaramaOrder({
       orderId: id,
       orderStatusName: "Yeni",
       updatedDate: new Date().toISOString(),
       items: lines.map((l) => ({ quantity: l.quantity, salePrice: l.price, product: l.barcode === undefined ? {} : { code: l.barcode } })),
-    }),
+    }, new Date()),
   PTTAVM: (id, lines) =>
-    normalisePttavmOrder({ orderId: id, status: "NEW", lastModifiedDate: new Date().toISOString(), items: lines.map((l) => ({ barcode: l.barcode, quantity: l.quantity, unitPrice: l.price })) }),
+    normalisePttavmOrder({ orderId: id, status: "NEW", lastModifiedDate: new Date().toISOString(), items: lines.map((l) => ({ barcode: l.barcode, quantity: l.quantity, unitPrice: l.price })) }, new Date()),
 };
 
 let t: TestApp;

@@ -69,15 +69,22 @@ export interface AdapterProfile {
 
 /** A marketplace order as every adapter hands it over (the raw payload kept for support). */
 export interface NormalisedOrder {
-  /** Unique per store: the marketplace's package / order id. */
-  externalId: string;
+  /**
+   * Unique per store: the marketplace's package / order id; undefined when the marketplace sent
+   * none (intake records such an order NEEDS_ATTENTION, keyed on its raw payload).
+   */
+  externalId: string | undefined;
   /** What intake needs to know: a new order to reserve, a cancellation to release, or neither. */
   status: "CREATED" | "CANCELLED" | "OTHER";
   /** The marketplace's own status text. */
   marketplaceStatus: string;
   lines: { barcode: string; quantity: number; unitPrice: number }[];
   currency: string;
-  /** ISO: the watermark of the order pull moves on this. */
+  /**
+   * ISO: the watermark of the order pull moves on this. When the order carries no readable time,
+   * the start of the window it was listed in (no later than its real time, so the watermark never
+   * passes an order not read yet), or the time of a webhook delivery.
+   */
   lastModifiedAt: string;
   raw: unknown;
 }

@@ -108,13 +108,6 @@ export class WebhookUnauthorised extends Unauthenticated {
   }
 }
 
-export class WebhookPackageUnreadable extends ValidationFailed {
-  static override readonly code = "WEBHOOK_PACKAGE_UNREADABLE";
-  constructor() {
-    super("The package has no id (shipmentPackageId or id)");
-  }
-}
-
 /** Our own fault, maybe passing: Trendyol retries a non-2xx delivery, which is what we want. */
 export class WebhookIntakeUnavailable extends ServiceUnavailable {
   static override readonly code = "WEBHOOK_INTAKE_UNAVAILABLE";

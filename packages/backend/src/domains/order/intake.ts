@@ -27,7 +27,8 @@ const UUID = new RegExp(Uuid.pattern ?? "^$");
 
 export interface MarketplaceOrderInput {
   storeId: string;
-  externalOrderId: string;
+  /** Undefined (or empty) when the marketplace sent none: the order is keyed on a digest of `raw`. */
+  externalOrderId: string | undefined;
   /** What the marketplace charged, minor units VAT included, per unit. */
   lines: readonly { barcode: string; quantity: number; unitPrice: number }[];
   currency: string;
@@ -64,14 +65,34 @@ const NO_CURRENCY = "XXX";
 /** What Postgres text can hold and our indexes can key: no NUL, 1..200 characters. */
 const storable = (text: string, max: number) => text.length >= 1 && text.length <= max && !text.includes("\u0000");
 
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+/** The raw payload as JSON text (see orders.raw_payload); a value JSON cannot hold is kept as its description. */
+function rawPayloadText(raw: unknown): string | null {
+  if (raw === undefined) return null;
+  try {
+    return JSON.stringify(raw) ?? null;
+  } catch {
+    return JSON.stringify({ unserialisable: String(raw) });
+  }
+}
+
+interface OrderKey {
+  key: string;
+  problem?: "INVALID_EXTERNAL_ID" | "MISSING_ORDER_ID";
+}
+
 /**
  * The key an order is recorded under. An id Postgres cannot store or we will not index is keyed on
  * a digest of it, so the same package arriving again finds the same order; the id itself stays
- * in the raw payload.
+ * in the raw payload. An order sent without an id is keyed on a digest of its raw payload as
+ * stored (an operator can check one against the other): the same payload read again is the same
+ * order, while a changed one (a new status) is recorded beside it, which is all that can be told.
  */
-function externalOrderKey(externalOrderId: string): { key: string; readable: boolean } {
-  if (storable(externalOrderId, MAX_EXTERNAL_ID)) return { key: externalOrderId, readable: true };
-  return { key: `digest:${createHash("sha256").update(externalOrderId, "utf8").digest("hex")}`, readable: false };
+function orderKeyOf(externalOrderId: string | undefined, rawText: string | null): OrderKey {
+  if (externalOrderId === undefined || externalOrderId.length === 0) return { key: `payload:${sha256(rawText ?? "")}`, problem: "MISSING_ORDER_ID" };
+  if (storable(externalOrderId, MAX_EXTERNAL_ID)) return { key: externalOrderId };
+  return { key: `digest:${sha256(externalOrderId)}`, problem: "INVALID_EXTERNAL_ID" };
 }
 
 /** Barcodes worth asking the catalog about: the others cannot name a product (and a NUL would fail the query). */
@@ -121,13 +142,9 @@ function priced(currency: string, lines: readonly ExaminedLine[]): PricedOrder |
 }
 
 /** Every problem at once (not the first), so an operator sees the whole order's state. */
-function examineOrder(
-  input: { externalOrderId: string; lines: readonly MarketplaceLine[]; currency: string },
-  quoted: readonly QuotedProduct[],
-): ExaminedOrder {
+function examineOrder(input: { lines: readonly MarketplaceLine[]; currency: string }, { key, problem }: OrderKey, quoted: readonly QuotedProduct[]): ExaminedOrder {
   const reasons = new Set<AttentionReason>();
-  const { key, readable } = externalOrderKey(input.externalOrderId);
-  if (!readable) reasons.add("INVALID_EXTERNAL_ID");
+  if (problem) reasons.add(problem);
   const currencyOk = typeof input.currency === "string" && /^[A-Z]{3}$/.test(input.currency);
   if (!currencyOk) reasons.add("INVALID_CURRENCY");
   const currency = currencyOk ? input.currency : NO_CURRENCY;
@@ -159,16 +176,6 @@ function examineOrder(
     return { key, currency, reasons: [...reasons], lines: [], priced: undefined, attentionLines };
   }
   return { key, currency, reasons: [...reasons], lines, priced: order, attentionLines };
-}
-
-/** The raw payload as JSON text (see orders.raw_payload); a value JSON cannot hold is kept as its description. */
-function rawPayloadText(raw: unknown): string | null {
-  if (raw === undefined) return null;
-  try {
-    return JSON.stringify(raw) ?? null;
-  } catch {
-    return JSON.stringify({ unserialisable: String(raw) });
-  }
 }
 
 interface IntakeStore {
@@ -225,7 +232,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     return outcome.row;
   }
 
-  async function record(input: MarketplaceOrderInput, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+  async function record(rawText: string | null, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
     const orderId = randomUUID();
     const priced = examined.priced;
     if (!priced) throw new Error("a readable order has its prices");
@@ -240,7 +247,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           currency: priced.currency,
           total: priced.total,
           vatTotal: priced.vatTotal,
-          rawPayload: rawPayloadText(input.raw),
+          rawPayload: rawText,
         },
         priced.items,
       );
@@ -251,7 +258,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   }
 
   /** Nothing is reserved and no lock is needed: the order holds no stock until someone resolves it. */
-  async function recordNeedingAttention(input: MarketplaceOrderInput, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+  async function recordNeedingAttention(rawText: string | null, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
     const orderId = randomUUID();
     const row = await db.transaction(async (tx) => {
       const inserted = await repo.insertOrder(
@@ -265,7 +272,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           total: examined.priced?.total ?? 0,
           vatTotal: examined.priced?.vatTotal ?? 0,
           attentionReasons: examined.reasons,
-          rawPayload: rawPayloadText(input.raw),
+          rawPayload: rawText,
         },
         examined.priced?.items ?? [],
       );
@@ -297,17 +304,18 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     return answer(row, true);
   }
 
-  async function intake(input: MarketplaceOrderInput, storeId: string): Promise<IntakeResult> {
-    const { key } = externalOrderKey(input.externalOrderId);
-    const existing = await repo.orderByExternalId(db, storeId, key);
+  async function intake(input: MarketplaceOrderInput, storeId: string, rawText: string | null, orderKey: OrderKey): Promise<IntakeResult> {
+    const existing = await repo.orderByExternalId(db, storeId, orderKey.key);
     if (existing && existing.status !== "NEEDS_ATTENTION") return answer(existing, false);
-    const quote = await ctx.stores.quoteForOrder(storeId, { productIds: [], barcodes: quotableBarcodes(input.lines) });
+    // Past the line limit the order is not read line by line, so its barcodes are not worth a query.
+    const barcodes = input.lines.length <= MAX_LINES ? quotableBarcodes(input.lines) : [];
+    const quote = await ctx.stores.quoteForOrder(storeId, { productIds: [], barcodes });
     if (!quote) throw new UnknownStore(storeId);
     const store = { id: storeId, type: quote.store.type, warehouseIds: quote.store.warehouseIds };
     // An inactive product is taken in anyway: the marketplace already sold it.
-    const examined = examineOrder(input, quote.products);
+    const examined = examineOrder(input, orderKey, quote.products);
     if (existing) return examined.reasons.length > 0 ? answer(existing, false) : takeIn(existing, store, examined);
-    return examined.reasons.length > 0 ? recordNeedingAttention(input, store, examined) : record(input, store, examined);
+    return examined.reasons.length > 0 ? recordNeedingAttention(rawText, store, examined) : record(rawText, store, examined);
   }
 
   return {
@@ -315,12 +323,14 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     async intakeMarketplaceOrder(input: MarketplaceOrderInput): Promise<IntakeResult> {
       const storeId = input.storeId.toLowerCase();
       if (!UUID.test(storeId)) throw new UnknownStore(input.storeId);
+      const rawText = rawPayloadText(input.raw);
+      const orderKey = orderKeyOf(input.externalOrderId, rawText);
       try {
-        return await intake(input, storeId);
+        return await intake(input, storeId, rawText, orderKey);
       } catch (error) {
         // Two intakes of one order raced past the lookup; the unique index let one in.
         if (!isUniqueViolation(error, EXTERNAL_ID_UNIQUE)) throw error;
-        const winner = await repo.orderByExternalId(db, storeId, externalOrderKey(input.externalOrderId).key);
+        const winner = await repo.orderByExternalId(db, storeId, orderKey.key);
         if (!winner) throw error;
         return answer(winner, false);
       }
@@ -329,8 +339,9 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     /** Releases a known order's reservation (none for OVERSOLD or NEEDS_ATTENTION); a repeat does nothing, an unknown order is logged. */
     async cancelMarketplaceOrder(input: { storeId: string; externalOrderId: string }): Promise<MarketplaceCancellation> {
       const storeId = input.storeId.toLowerCase();
-      const { key } = externalOrderKey(input.externalOrderId);
-      const row = UUID.test(storeId) ? await repo.orderByExternalId(db, storeId, key) : undefined;
+      // Without an id there is nothing to match a cancellation to (the feed records such an order instead).
+      const { key } = orderKeyOf(input.externalOrderId, null);
+      const row = UUID.test(storeId) && input.externalOrderId ? await repo.orderByExternalId(db, storeId, key) : undefined;
       if (!row) {
         log.info({ storeId: input.storeId, externalOrderId: key }, "cancellation of an unknown marketplace order");
         return { outcome: "UNKNOWN" };

@@ -7,7 +7,9 @@
  *   "Created" arriving later (webhooks retry for hours, the pull overlaps) finds it known and
  *   reserves nothing.
  * An order intake cannot read (a barcode we do not sell, a quantity past our limits, an id
- * Postgres cannot store) is recorded NEEDS_ATTENTION with its raw payload, not refused.
+ * Postgres cannot store, no id at all) is recorded NEEDS_ATTENTION with its raw payload, not
+ * refused. An order without an id is recorded so whatever its status: a cancellation cannot be
+ * matched to the order it cancels, and an operator has to see it.
  * A refusal that remains (a cancellation of a shipped order) is logged and counted as "rejected";
  * anything else propagates, so the pull does not move its watermark past the order and the
  * webhook answers non-2xx for the marketplace to deliver again.
@@ -41,7 +43,7 @@ function outcomeOf({ order, created }: IntakeResult): Exclude<FeedOutcome, "canc
 
 async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<FeedResult> {
   const input = { storeId, externalOrderId: order.externalId, lines: order.lines, currency: order.currency, raw: order.raw };
-  if (order.status === "CANCELLED") {
+  if (order.status === "CANCELLED" && order.externalId) {
     const ref = { storeId, externalOrderId: order.externalId };
     let cancelled = await deps.orders.cancelMarketplaceOrder(ref);
     if (cancelled.outcome === "UNKNOWN") {
@@ -52,7 +54,7 @@ async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): P
     return { outcome: cancelled.outcome === "CANCELLED" ? "cancelled" : "duplicate", externalOrderId: cancelled.order.externalOrderId ?? order.externalId };
   }
   const taken = await deps.orders.intakeMarketplaceOrder(input);
-  return { outcome: outcomeOf(taken), externalOrderId: taken.order.externalOrderId ?? order.externalId };
+  return { outcome: outcomeOf(taken), externalOrderId: taken.order.externalOrderId ?? order.externalId ?? "" };
 }
 
 export async function feedOrder(deps: FeedDeps, target: { storeId: string; marketplace: MarketplaceName; source: FeedSource }, order: NormalisedOrder): Promise<FeedResult> {
@@ -65,7 +67,7 @@ export async function feedOrder(deps: FeedDeps, target: { storeId: string; marke
       { storeId: target.storeId, externalOrderId: order.externalId, marketplaceStatus: order.marketplaceStatus, code: error.code, details: error.details },
       "marketplace order refused by intake",
     );
-    result = { outcome: "rejected", externalOrderId: order.externalId };
+    result = { outcome: "rejected", externalOrderId: order.externalId ?? "" };
   }
   deps.metrics.orders.inc({ marketplace: target.marketplace, source: target.source, outcome: result.outcome });
   return result;

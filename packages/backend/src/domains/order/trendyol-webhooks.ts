@@ -1,12 +1,14 @@
 /**
  * Trendyol order webhooks for one store: deliveries carry the same order model as the stream, are
  * authenticated per store (webhook-auth.ts) and taken in before they are answered, so the answer
- * tells the truth. Idempotent like the pull. An order intake cannot read is recorded
- * NEEDS_ATTENTION and answered 200 (delivering it again changes nothing); a fault of ours that may
- * pass (Postgres or the stock locks away) is answered 503 so Trendyol delivers it again.
+ * tells the truth. Idempotent like the pull. An order intake cannot read (no package id, lines it
+ * cannot read, too many or none) is recorded NEEDS_ATTENTION and answered 200: Trendyol delivers
+ * again on any non-2xx, and a refusal of a delivery that will never change would repeat forever
+ * with nothing recorded. Only a fault of ours that may pass (Postgres or the stock locks away) is
+ * answered 503, so Trendyol delivers it again.
  */
 import { AppError } from "../../infra/errors";
-import { WebhookIntakeUnavailable, WebhookPackageUnreadable, WebhookUnauthorised } from "./errors";
+import { WebhookIntakeUnavailable, WebhookUnauthorised } from "./errors";
 import type { StoreService } from "../catalog/service";
 import { normaliseTrendyolPackage } from "../marketplace/service";
 import { Uuid } from "@pazarsync/shared";
@@ -49,12 +51,9 @@ export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
       return id;
     },
 
-    /** Reads the package (422 when it has no id or no line) and takes it in; answers what became of it. */
+    /** Reads the package, whatever it holds, and takes it in; answers what became of it. */
     async accept(storeId: string, body: unknown): Promise<{ externalId: string; status: string; outcome: FeedOutcome }> {
       const order = normaliseTrendyolPackage(body, new Date(now()));
-      if (!order) {
-        throw new WebhookPackageUnreadable();
-      }
       let result: Awaited<ReturnType<typeof feedOrder>>;
       try {
         result = await feedOrder(deps, { storeId, marketplace: "TRENDYOL", source: "webhook" }, order);

@@ -57,22 +57,21 @@ function linesOf(raw: Record<string, unknown>): NormalisedOrder["lines"] {
 }
 
 /**
- * One listed order as a NormalisedOrder; undefined when it has no id (a listed order without
- * readable lines is recorded NEEDS_ATTENTION by intake).
- * `fallbackModifiedAt` stands in when it carries no time (the end of the window it was listed in).
+ * One listed order as a NormalisedOrder, whatever it holds: without an id (or not even an object)
+ * it goes on with no id, and without readable lines with what could be read; intake records
+ * either NEEDS_ATTENTION. `listedFrom` stands in when it carries no time (the start of the window
+ * it was listed in).
  */
-export function normaliseHepsiburadaOrder(raw: unknown, offsetMinutes: number, fallbackModifiedAt?: Date): NormalisedOrder | undefined {
-  if (!isRecord(raw)) return undefined;
-  const externalId = idOf(raw.orderNumber) ?? idOf(raw.id) ?? idOf(raw.orderId);
-  const lines = linesOf(raw);
-  if (!externalId) return undefined;
-  const marketplaceStatus = String(raw.status ?? "");
+export function normaliseHepsiburadaOrder(raw: unknown, offsetMinutes: number, listedFrom: Date): NormalisedOrder {
+  const record = isRecord(raw) ? raw : {};
+  const externalId = idOf(record.orderNumber) ?? idOf(record.id) ?? idOf(record.orderId);
+  const lines = linesOf(record);
+  const marketplaceStatus = typeof record.status === "string" || typeof record.status === "number" ? String(record.status) : "";
   const lastModifiedAt =
-    hepsiburadaTime(raw.lastStatusUpdateDate, offsetMinutes) ??
-    hepsiburadaTime(raw.lastModifiedDate, offsetMinutes) ??
-    hepsiburadaTime(raw.orderDate, offsetMinutes) ??
-    fallbackModifiedAt?.toISOString();
-  if (!lastModifiedAt) return undefined;
+    hepsiburadaTime(record.lastStatusUpdateDate, offsetMinutes) ??
+    hepsiburadaTime(record.lastModifiedDate, offsetMinutes) ??
+    hepsiburadaTime(record.orderDate, offsetMinutes) ??
+    listedFrom.toISOString();
   // Hepsiburada sells in TL only; "TL" on the wire is our "TRY".
   return { externalId, status: hepsiburadaOrderStatus(marketplaceStatus), marketplaceStatus, lines, currency: "TRY", lastModifiedAt, raw };
 }

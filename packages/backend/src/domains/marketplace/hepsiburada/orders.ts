@@ -8,7 +8,7 @@
  * the page token carries the window and the offset, so the caller pages without knowing either.
  */
 import { MarketplaceOutcomeUnknown, MarketplacePageInvalid, MarketplaceWindowInvalid } from "../errors";
-import type { NormalisedOrder, OrderPage } from "../types";
+import type { OrderPage } from "../types";
 import { hepsiburadaPaths } from "./facts";
 import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
 import { isRecord } from "../json";
@@ -87,11 +87,8 @@ export function createHepsiburadaOrderPuller(transport: HepsiburadaTransport, se
       });
       const answer = listAnswerOf(body);
       if (!answer) throw new MarketplaceOutcomeUnknown("HEPSIBURADA", "UNREADABLE_ANSWER", status, "the order list answer has no items");
-      // An order we cannot identify cannot be recorded; the pull's overlap and the seller panel remain.
-      const orders = answer.items.flatMap((raw): NormalisedOrder[] => {
-        const order = normaliseHepsiburadaOrder(raw, settings.offsetMinutes, new Date(windowEnd));
-        return order ? [order] : [];
-      });
+      // Every order goes on, readable or not (intake records what it cannot take in).
+      const orders = answer.items.map((raw) => normaliseHepsiburadaOrder(raw, settings.offsetMinutes, new Date(position.windowStart)));
       const read = position.offset + answer.items.length;
       // Without a total, a full page means there may be more.
       const more = answer.items.length > 0 && (answer.totalCount === undefined ? answer.items.length >= settings.pageSize : read < answer.totalCount);

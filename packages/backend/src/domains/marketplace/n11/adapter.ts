@@ -175,7 +175,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
         callType: "GET_ORDERS",
         itemCount: 0,
       });
-      const { orders, more } = packagePageFrom(body, cursor.page, orderPageSize);
+      const { orders, more } = packagePageFrom(body, cursor.page, orderPageSize, new Date(cursor.from));
       return { orders, next: nextN11Cursor(cursor, statuses.length, subEnd, end, more) };
     },
   };

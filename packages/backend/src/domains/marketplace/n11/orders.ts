@@ -1,7 +1,7 @@
 import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
 import { minorUnitsOf } from "../money";
 import type { NormalisedOrder } from "../types";
-import { isRecord } from "../json";
+import { idText, isRecord } from "../json";
 import { type OrderLine, orderLine } from "../order-lines";
 
 /**
@@ -41,18 +41,20 @@ function lineOf(line: unknown): OrderLine {
   return orderLine(line.stockCode ?? line.sellerStockCode ?? line.barcode, line.quantity, minorUnitsOf(line.price ?? line.unitPrice));
 }
 
-/** The one mapper from an N11 shipment package to ours; the raw payload is kept as it came. */
-export function normaliseN11Package(raw: unknown): NormalisedOrder {
-  if (!isRecord(raw)) throw unreadable("a package is not an object");
-  const id = raw.id ?? raw.packageId ?? raw.shipmentPackageId;
-  if (typeof id !== "string" && typeof id !== "number") throw unreadable("a package has no id");
-  const externalId = String(id);
-  const status = raw.shipmentPackageStatus ?? raw.status;
+/**
+ * The one mapper from an N11 shipment package to ours; the raw payload is kept as it came. A
+ * package it cannot read whole still goes on, so it neither stops the pull nor vanishes: without
+ * an id (or not even an object) with no id, for intake to record NEEDS_ATTENTION; without a
+ * readable time at `listedFrom`, the start of the window it was listed in.
+ */
+export function normaliseN11Package(raw: unknown, listedFrom: Date): NormalisedOrder {
+  const record = isRecord(raw) ? raw : {};
+  const externalId = idText(record.id ?? record.packageId ?? record.shipmentPackageId);
+  const status = record.shipmentPackageStatus ?? record.status;
   const marketplaceStatus = typeof status === "string" ? status : "";
   const key = marketplaceStatus.toUpperCase();
-  const lastModifiedAt = n11Instant(raw.lastModifiedDate) ?? n11Instant(raw.createdDate);
-  if (!lastModifiedAt) throw unreadable(`package ${externalId} has no readable lastModifiedDate`);
-  const lines = (Array.isArray(raw.lines) ? raw.lines : []).map(lineOf);
+  const lastModifiedAt = n11Instant(record.lastModifiedDate) ?? n11Instant(record.createdDate) ?? listedFrom.toISOString();
+  const lines = (Array.isArray(record.lines) ? record.lines : []).map(lineOf);
   return {
     externalId,
     status: CREATED.has(key) ? "CREATED" : CANCELLED.has(key) ? "CANCELLED" : "OTHER",
@@ -91,11 +93,11 @@ export function decodeN11Cursor(token: string, statusCount: number): N11OrderCur
 }
 
 /** The packages of one answer and whether another page of the same status and window follows. */
-export function packagePageFrom(body: unknown, page: number, size: number): { orders: NormalisedOrder[]; more: boolean } {
+export function packagePageFrom(body: unknown, page: number, size: number, listedFrom: Date): { orders: NormalisedOrder[]; more: boolean } {
   if (!isRecord(body)) throw unreadable("the package list is not an object");
   const list = body.content ?? [];
   if (!Array.isArray(list)) throw unreadable("content is not an array");
-  const orders = list.map(normaliseN11Package);
+  const orders = list.map((raw) => normaliseN11Package(raw, listedFrom));
   const more = typeof body.totalPages === "number" ? page + 1 < body.totalPages : orders.length >= size;
   return { orders, more };
 }

@@ -1,5 +1,5 @@
 import { MarketplaceOutcomeUnknown } from "../errors";
-import { isRecord } from "../json";
+import { idText, isRecord } from "../json";
 import { type OrderLine, orderLine } from "../order-lines";
 import { isoOf } from "../order-pages";
 import type { NormalisedOrder } from "../types";
@@ -40,22 +40,22 @@ function lineOf(line: unknown): OrderLine {
   return orderLine(barcode, quantity, minorUnits(line.salePrice ?? line.unitPrice ?? line.price));
 }
 
-/** The one mapper from a Pazarama order to ours; the raw payload is kept as it came. */
-export function normalisePazaramaOrder(raw: unknown): NormalisedOrder {
-  if (!isRecord(raw)) throw unreadable("an order is not an object");
-  const rawId = raw.orderId ?? raw.orderNumber ?? raw.id;
-  if (typeof rawId !== "string" && typeof rawId !== "number") throw unreadable("an order has no orderId");
-  const id = String(rawId);
-  const marketplaceStatus = statusText(raw);
-  const lastModifiedAt = isoOf(raw.updatedDate ?? raw.lastModifiedDate) ?? isoOf(raw.orderDate);
-  if (!lastModifiedAt) throw unreadable(`order ${id} has no readable updatedDate or orderDate`);
-  const rawLines = raw.items ?? raw.orderItems ?? [];
-  if (!Array.isArray(rawLines)) throw unreadable(`order ${id} has no item list`);
+/**
+ * The one mapper from a Pazarama order to ours; the raw payload is kept as it came. An order it
+ * cannot read whole still goes on, so it neither stops the pull nor vanishes: without an id (or
+ * not even an object) with no id, and without an item list with no lines, for intake to record
+ * NEEDS_ATTENTION; without a readable time at `listedFrom`, the start of the window it was listed in.
+ */
+export function normalisePazaramaOrder(raw: unknown, listedFrom: Date): NormalisedOrder {
+  const record = isRecord(raw) ? raw : {};
+  const marketplaceStatus = statusText(record);
+  const lastModifiedAt = isoOf(record.updatedDate ?? record.lastModifiedDate) ?? isoOf(record.orderDate) ?? listedFrom.toISOString();
+  const rawLines = record.items ?? record.orderItems;
   return {
-    externalId: id,
+    externalId: idText(record.orderId ?? record.orderNumber ?? record.id),
     status: CANCELLED.test(marketplaceStatus) ? "CANCELLED" : CREATED.test(marketplaceStatus) ? "CREATED" : "OTHER",
     marketplaceStatus,
-    lines: rawLines.map(lineOf),
+    lines: Array.isArray(rawLines) ? rawLines.map(lineOf) : [],
     currency: "TRY",
     lastModifiedAt,
     raw,
@@ -63,12 +63,12 @@ export function normalisePazaramaOrder(raw: unknown): NormalisedOrder {
 }
 
 /** The orders of one answer and whether another page of the same sub-window follows. */
-export function orderListFrom(body: unknown, page: number, size: number): { orders: NormalisedOrder[]; more: boolean } {
+export function orderListFrom(body: unknown, page: number, size: number, listedFrom: Date): { orders: NormalisedOrder[]; more: boolean } {
   if (!isRecord(body)) throw unreadable("the order list is not an object");
   const inner = isRecord(body.data) ? body.data : body;
   const list = Array.isArray(body.data) ? body.data : (inner.data ?? inner.items ?? inner.orders ?? []);
   if (!Array.isArray(list)) throw unreadable("the order list is not an array");
-  const orders = list.map(normalisePazaramaOrder);
+  const orders = list.map((raw) => normalisePazaramaOrder(raw, listedFrom));
   const totalPages = inner.totalPages ?? body.totalPages;
   // No paging fields in the envelope: a full page means there may be more.
   const more = typeof totalPages === "number" ? page < totalPages : orders.length >= size;

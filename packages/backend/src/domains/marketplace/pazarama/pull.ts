@@ -27,6 +27,6 @@ export async function pullPazaramaOrders(transport: PazaramaTransport, window: {
       callType: "GET_ORDERS",
       itemCount: 0,
     });
-    return orderListFrom(body, cursor.page, settings.pageSize);
+    return orderListFrom(body, cursor.page, settings.pageSize, new Date(cursor.from));
   });
 }

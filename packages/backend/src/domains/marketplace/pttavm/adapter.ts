@@ -141,7 +141,7 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
           callType: "GET_ORDERS",
           itemCount: 0,
         });
-        return orderListFrom(body, cursor.page, orderPageSize);
+        return orderListFrom(body, cursor.page, orderPageSize, new Date(cursor.from));
       }),
   };
 }

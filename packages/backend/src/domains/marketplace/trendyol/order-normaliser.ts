@@ -51,19 +51,18 @@ function linesOf(lines: unknown): NormalisedOrder["lines"] {
 }
 
 /**
- * One package as a NormalisedOrder; undefined when it has no package id (it cannot be recorded).
- * A package without readable lines is recorded NEEDS_ATTENTION by intake. `fallbackModifiedAt` stands in when the package carries no modification
- * time (the end of the window it was listed in).
+ * One package as a NormalisedOrder, whatever it holds: without a package id (or not even an
+ * object) it goes on with no id, and without readable lines with what could be read; intake
+ * records either NEEDS_ATTENTION. `listedAt` stands in when the package carries no modification
+ * time (the start of the window it was listed in, or the time of a webhook delivery).
  */
-export function normaliseTrendyolPackage(raw: unknown, fallbackModifiedAt?: Date): NormalisedOrder | undefined {
-  if (!isRecord(raw)) return undefined;
-  const externalId = idOf(raw.shipmentPackageId) ?? idOf(raw.id);
-  const lines = linesOf(raw.lines);
-  if (!externalId) return undefined;
-  const marketplaceStatus = String(raw.shipmentPackageStatus ?? raw.status ?? "");
-  const lastModifiedAt =
-    isoTime(raw.lastModifiedDate) ?? isoTime(raw.packageLastModifiedDate) ?? isoTime(raw.orderDate) ?? fallbackModifiedAt?.toISOString();
-  if (!lastModifiedAt) return undefined;
-  const currency = typeof raw.currencyCode === "string" && /^[A-Z]{3}$/.test(raw.currencyCode) ? raw.currencyCode : "TRY";
+export function normaliseTrendyolPackage(raw: unknown, listedAt: Date): NormalisedOrder {
+  const record = isRecord(raw) ? raw : {};
+  const externalId = idOf(record.shipmentPackageId) ?? idOf(record.id);
+  const lines = linesOf(record.lines);
+  const status = record.shipmentPackageStatus ?? record.status;
+  const marketplaceStatus = typeof status === "string" || typeof status === "number" ? String(status) : "";
+  const lastModifiedAt = isoTime(record.lastModifiedDate) ?? isoTime(record.packageLastModifiedDate) ?? isoTime(record.orderDate) ?? listedAt.toISOString();
+  const currency = typeof record.currencyCode === "string" && /^[A-Z]{3}$/.test(record.currencyCode) ? record.currencyCode : "TRY";
   return { externalId, status: trendyolOrderStatus(marketplaceStatus), marketplaceStatus, lines, currency, lastModifiedAt, raw };
 }

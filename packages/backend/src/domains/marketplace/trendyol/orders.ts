@@ -8,7 +8,7 @@
  * asked to (orderByField=PackageLastModifiedDate).
  */
 import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
-import type { NormalisedOrder, OrderPage } from "../types";
+import type { OrderPage } from "../types";
 import { TRENDYOL, trendyolPaths } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
 import { normaliseTrendyolPackage } from "./order-normaliser";
@@ -70,11 +70,8 @@ export function createTrendyolOrderPuller(transport: TrendyolTransport, sellerId
       });
       const answer = streamAnswerOf(body);
       if (!answer) throw new MarketplaceOutcomeUnknown("TRENDYOL", "UNREADABLE_ANSWER", status, "the order stream answer has no content list");
-      // A package we cannot identify cannot be recorded; the pull's overlap and the seller panel remain.
-      const orders = answer.content.flatMap((raw): NormalisedOrder[] => {
-        const order = normaliseTrendyolPackage(raw, new Date(windowEnd));
-        return order ? [order] : [];
-      });
+      // Every package goes on, readable or not (intake records what it cannot take in).
+      const orders = answer.content.map((raw) => normaliseTrendyolPackage(raw, new Date(position.windowStart)));
       const next =
         answer.hasMore && answer.nextCursor
           ? encodePosition({ windowStart: position.windowStart, cursor: answer.nextCursor })
