@@ -101,7 +101,7 @@ export function createHepsiburadaOrderPuller(transport: HepsiburadaTransport, se
       const windowEnd = Math.min(windowStart + settings.maxWindowMs, untilMs);
       const begin = Math.floor(windowStart / MINUTE) * MINUTE;
       // Ceiled, but never past begin + 24 h: Hepsiburada would ignore such an end.
-      const end = Math.min(Math.ceil(windowEnd / MINUTE) * MINUTE, begin + settings.maxWindowMs);
+      const end = Math.min(Math.ceil(windowEnd / MINUTE) * MINUTE, begin + HEPSIBURADA.maxOrderWindowMs);
       // Written by hand: the dates' space goes out as %20, which every server reads as a space ('+' not always).
       const dates = `&begindate=${encodeURIComponent(hepsiburadaDate(begin, settings.offsetMinutes))}&enddate=${encodeURIComponent(hepsiburadaDate(end, settings.offsetMinutes))}`;
       const open = new Map<string, LineGroup>();
