@@ -92,6 +92,21 @@ export function createHepsiburadaOrderPuller(transport: HepsiburadaTransport, se
     return items;
   }
 
+  /**
+   * The cancelled list as CANCELLED orders, one per orderNumber. An order some of whose lines are
+   * still in this window's open list is only partly cancelled: releasing it whole would free stock
+   * its open lines still hold, and NormalisedOrder cannot name single lines, so it stays as it is.
+   */
+  async function cancellations(open: Map<string, LineGroup>, until: Date): Promise<NormalisedOrder[]> {
+    const cancelled = new Map<string, LineGroup>();
+    const lines = await readAll(hepsiburadaPaths.cancelled(settings.merchantId), settings.cancelledPageSize, "", settings.maxCancelledPages);
+    groupLines(
+      cancelled,
+      lines.map((raw) => readCancelledLine(raw, settings.offsetMinutes)),
+    );
+    return [...cancelled.values()].filter((group) => !open.has(group.orderNumber)).map((group) => orderOf(group, "CANCELLED", until));
+  }
+
   return {
     async pullOrders({ since, until, page }: { since: Date; until: Date; page?: string }): Promise<OrderPage> {
       if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime())) throw new MarketplaceWindowInvalid();
@@ -118,18 +133,4 @@ export function createHepsiburadaOrderPuller(transport: HepsiburadaTransport, se
     },
   };
 
-  /**
-   * The cancelled list as CANCELLED orders, one per orderNumber. An order some of whose lines are
-   * still in this window's open list is only partly cancelled: releasing it whole would free stock
-   * its open lines still hold, and NormalisedOrder cannot name single lines, so it stays as it is.
-   */
-  async function cancellations(open: Map<string, LineGroup>, until: Date): Promise<NormalisedOrder[]> {
-    const cancelled = new Map<string, LineGroup>();
-    const lines = await readAll(hepsiburadaPaths.cancelled(settings.merchantId), settings.cancelledPageSize, "", settings.maxCancelledPages);
-    groupLines(
-      cancelled,
-      lines.map((raw) => readCancelledLine(raw, settings.offsetMinutes)),
-    );
-    return [...cancelled.values()].filter((group) => !open.has(group.orderNumber)).map((group) => orderOf(group, "CANCELLED", until));
-  }
 }
