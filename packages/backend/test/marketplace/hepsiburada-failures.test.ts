@@ -20,12 +20,19 @@ describe("Hepsiburada adapter: errors and their fates", () => {
     expect(await thrownBy(() => adapter.pushStockAndPrice([{ barcode: "A", quantity: 1 }]))).toMatchObject({ code: "MARKETPLACE_AUTH_FAILED", httpStatus: 401 });
   });
 
-  test("a 403 from the catalog API is its rate limit (REFUSED, send again later), logged as the 403 it was", async () => {
+  test("a 403 from the listing host is a permission or User-Agent problem for the operator (permanent auth failure), not a limit retried forever", async () => {
     const { adapter, calls } = hbAdapterFor(NOWHERE, {}, cannedFetch({ status: 403, body: { title: "Forbidden" } }));
+    const error = await thrownBy(() => adapter.pushStockAndPrice([{ barcode: "A", quantity: 1 }]));
+    expect(error).not.toBeInstanceOf(MarketplaceRateLimited);
+    expect(error).toMatchObject({ code: "MARKETPLACE_AUTH_FAILED", permanent: true, httpStatus: 403 });
+    expect(calls[0]).toMatchObject({ httpStatus: 403, error: "MARKETPLACE_AUTH_FAILED" });
+  });
+
+  test("the listing host's documented limit answer, 429, is a rate limit", async () => {
+    const { adapter } = hbAdapterFor(NOWHERE, {}, cannedFetch({ status: 429, body: { title: "Too Many Requests" } }));
     const error = await thrownBy(() => adapter.pushStockAndPrice([{ barcode: "A", quantity: 1 }]));
     expect(error).toBeInstanceOf(MarketplaceRateLimited);
     expect(error).toMatchObject({ fate: "REFUSED", progress: { unsent: ["A"], inDoubt: [] } });
-    expect(calls[0]).toMatchObject({ httpStatus: 403, error: "MARKETPLACE_RATE_LIMITED" });
   });
 
   test("a 403 from the order API is an auth refusal, not a limit", async () => {

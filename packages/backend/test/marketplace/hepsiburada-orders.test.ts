@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
 import { HB_ACCOUNT, hbAdapterFor, hbSandbox, ordersPath } from "./hepsiburada-support";
-import { cannedFetch, NOWHERE } from "./fakes";
+import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
 
 async function createOrder(target: RunningSandbox, lines: { code: string; quantity: number; unitPrice: number }[]) {
   const res = await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines }) });
@@ -11,8 +11,10 @@ async function createOrder(target: RunningSandbox, lines: { code: string; quanti
 
 const hour = 60 * 60 * 1000;
 
+const cancelledPath = `${ordersPath}/cancelled`;
+
 describe("Hepsiburada order pull", () => {
-  test("orders are normalised: lines by merchantSku, unit prices in kuruş, TRY, CREATED then CANCELLED after a cancel", async () => {
+  test("order lines are grouped into one order per orderNumber (merchantSKU, kuruş, TRY, CREATED); a cancel comes back from the cancelled list as CANCELLED", async () => {
     const target = await hbSandbox();
     const { adapter, sent, calls } = hbAdapterFor(target);
     const since = new Date(Date.now() - hour);
@@ -35,70 +37,104 @@ describe("Hepsiburada order pull", () => {
       ],
     });
     expect(Math.abs(Date.parse(order?.lastModifiedAt ?? "") - Date.now())).toBeLessThan(5_000);
-    expect(order?.raw).toMatchObject({ orderNumber: created.id });
-    expect(sent[0]?.url.pathname).toBe(ordersPath);
+    expect(order?.raw).toMatchObject({ orderNumber: created.id, lines: [{ merchantSKU: "SKU-1" }, { merchantSKU: "SKU-2" }] });
+    expect(sent.map((r) => r.url.pathname)).toEqual([ordersPath, cancelledPath]);
     expect(sent[0]?.url.search).toMatch(/^\?offset=0&limit=100&begindate=\d{4}-\d{2}-\d{2}%20\d{2}%3A\d{2}&enddate=\d{4}-\d{2}-\d{2}%20\d{2}%3A\d{2}$/);
-    expect(calls[0]).toMatchObject({ callType: "GET_ORDERS", httpStatus: 200 });
+    expect(sent[1]?.url.search).toBe("?offset=0&limit=50");
+    expect(calls.map((c) => [c.callType, c.httpStatus])).toEqual([
+      ["GET_ORDERS", 200],
+      ["GET_ORDERS", 200],
+    ]);
 
     const cancel = await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders/${created.id}/cancel`, { method: "POST" });
     expect(cancel.status).toBe(200);
     const again = await adapter.pullOrders?.({ since, until: new Date(Date.now() + 2000) });
-    expect(again?.orders.map((o) => [o.externalId, o.status, o.marketplaceStatus])).toEqual([[created.id, "CANCELLED", "CancelledByMerchant"]]);
+    expect(again?.orders.map((o) => [o.externalId, o.status, o.lines])).toEqual([
+      [
+        created.id,
+        "CANCELLED",
+        [
+          { barcode: "SKU-1", quantity: 2, unitPrice: 0 },
+          { barcode: "SKU-2", quantity: 1, unitPrice: 0 },
+        ],
+      ],
+    ]);
   });
 
-  test("pages follow offset with at most limit orders each, until every order is read", async () => {
+  test("one pull call reads every page of its window (offset by lines, at most limit each), so an order is whole", async () => {
     const target = await hbSandbox();
     const { adapter, sent } = hbAdapterFor(target, { orderPageSize: 2 });
     const since = new Date(Date.now() - hour);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await createOrder(target, [{ code: `C${i}`, quantity: 1, unitPrice: 100 }])).id);
-    const seen: (string | undefined)[] = [];
-    let page: string | undefined;
-    const until = new Date(Date.now() + 1000);
-    for (let i = 0; i < 10; i++) {
-      const answer = await adapter.pullOrders?.({ since, until, ...(page ? { page } : {}) });
-      seen.push(...(answer?.orders.map((o) => o.externalId) ?? []));
-      if (!answer?.next) break;
-      page = answer.next;
+    for (let i = 0; i < 3; i++) {
+      const lines = [
+        { code: `C${i}`, quantity: 1, unitPrice: 100 },
+        { code: `D${i}`, quantity: 2, unitPrice: 200 },
+        { code: `E${i}`, quantity: 3, unitPrice: 300 },
+      ];
+      ids.push((await createOrder(target, lines)).id);
     }
-    expect(seen).toEqual(ids);
-    expect(sent.map((r) => [r.url.searchParams.get("offset"), r.url.searchParams.get("limit")])).toEqual([
+    const answer = await adapter.pullOrders?.({ since, until: new Date(Date.now() + 1000) });
+    expect(answer?.next).toBeNull();
+    expect(answer?.orders.map((o) => [o.externalId, o.lines.length])).toEqual(ids.map((id) => [id, 3]));
+    expect(sent.filter((r) => r.url.pathname === ordersPath).map((r) => [r.url.searchParams.get("offset"), r.url.searchParams.get("limit")])).toEqual([
       ["0", "2"],
       ["2", "2"],
       ["4", "2"],
+      ["6", "2"],
+      ["8", "2"],
     ]);
   });
 
-  test("a window longer than the setting is split; dates go out at Istanbul time, begin floored and end ceiled to the minute", async () => {
-    const { adapter, sent } = hbAdapterFor(NOWHERE, { maxOrderWindowMs: 2 * hour }, cannedFetch({ body: { totalCount: 0, offset: 0, limit: 100, items: [] } }));
+  test("windows are at most 24 h (a wider setting is refused) and split; dates go out at Turkey time, begin floored and end ceiled to the minute; the cancelled list is read once, after the last window", async () => {
+    expect(await thrownBy(async () => hbAdapterFor(NOWHERE, { maxOrderWindowMs: 25 * hour }))).toMatchObject({
+      code: "MARKETPLACE_CONFIG_INVALID",
+      details: { problems: ["maxOrderWindowMs must be at most 86400000 (24 hours)"] },
+    });
+    const { adapter, sent } = hbAdapterFor(NOWHERE, { maxOrderWindowMs: 2 * hour }, cannedFetch({ body: { totalCount: 0, offset: 0, limit: 100, pageCount: 0, items: [] } }));
     const since = new Date("2026-11-20T10:00:30Z");
     const until = new Date("2026-11-20T13:00:10Z");
     const first = await adapter.pullOrders?.({ since, until });
     expect(first?.next).not.toBeNull();
     const second = await adapter.pullOrders?.({ since, until, page: first?.next ?? undefined });
     expect(second?.next).toBeNull();
-    expect(sent.map((r) => [r.url.searchParams.get("begindate"), r.url.searchParams.get("enddate")])).toEqual([
-      ["2026-11-20 13:00", "2026-11-20 15:01"],
-      ["2026-11-20 15:00", "2026-11-20 16:01"],
+    expect(sent.map((r) => [r.url.pathname, r.url.searchParams.get("begindate"), r.url.searchParams.get("enddate")])).toEqual([
+      [ordersPath, "2026-11-20 13:00", "2026-11-20 15:01"],
+      [ordersPath, "2026-11-20 15:00", "2026-11-20 16:01"],
+      [cancelledPath, null, null],
     ]);
   });
 
-  test("a zoneless Hepsiburada time is read at Istanbul time; an order without id goes on without one; lines of one SKU add up; a line without merchantSku goes on for intake to flag", async () => {
+  test("zoneless times (up to seven fractional digits) are Turkey time; lines without an order number, SKU or quantity are left out; lines of one SKU add up", async () => {
     const items = [
-      { orderNumber: "9001", status: "Unpacked", lastStatusUpdateDate: "2026-11-20T13:05:00", lineItems: [{ merchantSku: "A", quantity: 1, price: { amount: "10.50" } }, { merchantSku: "A", quantity: 2, price: { amount: 10.5 } }] },
-      { orderNumber: "9002", status: "Delivered", lastStatusUpdateDate: "2026-11-20T10:05:00Z", items: [{ merchantSku: "B", quantity: 1, price: 3 }] },
-      { status: "Open", lineItems: [{ merchantSku: "C", quantity: 1 }] },
-      { orderNumber: "9003", status: "Open", lineItems: [{ hepsiburadaSku: "HBV", quantity: 1 }] },
+      { id: "1", orderNumber: "9001", status: "Open", orderDate: "2026-11-20T13:05:00.4518986", merchantSKU: "A", quantity: 1, unitPrice: { amount: "10.50" } },
+      { id: "2", orderNumber: "9001", status: "Open", orderDate: "2026-11-20T13:05:00", merchantSKU: "A", quantity: 2, unitPrice: { amount: 10.5 } },
+      { id: "3", orderNumber: "9002", status: "Open", orderDate: "2026-11-20T10:05:00Z", merchantSKU: "B", quantity: 1, unitPrice: { amount: 3 } },
+      { id: "4", status: "Open", merchantSKU: "C", quantity: 1 },
+      { id: "5", orderNumber: "9003", status: "Open", sku: "HBV", quantity: 1 },
+      { id: "6", orderNumber: "9004", status: "Open", merchantSKU: "D", quantity: 0 },
     ];
-    const { adapter } = hbAdapterFor(NOWHERE, {}, cannedFetch({ body: { totalCount: 4, items } }));
+    const { adapter } = hbAdapterFor(NOWHERE, {}, cannedFetch({ body: { totalCount: 6, items } }, { body: { totalCount: 0, items: [] } }));
     const page = await adapter.pullOrders?.({ since: new Date("2026-11-20T09:00:00Z"), until: new Date("2026-11-20T11:00:00Z") });
     expect(page?.orders.map((o) => [o.externalId, o.status, o.lastModifiedAt, o.lines])).toEqual([
-      ["9001", "CREATED", "2026-11-20T10:05:00.000Z", [{ barcode: "A", quantity: 3, unitPrice: 1050 }]],
-      ["9002", "OTHER", "2026-11-20T10:05:00.000Z", [{ barcode: "B", quantity: 1, unitPrice: 300 }]],
-      [undefined, "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "C", quantity: 1, unitPrice: 0 }]],
-      ["9003", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "", quantity: 1, unitPrice: 0 }]],
+      ["9001", "CREATED", "2026-11-20T10:05:00.451Z", [{ barcode: "A", quantity: 3, unitPrice: 1050 }]],
+      ["9002", "CREATED", "2026-11-20T10:05:00.000Z", [{ barcode: "B", quantity: 1, unitPrice: 300 }]],
     ]);
     expect(page?.next).toBeNull();
+  });
+
+  test("a cancelled line of an order whose other lines are still open is left to the open order (NormalisedOrder cannot release single lines)", async () => {
+    const open = [{ id: "1", orderNumber: "9001", status: "Open", orderDate: "2026-11-20T13:05:00", merchantSKU: "A", quantity: 1, unitPrice: { amount: 1 } }];
+    const cancelled = [
+      { lineItemId: "2", orderNumber: "9001", merchantSku: "B", quantity: 1, cancelDate: "2026-11-20T13:06:00" },
+      { lineItemId: "3", orderNumber: "9002", merchantSku: "C", quantity: 2, cancelDate: "2026-11-20T13:07:00" },
+    ];
+    const { adapter } = hbAdapterFor(NOWHERE, {}, cannedFetch({ body: { totalCount: 1, items: open } }, { body: { totalCount: 2, items: cancelled } }));
+    const page = await adapter.pullOrders?.({ since: new Date("2026-11-20T09:00:00Z"), until: new Date("2026-11-20T11:00:00Z") });
+    expect(page?.orders.map((o) => [o.externalId, o.status, o.lines, o.lastModifiedAt])).toEqual([
+      ["9001", "CREATED", [{ barcode: "A", quantity: 1, unitPrice: 100 }], "2026-11-20T10:05:00.000Z"],
+      ["9002", "CANCELLED", [{ barcode: "C", quantity: 2, unitPrice: 0 }], "2026-11-20T10:07:00.000Z"],
+    ]);
   });
 
   test("a page token the adapter did not issue is refused (422), and an unreadable list is an unknown outcome", async () => {

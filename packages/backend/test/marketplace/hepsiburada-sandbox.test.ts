@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
 import { hepsiburadaSandbox } from "../../src/domains/marketplace/sandbox/hepsiburada/module";
 import type { Incoming, SandboxContext } from "../../src/domains/marketplace/sandbox/module";
 import { noFaults } from "../../src/domains/marketplace/sandbox/options";
@@ -72,10 +73,10 @@ describe("Hepsiburada sandbox rules", () => {
     expect(await sixth.json()).toMatchObject({ errors: ["TooManyPendingUploads"] });
   });
 
-  test("over the catalog quota: 403; over the order quota: 429 with X-RateLimit-* headers", () => {
+  test("over the listing quota: 429 (documented; 403 is not a limit there); over the order quota: 429 with X-RateLimit-* headers", () => {
     const module = hepsiburadaSandbox(context, [HB_ACCOUNT], { listingWritesPerMinute: 2, orderRequestsPerSecond: 2, maxPendingUploads: 100 });
     const write = () => module.handle(incoming("POST", stockUploadsPath, '[{"merchantSku":"A","availableStock":1}]'), 1_000);
-    expect([write().reply.status, write().reply.status, write().reply.status]).toEqual([200, 200, 403]);
+    expect([write().reply.status, write().reply.status, write().reply.status]).toEqual([200, 200, 429]);
     const list = () => module.handle(incoming("GET", ordersPath, "", { offset: "0", limit: "10" }), 1_000);
     const first = list();
     expect(first.reply.headers).toMatchObject({ "X-RateLimit-Limit": "2", "X-RateLimit-Remaining": "1" });
@@ -108,5 +109,71 @@ describe("Hepsiburada sandbox rules", () => {
     expect(upload.status).toBe(200);
     expect((await hbShown(target, "m2")).quantities).toEqual({ X: 3 });
     expect((await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/nobody/shown`)).status).toBe(404);
+  });
+});
+
+describe("Hepsiburada sandbox answers in the evidence fixtures' shapes", () => {
+  const answerOf = (name: string, index = 0) => fixture("hepsiburada", name).exchanges[index]?.response.body;
+  const json = async (res: Response) => (await res.json()) as unknown;
+
+  test("stock and price uploads and their status answers hold every key the sources show", async () => {
+    const target = await hbSandbox({}, [{ ...HB_ACCOUNT, known: ["SKU-1", "SKU-2"] }]);
+    const stock = await rawHb(target, stockUploadsPath, { body: fixture("hepsiburada", "stock-upload").exchanges[0]?.request.body });
+    const stockAnswer = (await json(stock)) as { id: string };
+    expect(shapeMismatches(answerOf("stock-upload"), stockAnswer, "answered")).toEqual([]);
+    const failing = (await json(await rawHb(target, stockUploadsPath, { body: [{ merchantSku: "SKU-1", availableStock: 1 }, { merchantSku: "SKU-9", availableStock: 1 }] }))) as { id: string };
+    const stockStatus = await json(await rawHb(target, `${stockUploadsPath}/id/${failing.id}`, { method: "GET" }));
+    expect(shapeMismatches(answerOf("stock-upload-status"), stockStatus, "answered")).toEqual([]);
+
+    const price = await json(await rawHb(target, priceUploadsPath, { body: [{ merchantSku: "SKU-1", price: 100 }, { merchantSku: "SKU-2", price: 100 }] }));
+    expect(shapeMismatches(answerOf("price-upload"), price, "answered")).toEqual([]);
+    const locking = (await json(await rawHb(target, priceUploadsPath, { body: [{ merchantSku: "SKU-1", price: 101 }, { merchantSku: "SKU-2", price: 10 }] }))) as { id: string };
+    const priceStatus = await json(await rawHb(target, `${priceUploadsPath}/id/${locking.id}`, { method: "GET" }));
+    expect(priceStatus).toMatchObject({ status: "Done", priceValidations: [{ elementNo: 2, merchantSku: "SKU-2", type: "MinLock" }] });
+    expect(shapeMismatches(answerOf("price-upload-status"), priceStatus, "answered")).toEqual([]);
+  });
+
+  test("the open list answers one item per order line with the fixture's request (offset, limit, Turkey-time dates), and the cancelled list likewise without dates", async () => {
+    const target = await hbSandbox();
+    const order = async (lines: { code: string; quantity: number; unitPrice: number }[]) => {
+      const res = await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines }) });
+      return ((await res.json()) as { id: string }).id;
+    };
+    const first = await order([
+      { code: "SKU-1", quantity: 1, unitPrice: 11285 },
+      { code: "SKU-3", quantity: 1, unitPrice: 500 },
+    ]);
+    await order([{ code: "SKU-2", quantity: 2, unitPrice: 2050 }]);
+    const request = fixture("hepsiburada", "order-pull").exchanges[0]?.request;
+    const now = Date.now();
+    const turkey = (ms: number) => new Date(ms + 3 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
+    const query = new URLSearchParams({ ...request?.query, begindate: turkey(now - 3600_000), enddate: turkey(now + 60_000) });
+    const open = (await json(await rawHb(target, `${ordersPath}?${query}`, { method: "GET" }))) as { items: { orderNumber: string }[]; totalCount: number };
+    expect(open.totalCount).toBe(3);
+    expect(open.items.map((item) => item.orderNumber)).toEqual([first, first]);
+    expect(shapeMismatches(answerOf("order-pull"), open, "answered")).toEqual([]);
+
+    await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders/${first}/cancel`, { method: "POST" });
+    const cancelledQuery = new URLSearchParams(fixture("hepsiburada", "cancelled-list").exchanges[1]?.request.query);
+    const cancelled = await json(await rawHb(target, `${ordersPath}/cancelled?${cancelledQuery}`, { method: "GET" }));
+    expect(cancelled).toMatchObject({ offset: 2, limit: 2, totalCount: 2, items: [] });
+    const firstPage = await json(await rawHb(target, `${ordersPath}/cancelled?offset=0&limit=2`, { method: "GET" }));
+    expect(firstPage).toMatchObject({ totalCount: 2, items: [{ orderNumber: first, merchantSku: "SKU-1" }, { orderNumber: first, merchantSku: "SKU-3" }] });
+    expect(shapeMismatches(answerOf("cancelled-list"), firstPage, "answered")).toEqual([]);
+  });
+
+  test("the cancelled list refuses any date filter (400 WrongDateFormat) and a limit over 50; the open list cuts a range over 24 h", async () => {
+    const target = await hbSandbox();
+    const get = (path: string) => rawHb(target, path, { method: "GET" });
+    const dated = await get(`${ordersPath}/cancelled?offset=0&limit=50&begindate=2026-11-20%2010:00`);
+    expect(dated.status).toBe(400);
+    expect(await dated.json()).toMatchObject({ errors: ["WrongDateFormat"] });
+    expect((await get(`${ordersPath}/cancelled?offset=0&limit=51`)).status).toBe(400);
+    expect((await get(`${ordersPath}/cancelled?offset=0&limit=50`)).status).toBe(200);
+    const res = await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines: [{ code: "A", quantity: 1, unitPrice: 100 }] }) });
+    expect(res.status).toBe(201);
+    const turkey = (ms: number) => new Date(ms + 3 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
+    const wide = `${ordersPath}?offset=0&limit=10&begindate=${encodeURIComponent(turkey(Date.now() - 30 * 3600_000))}&enddate=${encodeURIComponent(turkey(Date.now() + 60_000))}`;
+    expect(await (await get(wide)).json()).toMatchObject({ totalCount: 0 });
   });
 });

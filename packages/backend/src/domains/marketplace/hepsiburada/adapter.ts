@@ -33,16 +33,20 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
   listingStatusReadsPerMinute?: number;
   /** Official: 1000 order requests per second. */
   orderRequestsPerSecond?: number;
-  /** Orders per page: default (and at most) 100. */
+  /** Order lines per open-list page: default (and at most) 100. */
   orderPageSize?: number;
-  /** Assumed, default 30 days: a longer pull window is split. */
+  /** Cancelled lines per cancelled-list page: default (and at most) 50. */
+  cancelledPageSize?: number;
+  /** Cancelled-list pages read per pull at most, default 20 (the list has no date filter). */
+  maxCancelledPages?: number;
+  /** Default (and at most) 24 hours, Hepsiburada's own cap: a longer pull window is split. */
   maxOrderWindowMs?: number;
-  /** Assumed, default 180 (Istanbul): the offset the zoneless order dates are written and read at. */
+  /** Default 180 (Turkey, UTC+3): the offset the zoneless order dates are written and read at. */
   orderTimeZoneOffsetMinutes?: number;
 }
 
 const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "orderRequestsPerSecond", "orderPageSize", "maxOrderWindowMs"] as const;
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "maxOrderWindowMs"] as const;
 
 function configProblems(config: HepsiburadaConfig): string[] {
   const problems = [...urlProblems("listingBaseUrl", config.listingBaseUrl), ...urlProblems("ordersBaseUrl", config.ordersBaseUrl)];
@@ -52,6 +56,8 @@ function configProblems(config: HepsiburadaConfig): string[] {
   problems.push(...positiveIntegerProblems(config, POSITIVE));
   if ((config.batchSize ?? 0) > HEPSIBURADA.maxBatchSize) problems.push(`batchSize must be at most ${HEPSIBURADA.maxBatchSize}`);
   if ((config.orderPageSize ?? 0) > HEPSIBURADA.orderPageSize) problems.push(`orderPageSize must be at most ${HEPSIBURADA.orderPageSize}`);
+  if ((config.cancelledPageSize ?? 0) > HEPSIBURADA.cancelledPageSize) problems.push(`cancelledPageSize must be at most ${HEPSIBURADA.cancelledPageSize}`);
+  if ((config.maxOrderWindowMs ?? 0) > HEPSIBURADA.maxOrderWindowMs) problems.push(`maxOrderWindowMs must be at most ${HEPSIBURADA.maxOrderWindowMs} (24 hours)`);
   const offset = config.orderTimeZoneOffsetMinutes;
   if (offset !== undefined && !(Number.isInteger(offset) && Math.abs(offset) <= 14 * 60)) problems.push("orderTimeZoneOffsetMinutes must be a whole number of minutes within ±14 h");
   return problems;
@@ -106,6 +112,8 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
   const orders = createHepsiburadaOrderPuller(transport, {
     merchantId: config.merchantId,
     pageSize: config.orderPageSize ?? HEPSIBURADA.orderPageSize,
+    cancelledPageSize: config.cancelledPageSize ?? HEPSIBURADA.cancelledPageSize,
+    maxCancelledPages: config.maxCancelledPages ?? HEPSIBURADA.maxCancelledPages,
     maxWindowMs: config.maxOrderWindowMs ?? HEPSIBURADA.maxOrderWindowMs,
     offsetMinutes: config.orderTimeZoneOffsetMinutes ?? HEPSIBURADA.orderTimeZoneOffsetMinutes,
   });

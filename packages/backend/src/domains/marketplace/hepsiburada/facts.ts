@@ -1,7 +1,8 @@
 /**
  * Hepsiburada facts (MARKETPLACES.md, "Hepsiburada", official pages checked 2026-11-23): hosts,
  * Basic merchantId:serviceKey auth, the User-Agent, stock-uploads / price-uploads and their status
- * endpoints, the 4000-SKU and 5-pending-uploads caps, the order list and its 1000 req/s quota.
+ * endpoints, the 4000-SKU and 5-pending-uploads caps, the order list and its 1000 req/s quota,
+ * the cancelled list (evidence: packages/marketplace-fixtures/hepsiburada).
  * Numbers Hepsiburada does not publish are the DEFAULTS of adapter settings (HepsiburadaConfig),
  * marked "assumed"; the sandbox plays the same defaults.
  */
@@ -17,16 +18,25 @@ export const HEPSIBURADA = {
   maxQuantity: 50_000,
   /** Assumed: how long an upload's status stays readable is not published; conservative, a setting. */
   resultRetentionMs: 60 * 60 * 1000,
-  /** Assumed catalog (listing) quotas per minute; over its limit the catalog API answers 403 (official). */
+  /**
+   * Assumed listing quotas per minute. The listing API documents 429 over its limit; the 403
+   * "over limit (IP block)" belongs to the catalog (product) services, which we do not call.
+   */
   listingWritesPerMinute: 60,
   listingStatusReadsPerMinute: 240,
   /** Order API: 1000 requests per second (official), then 429 with X-RateLimit-* headers. */
   orderRequestsPerSecond: 1000,
-  /** Order list: limit and offset mandatory, limit <= 100 (official). */
+  /** Order list: limit and offset mandatory, limit <= 100 (official, changelog Jan 2023). */
   orderPageSize: 100,
-  /** Assumed: no window limit is published; a longer pull is split into windows of this (a setting). */
-  maxOrderWindowMs: 30 * 24 * 60 * 60 * 1000,
-  /** begindate / enddate are `yyyy-MM-dd HH:mm` without a zone: taken as Istanbul time (UTC+3, assumed; a setting). */
+  /** Order list: begindate/enddate work for at most 24 hours, a wider range is cut to begin + 24 h (official). */
+  maxOrderWindowMs: 24 * 60 * 60 * 1000,
+  /** Ours: open-list requests per 24 h window at most (100 000 lines at 100 a page), so a list that never ends cannot hold a pull. */
+  maxOrderPagesPerWindow: 1000,
+  /** Cancelled list: limit at most (and by default) 50 (published client, generated from Hepsiburada's spec). */
+  cancelledPageSize: 50,
+  /** Ours, a setting: the cancelled list has no date filter, so each pull reads at most this many pages of it. */
+  maxCancelledPages: 20,
+  /** begindate / enddate are `yyyy-MM-dd HH:mm` without a zone, read as Turkey time (UTC+3, no DST; published client). */
   orderTimeZoneOffsetMinutes: 180,
   /** The developer username in the User-Agent: a login name, no spaces or slashes (a generic client UA is not one). */
   developerUsernamePattern: /^[A-Za-z0-9_.@+-]{1,100}$/,
@@ -52,4 +62,5 @@ export const hepsiburadaPaths = {
   uploads: (merchantId: string, kind: UploadKind) => `${merchant(merchantId)}/${kind}-uploads`,
   uploadStatus: (merchantId: string, kind: UploadKind, id: string) => `${merchant(merchantId)}/${kind}-uploads/id/${encodeURIComponent(id)}`,
   orders: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}`,
+  cancelled: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}/cancelled`,
 };

@@ -1,5 +1,5 @@
 import type { ApiCallHook } from "../adapter";
-import { type MarketplaceError, MarketplaceRateLimited } from "../errors";
+import type { MarketplaceError } from "../errors";
 import { errorForStatus, joinUrl, jsonHeaders, type LoggedCall, readJsonAnswer, reportedCall, retryAfterMs, sendWithDeadline } from "../http-call";
 import { isRecord, parseJson, reasonText } from "../json";
 
@@ -48,18 +48,20 @@ function hepsiburadaRetryAfterMs(headers: Headers, now = Date.now()): number | u
   return retryAfterMs(headers.get("retry-after")?.trim() ?? null, now);
 }
 
-function errorFor(service: HepsiburadaService, status: number, text: string, headers: Headers): MarketplaceError {
-  return errorForStatus("HEPSIBURADA", status, reasonsOf(text), {
-    retryAfterMs: () => hepsiburadaRetryAfterMs(headers),
-    // The catalog API answers over-limit calls with 403 (and may block the IP): a limit, not bad credentials.
-    own: () => (status === 403 && service === "listing" ? new MarketplaceRateLimited("HEPSIBURADA", hepsiburadaRetryAfterMs(headers)) : undefined),
-  });
+/**
+ * Both hosts document 429 as their limit answer. A 403 is a permission or User-Agent problem
+ * (the merchant has not authorised the integrator, or the developer username is wrong): permanent
+ * until the operator fixes it, never retried as a limit. The "403 over limit (IP block)" Hepsiburada
+ * documents belongs to the catalog (product) services, which this adapter does not call.
+ */
+function errorFor(status: number, text: string, headers: Headers): MarketplaceError {
+  return errorForStatus("HEPSIBURADA", status, reasonsOf(text), { retryAfterMs: () => hepsiburadaRetryAfterMs(headers) });
 }
 
 /** One HTTP call with Basic auth, the User-Agent and a deadline; failures become MarketplaceErrors; every call is reported once. */
 export async function hepsiburadaRequest(transport: HepsiburadaTransport, call: HepsiburadaCall): Promise<{ status: number; body: unknown }> {
   const base = call.service === "listing" ? transport.listingBaseUrl : transport.ordersBaseUrl;
-  // The status as answered: a catalog 403 is thrown as a rate limit but logged as the 403 it was.
+  // The status as answered, logged as it came whatever the error says.
   let answered: number | null = null;
   return reportedCall(
     "HEPSIBURADA",
@@ -72,7 +74,7 @@ export async function hepsiburadaRequest(transport: HepsiburadaTransport, call: 
         body: call.body,
       });
       answered = raw.status;
-      return readJsonAnswer("HEPSIBURADA", raw, (answer) => errorFor(call.service, answer.status, answer.text, answer.headers));
+      return readJsonAnswer("HEPSIBURADA", raw, (answer) => errorFor(answer.status, answer.text, answer.headers));
     },
     () => answered,
   );

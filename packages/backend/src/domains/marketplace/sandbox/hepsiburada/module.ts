@@ -6,7 +6,8 @@
  * 1-based elementNo (ProductNotFound for unknown codes, DuplicateMerchantSkuSpecified,
  * InvalidAvailableStock, OutOfPriceRange, ListingFrozen), price locks (a price under half or over
  * three times the current one: Done with priceValidations MinLock / MaxLock, the listing frozen
- * for later prices), the catalog quota answered 403, the order list with its paging rules and
+ * for later prices), the listing quotas answered 429, the order lists (line per item: the open
+ * list with its paging and 24 h Turkey-time window, the cancelled list without dates) and
  * 1000 req/s answered 429 with X-RateLimit-*. Accounts: account = merchant id, key = developer
  * username, secret = service key.
  */

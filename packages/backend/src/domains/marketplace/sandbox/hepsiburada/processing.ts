@@ -51,7 +51,8 @@ function processUpload(state: HepsiburadaSandboxState, upload: Upload): void {
   const priceValidations: PriceValidation[] = [];
   const transient = () => state.context.random() < state.context.currentFaults().errorRate;
   for (const element of elements) {
-    const fail = (error: string) => errors.push({ elementNo: element.elementNo, hepsiburadaSku: element.hepsiburadaSku, merchantSku: element.merchantSku, errors: [error] });
+    // The sources type both codes as strings: one the element did not carry comes back empty.
+    const fail = (error: string) => errors.push({ elementNo: element.elementNo, hepsiburadaSku: element.hepsiburadaSku ?? "", merchantSku: element.merchantSku ?? "", errors: [error] });
     const problem = listingProblem(account, element, counts);
     if (problem) {
       fail(problem);
@@ -73,7 +74,18 @@ function processUpload(state: HepsiburadaSandboxState, upload: Upload): void {
       // Done, but the listing is locked at its old price until someone on Hepsiburada's side looks.
       account.locked.add(code);
       const type = price < current ? "MinLock" : "MaxLock";
-      priceValidations.push({ elementNo: element.elementNo, hepsiburadaSku: element.hepsiburadaSku, merchantSku: element.merchantSku, type, currentPrice: current, requestedPrice: price });
+      priceValidations.push({
+        elementNo: element.elementNo,
+        hepsiburadaSku: element.hepsiburadaSku ?? "",
+        merchantSku: element.merchantSku ?? "",
+        type,
+        minPrice: current * limits.minLockRatio,
+        maxPrice: current * limits.maxLockRatio,
+        regulativePriceDetail: { minAmount: 0, maxAmount: 0, categoryName: "" },
+        description: `${type}: the price must stay within [${current * limits.minLockRatio}, ${current * limits.maxLockRatio}]`,
+        currentPrice: current,
+        requestedPrice: price,
+      });
     } else if (transient()) fail(HEPSIBURADA_TRANSIENT_ERROR);
     else account.prices.set(code, price);
   }

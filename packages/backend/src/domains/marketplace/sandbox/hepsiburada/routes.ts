@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { UploadKind } from "../../hepsiburada/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
-import { listHepsiburadaOrders } from "./orders";
+import { listHepsiburadaCancelled, listHepsiburadaOrders } from "./orders";
 import { settleHepsiburada, uploadStatusView } from "./processing";
 import type { HepsiburadaAccount, HepsiburadaSandboxState } from "./state";
 
@@ -29,8 +29,8 @@ function routeOf(path: string): Route | undefined {
     if (upload[3]) return { endpoint: `${kind}-upload-status`, method: "GET", merchantId, kind, uploadId: decodeURIComponent(upload[3]) };
     return { endpoint: `${kind}-uploads`, method: "POST", merchantId, kind };
   }
-  const orders = /^\/orders\/merchantid\/([^/]+)$/.exec(path);
-  if (orders?.[1]) return { endpoint: "orders", method: "GET", merchantId: decodeURIComponent(orders[1]) };
+  const orders = /^\/orders\/merchantid\/([^/]+)(\/cancelled)?$/.exec(path);
+  if (orders?.[1]) return { endpoint: orders[2] ? "orders-cancelled" : "orders", method: "GET", merchantId: decodeURIComponent(orders[1]) };
   return undefined;
 }
 
@@ -52,10 +52,10 @@ function authenticate(state: HepsiburadaSandboxState, incoming: Incoming, mercha
   return account;
 }
 
-/** Over the catalog quota: 403 (official: the catalog API answers 403 and may block the IP). Orders: 429 with X-RateLimit-*. */
+/** Over a listing quota: 429 (the listing API's documented limit answer). Orders: 429 with X-RateLimit-*. */
 function limitReply(state: HepsiburadaSandboxState, account: string, route: Route, now: number): { refused?: Reply; headers?: Record<string, string> } {
   const { limits } = state;
-  if (route.endpoint === "orders") {
+  if (route.endpoint.startsWith("orders")) {
     const slot = state.takeRateSlot(`${account}:orders`, limits.orderRequestsPerSecond, 1000, now);
     const headers = {
       "X-RateLimit-Limit": String(limits.orderRequestsPerSecond),
@@ -68,7 +68,7 @@ function limitReply(state: HepsiburadaSandboxState, account: string, route: Rout
   const slot = write
     ? state.takeRateSlot(`${account}:listing-write`, limits.listingWritesPerMinute, 60_000, now)
     : state.takeRateSlot(`${account}:listing-status`, limits.listingStatusReadsPerMinute, 60_000, now);
-  return slot.allowed ? {} : { refused: problem(403, "Forbidden", "Request limit exceeded") };
+  return slot.allowed ? {} : { refused: problem(429, "Too Many Requests", "Too many requests") };
 }
 
 function parseElements(body: string, maxBatchSize: number): unknown[] | string {
@@ -119,8 +119,8 @@ export function handleHepsiburada(state: HepsiburadaSandboxState, incoming: Inco
   if (typeof account === "string") return done(null, { reply: problem(401, "Unauthorized", account), itemCount: 0 });
   const limit = limitReply(state, account.merchantId, route, now);
   if (limit.refused) return done(account.merchantId, { reply: limit.refused, itemCount: 0 });
-  if (route.endpoint === "orders") {
-    const reply = listHepsiburadaOrders(account, incoming);
+  if (route.endpoint.startsWith("orders")) {
+    const reply = route.endpoint === "orders" ? listHepsiburadaOrders(state, account, incoming) : listHepsiburadaCancelled(state, account, incoming);
     return done(account.merchantId, { reply: { ...reply, headers: { ...reply.headers, ...limit.headers } }, itemCount: 0 });
   }
   if (route.uploadId) return done(account.merchantId, uploadStatus(state, account, route, now));

@@ -15,6 +15,9 @@ export interface HepsiburadaSandboxLimits {
   listingWritesPerMinute: number;
   listingStatusReadsPerMinute: number;
   orderRequestsPerSecond: number;
+  /** Open-list page size at most (official 100) and cancelled-list page size at most (50). */
+  orderPageSize: number;
+  cancelledPageSize: number;
   /** Highest price (TL) a listing takes; above it OutOfPriceRange. */
   maxPrice: number;
   /** A new price below current x minLockRatio locks the listing (MinLock); above current x maxLockRatio, MaxLock. */
@@ -30,6 +33,8 @@ export const HEPSIBURADA_SANDBOX_LIMITS: HepsiburadaSandboxLimits = {
   listingWritesPerMinute: HEPSIBURADA.listingWritesPerMinute,
   listingStatusReadsPerMinute: HEPSIBURADA.listingStatusReadsPerMinute,
   orderRequestsPerSecond: HEPSIBURADA.orderRequestsPerSecond,
+  orderPageSize: HEPSIBURADA.orderPageSize,
+  cancelledPageSize: HEPSIBURADA.cancelledPageSize,
   maxPrice: 1_000_000,
   minLockRatio: 0.5,
   maxLockRatio: 3,
@@ -37,16 +42,21 @@ export const HEPSIBURADA_SANDBOX_LIMITS: HepsiburadaSandboxLimits = {
 
 export interface UploadError {
   elementNo: number;
-  hepsiburadaSku: string | null;
-  merchantSku: string | null;
+  hepsiburadaSku: string;
+  merchantSku: string;
   errors: string[];
 }
 
+/** As the published client declares it, plus the prices the lock compared (sandbox extras). */
 export interface PriceValidation {
   elementNo: number;
-  hepsiburadaSku: string | null;
-  merchantSku: string | null;
+  hepsiburadaSku: string;
+  merchantSku: string;
   type: "MinLock" | "MaxLock";
+  minPrice: number;
+  maxPrice: number;
+  regulativePriceDetail: { minAmount: number; maxAmount: number; categoryName: string };
+  description: string;
   currentPrice: number;
   requestedPrice: number;
 }
@@ -64,23 +74,43 @@ export interface Upload {
   result?: { errors: UploadError[]; priceValidations: PriceValidation[] };
 }
 
-export interface HepsiburadaOrderLine {
-  lineItemId: string;
-  merchantSku: string;
-  hepsiburadaSku: string;
-  quantity: number;
-  price: { amount: number; currency: "TRY" };
-  totalPrice: { amount: number; currency: "TRY" };
-}
-
-/** An order as the order list answers it (dates zoneless, Istanbul time, like the query dates). */
-export interface HepsiburadaOrder {
+/**
+ * One order line as the open list answers it (fixture hepsiburada/order-pull): dates zoneless,
+ * Turkey time, like the query dates; `merchantSKU` spelled with capitals as on the wire.
+ */
+export interface HepsiburadaOpenLine {
   id: string;
+  orderId: string;
   orderNumber: string;
   orderDate: string;
-  status: string;
+  merchantSKU: string;
+  sku: string;
+  productBarcode: string;
+  quantity: number;
+  unitPrice: { amount: number; currency: "TRY" };
+  totalPrice: { amount: number; currency: "TRY" };
   lastStatusUpdateDate: string;
-  lineItems: HepsiburadaOrderLine[];
+  status: "Open";
+  merchantId: string;
+}
+
+/** One cancelled line as the cancelled list answers it (fixture hepsiburada/cancelled-list). */
+export interface HepsiburadaCancelledLine {
+  lineItemId: string;
+  orderNumber: string;
+  merchantId: string;
+  merchantSku: string;
+  sku: string;
+  quantity: number;
+  cancelDate: string;
+  cancelReasonCode: string;
+  cancelledBy: "Merchant" | "Customer";
+}
+
+/** A line and when it entered its list (epoch ms): open lines by order time, cancelled ones by cancel time. */
+export interface HepsiburadaLineEntry<L> {
+  line: L;
+  at: number;
 }
 
 export interface HepsiburadaAccount {
@@ -95,7 +125,10 @@ export interface HepsiburadaAccount {
   prices: Map<string, number>;
   /** SKUs whose listing a price lock froze: further price uploads for them fail ListingFrozen. */
   locked: Set<string>;
-  orders: Map<string, { order: HepsiburadaOrder; modifiedAt: number }>;
+  /** Lines in "order received" status (paid, not packed), in the order they were created. */
+  openLines: HepsiburadaLineEntry<HepsiburadaOpenLine>[];
+  /** Cancelled lines, in the order they were cancelled. */
+  cancelledLines: HepsiburadaLineEntry<HepsiburadaCancelledLine>[];
 }
 
 /** What the Hepsiburada sandbox remembers: accounts (by merchant id), uploads, rate windows. */
@@ -120,7 +153,8 @@ export class HepsiburadaSandboxState {
       quantities: new Map(),
       prices: new Map(),
       locked: new Set(),
-      orders: new Map(),
+      openLines: [],
+      cancelledLines: [],
     });
     return true;
   }

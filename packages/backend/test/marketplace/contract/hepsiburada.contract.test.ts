@@ -1,0 +1,116 @@
+/**
+ * The Hepsiburada adapter against request/answer pairs transcribed from Hepsiburada's pages and a
+ * published client (packages/marketplace-fixtures/hepsiburada): no sandbox here, so an assumption
+ * the sandbox shares with the adapter cannot hide.
+ */
+import { describe, expect, test } from "bun:test";
+import { type FixtureServer, fixture, fixturesOf, serveFixtures } from "@pazarsync/marketplace-fixtures";
+import { createHepsiburadaAdapter, type HepsiburadaConfig } from "../../../src/domains/marketplace/hepsiburada/adapter";
+
+/** Every call the adapter makes, by its fixture name. */
+const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list"] as const;
+
+function adapterOn(server: FixtureServer, overrides: Partial<HepsiburadaConfig> = {}) {
+  return createHepsiburadaAdapter({
+    listingBaseUrl: "https://listing-external.hepsiburada.test",
+    ordersBaseUrl: "https://oms-external.hepsiburada.test",
+    merchantId: "b2910839-83b9-4d45-adb6-86bad457edcb",
+    serviceKey: "service-key",
+    developerUsername: "pazarsync_dev",
+    fetch: server.fetch,
+    timeoutMs: 5_000,
+    ...overrides,
+  });
+}
+
+const done = (server: FixtureServer) => {
+  expect(server.mismatches).toEqual([]);
+  expect(server.remaining()).toBe(0);
+};
+
+describe("Hepsiburada contract", () => {
+  test("every call the adapter makes has an evidence fixture", () => {
+    const have = new Set(fixturesOf("hepsiburada").keys());
+    expect(CALLS.filter((call) => !have.has(call))).toEqual([]);
+  });
+
+  test("stock upload (bare array) then its status: Done with a ProductNotFound element is one success and one permanent failure", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "stock-upload"), fixture("hepsiburada", "stock-upload-status"));
+    const adapter = adapterOn(server);
+    const [receipt] = await adapter.pushStockAndPrice([
+      { barcode: "SKU-1", quantity: 5 },
+      { barcode: "SKU-2", quantity: 0 },
+    ]);
+    expect(receipt?.batchId).toBe("stock:3f0a9a4e-2a1b-4c55-9d7e-6b1f0f6d2c11");
+    if (!receipt) throw new Error("no receipt");
+    const status = await adapter.batchStatus(receipt);
+    expect(status.complete).toBe(true);
+    expect(status.items.map((item) => [item.barcode, item.outcome])).toEqual([
+      ["SKU-1", "SUCCEEDED"],
+      ["SKU-2", "FAILED_PERMANENT"],
+    ]);
+    done(server);
+  });
+
+  test("price upload then its status: a Done upload with a MinLock price validation is LOCKED for that element", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "price-upload"), fixture("hepsiburada", "price-upload-status"));
+    const adapter = adapterOn(server);
+    const [receipt] = await adapter.pushStockAndPrice([
+      { barcode: "SKU-1", salePrice: 11285 },
+      { barcode: "SKU-2", salePrice: 1000 },
+    ]);
+    if (!receipt) throw new Error("no receipt");
+    const status = await adapter.batchStatus(receipt);
+    expect(status.items.map((item) => [item.barcode, item.outcome])).toEqual([
+      ["SKU-1", "SUCCEEDED"],
+      ["SKU-2", "LOCKED"],
+    ]);
+    done(server);
+  });
+
+  test("order pull: lines are grouped into one order per orderNumber across every page of the window (Turkey-time dates), then the cancelled list is paged to the end without a date filter", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "order-pull"), fixture("hepsiburada", "cancelled-list"));
+    const adapter = adapterOn(server, { orderPageSize: 2, cancelledPageSize: 2 });
+    const page = await adapter.pullOrders?.({ since: new Date("2026-12-04T09:00:00Z"), until: new Date("2026-12-05T09:00:00Z") });
+    done(server);
+    expect(page?.next).toBeNull();
+    const orders = [...(page?.orders ?? [])].sort((a, b) => a.externalId.localeCompare(b.externalId));
+    expect(orders.map((order) => [order.externalId, order.status, order.currency, order.lines])).toEqual([
+      [
+        "4100001",
+        "CREATED",
+        "TRY",
+        [
+          { barcode: "SKU-1", quantity: 1, unitPrice: 11285 },
+          { barcode: "SKU-3", quantity: 1, unitPrice: 500 },
+        ],
+      ],
+      ["4100002", "CREATED", "TRY", [{ barcode: "SKU-2", quantity: 2, unitPrice: 2050 }]],
+      ["4100003", "CREATED", "TRY", [{ barcode: "SKU-1", quantity: 3, unitPrice: 11285 }]],
+      [
+        "4100004",
+        "CANCELLED",
+        "TRY",
+        [
+          { barcode: "SKU-4", quantity: 1, unitPrice: 0 },
+          { barcode: "SKU-5", quantity: 1, unitPrice: 0 },
+        ],
+      ],
+      ["4100005", "CANCELLED", "TRY", [{ barcode: "SKU-1", quantity: 2, unitPrice: 0 }]],
+    ]);
+    // Zoneless times (seven fractional digits, as .NET writes them) are Turkey time.
+    expect(orders[0]?.lastModifiedAt).toBe("2026-12-04T12:20:11.451Z");
+    expect(orders[4]?.lastModifiedAt).toBe("2026-12-05T08:30:00.000Z");
+  });
+
+  test("the cancelled list is asked with offset and limit only: a date filter there is answered 400 WrongDateFormat", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "order-pull"), fixture("hepsiburada", "cancelled-list"));
+    const adapter = adapterOn(server, { orderPageSize: 2, cancelledPageSize: 2 });
+    await adapter.pullOrders?.({ since: new Date("2026-12-04T09:00:00Z"), until: new Date("2026-12-05T09:00:00Z") });
+    const cancelled = server.sent.filter((request) => request.url.pathname.endsWith("/cancelled"));
+    expect(cancelled.map((request) => [...request.url.searchParams.keys()].sort())).toEqual([
+      ["limit", "offset"],
+      ["limit", "offset"],
+    ]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Hepsiburada's order list answers one item per order LINE (more than one page of 100 here), and
+ * cancellations come from the separate cancelled list: through the sandbox playing both as the
+ * evidence fixtures show, the pull must record one order per orderNumber and release exactly the
+ * cancelled ones.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { and, count, eq } from "drizzle-orm";
+import { orders } from "../../src/domains/order/schema";
+import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { createTestApp, type TestApp } from "../support/app";
+import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
+import { bodyOf, type Json } from "../support/http";
+import { admin, get, staff } from "../support/identity";
+import { cancelOn, everyMarketplaceSandbox, MARKETPLACES, orderOn, type SandboxMarketplace } from "../support/marketplaces";
+
+let t: TestApp;
+let sandbox: RunningSandbox;
+const tokens = { staff: "", admin: "" };
+let warehouse: { id: string; shelfId: string };
+let storeId = "";
+const hb = MARKETPLACES.find((m) => m.type === "HEPSIBURADA") as SandboxMarketplace;
+
+beforeAll(async () => {
+  t = await createTestApp({ label: "hepsiburada-order-lines" });
+  tokens.staff = (await staff(t)).tokens.accessToken;
+  tokens.admin = (await admin(t)).tokens.accessToken;
+  sandbox = await everyMarketplaceSandbox();
+  warehouse = await createWarehouse(t, tokens.staff);
+  storeId = await createStore(t, tokens.admin, { type: hb.type, sellerId: hb.account, baseUrl: sandbox.url, credentials: hb.credentials, warehouseIds: [warehouse.id] });
+}, 60_000);
+afterAll(async () => {
+  sandbox?.state.trendyolWebhooks.stop();
+  await sandbox?.stop();
+  await t.close();
+});
+
+async function listed(name: string, stock: number): Promise<{ productId: string; barcode: string }> {
+  const productId = await createSimple(t, tokens.staff, name);
+  await addStock(t, tokens.staff, warehouse.shelfId, productId, stock);
+  await putListing(t, tokens.admin, storeId, productId, { enabled: true });
+  return { productId, barcode: String((await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, tokens.staff))).barcode) };
+}
+
+async function reserved(productId: string): Promise<number> {
+  const body = await bodyOf(await get(t, `/api/v1/inventory/products/${productId}/stock`, tokens.staff));
+  return body.warehouses.find((w: Json) => w.warehouseId === warehouse.id)?.reserved ?? 0;
+}
+
+async function ordersWith(status: "CREATED" | "CANCELLED"): Promise<number> {
+  const [row] = await t.infra.database.db
+    .select({ n: count() })
+    .from(orders)
+    .where(and(eq(orders.storeId, storeId), eq(orders.status, status)));
+  return Number(row?.n ?? 0);
+}
+
+async function pull() {
+  const report = await t.services.orderIntake.pullStore(storeId);
+  if (!report.pulled) throw new Error(`not pulled: ${report.reason}`);
+  return report;
+}
+
+describe("Hepsiburada orders from the line-per-item list", () => {
+  test("120 paid two-line orders (240 lines, three pages) become 120 orders; 10 cancelled through the cancelled list leave 110 reserving", async () => {
+    const a = await listed("HB lines A", 500);
+    const b = await listed("HB lines B", 500);
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      ids.push(
+        await orderOn(sandbox, hb, [
+          { barcode: a.barcode, quantity: 1, unitPrice: 1_000 },
+          { barcode: b.barcode, quantity: 2, unitPrice: 2_000 },
+        ]),
+      );
+    }
+    const first = await pull();
+    expect(first.outcomes).toEqual({ created: 120 });
+    expect(first.complete).toBe(true);
+    expect(await ordersWith("CREATED")).toBe(120);
+    expect([await reserved(a.productId), await reserved(b.productId)]).toEqual([120, 240]);
+
+    for (const id of ids.slice(0, 10)) await cancelOn(sandbox, hb, id);
+    const second = await pull();
+    expect(second.outcomes.cancelled).toBe(10);
+    expect(await ordersWith("CREATED")).toBe(110);
+    expect(await ordersWith("CANCELLED")).toBe(10);
+    expect([await reserved(a.productId), await reserved(b.productId)]).toEqual([110, 220]);
+
+    // The cancelled list has no date filter: the next pull reads it again and changes nothing.
+    const third = await pull();
+    expect(third.outcomes.cancelled ?? 0).toBe(0);
+    expect([await reserved(a.productId), await reserved(b.productId)]).toEqual([110, 220]);
+  }, 120_000);
+});
