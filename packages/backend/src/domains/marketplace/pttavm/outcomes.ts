@@ -11,7 +11,7 @@ import { isRecord } from "../json";
  * | status Completed                                            | SUCCEEDED        |
  * | Cancelled, reason: locked / kilitli / pasif / onay bekliyor | LOCKED           |
  * | Cancelled, reason: transient (sistemsel, tekrar deneyin...) | FAILED_RETRYABLE |
- * | Cancelled, reason: not found / invalid / out of 0..9999     | FAILED_PERMANENT |
+ * | Cancelled, reason: not found / invalid / a range or rate rule | FAILED_PERMANENT |
  * | Cancelled, reason we do not recognise                       | FAILED_RETRYABLE |
  * | missing from a Completed or Cancelled batch                 | FAILED_RETRYABLE |
  * | Waiting, InProgress, anything else                          | not final yet    |
@@ -22,7 +22,7 @@ import { isRecord } from "../json";
 const RULES: { outcome: ItemOutcomeKind; pattern: RegExp }[] = [
   { outcome: "LOCKED", pattern: /kilit|locked|pasif|inactive|onay bekl|awaiting approval/i },
   { outcome: "FAILED_RETRYABLE", pattern: /sistemsel|tekrar deneyin|try again|temporar|timeout|zaman aşımı/i },
-  { outcome: "FAILED_PERMANENT", pattern: /bulunamad|not found|9999|geçersiz|invalid|olamaz|cannot be|arasında olmalı|must be between/i },
+  { outcome: "FAILED_PERMANENT", pattern: /bulunamad|not found|9999|geçersiz|invalid|olamaz|cannot be|arasında olmalı|must be between|büyük olmalı|greater than|KDV oranı|VAT rate/i },
 ];
 
 export const MISSING_FROM_RESULT = "NOT_IN_TRACKING_RESULT";
