@@ -6,15 +6,15 @@ import { isRecord } from "../json";
  * PttAVM tracking-result item -> what the sync engine does next (first match wins; texts may be
  * Turkish or English):
  *
- * | productBasedInfos item                                      | outcome          |
- * |-------------------------------------------------------------|------------------|
- * | status Completed                                            | SUCCEEDED        |
- * | Cancelled, reason: locked / kilitli / pasif / onay bekliyor | LOCKED           |
- * | Cancelled, reason: transient (sistemsel, tekrar deneyin...) | FAILED_RETRYABLE |
- * | Cancelled, reason: not found / invalid / a range or rate rule | FAILED_PERMANENT |
- * | Cancelled, reason we do not recognise                       | FAILED_RETRYABLE |
- * | missing from a Completed or Cancelled batch                 | FAILED_RETRYABLE |
- * | Waiting, InProgress, anything else                          | not final yet    |
+ * | productBasedInfos item                                         | outcome          |
+ * |----------------------------------------------------------------|------------------|
+ * | status Completed                                               | SUCCEEDED        |
+ * | Cancelled, reason: locked / kilitli / pasif / onay bekliyor    | LOCKED           |
+ * | Cancelled, reason: transient (sistemsel, tekrar deneyin...)    | FAILED_RETRYABLE |
+ * | Cancelled, reason: not found / invalid / a range or rate rule  | FAILED_PERMANENT |
+ * | Cancelled, reason we do not recognise                          | FAILED_RETRYABLE |
+ * | missing from a Completed or Cancelled batch                    | FAILED_RETRYABLE |
+ * | Waiting, InProgress, anything else                             | not final yet    |
  *
  * Unrecognised reasons are retryable: the engine's attempt budget turns a persistent one into a
  * dead letter an admin sees, while a transient one heals on its own.
