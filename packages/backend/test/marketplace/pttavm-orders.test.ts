@@ -19,17 +19,23 @@ const hour = 60 * 60 * 1000;
 const around = () => ({ since: new Date(Date.now() - hour), until: new Date(Date.now() + hour) });
 
 describe("PttAVM adapter: order search", () => {
-  test("a new order is pulled and normalised: CREATED, lines by barcode, prices in kuruş, raw kept", async () => {
+  test("a new order is pulled and normalised: CREATED, lines by barcode, unit prices in kuruş from the line totals, raw kept", async () => {
     const target = await pttSandbox();
     const { adapter, sent, calls } = pttAdapterFor(target);
     const id = await createOrder(target, "BC-1", 2, 11285);
     const page = await adapter.pullOrders?.(around());
     expect(page?.next).toBeNull();
     const [order] = page?.orders ?? [];
-    expect(order).toMatchObject({ externalId: id, status: "CREATED", marketplaceStatus: "NEW", currency: "TRY", lines: [{ barcode: "BC-1", quantity: 2, unitPrice: 11285 }] });
-    expect((order?.raw as { items: { unitPrice: number }[] }).items[0]?.unitPrice).toBe(112.85);
+    expect(order).toMatchObject({ externalId: id, status: "CREATED", marketplaceStatus: "kargo_yapilmasi_bekleniyor", currency: "TRY", lines: [{ barcode: "BC-1", quantity: 2, unitPrice: 11285 }] });
+    expect((order?.raw as { siparisUrunler: { kdvDahilToplamTutar: number }[] }).siparisUrunler[0]?.kdvDahilToplamTutar).toBe(225.7);
     const url = sent[0]?.url;
-    expect([sent[0]?.method, url?.pathname, url?.searchParams.get("page"), url?.searchParams.get("size")]).toEqual(["GET", "/api/v1/orders/search", "0", "100"]);
+    expect([sent[0]?.method, url?.pathname, [...(url?.searchParams.keys() ?? [])], url?.searchParams.get("isActiveOrders")]).toEqual([
+      "GET",
+      "/api/v1/orders/search",
+      ["startDate", "endDate", "isActiveOrders"],
+      "false",
+    ]);
+    expect(url?.searchParams.get("startDate")).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     expect(sent[0]?.headers.get("X-Correlation-Id")).toBeTruthy();
     expect(calls.map((c) => c.callType)).toEqual(["GET_ORDERS"]);
   });
@@ -44,34 +50,17 @@ describe("PttAVM adapter: order search", () => {
     expect((await control(target, `/orders/${id}/cancel`)).status).toBe(200);
     const after = (await adapter.pullOrders?.(around()))?.orders[0];
     expect(after?.status).toBe("CANCELLED");
+    expect(after?.marketplaceStatus).toBe("iptal");
     expect(Date.parse(after?.lastModifiedAt ?? "")).toBeGreaterThan(Date.parse(before?.lastModifiedAt ?? ""));
   });
 
-  test("pages are followed with the token until null, every order once, in modification order", async () => {
-    const target = await pttSandbox();
-    const { adapter } = pttAdapterFor(target, { orderPageSize: 2 });
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i += 1) ids.push(await createOrder(target, `C${i}`));
-    const seen: NormalisedOrder[] = [];
-    let page: string | undefined;
-    let requests = 0;
-    do {
-      const answer = await adapter.pullOrders?.({ ...around(), ...(page ? { page } : {}) });
-      seen.push(...(answer?.orders ?? []));
-      page = answer?.next ?? undefined;
-      requests += 1;
-    } while (page && requests < 10);
-    expect(requests).toBe(3);
-    expect(seen.map((o) => o.externalId)).toEqual(ids);
-  });
-
-  test("a window longer than 7 days is walked in slices of at most 7 days", async () => {
+  test("a window longer than 40 days is walked in slices of at most 40 days, each one call with no paging", async () => {
     const target = await pttSandbox();
     const { adapter, sent } = pttAdapterFor(target);
     const id = await createOrder(target, "W1");
-    const until = new Date(Date.now() + hour);
-    const since = new Date(until.getTime() - 20 * 24 * hour);
-    const found: (string | undefined)[] = [];
+    const until = new Date(Math.ceil((Date.now() + hour) / 1000) * 1000);
+    const since = new Date(until.getTime() - 90 * 24 * hour);
+    const found: string[] = [];
     let page: string | undefined;
     do {
       const answer = await adapter.pullOrders?.({ since, until, ...(page ? { page } : {}) });
@@ -79,10 +68,10 @@ describe("PttAVM adapter: order search", () => {
       page = answer?.next ?? undefined;
     } while (page && sent.length < 10);
     expect(sent).toHaveLength(3);
-    const windows = sent.map((s) => [Date.parse(s.url.searchParams.get("startDate") ?? ""), Date.parse(s.url.searchParams.get("endDate") ?? "")]);
+    const windows = sent.map((s) => [Date.parse(`${s.url.searchParams.get("startDate")}Z`), Date.parse(`${s.url.searchParams.get("endDate")}Z`)]);
     expect(windows[0]?.[0]).toBe(since.getTime());
     expect(windows[2]?.[1]).toBe(until.getTime());
-    for (const [start = 0, end = 0] of windows) expect(end - start).toBeLessThanOrEqual(7 * 24 * hour);
+    for (const [start = 0, end = 0] of windows) expect(end - start).toBeLessThanOrEqual(40 * 24 * hour);
     expect(found).toEqual([id]);
   });
 
@@ -95,22 +84,33 @@ describe("PttAVM adapter: order search", () => {
     expect(sent).toEqual([]);
   });
 
-  test("the sandbox refuses windows over 7 days and page sizes over 100", async () => {
+  test("the sandbox refuses windows over 40 days, an end before the start and a missing isActiveOrders; isActiveOrders=true shows only orders awaiting shipment", async () => {
     const target = await pttSandbox();
-    const start = new Date(Date.now() - 8 * 24 * hour).toISOString();
-    const end = new Date().toISOString();
-    const wide = await rawPtt(target, `/orders/search?startDate=${start}&endDate=${end}&page=0&size=10`, { method: "GET" });
-    expect(wide.status).toBe(400);
-    const big = await rawPtt(target, `/orders/search?startDate=${new Date(Date.now() - hour).toISOString()}&endDate=${end}&page=0&size=101`, { method: "GET" });
-    expect(big.status).toBe(400);
+    const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    const now = Date.now();
+    const search = (start: number, end: number, active: string | null) =>
+      rawPtt(target, `/orders/search?startDate=${stamp(start)}&endDate=${stamp(end)}${active === null ? "" : `&isActiveOrders=${active}`}`, { method: "GET" });
+    expect((await search(now - 41 * 24 * hour, now, "false")).status).toBe(400);
+    expect((await search(now, now - hour, "false")).status).toBe(400);
+    expect((await search(now - hour, now + hour, null)).status).toBe(400);
+    const open = await createOrder(target, "A1");
+    const gone = await createOrder(target, "A2");
+    await control(target, `/orders/${gone}/cancel`);
+    const all = (await (await search(now - hour, now + hour, "false")).json()) as { siparisNo: string }[];
+    const active = (await (await search(now - hour, now + hour, "true")).json()) as { siparisNo: string }[];
+    expect([all.map((o) => o.siparisNo).sort(), active.map((o) => o.siparisNo)]).toEqual([[open, gone].sort(), [open]]);
   });
 
-  test("the normaliser maps statuses and reads string prices; an order without id or date goes on for intake to flag", () => {
-    const base = { orderId: 7, lastModifiedDate: "2026-11-20T10:00:00Z", items: [{ barcode: "A", quantity: 1, unitPrice: "12,50" }] };
-    const listedFrom = new Date("2026-11-19T00:00:00Z");
-    expect(normalisePttavmOrder({ ...base, status: "SHIPPED" }, listedFrom)).toMatchObject({ externalId: "7", status: "OTHER", lines: [{ unitPrice: 1250 }], lastModifiedAt: "2026-11-20T10:00:00.000Z" });
-    expect(normalisePttavmOrder({ ...base, status: "Iptal" }, listedFrom).status).toBe("CANCELLED");
-    expect(normalisePttavmOrder({ ...base, status: "PREPARING" }, listedFrom).status).toBe("CREATED");
-    expect(normalisePttavmOrder({ status: "NEW", items: [] }, listedFrom)).toMatchObject({ externalId: undefined, status: "CREATED", lastModifiedAt: listedFrom.toISOString() });
+  test("the normaliser: status per line, zone-less times read as UTC, string amounts; an order without siparisNo or a line without barcode is unreadable", () => {
+    const line = { lineItemId: 1, urunBarkod: "A", toplamIslemAdedi: 2, kdvDahilToplamTutar: "25,00", siparisDurumu: "kargo_yapilmasi_bekleniyor" };
+    const base = { siparisNo: "PTT-7", islemTarihi: "2026-11-20T10:00:00", siparisUrunler: [line] };
+    expect(normalisePttavmOrder(base)).toMatchObject({ externalId: "PTT-7", status: "CREATED", lines: [{ barcode: "A", quantity: 2, unitPrice: 1250 }], lastModifiedAt: "2026-11-20T10:00:00.000Z" });
+    expect(normalisePttavmOrder({ ...base, islemTarihi: "2026-11-20T10:00:00.399Z" }).lastModifiedAt).toBe("2026-11-20T10:00:00.399Z");
+    const shipped = { ...base, siparisUrunler: [{ ...line, siparisDurumu: "gondericisine_teslim_edildi" }] };
+    expect(normalisePttavmOrder(shipped)).toMatchObject({ status: "OTHER", marketplaceStatus: "gondericisine_teslim_edildi" });
+    const cancelled = { ...base, siparisUrunler: [{ ...line, siparisDurumu: "iptal" }, { ...line, lineItemId: 2, siparisDurumu: "odeme_gecersiz" }] };
+    expect(normalisePttavmOrder(cancelled)).toMatchObject({ status: "CANCELLED", lines: [{ barcode: "A" }, { barcode: "A" }] });
+    expect(() => normalisePttavmOrder({ ...base, siparisNo: null })).toThrow("siparisNo");
+    expect(() => normalisePttavmOrder({ ...base, siparisUrunler: [{ ...line, urunBarkod: null }] })).toThrow("urunBarkod");
   });
 });

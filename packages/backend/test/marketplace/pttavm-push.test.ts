@@ -35,19 +35,30 @@ describe("PttAVM adapter: the stock-prices request", () => {
     ]);
   });
 
-  test("quantity and prices go in one item, prices as TRY decimals with two places", async () => {
+  test("quantity and price go in one item: the sale price as priceWithVAT, priceWithoutVAT at 20% VAT, discount 0, no list price", async () => {
     const target = await pttSandbox();
     const { adapter, sent } = pttAdapterFor(target);
-    await adapter.pushStockAndPrice([{ barcode: "P2", salePrice: 5, listPrice: 100 }, { barcode: "P1", quantity: 1, salePrice: 11285, listPrice: 11300 }]);
-    expect(sent[0]?.body).toBe('{"items":[{"barcode":"P1","quantity":1,"salePrice":112.85,"listPrice":113.00},{"barcode":"P2","salePrice":0.05,"listPrice":1.00}]}');
+    await adapter.pushStockAndPrice([{ barcode: "P2", salePrice: 101, listPrice: 10_000 }, { barcode: "P1", quantity: 1, salePrice: 11285, listPrice: 11300 }]);
+    expect(sent[0]?.body).toBe(
+      '{"items":[{"barcode":"P1","quantity":1,"priceWithVAT":112.85,"priceWithoutVAT":94.04,"vatRate":20,"discount":0},{"barcode":"P2","priceWithVAT":1.01,"priceWithoutVAT":0.84,"vatRate":20,"discount":0}]}',
+    );
     expect(adapter.profile.stockAndPriceTogether).toBe(true);
   });
 
-  test("the price field names are a setting", async () => {
+  test("the VAT rate is a setting (0, 1, 10 or 20), read from the store's settings too", async () => {
     const target = await pttSandbox();
-    const { adapter, sent } = pttAdapterFor(target, { priceFields: { sale: "discountedPrice", list: "price" } });
-    await adapter.pushStockAndPrice([{ barcode: "N1", quantity: 4, salePrice: 1000, listPrice: 1200 }]);
-    expect(sent[0]?.body).toBe('{"items":[{"barcode":"N1","quantity":4,"discountedPrice":10.00,"price":12.00}]}');
+    const { adapter, sent } = pttAdapterFor(target, { vatRate: 10 });
+    await adapter.pushStockAndPrice([{ barcode: "N1", quantity: 4, salePrice: 1100 }]);
+    expect(sent[0]?.body).toBe('{"items":[{"barcode":"N1","quantity":4,"priceWithVAT":11.00,"priceWithoutVAT":10.00,"vatRate":10,"discount":0}]}');
+    const fromStore = createMarketplaceAdapter({ type: "PTTAVM", sellerId: null, baseUrl: target.url, credentials: { apiKey: PTT_ACCOUNT.key, accessToken: PTT_ACCOUNT.secret, vatRate: "1" } });
+    const [receipt] = await fromStore.pushStockAndPrice([{ barcode: "N2", salePrice: 10_100 }]);
+    if (!receipt) throw new Error("no receipt");
+    expect((await pollUntilComplete(fromStore, receipt)).items.map((i) => i.outcome)).toEqual(["SUCCEEDED"]);
+    expect((await shownBy(target)).prices).toEqual({ N1: { priceWithVAT: 11, vatRate: 10, discount: 0 }, N2: { priceWithVAT: 101, vatRate: 1, discount: 0 } });
+    for (const vatRate of ["18", "x"]) {
+      const error = await thrownBy(async () => createMarketplaceAdapter({ type: "PTTAVM", sellerId: null, baseUrl: null, credentials: { apiKey: "k", accessToken: "t", vatRate } }));
+      expect((error as AppError).code).toBe("MARKETPLACE_CONFIG_INVALID");
+    }
   });
 
   test("2500 items go out as 3 requests of at most 1000, in barcode order", async () => {
@@ -108,6 +119,8 @@ describe("PttAVM adapter: the stock-prices request", () => {
       { barcode: "LOW", quantity: 2, salePrice: 2000, listPrice: 1999 },
       { barcode: "FRAC", quantity: 1.5 },
       { barcode: "NONE" },
+      { barcode: "LIST", listPrice: 5000 },
+      { barcode: "ONE", quantity: 1, salePrice: 100 },
     ];
     const { valid, rejected } = adapter.validate(items);
     expect(valid.map((i) => i.barcode)).toEqual(["OK1"]);
@@ -115,6 +128,8 @@ describe("PttAVM adapter: the stock-prices request", () => {
       { barcode: "LOW", outcome: "FAILED_PERMANENT", reasons: ["LIST_PRICE_BELOW_SALE_PRICE"] },
       { barcode: "FRAC", outcome: "FAILED_PERMANENT", reasons: ["INVALID_QUANTITY"] },
       { barcode: "NONE", outcome: "FAILED_PERMANENT", reasons: ["NOTHING_TO_UPDATE"] },
+      { barcode: "LIST", outcome: "FAILED_PERMANENT", reasons: ["NOTHING_TO_UPDATE"] },
+      { barcode: "ONE", outcome: "FAILED_PERMANENT", reasons: ["PRICE_NOT_ABOVE_ONE_TRY"] },
     ]);
     await adapter.pushStockAndPrice(items);
     expect(sent.flatMap((s) => barcodesOf(s.body))).toEqual(["OK1"]);

@@ -6,25 +6,25 @@ import { pollUntilComplete, thrownBy } from "./fakes";
 import { manualClock } from "../support/clock";
 
 describe("PttAVM adapter: tracking results", () => {
-  test("reads the result with GET by default, reporting BATCH_STATUS once per call", async () => {
+  test("reads the result with POST (and an empty JSON body) by default, reporting BATCH_STATUS once per call", async () => {
     const target = await pttSandbox();
     const { adapter, sent, calls } = pttAdapterFor(target);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "G1", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
     const status = await adapter.batchStatus(receipt);
     expect(status).toEqual({ complete: true, items: [{ barcode: "G1", outcome: "SUCCEEDED", reasons: [] }] });
-    expect(sent.map((s) => [s.method, s.url.pathname])[1]).toEqual(["GET", `/api/v1/products/tracking-result/${receipt.batchId}`]);
+    expect(sent.map((s) => [s.method, s.url.pathname, s.body])[1]).toEqual(["POST", `/api/v1/products/tracking-result/${receipt.batchId}`, "{}"]);
     expect(sent[1]?.headers.get("Api-Key")).toBe(PTT_ACCOUNT.key);
     expect(calls.map((c) => [c.callType, c.batchId])).toEqual([["STOCK_UPDATE", receipt.batchId], ["BATCH_STATUS", receipt.batchId]]);
   });
 
-  test("the tracking-result method is a setting, and the sandbox takes POST too", async () => {
+  test("the tracking-result method is a setting, and the sandbox takes GET too", async () => {
     const target = await pttSandbox();
-    const { adapter, sent } = pttAdapterFor(target, { trackingResultMethod: "POST" });
+    const { adapter, sent } = pttAdapterFor(target, { trackingResultMethod: "GET" });
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "G2", quantity: 1 }]);
     if (!receipt) throw new Error("no receipt");
     expect((await adapter.batchStatus(receipt)).complete).toBe(true);
-    expect(sent[1]?.method).toBe("POST");
+    expect([sent[1]?.method, sent[1]?.body]).toEqual(["GET", undefined]);
   });
 
   test("before the result delay the result is in progress with no outcomes, then complete", async () => {
@@ -77,23 +77,38 @@ describe("PttAVM adapter: tracking results", () => {
     expect(res.status).toBe(404);
   });
 
-  test("out-of-range quantities and list below sale sent by a careless client fail per item", async () => {
+  test("out-of-range quantities, a price not above 1 TRY, a VAT rate and a discount PttAVM does not take fail per item", async () => {
     const target = await pttSandbox();
     const res = await rawPtt(target, "/products/stock-prices", {
-      body: { items: [{ barcode: "R1", quantity: 10_000 }, { barcode: "R2", quantity: 1, salePrice: 20, listPrice: 10 }, { barcode: "R3", quantity: 9999 }] },
+      body: {
+        items: [
+          { barcode: "R1", quantity: 10_000 },
+          { barcode: "R2", priceWithVAT: 1, priceWithoutVAT: 0.83, vatRate: 20, discount: 0 },
+          { barcode: "R3", priceWithVAT: 50, priceWithoutVAT: 41.67, vatRate: 18, discount: 80 },
+          { barcode: "R4", quantity: 9999 },
+        ],
+      },
     });
     const accepted = (await res.json()) as { success: boolean; trackingId: string; countOfProductsToBeProcessed: number };
     expect(accepted.success).toBe(true);
-    expect(accepted.countOfProductsToBeProcessed).toBe(3);
-    const result = (await (await rawPtt(target, `/products/tracking-result/${accepted.trackingId}`, { method: "GET" })).json()) as {
+    expect(accepted.countOfProductsToBeProcessed).toBe(4);
+    const result = (await (await rawPtt(target, `/products/tracking-result/${accepted.trackingId}`, { method: "POST", body: {} })).json()) as {
       status: string;
-      failedCount: number;
-      items: { barcode: string; status: string; errors: string[] }[];
+      productsSubTrackingResult: { countOfCancelledProducts: number; productBasedInfos: { barcode: string; status: string; failureReasons: string[] }[] };
     };
-    expect(result.status).toBe("COMPLETED");
-    expect(result.failedCount).toBe(2);
-    expect(result.items.map((i) => i.status)).toEqual(["FAILED", "FAILED", "SUCCESS"]);
-    expect(result.items.map((i) => classifyPttavmFailure(i.errors))).toEqual(["FAILED_PERMANENT", "FAILED_PERMANENT", "FAILED_RETRYABLE"]);
+    expect(result.status).toBe("Completed");
+    const { countOfCancelledProducts, productBasedInfos } = result.productsSubTrackingResult;
+    expect(countOfCancelledProducts).toBe(3);
+    expect(productBasedInfos.map((i) => i.status)).toEqual(["Cancelled", "Cancelled", "Cancelled", "Completed"]);
+    expect(productBasedInfos[2]?.failureReasons).toHaveLength(3);
+    expect(productBasedInfos.map((i) => classifyPttavmFailure(i.failureReasons))).toEqual(["FAILED_PERMANENT", "FAILED_PERMANENT", "FAILED_PERMANENT", "FAILED_RETRYABLE"]);
+  });
+
+  test("a key no source shows is refused with success:false before processing", async () => {
+    const target = await pttSandbox();
+    const res = await rawPtt(target, "/products/stock-prices", { body: { items: [{ barcode: "L1", quantity: 1, salePrice: 20, listPrice: 10 }] } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ success: false, trackingId: null, message: "L1: bilinmeyen alan salePrice" });
   });
 });
 
@@ -107,25 +122,37 @@ describe("PttAVM outcome mapping", () => {
     expect(classifyPttavmFailure(["something new"])).toBe("FAILED_RETRYABLE");
   });
 
-  test("other result shapes are read too: success booleans, a data wrapper, a message field", () => {
-    const body = { data: { status: "IN_PROGRESS", items: [{ barcode: "A", success: true }, { barcode: "B", success: false, message: "Ürün bulunamadı" }] } };
+  test("a Cancelled item's failureReasons and message are its reasons; Waiting and InProgress items are not final", () => {
+    const body = {
+      status: "InProgress",
+      productsSubTrackingResult: {
+        productBasedInfos: [
+          { barcode: "A", status: "Completed", message: null, failureReasons: [] },
+          { barcode: "B", status: "Cancelled", message: "Ürün bulunamadı", failureReasons: ["Ürün bulunamadı: B"] },
+          { barcode: "C", status: "InProgress", message: null, failureReasons: [] },
+        ],
+      },
+    };
     expect(trackingStatusFrom(body, ["A", "B", "C"])).toEqual({
       complete: false,
       items: [
         { barcode: "A", outcome: "SUCCEEDED", reasons: [] },
-        { barcode: "B", outcome: "FAILED_PERMANENT", reasons: ["Ürün bulunamadı"] },
+        { barcode: "B", outcome: "FAILED_PERMANENT", reasons: ["Ürün bulunamadı: B", "Ürün bulunamadı"] },
       ],
     });
   });
 
-  test("a completed result that leaves out a barcode fails it retryably", () => {
-    const status = trackingStatusFrom({ status: "COMPLETED", items: [{ barcode: "A", status: "SUCCESS" }] }, ["A", "B"]);
-    expect(status?.complete).toBe(true);
-    expect(status?.items[1]).toEqual({ barcode: "B", outcome: "FAILED_RETRYABLE", reasons: ["NOT_IN_TRACKING_RESULT"] });
+  test("a Completed or Cancelled batch that leaves out a barcode fails it retryably", () => {
+    for (const status of ["Completed", "Cancelled"]) {
+      const result = trackingStatusFrom({ status, productsSubTrackingResult: { productBasedInfos: [{ barcode: "A", status: "Completed" }] } }, ["A", "B"]);
+      expect(result?.complete).toBe(true);
+      expect(result?.items[1]).toEqual({ barcode: "B", outcome: "FAILED_RETRYABLE", reasons: ["NOT_IN_TRACKING_RESULT"] });
+    }
   });
 
   test("an unreadable result is undefined", () => {
     expect(trackingStatusFrom("nope", ["A"])).toBeUndefined();
-    expect(trackingStatusFrom({ items: "x" }, ["A"])).toBeUndefined();
+    expect(trackingStatusFrom({ items: [] }, ["A"])).toBeUndefined();
+    expect(trackingStatusFrom({ status: "Completed", productsSubTrackingResult: { productBasedInfos: "x" } }, ["A"])).toBeUndefined();
   });
 });

@@ -94,7 +94,7 @@ describe("API10:2023 Unsafe Consumption of APIs — hostile marketplace answers"
     test(`${type}: a stock push meeting a hostile answer is never taken as sent, and nothing crashes`, async () => {
       const results: Record<string, string> = {};
       for (const hostile of HOSTILE) {
-        results[hostile.name] = await outcome(() => adapterAnswering(type, hostile).pushStockAndPrice([{ barcode: "BC1", quantity: 3, salePrice: 100, listPrice: 120 }]));
+        results[hostile.name] = await outcome(() => adapterAnswering(type, hostile).pushStockAndPrice([{ barcode: "BC1", quantity: 3, salePrice: 10_000, listPrice: 12_000 }]));
       }
       const bad = Object.entries(results).filter(([, result]) => !result.startsWith("marketplace error"));
       expect(bad).toEqual([]);

@@ -4,14 +4,14 @@ import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { pullSlicedPage } from "../order-pages";
 import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
-import { PTTAVM, pttavmPaths } from "./facts";
+import { PTTAVM, PTTAVM_ORDER_WINDOW_MS, pttavmPaths } from "./facts";
 import { pttavmRequest, type PttavmTransport } from "./http";
 import { idText, isRecord } from "../json";
-import { orderListFrom } from "./orders";
+import { orderListFrom, pttavmTimestamp } from "./orders";
 import { trackingStatusFrom } from "./outcomes";
-import { type PriceFieldNames, stockPricesBody, validatePttavmItems } from "./payload";
+import { stockPricesBody, validatePttavmItems } from "./payload";
 
-/** Every PttAVM fact but the host and headers is unverified (MARKETPLACES.md): each is a setting with the documented default. */
+/** PttAVM's REST facts rest on client code (fixtures in packages/marketplace-fixtures/pttavm): each is a setting with the documented default. */
 export interface PttavmConfig extends AdapterCallOptions {
   /** REST base including /api/v1, e.g. https://integration-api.pttavm.com/api/v1 (or the sandbox's URL + /api/v1). */
   baseUrl: string;
@@ -23,20 +23,18 @@ export interface PttavmConfig extends AdapterCallOptions {
   maxQuantity?: number;
   /** Default 5 minutes. */
   duplicateWindowMs?: number;
-  /** Default GET; one client cites the official page for POST. */
+  /** Default POST (the client citing the official page); another client GETs it. */
   trackingResultMethod?: "GET" | "POST";
+  /** The VAT rate (0, 1, 10 or 20) the store's sale prices include; default 20. */
+  vatRate?: number;
   /** Undocumented; default 1 hour (conservative). */
   resultRetentionMs?: number;
   /** Undocumented; default 60 per endpoint group. */
   requestsPerMinute?: number;
-  /** Default { sale: "salePrice", list: "listPrice" } (assumed names). */
-  priceFields?: PriceFieldNames;
-  /** Default /orders/search (assumed). */
+  /** Default /orders/search. */
   ordersPath?: string;
-  /** Default 7 days: a longer pull window is split into these. */
+  /** Default and maximum 40 days: a longer pull window is split into these. */
   maxOrderWindowMs?: number;
-  /** Default 100. */
-  orderPageSize?: number;
   /** A fresh X-Correlation-Id per request; default crypto.randomUUID. */
   correlationId?: () => string;
 }
@@ -46,18 +44,18 @@ const GROUPS = { write: "stock-prices", status: "tracking-result", orders: "orde
 function configProblems(config: PttavmConfig): string[] {
   const problems = urlProblems("baseUrl", config.baseUrl);
   if (!config.apiKey || !config.accessToken) problems.push("apiKey and accessToken are required");
-  problems.push(...positiveIntegerProblems(config, ["timeoutMs", "batchSize", "maxQuantity", "duplicateWindowMs", "resultRetentionMs", "requestsPerMinute", "maxOrderWindowMs", "orderPageSize"]));
+  problems.push(...positiveIntegerProblems(config, ["timeoutMs", "batchSize", "maxQuantity", "duplicateWindowMs", "resultRetentionMs", "requestsPerMinute", "maxOrderWindowMs"]));
   if (config.trackingResultMethod !== undefined && config.trackingResultMethod !== "GET" && config.trackingResultMethod !== "POST") {
     problems.push("trackingResultMethod must be GET or POST");
   }
+  if (config.vatRate !== undefined && !PTTAVM.vatRates.includes(config.vatRate)) problems.push(`vatRate must be one of ${PTTAVM.vatRates.join(", ")}`);
+  if (config.maxOrderWindowMs !== undefined && config.maxOrderWindowMs > PTTAVM_ORDER_WINDOW_MS) problems.push("maxOrderWindowMs must be at most 40 days");
   if (config.ordersPath !== undefined && !config.ordersPath.startsWith("/")) problems.push("ordersPath must start with /");
   return problems;
 }
 
 function trackingIdOf(body: unknown): string | undefined {
-  const data = isRecord(body) && isRecord(body.data) ? body.data : body;
-  if (!isRecord(data)) return undefined;
-  return idText(data.trackingId);
+  return isRecord(body) ? idText(body.trackingId) : undefined;
 }
 
 export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
@@ -83,15 +81,15 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
     onCall: config.onCall,
     correlationId: config.correlationId,
   };
-  const priceFields = config.priceFields ?? PTTAVM.priceFields;
+  const vatRate = config.vatRate ?? PTTAVM.vatRate;
+  const trackingMethod = config.trackingResultMethod ?? PTTAVM.trackingResultMethod;
   const maxOrderWindowMs = config.maxOrderWindowMs ?? PTTAVM.maxOrderWindowMs;
-  const orderPageSize = config.orderPageSize ?? PTTAVM.orderPageSize;
 
   async function submit(batch: StockPriceItem[]): Promise<SubmissionReceipt> {
     const { body } = await pttavmRequest(transport, {
       method: "POST",
       path: pttavmPaths.stockPrices,
-      body: stockPricesBody(batch, priceFields),
+      body: stockPricesBody(batch, vatRate),
       callType: writeCallType(batch),
       itemCount: batch.length,
       batchIdFrom: trackingIdOf,
@@ -115,8 +113,10 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
     async batchStatus(receipt) {
       requireOwnReceipt("PTTAVM", receipt);
       const { status, body } = await pttavmRequest(transport, {
-        method: config.trackingResultMethod ?? PTTAVM.trackingResultMethod,
+        method: trackingMethod,
         path: pttavmPaths.trackingResult(receipt.batchId),
+        // The client that POSTs it sends an empty JSON object.
+        ...(trackingMethod === "POST" ? { body: "{}" } : {}),
         callType: "BATCH_STATUS",
         itemCount: receipt.itemCount,
         batchId: receipt.batchId,
@@ -127,21 +127,16 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
     },
 
     pullOrders: (window) =>
-      // PttAVM takes windows of at most maxOrderWindowMs, pages from 0: a longer one is walked in slices.
+      // One call per slice of at most 40 days; no paging, so each slice is one page.
       pullSlicedPage(window, { label: "PttAVM", firstPage: 0, maxWindowMs: maxOrderWindowMs }, async (cursor, to) => {
         const { body } = await pttavmRequest(transport, {
           method: "GET",
           path: config.ordersPath ?? PTTAVM.ordersPath,
-          query: {
-            startDate: new Date(cursor.from).toISOString(),
-            endDate: new Date(to).toISOString(),
-            page: String(cursor.page),
-            size: String(orderPageSize),
-          },
+          query: { startDate: pttavmTimestamp(cursor.from), endDate: pttavmTimestamp(to), isActiveOrders: "false" },
           callType: "GET_ORDERS",
           itemCount: 0,
         });
-        return orderListFrom(body, cursor.page, orderPageSize, new Date(cursor.from));
+        return { orders: orderListFrom(body), more: false };
       }),
   };
 }

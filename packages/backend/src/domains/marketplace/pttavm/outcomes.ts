@@ -1,20 +1,20 @@
 import type { BatchStatus, ItemOutcome, ItemOutcomeKind } from "../types";
-import { TRACKING_DONE } from "./facts";
+import { TRACKING_FINAL } from "./facts";
 import { isRecord } from "../json";
 
 /**
  * PttAVM tracking-result item -> what the sync engine does next (first match wins; texts may be
  * Turkish or English):
  *
- * | item                                                     | outcome          |
- * |----------------------------------------------------------|------------------|
- * | status SUCCESS (or success: true)                        | SUCCEEDED        |
- * | FAILED, reason: locked / kilitli / pasif / onay bekliyor | LOCKED           |
- * | FAILED, reason: transient (sistemsel, tekrar deneyin...) | FAILED_RETRYABLE |
- * | FAILED, reason: not found / invalid / out of 0..9999     | FAILED_PERMANENT |
- * | FAILED, reason we do not recognise                       | FAILED_RETRYABLE |
- * | missing from a COMPLETED result                          | FAILED_RETRYABLE |
- * | status anything else (waiting, processing)               | not final yet    |
+ * | productBasedInfos item                                         | outcome          |
+ * |----------------------------------------------------------------|------------------|
+ * | status Completed                                               | SUCCEEDED        |
+ * | Cancelled, reason: locked / kilitli / pasif / onay bekliyor    | LOCKED           |
+ * | Cancelled, reason: transient (sistemsel, tekrar deneyin...)    | FAILED_RETRYABLE |
+ * | Cancelled, reason: not found / invalid / a range or rate rule  | FAILED_PERMANENT |
+ * | Cancelled, reason we do not recognise                          | FAILED_RETRYABLE |
+ * | missing from a Completed or Cancelled batch                    | FAILED_RETRYABLE |
+ * | Waiting, InProgress, anything else                             | not final yet    |
  *
  * Unrecognised reasons are retryable: the engine's attempt budget turns a persistent one into a
  * dead letter an admin sees, while a transient one heals on its own.
@@ -22,7 +22,7 @@ import { isRecord } from "../json";
 const RULES: { outcome: ItemOutcomeKind; pattern: RegExp }[] = [
   { outcome: "LOCKED", pattern: /kilit|locked|pasif|inactive|onay bekl|awaiting approval/i },
   { outcome: "FAILED_RETRYABLE", pattern: /sistemsel|tekrar deneyin|try again|temporar|timeout|zaman aşımı/i },
-  { outcome: "FAILED_PERMANENT", pattern: /bulunamad|not found|9999|geçersiz|invalid|olamaz|cannot be|arasında olmalı|must be between/i },
+  { outcome: "FAILED_PERMANENT", pattern: /bulunamad|not found|9999|geçersiz|invalid|olamaz|cannot be|arasında olmalı|must be between|büyük olmalı|greater than|KDV oranı|VAT rate/i },
 ];
 
 export const MISSING_FROM_RESULT = "NOT_IN_TRACKING_RESULT";
@@ -33,33 +33,30 @@ export function classifyPttavmFailure(reasons: readonly string[]): ItemOutcomeKi
 }
 
 function reasonsOf(item: Record<string, unknown>): string[] {
-  const raw = item.errors ?? item.errorMessages ?? item.failureReasons;
-  const list = Array.isArray(raw) ? raw : [];
+  const list = Array.isArray(item.failureReasons) ? item.failureReasons : [];
   const reasons = list.map((r) => (typeof r === "string" ? r : isRecord(r) && typeof r.message === "string" ? r.message : JSON.stringify(r)));
-  for (const key of ["message", "errorMessage"] as const) {
-    const text = item[key];
-    if (typeof text === "string" && text && !reasons.includes(text)) reasons.push(text);
-  }
+  if (typeof item.message === "string" && item.message && !reasons.includes(item.message)) reasons.push(item.message);
   return reasons;
 }
 
 function outcomeOf(item: Record<string, unknown>, barcode: string): ItemOutcome | undefined {
-  const status = typeof item.status === "string" ? item.status.toUpperCase() : undefined;
-  if (status === "SUCCESS" || (status === undefined && item.success === true)) return { barcode, outcome: "SUCCEEDED", reasons: [] };
-  if (status !== "FAILED" && status !== "ERROR" && !(status === undefined && item.success === false)) return undefined;
+  const status = typeof item.status === "string" ? item.status.toUpperCase() : "";
+  if (status === "COMPLETED") return { barcode, outcome: "SUCCEEDED", reasons: [] };
+  if (status !== "CANCELLED") return undefined;
   const reasons = reasonsOf(item);
   return { barcode, outcome: classifyPttavmFailure(reasons), reasons };
 }
 
 /**
- * A tracking result -> outcomes for the barcodes we sent. Complete when the result says it is
- * done (then a barcode it does not mention failed retryably: nothing proves it applied) or when
- * every barcode has a final item. Undefined for an answer we cannot read.
+ * A tracking result -> outcomes for the barcodes we sent. Complete when the batch is Completed or
+ * Cancelled (then a barcode it does not mention failed retryably: nothing proves it applied) or
+ * when every barcode has a final item. Undefined for an answer we cannot read.
  */
 export function trackingStatusFrom(body: unknown, sentBarcodes: readonly string[]): BatchStatus | undefined {
-  if (!isRecord(body)) return undefined;
-  const data = isRecord(body.data) ? body.data : body;
-  const rawItems = data.items ?? [];
+  if (!isRecord(body) || typeof body.status !== "string") return undefined;
+  const sub = body.productsSubTrackingResult ?? {};
+  if (!isRecord(sub)) return undefined;
+  const rawItems = sub.productBasedInfos ?? [];
   if (!Array.isArray(rawItems)) return undefined;
   const byBarcode = new Map<string, ItemOutcome>();
   for (const raw of rawItems) {
@@ -67,7 +64,7 @@ export function trackingStatusFrom(body: unknown, sentBarcodes: readonly string[
     const outcome = outcomeOf(raw, raw.barcode);
     if (outcome) byBarcode.set(raw.barcode, outcome);
   }
-  const done = typeof data.status === "string" && TRACKING_DONE.has(data.status.toUpperCase());
+  const done = TRACKING_FINAL.has(body.status.toUpperCase());
   const items = sentBarcodes.flatMap((barcode): ItemOutcome[] => {
     const found = byBarcode.get(barcode);
     if (found) return [found];

@@ -1,4 +1,5 @@
 import type { MarketplaceAdapter } from "../adapter";
+import { MarketplaceConfigInvalid } from "../errors";
 import { type MarketplaceStoreSettings, requireSettings } from "../store-settings";
 import { createPttavmAdapter } from "./adapter";
 import { PTTAVM } from "./facts";
@@ -10,9 +11,25 @@ function restBase(baseUrl: string | null): string {
   return trimmed.endsWith(PTTAVM.apiPrefix) ? trimmed : `${trimmed}${PTTAVM.apiPrefix}`;
 }
 
+/** The store's choices where sources disagree or a store differs, read from its settings map; undefined keeps the default. */
+function storeChoices(values: Record<string, string>): { trackingResultMethod?: "GET" | "POST"; vatRate?: number } {
+  const problems: string[] = [];
+  const method = values.trackingResultMethod?.toUpperCase();
+  if (method !== undefined && method !== "GET" && method !== "POST") problems.push("trackingResultMethod must be GET or POST");
+  const vat = values.vatRate;
+  if (vat !== undefined && !(/^\d+$/.test(vat) && PTTAVM.vatRates.includes(Number(vat)))) problems.push(`vatRate must be one of ${PTTAVM.vatRates.join(", ")}`);
+  if (problems.length > 0) throw new MarketplaceConfigInvalid("PttAVM", problems);
+  return {
+    ...(method === "GET" || method === "POST" ? { trackingResultMethod: method } : {}),
+    ...(vat === undefined ? {} : { vatRate: Number(vat) }),
+  };
+}
+
 /**
  * A PTTAVM store -> its adapter. Credentials: `apiKey` (sent as Api-Key) and `accessToken` (sent
- * as access-token). PttAVM identifies the shop by its key, so sellerId is not sent; baseUrl null
+ * as access-token); the same map may carry `trackingResultMethod` (POST by default; one client
+ * GETs the tracking result) and `vatRate` (0, 1, 10 or 20, default 20: the VAT the store's sale
+ * prices include). PttAVM identifies the shop by its key, so sellerId is not sent; baseUrl null
  * means production.
  */
 export function pttavmFromSettings(settings: MarketplaceStoreSettings): MarketplaceAdapter {
@@ -23,6 +40,7 @@ export function pttavmFromSettings(settings: MarketplaceStoreSettings): Marketpl
     baseUrl: restBase(settings.baseUrl),
     apiKey,
     accessToken,
+    ...storeChoices(settings.credentials ?? {}),
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
     duplicateWindowMs: settings.duplicateWindowMs,

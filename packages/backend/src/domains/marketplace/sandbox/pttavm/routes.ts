@@ -19,23 +19,34 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Items as received, or why the body was refused. */
+const PRICE_KEYS = ["priceWithVAT", "priceWithoutVAT", "vatRate", "discount"] as const;
+const ITEM_KEYS = new Set<string>(["barcode", "quantity", "active", ...PRICE_KEYS]);
+
+/** Items as received (fixture stock-price-write), or why the body was refused; a key no source shows is refused too. */
 function parseItems(value: unknown): PttItem[] | string {
   if (!isRecord(value) || !Array.isArray(value.items) || value.items.length === 0) return "items boş olamaz";
   if (value.items.length > PTTAVM.batchSize) return `Tek istekte en fazla ${PTTAVM.batchSize} ürün gönderilebilir`;
   const items: PttItem[] = [];
+  const seen = new Set<string>();
   for (const raw of value.items) {
     if (!isRecord(raw) || typeof raw.barcode !== "string" || raw.barcode.length === 0) return "Her üründe barcode zorunludur";
+    if (seen.has(raw.barcode)) return `${raw.barcode}: aynı barkod iki kez gönderilemez`;
+    seen.add(raw.barcode);
+    const unknown = Object.keys(raw).find((key) => !ITEM_KEYS.has(key));
+    if (unknown !== undefined) return `${raw.barcode}: bilinmeyen alan ${unknown}`;
     const item: PttItem = { barcode: raw.barcode };
     if (raw.quantity !== undefined) {
       if (!Number.isInteger(raw.quantity)) return `${raw.barcode}: quantity tam sayı olmalı`;
       item.quantity = Number(raw.quantity);
     }
-    for (const [field, key] of [[PTTAVM.priceFields.sale, "salePrice"], [PTTAVM.priceFields.list, "listPrice"]] as const) {
-      const price = raw[field];
-      if (price === undefined) continue;
-      if (typeof price !== "number" || !Number.isFinite(price) || price < 0) return `${raw.barcode}: ${field} sayı olmalı`;
-      item[key] = price;
+    for (const key of PRICE_KEYS) {
+      const number = raw[key];
+      if (number === undefined) continue;
+      if (typeof number !== "number" || !Number.isFinite(number) || number < 0) return `${raw.barcode}: ${key} sayı olmalı`;
+      item[key] = number;
+    }
+    if (item.quantity === undefined && item.priceWithVAT === undefined && item.vatRate === undefined && raw.active === undefined) {
+      return `${raw.barcode}: en az bir alan (stok, fiyat, KDV, aktiflik) gerekli`;
     }
     items.push(item);
   }
@@ -67,7 +78,7 @@ function stockPrices(state: PttavmSandboxState, account: PttAccount, body: strin
   state.rememberBody(key, now);
   const tracking = state.accept(account.account, items, now);
   return {
-    reply: { status: 200, body: { success: true, trackingId: tracking.id, countOfProductsToBeProcessed: items.length } },
+    reply: { status: 200, body: { success: true, trackingId: tracking.id, countOfProductsToBeProcessed: items.length, message: null } },
     itemCount: items.length,
     batchId: tracking.id,
     bodyHash,
@@ -84,7 +95,7 @@ function trackingResult(state: PttavmSandboxState, account: PttAccount, tracking
 function endpointOf(path: string): { endpoint: string; methods: string[]; trackingId?: string } {
   if (path === STOCK_PRICES) return { endpoint: "stock-prices", methods: ["POST"] };
   const tracking = TRACKING.exec(path);
-  // The tracking-result method is unverified (GET in most clients, POST in one): the sandbox takes both.
+  // Clients disagree on the method (fixtures result-poll.post / .get): the sandbox takes both.
   if (tracking) return { endpoint: "tracking-result", methods: ["GET", "POST"], trackingId: decodeURIComponent(tracking[1] ?? "") };
   if (path === ORDERS) return { endpoint: "orders", methods: ["GET"] };
   return { endpoint: "other", methods: [] };

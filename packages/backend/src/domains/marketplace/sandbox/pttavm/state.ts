@@ -2,23 +2,29 @@ import { randomUUID } from "node:crypto";
 import { PTTAVM } from "../../pttavm/facts";
 import type { SandboxAccountInput, SandboxContext } from "../module";
 
-/** A stock-prices item as the sandbox received it (prices in TRY decimals). */
+/** A stock-prices item as the sandbox received it (prices in TRY decimals, fixture stock-price-write). */
 export interface PttItem {
   barcode: string;
   quantity?: number;
-  salePrice?: number;
-  listPrice?: number;
+  priceWithVAT?: number;
+  priceWithoutVAT?: number;
+  vatRate?: number;
+  discount?: number;
 }
 
+/** One productBasedInfos entry of a processed tracking (fixture result-poll.*). */
 export interface PttResultItem {
   barcode: string;
-  status: "SUCCESS" | "FAILED";
-  errors: string[];
+  status: "Completed" | "Cancelled";
+  message: string | null;
+  failureReasons: string[];
+  productId: number;
 }
 
 export interface PttTracking {
   id: string;
   account: string;
+  createdAt: number;
   readyAt: number;
   expiresAt: number;
   items: PttItem[];
@@ -26,22 +32,32 @@ export interface PttTracking {
   results?: PttResultItem[];
 }
 
+/** An order line as the order search answers it (fixture order-pull); amounts are TRY decimals. */
 export interface PttOrderLine {
-  lineId: string;
-  barcode: string;
-  quantity: number;
-  /** TRY decimal, as PttAVM would answer it. */
-  unitPrice: number;
+  lineItemId: number;
+  urunId: number;
+  urunBarkod: string;
+  variantBarkod: string | null;
+  siparisDurumu: string;
+  toplamIslemAdedi: number;
+  kdvOrani: number;
+  kdvHaricToplamTutar: number;
+  kdvDahilToplamTutar: number;
 }
 
 export interface PttOrder {
-  orderId: string;
-  orderNumber: string;
-  status: string;
-  orderDate: string;
-  lastModifiedDate: string;
-  currency: "TRY";
-  items: PttOrderLine[];
+  siparisNo: string;
+  /** `YYYY-MM-DDTHH:mm:ss`, moved on every change (the sandbox's reading of "işlem tarihi"). */
+  islemTarihi: string;
+  kargoTutari: number;
+  siparisUrunler: PttOrderLine[];
+}
+
+/** What a price write leaves on a product. */
+export interface PttPrice {
+  priceWithVAT?: number;
+  vatRate?: number;
+  discount?: number;
 }
 
 export interface PttAccount {
@@ -51,7 +67,7 @@ export interface PttAccount {
   /** Null: every barcode is known. */
   known: Set<string> | null;
   quantities: Map<string, number>;
-  prices: Map<string, { salePrice?: number; listPrice?: number }>;
+  prices: Map<string, PttPrice>;
   orders: Map<string, PttOrder>;
 }
 
@@ -59,7 +75,10 @@ export interface PttAccount {
 export const PTT_REASONS = {
   unknownBarcode: (barcode: string) => `Ürün bulunamadı: ${barcode}`,
   quantityRange: `Stok miktarı 0 ile ${PTTAVM.maxQuantity} arasında olmalıdır`,
-  listBelowSale: "Liste fiyatı satış fiyatından küçük olamaz",
+  priceTooLow: "Fiyat 1'den büyük olmalıdır",
+  vatRate: "KDV oranı 0, 1, 10 veya 20 olmalıdır",
+  discountRange: "İndirim 0 ile 70 arasında olmalıdır",
+  priceMismatch: "KDV hariç fiyat, KDV dahil fiyat ve KDV oranı ile uyuşmuyor",
   transient: "Sistemsel bir hata oluştu, lütfen tekrar deneyiniz",
 };
 
@@ -70,6 +89,7 @@ export class PttavmSandboxState {
   private readonly windows = new Map<string, number[]>();
   private readonly recentBodies = new Map<string, number>();
   private orderCounter = 1_000_000;
+  private lineCounter = 5_000;
 
   constructor(readonly context: SandboxContext) {}
 
@@ -119,6 +139,7 @@ export class PttavmSandboxState {
     const tracking: PttTracking = {
       id: randomUUID(),
       account,
+      createdAt: now,
       readyAt: now + this.context.scaled(this.context.resultDelayMs),
       expiresAt: now + this.context.scaled(PTTAVM.resultRetentionMs),
       items,
@@ -129,6 +150,12 @@ export class PttavmSandboxState {
 
   nextOrderId(): string {
     this.orderCounter += 1;
-    return `PTT${this.orderCounter}`;
+    return `PTT-${this.orderCounter}`;
+  }
+
+  /** Line item ids are unique across orders, as invoices name lines by them alone. */
+  nextLineItemId(): number {
+    this.lineCounter += 1;
+    return this.lineCounter;
   }
 }
