@@ -48,6 +48,11 @@ export const PAZARAMA = {
    * the excluded end day) span at most 28 days, inside any calendar month.
    */
   maxOrderWindowMs: 27 * 24 * 60 * 60 * 1000,
+  /**
+   * The order call filters on the order date only (no last-update filter): a client measured live
+   * re-reads 30 days to see cancellations. For whoever sets the pull windows.
+   */
+  cancellationRereadMs: 30 * 24 * 60 * 60 * 1000,
   /** Order days are Turkish days (UTC+3, no daylight saving), and so are dates without a zone. */
   turkeyOffsetMs: 3 * 60 * 60 * 1000,
   orderPageSize: 100,
