@@ -55,7 +55,7 @@ describe("N11 sandbox: the marketplace's rules", () => {
     const body = (await details.json()) as { taskId: number; status: string; createdDate: string; skus: { content: unknown[]; last: boolean } };
     expect([body.taskId, body.status, body.skus.last]).toEqual([accepted.id, "PROCESSED", true]);
     expect(body.createdDate).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$/);
-    expect(body.skus.content).toEqual([expect.objectContaining({ itemCode: "Q", status: "SUCCESS", sku: { stockCode: "Q", quantity: 4 }, reasons: [] })]);
+    expect(body.skus.content).toEqual([expect.objectContaining({ itemCode: "Q", status: "SUCCESS", sku: { stock: 4 }, reasons: [] })]);
   });
 
   test("task details: another account's or an unknown task is a 404, a missing taskId a 400", async () => {
@@ -68,18 +68,17 @@ describe("N11 sandbox: the marketplace's rules", () => {
     expect((await rawN11(target, taskDetailsPath, { body: { pageable: { page: 0, size: 10 } } })).status).toBe(400);
   });
 
-  test("the order list: one status per request, a month at most, size at most 100", async () => {
+  test("the order list: one status per request, size at most 100", async () => {
     const target = await n11Sandbox();
     const get = (query: string) => rawN11(target, `${packagesPath}?${query}`, { method: "GET" });
     const now = Date.now();
     expect((await get(`status=Created,Cancelled&startDate=${now - 1000}&endDate=${now}`)).status).toBe(400);
     expect((await get(`status=Lost&startDate=${now - 1000}&endDate=${now}`)).status).toBe(400);
-    expect((await get(`status=Created&startDate=${now - 32 * 86_400_000}&endDate=${now}`)).status).toBe(400);
     expect((await get(`status=Created&startDate=${now - 1000}&endDate=${now}&size=101`)).status).toBe(400);
     expect((await get(`status=Created&endDate=${now}`)).status).toBe(400);
     const ok = await get(`status=Created&startDate=${now - 1000}&endDate=${now}&page=0&size=100`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ content: [], pageable: { pageNumber: 0, pageSize: 100 }, totalElements: 0, totalPages: 0, number: 0, size: 100 });
+    expect(await ok.json()).toEqual({ content: [], page: 0, size: 100, totalPages: 0, totalElements: 0 });
   });
 
   test("the order list answers 429 past 1000 requests a minute", async () => {

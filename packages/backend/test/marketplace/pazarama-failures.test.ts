@@ -18,10 +18,10 @@ describe("Pazarama adapter: the token", () => {
     expect(sent.map((s) => s.url.pathname)).toEqual(["/connect/token"]);
   });
 
-  test("a token endpoint 5xx, timeout or answer without data.accessToken: REFUSED, the write was never sent", async () => {
+  test("a token endpoint 5xx, timeout or answer without a token (neither data.accessToken nor access_token): REFUSED, the write was never sent", async () => {
     const cases: typeof fetch[] = [
       fakePazarama(() => ok(), () => json(503, "down")),
-      fakePazarama(() => ok(), () => json(200, { access_token: "oauth-shaped" })),
+      fakePazarama(() => ok(), () => json(200, { success: true, data: { expiresIn: 3600 } })),
       ((_: unknown, init?: RequestInit) =>
         new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)))) as unknown as typeof fetch,
     ];

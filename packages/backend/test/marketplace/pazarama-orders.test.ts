@@ -9,38 +9,39 @@ async function createOrder(url: string, lines: { code: string; quantity: number;
 }
 
 describe("Pazarama adapter: order search", () => {
-  test("posts the window and page to /order/getOrdersForApi and normalises each order", async () => {
-    const target = await pzSandbox();
-    const since = new Date(Date.now() - 60_000);
+  test("posts the window as Turkish days and the page to /order/getOrdersForApiV2 (the default) and normalises each order", async () => {
+    const placedAt = Date.UTC(2026, 11, 1, 9, 30);
+    let clock = placedAt;
+    const target = await pzSandbox({ now: () => clock });
     const id = await createOrder(target.url, [{ code: "BC1", quantity: 2, unitPrice: 11285 }]);
+    clock += 60_000;
     const { adapter, sent, calls } = pzAdapterFor(target);
-    const until = new Date(Date.now() + 1000);
-    const page = await adapter.pullOrders?.({ since, until });
+    const page = await adapter.pullOrders?.({ since: new Date(placedAt - 60_000), until: new Date(clock) });
     const request = sent.at(-1);
-    expect([request?.method, request?.url.pathname, request?.headers.get("content-type")]).toEqual(["POST", "/order/getOrdersForApi", "application/json"]);
-    expect(JSON.parse(request?.body ?? "{}")).toEqual({ startDate: since.toISOString(), endDate: until.toISOString(), pageNumber: 1, pageSize: 100 });
+    expect([request?.method, request?.url.pathname, request?.headers.get("content-type")]).toEqual(["POST", "/order/getOrdersForApiV2", "application/json"]);
+    // 09:29 UTC is 12:29 in Turkey on 1 Dec; the end day is excluded, so the next day closes the window.
+    expect(JSON.parse(request?.body ?? "{}")).toEqual({ pageSize: 100, pageNumber: 1, startDate: "2026-12-01", endDate: "2026-12-02" });
     expect(page?.next).toBeNull();
     expect(page?.orders).toEqual([
       {
         externalId: id,
         status: "CREATED",
-        marketplaceStatus: "Siparişiniz Alındı",
+        marketplaceStatus: "3",
+        // V2 lists each unit as its own item: merged back into one line.
         lines: [{ barcode: "BC1", quantity: 2, unitPrice: 11285 }],
         currency: "TRY",
-        lastModifiedAt: expect.any(String),
-        raw: expect.objectContaining({ orderId: id }),
+        lastModifiedAt: new Date(placedAt).toISOString(),
+        raw: expect.objectContaining({ orderId: id, orderDate: "2026-12-01 12:30" }),
       },
     ]);
     expect(calls.at(-1)).toMatchObject({ callType: "GET_ORDERS", httpStatus: 200 });
   });
 
-  test("full pages lead to the next page until a short one; a cancellation shows as CANCELLED", async () => {
+  test("full pages lead to the next page until a short one; a cancellation shows as CANCELLED under its order date", async () => {
     const target = await pzSandbox();
     const since = new Date(Date.now() - 60_000);
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push(await createOrder(target.url, [{ code: `C${i}`, quantity: 1, unitPrice: 100 }]));
-    // A later modification time than the creations, so the cancellation sorts last.
-    await new Promise((resolve) => setTimeout(resolve, 5));
     await fetch(`${target.url}/__sandbox/marketplaces/pazarama/${PZ_ACCOUNT.account}/orders/${ids[0]}/cancel`, { method: "POST" });
     const { adapter, sent } = pzAdapterFor(target, { orderPageSize: 2 });
     const until = new Date(Date.now() + 1000);
@@ -51,29 +52,52 @@ describe("Pazarama adapter: order search", () => {
       seen.push(...(page?.orders ?? []));
       next = page?.next;
     } while (next);
-    expect(sent.filter((s) => s.url.pathname === "/order/getOrdersForApi").map((s) => (JSON.parse(s.body ?? "{}") as { pageNumber: number }).pageNumber)).toEqual([1, 2]);
+    expect(sent.filter((s) => s.url.pathname === "/order/getOrdersForApiV2").map((s) => (JSON.parse(s.body ?? "{}") as { pageNumber: number }).pageNumber)).toEqual([1, 2]);
     expect(seen.map((o) => [o.externalId, o.status])).toEqual([
+      [ids[0] ?? "", "CANCELLED"],
       [ids[1] ?? "", "CREATED"],
       [ids[2] ?? "", "CREATED"],
-      [ids[0] ?? "", "CANCELLED"],
     ]);
   });
 
-  test("a window longer than 7 days is walked in slices of at most 7 days", async () => {
+  test("the paged call, when the store chooses it: StartDate/EndDate/Page/Size to /order/getOrdersForApi, paged by totalCount", async () => {
+    const target = await pzSandbox({ variants: { pazaramaOrders: "PAGED" } });
+    const since = new Date(Date.now() - 60_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push(await createOrder(target.url, [{ code: `P${i}`, quantity: 2, unitPrice: 100 }]));
+    const { adapter, sent } = pzAdapterFor(target, { orderCall: "PAGED", orderPageSize: 2 });
+    const until = new Date(Date.now() + 1000);
+    const first = await adapter.pullOrders?.({ since, until });
+    const second = first?.next ? await adapter.pullOrders?.({ since, until, page: first.next }) : undefined;
+    expect(second?.next).toBeNull();
+    const bodies = sent.filter((s) => s.url.pathname === "/order/getOrdersForApi").map((s) => JSON.parse(s.body ?? "{}") as Record<string, unknown>);
+    expect(bodies.map((b) => [b.Page, b.Size])).toEqual([[1, 2], [2, 2]]);
+    expect(bodies[0]?.StartDate).toBe(since.toISOString().slice(0, 19));
+    expect([...(first?.orders ?? []), ...(second?.orders ?? [])].map((o) => [o.externalId, o.lines])).toEqual(ids.map((id, i) => [id, [{ barcode: `P${i}`, quantity: 2, unitPrice: 100 }]]));
+  });
+
+  test("a sandbox playing one order call answers the other with 404", async () => {
+    const target = await pzSandbox({ variants: { pazaramaOrders: "PAGED" } });
+    const { adapter } = pzAdapterFor(target);
+    const error = await thrownBy(async () => adapter.pullOrders?.({ since: new Date(Date.now() - 60_000), until: new Date() }));
+    expect((error as { code: string }).code).toBe("MARKETPLACE_NOT_FOUND");
+  });
+
+  test("a long window is walked in slices whose whole days span at most 28 days", async () => {
     const bodies: { startDate: string; endDate: string }[] = [];
     const next = fakePazarama((_url, init) => {
       bodies.push(JSON.parse(String(init?.body)) as { startDate: string; endDate: string });
       return json(200, { data: [], success: true });
     });
     const { adapter } = pzAdapterFor(NOWHERE, {}, next);
-    const since = new Date("2026-11-01T00:00:00Z");
-    const until = new Date("2026-11-20T00:00:00Z");
+    const since = new Date("2026-10-01T00:00:00Z");
+    const until = new Date("2026-12-01T00:00:00Z");
     let page = await adapter.pullOrders?.({ since, until });
     while (page?.next) page = await adapter.pullOrders?.({ since, until, page: page.next });
-    expect(bodies.map((b) => [b.startDate.slice(0, 10), b.endDate.slice(0, 10)])).toEqual([
-      ["2026-11-01", "2026-11-08"],
-      ["2026-11-08", "2026-11-15"],
-      ["2026-11-15", "2026-11-20"],
+    expect(bodies.map((b) => [b.startDate, b.endDate])).toEqual([
+      ["2026-10-01", "2026-10-29"],
+      ["2026-10-28", "2026-11-25"],
+      ["2026-11-24", "2026-12-02"],
     ]);
   });
 

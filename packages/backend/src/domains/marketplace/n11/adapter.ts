@@ -32,7 +32,7 @@ export interface N11Config extends AdapterCallOptions {
   orderRequestsPerMinute?: number;
   /** Default 1000 skus per task-details page. */
   taskDetailsPageSize?: number;
-  /** Default 28 days: a longer pull window is split. */
+  /** Default 14 days, at most 15 (N11 answers a wider range with its last 15 days only): a longer pull window is split. */
   maxOrderWindowMs?: number;
   /** Default (and at most) 100. */
   orderPageSize?: number;
@@ -51,6 +51,7 @@ function configProblems(config: N11Config): string[] {
   problems.push(...positiveIntegerProblems(config, POSITIVE));
   if ((config.batchSize ?? 0) > N11.batchSize) problems.push(`batchSize must be at most ${N11.batchSize}`);
   if ((config.orderPageSize ?? 0) > N11.orderPageSize) problems.push(`orderPageSize must be at most ${N11.orderPageSize}`);
+  if ((config.maxOrderWindowMs ?? 0) > N11.orderWindowMaxMs) problems.push(`maxOrderWindowMs must be at most ${N11.orderWindowMaxMs} (15 days)`);
   if (config.orderStatuses !== undefined && (config.orderStatuses.length === 0 || config.orderStatuses.some((s) => !/^[A-Za-z]+$/.test(s)))) {
     problems.push("orderStatuses must be one or more status names (one per request)");
   }
@@ -159,7 +160,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
       const end = until.getTime();
       const cursor = page === undefined ? { from: since.getTime(), status: 0, page: 0 } : decodeN11Cursor(page, statuses.length);
       if (cursor.from >= end) return { orders: [], next: null };
-      // N11 takes windows of at most a month and one status per request: walk windows x statuses x pages.
+      // N11 serves windows of at most 15 days and one status per request: walk windows x statuses x pages.
       const subEnd = Math.min(cursor.from + maxOrderWindowMs, end);
       const { body } = await n11Request(transport, {
         method: "GET",

@@ -1,5 +1,5 @@
 /**
- * N11 facts (MARKETPLACES.md, "N11", checked 2026-11-23). Official: the host, the appkey /
+ * N11 facts (MARKETPLACES.md, "N11", checked 2026-11-23; fixtures in packages/marketplace-fixtures/n11). Official: the host, the appkey /
  * appsecret headers, the price-stock-update path and its 1000-sku cap, the order list and its
  * 1000 requests per minute. From client code only: the body shape, the task-details path and
  * answer. Undocumented numbers below are the DEFAULTS of adapter settings (N11Config), marked so.
@@ -27,10 +27,17 @@ export const N11 = {
   /** Prices go out in TL, which N11 spells "TL" (not "TRY"). */
   currencyType: "TL",
   /**
-   * Order list windows: "1-month windows" (official). 28 days fits inside any calendar month, so
-   * no reading of "a month" refuses it; a longer pull is split.
+   * shipmentPackages serves at most 15 days: a wider range silently returns only the last 15 days
+   * (N11 order documentation, MARKETPLACES.md corrections of 2026-12-05).
    */
-  maxOrderWindowMs: 28 * 24 * 60 * 60 * 1000,
+  orderWindowMaxMs: 15 * 24 * 60 * 60 * 1000,
+  /** The window the pull asks for: a day inside the cap, so day-boundary rounding on N11's side loses nothing. */
+  maxOrderWindowMs: 14 * 24 * 60 * 60 * 1000,
+  /**
+   * Order timestamps are epoch ms documented as GMT+3 (one client shifts them by 3 h; unverified):
+   * a pull must re-read at least this much before its watermark until that is settled.
+   */
+  pullOverlapMs: 3 * 60 * 60 * 1000,
   /** Order list page size: at most 100 (client code), pages from 0 (official). */
   orderPageSize: 100,
   /**

@@ -5,12 +5,13 @@ import { idText, isRecord } from "../json";
 import { type OrderLine, orderLine } from "../order-lines";
 
 /**
- * N11's order list: `GET /rest/delivery/v1/shipmentPackages?status&startDate&endDate&page&size`
- * (official path, one status per request, page from 0, windows of at most a month); dates are
- * epoch milliseconds (client code). Answer `{ content: [package], totalElements, totalPages,
- * number, size }`; a package is `{ id, orderNumber, shipmentPackageStatus, lastModifiedDate,
- * lines: [{ orderLineId, stockCode, quantity, price (TL decimal) }] }`. N11 matches our barcode
- * by stockCode (that is what price-stock-update sends), so a line's stockCode is our barcode.
+ * N11's order list (fixture n11/order-pull.json): `GET /rest/delivery/v1/shipmentPackages?status&
+ * startDate&endDate&page&size`, one status per request, page from 0, windows of at most 15 days
+ * (a wider range returns the last 15), dates epoch ms documented as GMT+3. Answer `{ content:
+ * [package], page, size, totalPages }`; a package is `{ id, orderNumber, shipmentPackageStatus,
+ * lastModifiedDate, lines: [{ orderLineId, stockCode, quantity, price (TL decimal) }] }`. N11
+ * matches our barcode by stockCode (that is what price-stock-update sends), so a line's stockCode
+ * is our barcode.
  */
 
 /** Created and Picking (approved, being prepared) still hold stock; Cancelled and UnSupplied release it. */

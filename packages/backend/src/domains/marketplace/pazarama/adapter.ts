@@ -5,7 +5,7 @@ import { receiptFor, sendInTurn, stockThenPriceWrites } from "../push";
 import type { AdapterProfile, BatchStatus, StockPriceItem, SubmissionReceipt } from "../types";
 import { PAZARAMA, pazaramaPaths } from "./facts";
 import { pazaramaRequest, type PazaramaTransport } from "./http";
-import { pullPazaramaOrders } from "./pull";
+import { PAZARAMA_ORDER_CALLS, type PazaramaOrderCall, pullPazaramaOrders } from "./pull";
 import { decodeBatchId, encodeBatchId, listingStateFrom, type WriteKind } from "./outcomes";
 import { updatePriceBody, updateStockBody, validatePazaramaItems } from "./payload";
 import { PazaramaTokens } from "./token";
@@ -42,9 +42,11 @@ export interface PazaramaConfig extends AdapterCallOptions {
   statusRequestsPerMinute?: number;
   /** Undocumented; default 60. */
   orderRequestsPerMinute?: number;
-  /** Default /order/getOrdersForApi (assumed). */
+  /** Which order call this store's Pazarama answers (sources disagree); default V2. */
+  orderCall?: PazaramaOrderCall;
+  /** Overrides the chosen call's path (Pazarama renames paths). */
   ordersPath?: string;
-  /** Default 7 days: a longer pull window is split into these. */
+  /** Default 27 days (inside "at most a month" once rounded to whole days): a longer pull window is split into these. */
   maxOrderWindowMs?: number;
   /** Default 100. */
   orderPageSize?: number;
@@ -62,6 +64,8 @@ function configProblems(config: PazaramaConfig): string[] {
   if ((config.batchSize ?? 0) > PAZARAMA.maxBatchSize) problems.push(`batchSize must be at most ${PAZARAMA.maxBatchSize}`);
   if (config.batchResults !== undefined && config.batchResults !== "LISTING_STATE" && config.batchResults !== "ACCEPTED") problems.push("batchResults must be LISTING_STATE or ACCEPTED");
   if (config.ordersPath !== undefined && !config.ordersPath.startsWith("/")) problems.push("ordersPath must start with /");
+  if (config.orderCall !== undefined && !PAZARAMA_ORDER_CALLS.includes(config.orderCall)) problems.push(`orderCall must be one of ${PAZARAMA_ORDER_CALLS.join(", ")}`);
+  if ((config.maxOrderWindowMs ?? 0) > PAZARAMA.maxOrderWindowMs) problems.push(`maxOrderWindowMs must be at most ${PAZARAMA.maxOrderWindowMs} (27 days)`);
   return problems;
 }
 
@@ -97,6 +101,7 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
   const fetcher = config.fetch ?? fetch;
   const writeSpacingMs = config.writeSpacingMs ?? PAZARAMA.writeSpacingMs;
   const batchResults = config.batchResults ?? "LISTING_STATE";
+  const orderCall = config.orderCall ?? "V2";
   const tokens = new PazaramaTokens({
     tokenBaseUrl: config.tokenBaseUrl ?? PAZARAMA.tokenBaseUrl,
     clientId: config.clientId,
@@ -171,7 +176,8 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
 
     pullOrders: (window) =>
       pullPazaramaOrders(transport, window, {
-        path: config.ordersPath ?? PAZARAMA.ordersPath,
+        call: orderCall,
+        path: config.ordersPath ?? (orderCall === "V2" ? PAZARAMA.ordersV2Path : PAZARAMA.ordersPagedPath),
         maxWindowMs: config.maxOrderWindowMs ?? PAZARAMA.maxOrderWindowMs,
         pageSize: config.orderPageSize ?? PAZARAMA.orderPageSize,
       }),

@@ -36,11 +36,25 @@ export const PAZARAMA = {
   statusRequestsPerMinute: 60,
   orderRequestsPerMinute: 60,
   /**
-   * Order search (MARKETPLACES.md only says "Pazarama's order search"): client code posts
-   * `{startDate, endDate, pageNumber, pageSize}` here. Path, window and page size assumed.
+   * Order search, two calls clients disagree on (fixtures pazarama/order-pull.v2.json and
+   * order-pull.paged.json); the store setting orderCall picks one. V2 (default: the one a client
+   * measured live in Oct 2026) takes `{pageSize, pageNumber, startDate, endDate}` as yyyy-MM-dd
+   * days, the end day excluded; PAGED takes `{StartDate, EndDate, Page, Size}` date-times.
    */
-  ordersPath: "/order/getOrdersForApi",
-  maxOrderWindowMs: 7 * 24 * 60 * 60 * 1000,
+  ordersV2Path: "/order/getOrdersForApiV2",
+  ordersPagedPath: "/order/getOrdersForApi",
+  /**
+   * "Tarih aralığı max 1 ay": slices of 27 days, which rounded out to whole days (start day to
+   * the excluded end day) span at most 28 days, inside any calendar month.
+   */
+  maxOrderWindowMs: 27 * 24 * 60 * 60 * 1000,
+  /**
+   * The order call filters on the order date only (no last-update filter): a client measured live
+   * re-reads 30 days to see cancellations. For whoever sets the pull windows.
+   */
+  cancellationRereadMs: 30 * 24 * 60 * 60 * 1000,
+  /** Order days are Turkish days (UTC+3, no daylight saving), and so are dates without a zone. */
+  turkeyOffsetMs: 3 * 60 * 60 * 1000,
   orderPageSize: 100,
   /** Client docs: a price cut of about 70% or more goes to Pazarama's approval team first. */
   approvalDiscountRatio: 0.7,

@@ -21,6 +21,13 @@ function lifetimeMs(data: Record<string, unknown>): number {
   return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : PAZARAMA.tokenLifetimeMs;
 }
 
+/** Where the token sits: inside `data` (wrapped) or at the top (plain OAuth). */
+function tokenFields(body: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(body)) return undefined;
+  if (isRecord(body.data) && body.data.accessToken !== undefined) return body.data;
+  return body.access_token !== undefined ? body : undefined;
+}
+
 /**
  * Client-credentials tokens, cached until shortly before expiry. Concurrent callers share one
  * token request; a token the API refused (401) is dropped so the next caller fetches a new one.
@@ -77,7 +84,11 @@ export class PazaramaTokens {
     }
   }
 
-  /** The token answer is wrapped: `{ data: { accessToken, expiresIn }, success }` (not OAuth's access_token). */
+  /**
+   * Clients disagree on the answer (fixtures pazarama/token.wrapped.json and token.oauth.json):
+   * wrapped `{ data: { accessToken, expiresIn }, success }` or plain OAuth `{ access_token,
+   * expires_in }`. Either is read.
+   */
   private tokenFrom(response: Response, text: string): string {
     const body = parseJson(text);
     const status = response.status;
@@ -87,9 +98,9 @@ export class PazaramaTokens {
     if ((status >= 400 && status < 500) || refusedByBody) {
       throw new MarketplaceAuthFailed("PAZARAMA", status, reasonsOf(body, text));
     }
-    const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
-    const token = data?.accessToken;
-    if (!data || typeof token !== "string" || token.length === 0) throw new PazaramaTokenUnavailable(status, "no data.accessToken in the answer");
+    const data = tokenFields(body);
+    const token = data?.accessToken ?? data?.access_token;
+    if (!data || typeof token !== "string" || token.length === 0) throw new PazaramaTokenUnavailable(status, "no data.accessToken or access_token in the answer");
     const lifetime = lifetimeMs(data);
     const skew = Math.min(PAZARAMA.tokenRefreshSkewMs, lifetime / 10);
     this.cached = { token, refreshAt: this.source.now() + lifetime - skew };

@@ -6,7 +6,7 @@
  * Trendyol predates this and is served by trendyol-routes.ts with the same faults and records.
  */
 import type { MarketplaceName } from "../types";
-import type { Faults } from "./options";
+import type { Faults, SandboxVariants } from "./options";
 
 export interface Incoming {
   method: string;
@@ -69,6 +69,8 @@ export interface SandboxContext {
   random(): number;
   /** The faults in force now (errorRate is the module's to apply to items; the rest the server applies). */
   currentFaults(): Faults;
+  /** Which disagreeing source's answers to play (absent: defaultVariants). */
+  readonly variants?: Partial<SandboxVariants>;
 }
 
 export interface SandboxMarketplace {

@@ -40,7 +40,22 @@ export const BarcodesInput = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Where public sources disagree on a marketplace's answer, which one the sandbox plays (the
+ * adapter supports each; see packages/marketplace-fixtures). Pazarama: the token answer (wrapped
+ * `data.accessToken` or plain OAuth `access_token`, default WRAPPED) and the order call
+ * (getOrdersForApiV2 or the StartDate/EndDate/Page/Size getOrdersForApi, default V2).
+ */
+export interface SandboxVariants {
+  pazaramaToken: "WRAPPED" | "OAUTH";
+  pazaramaOrders: "V2" | "PAGED";
+}
+
+export const defaultVariants: SandboxVariants = { pazaramaToken: "WRAPPED", pazaramaOrders: "V2" };
+
 export interface SandboxOptions {
+  /** Which disagreeing source's answers to play; defaults in defaultVariants. */
+  variants?: Partial<SandboxVariants>;
   /** Accounts of the marketplaces besides Trendyol (whose accounts are `sellers`). */
   accounts?: Partial<Record<MarketplaceName, SandboxAccountInput[]>>;
   /** 0 (the default) picks a free port. */

@@ -2,7 +2,7 @@ import { TRENDYOL } from "../trendyol/facts";
 import type { MarketplaceName } from "../types";
 import { SANDBOX_MARKETPLACES } from "./marketplaces";
 import type { SandboxContext, SandboxMarketplace } from "./module";
-import { type Faults, noFaults, type SandboxOptions, type SellerAccountInput } from "./options";
+import { type Faults, noFaults, type SandboxOptions, type SandboxVariants, type SellerAccountInput } from "./options";
 import { TrendyolOrderBook } from "./trendyol-orders";
 import { TrendyolWebhooks } from "./trendyol-orders-webhooks";
 
@@ -75,6 +75,7 @@ export class SandboxState implements SandboxContext {
   faults: Faults;
   readonly random: () => number;
   readonly now: () => number;
+  readonly variants: Partial<SandboxVariants>;
   private recorded: RecordedRequest[] = [];
   private readonly maxRecorded: number;
   private readonly windows = new Map<string, number[]>();
@@ -94,6 +95,7 @@ export class SandboxState implements SandboxContext {
     this.faults = { ...noFaults, ...options.faults };
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.variants = { ...options.variants };
     this.maxRecorded = options.maxRecordedRequests ?? 10_000;
     for (const seller of options.sellers ?? []) this.addSeller(seller);
     this.marketplaces = Object.entries(SANDBOX_MARKETPLACES).flatMap(([name, create]) =>

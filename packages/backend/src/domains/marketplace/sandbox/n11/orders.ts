@@ -1,10 +1,11 @@
+import { N11 } from "../../n11/facts";
 import type { Incoming, Reply, SandboxOrderInput } from "../module";
 import type { N11Account, N11Package, N11SandboxState } from "./state";
 
 /** The package statuses N11 lists (one per request). */
 export const N11_PACKAGE_STATUSES = ["Created", "Picking", "Shipped", "Cancelled", "Delivered", "UnPacked", "UnSupplied"];
-/** "1-month windows": the sandbox refuses anything longer than the longest month. A data range, not a wait: not scaled. */
-export const N11_SANDBOX_MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;
+/** N11 serves at most 15 days: a wider range is answered with its last 15 days only. A data range, not a wait: not scaled. */
+export const N11_SANDBOX_MAX_WINDOW_MS = N11.orderWindowMaxMs;
 export const N11_SANDBOX_MAX_PAGE_SIZE = 100;
 
 const badRequest = (message: string): Reply => ({ status: 400, body: { status: 400, error: "Bad Request", message } });
@@ -44,18 +45,19 @@ export function cancelN11Package(account: N11Account, packageId: string, now: nu
 const natural = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
 
 /**
- * GET /rest/delivery/v1/shipmentPackages?status&startDate&endDate&page&size: packages modified in
- * [startDate, endDate] (epoch ms, both ends included), one status per request, windows of at most
- * a month, page from 0, size 1..100.
+ * GET /rest/delivery/v1/shipmentPackages?status&startDate&endDate&page&size (fixture
+ * n11/order-pull.json): packages modified in [startDate, endDate] (epoch ms, both ends included),
+ * one status per request, page from 0, size 1..100. A range wider than 15 days is not refused:
+ * N11 answers it with the last 15 days only, which is what a client that asks for more loses.
  */
 export function listN11Packages(account: N11Account, incoming: Incoming): Reply {
   const { status } = incoming.query;
   if (status !== undefined && status.includes(",")) return badRequest("Tek istekte yalnızca bir status gönderilebilir");
   if (status !== undefined && !N11_PACKAGE_STATUSES.includes(status)) return badRequest(`Geçersiz status: ${status}`);
-  const start = natural(incoming.query.startDate);
+  const asked = natural(incoming.query.startDate);
   const end = natural(incoming.query.endDate);
-  if (start === undefined || end === undefined || end < start) return badRequest("startDate ve endDate epoch milisaniye olmalı (startDate <= endDate)");
-  if (end - start > N11_SANDBOX_MAX_WINDOW_MS) return badRequest("Tarih aralığı en fazla 1 ay olabilir");
+  if (asked === undefined || end === undefined || end < asked) return badRequest("startDate ve endDate epoch milisaniye olmalı (startDate <= endDate)");
+  const start = Math.max(asked, end - N11_SANDBOX_MAX_WINDOW_MS);
   const page = natural(incoming.query.page) ?? 0;
   const size = natural(incoming.query.size) ?? 20;
   if (size < 1 || size > N11_SANDBOX_MAX_PAGE_SIZE) return badRequest(`size 1 ile ${N11_SANDBOX_MAX_PAGE_SIZE} arasında olmalı`);
@@ -65,12 +67,12 @@ export function listN11Packages(account: N11Account, incoming: Incoming): Reply 
   return {
     status: 200,
     body: {
-      content: matching.slice(page * size, (page + 1) * size),
-      pageable: { pageNumber: page, pageSize: size },
-      totalElements: matching.length,
-      totalPages: Math.ceil(matching.length / size),
-      number: page,
+      // The package number comes as a string (published client's model).
+      content: matching.slice(page * size, (page + 1) * size).map((p) => ({ ...p, id: String(p.id) })),
+      page,
       size,
+      totalPages: Math.ceil(matching.length / size),
+      totalElements: matching.length,
     },
   };
 }

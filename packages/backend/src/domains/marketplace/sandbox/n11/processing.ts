@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type N11Account, N11_SANDBOX_REASONS, type N11SandboxState, type N11Sku, type N11SkuResult, type N11Task } from "./state";
 
 function failuresOf(state: N11SandboxState, account: N11Account, sku: N11Sku): string[] {
@@ -41,22 +42,38 @@ export function n11Date(at: number): string {
   return `${local.slice(8, 10)}-${local.slice(5, 7)}-${local.slice(0, 4)} ${local.slice(11, 19)}`;
 }
 
+/** N11 numbers its sellers: a stable number per sandbox account. */
+function ownerIdOf(account: string): number {
+  return Number.parseInt(createHash("sha256").update(account).digest("hex").slice(0, 8), 16);
+}
+
+/** The sku as task details echo it (fixture n11/task-details.json): quantity as `stock`, prices as numbers. */
+function skuEcho(raw: Record<string, unknown>): Record<string, unknown> {
+  const echo: Record<string, unknown> = {};
+  if (raw.quantity !== undefined) echo.stock = raw.quantity;
+  if (raw.listPrice !== undefined) echo.listPrice = Number(raw.listPrice);
+  if (raw.salePrice !== undefined) echo.salePrice = Number(raw.salePrice);
+  if (raw.currencyType !== undefined) echo.currencyType = raw.currencyType;
+  return echo;
+}
+
 /** One page of task details, in N11's Spring-style page shape; skus are absent until processed. */
 export function taskDetailsView(task: N11Task, page: number, size: number) {
   const results = task.results ?? [];
   const content = results.slice(page * size, (page + 1) * size).map((result, i) => ({
     id: task.id * 10_000 + page * size + i,
     taskId: task.id,
-    ownerId: task.account,
+    ownerId: ownerIdOf(task.account),
     itemCode: result.stockCode,
     status: result.status,
-    sku: result.raw,
+    sku: skuEcho(result.raw),
     reasons: result.reasons,
   }));
   const totalPages = Math.ceil(results.length / size);
   return {
     taskId: task.id,
     createdDate: n11Date(task.createdAt),
+    modifiedDate: n11Date(task.results ? task.readyAt : task.createdAt),
     status: task.results ? "PROCESSED" : "IN_QUEUE",
     reasons: [],
     skus: {

@@ -9,8 +9,8 @@ type Outcome = Omit<ModuleHandled, "account" | "endpoint" | "write">;
 
 /** Spring-style error body, as N11's REST gateway answers HTTP errors. */
 const httpError = (status: number, error: string, message: string): Reply => ({ status, body: { status, error, message } });
-/** N11 refuses a write it can read but will not take with HTTP 200 and status REJECT. */
-const reject = (reasons: string[]): Reply => ({ status: 200, body: { id: null, type: N11_TASK.type, status: N11_TASK.rejected, reasons } });
+/** N11 refuses a write it can read but will not take with HTTP 200 and status REJECT (fixture n11/price-stock-reject.json). */
+const reject = (id: number, reasons: string[]): Reply => ({ status: 200, body: { id, type: N11_TASK.type, status: N11_TASK.rejected, reasons } });
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -68,7 +68,7 @@ function priceStockUpdate(state: N11SandboxState, account: N11Account, body: str
   if (value === undefined) return { reply: httpError(400, "Bad Request", "İstek gövdesi JSON değil"), itemCount: 0, bodyHash };
   const count = isRecord(value) && isRecord(value.payload) && Array.isArray(value.payload.skus) ? value.payload.skus.length : 0;
   const skus = parseSkus(value);
-  if (typeof skus === "string") return { reply: reject([skus]), itemCount: count, bodyHash };
+  if (typeof skus === "string") return { reply: reject(state.rejectedTaskId(), [skus]), itemCount: count, bodyHash };
   const task = state.accept(account.account, skus, now);
   return {
     reply: { status: 200, body: { id: task.id, type: N11_TASK.type, status: N11_TASK.queued, reasons: [] } },

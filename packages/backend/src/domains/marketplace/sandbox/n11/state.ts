@@ -129,6 +129,12 @@ export class N11SandboxState {
     return task;
   }
 
+  /** N11 numbers a REJECTed request like any other task, though nothing of it is kept. */
+  rejectedTaskId(): number {
+    this.taskCounter += 1;
+    return this.taskCounter;
+  }
+
   nextPackageId(): number {
     this.packageCounter += 1;
     return this.packageCounter;

@@ -4,7 +4,9 @@
  * auth on updateStock-v2 / updatePrice-v2 with at most 3000 items and at least 10 s (scaled)
  * between writes per seller (429 + Retry-After), HTTP-200 success:false refusals of bodies it
  * will not take, lake-projections batch results after the result delay, unknown codes and list <
- * sale failing per item, price cuts of 70% or more held for approval, and the assumed order search.
+ * sale failing per item, price cuts of 70% or more held for approval, and the order call. Where
+ * clients disagree the sandbox option `variants` picks what it plays: the token answer (wrapped or
+ * plain OAuth) and the order call (getOrdersForApiV2 or the paged getOrdersForApi).
  */
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelPzOrder, createPzOrder } from "./orders";
@@ -27,7 +29,7 @@ export const createPazaramaSandbox: SandboxMarketplaceFactory = (context, accoun
   return {
     name: "PAZARAMA",
     owns: PAZARAMA_OWNED,
-    handle: (incoming, now) => handlePazarama(state, incoming, now),
+    handle: (incoming, now) => handlePazarama(state, incoming, now, context.variants),
     addAccount: (input) => state.addAccount(input),
     revokeTokens: (account) => state.revokeTokens(account),
     ...accountOperations({

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { PAZARAMA, pazaramaPaths } from "../../pazarama/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
-import { searchPzOrders } from "./orders";
+import { defaultVariants, type SandboxVariants } from "../options";
+import { searchPzOrdersPaged, searchPzOrdersV2 } from "./orders";
 import { listingStateView, settlePazarama } from "./processing";
 import { type PazaramaSandboxState, type PzAccount, type PzItem, type PzKind, PZ_REASONS } from "./state";
 
@@ -77,8 +78,12 @@ function listingState(state: PazaramaSandboxState, account: PzAccount, incoming:
   return { reply: { status: 200, body: listingStateView(batch, page, pageSize) }, itemCount: batch.items.length, batchId };
 }
 
-/** POST /connect/token: form grant_type=client_credentials&scope=..., Basic clientId:secret; the answer is wrapped in data. */
-function token(state: PazaramaSandboxState, incoming: Incoming, now: number): ModuleHandled {
+/**
+ * POST /connect/token: form grant_type=client_credentials&scope=..., Basic clientId:secret. The
+ * answer as the chosen variant's clients read it (fixtures pazarama/token.*.json): wrapped in data,
+ * or plain OAuth.
+ */
+function token(state: PazaramaSandboxState, incoming: Incoming, now: number, variant: SandboxVariants["pazaramaToken"]): ModuleHandled {
   const done = (account: string | null, reply: Reply): ModuleHandled => ({ reply, account, endpoint: "token", write: false, itemCount: 0 });
   if (incoming.method !== "POST") return done(null, fail(405, "Method not allowed"));
   const basic = /^Basic (\S+)$/i.exec(incoming.headers.authorization ?? "");
@@ -90,24 +95,29 @@ function token(state: PazaramaSandboxState, incoming: Incoming, now: number): Mo
   if (form.get("grant_type") !== "client_credentials") return done(account.account, { status: 400, body: { ...envelope(false, "unsupported_grant_type"), error: "unsupported_grant_type" } });
   if (form.get("scope") !== PAZARAMA.scope) return done(account.account, { status: 400, body: { ...envelope(false, "invalid_scope"), error: "invalid_scope" } });
   const issued = state.issueToken(account, now);
+  if (variant === "OAUTH") return done(account.account, { status: 200, body: { access_token: issued.token, expires_in: issued.expiresIn, token_type: "Bearer", scope: PAZARAMA.scope } });
   return done(account.account, { status: 200, body: envelope(true, "", { accessToken: issued.token, expiresIn: issued.expiresIn, tokenType: "Bearer", scope: PAZARAMA.scope }) });
 }
 
-function endpointOf(path: string): { endpoint: string; method: string; kind?: PzKind; batchId?: string } {
+/** Only the chosen order call exists here: the other path is unknown, as on a service that has one. */
+function endpointOf(path: string, orders: SandboxVariants["pazaramaOrders"] = defaultVariants.pazaramaOrders): { endpoint: string; method: string; kind?: PzKind; batchId?: string } {
   if (path === pazaramaPaths.updateStock) return { endpoint: "updateStock-v2", method: "POST", kind: "STOCK" };
   if (path === pazaramaPaths.updatePrice) return { endpoint: "updatePrice-v2", method: "POST", kind: "PRICE" };
   const listing = LISTING_STATE.exec(path);
   if (listing) return { endpoint: "listing-state", method: "GET", batchId: decodeURIComponent(listing[1] ?? "") };
-  if (path === PAZARAMA.ordersPath) return { endpoint: "orders", method: "POST" };
+  if (path === (orders === "V2" ? PAZARAMA.ordersV2Path : PAZARAMA.ordersPagedPath)) return { endpoint: "orders", method: "POST" };
   return { endpoint: "other", method: "" };
 }
 
-export const PAZARAMA_OWNED = (path: string) => path === pazaramaPaths.token || endpointOf(path).endpoint !== "other";
+/** Both order paths belong to this module, so the one not played answers Pazarama's 404. */
+export const PAZARAMA_OWNED = (path: string) =>
+  path === pazaramaPaths.token || path === PAZARAMA.ordersV2Path || path === PAZARAMA.ordersPagedPath || endpointOf(path).endpoint !== "other";
 
 /** Checked in the gateway's order: route, method, Bearer token, spacing or quota, body. */
-export function handlePazarama(state: PazaramaSandboxState, incoming: Incoming, now: number): ModuleHandled {
-  if (incoming.path === pazaramaPaths.token) return token(state, incoming, now);
-  const { endpoint, method, kind, batchId } = endpointOf(incoming.path);
+export function handlePazarama(state: PazaramaSandboxState, incoming: Incoming, now: number, variants: Partial<SandboxVariants> = {}): ModuleHandled {
+  const { pazaramaToken, pazaramaOrders } = { ...defaultVariants, ...variants };
+  if (incoming.path === pazaramaPaths.token) return token(state, incoming, now, pazaramaToken);
+  const { endpoint, method, kind, batchId } = endpointOf(incoming.path, pazaramaOrders);
   const write = kind !== undefined && incoming.method === "POST";
   const done = (account: string | null, outcome: Outcome): ModuleHandled => ({ ...outcome, account, endpoint, write });
   if (endpoint === "other") return done(null, { reply: fail(404, "Kaynak bulunamadı"), itemCount: 0 });
@@ -119,5 +129,6 @@ export function handlePazarama(state: PazaramaSandboxState, incoming: Incoming, 
   const slot = state.takeReadSlot(`${account.account}:${endpoint}`, perMinute, now);
   if (!slot.allowed) return done(account.account, { reply: fail(429, "Too many requests", { "retry-after": String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))) }), itemCount: 0 });
   if (batchId !== undefined) return done(account.account, listingState(state, account, incoming, batchId, now));
-  return done(account.account, { reply: searchPzOrders(account, incoming.body), itemCount: 0 });
+  const search = pazaramaOrders === "V2" ? searchPzOrdersV2 : searchPzOrdersPaged;
+  return done(account.account, { reply: search(account, incoming.body), itemCount: 0 });
 }

@@ -31,21 +31,23 @@ export interface PzBatch {
   results?: PzResult[];
 }
 
+/** An order line as Pazarama lists it (fixtures pazarama/order-pull.*.json). */
 export interface PzOrderItem {
   orderItemId: string;
+  /** 3 Siparişiniz Alındı, 6 Siparişiniz İptal Edildi, ... */
+  orderItemStatus: number;
   quantity: number;
-  /** TRY decimal, as Pazarama would answer it. */
-  salePrice: number;
-  product: { code: string; stockCode: string };
+  /** Money object, TRY. */
+  salePrice: { value: number };
+  product: { code: string };
 }
 
 export interface PzOrder {
   orderId: string;
   orderNumber: number;
-  orderDate: string;
-  updatedDate: string;
-  orderStatusName: string;
-  currency: "TRY";
+  /** When the order was placed (epoch ms): Pazarama's only order date, and what its search filters on. */
+  placedAt: number;
+  orderStatus: number;
   items: PzOrderItem[];
 }
 
