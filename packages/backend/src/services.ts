@@ -28,7 +28,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     catalog: createEventHub<CatalogChange>("catalog-change", log),
     stock: createEventHub<StockChange>("stock-change", log),
   };
-  const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log });
+  const identity = createIdentityService({ db, revocationsDb: infra.database.side, kv: infra.kv, broadcast: infra.broadcast, config, log });
   // What a store shows is capped at what its marketplace takes: the caps live with the adapters.
   const sellable = createAvailability({ db, ceilings: QUANTITY_CAPS });
   // Development and tests point stores at the local sandbox; production only at public https hosts,

@@ -19,6 +19,8 @@ import { assertEmailFree, findUserByEmail, findUserById, insertUser, type UserRe
 
 export interface IdentityDeps {
   db: Database;
+  /** Where the revocation mirror reads (a connection outside the pool: infra/db.ts); `db` when omitted. */
+  revocationsDb?: Database;
   kv: KeyValueStore;
   broadcast: Broadcast;
   config: Config;
@@ -50,7 +52,7 @@ export function createIdentityService(deps: IdentityDeps) {
   const auth = config.auth;
   const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
   const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
-  const revocations = createRevocations({ db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
+  const revocations = createRevocations({ db: deps.revocationsDb ?? db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
   const throttle = createLoginThrottle({ kv: deps.kv, log, settings: auth });
   // Accounts change only through this service today (no email or role edits); a short TTL bounds
   // staleness should that change, and /me is called on every app start.
