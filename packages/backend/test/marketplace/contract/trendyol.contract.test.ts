@@ -80,7 +80,8 @@ describe("Trendyol order stream", () => {
         lastModifiedAt: new Date(1_789_000_100_000).toISOString(),
       }),
     ]);
-    expect(second?.next).toBeNull();
+    // The window the cursor belonged to is read to its end; the minute added to `until` is a new window.
+    expect(second?.next).not.toBeNull();
   });
 
   test("a stream page in the older field names is read the same way", async () => {
