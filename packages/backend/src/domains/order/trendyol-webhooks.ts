@@ -1,5 +1,6 @@
 /**
- * Trendyol order webhooks for one store: deliveries carry the same order model as the stream, are
+ * Trendyol order webhooks for one store: deliveries carry the same order model as the stream (one
+ * package, or a page envelope of them), are
  * authenticated per store (webhook-auth.ts) and taken in before they are answered, so the answer
  * tells the truth. Idempotent like the pull. An order intake cannot read is recorded
  * NEEDS_ATTENTION and answered 200 (delivering it again changes nothing); a fault of ours that may
@@ -32,6 +33,16 @@ function unavailable(deps: TrendyolWebhookDeps, error: unknown, storeId: string,
   return new WebhookIntakeUnavailable();
 }
 
+/**
+ * The packages of a delivery. Published clients disagree on its body: one package (vahaponur/
+ * trendyol-go) or the order list's page envelope `{ ..., content: [package] }` (loncadev/lonca);
+ * both are read (fixtures webhook-delivery*.json).
+ */
+function packagesOf(body: unknown): unknown[] {
+  if (typeof body === "object" && body !== null && "content" in body && Array.isArray(body.content)) return body.content;
+  return [body];
+}
+
 export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
   const now = deps.now ?? Date.now;
   return {
@@ -49,20 +60,27 @@ export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
       return id;
     },
 
-    /** Reads the package (422 when it has no id or no line) and takes it in; answers what became of it. */
-    async accept(storeId: string, body: unknown): Promise<{ externalId: string; status: string; outcome: FeedOutcome }> {
-      const order = normaliseTrendyolPackage(body, new Date(now()));
-      if (!order) {
-        throw new WebhookPackageUnreadable();
+    /**
+     * Reads the delivery (422 when a package has no id or no line, before any is taken in) and
+     * takes its packages in, in order; answers what became of each.
+     */
+    async accept(storeId: string, body: unknown): Promise<{ externalId: string; status: string; outcome: FeedOutcome }[]> {
+      const received = new Date(now());
+      const orders = packagesOf(body).map((raw) => normaliseTrendyolPackage(raw, received));
+      const readable = orders.filter((order) => order !== undefined);
+      if (readable.length === 0 || readable.length < orders.length) throw new WebhookPackageUnreadable();
+      const accepted: { externalId: string; status: string; outcome: FeedOutcome }[] = [];
+      for (const order of readable) {
+        let result: Awaited<ReturnType<typeof feedOrder>>;
+        try {
+          result = await feedOrder(deps, { storeId, marketplace: "TRENDYOL", source: "webhook" }, order);
+        } catch (error) {
+          throw unavailable(deps, error, storeId, "intake");
+        }
+        if (result.outcome !== "duplicate") await deps.afterIntake?.();
+        accepted.push({ externalId: result.externalOrderId, status: order.marketplaceStatus, outcome: result.outcome });
       }
-      let result: Awaited<ReturnType<typeof feedOrder>>;
-      try {
-        result = await feedOrder(deps, { storeId, marketplace: "TRENDYOL", source: "webhook" }, order);
-      } catch (error) {
-        throw unavailable(deps, error, storeId, "intake");
-      }
-      if (result.outcome !== "duplicate") await deps.afterIntake?.();
-      return { externalId: result.externalOrderId, status: order.marketplaceStatus, outcome: result.outcome };
+      return accepted;
     },
   };
 }
