@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
 import { type RunningSandbox, startSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { packagePayload } from "../../src/domains/marketplace/sandbox/trendyol-orders";
 
 const SELLER = "881";
 const HEADERS = { authorization: `Basic ${Buffer.from("key:secret").toString("base64")}`, "user-agent": `${SELLER} - SelfIntegration` };
@@ -74,6 +75,21 @@ describe("the sandbox answers the Trendyol fixtures' requests in their shapes", 
     const paged = await stream(sandbox, { ...window(), size: "1" });
     expect(shapeMismatches(current, { ...paged.body, content: [newer] }, "answered")).toEqual([]);
     expect(shapeMismatches(legacy, { ...body, content: [older] }, "answered")).toEqual([]);
+  });
+
+  test("the webhook delivery: the sandbox posts one package, the bare-package variant", () => {
+    const delivery = fixture("trendyol", "webhook-delivery").exchanges[0]?.request.body;
+    const sent = packagePayload({
+      packageId: 3_330_111_111,
+      orderNumber: "TEST-1",
+      sellerId: SELLER,
+      status: "Created",
+      orderDate: 1_789_000_000_000,
+      lastModifiedDate: 1_789_000_100_000,
+      lines: [{ barcode: "TEST-BARCODE", quantity: 2, unitPrice: 8_500 }],
+      fieldNames: "current",
+    });
+    expect(shapeMismatches(delivery, sent, "answered")).toEqual([]);
   });
 });
 
