@@ -36,9 +36,9 @@ describe("the Trendyol order normaliser", () => {
     });
     expect(normaliseTrendyolPackage("nope", listedAt)).toMatchObject({ externalId: undefined, status: "OTHER", lines: [], raw: "nope" });
     expect(normaliseTrendyolPackage({ id: 1, lines: [{ quantity: 1 }, { barcode: "B", quantity: 0 }, { barcode: "B", quantity: 1 }], lastModifiedDate: 1 }, listedAt).lines).toEqual([
-      { barcode: "", quantity: 1, unitPrice: 0 },
-      { barcode: "B", quantity: 0, unitPrice: 0 },
-      { barcode: "B", quantity: 1, unitPrice: 0 },
+      { barcode: "", quantity: 1, unitPrice: Number.NaN },
+      { barcode: "B", quantity: 0, unitPrice: Number.NaN },
+      { barcode: "B", quantity: 1, unitPrice: Number.NaN },
     ]);
   });
 });
