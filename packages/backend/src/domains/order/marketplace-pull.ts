@@ -13,7 +13,7 @@ import { AppError } from "../../infra/errors";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
-import { type ApiCallHook, createMarketplaceAdapter, type MarketplaceAdapter, type NormalisedOrder } from "../marketplace/service";
+import { type ApiCallHook, createMarketplaceAdapter, type MarketplaceAdapter, type MarketplaceStoreSettings, type NormalisedOrder } from "../marketplace/service";
 import { type FeedDeps, type FeedOutcome, feedOrder } from "./marketplace-feed";
 import { advanceWatermark, readWatermark } from "./pull-watermarks";
 
@@ -36,6 +36,8 @@ export interface OrderPullDeps extends FeedDeps {
   fetch?: typeof fetch;
   /** Where each marketplace call is reported (marketplace_api_logs), per store. */
   onCall?: (storeId: string) => ApiCallHook;
+  /** Store settings -> adapter; the marketplace domain's factory unless a caller brings its own. */
+  createAdapter?: (settings: MarketplaceStoreSettings) => MarketplaceAdapter;
 }
 
 export type PullReport =
@@ -61,7 +63,7 @@ export function createOrderPull(deps: OrderPullDeps) {
 
   async function adapterFor(store: Stores.Store): Promise<MarketplaceAdapter | "settings"> {
     try {
-      return createMarketplaceAdapter({
+      return (deps.createAdapter ?? createMarketplaceAdapter)({
         type: store.type,
         sellerId: store.sellerId,
         baseUrl: store.baseUrl,

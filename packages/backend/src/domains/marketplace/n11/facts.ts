@@ -31,6 +31,8 @@ export const N11 = {
    * no reading of "a month" refuses it; a longer pull is split.
    */
   maxOrderWindowMs: 28 * 24 * 60 * 60 * 1000,
+  /** Timestamps are documented as GMT+3 and one client shifts them by 3 h (unverified): the pull re-reads at least this. */
+  orderMinOverlapMs: 3 * 60 * 60 * 1000,
   /** Order list page size: at most 100 (client code), pages from 0 (official). */
   orderPageSize: 100,
   /**

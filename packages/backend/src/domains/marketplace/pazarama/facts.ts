@@ -40,6 +40,7 @@ export const PAZARAMA = {
    * `{startDate, endDate, pageNumber, pageSize}` here. Path, window and page size assumed.
    */
   ordersPath: "/order/getOrdersForApi",
+  /** One client reads windows of up to one month (MARKETPLACES.md, Corrections); 7 days stays well inside. */
   maxOrderWindowMs: 7 * 24 * 60 * 60 * 1000,
   orderPageSize: 100,
   /** Client docs: a price cut of about 70% or more goes to Pazarama's approval team first. */

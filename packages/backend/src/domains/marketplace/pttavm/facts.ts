@@ -24,6 +24,7 @@ export const PTTAVM = {
   priceFields: { sale: "salePrice", list: "listPrice" },
   /** Order search (MARKETPLACES.md only says "PttAVM's order search"): path, window and page size assumed. */
   ordersPath: "/orders/search",
+  /** Order search windows are at most 40 days (MARKETPLACES.md, Corrections); 7 days stays well inside. */
   maxOrderWindowMs: 7 * 24 * 60 * 60 * 1000,
   orderPageSize: 100,
   /** What the sandbox answers for a repeat within the window (our choice of shape; see http.ts). */
