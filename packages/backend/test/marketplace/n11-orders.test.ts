@@ -65,7 +65,7 @@ describe("N11 adapter: order intake from shipment packages", () => {
     expect(sent.map((s) => s.url.searchParams.get("page"))).toEqual(["0", "1", "2"]);
   });
 
-  test("a 60-day pull is split into windows N11 takes (at most 28 days), back to back", async () => {
+  test("a 60-day pull is split into windows N11 takes (at most 15 days), back to back", async () => {
     const target = await n11Sandbox();
     const { adapter, sent } = n11AdapterFor(target, { orderStatuses: ["Created"] });
     const until = Date.now();
@@ -73,11 +73,12 @@ describe("N11 adapter: order intake from shipment packages", () => {
     await pullAll(adapter, new Date(since), new Date(until));
     const windows = sent.map((s) => [Number(s.url.searchParams.get("startDate")), Number(s.url.searchParams.get("endDate"))]);
     expect(windows).toEqual([
-      [since, since + 28 * DAY - 1],
-      [since + 28 * DAY, since + 56 * DAY - 1],
-      [since + 56 * DAY, until - 1],
+      [since, since + 15 * DAY - 1],
+      [since + 15 * DAY, since + 30 * DAY - 1],
+      [since + 30 * DAY, since + 45 * DAY - 1],
+      [since + 45 * DAY, until - 1],
     ]);
-    expect(target.state.requests().map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(target.state.requests().map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
 
   test("an empty window makes no request; a page token we did not issue is refused", async () => {
