@@ -24,8 +24,8 @@ export const HEPSIBURADA = {
   orderRequestsPerSecond: 1000,
   /** Order list: limit and offset mandatory, limit <= 100 (official). */
   orderPageSize: 100,
-  /** Assumed: no window limit is published; a longer pull is split into windows of this (a setting). */
-  maxOrderWindowMs: 30 * 24 * 60 * 60 * 1000,
+  /** begindate/enddate cover at most 24 hours; a wider range is cut to begin + 24 h (reference pages): a longer pull is split. */
+  maxOrderWindowMs: 24 * 60 * 60 * 1000,
   /** begindate / enddate are `yyyy-MM-dd HH:mm` without a zone: taken as Istanbul time (UTC+3, assumed; a setting). */
   orderTimeZoneOffsetMinutes: 180,
   /** The developer username in the User-Agent: a login name, no spaces or slashes (a generic client UA is not one). */

@@ -27,10 +27,10 @@ export const N11 = {
   /** Prices go out in TL, which N11 spells "TL" (not "TRY"). */
   currencyType: "TL",
   /**
-   * Order list windows: "1-month windows" (official). 28 days fits inside any calendar month, so
-   * no reading of "a month" refuses it; a longer pull is split.
+   * shipmentPackages windows are clamped to 15 days: a wider range silently answers the last 15
+   * days (MARKETPLACES.md, Corrections); a longer pull is split.
    */
-  maxOrderWindowMs: 28 * 24 * 60 * 60 * 1000,
+  maxOrderWindowMs: 15 * 24 * 60 * 60 * 1000,
   /** Timestamps are documented as GMT+3 and one client shifts them by 3 h (unverified): the pull re-reads at least this. */
   orderMinOverlapMs: 3 * 60 * 60 * 1000,
   /** Order list page size: at most 100 (client code), pages from 0 (official). */
