@@ -29,7 +29,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     stock: createEventHub<StockChange>("stock-change", log),
   };
   const registry = deps.registry ?? new Registry();
-  const identity = createIdentityService({ db, kv: infra.kv, broadcast: infra.broadcast, config, log, registry });
+  const identity = createIdentityService({ db, revocationsDb: infra.database.side, kv: infra.kv, broadcast: infra.broadcast, config, log, registry });
   // What a store shows is capped at what its marketplace takes: the caps live with the adapters.
   const sellable = createAvailability({ db, ceilings: QUANTITY_CAPS });
   // Development and tests point stores at the local sandbox; production only at public https hosts,

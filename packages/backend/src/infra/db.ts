@@ -17,6 +17,12 @@ export type Database = PgDatabase<PgQueryResultHKT>;
 export interface DatabaseHandle {
   readonly kind: "postgres" | "pglite";
   readonly db: Database;
+  /**
+   * One connection outside the pool, for the small read every request may wait on (the session
+   * revocation mirror): behind a saturated pool it would queue with the load and give up, and
+   * its refusal would answer every request 503. PGlite has one connection: `db` itself.
+   */
+  readonly side: Database;
   ping(timeoutMs: number): Promise<void>;
   /** Applies the committed migrations; safe to call from several replicas at once. */
   migrate(folder?: string): Promise<void>;
@@ -78,6 +84,8 @@ export async function preparedQueryRows<T extends Record<string, unknown>>(db: D
  * pg_stat_activity (dependency-stats.ts): containers differ by hostname, local processes by pid.
  */
 export const POSTGRES_APPLICATION_NAME = `pazarsync/${hostname()}/${process.pid}`.slice(0, 63);
+/** The side connection's name: the pool's readings (dependency-stats.ts) count the pool alone. */
+const POSTGRES_SIDE_APPLICATION_NAME = `pazarsync-side/${hostname()}/${process.pid}`.slice(0, 63);
 
 // Column names are written camelCase in TypeScript and snake_case in SQL.
 const DRIZZLE_OPTIONS = { casing: "snake_case" } as const;
@@ -96,30 +104,37 @@ function drizzleOptions(options: DatabaseOptions) {
 
 function openPostgres(url: string, poolMax: number, options: DatabaseOptions): DatabaseHandle {
   const bounds = options.bounds ?? SCRIPT_DATABASE_BOUNDS;
-  const raw = postgres(url, {
-    max: poolMax,
-    // Seconds; a connection accepted but never answered is given up after this.
-    connect_timeout: bounds.connectTimeoutMs / 1000,
-    idle_timeout: 30,
-    connection: {
-      application_name: POSTGRES_APPLICATION_NAME,
-      ...(bounds.statementTimeoutMs > 0 ? { statement_timeout: bounds.statementTimeoutMs } : {}),
-    },
-    onnotice: () => undefined,
-  });
-  const bounded = boundedClient(raw, bounds, options.log);
-  const db = drizzlePostgres({ client: bounded.client, ...drizzleOptions(options) });
+  const pool = boundedPostgres(url, poolMax, POSTGRES_APPLICATION_NAME, bounds, options.log);
+  const side = boundedPostgres(url, 1, POSTGRES_SIDE_APPLICATION_NAME, bounds, options.log);
+  const db = drizzlePostgres({ client: pool.bounded.client, ...drizzleOptions(options) });
   options.log.debug({ poolMax }, "postgres pool created");
   return {
     kind: "postgres",
     db,
+    side: drizzlePostgres({ client: side.bounded.client, ...drizzleOptions(options) }),
     ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`).then(() => undefined), timeoutMs, "postgres"),
     migrate: (folder = MIGRATIONS_FOLDER) => migratePostgresDatabase(url, folder),
-    close: () => {
-      bounded.close();
-      return raw.end({ timeout: 5 });
+    close: async () => {
+      pool.bounded.close();
+      side.bounded.close();
+      await Promise.all([pool.raw.end({ timeout: 5 }), side.raw.end({ timeout: 5 })]);
     },
   };
+}
+
+function boundedPostgres(url: string, max: number, applicationName: string, bounds: DatabaseBounds, log: Logger) {
+  const raw = postgres(url, {
+    max,
+    // Seconds; a connection accepted but never answered is given up after this.
+    connect_timeout: bounds.connectTimeoutMs / 1000,
+    idle_timeout: 30,
+    connection: {
+      application_name: applicationName,
+      ...(bounds.statementTimeoutMs > 0 ? { statement_timeout: bounds.statementTimeoutMs } : {}),
+    },
+    onnotice: () => undefined,
+  });
+  return { raw, bounded: boundedClient(raw, bounds, log) };
 }
 
 async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -134,6 +149,7 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   return {
     kind: "pglite",
     db,
+    side: db,
     ping: (timeoutMs) => withTimeout(client.query("select 1").then(() => undefined), timeoutMs, "pglite"),
     // One process owns a PGlite folder, so there is no one to race.
     migrate: (folder = MIGRATIONS_FOLDER) => migratePgliteDatabase(db, folder),

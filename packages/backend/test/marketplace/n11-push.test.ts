@@ -213,6 +213,7 @@ describe("N11 adapter: store settings and profile", () => {
       resultRetentionMs: 3_600_000,
       groups: { write: "price-stock-update", status: "task-details", orders: "shipment-packages" },
       stockAndPriceTogether: true,
+      orderStream: { windowMs: 15 * 24 * 3_600_000, pageOrder: "UNDOCUMENTED", minOverlapMs: 3 * 3_600_000 },
       rateLimits: [
         { group: "price-stock-update", requests: 40, perMs: 60_000 },
         { group: "task-details", requests: 300, perMs: 60_000 },

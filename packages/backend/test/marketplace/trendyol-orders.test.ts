@@ -36,9 +36,9 @@ describe("the Trendyol order normaliser", () => {
     });
     expect(normaliseTrendyolPackage("nope", listedAt)).toMatchObject({ externalId: undefined, status: "OTHER", lines: [], raw: "nope" });
     expect(normaliseTrendyolPackage({ id: 1, lines: [{ quantity: 1 }, { barcode: "B", quantity: 0 }, { barcode: "B", quantity: 1 }], lastModifiedDate: 1 }, listedAt).lines).toEqual([
-      { barcode: "", quantity: 1, unitPrice: 0 },
-      { barcode: "B", quantity: 0, unitPrice: 0 },
-      { barcode: "B", quantity: 1, unitPrice: 0 },
+      { barcode: "", quantity: 1, unitPrice: Number.NaN },
+      { barcode: "B", quantity: 0, unitPrice: Number.NaN },
+      { barcode: "B", quantity: 1, unitPrice: Number.NaN },
     ]);
   });
 });
@@ -69,7 +69,7 @@ describe("pulling orders from the sandbox", () => {
     await watching.pullOrders?.({ since, until });
     const url = new URL(seen[0]?.url ?? "http://x");
     expect(url.pathname).toBe("/integration/order/sellers/771/orders/stream");
-    expect(Object.fromEntries(url.searchParams)).toEqual({ startDate: String(since.getTime()), endDate: String(until.getTime()), size: "200" });
+    expect(Object.fromEntries(url.searchParams)).toEqual({ lastModifiedStartDate: String(since.getTime()), lastModifiedEndDate: String(until.getTime()), size: "200" });
     expect(seen[0]?.headers.get("authorization")).toBe(`Basic ${Buffer.from("key:secret").toString("base64")}`);
     expect(seen[0]?.headers.get("user-agent")).toBe("771 - SelfIntegration");
   });
@@ -80,7 +80,7 @@ describe("pulling orders from the sandbox", () => {
   });
 
   test("the sandbox refuses a window longer than 14 days", async () => {
-    const res = await fetch(`${sandbox.url}/integration/order/sellers/771/orders/stream?startDate=0&endDate=${15 * 24 * 3600_000}`, {
+    const res = await fetch(`${sandbox.url}/integration/order/sellers/771/orders/stream?lastModifiedStartDate=0&lastModifiedEndDate=${15 * 24 * 3600_000}`, {
       headers: { authorization: `Basic ${Buffer.from("key:secret").toString("base64")}`, "user-agent": "771 - SelfIntegration" },
     });
     expect(res.status).toBe(400);

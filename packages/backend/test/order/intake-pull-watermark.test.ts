@@ -24,7 +24,7 @@ function pullOnClock(options: { offsetMs: () => number; orders?: MarketplaceInta
     (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (url.pathname.endsWith("/orders/stream")) {
-        windows.push({ startDate: Number(url.searchParams.get("startDate")), endDate: Number(url.searchParams.get("endDate")), cursor: url.searchParams.get("cursor") });
+        windows.push({ startDate: Number(url.searchParams.get("lastModifiedStartDate")), endDate: Number(url.searchParams.get("lastModifiedEndDate")), cursor: url.searchParams.get("nextCursor") });
       }
       return fetch(input, init);
     },

@@ -130,3 +130,17 @@ describe("only a body that is no order at all is refused", () => {
     }
   });
 });
+
+describe("a line whose price cannot be read is not sold at 0", () => {
+  test("a price sent as text, and no price at all, are recorded NEEDS_ATTENTION PRICE_OUT_OF_RANGE and reserve nothing", async () => {
+    const { productId, barcode } = await listedProduct(t, shop, 5);
+    const other = await listedProduct(t, shop, 5);
+    const { order } = await deliveredNeedingAttention(packageOf([
+      { barcode, quantity: 1, lineUnitPrice: "on sale" },
+      { barcode: other.barcode, quantity: 1 },
+    ]));
+    expect(order.attentionReasons).toEqual(["PRICE_OUT_OF_RANGE"]);
+    expect(await level(t, shop, productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await level(t, shop, other.productId)).toEqual({ onHand: 5, reserved: 0 });
+  });
+});

@@ -64,3 +64,22 @@ describe("which sets a stock change touches, remembered for the whole catalog", 
     expect(calls.perChange).toBe(1);
   });
 });
+
+describe("which stores a stock change touches", () => {
+  test("changes arriving together while the entry is missing read the stores once and share the answer", async () => {
+    const store = t.services.stores;
+    let reads = 0;
+    const stores = {
+      storesSellingFrom: (warehouseIds: readonly string[]) => {
+        reads++;
+        return store.storesSellingFrom(warehouseIds);
+      },
+      listStores: () => store.listStores(),
+    };
+    const cache = createAffectedCache({ products: t.services.products, stores }, { ttlMs: 60_000 });
+    const warehouseIds = [crypto.randomUUID()];
+    const answers = await Promise.all([...Array(5)].map(() => cache.stores.storesSellingFrom(warehouseIds)));
+    expect(answers).toEqual([...Array(5)].map(() => []));
+    expect(reads).toBe(1);
+  });
+});

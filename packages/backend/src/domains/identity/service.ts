@@ -21,6 +21,8 @@ import { assertEmailFree, findLoginAccount, findUserByEmail, findUserById, inser
 
 export interface IdentityDeps {
   db: Database;
+  /** Where the revocation mirror reads (a connection outside the pool: infra/db.ts); `db` when omitted. */
+  revocationsDb?: Database;
   kv: KeyValueStore;
   broadcast: Broadcast;
   config: Config;
@@ -53,7 +55,7 @@ export function createIdentityService(deps: IdentityDeps) {
   const auth = config.auth;
   const hasher = createPasswordHasher({ memoryCostKib: auth.passwordMemoryCostKib, timeCost: auth.passwordTimeCost });
   const accessTokens = createAccessTokens(config.jwtSecret, auth.accessTokenTtlSeconds);
-  const revocations = createRevocations({ db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
+  const revocations = createRevocations({ db: deps.revocationsDb ?? db, broadcast: deps.broadcast, log, accessTokenTtlSeconds: auth.accessTokenTtlSeconds });
   const metrics = createIdentityMetrics(deps.registry ?? new Registry());
   const throttle = createLoginThrottle({ kv: deps.kv, log, settings: auth });
   // Accounts change only through this service today (no email or role edits); a short TTL bounds

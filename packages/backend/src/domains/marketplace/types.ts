@@ -51,6 +51,23 @@ export interface RateLimitProfile {
   perMs: number;
 }
 
+/**
+ * How a marketplace lists orders for the pull (MARKETPLACES.md, "Corrections (2026-12-05)").
+ * A window wider than the marketplace honours is cut or clamped without an error, so the pull
+ * never asks for more than windowMs at once.
+ */
+export interface OrderStreamProfile {
+  /** The longest window [since, until) the marketplace answers in full. */
+  windowMs: number;
+  /**
+   * The order of pages within a window. Only OLDEST_FIRST lets the watermark move page by page;
+   * NEWEST_FIRST and UNDOCUMENTED move it only once every page of the window has been read.
+   */
+  pageOrder: "OLDEST_FIRST" | "NEWEST_FIRST" | "UNDOCUMENTED";
+  /** The least the pull re-reads behind its watermark whatever ORDER_PULL_OVERLAP_MS says (N11's GMT+3 timestamps: 3 h). */
+  minOverlapMs: number;
+}
+
 export interface AdapterProfile {
   batchSize: number;
   maxQuantity: number;
@@ -65,6 +82,8 @@ export interface AdapterProfile {
   maxPendingBatches?: number;
   /** Whether one item may carry quantity and prices together (else the adapter sends them apart). */
   stockAndPriceTogether: boolean;
+  /** Order-pull windows, page order and overlap (see OrderStreamProfile). */
+  orderStream: OrderStreamProfile;
 }
 
 /** A marketplace order as every adapter hands it over (the raw payload kept for support). */

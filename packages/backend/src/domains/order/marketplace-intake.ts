@@ -4,7 +4,7 @@
  * The needing-attention gauge is read from Postgres after each pull run (so staff actions show
  * within one ORDER_PULL_INTERVAL_MS) and after each webhook delivery, never on scrape.
  */
-import type { ApiCallHook } from "../marketplace/service";
+import type { ApiCallHook, MarketplaceAdapter, MarketplaceStoreSettings } from "../marketplace/service";
 import type { Registry } from "prom-client";
 import type { Database } from "../../infra/db";
 import type { LockPort } from "../../infra/locks";
@@ -30,6 +30,8 @@ export interface MarketplaceIntakeDeps {
   fetch?: typeof fetch;
   /** Where each order-pull call is reported (marketplace_api_logs), per store. */
   onCall?: (storeId: string) => ApiCallHook;
+  /** Store settings -> adapter; the marketplace domain's factory by default. */
+  createAdapter?: (settings: MarketplaceStoreSettings) => MarketplaceAdapter;
 }
 
 export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
@@ -50,7 +52,7 @@ export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
     }
   }
 
-  const pull = createOrderPull({ ...feed, db: deps.db, locks: deps.locks, stores: deps.stores, settings: deps.settings, now: deps.now, fetch: deps.fetch, onCall: deps.onCall });
+  const pull = createOrderPull({ ...feed, db: deps.db, locks: deps.locks, stores: deps.stores, settings: deps.settings, now: deps.now, fetch: deps.fetch, onCall: deps.onCall, createAdapter: deps.createAdapter });
   const trendyolWebhooks = createTrendyolWebhooks({ ...feed, stores: deps.stores, now: deps.now, afterIntake: refreshNeedingAttention });
   return {
     /** Every active marketplace store once (the worker's job). */

@@ -1,11 +1,15 @@
 /**
  * The order pull: per active marketplace store whose adapter can list
  * orders, under the lock `order-pull:{storeId}` (one replica per store, the others skip it), read
- * what changed from the watermark minus an overlap up to now, page by page, and feed each order
- * to intake. The pull is the source of truth; webhooks only make orders arrive sooner.
- * The watermark moves after each page whose orders were all recorded (pages come oldest
- * modification first) and to the end of the window once the last page is read; the overlap
- * covers packages the marketplace lists late. Intake is idempotent, so re-reading is harmless.
+ * what changed from the watermark minus an overlap up to now and feed each order to intake. The
+ * pull is the source of truth; webhooks only make orders arrive sooner.
+ * [watermark - overlap, now) is read as consecutive windows no longer than the marketplace honours
+ * (a wider one is cut without an error and its orders lost), oldest window first, page by page.
+ * The watermark moves to a window's end once all its pages are read; within a window only a stream
+ * listed oldest first lets it follow the pages, because a newest-first page 1 says nothing about
+ * the older pages still unread. A window cut short (page budget, a failed call) is kept with its
+ * next page, and the next pull goes on from there before anything else. The overlap covers
+ * packages the marketplace lists late. Intake is idempotent, so re-reading is harmless.
  */
 import type { Stores } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
@@ -13,9 +17,18 @@ import { AppError } from "../../infra/errors";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
-import { type ApiCallHook, createMarketplaceAdapter, type MarketplaceAdapter, type NormalisedOrder } from "../marketplace/service";
+import {
+  type ApiCallHook,
+  createMarketplaceAdapter,
+  type MarketplaceAdapter,
+  MarketplacePageInvalid,
+  MarketplaceRefused,
+  type MarketplaceStoreSettings,
+  type NormalisedOrder,
+  type OrderPage,
+} from "../marketplace/service";
 import { type FeedDeps, type FeedOutcome, feedOrder } from "./marketplace-feed";
-import { advanceWatermark, readWatermark } from "./pull-watermarks";
+import { advanceWatermark, closeWindow, keepOpenWindow, type OpenWindow, readPullPosition } from "./pull-watermarks";
 
 export interface OrderPullSettings {
   /** ORDER_PULL_INTERVAL_MS: how often every store is pulled. */
@@ -36,6 +49,8 @@ export interface OrderPullDeps extends FeedDeps {
   fetch?: typeof fetch;
   /** Where each marketplace call is reported (marketplace_api_logs), per store. */
   onCall?: (storeId: string) => ApiCallHook;
+  /** Store settings -> adapter; the marketplace domain's factory unless a caller brings its own. */
+  createAdapter?: (settings: MarketplaceStoreSettings) => MarketplaceAdapter;
 }
 
 export type PullReport =
@@ -47,6 +62,30 @@ export const orderPullLockKey = (storeId: string) => `order-pull:${storeId}`;
 const LOCK_TTL_MS = 5 * 60_000;
 
 const byModification = (a: NormalisedOrder, b: NormalisedOrder) => a.lastModifiedAt.localeCompare(b.lastModifiedAt);
+
+/** [since, until) as consecutive windows of at most windowMs, oldest first; none when since >= until. */
+export function splitWindow(since: Date, until: Date, windowMs: number): OpenWindow[] {
+  const windows: OpenWindow[] = [];
+  for (let from = since.getTime(); from < until.getTime(); from += windowMs) {
+    windows.push({ since: new Date(from), until: new Date(Math.min(from + windowMs, until.getTime())) });
+  }
+  return windows;
+}
+
+/** One pull of one store: what it may spend and what it has done so far. */
+interface WindowRun {
+  store: Stores.Store;
+  marketplace: MarketplaceAdapter["marketplace"];
+  pullOrders: NonNullable<MarketplaceAdapter["pullOrders"]>;
+  /** Pages come oldest modification first: the watermark may follow them within a window. */
+  pagesInOrder: boolean;
+  /** The watermark when the pull began (the store's creation on its first pull). */
+  startedAt: Date;
+  watermark: Date;
+  pages: number;
+  budget: number;
+  outcomes: Partial<Record<FeedOutcome, number>>;
+}
 
 /** Requests one run may make: the adapter's order quota for one rate window, so a run stays inside it. */
 function pageBudget(adapter: MarketplaceAdapter): number {
@@ -61,7 +100,7 @@ export function createOrderPull(deps: OrderPullDeps) {
 
   async function adapterFor(store: Stores.Store): Promise<MarketplaceAdapter | "settings"> {
     try {
-      return createMarketplaceAdapter({
+      return (deps.createAdapter ?? createMarketplaceAdapter)({
         type: store.type,
         sellerId: store.sellerId,
         baseUrl: store.baseUrl,
@@ -79,33 +118,83 @@ export function createOrderPull(deps: OrderPullDeps) {
 
   async function pullWith(store: Stores.Store, adapter: MarketplaceAdapter, pullOrders: NonNullable<MarketplaceAdapter["pullOrders"]>): Promise<PullReport> {
     const until = new Date(now());
-    const from = (await readWatermark(db, store.id)) ?? new Date(store.createdAt);
-    const since = new Date(from.getTime() - deps.settings.overlapMs);
-    const outcomes: Partial<Record<FeedOutcome, number>> = {};
-    const target = { storeId: store.id, marketplace: adapter.marketplace, source: "pull" as const };
-    const budget = pageBudget(adapter);
-    let watermark = from;
-    let page: string | undefined;
-    let pages = 0;
-    do {
-      const answer = await pullOrders({ since, until, ...(page ? { page } : {}) });
-      pages += 1;
+    const stream = adapter.profile.orderStream;
+    const position = await readPullPosition(db, store.id);
+    const startedAt = position.watermark ?? new Date(store.createdAt);
+    // A window some later pull already read past is not worth going on with.
+    const resume = position.resume && position.resume.until > startedAt ? position.resume : undefined;
+    const overlapMs = Math.max(deps.settings.overlapMs, stream.minOverlapMs);
+    const planFrom = new Date((resume ? resume.until : startedAt).getTime() - overlapMs);
+    const windows = [...(resume ? [resume] : []), ...splitWindow(planFrom, until, stream.windowMs)];
+    const run: WindowRun = {
+      store,
+      marketplace: adapter.marketplace,
+      pullOrders,
+      pagesInOrder: stream.pageOrder === "OLDEST_FIRST",
+      startedAt,
+      watermark: startedAt,
+      pages: 0,
+      budget: pageBudget(adapter),
+      outcomes: {},
+    };
+    let complete = true;
+    for (const window of windows) {
+      if (!(await readWindow(run, window))) {
+        complete = false;
+        break;
+      }
+    }
+    log.info({ storeId: store.id, marketplace: adapter.marketplace, windows: windows.length, pages: run.pages, outcomes: run.outcomes, complete }, "marketplace orders pulled");
+    return { storeId: store.id, pulled: true, pages: run.pages, outcomes: run.outcomes, watermark: run.watermark.toISOString(), complete };
+  }
+
+  /**
+   * Reads one window from its open page to its last; false when the page budget ran out first (the
+   * window is kept open where it stopped). Each page's orders are all recorded before its position
+   * is: a failure re-reads at most that page.
+   */
+  async function readWindow(run: WindowRun, window: OpenWindow): Promise<boolean> {
+    const target = { storeId: run.store.id, marketplace: run.marketplace, source: "pull" as const };
+    let page = window.page;
+    for (;;) {
+      if (run.pages >= run.budget) return false;
+      const answer = await readPage(run, window, page);
+      if (answer === "restart") {
+        page = undefined;
+        continue;
+      }
       for (const order of [...answer.orders].sort(byModification)) {
         const { outcome } = await feedOrder(deps, target, order);
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        run.outcomes[outcome] = (run.outcomes[outcome] ?? 0) + 1;
         const modified = new Date(order.lastModifiedAt);
-        if (modified > watermark && modified <= until) watermark = modified;
+        if (run.pagesInOrder && modified > run.watermark && modified <= window.until) run.watermark = modified;
       }
-      await advanceWatermark(db, store.id, watermark);
+      if (run.pagesInOrder) await advanceWatermark(db, run.store.id, run.watermark);
       page = answer.next ?? undefined;
-    } while (page && pages < budget);
-    // Every page up to `until` was read: nothing older is missing but what the overlap re-reads.
-    if (!page && until > watermark) {
-      watermark = until;
-      await advanceWatermark(db, store.id, watermark);
+      if (!page) break;
+      await keepOpenWindow(db, run.store.id, run.startedAt, { ...window, page });
     }
-    log.info({ storeId: store.id, marketplace: adapter.marketplace, pages, outcomes, complete: !page }, "marketplace orders pulled");
-    return { storeId: store.id, pulled: true, pages, outcomes, watermark: watermark.toISOString(), complete: !page };
+    await closeWindow(db, run.store.id, window.until);
+    if (window.until > run.watermark) run.watermark = window.until;
+    return true;
+  }
+
+  /**
+   * One page of the window. A page token kept from an earlier pull that the adapter or the
+   * marketplace no longer takes (a cursor expired, the token format changed) would stop the store
+   * for good: the window is read again from its first page instead.
+   */
+  async function readPage(run: WindowRun, window: OpenWindow, page: string | undefined): Promise<OrderPage | "restart"> {
+    run.pages += 1;
+    try {
+      return await run.pullOrders({ since: window.since, until: window.until, ...(page ? { page } : {}) });
+    } catch (error) {
+      const refused = error instanceof MarketplacePageInvalid || (error instanceof MarketplaceRefused && error.permanent);
+      if (!page || !refused) throw error;
+      log.warn({ err: error, storeId: run.store.id, since: window.since, until: window.until }, "order page token refused; the window is read again from its start");
+      await keepOpenWindow(db, run.store.id, run.startedAt, { since: window.since, until: window.until });
+      return "restart";
+    }
   }
 
   async function pullStore(storeId: string): Promise<PullReport> {

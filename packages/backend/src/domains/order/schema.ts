@@ -165,15 +165,23 @@ export const idempotencyKeys = pgTable(
 );
 
 /**
- * How far each marketplace store's order pull has read (marketplace-pull.ts): the latest package
- * modification time recorded. The next pull reads from here minus an overlap; the watermark only
- * moves forward, and only after the orders before it were all recorded.
+ * How far each marketplace store's order pull has read (marketplace-pull.ts): every order modified
+ * before the watermark is recorded. The next pull reads from here minus an overlap; the watermark
+ * only moves forward. A window cut short mid-way (page budget, a failed call) is kept in resume_*
+ * with the page to go on from, because a newest-first stream cannot move the watermark until the
+ * whole window is read, and re-reading from its start could never finish a window longer than the
+ * page budget.
  */
 export const orderPullWatermarks = pgTable("order_pull_watermarks", {
   storeId: uuid()
     .primaryKey()
     .references(() => stores.id, { onDelete: "cascade" }),
   watermark: timestamp({ withTimezone: true }).notNull(),
+  /** The open window [resume_since, resume_until); null when the last window was read to its end. */
+  resumeSince: timestamp({ withTimezone: true }),
+  resumeUntil: timestamp({ withTimezone: true }),
+  /** The adapter's page token to go on from; null: the window's first page. */
+  resumePage: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

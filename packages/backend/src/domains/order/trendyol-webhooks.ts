@@ -1,5 +1,6 @@
 /**
- * Trendyol order webhooks for one store: deliveries carry the same order model as the stream, are
+ * Trendyol order webhooks for one store: deliveries carry the same order model as the stream (one
+ * package, or a page envelope of them), are
  * authenticated per store (webhook-auth.ts) and taken in before they are answered, so the answer
  * tells the truth. Idempotent like the pull. An order intake cannot read (no package id, lines it
  * cannot read, too many or none) is recorded NEEDS_ATTENTION and answered 200: Trendyol delivers
@@ -34,6 +35,16 @@ function unavailable(deps: TrendyolWebhookDeps, error: unknown, storeId: string,
   return new WebhookIntakeUnavailable();
 }
 
+/**
+ * The packages of a delivery. Published clients disagree on its body: one package (vahaponur/
+ * trendyol-go) or the order list's page envelope `{ ..., content: [package] }` (loncadev/lonca);
+ * both are read (fixtures webhook-delivery*.json).
+ */
+function packagesOf(body: unknown): unknown[] {
+  if (typeof body === "object" && body !== null && "content" in body && Array.isArray(body.content)) return body.content;
+  return [body];
+}
+
 export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
   const now = deps.now ?? Date.now;
   return {
@@ -51,17 +62,26 @@ export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
       return id;
     },
 
-    /** Reads the package, whatever it holds, and takes it in; answers what became of it. */
-    async accept(storeId: string, body: unknown): Promise<{ externalId: string; status: string; outcome: FeedOutcome }> {
-      const order = normaliseTrendyolPackage(body, new Date(now()));
-      let result: Awaited<ReturnType<typeof feedOrder>>;
-      try {
-        result = await feedOrder(deps, { storeId, marketplace: "TRENDYOL", source: "webhook" }, order);
-      } catch (error) {
-        throw unavailable(deps, error, storeId, "intake");
+    /**
+     * Reads the delivery (one package, or a page envelope of them) and takes its packages in, in
+     * order, whatever they hold (what cannot be read is recorded NEEDS_ATTENTION); answers what
+     * became of each.
+     */
+    async accept(storeId: string, body: unknown): Promise<{ externalId: string; status: string; outcome: FeedOutcome }[]> {
+      const received = new Date(now());
+      const accepted: { externalId: string; status: string; outcome: FeedOutcome }[] = [];
+      for (const raw of packagesOf(body)) {
+        const order = normaliseTrendyolPackage(raw, received);
+        let result: Awaited<ReturnType<typeof feedOrder>>;
+        try {
+          result = await feedOrder(deps, { storeId, marketplace: "TRENDYOL", source: "webhook" }, order);
+        } catch (error) {
+          throw unavailable(deps, error, storeId, "intake");
+        }
+        if (result.outcome !== "duplicate") await deps.afterIntake?.();
+        accepted.push({ externalId: result.externalOrderId, status: order.marketplaceStatus, outcome: result.outcome });
       }
-      if (result.outcome !== "duplicate") await deps.afterIntake?.();
-      return { externalId: result.externalOrderId, status: order.marketplaceStatus, outcome: result.outcome };
+      return accepted;
     },
   };
 }

@@ -45,6 +45,14 @@ const TrendyolPackage = t.Object(
   },
 );
 
+const TrendyolEnvelope = t.Object(
+  { content: t.Array(TrendyolPackage, { minItems: 1, maxItems: 200 }) },
+  {
+    additionalProperties: true,
+    description: "The order list's page envelope ({ totalElements, totalPages, page, size, content }) some deliveries come in; every package is taken in",
+  },
+);
+
 const Accepted = t.Object(
   {
     accepted: t.Literal(true),
@@ -73,8 +81,11 @@ export function orderWebhookController(deps: { trendyolWebhooks: TrendyolWebhook
   return new Elysia({ name: "order-webhooks", prefix: "/api/v1/marketplace/webhooks", detail: { tags: ["marketplace"] } }).post(
     "/trendyol/:storeId",
     async ({ params, body }) => {
-      const accepted = await trendyolWebhooks.accept(params.storeId.toLowerCase(), body);
-      return { accepted: true as const, externalOrderId: accepted.externalId, status: accepted.status, outcome: accepted.outcome };
+      // An envelope's packages are all taken in before the answer; it names the first (in practice the only one).
+      const [first] = await trendyolWebhooks.accept(params.storeId.toLowerCase(), body);
+      // The schema lets no delivery through without a package (an envelope holds at least one).
+      if (!first) throw new Error("a webhook delivery without a package passed validation");
+      return { accepted: true as const, externalOrderId: first.externalId, status: first.status, outcome: first.outcome };
     },
     {
       params: t.Object({ storeId: t.String({ maxLength: 64 }) }),
@@ -85,7 +96,7 @@ export function orderWebhookController(deps: { trendyolWebhooks: TrendyolWebhook
           apiKey: request.headers.get("x-api-key"),
         });
       },
-      body: TrendyolPackage,
+      body: t.Union([TrendyolPackage, TrendyolEnvelope]),
       response: { 200: Accepted, ...errors(400, 401, 422, 503) },
       detail: {
         summary: "Trendyol order webhook: the order is taken in before the answer (idempotent; the periodic pull remains the source of truth)",

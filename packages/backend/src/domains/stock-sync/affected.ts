@@ -42,6 +42,12 @@ const AFFECTED_MAX_ENTRIES = 10_000;
 /** Set items held in memory at most; a catalog with more asks Postgres per change instead. */
 const MEMBERSHIP_MAX_ROWS = 50_000;
 
+/** A lookup's answer, or the read that will give it, and when that read started. */
+interface Remembered {
+  at: number;
+  ids: Promise<string[]>;
+}
+
 /**
  * The lookups a stock change needs, remembered for a few seconds: the stores per warehouse list,
  * and which sets hold which component for the whole catalog at once (per product it would miss
@@ -52,8 +58,8 @@ const MEMBERSHIP_MAX_ROWS = 50_000;
 export function createAffectedCache(deps: CacheDeps, options: { ttlMs?: number; membershipMaxRows?: number } = {}) {
   const { ttlMs = AFFECTED_TTL_MS, membershipMaxRows = MEMBERSHIP_MAX_ROWS } = options;
   let generation = 0;
-  const stores = new Map<string, { at: number; ids: string[] }>();
-  const sets = new Map<string, { at: number; ids: string[] }>();
+  const stores = new Map<string, Remembered>();
+  const sets = new Map<string, Remembered>();
   let membership: { at: number; generation: number; loading: Promise<Map<string, string[]> | null> } | undefined;
 
   /** The whole catalog's set membership, loaded once per TTL by one caller while the others wait for it. */
@@ -75,19 +81,20 @@ export function createAffectedCache(deps: CacheDeps, options: { ttlMs?: number; 
     return [...new Set(productIds.flatMap((id) => byComponent.get(id) ?? []))];
   }
 
-  async function remembered(cache: Map<string, { at: number; ids: string[] }>, ids: readonly string[], load: () => Promise<string[]>): Promise<string[]> {
+  /** One read per key and TTL: callers arriving while it runs share it (under load they come by the dozen). */
+  function remembered(cache: Map<string, Remembered>, ids: readonly string[], load: () => Promise<string[]>): Promise<string[]> {
     const key = [...ids].sort().join(",");
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < ttlMs) return hit.ids;
-    const started = generation;
-    const at = Date.now();
-    const loaded = await load();
-    // A catalog change while this read ran may have made it stale: use it once, keep it not.
-    if (started === generation) {
-      if (cache.size >= AFFECTED_MAX_ENTRIES) cache.clear();
-      cache.set(key, { at, ids: loaded });
-    }
-    return loaded;
+    const entry: Remembered = { at: Date.now(), ids: load() };
+    if (cache.size >= AFFECTED_MAX_ENTRIES) cache.clear();
+    // A catalog change while the read runs empties the map: its callers use the answer once, no later one gets it.
+    cache.set(key, entry);
+    // A failed read is not kept: the next change asks again.
+    entry.ids.catch(() => {
+      if (cache.get(key) === entry) cache.delete(key);
+    });
+    return entry.ids;
   }
 
   const cached: AffectedDeps = {

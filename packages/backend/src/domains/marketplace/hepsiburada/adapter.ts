@@ -93,6 +93,8 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     groups: { ...GROUPS },
     maxPendingBatches: HEPSIBURADA.maxPendingUploads,
     stockAndPriceTogether: false,
+    // Offset pages in an undocumented order; begindate/enddate honoured for at most 24 hours.
+    orderStream: { windowMs: config.maxOrderWindowMs ?? HEPSIBURADA.maxOrderWindowMs, pageOrder: "UNDOCUMENTED", minOverlapMs: 0 },
     rateLimits: [
       { group: GROUPS.write, requests: config.listingWritesPerMinute ?? HEPSIBURADA.listingWritesPerMinute, perMs: 60_000 },
       { group: GROUPS.status, requests: config.listingStatusReadsPerMinute ?? HEPSIBURADA.listingStatusReadsPerMinute, perMs: 60_000 },

@@ -79,6 +79,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     resultRetentionMs: config.resultRetentionMs ?? N11.resultRetentionMs,
     groups: { ...GROUPS },
     stockAndPriceTogether: true,
+    orderStream: { windowMs: config.maxOrderWindowMs ?? N11.maxOrderWindowMs, pageOrder: "UNDOCUMENTED", minOverlapMs: N11.pullOverlapMs },
     rateLimits: [
       { group: GROUPS.write, requests: config.writeRequestsPerMinute ?? N11.writeRequestsPerMinute, perMs: minute },
       { group: GROUPS.status, requests: config.statusRequestsPerMinute ?? N11.statusRequestsPerMinute, perMs: minute },

@@ -78,6 +78,7 @@ export function pazaramaProfile(config: Partial<PazaramaConfig> = {}): AdapterPr
     groups: { ...GROUPS },
     // Stock and price are two endpoints, but the 10-second spacing is per seller: one write group.
     stockAndPriceTogether: false,
+    orderStream: { windowMs: config.maxOrderWindowMs ?? PAZARAMA.maxOrderWindowMs, pageOrder: "UNDOCUMENTED", minOverlapMs: 0 },
     rateLimits: [
       { group: GROUPS.write, requests: 1, perMs: config.writeSpacingMs ?? PAZARAMA.writeSpacingMs },
       perMinute(config.statusRequestsPerMinute ?? PAZARAMA.statusRequestsPerMinute, GROUPS.status),

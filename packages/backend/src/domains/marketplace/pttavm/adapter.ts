@@ -69,6 +69,7 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
     duplicateWindowMs: config.duplicateWindowMs ?? PTTAVM.duplicateWindowMs,
     groups: { ...GROUPS },
     stockAndPriceTogether: true,
+    orderStream: { windowMs: config.maxOrderWindowMs ?? PTTAVM.maxOrderWindowMs, pageOrder: "UNDOCUMENTED", minOverlapMs: 0 },
     rateLimits: Object.values(GROUPS).map((group) => ({ group, requests: perMinute, perMs: 60_000 })),
   };
   const transport: PttavmTransport = {

@@ -74,6 +74,11 @@ export interface SandboxOptions {
   sellers?: SellerAccountInput[];
   /** Older entries are forgotten past this many recorded requests. Default 10000. */
   maxRecordedRequests?: number;
+  /**
+   * The order Trendyol's order stream lists packages in: newest modification first, as documented
+   * (the default), or oldest first for tests whose pull still assumes that order.
+   */
+  trendyolOrderStream?: "newest-first" | "oldest-first";
   /** For deterministic fault tests. */
   random?: () => number;
   /** The clock every window and delay is measured on; default Date.now (tests step it by hand). */

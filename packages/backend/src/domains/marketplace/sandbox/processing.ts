@@ -87,9 +87,11 @@ export function settle(state: SandboxState, now: number): void {
 /** Trendyol's batch-request answer; before processing the items are absent. */
 export function batchView(batch: StoredBatch) {
   const items = batch.results ?? [];
+  // The documented inventory result echoes each item with the time the update was asked for.
+  const updateRequestDate = new Date(batch.createdAt).toISOString();
   return {
     batchRequestId: batch.id,
-    items,
+    items: items.map((item) => ({ ...item, requestItem: { updateRequestDate, ...item.requestItem } })),
     creationDate: batch.createdAt,
     lastModification: batch.results ? batch.readyAt : batch.createdAt,
     sourceType: "API",

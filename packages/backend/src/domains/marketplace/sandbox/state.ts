@@ -83,7 +83,7 @@ export class SandboxState implements SandboxContext {
   /** Every marketplace but Trendyol (whose state is the fields above). */
   readonly marketplaces: SandboxMarketplace[];
   /** Trendyol shipment packages (trendyol-orders.ts) and the sellers' order webhooks. */
-  readonly trendyolOrders = new TrendyolOrderBook();
+  readonly trendyolOrders: TrendyolOrderBook;
   readonly trendyolWebhooks = new TrendyolWebhooks((ms) => this.scaled(ms));
 
   constructor(options: SandboxOptions) {
@@ -97,6 +97,7 @@ export class SandboxState implements SandboxContext {
     this.now = options.now ?? Date.now;
     this.variants = { ...options.variants };
     this.maxRecorded = options.maxRecordedRequests ?? 10_000;
+    this.trendyolOrders = new TrendyolOrderBook(options.trendyolOrderStream ?? "newest-first");
     for (const seller of options.sellers ?? []) this.addSeller(seller);
     this.marketplaces = Object.entries(SANDBOX_MARKETPLACES).flatMap(([name, create]) =>
       create ? [create(this, options.accounts?.[name as MarketplaceName] ?? [])] : [],

@@ -1,8 +1,11 @@
 /**
- * Trendyol orders as the sandbox plays them: shipment packages per seller, listed by the cursor
- * stream (`GET .../orders/stream`, windows of at most 14 days on the last modification, oldest
- * first, `nextCursor` / `hasMore`). Packages are written in the Dec 2025 field names unless a
- * test asks for the legacy ones, so the adapter's normaliser meets both.
+ * Trendyol orders as the sandbox plays them: shipment packages per seller, listed by
+ * getShipmentPackagesStream (`GET .../orders/stream`) as packages/marketplace-fixtures/trendyol/
+ * order-pull.json shows it: `lastModifiedStartDate` / `lastModifiedEndDate` (epoch ms, at most 14
+ * days; the last 14 days without them), `size` (default 50, at most 200), `packageItemStatuses`,
+ * and `nextCursor` (refused when the other filters changed); newest modification first; names it
+ * does not know are ignored, like the real service. Packages are written in the Dec 2025 field
+ * names unless a test asks for the legacy ones, so the adapter's normaliser meets both.
  */
 import { TRENDYOL } from "../trendyol/facts";
 import type { Reply } from "./module";
@@ -30,27 +33,33 @@ export interface SandboxPackage {
 
 const lira = (minor: number) => Math.round(minor) / 100;
 
-/** The package as Trendyol's order model shows it (stream content and webhook body). */
+/**
+ * The package as Trendyol's order model shows it (stream content and webhook body). The sandbox
+ * gives no discounts, so a line's gross amount (the unit price before discount) is its unit price.
+ */
 export function packagePayload(p: SandboxPackage): Record<string, unknown> {
   const legacy = p.fieldNames === "legacy";
   const lines = p.lines.map((line, index) => {
     const lineId = p.packageId * 100 + index + 1;
+    const unit = lira(line.unitPrice);
     return {
-      ...(legacy ? { id: lineId, merchantSku: line.barcode, price: lira(line.unitPrice) } : { lineId, stockCode: line.barcode, lineUnitPrice: lira(line.unitPrice) }),
+      ...(legacy
+        ? { id: lineId, merchantSku: line.barcode, price: unit, amount: unit }
+        : { lineId, stockCode: line.barcode, lineUnitPrice: unit, lineGrossAmount: unit }),
       barcode: line.barcode,
       quantity: line.quantity,
       currencyCode: "TRY",
       orderLineItemStatusName: p.status,
     };
   });
+  const total = lira(p.lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0));
   return {
-    ...(legacy ? { id: p.packageId } : { shipmentPackageId: p.packageId }),
+    ...(legacy ? { id: p.packageId, totalPrice: total, grossAmount: total } : { shipmentPackageId: p.packageId, packageTotalPrice: total, packageGrossAmount: total }),
     orderNumber: p.orderNumber,
     orderDate: p.orderDate,
     status: p.status,
     shipmentPackageStatus: p.status,
     currencyCode: "TRY",
-    totalPrice: lira(p.lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0)),
     lastModifiedDate: p.lastModifiedDate,
     lines,
   };
@@ -58,21 +67,70 @@ export function packagePayload(p: SandboxPackage): Record<string, unknown> {
 
 const failure = (key: string, message: string): Reply => ({ status: 400, body: { errors: [{ key, message }] } });
 
-/** The stream's cursor: the (last modification, package id) of the last package handed out. */
-function encodeCursor(p: SandboxPackage): string {
-  return Buffer.from(`${p.lastModifiedDate}:${p.packageId}`).toString("base64url");
+/** The stream's documented order is newest first; `oldest-first` is for tests written against the older assumption. */
+export type StreamOrder = "newest-first" | "oldest-first";
+
+const DEFAULT_PAGE_SIZE = 50;
+
+/** What a stream request asks for; a cursor is only valid with the same filters. */
+interface StreamFilters {
+  start: number;
+  end: number;
+  size: number;
+  statuses: string;
 }
 
-function decodeCursor(cursor: string): [number, number] | undefined {
-  const match = /^(\d+):(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  return match ? [Number(match[1]), Number(match[2])] : undefined;
+interface StreamCursor {
+  filters: StreamFilters;
+  /** The (last modification, package id) of the last package handed out. */
+  after: [number, number];
 }
+
+function encodeCursor(cursor: StreamCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(text: string): StreamCursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+    if (typeof value !== "object" || value === null || !("filters" in value) || !("after" in value)) return undefined;
+    const { filters, after } = value as StreamCursor;
+    const numbers = [filters?.start, filters?.end, filters?.size, ...(Array.isArray(after) ? after : [Number.NaN])];
+    return numbers.length === 5 && numbers.every((n) => Number.isInteger(n)) && typeof filters.statuses === "string" ? { filters, after } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const epochMs = (text: string | undefined) => (text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined);
+
+/** The request's filters, or the refusal the service gives. A cursor's own window stands in for dates left out. */
+function filtersOf(query: Record<string, string>, cursor: StreamCursor | undefined, now: number): StreamFilters | Reply {
+  for (const name of ["lastModifiedStartDate", "lastModifiedEndDate"] as const) {
+    if (query[name] !== undefined && epochMs(query[name]) === undefined) return failure("invalid.date", `${name} must be epoch milliseconds`);
+  }
+  let start = epochMs(query.lastModifiedStartDate);
+  let end = epochMs(query.lastModifiedEndDate);
+  if (start === undefined && end === undefined && cursor) ({ start, end } = cursor.filters);
+  end ??= start === undefined ? now : start + TRENDYOL.orderWindowMs;
+  start ??= end - TRENDYOL.orderWindowMs;
+  if (!(end > start)) return failure("invalid.date.range", "lastModifiedEndDate must be after lastModifiedStartDate");
+  if (end - start > TRENDYOL.orderWindowMs) return failure("date.range.exceeded", "En fazla 14 günlük aralık sorgulanabilir");
+  const size = query.size === undefined ? (cursor?.filters.size ?? DEFAULT_PAGE_SIZE) : Number(query.size);
+  if (!Number.isInteger(size) || size < 1 || size > TRENDYOL.orderPageSize) return failure("invalid.size", `size must be 1..${TRENDYOL.orderPageSize}`);
+  const statuses = query.packageItemStatuses ?? cursor?.filters.statuses ?? "";
+  return { start, end, size, statuses };
+}
+
+const sameFilters = (a: StreamFilters, b: StreamFilters) => a.start === b.start && a.end === b.end && a.size === b.size && a.statuses === b.statuses;
 
 const byModification = (a: SandboxPackage, b: SandboxPackage) => a.lastModifiedDate - b.lastModifiedDate || a.packageId - b.packageId;
 
 export class TrendyolOrderBook {
   private readonly packages = new Map<number, SandboxPackage>();
   private nextId = 3_000_000_001;
+
+  constructor(private readonly order: StreamOrder = "newest-first") {}
 
   create(sellerId: string, lines: SandboxPackageLine[], now: number, options: { orderNumber?: string; fieldNames?: FieldNames } = {}): SandboxPackage {
     const packageId = this.nextId++;
@@ -95,7 +153,7 @@ export class TrendyolOrderBook {
     return found?.sellerId === sellerId ? found : undefined;
   }
 
-  /** A status change is a modification: the package moves to the end of the stream. */
+  /** A status change is a modification: the package moves to the newest end of the stream. */
   setStatus(sellerId: string, packageId: number, status: PackageStatus, now: number): SandboxPackage | undefined {
     const found = this.find(sellerId, packageId);
     if (!found) return undefined;
@@ -104,34 +162,35 @@ export class TrendyolOrderBook {
     return found;
   }
 
+  /** The seller's packages, oldest modification first. */
   of(sellerId: string): SandboxPackage[] {
     return [...this.packages.values()].filter((p) => p.sellerId === sellerId).sort(byModification);
   }
 
-  /** GET .../orders/stream: startDate and endDate (epoch ms) are required and at most 14 days apart. */
-  stream(sellerId: string, query: Record<string, string>): { reply: Reply; itemCount: number } {
-    const start = Number(query.startDate);
-    const end = Number(query.endDate);
-    if (!/^\d+$/.test(query.startDate ?? "") || !/^\d+$/.test(query.endDate ?? "") || !(end > start)) {
-      return { reply: failure("invalid.date.range", "startDate and endDate are required epoch milliseconds, endDate after startDate"), itemCount: 0 };
-    }
-    if (end - start > TRENDYOL.orderWindowMs) return { reply: failure("date.range.exceeded", "En fazla 14 günlük aralık sorgulanabilir"), itemCount: 0 };
-    const size = query.size === undefined ? 50 : Number(query.size);
-    if (!Number.isInteger(size) || size < 1 || size > TRENDYOL.orderPageSize) return { reply: failure("invalid.size", `size must be 1..${TRENDYOL.orderPageSize}`), itemCount: 0 };
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && !after) return { reply: failure("invalid.cursor", "The cursor is not valid"), itemCount: 0 };
-    const listed = this.of(sellerId).filter(
-      (p) =>
-        p.lastModifiedDate >= start &&
-        p.lastModifiedDate < end &&
-        (!after || p.lastModifiedDate > after[0] || (p.lastModifiedDate === after[0] && p.packageId > after[1])),
-    );
-    const content = listed.slice(0, size);
-    const hasMore = listed.length > size;
-    const last = content.at(-1);
-    return {
-      reply: { status: 200, body: { content: content.map(packagePayload), size, hasMore, nextCursor: hasMore && last ? encodeCursor(last) : null } },
-      itemCount: content.length,
+  /** GET .../orders/stream, as the fixture shows it (see the file's comment). */
+  stream(sellerId: string, query: Record<string, string>, now: number): { reply: Reply; itemCount: number } {
+    const cursor = query.nextCursor === undefined ? undefined : decodeCursor(query.nextCursor);
+    if (query.nextCursor !== undefined && !cursor) return { reply: failure("invalid.next.cursor", "Invalid nextCursor value"), itemCount: 0 };
+    const filters = filtersOf(query, cursor, now);
+    if ("status" in filters) return { reply: filters, itemCount: 0 };
+    if (cursor && !sameFilters(cursor.filters, filters)) return { reply: failure("cursor.filter.mismatch", "The filters differ from the ones the cursor was issued for"), itemCount: 0 };
+    const statuses = new Set(filters.statuses.split(",").filter((s) => s.length > 0));
+    const newestFirst = this.order === "newest-first";
+    const sorted = this.of(sellerId);
+    if (newestFirst) sorted.reverse();
+    const beyond = (p: SandboxPackage) => {
+      if (!cursor) return true;
+      const [modified, id] = cursor.after;
+      const compared = p.lastModifiedDate - modified || p.packageId - id;
+      return newestFirst ? compared < 0 : compared > 0;
     };
+    const listed = sorted.filter(
+      (p) => p.lastModifiedDate >= filters.start && p.lastModifiedDate <= filters.end && (statuses.size === 0 || statuses.has(p.status)) && beyond(p),
+    );
+    const content = listed.slice(0, filters.size);
+    const hasMore = listed.length > filters.size;
+    const last = content.at(-1);
+    const nextCursor = hasMore && last ? encodeCursor({ filters, after: [last.lastModifiedDate, last.packageId] }) : null;
+    return { reply: { status: 200, body: { content: content.map(packagePayload), hasMore, nextCursor, size: filters.size } }, itemCount: content.length };
   }
 }

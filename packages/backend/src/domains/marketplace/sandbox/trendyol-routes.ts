@@ -130,6 +130,6 @@ export function handleTrendyol(state: SandboxState, incoming: Incoming, now: num
   }
   if (!state.takeRateSlot(`${sellerId}:${endpoint}`, now)) return done({ reply: failure(429, "too.many.requests"), itemCount: 0 });
   if (write) return done(priceAndInventory(state, sellerId, incoming.body, now));
-  if (orders) return done(state.trendyolOrders.stream(sellerId, incoming.query));
+  if (orders) return done(state.trendyolOrders.stream(sellerId, incoming.query, now));
   return done(batchRequest(state, sellerId, decoded(read?.[2]), now));
 }

@@ -29,6 +29,8 @@ export const trendyolProfile: AdapterProfile = {
   resultRetentionMs: TRENDYOL.resultRetentionMs,
   groups: { write: "price-and-inventory", status: "batch-requests", orders: "orders" },
   stockAndPriceTogether: true,
+  // The stream is always sorted by lastModifiedDate descending (MARKETPLACES.md, Corrections).
+  orderStream: { windowMs: TRENDYOL.orderWindowMs, pageOrder: "NEWEST_FIRST", minOverlapMs: 0 },
   rateLimits: [
     { group: "price-and-inventory", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "batch-requests", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },

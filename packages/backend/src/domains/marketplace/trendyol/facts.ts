@@ -20,10 +20,15 @@ export const TRENDYOL = {
   integratorNamePattern: /^[A-Za-z0-9]{1,30}$/,
   selfIntegration: "SelfIntegration",
   batchRequestType: "ProductInventoryUpdate",
-  /** The order stream answers at most 14 days per request (MARKETPLACES.md, "Orders"). */
+  /** The order stream takes a window of at most 14 days (getShipmentPackagesStream page). */
   orderWindowMs: 14 * 24 * 60 * 60 * 1000,
-  /** Packages per stream page; 200 is the documented maximum of the order list. */
+  /** Packages per stream page: "default 50, maximum 200" (API reference of the stream). */
   orderPageSize: 200,
+  /**
+   * The stream lists a window "in a fixed sort order: lastModifiedDate newest to oldest (DESC)":
+   * a window is only read once its last page is, so a watermark may move only then.
+   */
+  orderDirection: "newest-first",
   /**
    * No order-specific quota is published for Trendyol (Hepsiburada documents one); the general
    * "50 requests per endpoint per 10 s" applies, and the pull stays well under it at 10.

@@ -45,7 +45,7 @@ function linesOf(lines: unknown): NormalisedOrder["lines"] {
     lines.map((line) => {
       if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
       const barcode = typeof line.barcode === "string" && line.barcode.length > 0 ? line.barcode : undefined;
-      return orderLine(barcode, line.quantity, minorUnits(line.lineUnitPrice ?? line.price) ?? 0);
+      return orderLine(barcode, line.quantity, minorUnits(line.lineUnitPrice ?? line.price));
     }),
   );
 }

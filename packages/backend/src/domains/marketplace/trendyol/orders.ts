@@ -1,11 +1,12 @@
 /**
- * Trendyol's order pull: the cursor stream `GET .../orders/stream` (MARKETPLACES.md, "Orders"),
- * windows of at most 14 days on the package's last modification, each window followed through
- * `nextCursor` while `hasMore`. A longer request is split into consecutive windows; the page
- * token carries the window and the cursor, so the caller pages without knowing either.
- * The query names (startDate/endDate in epoch ms, size, cursor) follow the documented order list;
- * the stream is taken to list packages oldest modification first, as the order list does when
- * asked to (orderByField=PackageLastModifiedDate).
+ * Trendyol's order pull: getShipmentPackagesStream, `GET .../orders/stream` with
+ * `lastModifiedStartDate` / `lastModifiedEndDate` (epoch ms, at most 14 days apart) and `size`
+ * (at most 200); a window is followed through `nextCursor` while `hasMore`, with the other filters
+ * unchanged (the service refuses a cursor whose filters differ, and ignores names it does not
+ * know, so a wrong name silently answers the last 14 days again). Pages come newest modification
+ * first. A longer request is split into consecutive windows, oldest window first; the page token
+ * carries the window and the cursor, so the caller pages without knowing either.
+ * Sources: packages/marketplace-fixtures/trendyol/order-pull.json.
  */
 import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
 import type { OrderPage } from "../types";
@@ -14,8 +15,9 @@ import { trendyolRequest, type TrendyolTransport } from "./http";
 import { normaliseTrendyolPackage } from "./order-normaliser";
 
 interface PagePosition {
-  /** Start of the current window, epoch ms. */
+  /** The current window, epoch ms: fixed once its first page is asked for. */
   windowStart: number;
+  windowEnd?: number;
   cursor?: string;
 }
 
@@ -28,7 +30,8 @@ function decodePosition(page: string): PagePosition {
     const value: unknown = JSON.parse(Buffer.from(page, "base64url").toString("utf8"));
     if (typeof value === "object" && value !== null && "windowStart" in value && typeof value.windowStart === "number") {
       const cursor = "cursor" in value && typeof value.cursor === "string" ? value.cursor : undefined;
-      return { windowStart: value.windowStart, ...(cursor ? { cursor } : {}) };
+      const windowEnd = "windowEnd" in value && typeof value.windowEnd === "number" ? value.windowEnd : undefined;
+      return { windowStart: value.windowStart, ...(windowEnd !== undefined ? { windowEnd } : {}), ...(cursor ? { cursor } : {}) };
     }
   } catch {
     // Falls through to the refusal below.
@@ -59,9 +62,14 @@ export function createTrendyolOrderPuller(transport: TrendyolTransport, sellerId
       const untilMs = until.getTime();
       const position = page ? decodePosition(page) : { windowStart: since.getTime() };
       if (!(position.windowStart < untilMs)) return { orders: [], next: null };
-      const windowEnd = Math.min(position.windowStart + TRENDYOL.orderWindowMs, untilMs);
-      const query = new URLSearchParams({ startDate: String(position.windowStart), endDate: String(windowEnd), size: String(pageSize) });
-      if (position.cursor) query.set("cursor", position.cursor);
+      // While following a cursor the window stays the one the cursor was issued for.
+      const windowEnd = position.cursor && position.windowEnd !== undefined ? position.windowEnd : Math.min(position.windowStart + TRENDYOL.orderWindowMs, untilMs);
+      const query = new URLSearchParams({
+        lastModifiedStartDate: String(position.windowStart),
+        lastModifiedEndDate: String(windowEnd),
+        size: String(pageSize),
+      });
+      if (position.cursor) query.set("nextCursor", position.cursor);
       const { status, body } = await trendyolRequest(transport, {
         method: "GET",
         path: `${trendyolPaths.ordersStream(sellerId)}?${query.toString()}`,
@@ -74,7 +82,7 @@ export function createTrendyolOrderPuller(transport: TrendyolTransport, sellerId
       const orders = answer.content.map((raw) => normaliseTrendyolPackage(raw, new Date(position.windowStart)));
       const next =
         answer.hasMore && answer.nextCursor
-          ? encodePosition({ windowStart: position.windowStart, cursor: answer.nextCursor })
+          ? encodePosition({ windowStart: position.windowStart, windowEnd, cursor: answer.nextCursor })
           : windowEnd < untilMs
             ? encodePosition({ windowStart: windowEnd })
             : null;
