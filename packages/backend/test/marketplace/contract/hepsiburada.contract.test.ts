@@ -74,7 +74,7 @@ describe("Hepsiburada contract", () => {
     const page = await adapter.pullOrders?.({ since: new Date("2026-12-04T09:00:00Z"), until: new Date("2026-12-05T09:00:00Z") });
     done(server);
     expect(page?.next).toBeNull();
-    const orders = [...(page?.orders ?? [])].sort((a, b) => a.externalId.localeCompare(b.externalId));
+    const orders = [...(page?.orders ?? [])].sort((a, b) => (a.externalId ?? "").localeCompare(b.externalId ?? ""));
     expect(orders.map((order) => [order.externalId, order.status, order.currency, order.lines])).toEqual([
       [
         "4100001",
