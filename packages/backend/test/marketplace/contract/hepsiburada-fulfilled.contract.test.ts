@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { type Exchange, fixture, serveFixtures } from "@pazarsync/marketplace-fixtures";
 import { createHepsiburadaAdapter, type HepsiburadaConfig } from "../../../src/domains/marketplace/hepsiburada/adapter";
 import type { FulfilledByHbMemo } from "../../../src/domains/marketplace/hepsiburada/fulfilled-by-hb";
+import type { ItemOutcome } from "../../../src/domains/marketplace/types";
 
 function adapterWith(fetch: typeof globalThis.fetch, overrides: Partial<HepsiburadaConfig> = {}) {
   return createHepsiburadaAdapter({
@@ -22,7 +23,7 @@ function adapterWith(fetch: typeof globalThis.fetch, overrides: Partial<Hepsibur
 
 const listingRead = () => fixture("hepsiburada", "listing-read");
 const stockUpload = () => fixture("hepsiburada", "stock-upload");
-const held = (barcode: string) => ({ barcode, outcome: "FAILED_PERMANENT", reasons: ["FULFILLED_BY_HB"] });
+const held = (barcode: string): ItemOutcome => ({ barcode, outcome: "FAILED_PERMANENT", reasons: ["FULFILLED_BY_HB"] });
 
 /** The listing read's request answered with a failure instead. */
 function failingRead(status: number, headers?: Record<string, string>): Exchange[] {
