@@ -8,7 +8,7 @@ import { type FixtureServer, fixture, fixturesOf, serveFixtures } from "@pazarsy
 import { createHepsiburadaAdapter, type HepsiburadaConfig } from "../../../src/domains/marketplace/hepsiburada/adapter";
 
 /** Every call the adapter makes, by its fixture name. */
-const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list"] as const;
+const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list", "listing-read"] as const;
 
 function adapterOn(server: FixtureServer, overrides: Partial<HepsiburadaConfig> = {}) {
   return createHepsiburadaAdapter({
