@@ -286,16 +286,18 @@ describe.skipIf(!!skipReason("redis"))("redlock locks", () => {
   test("a section that outlives its ttl keeps the lock extended", async () => {
     const [a, b] = [newProcess(), newProcess()];
     const probe = clients[clients.length - 1] as Redis;
-    const first = hold(a, ["stock:slow"], "released", { ttlMs: 200 });
+    // A 1 s ttl is extended at its half: 500 ms of slack for a busy machine's event loop (200 ms
+    // left 100 ms, which a loaded CI run outlasted).
+    const first = hold(a, ["stock:slow"], "released", { ttlMs: 1000 });
     await first.entered;
     const enteredAt = performance.now();
     const refusals: boolean[] = [];
-    // Well past the 200 ms ttl: without extension the key would expire and b would get in.
-    while (performance.now() - enteredAt < 600) {
-      const attempt = await b.tryWithLocks(["stock:slow"], async () => true, { ttlMs: 200 });
+    // Well past the 1 s ttl: without extension the key would expire and b would get in.
+    while (performance.now() - enteredAt < 2500) {
+      const attempt = await b.tryWithLocks(["stock:slow"], async () => true, { ttlMs: 1000 });
       refusals.push(!attempt.acquired);
       expect(await probe.pttl(`${prefix}lock:stock:slow`)).toBeGreaterThan(0);
-      await sleep(45);
+      await sleep(150);
     }
     first.release();
     await first.done;
