@@ -1,61 +1,73 @@
-import { parseBody, problem } from "./control-body";
-import { BarcodesInput, type Faults, FaultsPatch, SellerAccountInput } from "./options";
-import { handleMarketplaceControl } from "./marketplace-control";
-import { settle } from "./processing";
-import { handleTrendyolOrderControl } from "./trendyol-orders-control";
-import type { SandboxState } from "./state";
-import type { Incoming, Reply } from "./trendyol-routes";
-
-const SELLER_PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(quantities|prices|barcodes)$/;
-
-const notFound = (message: string): Reply => problem(404, "NOT_FOUND", message);
-
-const invalid = (message: string): Reply => problem(422, "VALIDATION_FAILED", message);
-
-function sellerRoute(state: SandboxState, incoming: Incoming, sellerId: string, what: string, now: number): Reply {
-  const seller = state.sellers.get(sellerId);
-  if (!seller) return notFound(`No seller ${sellerId} in the sandbox`);
-  settle(state, now);
-  if (what === "quantities" && incoming.method === "GET") return { status: 200, body: Object.fromEntries(seller.quantities) };
-  if (what === "prices" && incoming.method === "GET") return { status: 200, body: Object.fromEntries(seller.prices) };
-  if (what === "barcodes" && incoming.method === "POST") {
-    const body = parseBody<{ barcodes: string[] }>(BarcodesInput, incoming.body);
-    if (typeof body === "string") return invalid(body);
-    return { status: 200, body: { knownBarcodes: state.registerBarcodes(sellerId, body.barcodes) } };
-  }
-  return { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };
-}
-
 /**
  * Inspection and control, for tests and the demo: what the marketplace shows now, what it was
  * sent, and the faults it plays. Unauthenticated: the sandbox listens on loopback by default.
+ * Bodies are checked against their TypeBox schemas by Elysia (422 VALIDATION_FAILED, see server.ts).
  */
-export function handleControl(state: SandboxState, incoming: Incoming, now: number): Reply {
-  const { method, path } = incoming;
-  const marketplaceReply = handleMarketplaceControl(state, incoming, now);
-  if (marketplaceReply) return marketplaceReply;
-  const trendyolOrdersReply = handleTrendyolOrderControl(state, incoming, now);
-  if (trendyolOrdersReply) return trendyolOrdersReply;
-  const seller = SELLER_PATH.exec(path);
-  if (seller) return sellerRoute(state, incoming, seller[1] ?? "", seller[2] ?? "", now);
-  if (path === "/__sandbox/health" && method === "GET") return { status: 200, body: { status: "ok" } };
-  if (path === "/__sandbox/requests" && method === "GET") return { status: 200, body: { requests: state.requests() } };
-  if (path === "/__sandbox/requests" && method === "DELETE") {
-    state.clearRequests();
-    return { status: 204 };
-  }
-  if (path === "/__sandbox/faults" && method === "GET") return { status: 200, body: state.faults };
-  if (path === "/__sandbox/faults" && method === "PUT") {
-    const patch = parseBody<Partial<Faults>>(FaultsPatch, incoming.body);
-    if (typeof patch === "string") return invalid(patch);
-    state.faults = { ...state.faults, ...patch };
-    return { status: 200, body: state.faults };
-  }
-  if (path === "/__sandbox/sellers" && method === "POST") {
-    const account = parseBody<SellerAccountInput>(SellerAccountInput, incoming.body);
-    if (typeof account === "string") return invalid(account);
-    if (!state.addSeller(account)) return { status: 409, body: { error: { code: "SELLER_EXISTS", message: `Seller ${account.sellerId} exists` } } };
-    return { status: 201, body: { sellerId: account.sellerId } };
-  }
-  return notFound(`No sandbox route ${method} ${path}`);
+import { Elysia } from "elysia";
+import { SellerParams } from "./control-body";
+import { marketplaceControl } from "./marketplace-control";
+import { BarcodesInput, FaultsPatch, SellerAccountInput } from "./options";
+import { settle } from "./processing";
+import { problem, toResponse } from "./reply";
+import type { SandboxState, SellerAccount } from "./state";
+import { trendyolOrderControl } from "./trendyol-orders-control";
+
+export function controlRoutes(state: SandboxState) {
+  /** The seller, with what it was sent settled; or the 404 to answer. */
+  const settledSeller = (sellerId: string): SellerAccount | Response => {
+    const seller = state.sellers.get(sellerId);
+    if (!seller) return toResponse(problem(404, "NOT_FOUND", `No seller ${sellerId} in the sandbox`));
+    settle(state, state.now());
+    return seller;
+  };
+
+  return new Elysia({ prefix: "/__sandbox" })
+    .use(marketplaceControl(state))
+    .use(trendyolOrderControl(state))
+    .get("/health", () => ({ status: "ok" }))
+    .get("/requests", () => ({ requests: state.requests() }))
+    .delete("/requests", () => {
+      state.clearRequests();
+      return new Response(null, { status: 204 });
+    })
+    .get("/faults", () => state.faults)
+    .put(
+      "/faults",
+      ({ body }) => {
+        state.faults = { ...state.faults, ...body };
+        return state.faults;
+      },
+      { body: FaultsPatch, parse: "json" },
+    )
+    .post(
+      "/sellers",
+      ({ body }) =>
+        toResponse(state.addSeller(body) ? { status: 201, body: { sellerId: body.sellerId } } : problem(409, "SELLER_EXISTS", `Seller ${body.sellerId} exists`)),
+      { body: SellerAccountInput, parse: "json" },
+    )
+    .get(
+      "/sellers/:sellerId/quantities",
+      ({ params }) => {
+        const seller = settledSeller(params.sellerId);
+        return seller instanceof Response ? seller : Object.fromEntries(seller.quantities);
+      },
+      { params: SellerParams },
+    )
+    .get(
+      "/sellers/:sellerId/prices",
+      ({ params }) => {
+        const seller = settledSeller(params.sellerId);
+        return seller instanceof Response ? seller : Object.fromEntries(seller.prices);
+      },
+      { params: SellerParams },
+    )
+    .post(
+      "/sellers/:sellerId/barcodes",
+      ({ params, body }) => {
+        const seller = settledSeller(params.sellerId);
+        return seller instanceof Response ? seller : { knownBarcodes: state.registerBarcodes(params.sellerId, body.barcodes) };
+      },
+      { params: SellerParams, body: BarcodesInput, parse: "json" },
+    )
+    .all("/*", ({ request, path }) => toResponse(problem(404, "NOT_FOUND", `No sandbox route ${request.method} ${path}`)));
 }

@@ -3,12 +3,12 @@
  * /__sandbox/marketplaces/{name}: what an account shows, new accounts, and marketplace orders
  * for order-intake tests and the demo.
  */
-import { type Static, Type } from "@sinclair/typebox";
-import { orderLines, parseBody, problem } from "./control-body";
-import type { Incoming, Reply } from "./module";
+import { Type } from "@sinclair/typebox";
+import { Elysia } from "elysia";
+import { orderLines } from "./control-body";
+import type { SandboxMarketplace } from "./module";
+import { problem, toResponse } from "./reply";
 import type { SandboxState } from "./state";
-
-const PATH = /^\/__sandbox\/marketplaces\/([A-Za-z0-9]+)(?:\/([^/]+))?\/(shown|accounts|orders)(?:\/([^/]+)\/(cancel))?$/;
 
 const AccountBody = Type.Object(
   {
@@ -20,41 +20,59 @@ const AccountBody = Type.Object(
   { additionalProperties: false },
 );
 
-const OrderBody = Type.Object(
-  {
-    lines: orderLines({ code: Type.String({ minLength: 1, maxLength: 200 }) }),
-  },
-  { additionalProperties: false },
-);
+const OrderBody = Type.Object({ lines: orderLines({ code: Type.String({ minLength: 1, maxLength: 200 }) }) }, { additionalProperties: false });
 
-/** Undefined when the path is not a marketplace control route. */
-export function handleMarketplaceControl(state: SandboxState, incoming: Incoming, now: number): Reply | undefined {
-  const match = PATH.exec(incoming.path);
-  if (!match) return undefined;
-  const [, name = "", account, what, orderId, cancel] = match;
-  const module = state.marketplace(name);
-  if (!module) return problem(404, "NOT_FOUND", `No sandbox marketplace ${name}`);
-  const method = incoming.method;
-  if (what === "accounts" && !account && method === "POST") {
-    const body = parseBody<Static<typeof AccountBody>>(AccountBody, incoming.body);
-    if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
-    return module.addAccount(body) ? { status: 201, body: { account: body.account } } : problem(409, "ACCOUNT_EXISTS", `Account ${body.account} exists`);
-  }
-  if (!account) return problem(404, "NOT_FOUND", "No such route");
-  if (what === "shown" && method === "GET") {
-    const shown = module.shown(account, now);
-    return shown ? { status: 200, body: shown } : problem(404, "NOT_FOUND", `No account ${account}`);
-  }
-  if (what === "orders" && method === "POST" && !orderId) {
-    if (!module.createOrder) return problem(405, "NOT_SUPPORTED", `${module.name} orders are not played by the sandbox`);
-    const body = parseBody<Static<typeof OrderBody>>(OrderBody, incoming.body);
-    if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
-    const created = module.createOrder(account, body, now);
-    return created ? { status: 201, body: created } : problem(404, "NOT_FOUND", `No account ${account}`);
-  }
-  if (what === "orders" && orderId && cancel && method === "POST") {
-    if (!module.cancelOrder) return problem(405, "NOT_SUPPORTED", `${module.name} orders are not played by the sandbox`);
-    return module.cancelOrder(account, decodeURIComponent(orderId), now) ? { status: 200, body: { cancelled: orderId } } : problem(404, "NOT_FOUND", `No order ${orderId}`);
-  }
-  return problem(405, "METHOD_NOT_ALLOWED", "Method not allowed");
+const MarketplaceParams = Type.Object({ name: Type.String({ pattern: "^[A-Za-z0-9]+$" }) });
+const AccountParams = Type.Object({ name: Type.String({ pattern: "^[A-Za-z0-9]+$" }), account: Type.String({ minLength: 1 }) });
+const OrderParams = Type.Object({ name: Type.String({ pattern: "^[A-Za-z0-9]+$" }), account: Type.String({ minLength: 1 }), orderId: Type.String({ minLength: 1 }) });
+
+const notPlayed = (module: SandboxMarketplace) => toResponse(problem(405, "NOT_SUPPORTED", `${module.name} orders are not played by the sandbox`));
+
+export function marketplaceControl(state: SandboxState) {
+  /** The module named in the path, or the 404 to answer. */
+  const moduleNamed = (name: string): SandboxMarketplace | Response =>
+    state.marketplace(name) ?? toResponse(problem(404, "NOT_FOUND", `No sandbox marketplace ${name}`));
+
+  return new Elysia({ prefix: "/marketplaces" })
+    .post(
+      "/:name/accounts",
+      ({ params, body }) => {
+        const module = moduleNamed(params.name);
+        if (module instanceof Response) return module;
+        return toResponse(module.addAccount(body) ? { status: 201, body: { account: body.account } } : problem(409, "ACCOUNT_EXISTS", `Account ${body.account} exists`));
+      },
+      { params: MarketplaceParams, body: AccountBody, parse: "json" },
+    )
+    .get(
+      "/:name/:account/shown",
+      ({ params }) => {
+        const module = moduleNamed(params.name);
+        if (module instanceof Response) return module;
+        const shown = module.shown(params.account, state.now());
+        return toResponse(shown ? { status: 200, body: shown } : problem(404, "NOT_FOUND", `No account ${params.account}`));
+      },
+      { params: AccountParams },
+    )
+    .post(
+      "/:name/:account/orders",
+      ({ params, body }) => {
+        const module = moduleNamed(params.name);
+        if (module instanceof Response) return module;
+        if (!module.createOrder) return notPlayed(module);
+        const created = module.createOrder(params.account, body, state.now());
+        return toResponse(created ? { status: 201, body: created } : problem(404, "NOT_FOUND", `No account ${params.account}`));
+      },
+      { params: AccountParams, body: OrderBody, parse: "json" },
+    )
+    .post(
+      "/:name/:account/orders/:orderId/cancel",
+      ({ params }) => {
+        const module = moduleNamed(params.name);
+        if (module instanceof Response) return module;
+        if (!module.cancelOrder) return notPlayed(module);
+        const cancelled = module.cancelOrder(params.account, params.orderId, state.now());
+        return toResponse(cancelled ? { status: 200, body: { cancelled: params.orderId } } : problem(404, "NOT_FOUND", `No order ${params.orderId}`));
+      },
+      { params: OrderParams },
+    );
 }

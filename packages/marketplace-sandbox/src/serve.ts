@@ -3,7 +3,6 @@
  * latency first, then 503s before anything is processed, then dropped connections after
  * processing (the classic unknown outcome). Every request is recorded for inspection.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { MarketplaceName } from "@pazarsync/backend/src/domains/marketplace/types";
 import type { Incoming, ModuleHandled, Reply } from "./module";
 import type { SandboxState } from "./state";
@@ -11,14 +10,8 @@ import { handleTrendyol, routeOf } from "./trendyol-routes";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function send(res: ServerResponse, reply: Reply): void {
-  const headers = { ...reply.headers };
-  if (reply.body === undefined) {
-    res.writeHead(reply.status, headers).end();
-    return;
-  }
-  res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(reply.body));
-}
+/** The answer when the connection is to be cut after processing: the client sees a reset, not a status. */
+export const DROPPED = Symbol("dropped connection");
 
 interface Route {
   marketplace: MarketplaceName;
@@ -51,7 +44,7 @@ function routeFor(state: SandboxState, incoming: Incoming): Route {
   };
 }
 
-export async function serveMarketplace(state: SandboxState, incoming: Incoming, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveMarketplace(state: SandboxState, incoming: Incoming): Promise<Reply | typeof DROPPED> {
   const route = routeFor(state, incoming);
   if (route.write) state.pendingWrites += 1;
   try {
@@ -75,8 +68,7 @@ export async function serveMarketplace(state: SandboxState, incoming: Incoming, 
       ...(handled.batchId ? { batchRequestId: handled.batchId } : {}),
       ...(handled.bodyHash ? { bodyHash: handled.bodyHash } : {}),
     });
-    if (dropped) req.socket.destroy();
-    else send(res, handled.reply);
+    return dropped ? DROPPED : handled.reply;
   } finally {
     if (route.write) state.pendingWrites -= 1;
   }

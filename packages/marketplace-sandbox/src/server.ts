@@ -1,10 +1,21 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+/**
+ * The marketplace sandbox: a stand-in for the marketplaces' seller APIs (Trendyol, and those
+ * registered in marketplaces.ts) that keeps what it was told, for tests and the demo (DESIGN.md,
+ * "Marketplaces"). Nothing in production points at it.
+ *
+ * One Elysia app: the control routes under /__sandbox (TypeBox bodies), and every other path
+ * handed whole to the marketplace it belongs to. Those stay plain handlers rather than Elysia
+ * routes because each marketplace's gateway checks in its own order and wording (route, method,
+ * auth, quota, then body), which a schema validated before the handler would reorder.
+ */
+import { Elysia, ValidationError } from "elysia";
 import type { Logger } from "@pazarsync/backend/src/infra/logger";
-import { handleControl } from "./control-routes";
-import type { SandboxOptions } from "./options";
-import { SandboxState } from "./state";
+import { controlRoutes } from "./control-routes";
 import type { Incoming } from "./module";
-import { send, serveMarketplace } from "./serve";
+import type { SandboxOptions } from "./options";
+import { droppedConnection, problem, toResponse } from "./reply";
+import { DROPPED, serveMarketplace } from "./serve";
+import { SandboxState } from "./state";
 
 export interface RunningSandbox {
   /** Base URL to give a store (or an adapter), e.g. http://127.0.0.1:41234 */
@@ -16,62 +27,54 @@ export interface RunningSandbox {
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+const tooLarge = () => toResponse({ status: 413, body: { errors: [{ key: "payload.too.large", message: "Payload too large" }] } });
+
+/** A control route's refused input, in the API's error envelope; a path parameter outside its pattern is no route at all. */
+function refusedInput(error: ValidationError): Response {
+  if (error.type === "params") return toResponse(problem(404, "NOT_FOUND", "No such route"));
+  const first = error.valueError;
+  return toResponse(problem(422, "VALIDATION_FAILED", first ? `${first.path || "body"}: ${first.message}` : error.message));
+}
+
+async function marketplaceRequest(state: SandboxState, request: Request): Promise<Response> {
+  const body = await request.text();
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) return tooLarge();
+  const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
   });
+  const incoming: Incoming = { method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body };
+  const reply = await serveMarketplace(state, incoming);
+  return reply === DROPPED ? droppedConnection() : toResponse(reply);
 }
 
-function headersOf(req: IncomingMessage): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-  return headers;
+export function sandboxApp(state: SandboxState, log?: Logger) {
+  return new Elysia({ normalize: false })
+    .onError(({ code, error }) => {
+      if (error instanceof ValidationError) return refusedInput(error);
+      if (code === "PARSE") return toResponse(problem(422, "VALIDATION_FAILED", "the body is not JSON"));
+      log?.error({ err: error }, "sandbox request failed");
+      return toResponse({ status: 500, body: { errors: [{ key: "internal.error", message: "Sandbox error" }] } });
+    })
+    .use(controlRoutes(state))
+    .all("*", ({ request }) => marketplaceRequest(state, request), { parse: "none" });
 }
 
-/**
- * The marketplace sandbox: a stand-in for the marketplaces' seller APIs (Trendyol, and those
- * registered in marketplaces.ts) that keeps what it was told, for tests and the demo (DESIGN.md, "Marketplaces"). Nothing in production points at it.
- */
 export async function startSandbox(options: SandboxOptions = {}, log?: Logger): Promise<RunningSandbox> {
   const state = new SandboxState(options);
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      if (body === undefined) return send(res, { status: 413, body: { errors: [{ key: "payload.too.large", message: "Payload too large" }] } });
-      const url = new URL(req.url ?? "/", "http://sandbox");
-      const path = url.pathname;
-      const incoming: Incoming = { method: req.method ?? "GET", path, query: Object.fromEntries(url.searchParams), headers: headersOf(req), body };
-      if (path.startsWith("/__sandbox/")) return send(res, handleControl(state, incoming, state.now()));
-      await serveMarketplace(state, incoming, req, res);
-    })().catch((error: unknown) => {
-      log?.error({ err: error }, "sandbox request failed");
-      if (!res.headersSent) send(res, { status: 500, body: { errors: [{ key: "internal.error", message: "Sandbox error" }] } });
-    });
-  });
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("the sandbox has no TCP address");
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  const app = sandboxApp(state, log).listen({ port: options.port ?? 0, hostname: host, maxRequestBodySize: MAX_BODY_BYTES * 2 });
+  const port = app.server?.port;
+  if (port === undefined) throw new Error("the sandbox has no TCP port");
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   log?.info({ url, timeScale: state.timeScale, sellers: state.sellers.size }, "marketplace sandbox listening");
   return {
     url,
-    port: address.port,
+    port,
     state,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop: async () => {
+      await app.stop(true);
+    },
   };
 }

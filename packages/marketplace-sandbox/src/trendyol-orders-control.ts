@@ -9,14 +9,13 @@
  *   GET    /__sandbox/sellers/{id}/webhook/deliveries          what was delivered, attempts and last HTTP status
  * unitPrice is in minor units; every change is also POSTed to the seller's webhook.
  */
-import { type Static, Type } from "@sinclair/typebox";
+import { Type } from "@sinclair/typebox";
+import { Elysia } from "elysia";
 import { TRENDYOL } from "@pazarsync/backend/src/domains/marketplace/trendyol/facts";
-import { orderLines, parseBody, problem } from "./control-body";
-import type { Incoming, Reply } from "./module";
+import { orderLines, SellerParams } from "./control-body";
+import { problem, toResponse } from "./reply";
 import type { SandboxState } from "./state";
 import { type PackageStatus, packagePayload, type SandboxPackage } from "./trendyol-orders";
-
-const PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(orders|webhook)(?:\/([0-9]+|deliveries))?(?:\/(cancel|status))?$/;
 
 const OrderBody = Type.Object(
   {
@@ -40,57 +39,55 @@ const WebhookBody = Type.Object(
   { additionalProperties: false },
 );
 
+const PackageParams = Type.Object({ sellerId: SellerParams.properties.sellerId, packageId: Type.String({ pattern: "^[0-9]+$" }) });
+
 /** Tells the seller's webhook (if any) and answers the package. */
-function announced(state: SandboxState, changed: SandboxPackage, status: number): Reply {
+function announced(state: SandboxState, changed: SandboxPackage, status: number): Response {
   const payload = packagePayload(changed);
   state.trendyolWebhooks.notify(changed.sellerId, changed.packageId, changed.status, payload);
-  return { status, body: { shipmentPackageId: changed.packageId, orderNumber: changed.orderNumber, payload } };
+  return toResponse({ status, body: { shipmentPackageId: changed.packageId, orderNumber: changed.orderNumber, payload } });
 }
 
-function changeStatus(state: SandboxState, sellerId: string, packageId: number, status: PackageStatus, now: number): Reply {
-  const changed = state.trendyolOrders.setStatus(sellerId, packageId, status, now);
-  return changed ? announced(state, changed, 200) : problem(404, "NOT_FOUND", `No package ${packageId}`);
+function changeStatus(state: SandboxState, sellerId: string, packageId: number, status: PackageStatus): Response {
+  const changed = state.trendyolOrders.setStatus(sellerId, packageId, status, state.now());
+  return changed ? announced(state, changed, 200) : toResponse(problem(404, "NOT_FOUND", `No package ${packageId}`));
 }
 
-function ordersRoute(state: SandboxState, incoming: Incoming, sellerId: string, packageId: string | undefined, action: string | undefined, now: number): Reply {
-  if (!packageId && !action && incoming.method === "GET") return { status: 200, body: { orders: state.trendyolOrders.of(sellerId).map(packagePayload) } };
-  if (!packageId && !action && incoming.method === "POST") {
-    const body = parseBody<Static<typeof OrderBody>>(OrderBody, incoming.body);
-    if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
-    return announced(state, state.trendyolOrders.create(sellerId, body.lines, now, body), 201);
-  }
-  const id = Number(packageId);
-  if (packageId && action === "cancel" && incoming.method === "POST") return changeStatus(state, sellerId, id, "Cancelled", now);
-  if (packageId && action === "status" && incoming.method === "POST") {
-    const body = parseBody<Static<typeof StatusBody>>(StatusBody, incoming.body);
-    if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
-    return changeStatus(state, sellerId, id, body.status, now);
-  }
-  return problem(405, "METHOD_NOT_ALLOWED", "Method not allowed");
-}
-
-function webhookRoute(state: SandboxState, incoming: Incoming, sellerId: string, sub: string | undefined): Reply {
-  if (sub === "deliveries" && incoming.method === "GET") {
-    const mine = new Set(state.trendyolOrders.of(sellerId).map((p) => p.packageId));
-    return { status: 200, body: { deliveries: state.trendyolWebhooks.deliveries(mine) } };
-  }
-  if (sub === undefined && incoming.method === "PUT") {
-    const body = parseBody<Static<typeof WebhookBody>>(WebhookBody, incoming.body);
-    if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
-    state.trendyolWebhooks.register(sellerId, body);
-    return { status: 200, body: { url: body.url, auth: body.auth.type } };
-  }
-  if (sub === undefined && incoming.method === "DELETE") return state.trendyolWebhooks.remove(sellerId) ? { status: 204 } : problem(404, "NOT_FOUND", "No webhook");
-  return problem(405, "METHOD_NOT_ALLOWED", "Method not allowed");
-}
-
-/** Undefined when the path is not a Trendyol order or webhook control route. */
-export function handleTrendyolOrderControl(state: SandboxState, incoming: Incoming, now: number): Reply | undefined {
-  const match = PATH.exec(incoming.path);
-  if (!match) return undefined;
-  const [, sellerId = "", what, sub, action] = match;
-  if (!state.sellers.has(sellerId)) return problem(404, "NOT_FOUND", `No seller ${sellerId} in the sandbox`);
-  if (what === "webhook") return action ? problem(404, "NOT_FOUND", "No such route") : webhookRoute(state, incoming, sellerId, sub);
-  if (sub === "deliveries") return problem(404, "NOT_FOUND", "No such route");
-  return ordersRoute(state, incoming, sellerId, sub, action, now);
+export function trendyolOrderControl(state: SandboxState) {
+  return new Elysia({ prefix: "/sellers/:sellerId" })
+    .onBeforeHandle(({ params }) => {
+      const { sellerId } = params as { sellerId: string };
+      if (!state.sellers.has(sellerId)) return toResponse(problem(404, "NOT_FOUND", `No seller ${sellerId} in the sandbox`));
+    })
+    .get("/orders", ({ params }) => ({ orders: state.trendyolOrders.of(params.sellerId).map(packagePayload) }), { params: SellerParams })
+    .post("/orders", ({ params, body }) => announced(state, state.trendyolOrders.create(params.sellerId, body.lines, state.now(), body), 201), {
+      params: SellerParams,
+      body: OrderBody,
+      parse: "json",
+    })
+    .post("/orders/:packageId/cancel", ({ params }) => changeStatus(state, params.sellerId, Number(params.packageId), "Cancelled"), { params: PackageParams })
+    .post("/orders/:packageId/status", ({ params, body }) => changeStatus(state, params.sellerId, Number(params.packageId), body.status), {
+      params: PackageParams,
+      body: StatusBody,
+      parse: "json",
+    })
+    .put(
+      "/webhook",
+      ({ params, body }) => {
+        state.trendyolWebhooks.register(params.sellerId, body);
+        return { url: body.url, auth: body.auth.type };
+      },
+      { params: SellerParams, body: WebhookBody, parse: "json" },
+    )
+    .delete("/webhook", ({ params }) => toResponse(state.trendyolWebhooks.remove(params.sellerId) ? { status: 204 } : problem(404, "NOT_FOUND", "No webhook")), {
+      params: SellerParams,
+    })
+    .get(
+      "/webhook/deliveries",
+      ({ params }) => {
+        const mine = new Set(state.trendyolOrders.of(params.sellerId).map((p) => p.packageId));
+        return { deliveries: state.trendyolWebhooks.deliveries(mine) };
+      },
+      { params: SellerParams },
+    );
 }
