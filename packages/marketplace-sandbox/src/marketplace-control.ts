@@ -1,11 +1,12 @@
 /**
  * Control routes for the marketplaces served by modules (module.ts), under
  * /__sandbox/marketplaces/{name}: what an account shows, new accounts, and marketplace orders
- * for order-intake tests and the demo.
+ * for order-intake tests and the demo; any other `{account}/{what}` is the module's own (module.ts).
  */
 import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import { orderLines } from "./control-body";
+import { incomingOf } from "./incoming";
 import type { SandboxMarketplace } from "./module";
 import { problem, toResponse } from "./reply";
 import type { SandboxState } from "./state";
@@ -24,6 +25,7 @@ const OrderBody = Type.Object({ lines: orderLines({ code: Type.String({ minLengt
 
 const MarketplaceParams = Type.Object({ name: Type.String({ pattern: "^[A-Za-z0-9]+$" }) });
 const AccountParams = Type.Object({ name: Type.String({ pattern: "^[A-Za-z0-9]+$" }), account: Type.String({ minLength: 1 }) });
+const ModuleControlParams = Type.Object({ name: Type.String({ pattern: "^[A-Za-z0-9]+$" }), account: Type.String({ minLength: 1 }), what: Type.String({ pattern: "^[a-z-]+$" }) });
 const OrderParams = Type.Object({ name: Type.String({ pattern: "^[A-Za-z0-9]+$" }), account: Type.String({ minLength: 1 }), orderId: Type.String({ minLength: 1 }) });
 
 const notPlayed = (module: SandboxMarketplace) => toResponse(problem(405, "NOT_SUPPORTED", `${module.name} orders are not played by the sandbox`));
@@ -74,5 +76,15 @@ export function marketplaceControl(state: SandboxState) {
         return toResponse(cancelled ? { status: 200, body: { cancelled: params.orderId } } : problem(404, "NOT_FOUND", `No order ${params.orderId}`));
       },
       { params: OrderParams },
+    )
+    .all(
+      "/:name/:account/:what",
+      async ({ params, request }) => {
+        const module = moduleNamed(params.name);
+        if (module instanceof Response) return module;
+        const reply = module.control?.(params.account, params.what, await incomingOf(request));
+        return toResponse(reply ?? problem(404, "NOT_FOUND", "No such route"));
+      },
+      { params: ModuleControlParams, parse: "none" },
     );
 }

@@ -11,7 +11,7 @@
 import { Elysia, ValidationError } from "elysia";
 import type { Logger } from "@pazarsync/backend/src/infra/logger";
 import { controlRoutes } from "./control-routes";
-import type { Incoming } from "./module";
+import { incomingOf } from "./incoming";
 import type { SandboxOptions } from "./options";
 import { droppedConnection, problem, toResponse } from "./reply";
 import { DROPPED, serveMarketplace } from "./serve";
@@ -37,14 +37,8 @@ function refusedInput(error: ValidationError): Response {
 }
 
 async function marketplaceRequest(state: SandboxState, request: Request): Promise<Response> {
-  const body = await request.text();
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) return tooLarge();
-  const url = new URL(request.url);
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  const incoming: Incoming = { method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body };
+  const incoming = await incomingOf(request);
+  if (Buffer.byteLength(incoming.body) > MAX_BODY_BYTES) return tooLarge();
   const reply = await serveMarketplace(state, incoming);
   return reply === DROPPED ? droppedConnection() : toResponse(reply);
 }
