@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "../../packages/backend/src/config";
-import { startSandbox } from "../../packages/backend/src/domains/marketplace/sandbox/server";
+import { startSandbox } from "@pazarsync/marketplace-sandbox";
 import { createInfrastructure } from "../../packages/backend/src/infra/bootstrap";
 import { createLogger } from "../../packages/backend/src/infra/logger";
 import { createServices } from "../../packages/backend/src/services";

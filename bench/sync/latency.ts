@@ -9,7 +9,7 @@
  *    or below the quantity that order leaves (polled every POLL_MS).
  */
 import { randomBytes } from "node:crypto";
-import { startSandbox } from "../../packages/backend/src/domains/marketplace/sandbox/server";
+import { startSandbox } from "@pazarsync/marketplace-sandbox";
 import { startBenchServer } from "../auth/server";
 import { signUpCustomers } from "../orders/customers";
 import { createBenchDatabase } from "../orders/database";

@@ -11,7 +11,6 @@ export const StoreType = Type.Union(
     Type.Literal("N11"),
     Type.Literal("PAZARAMA"),
     Type.Literal("PTTAVM"),
-    Type.Literal("SANDBOX"),
   ],
   { description: "the sales channel" },
 );

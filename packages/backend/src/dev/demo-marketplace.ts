@@ -4,7 +4,7 @@
  * loop would a minute later, and what every marketplace shows now.
  */
 import type { Logger } from "../infra/logger";
-import type { RunningSandbox } from "../domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { Services } from "../services";
 import type { DemoStore } from "./demo-seed";
 

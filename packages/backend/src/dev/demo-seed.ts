@@ -3,7 +3,7 @@
  * marketplace (Trendyol, Hepsiburada, N11, Pazarama, PttAVM) pointed at the in-process marketplace
  * sandbox. Created on the first start, found again after (stores missing from an older demo are added).
  */
-import type { SandboxAccountInput } from "../domains/marketplace/sandbox/module";
+import type { SandboxAccountInput } from "@pazarsync/marketplace-sandbox";
 import type { MarketplaceName } from "../domains/marketplace/types";
 import type { Services } from "../services";
 

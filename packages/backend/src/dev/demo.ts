@@ -8,7 +8,8 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../infra/logger";
 import { AppError } from "../infra/errors";
-import { startSandbox, type RunningSandbox } from "../domains/marketplace/sandbox/server";
+// Types only: erased at build, so the production image (which lacks the sandbox package) never resolves it.
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { Services } from "../services";
 import { marketplaceOrder, shownEverywhere } from "./demo-marketplace";
 import { DEMO_MARKETPLACES, DEMO_SELLER, type DemoShop, ensureDemoShop } from "./demo-seed";
@@ -34,6 +35,8 @@ async function demoCustomer(services: Services): Promise<string> {
 
 export async function startDemo(services: Services, settings: DemoSettings, log: Logger): Promise<RunningDemo> {
   const accounts = Object.fromEntries(DEMO_MARKETPLACES.filter((m) => m.type !== "TRENDYOL").map((m) => [m.type, [{ ...m.account }]]));
+  // Loaded only when the demo runs (never in production, where DEMO is refused and the package is absent).
+  const { startSandbox } = await import("@pazarsync/marketplace-sandbox");
   const sandbox = await startSandbox({ port: settings.sandboxPort, resultDelayMs: 500, sellers: [{ ...DEMO_SELLER }], accounts }, log);
   const shop = await ensureDemoShop(services, sandbox.url);
   const customerId = await demoCustomer(services);

@@ -234,7 +234,7 @@ describe("changing a store", () => {
 
   test("the store type cannot be changed", async () => {
     const store = await newStore({});
-    expect((await patchStore(store.id, { type: "SANDBOX" })).status).toBe(422);
+    expect((await patchStore(store.id, { type: "TRENDYOL" })).status).toBe(422);
   });
 
   test("changing an unknown store is 404 STORE_NOT_FOUND", async () => {

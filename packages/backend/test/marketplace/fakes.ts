@@ -5,8 +5,7 @@
  */
 import { afterAll } from "bun:test";
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
-import { type RunningSandbox, startSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { type SandboxOptions, type RunningSandbox, startSandbox } from "@pazarsync/marketplace-sandbox";
 import type { BatchStatus, StockPriceItem, SubmissionReceipt } from "../../src/domains/marketplace/types";
 import { sleep } from "../support/net";
 

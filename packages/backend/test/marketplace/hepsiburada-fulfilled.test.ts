@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
 import { HB_ACCOUNT, hbAdapterFor, hbSandbox, hbShown, rawHb } from "./hepsiburada-support";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 
 const listingsPath = `/listings/merchantid/${HB_ACCOUNT.account}`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { HB_ACCOUNT, hbAdapterFor, hbSandbox, ordersPath } from "./hepsiburada-support";
 import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
 

@@ -1,8 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
-import { hepsiburadaSandbox } from "../../src/domains/marketplace/sandbox/hepsiburada/module";
-import type { Incoming, SandboxContext } from "../../src/domains/marketplace/sandbox/module";
-import { noFaults } from "../../src/domains/marketplace/sandbox/options";
+import { hepsiburadaSandbox, type Incoming, type SandboxContext, noFaults } from "@pazarsync/marketplace-sandbox";
 import { HB_ACCOUNT, hbSandbox, hbShown, ordersPath, priceUploadsPath, rawHb, stockUploadsPath } from "./hepsiburada-support";
 
 const context: SandboxContext = { timeScale: 1, resultDelayMs: 0, scaled: (ms) => ms, random: () => 0.5, currentFaults: () => noFaults };

@@ -1,8 +1,6 @@
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import { createN11Adapter, type N11Config } from "../../src/domains/marketplace/n11/adapter";
-import type { SandboxAccountInput } from "../../src/domains/marketplace/sandbox/module";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { SandboxAccountInput, SandboxOptions, RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { ApiCall, StockPriceItem } from "../../src/domains/marketplace/types";
 import { numberedItems, ownSandbox, recordingFetch, type SentRequest } from "./fakes";
 

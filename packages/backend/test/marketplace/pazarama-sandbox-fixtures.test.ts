@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { type Exchange, fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
 import { PZ_ACCOUNT, pzSandbox, rawPz, rawToken } from "./pazarama-support";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 
 function exchange(name: string, index = 0): Exchange {
   const found = fixture("pazarama", name).exchanges[index];

@@ -1,9 +1,6 @@
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import { createPazaramaAdapter, type PazaramaConfig } from "../../src/domains/marketplace/pazarama/adapter";
-import type { SandboxAccountInput } from "../../src/domains/marketplace/sandbox/module";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
-import { isPazaramaSandbox } from "../../src/domains/marketplace/sandbox/pazarama/module";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { type SandboxAccountInput, type SandboxOptions, isPazaramaSandbox, type RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { ApiCall, StockPriceItem } from "../../src/domains/marketplace/types";
 import { numberedItems, ownSandbox, recordingFetch, type SentRequest } from "./fakes";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { normalisePttavmOrder } from "../../src/domains/marketplace/pttavm/orders";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { NormalisedOrder } from "../../src/domains/marketplace/types";
 import { PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt } from "./pttavm-support";
 import { thrownBy } from "./fakes";

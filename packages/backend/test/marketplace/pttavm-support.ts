@@ -1,8 +1,6 @@
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import { createPttavmAdapter, type PttavmConfig } from "../../src/domains/marketplace/pttavm/adapter";
-import type { SandboxAccountInput } from "../../src/domains/marketplace/sandbox/module";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { SandboxAccountInput, SandboxOptions, RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { ApiCall, StockPriceItem } from "../../src/domains/marketplace/types";
 import { numberedItems, ownSandbox, recordingFetch, type SentRequest } from "./fakes";
 

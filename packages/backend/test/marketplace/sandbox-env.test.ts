@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { SandboxEnvError, sandboxOptionsFromEnv } from "../../src/domains/marketplace/sandbox/env";
+import { SandboxEnvError, sandboxOptionsFromEnv } from "@pazarsync/marketplace-sandbox";
 
 describe("sandbox settings from the environment", () => {
   test("defaults to port 4010, no time scaling and no faults", () => {

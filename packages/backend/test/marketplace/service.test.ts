@@ -14,10 +14,10 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe("marketplace service: an adapter from store settings", () => {
-  test("a SANDBOX store gets the Trendyol adapter pointed at its base URL", async () => {
+  test("a TRENDYOL store with the sandbox's base URL gets the Trendyol adapter pointed at it", async () => {
     const target = await sandbox();
     const adapter = createMarketplaceAdapter({
-      type: "SANDBOX",
+      type: "TRENDYOL",
       sellerId: SELLER.sellerId,
       baseUrl: target.url,
       credentials: { apiKey: SELLER.apiKey, apiSecret: SELLER.apiSecret },
@@ -33,6 +33,11 @@ describe("marketplace service: an adapter from store settings", () => {
     expect(codeOf(() => createMarketplaceAdapter({ type: "TRENDYOL", sellerId: "1", baseUrl: null, credentials: undefined }))).toBe(
       "MARKETPLACE_SETTINGS_MISSING",
     );
+  });
+
+  test("there is no SANDBOX store type: such a store is refused with MARKETPLACE_NOT_SUPPORTED", () => {
+    const settings = { type: "SANDBOX", sellerId: "1", baseUrl: "http://127.0.0.1:4010", credentials: { apiKey: "a", apiSecret: "b" } };
+    expect(codeOf(() => createMarketplaceAdapter(settings))).toBe("MARKETPLACE_NOT_SUPPORTED");
   });
 
   test("a marketplace without an adapter yet is refused with MARKETPLACE_NOT_SUPPORTED", () => {

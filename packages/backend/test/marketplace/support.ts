@@ -1,6 +1,5 @@
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
+import type { RunningSandbox, SandboxOptions } from "@pazarsync/marketplace-sandbox";
 import { createTrendyolAdapter, type TrendyolConfig } from "../../src/domains/marketplace/trendyol/adapter";
 import type { ApiCall, StockPriceItem } from "../../src/domains/marketplace/types";
 import { numberedItems, ownSandbox } from "./fakes";

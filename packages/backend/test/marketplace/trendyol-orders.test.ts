@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTrendyolAdapter } from "../../src/domains/marketplace/trendyol/adapter";
 import { normaliseTrendyolPackage, trendyolOrderStatus } from "../../src/domains/marketplace/trendyol/order-normaliser";
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { startSandbox, type RunningSandbox } from "@pazarsync/marketplace-sandbox";
 
 describe("the Trendyol order normaliser", () => {
   test("reads the Dec 2025 field names", () => {

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
-import { type RunningSandbox, startSandbox } from "../../src/domains/marketplace/sandbox/server";
-import { packagePayload } from "../../src/domains/marketplace/sandbox/trendyol-orders";
+import { type RunningSandbox, startSandbox, packagePayload } from "@pazarsync/marketplace-sandbox";
 
 const SELLER = "881";
 const HEADERS = { authorization: `Basic ${Buffer.from("key:secret").toString("base64")}`, "user-agent": `${SELLER} - SelfIntegration` };

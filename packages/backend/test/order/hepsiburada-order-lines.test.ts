@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, count, eq } from "drizzle-orm";
 import { orders } from "../../src/domains/order/schema";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf, type Json } from "../support/http";

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { marketplaceApiLogs } from "../../src/domains/stock-sync/schema";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";

@@ -4,8 +4,7 @@
  * a buyer and Trendyol would, and a look at what each marketplace shows.
  */
 import { afterAll } from "bun:test";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { type SandboxOptions, startSandbox, type RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf, type Json } from "../support/http";

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Registry } from "prom-client";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { MarketplaceName } from "../../src/domains/marketplace/types";
 import { createMarketplaceIntake } from "../../src/domains/order/marketplace-intake";
 import { createLogger } from "../../src/infra/logger";

@@ -5,8 +5,7 @@
  */
 import { afterAll } from "bun:test";
 import { Registry } from "prom-client";
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
+import { startSandbox, type RunningSandbox, type SandboxOptions } from "@pazarsync/marketplace-sandbox";
 import { createAffectedCache, pairsForStockChange } from "../../src/domains/stock-sync/affected";
 import { createStockSync, type StockSync } from "../../src/domains/stock-sync/service";
 import { createLogger } from "../../src/infra/logger";

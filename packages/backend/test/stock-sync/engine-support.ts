@@ -1,7 +1,6 @@
 /** A shop with a Trendyol store pointed at an in-process sandbox, for the sync engine's tests. */
 import { afterAll } from "bun:test";
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
+import { startSandbox, type RunningSandbox, type SandboxOptions } from "@pazarsync/marketplace-sandbox";
 import type { TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf } from "../support/http";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { newKey, placeOrder } from "../order/support";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";

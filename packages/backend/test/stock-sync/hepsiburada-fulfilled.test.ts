@@ -3,7 +3,7 @@
  * never reaches Hepsiburada and each shows as a dead letter FULFILLED_BY_HB; the rest still sync.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { createTestApp, type TestApp } from "../support/app";
 import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf } from "../support/http";

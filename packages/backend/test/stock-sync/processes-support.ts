@@ -5,9 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import Redis from "ioredis";
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
-import type { SandboxOptions } from "../../src/domains/marketplace/sandbox/options";
-import type { RecordedRequest } from "../../src/domains/marketplace/sandbox/state";
+import { startSandbox, type RunningSandbox, type SandboxOptions, type RecordedRequest } from "@pazarsync/marketplace-sandbox";
 import { createScratchDatabase, type ScratchDatabase } from "../support/database";
 import { redisUrl, uniquePrefix } from "../support/env";
 import { startServer, type RunningServer } from "../support/process";

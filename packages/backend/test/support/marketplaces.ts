@@ -2,7 +2,7 @@
  * One sandbox playing all five marketplaces, one account each, and the store settings that reach
  * them: for tests that follow a stock change or an order across every marketplace.
  */
-import { startSandbox, type RunningSandbox } from "../../src/domains/marketplace/sandbox/server";
+import { startSandbox, type RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { MarketplaceName } from "../../src/domains/marketplace/types";
 
 export interface SandboxMarketplace {

@@ -5,7 +5,7 @@ import type { ProductSummary } from "./product-views";
 
 export interface QuotedStore {
   id: string;
-  type: "WEB" | "TRENDYOL" | "HEPSIBURADA" | "N11" | "PAZARAMA" | "PTTAVM" | "SANDBOX";
+  type: "WEB" | "TRENDYOL" | "HEPSIBURADA" | "N11" | "PAZARAMA" | "PTTAVM";
   active: boolean;
   /** In the order reservations draw on them (priority ascending). */
   warehouseIds: string[];

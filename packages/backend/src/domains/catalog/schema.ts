@@ -16,7 +16,7 @@ import {
 
 export const productType = pgEnum("product_type", ["SIMPLE", "SET"]);
 
-export const storeType = pgEnum("store_type", ["WEB", "TRENDYOL", "HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM", "SANDBOX"]);
+export const storeType = pgEnum("store_type", ["WEB", "TRENDYOL", "HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM"]);
 
 export const products = pgTable(
   "products",

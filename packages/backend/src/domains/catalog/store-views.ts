@@ -5,7 +5,7 @@ import { type StoreRow, warehousesOf } from "./stores-repository";
 
 /** Channels that are a seller account on someone else's marketplace (and so need its seller id). */
 export function isMarketplace(type: Stores.StoreType): boolean {
-  return type !== "WEB" && type !== "SANDBOX";
+  return type !== "WEB";
 }
 
 export function toStoreView(row: StoreRow, warehouseIds: string[]): Stores.Store {

@@ -38,10 +38,9 @@ function trendyol(settings: MarketplaceStoreSettings): MarketplaceAdapter {
   });
 }
 
-/** Store type -> adapter factory. SANDBOX stores speak Trendyol's API (to the sandbox). */
+/** Store type -> adapter factory. A store pointed at the sandbox is one of these with the sandbox's base URL. */
 const FACTORIES: Record<string, (settings: MarketplaceStoreSettings) => MarketplaceAdapter> = {
   TRENDYOL: trendyol,
-  SANDBOX: trendyol,
   PTTAVM: pttavmFromSettings,
   N11: n11FromSettings,
   PAZARAMA: pazaramaFromSettings,

@@ -8,7 +8,7 @@ import { MarketplaceSettingsMissing } from "./errors";
 
 /** What an adapter needs from a store, as plain values (credentials already decrypted). */
 export interface MarketplaceStoreSettings {
-  /** The store type (catalog's store_type). SANDBOX stores speak Trendyol's API to the sandbox. */
+  /** The store type (catalog's store_type); a store pointed at the sandbox keeps its marketplace's type. */
   type: string;
   sellerId: string | null;
   baseUrl: string | null;

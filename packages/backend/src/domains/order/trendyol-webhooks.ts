@@ -16,8 +16,6 @@ import { Uuid } from "@pazarsync/shared";
 import { type FeedDeps, type FeedOutcome, feedOrder } from "./marketplace-feed";
 import { webhookAuthorised } from "./webhook-auth";
 
-/** Store types that speak Trendyol's API (SANDBOX stores talk to the sandbox's Trendyol). */
-const TRENDYOL_TYPES = new Set(["TRENDYOL", "SANDBOX"]);
 const UUID = new RegExp(Uuid.pattern ?? "^$");
 
 export interface TrendyolWebhookDeps extends FeedDeps {
@@ -54,7 +52,7 @@ export function createTrendyolWebhooks(deps: TrendyolWebhookDeps) {
       if (!UUID.test(id)) throw refused();
       try {
         const store = await deps.stores.findStore(id);
-        if (!store || !TRENDYOL_TYPES.has(store.type)) throw refused();
+        if (!store || store.type !== "TRENDYOL") throw refused();
         if (!webhookAuthorised(await deps.stores.credentialsFor(id), headers)) throw refused();
       } catch (error) {
         throw unavailable(deps, error, id, "authenticate");

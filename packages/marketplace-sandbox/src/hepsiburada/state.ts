@@ -1,0 +1,210 @@
+import { randomUUID } from "node:crypto";
+import { HEPSIBURADA, type UploadKind } from "@pazarsync/backend/src/domains/marketplace/hepsiburada/facts";
+import type { SandboxAccountInput, SandboxContext } from "../module";
+
+/**
+ * The numbers the Hepsiburada sandbox plays: the official caps (4000 SKUs, 5 pending uploads,
+ * 1000 order requests per second) and the adapter's assumed defaults for what is not published.
+ * A test may build the module with smaller ones to reach a limit cheaply.
+ */
+export interface HepsiburadaSandboxLimits {
+  maxBatchSize: number;
+  maxPendingUploads: number;
+  maxQuantity: number;
+  resultRetentionMs: number;
+  listingWritesPerMinute: number;
+  listingStatusReadsPerMinute: number;
+  /** The listing read's quota (its own, like the adapter's listing-reads group) and its page size at most. */
+  listingReadsPerMinute: number;
+  listingReadPageSize: number;
+  orderRequestsPerSecond: number;
+  /** Open-list page size at most (official 100) and cancelled-list page size at most (50). */
+  orderPageSize: number;
+  cancelledPageSize: number;
+  /** Highest price (TL) a listing takes; above it OutOfPriceRange. */
+  maxPrice: number;
+  /** A new price below current x minLockRatio locks the listing (MinLock); above current x maxLockRatio, MaxLock. */
+  minLockRatio: number;
+  maxLockRatio: number;
+}
+
+export const HEPSIBURADA_SANDBOX_LIMITS: HepsiburadaSandboxLimits = {
+  maxBatchSize: HEPSIBURADA.maxBatchSize,
+  maxPendingUploads: HEPSIBURADA.maxPendingUploads,
+  maxQuantity: HEPSIBURADA.maxQuantity,
+  resultRetentionMs: HEPSIBURADA.resultRetentionMs,
+  listingWritesPerMinute: HEPSIBURADA.listingWritesPerMinute,
+  listingStatusReadsPerMinute: HEPSIBURADA.listingStatusReadsPerMinute,
+  listingReadsPerMinute: HEPSIBURADA.listingReadsPerMinute,
+  // Undocumented maximum; the sandbox takes up to 100 so a test can page cheaply or in one go.
+  listingReadPageSize: 100,
+  orderRequestsPerSecond: HEPSIBURADA.orderRequestsPerSecond,
+  orderPageSize: HEPSIBURADA.orderPageSize,
+  cancelledPageSize: HEPSIBURADA.cancelledPageSize,
+  maxPrice: 1_000_000,
+  minLockRatio: 0.5,
+  maxLockRatio: 3,
+};
+
+export interface UploadError {
+  elementNo: number;
+  hepsiburadaSku: string;
+  merchantSku: string;
+  errors: string[];
+}
+
+/** As the published client declares it, plus the prices the lock compared (sandbox extras). */
+export interface PriceValidation {
+  elementNo: number;
+  hepsiburadaSku: string;
+  merchantSku: string;
+  type: "MinLock" | "MaxLock";
+  minPrice: number;
+  maxPrice: number;
+  regulativePriceDetail: { minAmount: number; maxAmount: number; categoryName: string };
+  description: string;
+  currentPrice: number;
+  requestedPrice: number;
+}
+
+export interface Upload {
+  id: string;
+  kind: UploadKind;
+  account: string;
+  createdAt: number;
+  readyAt: number;
+  expiresAt: number;
+  /** The array elements exactly as received. */
+  elements: unknown[];
+  /** Set when processed (at readyAt, in arrival order). */
+  result?: { errors: UploadError[]; priceValidations: PriceValidation[] };
+}
+
+/**
+ * One order line as the open list answers it (fixture hepsiburada/order-pull): dates zoneless,
+ * Turkey time, like the query dates; `merchantSKU` spelled with capitals as on the wire.
+ */
+export interface HepsiburadaOpenLine {
+  id: string;
+  orderId: string;
+  orderNumber: string;
+  orderDate: string;
+  merchantSKU: string;
+  sku: string;
+  productBarcode: string;
+  quantity: number;
+  unitPrice: { amount: number; currency: "TRY" };
+  totalPrice: { amount: number; currency: "TRY" };
+  lastStatusUpdateDate: string;
+  status: "Open";
+  merchantId: string;
+}
+
+/** One cancelled line as the cancelled list answers it (fixture hepsiburada/cancelled-list). */
+export interface HepsiburadaCancelledLine {
+  lineItemId: string;
+  orderNumber: string;
+  merchantId: string;
+  merchantSku: string;
+  sku: string;
+  quantity: number;
+  cancelDate: string;
+  cancelReasonCode: string;
+  cancelledBy: "Merchant" | "Customer";
+}
+
+/** A line and when it entered its list (epoch ms): open lines by order time, cancelled ones by cancel time. */
+export interface HepsiburadaLineEntry<L> {
+  line: L;
+  at: number;
+}
+
+export interface HepsiburadaAccount {
+  merchantId: string;
+  /** SandboxAccountInput.key: the developer username the User-Agent must carry. */
+  developerUsername: string;
+  /** SandboxAccountInput.secret: the service key (Basic auth password). */
+  serviceKey: string;
+  /** Null: every SKU is known. */
+  known: Set<string> | null;
+  quantities: Map<string, number>;
+  prices: Map<string, number>;
+  /** SKUs whose listing a price lock froze: further price uploads for them fail ListingFrozen. */
+  locked: Set<string>;
+  /** SKUs whose listing Hepsiburada fulfils itself (isFulfilledByHB): set through the control route. */
+  fulfilledByHb: Set<string>;
+  /** Lines in "order received" status (paid, not packed), in the order they were created. */
+  openLines: HepsiburadaLineEntry<HepsiburadaOpenLine>[];
+  /** Cancelled lines, in the order they were cancelled. */
+  cancelledLines: HepsiburadaLineEntry<HepsiburadaCancelledLine>[];
+}
+
+/** What the Hepsiburada sandbox remembers: accounts (by merchant id), uploads, rate windows. */
+export class HepsiburadaSandboxState {
+  readonly accounts = new Map<string, HepsiburadaAccount>();
+  readonly uploads = new Map<string, Upload>();
+  private readonly windows = new Map<string, number[]>();
+  private orderCounter = 4_100_000;
+
+  constructor(
+    readonly context: SandboxContext,
+    readonly limits: HepsiburadaSandboxLimits = HEPSIBURADA_SANDBOX_LIMITS,
+  ) {}
+
+  addAccount(input: SandboxAccountInput): boolean {
+    if (this.accounts.has(input.account)) return false;
+    this.accounts.set(input.account, {
+      merchantId: input.account,
+      developerUsername: input.key,
+      serviceKey: input.secret,
+      known: input.known ? new Set(input.known) : null,
+      quantities: new Map(),
+      prices: new Map(),
+      locked: new Set(),
+      fulfilledByHb: new Set(),
+      openLines: [],
+      cancelledLines: [],
+    });
+    return true;
+  }
+
+  /**
+   * Sliding window (scaled) per account and quota; only requests let through count. Answers the
+   * requests left, or the ms until a slot frees when none is.
+   */
+  takeRateSlot(key: string, limit: number, windowMs: number, now: number): { allowed: boolean; remaining: number; resetMs: number } {
+    const scaledWindow = this.context.scaled(windowMs);
+    const hits = (this.windows.get(key) ?? []).filter((at) => at > now - scaledWindow);
+    const allowed = hits.length < limit;
+    if (allowed) hits.push(now);
+    this.windows.set(key, hits);
+    const oldest = hits[0] ?? now;
+    return { allowed, remaining: Math.max(0, limit - hits.length), resetMs: Math.max(0, oldest + scaledWindow - now) };
+  }
+
+  /** Uploads of this merchant not finished yet (settle first). */
+  pendingUploads(account: string, now: number): number {
+    let pending = 0;
+    for (const upload of this.uploads.values()) if (upload.account === account && !upload.result && upload.expiresAt > now) pending += 1;
+    return pending;
+  }
+
+  accept(account: string, kind: UploadKind, elements: unknown[], now: number): Upload {
+    const upload: Upload = {
+      id: randomUUID(),
+      kind,
+      account,
+      createdAt: now,
+      readyAt: now + this.context.scaled(this.context.resultDelayMs),
+      expiresAt: now + this.context.scaled(this.limits.resultRetentionMs),
+      elements,
+    };
+    this.uploads.set(upload.id, upload);
+    return upload;
+  }
+
+  nextOrderNumber(): number {
+    this.orderCounter += 1;
+    return this.orderCounter;
+  }
+}
