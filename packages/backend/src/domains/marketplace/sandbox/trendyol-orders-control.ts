@@ -4,6 +4,8 @@
  *   GET    /__sandbox/sellers/{id}/orders                      every package of the seller, as the stream shows it
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/cancel   the marketplace cancels it (status Cancelled)
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/status   { status } any other package status
+ *   POST   /__sandbox/sellers/{id}/orders/{packageId}/unsupplied { lines: [{ lineId, quantity }] } the seller cannot supply
+ *          these units: the package becomes UnSupplied with them, the rest moves to a new package (same orderNumber)
  *   PUT    /__sandbox/sellers/{id}/webhook                     { url, auth: { type: BASIC, username, password } | { type: API_KEY, apiKey } }
  *   DELETE /__sandbox/sellers/{id}/webhook
  *   GET    /__sandbox/sellers/{id}/webhook/deliveries          what was delivered, attempts and last HTTP status
@@ -16,7 +18,7 @@ import type { Incoming, Reply } from "./module";
 import type { SandboxState } from "./state";
 import { type PackageStatus, packagePayload, type SandboxPackage } from "./trendyol-orders";
 
-const PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(orders|webhook)(?:\/([0-9]+|deliveries))?(?:\/(cancel|status))?$/;
+const PATH = /^\/__sandbox\/sellers\/([A-Za-z0-9_-]+)\/(orders|webhook)(?:\/([0-9]+|deliveries))?(?:\/(cancel|status|unsupplied))?$/;
 
 const OrderBody = Type.Object(
   {
@@ -28,6 +30,16 @@ const OrderBody = Type.Object(
 );
 
 const StatusBody = Type.Object({ status: Type.Union(TRENDYOL.packageStatuses.map((s) => Type.Literal(s))) }, { additionalProperties: false });
+
+const UnsuppliedBody = Type.Object(
+  {
+    lines: Type.Array(
+      Type.Object({ lineId: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 9999 }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 100 },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const WebhookBody = Type.Object(
   {
@@ -66,7 +78,19 @@ function ordersRoute(state: SandboxState, incoming: Incoming, sellerId: string, 
     if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
     return changeStatus(state, sellerId, id, body.status, now);
   }
+  if (packageId && action === "unsupplied" && incoming.method === "POST") return unsupplied(state, incoming, sellerId, id, now);
   return problem(405, "METHOD_NOT_ALLOWED", "Method not allowed");
+}
+
+/** Both packages are announced, the unsupplied one first; answers both. */
+function unsupplied(state: SandboxState, incoming: Incoming, sellerId: string, packageId: number, now: number): Reply {
+  const body = parseBody<Static<typeof UnsuppliedBody>>(UnsuppliedBody, incoming.body);
+  if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
+  const split = state.trendyolOrders.unsupply(sellerId, packageId, body.lines, now);
+  if (typeof split === "string") return problem(409, "NOT_UNSUPPLIABLE", split);
+  const unsuppliedReply = announced(state, split.unsupplied, 200);
+  const restReply = split.rest ? announced(state, split.rest, 200) : undefined;
+  return { status: 200, body: { unsupplied: unsuppliedReply.body, rest: restReply?.body ?? null } };
 }
 
 function webhookRoute(state: SandboxState, incoming: Incoming, sellerId: string, sub: string | undefined): Reply {
