@@ -17,7 +17,7 @@ import { stockLockKeysOf, type Transaction } from "../inventory/service";
 import { UnknownStore } from "./errors";
 import { createPackageIntake } from "./marketplace-packages";
 import { type ReservingStore, reportReservation, reserveMarketplaceLines } from "./marketplace-reservation";
-import { examineOrder, type ExaminedOrder, MAX_LINES, type MarketplaceLine, type OrderKey, orderKeyOf, quotableBarcodes, rawPayloadText } from "./order-examination";
+import { examineOrder, type ExaminedOrder, MAX_LINES, type MarketplaceLine, type OrderKey, orderKeyOf, quotableBarcodes, rawPayloadText, storable } from "./order-examination";
 import * as repo from "./repository";
 import type { OrderContext } from "./service";
 import { INTAKE_TAKES_IN } from "./status";
@@ -26,6 +26,7 @@ import { present, SYSTEM, type Transitions } from "./transitions";
 const EXTERNAL_ID_UNIQUE = "orders_store_external_unique";
 /** Adapters pass ids through as strings; a malformed one must not reach Postgres as a uuid. */
 const UUID = new RegExp(Uuid.pattern ?? "^$");
+const MAX_PACKAGE_ID = 200;
 
 export interface MarketplaceOrderInput {
   storeId: string;
@@ -204,11 +205,13 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
      * Idempotent on (store, marketplace order id), and for a package on the lines' ids: a repeat
      * answers the recorded order and reserves nothing.
      */
-    async intakeMarketplaceOrder(input: MarketplaceOrderInput): Promise<IntakeResult> {
-      const storeId = input.storeId.toLowerCase();
-      if (!UUID.test(storeId)) throw new UnknownStore(input.storeId);
-      const rawText = rawPayloadText(input.raw);
-      const orderKey = orderKeyOf(input.externalOrderId, rawText);
+    async intakeMarketplaceOrder(given: MarketplaceOrderInput): Promise<IntakeResult> {
+      const storeId = given.storeId.toLowerCase();
+      if (!UUID.test(storeId)) throw new UnknownStore(given.storeId);
+      const rawText = rawPayloadText(given.raw);
+      const orderKey = orderKeyOf(given.externalOrderId, rawText);
+      // A package id Postgres cannot store names no package: the order is taken as a whole (the raw payload keeps the id).
+      const input = given.packageId === undefined || storable(given.packageId, MAX_PACKAGE_ID) ? given : { ...given, packageId: undefined };
       try {
         return await intake(input, storeId, rawText, orderKey);
       } catch (error) {
@@ -229,13 +232,14 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       const storeId = input.storeId.toLowerCase();
       // Without an id there is nothing to match a cancellation to (the feed records such an order instead).
       const { key } = orderKeyOf(input.externalOrderId, null);
-      const row = UUID.test(storeId) && input.externalOrderId ? await findOrder(storeId, key, input.packageId) : undefined;
+      const packageId = input.packageId !== undefined && storable(input.packageId, MAX_PACKAGE_ID) ? input.packageId : undefined;
+      const row = UUID.test(storeId) && input.externalOrderId ? await findOrder(storeId, key, packageId) : undefined;
       if (!row) {
         log.info({ storeId: input.storeId, externalOrderId: key }, "cancellation of an unknown marketplace order");
         return { outcome: "UNKNOWN" };
       }
-      if (input.packageId !== undefined && input.lines) {
-        const delivery = { packageId: input.packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: "" };
+      if (packageId !== undefined && input.lines) {
+        const delivery = { packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: "" };
         const cancelled = await packages.cancelPackage(row, delivery);
         if (cancelled) return { outcome: cancelled.changed ? "CANCELLED" : "ALREADY_CANCELLED", order: await present(ctx, cancelled.row, SYSTEM) };
       }

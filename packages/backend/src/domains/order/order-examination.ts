@@ -27,7 +27,7 @@ const MAX_EXTERNAL_ID = 200;
 const NO_CURRENCY = "XXX";
 
 /** What Postgres text can hold and our indexes can key: no NUL, 1..200 characters. */
-const storable = (text: string, max: number) => text.length >= 1 && text.length <= max && !text.includes("\u0000");
+export const storable = (text: string, max: number) => text.length >= 1 && text.length <= max && !text.includes("\u0000");
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
