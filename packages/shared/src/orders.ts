@@ -146,7 +146,7 @@ export type MapLineBody = Static<typeof MapLineBody>;
 
 export const OrderLineParams = Type.Object({
   id: Uuid,
-  lineId: Type.String({ pattern: "^[1-9][0-9]{0,3}$", description: "the attention line's lineNo" }),
+  lineId: Type.String({ pattern: "^[1-9][0-9]{0,3}$", maxLength: 4, description: "the attention line's lineNo" }),
 });
 export type OrderLineParams = Static<typeof OrderLineParams>;
 
