@@ -105,7 +105,7 @@ describe("Hepsiburada order pull", () => {
     ]);
   });
 
-  test("zoneless times (up to seven fractional digits) are Turkey time; lines without an order number, SKU or quantity are left out; lines of one SKU add up", async () => {
+  test("zoneless times (up to seven fractional digits) are Turkey time; lines of one SKU add up; a line without an order number is an order of its own without an id, and one without SKU, quantity or price goes on for intake to flag", async () => {
     const items = [
       { id: "1", orderNumber: "9001", status: "Open", orderDate: "2026-11-20T13:05:00.4518986", merchantSKU: "A", quantity: 1, unitPrice: { amount: "10.50" } },
       { id: "2", orderNumber: "9001", status: "Open", orderDate: "2026-11-20T13:05:00", merchantSKU: "A", quantity: 2, unitPrice: { amount: 10.5 } },
@@ -119,7 +119,12 @@ describe("Hepsiburada order pull", () => {
     expect(page?.orders.map((o) => [o.externalId, o.status, o.lastModifiedAt, o.lines])).toEqual([
       ["9001", "CREATED", "2026-11-20T10:05:00.451Z", [{ barcode: "A", quantity: 3, unitPrice: 1050 }]],
       ["9002", "CREATED", "2026-11-20T10:05:00.000Z", [{ barcode: "B", quantity: 1, unitPrice: 300 }]],
+      // Formerly left out without a word. Without a time of their own they stand at the window's start.
+      [undefined, "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "C", quantity: 1, unitPrice: Number.NaN }]],
+      ["9003", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "", quantity: 1, unitPrice: Number.NaN }]],
+      ["9004", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "D", quantity: 0, unitPrice: Number.NaN }]],
     ]);
+    expect(page?.orders[2]?.raw).toEqual({ lines: [items[3]] });
     expect(page?.next).toBeNull();
   });
 

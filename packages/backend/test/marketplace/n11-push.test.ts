@@ -213,7 +213,8 @@ describe("N11 adapter: store settings and profile", () => {
       resultRetentionMs: 3_600_000,
       groups: { write: "price-stock-update", status: "task-details", orders: "shipment-packages" },
       stockAndPriceTogether: true,
-      orderStream: { windowMs: 15 * 24 * 3_600_000, pageOrder: "UNDOCUMENTED", minOverlapMs: 3 * 3_600_000 },
+      // 14 days asked: N11 serves at most 15 and answers a wider range with its last 15 only.
+      orderStream: { windowMs: 14 * 24 * 3_600_000, pageOrder: "UNDOCUMENTED", minOverlapMs: 3 * 3_600_000 },
       rateLimits: [
         { group: "price-stock-update", requests: 40, perMs: 60_000 },
         { group: "task-details", requests: 300, perMs: 60_000 },

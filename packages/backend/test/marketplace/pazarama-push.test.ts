@@ -162,7 +162,8 @@ describe("Pazarama adapter: settings and profile", () => {
       resultRetentionMs: 3_600_000,
       groups: { write: "write", status: "listing-state", orders: "orders" },
       stockAndPriceTogether: false,
-      orderStream: { windowMs: 7 * 24 * 3_600_000, pageOrder: "UNDOCUMENTED", minOverlapMs: 0 },
+      // 27-day slices: at most 28 whole Turkish days, inside "at most a month".
+      orderStream: { windowMs: 27 * 24 * 3_600_000, pageOrder: "UNDOCUMENTED", minOverlapMs: 0 },
       rateLimits: [
         { group: "write", requests: 1, perMs: 10_000 },
         { group: "listing-state", requests: 60, perMs: 60_000 },

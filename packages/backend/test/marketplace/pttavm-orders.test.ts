@@ -60,7 +60,7 @@ describe("PttAVM adapter: order search", () => {
     const id = await createOrder(target, "W1");
     const until = new Date(Math.ceil((Date.now() + hour) / 1000) * 1000);
     const since = new Date(until.getTime() - 90 * 24 * hour);
-    const found: string[] = [];
+    const found: (string | undefined)[] = [];
     let page: string | undefined;
     do {
       const answer = await adapter.pullOrders?.({ since, until, ...(page ? { page } : {}) });
@@ -101,16 +101,28 @@ describe("PttAVM adapter: order search", () => {
     expect([all.map((o) => o.siparisNo).sort(), active.map((o) => o.siparisNo)]).toEqual([[open, gone].sort(), [open]]);
   });
 
-  test("the normaliser: status per line, zone-less times read as UTC, string amounts; an order without siparisNo or a line without barcode is unreadable", () => {
+  test("the normaliser: status per line, zone-less times read as UTC, string amounts; an order without siparisNo, islemTarihi or lines, and a line without barcode, quantity or amount, go on for intake to flag", () => {
     const line = { lineItemId: 1, urunBarkod: "A", toplamIslemAdedi: 2, kdvDahilToplamTutar: "25,00", siparisDurumu: "kargo_yapilmasi_bekleniyor" };
     const base = { siparisNo: "PTT-7", islemTarihi: "2026-11-20T10:00:00", siparisUrunler: [line] };
-    expect(normalisePttavmOrder(base)).toMatchObject({ externalId: "PTT-7", status: "CREATED", lines: [{ barcode: "A", quantity: 2, unitPrice: 1250 }], lastModifiedAt: "2026-11-20T10:00:00.000Z" });
-    expect(normalisePttavmOrder({ ...base, islemTarihi: "2026-11-20T10:00:00.399Z" }).lastModifiedAt).toBe("2026-11-20T10:00:00.399Z");
+    const listedFrom = new Date("2026-11-19T00:00:00Z");
+    expect(normalisePttavmOrder(base, listedFrom)).toMatchObject({ externalId: "PTT-7", status: "CREATED", lines: [{ barcode: "A", quantity: 2, unitPrice: 1250 }], lastModifiedAt: "2026-11-20T10:00:00.000Z" });
+    expect(normalisePttavmOrder({ ...base, islemTarihi: "2026-11-20T10:00:00.399Z" }, listedFrom).lastModifiedAt).toBe("2026-11-20T10:00:00.399Z");
     const shipped = { ...base, siparisUrunler: [{ ...line, siparisDurumu: "gondericisine_teslim_edildi" }] };
-    expect(normalisePttavmOrder(shipped)).toMatchObject({ status: "OTHER", marketplaceStatus: "gondericisine_teslim_edildi" });
+    expect(normalisePttavmOrder(shipped, listedFrom)).toMatchObject({ status: "OTHER", marketplaceStatus: "gondericisine_teslim_edildi" });
     const cancelled = { ...base, siparisUrunler: [{ ...line, siparisDurumu: "iptal" }, { ...line, lineItemId: 2, siparisDurumu: "odeme_gecersiz" }] };
-    expect(normalisePttavmOrder(cancelled)).toMatchObject({ status: "CANCELLED", lines: [{ barcode: "A" }, { barcode: "A" }] });
-    expect(() => normalisePttavmOrder({ ...base, siparisNo: null })).toThrow("siparisNo");
-    expect(() => normalisePttavmOrder({ ...base, siparisUrunler: [{ ...line, urunBarkod: null }] })).toThrow("urunBarkod");
+    expect(normalisePttavmOrder(cancelled, listedFrom)).toMatchObject({ status: "CANCELLED", lines: [{ barcode: "A" }, { barcode: "A" }] });
+    // Formerly these threw UNREADABLE_ANSWER for the whole answer, which stopped the store's pull at this order.
+    expect(normalisePttavmOrder({ ...base, siparisNo: null, islemTarihi: "" }, listedFrom)).toMatchObject({ externalId: undefined, status: "CREATED", lastModifiedAt: listedFrom.toISOString() });
+    // No lines: OTHER, so intake records it (LINE_COUNT_OUT_OF_RANGE) instead of cancelling an order it never saw.
+    expect(normalisePttavmOrder({ ...base, siparisUrunler: "none" }, listedFrom)).toMatchObject({ externalId: "PTT-7", status: "OTHER", lines: [] });
+    expect(normalisePttavmOrder("not an order", listedFrom)).toMatchObject({ externalId: undefined, status: "OTHER", lines: [], raw: "not an order" });
+    const unreadable = [line, { ...line, urunBarkod: null }, { ...line, toplamIslemAdedi: 1.5 }, { ...line, kdvDahilToplamTutar: "free" }, 7];
+    expect(normalisePttavmOrder({ ...base, siparisUrunler: unreadable }, listedFrom).lines).toEqual([
+      { barcode: "A", quantity: 2, unitPrice: 1250 },
+      { barcode: "", quantity: 2, unitPrice: 1250 },
+      { barcode: "A", quantity: 1.5, unitPrice: Number.NaN },
+      { barcode: "A", quantity: 2, unitPrice: Number.NaN },
+      { barcode: "", quantity: Number.NaN, unitPrice: Number.NaN },
+    ]);
   });
 });

@@ -55,23 +55,35 @@ interface Listed {
   marker: string;
 }
 
-/** Each marketplace's order list path and its own shapes of an order and of a page. */
-const SHAPES: Record<MarketplaceName, { path: (pathname: string) => boolean; order: (o: Listed) => Json; page: (orders: Json[]) => Json }> = {
+const turkeyOffsetMs = 3 * 60 * 60 * 1000;
+
+/**
+ * Each marketplace's order list path and its own shapes (as its fixtures in
+ * packages/marketplace-fixtures show them) of an order and of a page; `stored` is the payload an
+ * order is recorded with, when the mapper keeps more than the listed item.
+ */
+const SHAPES: Record<MarketplaceName, { path: (pathname: string) => boolean; order: (o: Listed) => Json; page: (orders: Json[]) => Json; stored?: (order: Json) => Json }> = {
   TRENDYOL: {
     path: (p) => p.endsWith("/orders/stream"),
     order: (o) => ({ shipmentPackageId: o.id, status: "Created", lastModifiedDate: o.at, note: o.marker, lines: [{ barcode: o.barcode, quantity: 1, lineUnitPrice: 10 }] }),
     page: (orders) => ({ content: orders, hasMore: false }),
   },
   HEPSIBURADA: {
-    path: (p) => p.includes("/orders/merchantid/"),
+    // The open list answers one item per order line; the cancelled list is left to the sandbox.
+    path: (p) => p.includes("/orders/merchantid/") && !p.endsWith("/cancelled"),
     order: (o) => ({
+      id: `line-${o.marker}`,
       orderNumber: o.id,
+      orderDate: o.at === undefined ? undefined : new Date(o.at + turkeyOffsetMs).toISOString().slice(0, 19),
       status: "Open",
-      lastStatusUpdateDate: o.at === undefined ? undefined : new Date(o.at).toISOString(),
       note: o.marker,
-      lineItems: [{ merchantSku: o.barcode, quantity: 1, price: { amount: 10 } }],
+      merchantSKU: o.barcode,
+      quantity: 1,
+      unitPrice: { amount: 10, currency: "TRY" },
     }),
-    page: (orders) => ({ items: orders, totalCount: orders.length }),
+    page: (orders) => ({ items: orders, totalCount: orders.length, offset: 0, limit: 100, pageCount: 1 }),
+    // Lines are grouped per order number: a line naming none is an order of its own, its payload its one line.
+    stored: (line) => ({ lines: [line] }),
   },
   N11: {
     path: (p) => p.endsWith("/rest/delivery/v1/shipmentPackages"),
@@ -79,26 +91,26 @@ const SHAPES: Record<MarketplaceName, { path: (pathname: string) => boolean; ord
     page: (orders) => ({ content: orders, totalPages: 1 }),
   },
   PAZARAMA: {
-    path: (p) => p.endsWith("/order/getOrdersForApi"),
+    path: (p) => p.endsWith("/order/getOrdersForApiV2"),
     order: (o) => ({
       orderId: o.id,
-      orderStatusName: "Yeni",
-      updatedDate: o.at === undefined ? "not a date" : new Date(o.at).toISOString(),
+      orderDate: o.at === undefined ? "not a date" : new Date(o.at + turkeyOffsetMs).toISOString().slice(0, 16).replace("T", " "),
+      orderStatus: 3,
       note: o.marker,
-      items: [{ quantity: 1, salePrice: 10, product: { code: o.barcode } }],
+      items: [{ orderItemId: `item-${o.marker}`, orderItemStatus: 3, quantity: 1, salePrice: { value: 10 }, product: { code: o.barcode } }],
     }),
     page: (orders) => ({ data: orders, success: true }),
   },
   PTTAVM: {
     path: (p) => p.endsWith("/orders/search"),
     order: (o) => ({
-      orderId: o.id,
-      status: "NEW",
-      lastModifiedDate: o.at === undefined ? "" : new Date(o.at).toISOString(),
+      siparisNo: o.id,
+      islemTarihi: o.at === undefined ? "" : new Date(o.at).toISOString().slice(0, 19),
       note: o.marker,
-      items: [{ barcode: o.barcode, quantity: 1, unitPrice: 10 }],
+      siparisUrunler: [{ lineItemId: 1, urunBarkod: o.barcode, siparisDurumu: "kargo_yapilmasi_bekleniyor", toplamIslemAdedi: 1, kdvDahilToplamTutar: 10 }],
     }),
-    page: (orders) => ({ success: true, orders, totalPages: 1 }),
+    // The order search answers a bare array.
+    page: (orders) => orders,
   },
 };
 
@@ -157,11 +169,12 @@ describe.each(MARKETPLACES.map((m) => [m.type] as const))("%s order pull", (mark
     const byId = (id: string) => orders.filter((order) => order.externalOrderId === id).map((order) => order.status);
     expect({ readable: byId(`READABLE-${stamp}`), undated: byId(`UNDATED-${stamp}`) }).toEqual({ readable: ["CREATED"], undated: ["CREATED"] });
 
-    const key = `payload:${createHash("sha256").update(JSON.stringify(unidentified)).digest("hex")}`;
+    const stored = shape.stored?.(unidentified) ?? unidentified;
+    const key = `payload:${createHash("sha256").update(JSON.stringify(stored)).digest("hex")}`;
     const recorded = orders.filter((order) => order.externalOrderId === key);
     expect(recorded.map((order) => order.status)).toEqual(["NEEDS_ATTENTION"]);
     const view = await bodyOf(await get(t, `/api/v1/orders/${recorded[0]?.id}`, tokens.staff));
-    expect(view).toMatchObject({ attentionReasons: ["MISSING_ORDER_ID"], rawPayload: JSON.parse(JSON.stringify(unidentified)) });
+    expect(view).toMatchObject({ attentionReasons: ["MISSING_ORDER_ID"], rawPayload: JSON.parse(JSON.stringify(stored)) });
     expect(await level(productId)).toEqual({ onHand: 10, reserved: 2 });
   });
 });

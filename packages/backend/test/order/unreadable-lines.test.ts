@@ -7,7 +7,7 @@
  * the store's pull stopped at that order, and every later order waited behind it).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { normaliseHepsiburadaOrder } from "../../src/domains/marketplace/hepsiburada/order-normaliser";
+import { openOrdersOf } from "../../src/domains/marketplace/hepsiburada/order-normaliser";
 import { normaliseN11Package } from "../../src/domains/marketplace/n11/orders";
 import { normalisePazaramaOrder } from "../../src/domains/marketplace/pazarama/orders";
 import { normalisePttavmOrder } from "../../src/domains/marketplace/pttavm/orders";
@@ -25,27 +25,49 @@ interface Line {
   price: number;
 }
 
-/** Each marketplace's own order shape, built from plain lines (price in lira). */
+/** Hepsiburada answers one list item per order line: exactly one order is expected from them. */
+function oneHepsiburadaOrder(lines: unknown[]): NormalisedOrder {
+  const now = Date.now();
+  const { orders } = openOrdersOf(lines, 180, { from: new Date(now - 60_000), to: new Date(now + 60_000) });
+  if (orders.length !== 1) throw new Error(`${orders.length} orders from one order's lines`);
+  return orders[0] as NormalisedOrder;
+}
+
+/** Each marketplace's own order shape (as its fixtures in packages/marketplace-fixtures show it), built from plain lines (price in lira). */
 const MAPPERS: Record<string, (id: string, lines: Line[]) => NormalisedOrder> = {
   TRENDYOL: (id, lines) =>
     normaliseTrendyolPackage({ shipmentPackageId: id, status: "Created", lastModifiedDate: Date.now(), lines: lines.map((l) => ({ barcode: l.barcode, quantity: l.quantity, lineUnitPrice: l.price })) }, new Date()),
   HEPSIBURADA: (id, lines) =>
-    normaliseHepsiburadaOrder(
-      { orderNumber: id, status: "Open", lastStatusUpdateDate: new Date().toISOString(), lineItems: lines.map((l) => ({ merchantSku: l.barcode, quantity: l.quantity, price: { amount: l.price } })) },
-      180,
-      new Date(),
+    oneHepsiburadaOrder(
+      lines.map((l, i) => ({ id: `${id}-${i}`, orderNumber: id, orderDate: new Date().toISOString(), status: "Open", merchantSKU: l.barcode, quantity: l.quantity, unitPrice: { amount: l.price, currency: "TRY" } })),
     ),
   N11: (id, lines) =>
     normaliseN11Package({ id, shipmentPackageStatus: "Created", lastModifiedDate: Date.now(), lines: lines.map((l) => ({ stockCode: l.barcode, quantity: l.quantity, price: l.price })) }, new Date()),
   PAZARAMA: (id, lines) =>
-    normalisePazaramaOrder({
-      orderId: id,
-      orderStatusName: "Yeni",
-      updatedDate: new Date().toISOString(),
-      items: lines.map((l) => ({ quantity: l.quantity, salePrice: l.price, product: l.barcode === undefined ? {} : { code: l.barcode } })),
-    }, new Date()),
+    normalisePazaramaOrder(
+      {
+        orderId: id,
+        orderDate: new Date().toISOString(),
+        orderStatus: 3,
+        items: lines.map((l, i) => ({ orderItemId: `${id}-${i}`, orderItemStatus: 3, quantity: l.quantity, salePrice: { value: l.price }, product: l.barcode === undefined ? {} : { code: l.barcode } })),
+      },
+      new Date(),
+    ),
   PTTAVM: (id, lines) =>
-    normalisePttavmOrder({ orderId: id, status: "NEW", lastModifiedDate: new Date().toISOString(), items: lines.map((l) => ({ barcode: l.barcode, quantity: l.quantity, unitPrice: l.price })) }, new Date()),
+    normalisePttavmOrder(
+      {
+        siparisNo: id,
+        islemTarihi: new Date().toISOString().slice(0, 19),
+        siparisUrunler: lines.map((l, i) => ({
+          lineItemId: i,
+          urunBarkod: l.barcode ?? null,
+          siparisDurumu: "kargo_yapilmasi_bekleniyor",
+          toplamIslemAdedi: l.quantity,
+          kdvDahilToplamTutar: l.quantity * l.price,
+        })),
+      },
+      new Date(),
+    ),
 };
 
 let t: TestApp;

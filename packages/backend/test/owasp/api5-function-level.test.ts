@@ -23,6 +23,7 @@ const ROUTES: Record<string, MinRole> = {
   "GET /api/v1/auth/sessions": "user",
   "DELETE /api/v1/auth/sessions/{id}": "user",
   "POST /api/v1/admin/users": "admin",
+  "GET /api/v1/admin/email-lookalikes": "admin",
   "POST /api/v1/catalog/products": "staff",
   "GET /api/v1/catalog/products": "user",
   "GET /api/v1/catalog/products/{id}": "user",

@@ -19,6 +19,13 @@ export interface MarketplaceAdapter {
    * call validate first to learn about them. On a failure the thrown error carries `progress`.
    */
   pushStockAndPrice(items: readonly StockPriceItem[]): Promise<SubmissionReceipt[]>;
+  /**
+   * Checks that need the marketplace's own listing data, run after validate and before the push
+   * (Hepsiburada: the stock of listings it fulfils itself is not ours to send). Held-back items
+   * come back rejected with a final outcome; an item whose price may still go keeps it in valid
+   * without its quantity. Never fails a push for a read that fails. Absent: nothing to check.
+   */
+  screen?(items: readonly StockPriceItem[]): Promise<ValidationResult>;
   /** Reads an asynchronous batch's result; complete once every item has a final outcome. */
   batchStatus(receipt: SubmissionReceipt): Promise<BatchStatus>;
   /**

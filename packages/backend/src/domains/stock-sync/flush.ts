@@ -253,7 +253,11 @@ type PartOutcome = "sent" | "failed" | "deferred";
  */
 async function sendPart(deps: FlushDeps, channel: PushChannel, claim: Claim, part: readonly StockPriceItem[], marks: Map<string, ClaimedMark>, result: FlushResult): Promise<PartOutcome> {
   const { adapter } = channel;
-  const { valid, rejected } = adapter.validate(part);
+  const checked = adapter.validate(part);
+  // Refusals that need the marketplace's listing data (Hepsiburada's own stock) end like local ones.
+  const screened = adapter.screen ? await adapter.screen(checked.valid) : { valid: checked.valid, rejected: [] };
+  const { valid } = screened;
+  const rejected = [...checked.rejected, ...screened.rejected];
   if (rejected.length > 0) {
     deps.metrics.outcomes.inc({ marketplace: channel.marketplace, outcome: "FAILED_PERMANENT" }, rejected.length);
     const byBarcode = new Map(part.map((i) => [i.barcode, i]));

@@ -8,7 +8,7 @@ import { type FixtureServer, fixture, fixturesOf, serveFixtures } from "@pazarsy
 import { createHepsiburadaAdapter, type HepsiburadaConfig } from "../../../src/domains/marketplace/hepsiburada/adapter";
 
 /** Every call the adapter makes, by its fixture name. */
-const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list"] as const;
+const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list", "listing-read"] as const;
 
 function adapterOn(server: FixtureServer, overrides: Partial<HepsiburadaConfig> = {}) {
   return createHepsiburadaAdapter({
@@ -74,7 +74,7 @@ describe("Hepsiburada contract", () => {
     const page = await adapter.pullOrders?.({ since: new Date("2026-12-04T09:00:00Z"), until: new Date("2026-12-05T09:00:00Z") });
     done(server);
     expect(page?.next).toBeNull();
-    const orders = [...(page?.orders ?? [])].sort((a, b) => a.externalId.localeCompare(b.externalId));
+    const orders = [...(page?.orders ?? [])].sort((a, b) => (a.externalId ?? "").localeCompare(b.externalId ?? ""));
     expect(orders.map((order) => [order.externalId, order.status, order.currency, order.lines])).toEqual([
       [
         "4100001",

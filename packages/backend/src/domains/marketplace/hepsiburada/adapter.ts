@@ -2,8 +2,9 @@ import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown, MarketplaceReceiptInvalid } from "../errors";
 import { receiptFor, requireOwnReceipt, sendInTurn, stockThenPriceWrites } from "../push";
-import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
-import { HEPSIBURADA, hepsiburadaPaths, type UploadKind } from "./facts";
+import type { AdapterProfile, ItemOutcome, StockPriceItem, SubmissionReceipt } from "../types";
+import { FULFILLED_BY_HB, HEPSIBURADA, hepsiburadaPaths, type UploadKind } from "./facts";
+import { createFulfilledByHb, type FulfilledByHbMemo, sharedFulfilledByHbMemo } from "./fulfilled-by-hb";
 import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
 import { idText, isRecord } from "../json";
 import { createHepsiburadaOrderPuller } from "./orders";
@@ -31,6 +32,14 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
   /** Assumed catalog quotas per minute (defaults 60 writes, 240 status reads). */
   listingWritesPerMinute?: number;
   listingStatusReadsPerMinute?: number;
+  /** Assumed listing-read quota per minute (default 60): a fulfilment read takes at most this many pages. */
+  listingReadsPerMinute?: number;
+  /** Listings per page of the listing read, default 50. */
+  listingReadPageSize?: number;
+  /** How long the set of isFulfilledByHB listings is trusted, default 10 minutes. */
+  fulfilledByHbCacheMs?: number;
+  /** Where that set is remembered; default one per process, shared by the store's adapters as they are rebuilt. */
+  fulfilledByHbMemo?: FulfilledByHbMemo;
   /** Official: 1000 order requests per second. */
   orderRequestsPerSecond?: number;
   /** Order lines per open-list page: default (and at most) 100. */
@@ -46,7 +55,9 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
 }
 
 const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "maxOrderWindowMs"] as const;
+/** The listing read (isFulfilledByHB) pays into its own listing-host quota, apart from uploads and status reads. */
+const LISTING_READS = "listing-reads";
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "maxOrderWindowMs"] as const;
 
 function configProblems(config: HepsiburadaConfig): string[] {
   const problems = [...urlProblems("listingBaseUrl", config.listingBaseUrl), ...urlProblems("ordersBaseUrl", config.ordersBaseUrl)];
@@ -83,6 +94,26 @@ function uploadsOf(valid: readonly StockPriceItem[], batchSize: number) {
   return stockThenPriceWrites<UploadKind>(valid, batchSize, { stock: "stock", price: "price" });
 }
 
+/**
+ * Stock items of listings Hepsiburada fulfils come back FAILED_PERMANENT FULFILLED_BY_HB: final
+ * (not retried), dead-lettered where the operator sees them. Their prices still go: no source
+ * says Hepsiburada manages the price of a listing it fulfils.
+ */
+export function withoutFulfilledStock(items: readonly StockPriceItem[], skus: ReadonlySet<string>): { valid: StockPriceItem[]; rejected: ItemOutcome[] } {
+  const valid: StockPriceItem[] = [];
+  const rejected: ItemOutcome[] = [];
+  for (const item of items) {
+    if (item.quantity === undefined || !skus.has(item.barcode)) {
+      valid.push(item);
+      continue;
+    }
+    rejected.push({ barcode: item.barcode, outcome: "FAILED_PERMANENT", reasons: [FULFILLED_BY_HB] });
+    const { quantity: _held, ...price } = item;
+    if (price.salePrice !== undefined) valid.push(price);
+  }
+  return { valid, rejected };
+}
+
 export function createHepsiburadaAdapter(config: HepsiburadaConfig): MarketplaceAdapter {
   const problems = configProblems(config);
   if (problems.length > 0) throw new MarketplaceConfigInvalid("Hepsiburada", problems);
@@ -98,6 +129,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     rateLimits: [
       { group: GROUPS.write, requests: config.listingWritesPerMinute ?? HEPSIBURADA.listingWritesPerMinute, perMs: 60_000 },
       { group: GROUPS.status, requests: config.listingStatusReadsPerMinute ?? HEPSIBURADA.listingStatusReadsPerMinute, perMs: 60_000 },
+      { group: LISTING_READS, requests: config.listingReadsPerMinute ?? HEPSIBURADA.listingReadsPerMinute, perMs: 60_000 },
       { group: GROUPS.orders, requests: config.orderRequestsPerSecond ?? HEPSIBURADA.orderRequestsPerSecond, perMs: 1000 },
     ],
   };
@@ -118,6 +150,16 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     maxCancelledPages: config.maxCancelledPages ?? HEPSIBURADA.maxCancelledPages,
     maxWindowMs: config.maxOrderWindowMs ?? HEPSIBURADA.maxOrderWindowMs,
     offsetMinutes: config.orderTimeZoneOffsetMinutes ?? HEPSIBURADA.orderTimeZoneOffsetMinutes,
+  });
+
+  const fulfilled = createFulfilledByHb(transport, {
+    merchantId: config.merchantId,
+    pageSize: config.listingReadPageSize ?? HEPSIBURADA.listingReadPageSize,
+    maxPagesPerRead: config.listingReadsPerMinute ?? HEPSIBURADA.listingReadsPerMinute,
+    cacheMs: config.fulfilledByHbCacheMs ?? HEPSIBURADA.fulfilledByHbCacheMs,
+    retryMs: 60_000,
+    memo: config.fulfilledByHbMemo ?? sharedFulfilledByHbMemo,
+    now: Date.now,
   });
 
   async function submit(kind: UploadKind, batch: StockPriceItem[]): Promise<SubmissionReceipt> {
@@ -145,8 +187,14 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     validate,
     requestsFor: (items) => uploadsOf(validate(items).valid, profile.batchSize).length,
 
+    async screen(items) {
+      if (!items.some((item) => item.quantity !== undefined)) return { valid: [...items], rejected: [] };
+      return withoutFulfilledStock(items, await fulfilled.skus());
+    },
+
     async pushStockAndPrice(items) {
-      const uploads = uploadsOf(validate(items).valid, profile.batchSize);
+      // What screen held back is never sent, even by a caller that skipped it (no read here: the set screen learnt).
+      const uploads = uploadsOf(withoutFulfilledStock(validate(items).valid, fulfilled.current()).valid, profile.batchSize);
       return sendInTurn(uploads, (upload) => submit(upload.kind, upload.items));
     },
 

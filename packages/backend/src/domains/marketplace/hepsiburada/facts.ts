@@ -24,6 +24,15 @@ export const HEPSIBURADA = {
    */
   listingWritesPerMinute: 60,
   listingStatusReadsPerMinute: 240,
+  /**
+   * Assumed listing-read quota per minute (the listing read is on the listing host, which
+   * documents 429 but no number). One fulfilment read takes at most this many pages.
+   */
+  listingReadsPerMinute: 60,
+  /** Listing read page size: `offset` and `limit` are required (published client); the documented example answers limit 50. A setting. */
+  listingReadPageSize: 50,
+  /** Ours, a setting: how long the set of isFulfilledByHB listings is trusted before it is read again. */
+  fulfilledByHbCacheMs: 10 * 60 * 1000,
   /** Order API: 1000 requests per second (official), then 429 with X-RateLimit-* headers. */
   orderRequestsPerSecond: 1000,
   /** Order list: limit and offset mandatory, limit <= 100 (official, changelog Jan 2023). */
@@ -54,6 +63,9 @@ export const HEPSIBURADA_ITEM_ERRORS = {
   duplicateMerchantSku: "DuplicateMerchantSkuSpecified",
 } as const;
 
+/** The outcome reason of a stock item held back because Hepsiburada fulfils (and stocks) that listing itself. */
+export const FULFILLED_BY_HB = "FULFILLED_BY_HB";
+
 export type UploadKind = "stock" | "price";
 
 const merchant = (merchantId: string) => `/listings/merchantid/${encodeURIComponent(merchantId)}`;
@@ -61,6 +73,7 @@ const merchant = (merchantId: string) => `/listings/merchantid/${encodeURICompon
 export const hepsiburadaPaths = {
   uploads: (merchantId: string, kind: UploadKind) => `${merchant(merchantId)}/${kind}-uploads`,
   uploadStatus: (merchantId: string, kind: UploadKind, id: string) => `${merchant(merchantId)}/${kind}-uploads/id/${encodeURIComponent(id)}`,
+  listings: (merchantId: string) => merchant(merchantId),
   orders: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}`,
   cancelled: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}/cancelled`,
 };

@@ -7,20 +7,23 @@
  * - the cancelled list (`.../cancelled`): `lineItemId`, `orderNumber`, `merchantSku`, `quantity`
  *   (the cancelled count), `cancelDate`, `cancelReasonCode`, `cancelledBy`.
  * Lines are grouped into one NormalisedOrder per orderNumber; the raw lines are kept as the payload.
+ * Nothing listed is left out: a line naming no order cannot be grouped, so it is an order of its
+ * own without an id (intake records it MISSING_ORDER_ID), and what a line lacks goes on as
+ * order-lines.ts says, for intake to flag.
  */
 import type { NormalisedOrder } from "../types";
 import { isRecord } from "../json";
+import { addedUpByBarcode, type OrderLine, orderLine } from "../order-lines";
 
-type Line = NormalisedOrder["lines"][number];
-
-/** A line of one list, read; undefined when it names no order, no SKU or no whole quantity. */
+/** A line of one list, read as far as it can be. */
 interface ReadLine {
-  orderNumber: string;
-  line: Line;
+  /** Undefined when the line names no order. */
+  orderNumber?: string;
+  line: OrderLine;
   /** ISO, when the line carries a readable time. */
   at?: string;
   status?: string;
-  raw: Record<string, unknown>;
+  raw: unknown;
 }
 
 function idOf(value: unknown): string | undefined {
@@ -54,54 +57,54 @@ export function hepsiburadaTime(value: unknown, offsetMinutes: number): string |
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
-function readLine(raw: unknown, sku: unknown, price: number, at: string | undefined): ReadLine | undefined {
-  if (!isRecord(raw)) return undefined;
-  const orderNumber = idOf(raw.orderNumber);
-  const barcode = text(sku);
-  const quantity = typeof raw.quantity === "number" && Number.isInteger(raw.quantity) ? raw.quantity : 0;
-  if (!orderNumber || !barcode || quantity < 1) return undefined;
-  return { orderNumber, line: { barcode, quantity, unitPrice: price }, ...(at ? { at } : {}), ...(text(raw.status) ? { status: text(raw.status) } : {}), raw };
+function readLine(raw: unknown, sku: unknown, price: number | undefined, at: string | undefined): ReadLine {
+  const record = isRecord(raw) ? raw : {};
+  const orderNumber = idOf(record.orderNumber);
+  const status = text(record.status);
+  return {
+    ...(orderNumber ? { orderNumber } : {}),
+    line: orderLine(text(sku), record.quantity, price),
+    ...(at ? { at } : {}),
+    ...(status ? { status } : {}),
+    raw,
+  };
 }
 
-/** An open-list line; its merchant SKU is spelled `merchantSKU` there (`merchantSku` read too). */
-export function readOpenLine(raw: unknown, offsetMinutes: number): ReadLine | undefined {
-  if (!isRecord(raw)) return undefined;
+/** An open-list line; its merchant SKU is spelled `merchantSKU` there (`merchantSku` read too). A price it cannot read is NaN. */
+export function readOpenLine(raw: unknown, offsetMinutes: number): ReadLine {
+  const record = isRecord(raw) ? raw : {};
   // The list filters on when a line was added, so the order date is the time the window vouches for.
-  const at = hepsiburadaTime(raw.orderDate, offsetMinutes) ?? hepsiburadaTime(raw.lastStatusUpdateDate, offsetMinutes);
-  return readLine(raw, raw.merchantSKU ?? raw.merchantSku, minorUnits(raw.unitPrice) ?? 0, at);
+  const at = hepsiburadaTime(record.orderDate, offsetMinutes) ?? hepsiburadaTime(record.lastStatusUpdateDate, offsetMinutes);
+  return readLine(raw, record.merchantSKU ?? record.merchantSku, minorUnits(record.unitPrice), at);
 }
 
-/** A cancelled-list line: the cancelled quantity of one SKU; the list carries no price. */
-export function readCancelledLine(raw: unknown, offsetMinutes: number): ReadLine | undefined {
-  if (!isRecord(raw)) return undefined;
-  return readLine(raw, raw.merchantSku ?? raw.merchantSKU, 0, hepsiburadaTime(raw.cancelDate, offsetMinutes));
+/**
+ * A cancelled-list line: the cancelled quantity of one SKU. The list carries no price, so 0 stands
+ * in: a cancellation of an order we never saw is recorded and then cancelled, and a price of 0
+ * keeps that record from being flagged for a price nobody sent.
+ */
+export function readCancelledLine(raw: unknown, offsetMinutes: number): ReadLine {
+  const record = isRecord(raw) ? raw : {};
+  return readLine(raw, record.merchantSku ?? record.merchantSKU, 0, hepsiburadaTime(record.cancelDate, offsetMinutes));
 }
 
-/** Lines of one order number, gathered across pages. */
+/** Lines of one order number, gathered across pages; without an order number, one line alone. */
 export interface LineGroup {
-  orderNumber: string;
+  orderNumber: string | undefined;
   lines: ReadLine[];
 }
 
-/** Adds lines to their order's group, keeping first-seen order. */
-export function groupLines(groups: Map<string, LineGroup>, lines: readonly (ReadLine | undefined)[]): void {
-  for (const read of lines) {
-    if (!read) continue;
-    const group = groups.get(read.orderNumber) ?? { orderNumber: read.orderNumber, lines: [] };
-    group.lines.push(read);
-    groups.set(read.orderNumber, group);
-  }
-}
+/** Groups keyed by order number, or by the line itself when it names none; first-seen order is kept. */
+export type LineGroups = Map<string | ReadLine, LineGroup>;
 
-/** Intake takes one line per barcode: lines of one SKU are added up (the first price is kept). */
-function linesOf(group: LineGroup): Line[] {
-  const byBarcode = new Map<string, Line>();
-  for (const { line } of group.lines) {
-    const seen = byBarcode.get(line.barcode);
-    if (seen) seen.quantity += line.quantity;
-    else byBarcode.set(line.barcode, { ...line });
+/** Adds lines to their order's group; a line naming no order makes a group of its own. */
+export function groupLines(groups: LineGroups, lines: readonly ReadLine[]): void {
+  for (const read of lines) {
+    const key = read.orderNumber ?? read;
+    const group = groups.get(key) ?? { orderNumber: read.orderNumber, lines: [] };
+    group.lines.push(read);
+    groups.set(key, group);
   }
-  return [...byBarcode.values()];
 }
 
 function latest(group: LineGroup): string | undefined {
@@ -109,12 +112,12 @@ function latest(group: LineGroup): string | undefined {
 }
 
 /**
- * One order from its lines. `notAfter` caps the time the pull's watermark moves on (the window's
- * end: a line's own time may lie past the part of the pull read so far); it also stands in when
- * no line carries a time.
+ * One order from its lines. `window.to` caps the time the pull's watermark moves on (a line's own
+ * time may lie past the part of the pull read so far); `window.from` stands in when no line
+ * carries a time (no later than the order's real time, so the watermark never passes it).
  */
-export function orderOf(group: LineGroup, status: NormalisedOrder["status"], notAfter: Date): NormalisedOrder {
-  const cap = notAfter.toISOString();
+export function orderOf(group: LineGroup, status: NormalisedOrder["status"], window: { from: Date; to: Date }): NormalisedOrder {
+  const cap = window.to.toISOString();
   const at = latest(group);
   const marketplaceStatus = status === "CANCELLED" ? "Cancelled" : (group.lines.find((line) => line.status)?.status ?? "Open");
   // Hepsiburada sells in TL only; "TL" on the wire is our "TRY".
@@ -122,9 +125,20 @@ export function orderOf(group: LineGroup, status: NormalisedOrder["status"], not
     externalId: group.orderNumber,
     status,
     marketplaceStatus,
-    lines: linesOf(group),
+    // Intake takes one line per barcode: lines of one SKU are added up (the first price is kept).
+    lines: addedUpByBarcode(group.lines.map((read) => read.line)),
     currency: "TRY",
-    lastModifiedAt: at && at < cap ? at : cap,
-    raw: { orderNumber: group.orderNumber, lines: group.lines.map((line) => line.raw) },
+    lastModifiedAt: at ? (at < cap ? at : cap) : window.from.toISOString(),
+    raw: { ...(group.orderNumber ? { orderNumber: group.orderNumber } : {}), lines: group.lines.map((line) => line.raw) },
   };
+}
+
+/** The open list's lines of one window as orders, one per order number. */
+export function openOrdersOf(lines: readonly unknown[], offsetMinutes: number, window: { from: Date; to: Date }): { orders: NormalisedOrder[]; groups: LineGroups } {
+  const groups: LineGroups = new Map();
+  groupLines(
+    groups,
+    lines.map((raw) => readOpenLine(raw, offsetMinutes)),
+  );
+  return { orders: [...groups.values()].map((group) => orderOf(group, "CREATED", window)), groups };
 }

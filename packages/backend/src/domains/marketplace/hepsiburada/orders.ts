@@ -17,7 +17,7 @@ import type { NormalisedOrder, OrderPage } from "../types";
 import { HEPSIBURADA, hepsiburadaPaths } from "./facts";
 import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
 import { isRecord } from "../json";
-import { groupLines, type LineGroup, orderOf, readCancelledLine, readOpenLine } from "./order-normaliser";
+import { groupLines, type LineGroups, openOrdersOf, orderOf, readCancelledLine } from "./order-normaliser";
 
 export interface HepsiburadaOrderSettings {
   merchantId: string;
@@ -96,15 +96,18 @@ export function createHepsiburadaOrderPuller(transport: HepsiburadaTransport, se
    * The cancelled list as CANCELLED orders, one per orderNumber. An order some of whose lines are
    * still in this window's open list is only partly cancelled: releasing it whole would free stock
    * its open lines still hold, and NormalisedOrder cannot name single lines, so it stays as it is.
+   * A cancelled line naming no order goes on alone, for intake to record (MISSING_ORDER_ID).
    */
-  async function cancellations(open: Map<string, LineGroup>, until: Date): Promise<NormalisedOrder[]> {
-    const cancelled = new Map<string, LineGroup>();
+  async function cancellations(open: LineGroups, window: { from: Date; to: Date }): Promise<NormalisedOrder[]> {
+    const cancelled: LineGroups = new Map();
     const lines = await readAll(hepsiburadaPaths.cancelled(settings.merchantId), settings.cancelledPageSize, "", settings.maxCancelledPages);
     groupLines(
       cancelled,
       lines.map((raw) => readCancelledLine(raw, settings.offsetMinutes)),
     );
-    return [...cancelled.values()].filter((group) => !open.has(group.orderNumber)).map((group) => orderOf(group, "CANCELLED", until));
+    return [...cancelled.values()]
+      .filter((group) => group.orderNumber === undefined || !open.has(group.orderNumber))
+      .map((group) => orderOf(group, "CANCELLED", window));
   }
 
   return {
@@ -119,16 +122,11 @@ export function createHepsiburadaOrderPuller(transport: HepsiburadaTransport, se
       const end = Math.min(Math.ceil(windowEnd / MINUTE) * MINUTE, begin + HEPSIBURADA.maxOrderWindowMs);
       // Written by hand: the dates' space goes out as %20, which every server reads as a space ('+' not always).
       const dates = `&begindate=${encodeURIComponent(hepsiburadaDate(begin, settings.offsetMinutes))}&enddate=${encodeURIComponent(hepsiburadaDate(end, settings.offsetMinutes))}`;
-      const open = new Map<string, LineGroup>();
       const lines = await readAll(hepsiburadaPaths.orders(settings.merchantId), settings.pageSize, dates, HEPSIBURADA.maxOrderPagesPerWindow);
-      groupLines(
-        open,
-        lines.map((raw) => readOpenLine(raw, settings.offsetMinutes)),
-      );
-      // An order we cannot identify cannot be recorded; the pull's overlap and the seller panel remain.
-      const orders: NormalisedOrder[] = [...open.values()].map((group) => orderOf(group, "CREATED", new Date(windowEnd)));
+      // Every line goes on, readable or not (intake records what it cannot take in).
+      const { orders, groups } = openOrdersOf(lines, settings.offsetMinutes, { from: new Date(windowStart), to: new Date(windowEnd) });
       const last = windowEnd >= untilMs;
-      if (last) orders.push(...(await cancellations(open, until)));
+      if (last) orders.push(...(await cancellations(groups, { from: new Date(windowStart), to: until })));
       return { orders, next: last ? null : encodePosition(windowEnd) };
     },
   };

@@ -1,5 +1,6 @@
 import { MarketplaceOutcomeUnknown } from "../errors";
-import { isRecord } from "../json";
+import { idText, isRecord } from "../json";
+import { isReadableLine, type OrderLine, orderLine } from "../order-lines";
 import { isoOf } from "../order-pages";
 import type { NormalisedOrder } from "../types";
 import { PAZARAMA } from "./facts";
@@ -51,46 +52,54 @@ export function pazaramaInstant(value: unknown): string | undefined {
   return isoOf(value);
 }
 
-function lineOf(id: string, line: unknown): NormalisedOrder["lines"][number] {
-  if (!isRecord(line)) throw unreadable(`order ${id} has an unreadable line`);
+/** A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole page. */
+function lineOf(line: unknown): OrderLine {
+  if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
   const product = isRecord(line.product) ? line.product : {};
   // `product.code` is the barcode our writes send; stockCode / barcode are fallbacks seen in clients.
   const barcode = product.code ?? line.code ?? line.barcode ?? product.stockCode;
-  const unitPrice = minorUnits(line.salePrice ?? line.unitPrice ?? line.price);
-  const quantity = typeof line.quantity === "string" ? Number(line.quantity) : line.quantity;
-  if (typeof barcode !== "string" || !Number.isSafeInteger(quantity) || Number(quantity) <= 0 || unitPrice === undefined) {
-    throw unreadable(`order ${id} has a line without code, quantity or price`);
-  }
-  return { barcode, quantity: Number(quantity), unitPrice };
+  const quantity = typeof line.quantity === "string" && line.quantity.trim() !== "" ? Number(line.quantity) : line.quantity;
+  return orderLine(barcode, quantity, minorUnits(line.salePrice ?? line.unitPrice ?? line.price));
 }
 
-/** V2 lists each unit as its own item of quantity 1: one line per code and price again. */
-function merged(lines: readonly NormalisedOrder["lines"][number][]): NormalisedOrder["lines"] {
-  const byKey = new Map<string, NormalisedOrder["lines"][number]>();
+/** V2 lists each unit as its own item of quantity 1: one line per code and price again. Unreadable lines stay apart, each flagged on its own. */
+function merged(lines: readonly OrderLine[]): OrderLine[] {
+  const byKey = new Map<string, OrderLine>();
+  const out: OrderLine[] = [];
   for (const line of lines) {
+    if (!isReadableLine(line) || !Number.isFinite(line.unitPrice)) {
+      out.push(line);
+      continue;
+    }
     const key = `${line.barcode}\u0000${line.unitPrice}`;
     const seen = byKey.get(key);
-    byKey.set(key, seen ? { ...seen, quantity: seen.quantity + line.quantity } : { ...line });
+    if (seen) seen.quantity += line.quantity;
+    else {
+      const copy = { ...line };
+      byKey.set(key, copy);
+      out.push(copy);
+    }
   }
-  return [...byKey.values()];
+  return out;
 }
 
-/** The one mapper from a Pazarama order to ours; the raw payload is kept as it came. */
-export function normalisePazaramaOrder(raw: unknown): NormalisedOrder {
-  if (!isRecord(raw)) throw unreadable("an order is not an object");
-  const rawId = raw.orderId ?? raw.orderNumber ?? raw.id;
-  if (typeof rawId !== "string" && typeof rawId !== "number") throw unreadable("an order has no orderId");
-  const id = String(rawId);
-  const lastModifiedAt = pazaramaInstant(raw.updatedDate ?? raw.lastModifiedDate) ?? pazaramaInstant(raw.orderDate);
-  if (!lastModifiedAt) throw unreadable(`order ${id} has no readable orderDate`);
-  const rawLines = raw.items ?? raw.orderItems ?? [];
-  if (!Array.isArray(rawLines)) throw unreadable(`order ${id} has no item list`);
-  const { status, text } = ourStatus(raw, rawLines.filter(isRecord));
+/**
+ * The one mapper from a Pazarama order to ours; the raw payload is kept as it came. An order it
+ * cannot read whole still goes on, so it neither stops the pull nor vanishes: without an id (or
+ * not even an object) with no id, and without an item list with no lines, for intake to record
+ * NEEDS_ATTENTION; without a readable time at `listedFrom`, the start of the window it was listed in.
+ */
+export function normalisePazaramaOrder(raw: unknown, listedFrom: Date): NormalisedOrder {
+  const record = isRecord(raw) ? raw : {};
+  const lastModifiedAt = pazaramaInstant(record.updatedDate ?? record.lastModifiedDate) ?? pazaramaInstant(record.orderDate) ?? listedFrom.toISOString();
+  const rawLines = record.items ?? record.orderItems;
+  const items = Array.isArray(rawLines) ? rawLines : [];
+  const { status, text } = ourStatus(record, items.filter(isRecord));
   return {
-    externalId: id,
+    externalId: idText(record.orderId ?? record.orderNumber ?? record.id),
     status,
     marketplaceStatus: text,
-    lines: merged(rawLines.map((line) => lineOf(id, line))),
+    lines: merged(items.map(lineOf)),
     currency: "TRY",
     lastModifiedAt,
     raw,
@@ -101,12 +110,12 @@ export function normalisePazaramaOrder(raw: unknown): NormalisedOrder {
  * The orders of one answer and whether another page of the same slice follows: by totalCount
  * (the paged call), else totalPages, else a full page means there may be more (V2 shows no count).
  */
-export function orderListFrom(body: unknown, page: number, size: number): { orders: NormalisedOrder[]; more: boolean } {
+export function orderListFrom(body: unknown, page: number, size: number, listedFrom: Date): { orders: NormalisedOrder[]; more: boolean } {
   if (!isRecord(body)) throw unreadable("the order list is not an object");
   const inner = isRecord(body.data) ? body.data : body;
   const list = Array.isArray(body.data) ? body.data : (inner.data ?? inner.items ?? inner.orders ?? []);
   if (!Array.isArray(list)) throw unreadable("the order list is not an array");
-  const orders = list.map(normalisePazaramaOrder);
+  const orders = list.map((raw) => normalisePazaramaOrder(raw, listedFrom));
   const totalCount = body.totalCount ?? inner.totalCount;
   const totalPages = inner.totalPages ?? body.totalPages;
   if (typeof totalCount === "number") return { orders, more: page * size < totalCount && orders.length > 0 };

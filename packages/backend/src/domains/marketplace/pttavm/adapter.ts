@@ -137,7 +137,7 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
           callType: "GET_ORDERS",
           itemCount: 0,
         });
-        return { orders: orderListFrom(body), more: false };
+        return { orders: orderListFrom(body, new Date(cursor.from)), more: false };
       }),
   };
 }

@@ -1,6 +1,7 @@
 import { MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
 import { minorUnitsOf } from "../money";
+import { type OrderLine, orderLine } from "../order-lines";
 import type { NormalisedOrder } from "../types";
 import { PTTAVM_AWAITING_SHIPMENT, PTTAVM_CANCELLED_LINE, PTTAVM_TIMESTAMP_OFFSET_MINUTES } from "./facts";
 
@@ -31,23 +32,19 @@ export function instantOf(value: unknown): string | undefined {
   return new Date(zoned ? at : at - offsetMs).toISOString();
 }
 
-interface Line {
+interface Line extends OrderLine {
   status: string;
-  barcode: string;
-  quantity: number;
-  unitPrice: number;
 }
 
-function lineOf(raw: unknown, order: string): Line {
-  if (!isRecord(raw)) throw unreadable(`order ${order} has an unreadable line`);
+/** A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole answer. */
+function lineOf(raw: unknown): Line {
+  if (!isRecord(raw)) return { status: "", ...orderLine(undefined, undefined, undefined) };
   const quantity = raw.toplamIslemAdedi;
   const total = minorUnitsOf(raw.kdvDahilToplamTutar);
-  if (typeof raw.urunBarkod !== "string" || raw.urunBarkod === "" || !Number.isSafeInteger(quantity) || Number(quantity) <= 0 || total === undefined) {
-    throw unreadable(`order ${order} has a line without urunBarkod, toplamIslemAdedi or kdvDahilToplamTutar`);
-  }
-  // kdvDahilToplamTutar is the line total (quantity x unit price incl. VAT).
-  const unitPrice = Math.round(total / Number(quantity));
-  return { status: typeof raw.siparisDurumu === "string" ? raw.siparisDurumu : "", barcode: raw.urunBarkod, quantity: Number(quantity), unitPrice };
+  // kdvDahilToplamTutar is the line total (quantity x unit price incl. VAT); without a usable quantity there is no unit price.
+  const unitPrice = total !== undefined && Number.isSafeInteger(quantity) && Number(quantity) > 0 ? Math.round(total / Number(quantity)) : undefined;
+  const barcode = typeof raw.urunBarkod === "string" && raw.urunBarkod !== "" ? raw.urunBarkod : undefined;
+  return { status: typeof raw.siparisDurumu === "string" ? raw.siparisDurumu : "", ...orderLine(barcode, quantity, unitPrice) };
 }
 
 /**
@@ -56,30 +53,29 @@ function lineOf(raw: unknown, order: string): Line {
  * out, they reserve nothing), CANCELLED once every line is cancelled, else OTHER. A line
  * cancelled after the order was taken in keeps its reservation until the order settles: intake
  * keys on the order, and under-selling is the safe side.
+ * An order it cannot read whole still goes on, so it neither stops the pull nor vanishes: without
+ * siparisNo (or not even an object) with no id, without lines with none (OTHER, so it is recorded
+ * for intake to flag, not cancelled away), without a readable islemTarihi at `listedFrom`, the
+ * start of the window it was listed in.
  */
-export function normalisePttavmOrder(raw: unknown): NormalisedOrder {
-  if (!isRecord(raw)) throw unreadable("an order is not an object");
-  const id = idText(raw.siparisNo);
-  if (id === undefined) throw unreadable("an order has no siparisNo");
-  const lastModifiedAt = instantOf(raw.islemTarihi);
-  if (!lastModifiedAt) throw unreadable(`order ${id} has no readable islemTarihi`);
-  if (!Array.isArray(raw.siparisUrunler) || raw.siparisUrunler.length === 0) throw unreadable(`order ${id} has no siparisUrunler`);
-  const lines = raw.siparisUrunler.map((line) => lineOf(line, id));
+export function normalisePttavmOrder(raw: unknown, listedFrom: Date): NormalisedOrder {
+  const record = isRecord(raw) ? raw : {};
+  const lines = Array.isArray(record.siparisUrunler) ? record.siparisUrunler.map(lineOf) : [];
   const open = lines.filter((line) => !PTTAVM_CANCELLED_LINE.has(line.status));
-  const status = lines.some((line) => line.status === PTTAVM_AWAITING_SHIPMENT) ? "CREATED" : open.length === 0 ? "CANCELLED" : "OTHER";
+  const status = lines.some((line) => line.status === PTTAVM_AWAITING_SHIPMENT) ? "CREATED" : lines.length > 0 && open.length === 0 ? "CANCELLED" : "OTHER";
   return {
-    externalId: id,
+    externalId: idText(record.siparisNo),
     status,
     marketplaceStatus: [...new Set(lines.map((line) => line.status))].join(","),
     lines: (status === "CREATED" ? open : lines).map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice })),
     currency: "TRY",
-    lastModifiedAt,
+    lastModifiedAt: instantOf(record.islemTarihi) ?? listedFrom.toISOString(),
     raw,
   };
 }
 
 /** The orders of one window's answer: a bare array, nothing to page. */
-export function orderListFrom(body: unknown): NormalisedOrder[] {
+export function orderListFrom(body: unknown, listedFrom: Date): NormalisedOrder[] {
   if (!Array.isArray(body)) throw unreadable("the order search answer is not an array");
-  return body.map(normalisePttavmOrder);
+  return body.map((raw) => normalisePttavmOrder(raw, listedFrom));
 }

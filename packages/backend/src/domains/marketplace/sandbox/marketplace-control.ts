@@ -8,7 +8,7 @@ import { orderLines, parseBody, problem } from "./control-body";
 import type { Incoming, Reply } from "./module";
 import type { SandboxState } from "./state";
 
-const PATH = /^\/__sandbox\/marketplaces\/([A-Za-z0-9]+)(?:\/([^/]+))?\/(shown|accounts|orders)(?:\/([^/]+)\/(cancel))?$/;
+const PATH = /^\/__sandbox\/marketplaces\/([A-Za-z0-9]+)(?:\/([^/]+))?\/(shown|accounts|orders|[a-z-]+)(?:\/([^/]+)\/(cancel))?$/;
 
 const AccountBody = Type.Object(
   {
@@ -41,6 +41,9 @@ export function handleMarketplaceControl(state: SandboxState, incoming: Incoming
     return module.addAccount(body) ? { status: 201, body: { account: body.account } } : problem(409, "ACCOUNT_EXISTS", `Account ${body.account} exists`);
   }
   if (!account) return problem(404, "NOT_FOUND", "No such route");
+  if (what !== "shown" && what !== "orders") {
+    return module.control?.(decodeURIComponent(account), what ?? "", incoming) ?? problem(404, "NOT_FOUND", "No such route");
+  }
   if (what === "shown" && method === "GET") {
     const shown = module.shown(account, now);
     return shown ? { status: 200, body: shown } : problem(404, "NOT_FOUND", `No account ${account}`);

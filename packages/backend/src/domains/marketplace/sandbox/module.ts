@@ -87,6 +87,11 @@ export interface SandboxMarketplace {
   createOrder?(account: string, order: SandboxOrderInput, now: number): { id: string; payload: unknown } | undefined;
   /** Cancels one; false when unknown. */
   cancelOrder?(account: string, orderId: string, now: number): boolean;
+  /**
+   * Control routes of this marketplace alone, `/__sandbox/marketplaces/{name}/{account}/{what}`
+   * (Hepsiburada: fulfilled-by-hb). Undefined: no such route.
+   */
+  control?(account: string, what: string, incoming: Incoming): Reply | undefined;
 }
 
 export type SandboxMarketplaceFactory = (context: SandboxContext, accounts: readonly SandboxAccountInput[]) => SandboxMarketplace;

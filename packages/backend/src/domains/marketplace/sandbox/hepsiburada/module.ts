@@ -8,12 +8,14 @@
  * three times the current one: Done with priceValidations MinLock / MaxLock, the listing frozen
  * for later prices), the listing quotas answered 429, the order lists (line per item: the open
  * list with its paging and 24 h Turkey-time window, the cancelled list without dates) and
- * 1000 req/s answered 429 with X-RateLimit-*. Accounts: account = merchant id, key = developer
+ * 1000 req/s answered 429 with X-RateLimit-*, and the listing read (listings.ts: isFulfilledByHB per
+ * listing, set through PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb). Accounts: account = merchant id, key = developer
  * username, secret = service key.
  */
 import { accountOperations, pricesByCode, type SandboxAccountInput, type SandboxContext, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelHepsiburadaOrder, createHepsiburadaOrder } from "./orders";
 import { settleHepsiburada } from "./processing";
+import { setFulfilledByHb } from "./listings";
 import { handleHepsiburada } from "./routes";
 import { HEPSIBURADA_SANDBOX_LIMITS, type HepsiburadaSandboxLimits, HepsiburadaSandboxState } from "./state";
 
@@ -26,6 +28,11 @@ export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly S
     owns: (path) => path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/"),
     handle: (incoming, now) => handleHepsiburada(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
+    control(account, what, incoming) {
+      const found = state.accounts.get(account);
+      if (what !== "fulfilled-by-hb") return undefined;
+      return found ? setFulfilledByHb(found, incoming) : { status: 404, body: { error: { code: "NOT_FOUND", message: `No account ${account}` } } };
+    },
     ...accountOperations({
       accounts: state.accounts,
       settle: (now) => settleHepsiburada(state, now),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { UploadKind } from "../../hepsiburada/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
+import { listHepsiburadaListings } from "./listings";
 import { listHepsiburadaCancelled, listHepsiburadaOrders } from "./orders";
 import { settleHepsiburada, uploadStatusView } from "./processing";
 import type { HepsiburadaAccount, HepsiburadaSandboxState } from "./state";
@@ -29,6 +30,8 @@ function routeOf(path: string): Route | undefined {
     if (upload[3]) return { endpoint: `${kind}-upload-status`, method: "GET", merchantId, kind, uploadId: decodeURIComponent(upload[3]) };
     return { endpoint: `${kind}-uploads`, method: "POST", merchantId, kind };
   }
+  const listings = /^\/listings\/merchantid\/([^/]+)$/.exec(path);
+  if (listings?.[1]) return { endpoint: "listings", method: "GET", merchantId: decodeURIComponent(listings[1]) };
   const orders = /^\/orders\/merchantid\/([^/]+)(\/cancelled)?$/.exec(path);
   if (orders?.[1]) return { endpoint: orders[2] ? "orders-cancelled" : "orders", method: "GET", merchantId: decodeURIComponent(orders[1]) };
   return undefined;
@@ -63,6 +66,10 @@ function limitReply(state: HepsiburadaSandboxState, account: string, route: Rout
       "X-RateLimit-Reset": String(Math.max(1, Math.ceil(slot.resetMs / 1000))),
     };
     return slot.allowed ? { headers } : { refused: { ...problem(429, "Too Many Requests", "Rate limit exceeded"), headers } };
+  }
+  if (route.endpoint === "listings") {
+    const read = state.takeRateSlot(`${account}:listing-read`, limits.listingReadsPerMinute, 60_000, now);
+    return read.allowed ? {} : { refused: problem(429, "Too Many Requests", "Too many requests") };
   }
   const write = route.method === "POST";
   const slot = write
@@ -122,6 +129,10 @@ export function handleHepsiburada(state: HepsiburadaSandboxState, incoming: Inco
   if (route.endpoint.startsWith("orders")) {
     const reply = route.endpoint === "orders" ? listHepsiburadaOrders(state, account, incoming) : listHepsiburadaCancelled(state, account, incoming);
     return done(account.merchantId, { reply: { ...reply, headers: { ...reply.headers, ...limit.headers } }, itemCount: 0 });
+  }
+  if (route.endpoint === "listings") {
+    settleHepsiburada(state, now);
+    return done(account.merchantId, { reply: listHepsiburadaListings(account, incoming, state.limits.listingReadPageSize), itemCount: 0 });
   }
   if (route.uploadId) return done(account.merchantId, uploadStatus(state, account, route, now));
   return done(account.merchantId, upload(state, account, route.kind ?? "stock", incoming.body, now));

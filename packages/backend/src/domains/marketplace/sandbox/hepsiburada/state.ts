@@ -14,6 +14,9 @@ export interface HepsiburadaSandboxLimits {
   resultRetentionMs: number;
   listingWritesPerMinute: number;
   listingStatusReadsPerMinute: number;
+  /** The listing read's quota (its own, like the adapter's listing-reads group) and its page size at most. */
+  listingReadsPerMinute: number;
+  listingReadPageSize: number;
   orderRequestsPerSecond: number;
   /** Open-list page size at most (official 100) and cancelled-list page size at most (50). */
   orderPageSize: number;
@@ -32,6 +35,9 @@ export const HEPSIBURADA_SANDBOX_LIMITS: HepsiburadaSandboxLimits = {
   resultRetentionMs: HEPSIBURADA.resultRetentionMs,
   listingWritesPerMinute: HEPSIBURADA.listingWritesPerMinute,
   listingStatusReadsPerMinute: HEPSIBURADA.listingStatusReadsPerMinute,
+  listingReadsPerMinute: HEPSIBURADA.listingReadsPerMinute,
+  // Undocumented maximum; the sandbox takes up to 100 so a test can page cheaply or in one go.
+  listingReadPageSize: 100,
   orderRequestsPerSecond: HEPSIBURADA.orderRequestsPerSecond,
   orderPageSize: HEPSIBURADA.orderPageSize,
   cancelledPageSize: HEPSIBURADA.cancelledPageSize,
@@ -125,6 +131,8 @@ export interface HepsiburadaAccount {
   prices: Map<string, number>;
   /** SKUs whose listing a price lock froze: further price uploads for them fail ListingFrozen. */
   locked: Set<string>;
+  /** SKUs whose listing Hepsiburada fulfils itself (isFulfilledByHB): set through the control route. */
+  fulfilledByHb: Set<string>;
   /** Lines in "order received" status (paid, not packed), in the order they were created. */
   openLines: HepsiburadaLineEntry<HepsiburadaOpenLine>[];
   /** Cancelled lines, in the order they were cancelled. */
@@ -153,6 +161,7 @@ export class HepsiburadaSandboxState {
       quantities: new Map(),
       prices: new Map(),
       locked: new Set(),
+      fulfilledByHb: new Set(),
       openLines: [],
       cancelledLines: [],
     });
