@@ -38,7 +38,10 @@ const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRME
 function withPackage(packages: readonly MarketplacePackage[] | null, update: { packageId: string; status: string; cancelled?: boolean }): MarketplacePackage[] {
   const list = [...(packages ?? [])];
   const at = list.findIndex((p) => p.packageId === update.packageId);
-  const next = { packageId: update.packageId, status: update.status, cancelled: update.cancelled ?? list[at]?.cancelled ?? false };
+  const seen = list[at];
+  // A cancelled package stays as its cancellation left it: a stale delivery of it (webhooks retry for hours) changes nothing.
+  if (seen?.cancelled) return list;
+  const next = { packageId: update.packageId, status: update.status, cancelled: update.cancelled ?? false };
   if (at < 0) list.push(next);
   else list[at] = next;
   return list;
@@ -110,6 +113,10 @@ export function createPackageIntake(ctx: OrderContext) {
       const freshOf = (lines: OrderLines) => delivery.lines.filter((line) => line.lineId !== undefined && !lines.known.has(line.lineId));
       const before = await linesOf(db, existing.id);
       const fresh = freshOf(before);
+      // The common case (a redelivery, the pull's overlap): nothing new, nothing to lock or write.
+      if (fresh.length === 0 && samePackages(existing.packages, withPackage(existing.packages, { packageId: delivery.packageId, status: delivery.marketplaceStatus }))) {
+        return { row: existing, created: false };
+      }
       const itemProducts = before.items.map((item) => item.productId);
       const { store, products } = fresh.length > 0 ? await quote(existing.storeId, itemProducts, fresh.map((line) => line.barcode)) : { store: undefined, products: [] };
       const run = () =>
