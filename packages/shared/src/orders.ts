@@ -73,7 +73,7 @@ export const OrderItem = Type.Object(
     vatRate: Type.Integer({ description: "percent" }),
     lineId: Type.Optional(Type.String({ description: "marketplace orders: the marketplace's order line id, when it sends one" })),
     cancelledQuantity: Type.Optional(
-      Type.Integer({ minimum: 0, description: "marketplace orders: units the marketplace cancelled since (released; not shipped)" }),
+      Type.Integer({ minimum: 0, description: "marketplace orders, once any: units the marketplace cancelled since (released; not shipped)" }),
     ),
   },
   { description: "An order line" },
@@ -123,6 +123,10 @@ export const AttentionLine = Type.Object(
     barcode: Type.String({ description: "as the marketplace sent it" }),
     quantity: Type.Number({ description: "as the marketplace sent it" }),
     unitPrice: Type.Number({ description: "minor units, VAT included, as the marketplace charged" }),
+    lineId: Type.Optional(Type.String({ description: "the marketplace's order line id, when it sends one" })),
+    cancelledQuantity: Type.Optional(
+      Type.Integer({ minimum: 0, description: "once any: units the marketplace cancelled since; a line cancelled whole waits for no one" }),
+    ),
   },
   { description: "A marketplace order line intake could not take in, kept as it came" },
 );

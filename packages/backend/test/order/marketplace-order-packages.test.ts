@@ -171,6 +171,23 @@ describe("Trendyol packages of one order, by webhook", () => {
     expect(await ordersFor(t, shop, hooked, orderNumber)).toHaveLength(1);
   });
 
+  test("unsupplying the one line no product matched takes the rest of the order in", async () => {
+    const { a } = await twoProducts();
+    const orderNumber = newOrderNumber();
+    const [first, rest] = [newPackageId(), newPackageId()];
+    await delivered(trendyolPackage(first, orderNumber, "Created", [
+      { lineId: 41, barcode: "869-never-sold-here", quantity: 1 },
+      { lineId: 42, barcode: a.barcode, quantity: 2 },
+    ]));
+    expect((await ordersFor(t, shop, hooked, orderNumber))[0]).toMatchObject({ status: "NEEDS_ATTENTION" });
+    expect(await level(t, shop, a.productId)).toEqual({ onHand: 10, reserved: 0 });
+
+    await delivered(trendyolPackage(first, orderNumber, "UnSupplied", [{ lineId: 41, barcode: "869-never-sold-here", quantity: 1 }]));
+    await delivered(trendyolPackage(rest, orderNumber, "Created", [{ lineId: 42, barcode: a.barcode, quantity: 2 }]));
+    expect((await ordersFor(t, shop, hooked, orderNumber))[0]).toMatchObject({ status: "CREATED", attentionReasons: null });
+    expect(await level(t, shop, a.productId)).toEqual({ onHand: 10, reserved: 2 });
+  });
+
   test("a package of an order recorded under its package id (before orders were keyed by order number) finds that order", async () => {
     const { a } = await twoProducts();
     const packageId = newPackageId();

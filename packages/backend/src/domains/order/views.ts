@@ -27,15 +27,16 @@ export function attentionLineFields(row: AttentionLineRow): { barcode: string; q
 }
 
 function toAttentionLine(row: AttentionLineRow): Orders.AttentionLine {
-  const line = parsed(row.line);
-  const field = (name: string): unknown => (line !== null && typeof line === "object" ? (line as Record<string, unknown>)[name] : undefined);
-  const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+  const fields = attentionLineFields(row);
+  const shown = (value: number) => (Number.isFinite(value) ? value : 0);
   return {
     lineNo: row.lineNo,
     reason: Value.Check(Orders.AttentionReason, row.reason) ? row.reason : "UNKNOWN_BARCODE",
-    barcode: String(field("barcode") ?? ""),
-    quantity: number(field("quantity")),
-    unitPrice: number(field("unitPrice")),
+    barcode: fields.barcode,
+    quantity: shown(fields.quantity),
+    unitPrice: shown(fields.unitPrice),
+    ...(fields.lineId !== undefined && { lineId: fields.lineId }),
+    ...(row.cancelledQuantity > 0 && { cancelledQuantity: row.cancelledQuantity }),
   };
 }
 
@@ -44,7 +45,7 @@ function shortagesOf(value: unknown): Orders.Shortage[] | null {
   return Value.Check(ShortageList, value) ? value : null;
 }
 
-/** Marketplace orders also show the marketplace's line id and the units cancelled since. */
+/** Marketplace orders also show the marketplace's line id and, once any, the units cancelled since. */
 export function toItem(row: ItemRow, marketplace = false): Orders.OrderItem {
   const item: Orders.OrderItem = {
     productId: row.productId,
@@ -57,7 +58,7 @@ export function toItem(row: ItemRow, marketplace = false): Orders.OrderItem {
   };
   if (!marketplace) return item;
   if (row.externalLineId !== null) item.lineId = row.externalLineId;
-  item.cancelledQuantity = row.cancelledQuantity;
+  if (row.cancelledQuantity > 0) item.cancelledQuantity = row.cancelledQuantity;
   return item;
 }
 
