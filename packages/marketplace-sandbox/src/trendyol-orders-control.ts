@@ -4,6 +4,8 @@
  *   GET    /__sandbox/sellers/{id}/orders                      every package of the seller, as the stream shows it
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/cancel   the marketplace cancels it (status Cancelled)
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/status   { status } any other package status
+ *   POST   /__sandbox/sellers/{id}/orders/{packageId}/unsupplied { lines: [{ lineId, quantity }] } the seller cannot supply
+ *          these units: the package becomes UnSupplied with them, the rest moves to a new package (same orderNumber)
  *   PUT    /__sandbox/sellers/{id}/webhook                     { url, auth: { type: BASIC, username, password } | { type: API_KEY, apiKey } }
  *   DELETE /__sandbox/sellers/{id}/webhook
  *   GET    /__sandbox/sellers/{id}/webhook/deliveries          what was delivered, attempts and last HTTP status
@@ -28,6 +30,16 @@ const OrderBody = Type.Object(
 
 const StatusBody = Type.Object({ status: Type.Union(TRENDYOL.packageStatuses.map((s) => Type.Literal(s))) }, { additionalProperties: false });
 
+const UnsuppliedBody = Type.Object(
+  {
+    lines: Type.Array(
+      Type.Object({ lineId: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 9999 }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 100 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const WebhookBody = Type.Object(
   {
     url: Type.String({ pattern: "^https?://" }),
@@ -41,16 +53,29 @@ const WebhookBody = Type.Object(
 
 const PackageParams = Type.Object({ sellerId: SellerParams.properties.sellerId, packageId: Type.String({ pattern: "^[0-9]+$" }) });
 
-/** Tells the seller's webhook (if any) and answers the package. */
-function announced(state: SandboxState, changed: SandboxPackage, status: number): Response {
+/** Tells the seller's webhook (if any); what to answer about the package. */
+function told(state: SandboxState, changed: SandboxPackage) {
   const payload = packagePayload(changed);
   state.trendyolWebhooks.notify(changed.sellerId, changed.packageId, changed.status, payload);
-  return toResponse({ status, body: { shipmentPackageId: changed.packageId, orderNumber: changed.orderNumber, payload } });
+  return { shipmentPackageId: changed.packageId, orderNumber: changed.orderNumber, payload };
+}
+
+function announced(state: SandboxState, changed: SandboxPackage, status: number): Response {
+  return toResponse({ status, body: told(state, changed) });
 }
 
 function changeStatus(state: SandboxState, sellerId: string, packageId: number, status: PackageStatus): Response {
   const changed = state.trendyolOrders.setStatus(sellerId, packageId, status, state.now());
   return changed ? announced(state, changed, 200) : toResponse(problem(404, "NOT_FOUND", `No package ${packageId}`));
+}
+
+/** Both packages are announced, the unsupplied one first; answers both. */
+function unsupplied(state: SandboxState, sellerId: string, packageId: number, lines: { lineId: number; quantity: number }[]): Response {
+  const split = state.trendyolOrders.unsupply(sellerId, packageId, lines, state.now());
+  if (typeof split === "string") return toResponse(problem(409, "NOT_UNSUPPLIABLE", split));
+  const first = told(state, split.unsupplied);
+  const rest = split.rest ? told(state, split.rest) : null;
+  return toResponse({ status: 200, body: { unsupplied: first, rest } });
 }
 
 export function trendyolOrderControl(state: SandboxState) {
@@ -69,6 +94,11 @@ export function trendyolOrderControl(state: SandboxState) {
     .post("/orders/:packageId/status", ({ params, body }) => changeStatus(state, params.sellerId, Number(params.packageId), body.status), {
       params: PackageParams,
       body: StatusBody,
+      parse: "json",
+    })
+    .post("/orders/:packageId/unsupplied", ({ params, body }) => unsupplied(state, params.sellerId, Number(params.packageId), body.lines), {
+      params: PackageParams,
+      body: UnsuppliedBody,
       parse: "json",
     })
     .put(

@@ -18,6 +18,18 @@ export interface SandboxPackageLine {
   quantity: number;
   /** Minor units, as tests give it; the payload carries lira decimals like Trendyol. */
   unitPrice: number;
+  /**
+   * The order line's id (Trendyol's orderLineId): given once when the order is created and kept
+   * when the line moves to another package (Trendyol's split and unsupplied services name lines
+   * by it across packages: developers.trendyol.com "Sipariş Paketlerini Bölme").
+   */
+  lineId?: number;
+}
+
+/** What Trendyol's unsupplied service names: so many units of an order line the seller cannot supply. */
+export interface UnsuppliedLine {
+  lineId: number;
+  quantity: number;
 }
 
 export interface SandboxPackage {
@@ -40,7 +52,7 @@ const lira = (minor: number) => Math.round(minor) / 100;
 export function packagePayload(p: SandboxPackage): Record<string, unknown> {
   const legacy = p.fieldNames === "legacy";
   const lines = p.lines.map((line, index) => {
-    const lineId = p.packageId * 100 + index + 1;
+    const lineId = line.lineId ?? p.packageId * 100 + index + 1;
     const unit = lira(line.unitPrice);
     return {
       ...(legacy
@@ -141,11 +153,43 @@ export class TrendyolOrderBook {
       status: "Created",
       orderDate: now,
       lastModifiedDate: now,
-      lines,
+      lines: lines.map((line, index) => ({ ...line, lineId: line.lineId ?? packageId * 100 + index + 1 })),
       fieldNames: options.fieldNames ?? "current",
     };
     this.packages.set(packageId, created);
     return created;
+  }
+
+  /**
+   * The seller cannot supply these units (`PUT .../shipment-packages/{id}/items/unsupplied`): the
+   * package becomes UnSupplied holding the named units, and the rest of it gets a NEW package id
+   * with the same orderNumber and the same line ids (MARKETPLACES.md, Trendyol). Answers a
+   * refusal text when the package or a line does not allow it.
+   */
+  unsupply(sellerId: string, packageId: number, named: readonly UnsuppliedLine[], now: number): { unsupplied: SandboxPackage; rest?: SandboxPackage } | string {
+    const found = this.find(sellerId, packageId);
+    if (!found) return `No package ${packageId}`;
+    if (!["Created", "Picking", "Invoiced"].includes(found.status)) return `A ${found.status} package cannot be unsupplied`;
+    const asked = new Map<number, number>();
+    for (const line of named) asked.set(line.lineId, (asked.get(line.lineId) ?? 0) + line.quantity);
+    for (const [lineId, quantity] of asked) {
+      const line = found.lines.find((l) => l.lineId === lineId);
+      if (!line || quantity > line.quantity) return `Line ${lineId} does not hold ${quantity} units`;
+    }
+    const rest = found.lines.flatMap((line) => {
+      const left = line.quantity - (asked.get(line.lineId ?? -1) ?? 0);
+      return left > 0 ? [{ ...line, quantity: left }] : [];
+    });
+    found.lines = found.lines.flatMap((line) => {
+      const quantity = asked.get(line.lineId ?? -1);
+      return quantity ? [{ ...line, quantity }] : [];
+    });
+    found.status = "UnSupplied";
+    found.lastModifiedDate = Math.max(now, found.lastModifiedDate + 1);
+    if (rest.length === 0) return { unsupplied: found };
+    const next = this.create(sellerId, rest, found.lastModifiedDate, { orderNumber: found.orderNumber, fieldNames: found.fieldNames });
+    next.orderDate = found.orderDate;
+    return { unsupplied: found, rest: next };
   }
 
   find(sellerId: string, packageId: number): SandboxPackage | undefined {

@@ -71,6 +71,10 @@ export const OrderItem = Type.Object(
     unitPrice: Type.Integer({ description: "minor units, VAT included, as priced when ordered" }),
     lineTotal: Type.Integer({ description: "minor units, quantity x unit price" }),
     vatRate: Type.Integer({ description: "percent" }),
+    lineId: Type.Optional(Type.String({ description: "marketplace orders: the marketplace's order line id, when it sends one" })),
+    cancelledQuantity: Type.Optional(
+      Type.Integer({ minimum: 0, description: "marketplace orders, once any: units the marketplace cancelled since (released; not shipped)" }),
+    ),
   },
   { description: "An order line" },
 );
@@ -119,10 +123,36 @@ export const AttentionLine = Type.Object(
     barcode: Type.String({ description: "as the marketplace sent it" }),
     quantity: Type.Number({ description: "as the marketplace sent it" }),
     unitPrice: Type.Number({ description: "minor units, VAT included, as the marketplace charged" }),
+    lineId: Type.Optional(Type.String({ description: "the marketplace's order line id, when it sends one" })),
+    cancelledQuantity: Type.Optional(
+      Type.Integer({ minimum: 0, description: "once any: units the marketplace cancelled since; a line cancelled whole waits for no one" }),
+    ),
   },
   { description: "A marketplace order line intake could not take in, kept as it came" },
 );
 export type AttentionLine = Static<typeof AttentionLine>;
+
+export const MarketplacePackage = Type.Object(
+  {
+    packageId: Type.String({ description: "the marketplace's package id (Trendyol's shipmentPackageId)" }),
+    status: Type.String({ description: "the marketplace's status of the package, as last seen" }),
+    cancelled: Type.Boolean({ description: "its cancellation released the units it names" }),
+  },
+  { description: "One package of a marketplace order: a partial cancel or an unsupplied line gives the rest of a package a new package id" },
+);
+export type MarketplacePackage = Static<typeof MarketplacePackage>;
+
+export const MapLineBody = Type.Object(
+  { productId: Uuid },
+  { additionalProperties: false, description: "The product an unmatched marketplace line (UNKNOWN_BARCODE) is" },
+);
+export type MapLineBody = Static<typeof MapLineBody>;
+
+export const OrderLineParams = Type.Object({
+  id: Uuid,
+  lineId: Type.String({ pattern: "^[1-9][0-9]{0,3}$", maxLength: 4, description: "the attention line's lineNo" }),
+});
+export type OrderLineParams = Static<typeof OrderLineParams>;
 
 export const Allocation = Type.Object(
   {
@@ -156,6 +186,11 @@ export const Order = Type.Object(
     ),
     attentionLines: Type.Optional(Type.Array(AttentionLine, { description: "marketplace orders: the lines intake could not take in" })),
     rawPayload: Type.Optional(Type.Unknown({ description: "staff only, marketplace orders: the package as the marketplace sent it" })),
+    packages: Type.Optional(
+      Type.Array(MarketplacePackage, {
+        description: "marketplace orders delivered package by package (Trendyol): every package of the order seen so far, first seen first",
+      }),
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

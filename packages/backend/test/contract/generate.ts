@@ -43,6 +43,7 @@ const UUID_PATTERN = /^\^\[0-9a-fA-F\]\{8\}-/;
 const PATTERN_VALUES: { test: (pattern: string) => boolean; value: (ctx: SampleContext) => string }[] = [
   { test: (p) => p.includes("@"), value: (ctx) => `fuzz-${ctx.unique()}@example.com` },
   { test: (p) => p === "^[1-9][0-9]{0,6}$", value: (ctx) => String(between(ctx.rng, 1, 3)) },
+  { test: (p) => p === "^[1-9][0-9]{0,3}$", value: (ctx) => String(between(ctx.rng, 1, 3)) },
   { test: (p) => p === "^(100|[1-9][0-9]?)$", value: (ctx) => String(between(ctx.rng, 1, 100)) },
   { test: (p) => p === "^[A-Z]{3}$", value: (ctx) => pick(ctx.rng, ["TRY", "EUR", "USD"]) },
   // A closed local port: a store the fuzz creates or edits never sends anything anywhere.

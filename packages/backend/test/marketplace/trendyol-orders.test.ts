@@ -4,22 +4,37 @@ import { normaliseTrendyolPackage, trendyolOrderStatus } from "../../src/domains
 import { startSandbox, type RunningSandbox } from "@pazarsync/marketplace-sandbox";
 
 describe("the Trendyol order normaliser", () => {
-  test("reads the Dec 2025 field names", () => {
-    const raw = { shipmentPackageId: 3001, status: "Picking", currencyCode: "TRY", lastModifiedDate: 1_767_225_600_000, lines: [{ lineId: 1, barcode: "B1", quantity: 2, lineUnitPrice: 129.9, stockCode: "S1" }] };
+  test("reads the Dec 2025 field names: the order is the orderNumber, the package and its lines keep their ids", () => {
+    const raw = { shipmentPackageId: 3001, orderNumber: "10900001", status: "Picking", currencyCode: "TRY", lastModifiedDate: 1_767_225_600_000, lines: [{ lineId: 1, barcode: "B1", quantity: 2, lineUnitPrice: 129.9, stockCode: "S1" }] };
     expect(normaliseTrendyolPackage(raw, new Date(0))).toEqual({
-      externalId: "3001",
+      externalId: "10900001",
+      packageId: "3001",
       status: "CREATED",
       marketplaceStatus: "Picking",
-      lines: [{ barcode: "B1", quantity: 2, unitPrice: 12_990 }],
+      lines: [{ barcode: "B1", quantity: 2, unitPrice: 12_990, lineId: "1" }],
       currency: "TRY",
       lastModifiedAt: new Date(1_767_225_600_000).toISOString(),
       raw,
     });
   });
 
-  test("reads the legacy field names and adds up lines of one barcode", () => {
+  test("reads the legacy field names; without an orderNumber the package id is the order", () => {
     const raw = { id: 77, shipmentPackageStatus: "Cancelled", lastModifiedDate: 1_700_000_000_000, lines: [{ id: 1, barcode: "B1", quantity: 1, price: 10.01, merchantSku: "S" }, { id: 2, barcode: "B1", quantity: 2, price: 10.01 }] };
-    expect(normaliseTrendyolPackage(raw, new Date(0))).toMatchObject({ externalId: "77", status: "CANCELLED", lines: [{ barcode: "B1", quantity: 3, unitPrice: 1_001 }], currency: "TRY" });
+    expect(normaliseTrendyolPackage(raw, new Date(0))).toMatchObject({
+      externalId: "77",
+      packageId: "77",
+      status: "CANCELLED",
+      lines: [
+        { barcode: "B1", quantity: 1, unitPrice: 1_001, lineId: "1" },
+        { barcode: "B1", quantity: 2, unitPrice: 1_001, lineId: "2" },
+      ],
+      currency: "TRY",
+    });
+  });
+
+  test("lines of one barcode are added up only when some line carries no line id", () => {
+    const raw = { shipmentPackageId: 78, orderNumber: "N-78", status: "Created", lastModifiedDate: 1, lines: [{ barcode: "B1", quantity: 1, lineUnitPrice: 1 }, { lineId: 9, barcode: "B1", quantity: 2, lineUnitPrice: 1 }] };
+    expect(normaliseTrendyolPackage(raw, new Date(0)).lines).toEqual([{ barcode: "B1", quantity: 3, unitPrice: 100 }]);
   });
 
   test("maps every package status to what intake does with it", () => {
@@ -92,12 +107,16 @@ describe("pulling orders from the sandbox", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ lines: [{ barcode: "B9", quantity: 2, unitPrice: 4_550 }] }),
     });
-    const { shipmentPackageId } = (await created.json()) as { shipmentPackageId: number };
+    const { shipmentPackageId, orderNumber } = (await created.json()) as { shipmentPackageId: number; orderNumber: string };
     const since = new Date(Date.now() - 60_000);
     const first = await adapter().pullOrders?.({ since, until: new Date(Date.now() + 1) });
-    expect(first?.orders.find((o) => o.externalId === String(shipmentPackageId))).toMatchObject({ status: "CREATED", lines: [{ barcode: "B9", quantity: 2, unitPrice: 4_550 }] });
+    expect(first?.orders.find((o) => o.packageId === String(shipmentPackageId))).toMatchObject({
+      externalId: orderNumber,
+      status: "CREATED",
+      lines: [{ barcode: "B9", quantity: 2, unitPrice: 4_550 }],
+    });
     await fetch(`${sandbox.url}/__sandbox/sellers/771/orders/${shipmentPackageId}/cancel`, { method: "POST" });
     const second = await adapter().pullOrders?.({ since, until: new Date(Date.now() + 1) });
-    expect(second?.orders.find((o) => o.externalId === String(shipmentPackageId))?.status).toBe("CANCELLED");
+    expect(second?.orders.find((o) => o.packageId === String(shipmentPackageId))?.status).toBe("CANCELLED");
   });
 });

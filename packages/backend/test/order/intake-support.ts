@@ -76,15 +76,29 @@ async function control(shop: IntakeShop, method: string, path: string, body?: un
   return res.status === 204 ? undefined : res.json();
 }
 
-/** A buyer orders on the marketplace; answers the package id and Trendyol's payload. */
+/** A buyer orders on the marketplace; answers the package id, the order number and Trendyol's payload. */
 export async function marketplaceOrder(
   shop: IntakeShop,
   store: MarketStore,
   lines: { barcode: string; quantity: number; unitPrice: number }[],
   fieldNames: "current" | "legacy" = "current",
-): Promise<{ packageId: string; payload: Json }> {
+): Promise<{ packageId: string; orderNumber: string; payload: Json }> {
   const created = await control(shop, "POST", `/__sandbox/sellers/${store.sellerId}/orders`, { lines, fieldNames });
-  return { packageId: String(created.shipmentPackageId), payload: created.payload };
+  return { packageId: String(created.shipmentPackageId), orderNumber: String(created.orderNumber), payload: created.payload };
+}
+
+/**
+ * The seller reports units it cannot supply: the package becomes UnSupplied with them and the
+ * rest of it moves to a new package of the same order. Answers both payloads.
+ */
+export async function marketplaceUnsupply(
+  shop: IntakeShop,
+  store: MarketStore,
+  packageId: string,
+  lines: { lineId: number; quantity: number }[],
+): Promise<{ unsupplied: Json; rest: { packageId: string; payload: Json } | null }> {
+  const answer = await control(shop, "POST", `/__sandbox/sellers/${store.sellerId}/orders/${packageId}/unsupplied`, { lines });
+  return { unsupplied: answer.unsupplied.payload, rest: answer.rest ? { packageId: String(answer.rest.shipmentPackageId), payload: answer.rest.payload } : null };
 }
 
 /** Trendyol cancels the package; answers its new payload. */
@@ -101,10 +115,12 @@ export async function shownQuantity(shop: IntakeShop, store: MarketStore, barcod
   return (await control(shop, "GET", `/__sandbox/sellers/${store.sellerId}/quantities`))[barcode];
 }
 
-/** The store's orders with this marketplace id, as staff see them. */
+/** The store's orders with this marketplace order id, or holding this Trendyol package, as staff see them. */
 export async function ordersFor(t: TestApp, shop: IntakeShop, store: MarketStore, externalOrderId: string): Promise<Json[]> {
   const page = await bodyOf(await get(t, `/api/v1/orders?storeId=${store.storeId}&limit=100`, shop.staffToken));
-  return page.items.filter((order: Json) => order.externalOrderId === externalOrderId);
+  return page.items.filter(
+    (order: Json) => order.externalOrderId === externalOrderId || (order.packages ?? []).some((p: Json) => p.packageId === externalOrderId),
+  );
 }
 
 export const basicAuth = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;

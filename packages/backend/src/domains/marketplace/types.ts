@@ -93,11 +93,19 @@ export interface NormalisedOrder {
    * none (intake records such an order NEEDS_ATTENTION, keyed on its raw payload).
    */
   externalId: string | undefined;
+  /**
+   * Marketplaces that deliver an order package by package (Trendyol): this package's id. The
+   * order is `externalId` (the order number); a package that lists lines the order already holds
+   * reserves nothing, and a cancelled package releases the units it lists. Absent when the
+   * marketplace sends whole orders.
+   */
+  packageId?: string;
   /** What intake needs to know: a new order to reserve, a cancellation to release, or neither. */
   status: "CREATED" | "CANCELLED" | "OTHER";
   /** The marketplace's own status text. */
   marketplaceStatus: string;
-  lines: { barcode: string; quantity: number; unitPrice: number }[];
+  /** `lineId`: the marketplace's order line id, where it sends one that stays with the line across packages. */
+  lines: { barcode: string; quantity: number; unitPrice: number; lineId?: string }[];
   currency: string;
   /**
    * ISO: the watermark of the order pull moves on this. When the order carries no readable time,

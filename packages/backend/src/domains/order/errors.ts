@@ -9,6 +9,29 @@ export class OrderNotFound extends NotFound {
   }
 }
 
+export class OrderLineNotFound extends NotFound {
+  static override readonly code = "ORDER_LINE_NOT_FOUND";
+  constructor(orderId: string, lineNo: number) {
+    super("The order has no such line", { orderId, lineNo });
+  }
+}
+
+/** Only a line no product matched (UNKNOWN_BARCODE), still waiting on a NEEDS_ATTENTION order, can be mapped. */
+export class OrderLineNotUnmatched extends Conflict {
+  static override readonly code = "ORDER_LINE_NOT_UNMATCHED";
+  constructor(orderId: string, lineNo: number, state: { status: string; reason: string | null }) {
+    super("Only a line no product matched, on an order needing attention, can be mapped", { orderId, lineNo, ...state });
+  }
+}
+
+/** The line names the product now, but its quantity or price is still one intake cannot take. */
+export class OrderLineUnreadable extends ValidationFailed {
+  static override readonly code = "ORDER_LINE_UNREADABLE";
+  constructor(orderId: string, lineNo: number, reason: string) {
+    super("The line's quantity or price cannot be taken in whatever product it is", { orderId, lineNo, reason });
+  }
+}
+
 export class OutOfStock extends Conflict {
   static override readonly code = "OUT_OF_STOCK";
   constructor(shortages: readonly Orders.Shortage[]) {

@@ -81,6 +81,16 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       response: { 200: M.Order, ...errors(401, 403, 404, 409, 422) },
       detail: { summary: "Mark a SHIPPED order delivered (staff)" },
     })
+    .post("/:id/lines/:lineId/map", ({ caller, params, body }) => orders.mapAttentionLine(caller, params.id, Number(params.lineId), body.productId), {
+      ...staffOnly,
+      params: M.OrderLineParams,
+      body: M.MapLineBody,
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      detail: {
+        summary:
+          "Map a marketplace order line no product matched (UNKNOWN_BARCODE; lineId is its lineNo) to a product (staff). Once no line waits the order reserves, or is OVERSOLD when short. 404 ORDER_LINE_NOT_FOUND, 409 ORDER_LINE_NOT_UNMATCHED, 422 UNKNOWN_PRODUCT or ORDER_LINE_UNREADABLE",
+      },
+    })
     .post("/:id/return", ({ caller, params, body }) => orders.returnOrder(caller, params.id, body), {
       ...staffOnly,
       params: M.OrderParams,

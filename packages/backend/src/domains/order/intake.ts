@@ -1,36 +1,43 @@
 /**
- * Marketplace orders: recorded once per (store, external id), reserved like any order, OVERSOLD
- * when short, NEEDS_ATTENTION (nothing reserved, raw payload and reasons kept) when intake cannot
- * read them. A NEEDS_ATTENTION order that arrives again readable (its product was created since)
- * is taken in then: the marketplace keeps sending a package while it is open, and a sale that can
- * be reserved automatically should not wait for an operator.
+ * Marketplace orders: recorded once per (store, marketplace order id), reserved like any order,
+ * OVERSOLD when short, NEEDS_ATTENTION (nothing reserved, raw payload and reasons kept) when intake
+ * cannot read them. A NEEDS_ATTENTION order that arrives again readable (its product was created
+ * since) is taken in then: the marketplace keeps sending a package while it is open, and a sale
+ * that can be reserved automatically should not wait for an operator. A marketplace that delivers
+ * an order package by package (Trendyol) names the package too: a new package of a known order
+ * and a cancelled package are handled in marketplace-packages.ts.
  *
- * Top to bottom: reading the order (examineOrder: which lines name a product we sell, within our
- * limits, and why the others cannot be taken in, every problem at once), then recording it, with
- * its reservation through inventory's reservation statement.
+ * Top to bottom: reading the order (order-examination.ts), then recording it, with its
+ * reservation through inventory's reservation statement (marketplace-reservation.ts).
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Orders, Uuid } from "@pazarsync/shared";
 import { isUniqueViolation } from "../../infra/pg-errors";
-import { AppError } from "../../infra/errors";
 import { stockLockKeysOf, type Transaction } from "../inventory/service";
 import { UnknownStore } from "./errors";
-import { MAX_MONEY, type PricedLine, type PricedOrder, priceOrder } from "./pricing";
+import { createPackageIntake } from "./marketplace-packages";
+import { type ReservingStore, reportReservation, reserveMarketplaceLines } from "./marketplace-reservation";
+import { examineOrder, type ExaminedOrder, MAX_LINES, type MarketplaceLine, type OrderKey, orderKeyOf, quotableBarcodes, rawPayloadText, storable } from "./order-examination";
 import * as repo from "./repository";
-import type { OrderContext, QuotedProduct } from "./service";
+import type { OrderContext } from "./service";
 import { INTAKE_TAKES_IN } from "./status";
 import { present, SYSTEM, type Transitions } from "./transitions";
 
 const EXTERNAL_ID_UNIQUE = "orders_store_external_unique";
 /** Adapters pass ids through as strings; a malformed one must not reach Postgres as a uuid. */
 const UUID = new RegExp(Uuid.pattern ?? "^$");
+const MAX_PACKAGE_ID = 200;
 
 export interface MarketplaceOrderInput {
   storeId: string;
-  /** Undefined (or empty) when the marketplace sent none: the order is keyed on a digest of `raw`. */
+  /** The marketplace's order id (Trendyol: orderNumber). Undefined (or empty) when it sent none: the order is keyed on a digest of `raw`. */
   externalOrderId: string | undefined;
-  /** What the marketplace charged, minor units VAT included, per unit. */
-  lines: readonly { barcode: string; quantity: number; unitPrice: number }[];
+  /** Marketplaces that deliver an order package by package (Trendyol): this package's id. */
+  packageId?: string;
+  /** The package's status as the marketplace sent it (kept with the package). */
+  marketplaceStatus?: string;
+  /** What the marketplace charged, minor units VAT included, per unit; `lineId`: the marketplace's order line id, if any. */
+  lines: readonly MarketplaceLine[];
   currency: string;
   /** The package as the marketplace sent it, kept with the order (and all an operator has when it cannot be read). */
   raw?: unknown;
@@ -40,7 +47,8 @@ export interface IntakeResult {
   order: Orders.Order;
   /**
    * False when the order was already known and nothing changed: nothing was reserved again.
-   * True when it was recorded now, or a NEEDS_ATTENTION order was taken in now.
+   * True when it was recorded now, a NEEDS_ATTENTION order was taken in now, or a new package
+   * brought lines the order did not hold.
    */
   created: boolean;
 }
@@ -49,194 +57,48 @@ export type MarketplaceCancellation =
   | { outcome: "CANCELLED" | "ALREADY_CANCELLED"; order: Orders.Order }
   | { outcome: "UNKNOWN" };
 
-type AttentionReason = Orders.AttentionReason;
-
-interface MarketplaceLine {
-  barcode: string;
-  quantity: number;
-  unitPrice: number;
-}
-
-const MAX_LINES = 1000;
-const MAX_EXTERNAL_ID = 200;
-/** ISO 4217's code for "no currency": orders.currency is char(3) and must hold something. */
-const NO_CURRENCY = "XXX";
-
-/** What Postgres text can hold and our indexes can key: no NUL, 1..200 characters. */
-const storable = (text: string, max: number) => text.length >= 1 && text.length <= max && !text.includes("\u0000");
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
-
-/** The raw payload as JSON text (see orders.raw_payload); a value JSON cannot hold is kept as its description. */
-function rawPayloadText(raw: unknown): string | null {
-  if (raw === undefined) return null;
-  try {
-    return JSON.stringify(raw) ?? null;
-  } catch {
-    return JSON.stringify({ unserialisable: String(raw) });
-  }
-}
-
-interface OrderKey {
-  key: string;
-  problem?: "INVALID_EXTERNAL_ID" | "MISSING_ORDER_ID";
-}
-
-/**
- * The key an order is recorded under. An id Postgres cannot store or we will not index is keyed on
- * a digest of it, so the same package arriving again finds the same order; the id itself stays
- * in the raw payload. An order sent without an id is keyed on a digest of its raw payload as
- * stored (an operator can check one against the other): the same payload read again is the same
- * order, while a changed one (a new status) is recorded beside it, which is all that can be told.
- */
-function orderKeyOf(externalOrderId: string | undefined, rawText: string | null): OrderKey {
-  if (externalOrderId === undefined || externalOrderId.length === 0) return { key: `payload:${sha256(rawText ?? "")}`, problem: "MISSING_ORDER_ID" };
-  if (storable(externalOrderId, MAX_EXTERNAL_ID)) return { key: externalOrderId };
-  return { key: `digest:${sha256(externalOrderId)}`, problem: "INVALID_EXTERNAL_ID" };
-}
-
-/** Barcodes worth asking the catalog about: the others cannot name a product (and a NUL would fail the query). */
-function quotableBarcodes(lines: readonly MarketplaceLine[]): string[] {
-  return [...new Set(lines.map((line) => line.barcode).filter((barcode) => typeof barcode === "string" && storable(barcode, 200)))];
-}
-
-type ExaminedLine = PricedLine & { product: QuotedProduct; lineNo: number };
-
-interface ExaminedOrder {
-  key: string;
-  currency: string;
-  /** Empty: the order can be taken in. */
-  reasons: AttentionReason[];
-  /** Lines matched to a product and within limits, with their place in the order. */
-  lines: ExaminedLine[];
-  /** Priced from `lines`; undefined when even those cannot be stored (ORDER_TOTAL_TOO_LARGE). */
-  priced: PricedOrder | undefined;
-  attentionLines: repo.NewAttentionLine[];
-}
-
-const wholeIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
-
-function lineProblem(line: MarketplaceLine, product: QuotedProduct | undefined): AttentionReason | undefined {
-  if (!product) return "UNKNOWN_BARCODE";
-  if (!wholeIn(line.quantity, 1, Orders.MAX_LINE_QUANTITY)) return "QUANTITY_OUT_OF_RANGE";
-  if (!wholeIn(line.unitPrice, 0, MAX_MONEY)) return "PRICE_OUT_OF_RANGE";
-  return undefined;
-}
-
-const attentionLine = (lineNo: number, reason: AttentionReason, line: MarketplaceLine): repo.NewAttentionLine => ({
-  lineNo,
-  reason,
-  // JSON escapes a NUL, so the text column can hold any barcode as it came.
-  line: JSON.stringify({ barcode: line.barcode, quantity: line.quantity, unitPrice: line.unitPrice }),
-});
-
-function priced(currency: string, lines: readonly ExaminedLine[]): PricedOrder | undefined {
-  try {
-    const order = priceOrder(currency, lines);
-    // Numbered by their place in the marketplace order, like the attention lines beside them.
-    return { ...order, items: order.items.map((item, index) => ({ ...item, lineNo: lines[index]?.lineNo ?? item.lineNo })) };
-  } catch (error) {
-    if (error instanceof AppError && error.code === "ORDER_TOTAL_TOO_LARGE") return undefined;
-    throw error;
-  }
-}
-
-/** Every problem at once (not the first), so an operator sees the whole order's state. */
-function examineOrder(input: { lines: readonly MarketplaceLine[]; currency: string }, { key, problem }: OrderKey, quoted: readonly QuotedProduct[]): ExaminedOrder {
-  const reasons = new Set<AttentionReason>();
-  if (problem) reasons.add(problem);
-  const currencyOk = typeof input.currency === "string" && /^[A-Z]{3}$/.test(input.currency);
-  if (!currencyOk) reasons.add("INVALID_CURRENCY");
-  const currency = currencyOk ? input.currency : NO_CURRENCY;
-  if (input.lines.length < 1 || input.lines.length > MAX_LINES) {
-    // Lines are not kept one by one past the limit; the raw payload has them all.
-    reasons.add("LINE_COUNT_OUT_OF_RANGE");
-    return { key, currency, reasons: [...reasons], lines: [], priced: undefined, attentionLines: [] };
-  }
-  const byBarcode = new Map(quoted.map((product) => [product.barcode, product]));
-  const lines: ExaminedOrder["lines"] = [];
-  const attentionLines: repo.NewAttentionLine[] = [];
-  input.lines.forEach((line, index) => {
-    const lineNo = index + 1;
-    const product = byBarcode.get(line.barcode);
-    const problem = lineProblem(line, product);
-    if (problem || !product) {
-      reasons.add(problem ?? "UNKNOWN_BARCODE");
-      attentionLines.push(attentionLine(lineNo, problem ?? "UNKNOWN_BARCODE", line));
-    } else {
-      lines.push({ product, quantity: line.quantity, unitPrice: line.unitPrice, lineNo });
-    }
-  });
-  const order = priced(currency, lines);
-  if (!order) {
-    reasons.add("ORDER_TOTAL_TOO_LARGE");
-    const tooLarge = lines.map((line) => attentionLine(line.lineNo, "ORDER_TOTAL_TOO_LARGE", { barcode: line.product.barcode, quantity: line.quantity, unitPrice: line.unitPrice }));
-    attentionLines.push(...tooLarge);
-    attentionLines.sort((a, b) => a.lineNo - b.lineNo);
-    return { key, currency, reasons: [...reasons], lines: [], priced: undefined, attentionLines };
-  }
-  return { key, currency, reasons: [...reasons], lines, priced: order, attentionLines };
-}
-
-interface IntakeStore {
-  id: string;
-  type: string;
-  warehouseIds: string[];
+export interface MarketplaceCancellationInput {
+  storeId: string;
+  externalOrderId: string;
+  /** With a package id and lines carrying line ids, only the units the package names are released. */
+  packageId?: string;
+  marketplaceStatus?: string;
+  lines?: readonly MarketplaceLine[];
 }
 
 export function createIntake(ctx: OrderContext, transitions: Transitions) {
   const { db, log } = ctx;
+  const packages = createPackageIntake(ctx);
   const answer = async (row: repo.OrderRow, created: boolean): Promise<IntakeResult> => ({ order: await present(ctx, row, SYSTEM), created });
 
   /**
-   * Reserves a readable order inside `tx` through inventory's reservation statement, bounded by
-   * free stock only (the marketplace already sold it). Short is not a refusal: the statement
-   * reserved nothing and the order is recorded OVERSOLD with the shortages. `write` records or
-   * rewrites the order's rows first.
+   * Under the stock locks of the order's products, in one transaction: `write` records or rewrites
+   * the order's rows, then its lines are reserved (OVERSOLD with the shortages when short).
    */
-  async function reserveUnderLocks(store: IntakeStore, examined: ExaminedOrder, orderId: string, externalOrderId: string, write: (tx: Transaction) => Promise<repo.OrderRow | undefined>) {
-    const lines = examined.lines.map((line) => ({ product_id: line.product.id, quantity: line.quantity }));
+  async function reserveUnderLocks(store: ReservingStore, examined: ExaminedOrder, orderId: string, write: (tx: Transaction) => Promise<repo.OrderRow | undefined>) {
+    const lines = examined.lines.map((line) => ({ productId: line.product.id, quantity: line.quantity }));
     const outcome = await ctx.locks.withLocks(stockLockKeysOf(examined.lines.map((line) => line.product)), () =>
       db.transaction(async (tx) => {
         const row = await write(tx);
         if (!row) return undefined;
-        const { allocations, shortages } = await ctx.inventory.reserveStock(tx, {
-          mode: "MARKETPLACE",
-          store_id: store.id,
-          warehouse_ids: store.warehouseIds,
-          lines,
-          actor_id: null,
-          correlation_id: orderId,
-          reason: `${store.type} order ${externalOrderId}`,
-          changed_at: new Date().toISOString(),
-        });
-        if (shortages.length > 0) return { row: await repo.setStatus(tx, orderId, "OVERSOLD", shortages), allocations, shortages };
-        await repo.insertAllocations(tx, orderId, allocations);
-        return { row, allocations, shortages };
+        const reservation = await reserveMarketplaceLines(ctx, tx, store, { id: orderId, externalOrderId: examined.key }, lines);
+        if (reservation.shortages.length > 0) return { row: await repo.setStatus(tx, orderId, "OVERSOLD", reservation.shortages), reservation };
+        return { row, reservation };
       }),
     );
     if (!outcome) return undefined;
-    const total = examined.priced?.total;
-    if (outcome.shortages.length > 0) {
-      ctx.metrics.outOfStock.inc({ source: "marketplace" });
-      log.warn({ orderId, storeId: store.id, externalOrderId, shortages: outcome.shortages }, "marketplace order oversold: recorded without a reservation");
-    } else {
-      await ctx.inventory.announce({
-        productIds: outcome.allocations.map((a) => a.productId),
-        warehouseIds: outcome.allocations.map((a) => a.warehouseId),
-        correlationId: orderId,
-      });
-      ctx.metrics.placed.inc({ source: "marketplace" });
-      log.info({ orderId, storeId: store.id, externalOrderId, total }, "marketplace order taken in");
-    }
+    await reportReservation(ctx, { id: orderId, storeId: store.id, externalOrderId: examined.key, total: examined.priced?.total }, outcome.reservation);
     return outcome.row;
   }
 
-  async function record(rawText: string | null, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+  const packagesOf = (input: MarketplaceOrderInput) =>
+    input.packageId === undefined ? null : [{ packageId: input.packageId, status: input.marketplaceStatus ?? "", cancelled: false }];
+
+  async function record(input: MarketplaceOrderInput, rawText: string | null, store: ReservingStore, examined: ExaminedOrder): Promise<IntakeResult> {
     const orderId = randomUUID();
     const priced = examined.priced;
     if (!priced) throw new Error("a readable order has its prices");
-    const row = await reserveUnderLocks(store, examined, orderId, examined.key, async (tx) => {
+    const row = await reserveUnderLocks(store, examined, orderId, async (tx) => {
       const inserted = await repo.insertOrder(
         tx,
         {
@@ -248,6 +110,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           total: priced.total,
           vatTotal: priced.vatTotal,
           rawPayload: rawText,
+          packages: packagesOf(input),
         },
         priced.items,
       );
@@ -258,7 +121,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   }
 
   /** Nothing is reserved and no lock is needed: the order holds no stock until someone resolves it. */
-  async function recordNeedingAttention(rawText: string | null, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+  async function recordNeedingAttention(input: MarketplaceOrderInput, rawText: string | null, store: ReservingStore, examined: ExaminedOrder): Promise<IntakeResult> {
     const orderId = randomUUID();
     const row = await db.transaction(async (tx) => {
       const inserted = await repo.insertOrder(
@@ -273,6 +136,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           vatTotal: examined.priced?.vatTotal ?? 0,
           attentionReasons: examined.reasons,
           rawPayload: rawText,
+          packages: packagesOf(input),
         },
         examined.priced?.items ?? [],
       );
@@ -287,10 +151,10 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   }
 
   /** A NEEDS_ATTENTION order seen again in a form intake can read: taken in now, under its row lock. */
-  async function takeIn(existing: repo.OrderRow, store: IntakeStore, examined: ExaminedOrder): Promise<IntakeResult> {
+  async function takeIn(existing: repo.OrderRow, store: ReservingStore, examined: ExaminedOrder): Promise<IntakeResult> {
     const priced = examined.priced;
     if (!priced) throw new Error("a readable order has its prices");
-    const row = await reserveUnderLocks(store, examined, existing.id, examined.key, async (tx) => {
+    const row = await reserveUnderLocks(store, examined, existing.id, async (tx) => {
       const locked = await repo.lockOrder(tx, existing.id);
       // Cancelled or taken in by another delivery meanwhile: left as it is.
       if (!locked || !INTAKE_TAKES_IN[locked.status]?.includes("CREATED")) return undefined;
@@ -304,8 +168,26 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     return answer(row, true);
   }
 
+  /**
+   * The order this delivery belongs to: by its key, or, for a package, by the package id an order
+   * was keyed on before orders were keyed by the marketplace's order number.
+   */
+  async function findOrder(storeId: string, key: string, packageId: string | undefined): Promise<repo.OrderRow | undefined> {
+    const found = await repo.orderByExternalId(db, storeId, key);
+    if (found || packageId === undefined || packageId === key) return found;
+    return repo.orderByExternalId(db, storeId, packageId);
+  }
+
+  /** Only a package of an order that knows its packages goes to the merge; the order's own first package read again is the old take-in. */
+  const mergesPackages = (existing: repo.OrderRow, packageId: string | undefined): packageId is string =>
+    packageId !== undefined && existing.packages !== null && !(existing.status === "NEEDS_ATTENTION" && existing.packages.every((p) => p.packageId === packageId));
+
   async function intake(input: MarketplaceOrderInput, storeId: string, rawText: string | null, orderKey: OrderKey): Promise<IntakeResult> {
-    const existing = await repo.orderByExternalId(db, storeId, orderKey.key);
+    const existing = await findOrder(storeId, orderKey.key, input.packageId);
+    if (existing && mergesPackages(existing, input.packageId)) {
+      const merged = await packages.mergePackage(existing, { packageId: input.packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: input.currency });
+      return answer(merged.row, merged.created);
+    }
     if (existing && existing.status !== "NEEDS_ATTENTION") return answer(existing, false);
     // Past the line limit the order is not read line by line, so its barcodes are not worth a query.
     const barcodes = input.lines.length <= MAX_LINES ? quotableBarcodes(input.lines) : [];
@@ -315,36 +197,51 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     // An inactive product is taken in anyway: the marketplace already sold it.
     const examined = examineOrder(input, orderKey, quote.products);
     if (existing) return examined.reasons.length > 0 ? answer(existing, false) : takeIn(existing, store, examined);
-    return examined.reasons.length > 0 ? recordNeedingAttention(rawText, store, examined) : record(rawText, store, examined);
+    return examined.reasons.length > 0 ? recordNeedingAttention(input, rawText, store, examined) : record(input, rawText, store, examined);
   }
 
   return {
-    /** Idempotent on (store, external order id): a repeat answers the recorded order and reserves nothing. */
-    async intakeMarketplaceOrder(input: MarketplaceOrderInput): Promise<IntakeResult> {
-      const storeId = input.storeId.toLowerCase();
-      if (!UUID.test(storeId)) throw new UnknownStore(input.storeId);
-      const rawText = rawPayloadText(input.raw);
-      const orderKey = orderKeyOf(input.externalOrderId, rawText);
+    /**
+     * Idempotent on (store, marketplace order id), and for a package on the lines' ids: a repeat
+     * answers the recorded order and reserves nothing.
+     */
+    async intakeMarketplaceOrder(given: MarketplaceOrderInput): Promise<IntakeResult> {
+      const storeId = given.storeId.toLowerCase();
+      if (!UUID.test(storeId)) throw new UnknownStore(given.storeId);
+      const rawText = rawPayloadText(given.raw);
+      const orderKey = orderKeyOf(given.externalOrderId, rawText);
+      // A package id Postgres cannot store names no package: the order is taken as a whole (the raw payload keeps the id).
+      const input = given.packageId === undefined || storable(given.packageId, MAX_PACKAGE_ID) ? given : { ...given, packageId: undefined };
       try {
         return await intake(input, storeId, rawText, orderKey);
       } catch (error) {
-        // Two intakes of one order raced past the lookup; the unique index let one in.
+        // Two intakes of one order raced past the lookup; the unique index let one in. The loser
+        // goes through intake again, so a second package of the order is merged, not dropped.
         if (!isUniqueViolation(error, EXTERNAL_ID_UNIQUE)) throw error;
         const winner = await repo.orderByExternalId(db, storeId, orderKey.key);
         if (!winner) throw error;
-        return answer(winner, false);
+        return input.packageId !== undefined ? intake(input, storeId, rawText, orderKey) : answer(winner, false);
       }
     },
 
-    /** Releases a known order's reservation (none for OVERSOLD or NEEDS_ATTENTION); a repeat does nothing, an unknown order is logged. */
-    async cancelMarketplaceOrder(input: { storeId: string; externalOrderId: string }): Promise<MarketplaceCancellation> {
+    /**
+     * Releases a known order's reservation (none for OVERSOLD or NEEDS_ATTENTION), or for a
+     * cancelled package exactly the units it names; a repeat does nothing, an unknown order is logged.
+     */
+    async cancelMarketplaceOrder(input: MarketplaceCancellationInput): Promise<MarketplaceCancellation> {
       const storeId = input.storeId.toLowerCase();
       // Without an id there is nothing to match a cancellation to (the feed records such an order instead).
       const { key } = orderKeyOf(input.externalOrderId, null);
-      const row = UUID.test(storeId) && input.externalOrderId ? await repo.orderByExternalId(db, storeId, key) : undefined;
+      const packageId = input.packageId !== undefined && storable(input.packageId, MAX_PACKAGE_ID) ? input.packageId : undefined;
+      const row = UUID.test(storeId) && input.externalOrderId ? await findOrder(storeId, key, packageId) : undefined;
       if (!row) {
         log.info({ storeId: input.storeId, externalOrderId: key }, "cancellation of an unknown marketplace order");
         return { outcome: "UNKNOWN" };
+      }
+      if (packageId !== undefined && input.lines) {
+        const delivery = { packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: "" };
+        const cancelled = await packages.cancelPackage(row, delivery);
+        if (cancelled) return { outcome: cancelled.changed ? "CANCELLED" : "ALREADY_CANCELLED", order: await present(ctx, cancelled.row, SYSTEM) };
       }
       const { order, changed } = await transitions.cancel(SYSTEM, row.id, { repeatIsNoop: true });
       return { outcome: changed ? "CANCELLED" : "ALREADY_CANCELLED", order };

@@ -3,9 +3,9 @@
  * - CREATED: taken in (reserved, or OVERSOLD when the stock went elsewhere).
  * - OTHER (shipped, delivered, ...): taken in when unknown, so an order we only see after it
  *   left the warehouse still consumes its stock; a known one is left as it is.
- * - CANCELLED: releases a known order. An unknown one is recorded first and then cancelled, so a
- *   "Created" arriving later (webhooks retry for hours, the pull overlaps) finds it known and
- *   reserves nothing.
+ * - CANCELLED: releases a known order (a cancelled package of it: the units the package names).
+ *   An unknown one is recorded first and then cancelled, so a "Created" arriving later (webhooks
+ *   retry for hours, the pull overlaps) finds it known and reserves nothing.
  * An order intake cannot read (a barcode we do not sell, a quantity past our limits, an id
  * Postgres cannot store, no id at all) is recorded NEEDS_ATTENTION with its raw payload, not
  * refused. An order without an id is recorded so whatever its status: a cancellation cannot be
@@ -42,9 +42,11 @@ function outcomeOf({ order, created }: IntakeResult): Exclude<FeedOutcome, "canc
 }
 
 async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<FeedResult> {
-  const input = { storeId, externalOrderId: order.externalId, lines: order.lines, currency: order.currency, raw: order.raw };
+  const packaged = order.packageId === undefined ? {} : { packageId: order.packageId, marketplaceStatus: order.marketplaceStatus };
+  const input = { storeId, externalOrderId: order.externalId, ...packaged, lines: order.lines, currency: order.currency, raw: order.raw };
   if (order.status === "CANCELLED" && order.externalId) {
-    const ref = { storeId, externalOrderId: order.externalId };
+    // A package names the lines it cancels: only those units are released.
+    const ref = { storeId, externalOrderId: order.externalId, ...packaged, ...(order.packageId !== undefined && { lines: order.lines }) };
     let cancelled = await deps.orders.cancelMarketplaceOrder(ref);
     if (cancelled.outcome === "UNKNOWN") {
       await deps.orders.intakeMarketplaceOrder(input);

@@ -1,8 +1,8 @@
 /**
  * Marketplace order intake, put together: the periodic pull and the Trendyol webhook receiver
  * feeding the order service's idempotent intake, with their metrics. Built once in services.ts.
- * The needing-attention gauge is read from Postgres after each pull run (so staff actions show
- * within one ORDER_PULL_INTERVAL_MS) and after each webhook delivery, never on scrape.
+ * The needing-attention gauge is read from Postgres after each pull run, after each webhook
+ * delivery and after a staff action takes an order out of NEEDS_ATTENTION, never on scrape.
  */
 import type { ApiCallHook, MarketplaceAdapter, MarketplaceStoreSettings } from "../marketplace/service";
 import type { Registry } from "prom-client";
@@ -24,7 +24,7 @@ export interface MarketplaceIntakeDeps {
   log: Logger;
   registry: Registry;
   stores: Pick<StoreService, "listStores" | "findStore" | "credentialsFor">;
-  orders: Pick<OrderService, "intakeMarketplaceOrder" | "cancelMarketplaceOrder" | "needingAttentionCounts">;
+  orders: Pick<OrderService, "intakeMarketplaceOrder" | "cancelMarketplaceOrder" | "needingAttentionCounts"> & Partial<Pick<OrderService, "onNeedingAttentionChanged">>;
   settings: OrderPullSettings;
   now?: () => number;
   fetch?: typeof fetch;
@@ -52,6 +52,8 @@ export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
     }
   }
 
+  // Staff taking an order out of NEEDS_ATTENTION (mapping its line, cancelling it) shows at once.
+  deps.orders.onNeedingAttentionChanged?.(refreshNeedingAttention);
   const pull = createOrderPull({ ...feed, db: deps.db, locks: deps.locks, stores: deps.stores, settings: deps.settings, now: deps.now, fetch: deps.fetch, onCall: deps.onCall, createAdapter: deps.createAdapter });
   const trendyolWebhooks = createTrendyolWebhooks({ ...feed, stores: deps.stores, now: deps.now, afterIntake: refreshNeedingAttention });
   return {

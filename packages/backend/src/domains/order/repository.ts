@@ -3,7 +3,7 @@ import type { Orders } from "@pazarsync/shared";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { Allocation } from "../inventory/service";
-import { orderAllocations, orderAttentionLines, orderItems, orders } from "./schema";
+import { type MarketplacePackage, orderAllocations, orderAttentionLines, orderItems, orders } from "./schema";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type ItemRow = typeof orderItems.$inferSelect;
@@ -27,7 +27,7 @@ export async function insertOrder(tx: Database, order: NewOrder, items: readonly
  * A NEEDS_ATTENTION order may have no item it could match. Not async on purpose: the query is
  * only sent when awaited, so insertOrder's Promise.all sends the order's insert first.
  */
-function insertItems(tx: Database, orderId: string, items: readonly NewItem[]): PromiseLike<ItemRow[]> {
+export function insertItems(tx: Database, orderId: string, items: readonly NewItem[]): PromiseLike<ItemRow[]> {
   if (items.length === 0) return Promise.resolve([]);
   return tx
     .insert(orderItems)
@@ -189,4 +189,86 @@ export async function openAllocationSums(
     .where(and(...conditions))
     .groupBy(orderAllocations.productId, orderAllocations.warehouseId)
     .orderBy(asc(orderAllocations.productId), asc(orderAllocations.warehouseId));
+}
+
+export async function setPackages(tx: Database, orderId: string, packages: readonly MarketplacePackage[]): Promise<void> {
+  await tx.update(orders).set({ packages: [...packages], updatedAt: sql`now()` }).where(eq(orders.id, orderId));
+}
+
+/** Units of one line a cancelled package took back (intake keeps them at most the line's quantity). */
+export async function cancelItemUnits(tx: Database, orderId: string, lineNo: number, units: number): Promise<void> {
+  await tx
+    .update(orderItems)
+    .set({ cancelledQuantity: sql`${orderItems.cancelledQuantity} + ${units}` })
+    .where(and(eq(orderItems.orderId, orderId), eq(orderItems.lineNo, lineNo)));
+}
+
+export async function cancelAttentionLineUnits(tx: Database, orderId: string, lineNo: number, units: number): Promise<void> {
+  await tx
+    .update(orderAttentionLines)
+    .set({ cancelledQuantity: sql`${orderAttentionLines.cancelledQuantity} + ${units}` })
+    .where(and(eq(orderAttentionLines.orderId, orderId), eq(orderAttentionLines.lineNo, lineNo)));
+}
+
+export async function deleteAttentionLine(tx: Database, orderId: string, lineNo: number): Promise<void> {
+  await tx.delete(orderAttentionLines).where(and(eq(orderAttentionLines.orderId, orderId), eq(orderAttentionLines.lineNo, lineNo)));
+}
+
+/** Why the order (still) needs attention, and its totals: after lines were added or mapped. */
+export async function setAttention(
+  tx: Database,
+  orderId: string,
+  values: { attentionReasons: string[] | null; total?: number; vatTotal?: number },
+): Promise<OrderRow> {
+  const [row] = await tx
+    .update(orders)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(orders.id, orderId))
+    .returning();
+  if (!row) throw new Error("order attention update found no row");
+  return row;
+}
+
+/** A NEEDS_ATTENTION order with nothing left to resolve: its totals, no reasons, the status intake took it in with. */
+export async function takenIn(
+  tx: Database,
+  orderId: string,
+  values: { status: "CREATED" | "OVERSOLD"; total: number; vatTotal: number; shortages: Orders.Shortage[] | null },
+): Promise<OrderRow> {
+  const [row] = await tx
+    .update(orders)
+    .set({ ...values, attentionReasons: null, updatedAt: sql`now()` })
+    .where(eq(orders.id, orderId))
+    .returning();
+  if (!row) throw new Error("order take-in found no row");
+  return row;
+}
+
+/**
+ * Takes so many units per product out of the order's RESERVED allocations (a row giving part of
+ * its quantity is split: the part released becomes its own RELEASED row), warehouse by warehouse.
+ * Answers what was taken, for inventory to release. Only under the order's row lock.
+ */
+export async function releaseAllocationUnits(tx: Database, orderId: string, units: ReadonlyMap<string, number>): Promise<Allocation[]> {
+  if (units.size === 0) return [];
+  const open = await tx
+    .select()
+    .from(orderAllocations)
+    .where(and(eq(orderAllocations.orderId, orderId), eq(orderAllocations.state, "RESERVED"), inArray(orderAllocations.productId, [...units.keys()])))
+    .orderBy(asc(orderAllocations.productId), asc(orderAllocations.warehouseId), asc(orderAllocations.id));
+  const left = new Map(units);
+  const taken: Allocation[] = [];
+  for (const row of open) {
+    const take = Math.min(row.quantity, left.get(row.productId) ?? 0);
+    if (take <= 0) continue;
+    left.set(row.productId, (left.get(row.productId) ?? 0) - take);
+    taken.push({ productId: row.productId, warehouseId: row.warehouseId, quantity: take });
+    if (take === row.quantity) {
+      await tx.update(orderAllocations).set({ state: "RELEASED", updatedAt: sql`now()` }).where(eq(orderAllocations.id, row.id));
+    } else {
+      await tx.update(orderAllocations).set({ quantity: row.quantity - take, updatedAt: sql`now()` }).where(eq(orderAllocations.id, row.id));
+      await tx.insert(orderAllocations).values({ orderId, productId: row.productId, warehouseId: row.warehouseId, quantity: take, state: "RELEASED" });
+    }
+  }
+  return taken;
 }

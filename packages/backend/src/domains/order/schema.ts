@@ -19,6 +19,15 @@ import { products, stores } from "../catalog/schema";
 import { users } from "../identity/schema";
 import { warehouses } from "../inventory/schema";
 
+/** One package of a marketplace order (orders.packages). */
+export interface MarketplacePackage {
+  packageId: string;
+  /** The marketplace's status text as last seen. */
+  status: string;
+  /** True once a cancellation of this package released its units: a repeat releases nothing. */
+  cancelled: boolean;
+}
+
 export const orderStatus = pgEnum("order_status", [
   "CREATED",
   "CONFIRMED",
@@ -60,6 +69,12 @@ export const orders = pgTable(
      * jsonb refuses \u0000, and a payload carrying a NUL is exactly one an operator must see whole.
      */
     rawPayload: text(),
+    /**
+     * Marketplaces that deliver an order package by package (Trendyol): each package seen, in the
+     * order first seen, with its last status and whether its cancellation was applied. The order
+     * is keyed on the marketplace's order number; its lines carry the marketplace's line ids.
+     */
+    packages: jsonb().$type<MarketplacePackage[]>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -92,6 +107,10 @@ export const orderItems = pgTable(
     unitPrice: integer().notNull(),
     lineTotal: integer().notNull(),
     vatRate: integer().notNull(),
+    /** Marketplace orders: the marketplace's order line id, when it sends one (Trendyol's lineId). */
+    externalLineId: text(),
+    /** Marketplace orders: units a cancelled package took back (released); at most quantity. */
+    cancelledQuantity: integer().notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineNo] }),
@@ -112,8 +131,10 @@ export const orderAttentionLines = pgTable(
       .references(() => orders.id, { onDelete: "cascade" }),
     lineNo: smallint().notNull(),
     reason: text().notNull(),
-    /** The normalised line ({ barcode, quantity, unitPrice }) as JSON text: a barcode may hold a NUL. */
+    /** The normalised line ({ barcode, quantity, unitPrice, lineId? }) as JSON text: a barcode may hold a NUL. */
     line: text().notNull(),
+    /** Units a cancelled package named: a line cancelled whole no longer waits for an operator. */
+    cancelledQuantity: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],

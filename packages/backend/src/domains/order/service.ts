@@ -10,13 +10,14 @@ import { OrderNotFound } from "./errors";
 import { createIdempotency, type Idempotency } from "./idempotency";
 import { createOrderMetrics, type OrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
+import { mapAttentionLine } from "./line-mapping";
 import { type Placement, type Placer, placeOrder } from "./placement";
 import * as repo from "./repository";
 import { createTransitions, type OrderActor, present, visibleTo } from "./transitions";
 import { toOrder } from "./views";
 
 export type { OrderActor } from "./transitions";
-export type { IntakeResult, MarketplaceCancellation, MarketplaceOrderInput } from "./intake";
+export type { IntakeResult, MarketplaceCancellation, MarketplaceCancellationInput, MarketplaceOrderInput } from "./intake";
 export type { Placement } from "./placement";
 export type { TransitionResult } from "./transitions";
 
@@ -30,10 +31,16 @@ export interface OrderServiceDeps {
   registry?: Registry;
 }
 
+/** Who hears that an order left NEEDS_ATTENTION by a staff action (the needing-attention gauge); never throws. */
+export interface AttentionNotices {
+  changed(): Promise<void>;
+}
+
 /** What every order operation works with: the service's dependencies, its idempotency store and counters. */
 export interface OrderContext extends OrderServiceDeps {
   idempotency: Idempotency;
   metrics: OrderMetrics;
+  attention: AttentionNotices;
 }
 
 /** What catalog answers for an order (catalog/order-quote.ts). */
@@ -49,10 +56,22 @@ export interface OrderListFilter {
 }
 
 export function createOrderService(deps: OrderServiceDeps) {
+  const attentionListeners: (() => Promise<void>)[] = [];
   const ctx: OrderContext = {
     ...deps,
     idempotency: createIdempotency({ db: deps.db, log: deps.log }),
     metrics: createOrderMetrics(deps.registry ?? new Registry()),
+    attention: {
+      async changed() {
+        for (const listener of attentionListeners) {
+          try {
+            await listener();
+          } catch (error) {
+            deps.log.warn({ err: error }, "a needing-attention listener failed");
+          }
+        }
+      },
+    },
   };
   const transitions = createTransitions(ctx);
   const intake = createIntake(ctx, transitions);
@@ -85,6 +104,15 @@ export function createOrderService(deps: OrderServiceDeps) {
     deliverOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.deliver(actor, orderId.toLowerCase()).then((r) => r.order),
     returnOrder: (actor: OrderActor, orderId: string, body: Orders.ReturnBody): Promise<Orders.Order> =>
       transitions.returnTo(actor, orderId.toLowerCase(), body.shelfId.toLowerCase()).then((r) => r.order),
+
+    /** Staff map an unmatched marketplace line (UNKNOWN_BARCODE) to a product; the order reserves once no line waits. */
+    mapAttentionLine: (actor: OrderActor, orderId: string, lineNo: number, productId: string): Promise<Orders.Order> =>
+      mapAttentionLine(ctx, actor, orderId.toLowerCase(), lineNo, productId.toLowerCase()),
+
+    /** Called after a staff action moves an order out of NEEDS_ATTENTION (mapping a line, cancelling it). */
+    onNeedingAttentionChanged(listener: () => Promise<void>): void {
+      attentionListeners.push(listener);
+    },
 
     intakeMarketplaceOrder: intake.intakeMarketplaceOrder,
     cancelMarketplaceOrder: intake.cancelMarketplaceOrder,

@@ -68,7 +68,7 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
     ctx.db.transaction(async (tx) => {
       const locked = await repo.lockOrder(tx, orderId);
       if (!locked) throw new OrderNotFound(orderId);
-      if (spec.repeatIsNoop && locked.status === spec.to) return { row: locked, changed: false, touched: [] };
+      if (spec.repeatIsNoop && locked.status === spec.to) return { row: locked, changed: false, touched: [], from: locked.status };
       // Checked again under the row lock: another request may have moved the order meanwhile.
       assertTransition(locked.status, spec.to);
       const touched = spec.stock ? await repo.allocationsOf(tx, orderId, spec.stock.from) : [];
@@ -77,7 +77,7 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
         await spec.stock.apply(tx, touched.map(({ productId, warehouseId, quantity }) => ({ productId, warehouseId, quantity })), context);
         await repo.moveAllocations(tx, orderId, spec.stock.from, spec.stock.to);
       }
-      return { row: await repo.setStatus(tx, orderId, spec.to), changed: true, touched };
+      return { row: await repo.setStatus(tx, orderId, spec.to), changed: true, touched, from: locked.status };
     });
   const outcome = productIds.length > 0 ? await ctx.locks.withLocks(productIds.map(stockLockKey), run) : await run();
   if (outcome.touched.length > 0) {
@@ -89,6 +89,7 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
     });
   }
   if (outcome.changed) ctx.log.info({ orderId, status: spec.to, actorId: actor.userId, allocations: outcome.touched.length }, `order ${spec.verb}`);
+  if (outcome.changed && outcome.from === "NEEDS_ATTENTION") await ctx.attention.changed();
   return { order: await present(ctx, outcome.row, actor), changed: outcome.changed };
 }
 

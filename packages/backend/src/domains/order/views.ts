@@ -17,16 +17,26 @@ function parsed(text: string | null): unknown {
   }
 }
 
-function toAttentionLine(row: AttentionLineRow): Orders.AttentionLine {
+/** The line as intake stored it (its JSON text), fields it cannot read shown as nothing. */
+export function attentionLineFields(row: AttentionLineRow): { barcode: string; quantity: number; unitPrice: number; lineId?: string } {
   const line = parsed(row.line);
   const field = (name: string): unknown => (line !== null && typeof line === "object" ? (line as Record<string, unknown>)[name] : undefined);
-  const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+  const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : Number.NaN);
+  const lineId = field("lineId");
+  return { barcode: String(field("barcode") ?? ""), quantity: number(field("quantity")), unitPrice: number(field("unitPrice")), ...(typeof lineId === "string" && { lineId }) };
+}
+
+function toAttentionLine(row: AttentionLineRow): Orders.AttentionLine {
+  const fields = attentionLineFields(row);
+  const shown = (value: number) => (Number.isFinite(value) ? value : 0);
   return {
     lineNo: row.lineNo,
     reason: Value.Check(Orders.AttentionReason, row.reason) ? row.reason : "UNKNOWN_BARCODE",
-    barcode: String(field("barcode") ?? ""),
-    quantity: number(field("quantity")),
-    unitPrice: number(field("unitPrice")),
+    barcode: fields.barcode,
+    quantity: shown(fields.quantity),
+    unitPrice: shown(fields.unitPrice),
+    ...(fields.lineId !== undefined && { lineId: fields.lineId }),
+    ...(row.cancelledQuantity > 0 && { cancelledQuantity: row.cancelledQuantity }),
   };
 }
 
@@ -35,8 +45,9 @@ function shortagesOf(value: unknown): Orders.Shortage[] | null {
   return Value.Check(ShortageList, value) ? value : null;
 }
 
-export function toItem(row: ItemRow): Orders.OrderItem {
-  return {
+/** Marketplace orders also show the marketplace's line id and, once any, the units cancelled since. */
+export function toItem(row: ItemRow, marketplace = false): Orders.OrderItem {
+  const item: Orders.OrderItem = {
     productId: row.productId,
     sku: row.sku,
     name: row.name,
@@ -45,7 +56,13 @@ export function toItem(row: ItemRow): Orders.OrderItem {
     lineTotal: row.lineTotal,
     vatRate: row.vatRate,
   };
+  if (!marketplace) return item;
+  if (row.externalLineId !== null) item.lineId = row.externalLineId;
+  if (row.cancelledQuantity > 0) item.cancelledQuantity = row.cancelledQuantity;
+  return item;
 }
+
+const PackageList = Type.Array(Orders.MarketplacePackage);
 
 export function toAllocation(row: AllocationRow): Orders.Allocation {
   return { id: row.id, productId: row.productId, warehouseId: row.warehouseId, quantity: row.quantity, state: row.state };
@@ -72,7 +89,7 @@ export function toOrder(
     currency: row.currency,
     total: row.total,
     vatTotal: row.vatTotal,
-    items: items.filter((item) => item.orderId === row.id).map(toItem),
+    items: items.filter((item) => item.orderId === row.id).map((item) => toItem(item, row.externalOrderId !== null)),
     shortages: shortagesOf(row.shortages),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -82,6 +99,7 @@ export function toOrder(
     order.attentionReasons = Value.Check(ReasonList, row.attentionReasons) ? row.attentionReasons : null;
     order.attentionLines = attentionLines.filter((line) => line.orderId === row.id).map(toAttentionLine);
     if (allocations && row.rawPayload !== null) order.rawPayload = parsed(row.rawPayload);
+    if (Value.Check(PackageList, row.packages)) order.packages = row.packages;
   }
   return order;
 }

@@ -66,16 +66,17 @@ describe("Trendyol order stream", () => {
     expect(one).toEqual({ lastModifiedStartDate: String(since.getTime()), lastModifiedEndDate: String(until.getTime()), size: "200" });
     expect(two).toEqual({ ...one, nextCursor: "opaque+/=?& cursor" });
 
-    expect(first?.orders.map((o) => [o.externalId, o.status, o.marketplaceStatus])).toEqual([
-      ["3330111113", "CANCELLED", "Cancelled"],
-      ["3330111112", "CREATED", "Picking"],
+    expect(first?.orders.map((o) => [o.externalId, o.packageId, o.status, o.marketplaceStatus])).toEqual([
+      ["TEST-3", "3330111113", "CANCELLED", "Cancelled"],
+      ["TEST-2", "3330111112", "CREATED", "Picking"],
     ]);
     expect(first?.next).not.toBeNull();
     expect(second?.orders).toEqual([
       expect.objectContaining({
-        externalId: "3330111111",
+        externalId: "TEST-1",
+        packageId: "3330111111",
         status: "CREATED",
-        lines: [{ barcode: "TEST-BARCODE", quantity: 2, unitPrice: 8_500 }],
+        lines: [{ barcode: "TEST-BARCODE", quantity: 2, unitPrice: 8_500, lineId: "4765111111" }],
         currency: "TRY",
         lastModifiedAt: new Date(1_789_000_100_000).toISOString(),
       }),
@@ -90,7 +91,7 @@ describe("Trendyol order stream", () => {
     expect(server.mismatches).toEqual([]);
     expect(server.remaining()).toBe(0);
     expect(page?.orders).toEqual([
-      expect.objectContaining({ externalId: "11", status: "CREATED", marketplaceStatus: "Created", lines: [{ barcode: "OLD-BARCODE", quantity: 1, unitPrice: 8_800 }] }),
+      expect.objectContaining({ externalId: "TEST-11", packageId: "11", status: "CREATED", marketplaceStatus: "Created", lines: [{ barcode: "OLD-BARCODE", quantity: 1, unitPrice: 8_800, lineId: "22" }] }),
     ]);
     expect(page?.next).toBeNull();
   });

@@ -38,31 +38,41 @@ export function trendyolOrderStatus(marketplaceStatus: string): NormalisedOrder[
   return "OTHER";
 }
 
-/** Lines of one barcode are added up: intake takes one line per barcode. A line it cannot read goes on for intake to flag (order-lines.ts). */
+/**
+ * Lines keep their line id (`lineId`, formerly `id`): it is the order line's, and stays with the line
+ * when Trendyol moves it to a new package (its split and unsupplied services name lines by it:
+ * developers.trendyol.com "Sipariş Paketlerini Bölme"). Only when some line has no id are lines of
+ * one barcode added up, as before. A line intake cannot read goes on for it to flag (order-lines.ts).
+ */
 function linesOf(lines: unknown): NormalisedOrder["lines"] {
   if (!Array.isArray(lines)) return [];
-  return addedUpByBarcode(
-    lines.map((line) => {
-      if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
-      const barcode = typeof line.barcode === "string" && line.barcode.length > 0 ? line.barcode : undefined;
-      return orderLine(barcode, line.quantity, minorUnits(line.lineUnitPrice ?? line.price));
-    }),
-  );
+  const read = lines.map((line) => {
+    if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
+    const barcode = typeof line.barcode === "string" && line.barcode.length > 0 ? line.barcode : undefined;
+    const lineId = idOf(line.lineId) ?? idOf(line.id);
+    return { ...orderLine(barcode, line.quantity, minorUnits(line.lineUnitPrice ?? line.price)), ...(lineId !== undefined && { lineId }) };
+  });
+  const ids = read.map((line) => line.lineId);
+  const identified = ids.every((id) => id !== undefined) && new Set(ids).size === ids.length;
+  return identified ? read : addedUpByBarcode(read.map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice })));
 }
 
 /**
- * One package as a NormalisedOrder, whatever it holds: without a package id (or not even an
+ * One package as a NormalisedOrder, whatever it holds: the order is its `orderNumber` (a partial
+ * cancel or an unsupplied line gives the rest of a package a new package id with the same
+ * orderNumber), or the package id when no orderNumber came. Without either (or not even an
  * object) it goes on with no id, and without readable lines with what could be read; intake
  * records either NEEDS_ATTENTION. `listedAt` stands in when the package carries no modification
  * time (the start of the window it was listed in, or the time of a webhook delivery).
  */
 export function normaliseTrendyolPackage(raw: unknown, listedAt: Date): NormalisedOrder {
   const record = isRecord(raw) ? raw : {};
-  const externalId = idOf(record.shipmentPackageId) ?? idOf(record.id);
+  const packageId = idOf(record.shipmentPackageId) ?? idOf(record.id);
+  const externalId = idOf(record.orderNumber) ?? packageId;
   const lines = linesOf(record.lines);
   const status = record.shipmentPackageStatus ?? record.status;
   const marketplaceStatus = typeof status === "string" || typeof status === "number" ? String(status) : "";
   const lastModifiedAt = isoTime(record.lastModifiedDate) ?? isoTime(record.packageLastModifiedDate) ?? isoTime(record.orderDate) ?? listedAt.toISOString();
   const currency = typeof record.currencyCode === "string" && /^[A-Z]{3}$/.test(record.currencyCode) ? record.currencyCode : "TRY";
-  return { externalId, status: trendyolOrderStatus(marketplaceStatus), marketplaceStatus, lines, currency, lastModifiedAt, raw };
+  return { externalId, ...(packageId !== undefined && { packageId }), status: trendyolOrderStatus(marketplaceStatus), marketplaceStatus, lines, currency, lastModifiedAt, raw };
 }
