@@ -51,6 +51,7 @@ const ROUTES: Record<string, MinRole> = {
   "POST /api/v1/orders/{id}/ship": "staff",
   "POST /api/v1/orders/{id}/deliver": "staff",
   "POST /api/v1/orders/{id}/return": "staff",
+  "POST /api/v1/orders/{id}/lines/{lineId}/map": "staff",
   "POST /api/v1/marketplace/webhooks/trendyol/{storeId}": "webhook",
   "GET /api/v1/stock-sync/status": "staff",
   "POST /api/v1/stock-sync/stores/{id}/flush": "staff",
