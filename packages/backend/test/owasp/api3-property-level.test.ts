@@ -149,6 +149,13 @@ const CASES: WriteCase[] = [
     forbidden: { status: "RETURNED", quantity: 5, productId: randomId() },
     unchanged: async () => (await bodyOf(await get(t, `/api/v1/orders/${orderForReturn}`, w.staffToken))).status,
   },
+  {
+    op: "POST /api/v1/orders/{id}/lines/{lineId}/map",
+    send: (body) => postJson(t, `/api/v1/orders/${orderForReturn}/lines/1/map`, body, bearer(w.staffToken)),
+    valid: () => ({ productId: w.productId }),
+    forbidden: { status: "CONFIRMED", quantity: 5, unitPrice: 1, orderId: randomId() },
+    unchanged: async () => bodyOf(await get(t, `/api/v1/orders/${orderForReturn}`, w.staffToken)),
+  },
 ];
 
 /** Routes whose body is deliberately open, with the reason. */
@@ -194,7 +201,9 @@ describe("API3:2023 Broken Object Property Level Authorization — mass assignme
 
   test("control: the same bodies without the extra fields are accepted, so the refusals above are the fields'", async () => {
     const statuses: Record<string, number> = {};
-    for (const c of CASES.filter((x) => x.op !== "POST /api/v1/orders/{id}/return")) statuses[c.op] = (await c.send(c.valid())).status;
+    // The return and the mapping need an order in a state of their own (shipped; needing attention): their valid bodies are tested where those states are built.
+    const stateful = new Set(["POST /api/v1/orders/{id}/return", "POST /api/v1/orders/{id}/lines/{lineId}/map"]);
+    for (const c of CASES.filter((x) => !stateful.has(x.op))) statuses[c.op] = (await c.send(c.valid())).status;
     expect(Object.values(statuses).every((s) => s >= 200 && s < 300)).toBe(true);
   });
 });
