@@ -96,7 +96,7 @@ export function reservedLevels(db: Database, productIds?: readonly string[]): Pr
     .where(and(ne(inventoryLevels.reserved, 0), ofProducts(productIds)));
 }
 
-/** Levels with a negative counter: the CHECKs forbid them, so only a database restored without its CHECKs has any. */
+/** Levels with a negative counter: the CHECKs forbid them, so only a database restored without its CHECKs holds one. */
 export function negativeLevels(db: Database, productIds?: readonly string[]): Promise<StockLevel[]> {
   return db
     .select({ productId: inventoryLevels.productId, warehouseId: inventoryLevels.warehouseId, ...counters })

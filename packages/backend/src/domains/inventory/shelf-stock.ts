@@ -103,7 +103,7 @@ export function lockShelvesOf(tx: Database, productId: string): Promise<ShelfRow
     .for("update", { of: shelfStock });
 }
 
-/** Shelf rows below 0: the CHECK forbids them, so only a database restored without its CHECKs has any. */
+/** Shelf rows below 0: the CHECK forbids them, so only a database restored without its CHECKs holds one. */
 export function negativeShelves(db: Database, productIds?: readonly string[]): Promise<ShelfRow[]> {
   return db
     .select(shelfRow)

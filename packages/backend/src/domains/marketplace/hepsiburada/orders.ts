@@ -4,7 +4,7 @@
  *   "order received" status; `limit` at most 100; `begindate`/`enddate` are Turkey local time
  *   `yyyy-MM-dd HH:mm` and work for at most 24 hours (a wider range is cut to begin + 24 h).
  * - `GET /orders/merchantid/{merchantId}/cancelled?offset&limit` answers cancelled lines; it takes
- *   no date filter (400 WrongDateFormat to any), `limit` at most 50.
+ *   no date filter (400 WrongDateFormat to every date filter), `limit` at most 50.
  * One call to pullOrders reads one window of at most 24 h to its last page and groups the lines by
  * orderNumber, so an order whose lines fall on different pages comes out whole. The call that
  * reads the pull's last window then pages the cancelled list to the end: its cancellations may be
