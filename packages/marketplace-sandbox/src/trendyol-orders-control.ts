@@ -5,7 +5,8 @@
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/cancel   the marketplace cancels it (status Cancelled)
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/status   { status } any other package status
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/unsupplied { lines: [{ lineId, quantity }] } the seller cannot supply
- *          these units: the package becomes UnSupplied with them, the rest moves to a new package (same orderNumber)
+ *          these units: the package becomes Cancelled with them, the rest moves to a new package (same orderNumber,
+ *          createdBy "cancel", originPackageIds [the old package])
  *   PUT    /__sandbox/sellers/{id}/webhook                     { url, auth: { type: BASIC, username, password } | { type: API_KEY, apiKey } }
  *   DELETE /__sandbox/sellers/{id}/webhook
  *   GET    /__sandbox/sellers/{id}/webhook/deliveries          what was delivered, attempts and last HTTP status

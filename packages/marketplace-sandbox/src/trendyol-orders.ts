@@ -41,6 +41,10 @@ export interface SandboxPackage {
   lastModifiedDate: number;
   lines: SandboxPackageLine[];
   fieldNames: FieldNames;
+  /** How the package came to be (getShipmentPackages `createdBy`): "cancel" for the rest of a package some of whose units were cancelled. */
+  createdBy: "order-creation" | "cancel";
+  /** The package this one was made from after a cancellation (`originPackageIds`), null for an order's first package. */
+  originPackageIds: number[] | null;
 }
 
 const lira = (minor: number) => Math.round(minor) / 100;
@@ -57,7 +61,8 @@ export function packagePayload(p: SandboxPackage): Record<string, unknown> {
     return {
       ...(legacy
         ? { id: lineId, merchantSku: line.barcode, price: unit, amount: unit }
-        : { lineId, stockCode: line.barcode, lineUnitPrice: unit, lineGrossAmount: unit }),
+        : // The current model still carries the older `id` beside `lineId`, the same value (getShipmentPackages example).
+          { id: lineId, lineId, stockCode: line.barcode, lineUnitPrice: unit, lineGrossAmount: unit }),
       barcode: line.barcode,
       quantity: line.quantity,
       currencyCode: "TRY",
@@ -73,6 +78,8 @@ export function packagePayload(p: SandboxPackage): Record<string, unknown> {
     shipmentPackageStatus: p.status,
     currencyCode: "TRY",
     lastModifiedDate: p.lastModifiedDate,
+    createdBy: p.createdBy,
+    originPackageIds: p.originPackageIds,
     lines,
   };
 }
@@ -155,16 +162,21 @@ export class TrendyolOrderBook {
       lastModifiedDate: now,
       lines: lines.map((line, index) => ({ ...line, lineId: line.lineId ?? packageId * 100 + index + 1 })),
       fieldNames: options.fieldNames ?? "current",
+      createdBy: "order-creation",
+      originPackageIds: null,
     };
     this.packages.set(packageId, created);
     return created;
   }
 
   /**
-   * The seller cannot supply these units (`PUT .../shipment-packages/{id}/items/unsupplied`): the
-   * package becomes UnSupplied holding the named units, and the rest of it gets a NEW package id
-   * with the same orderNumber and the same line ids (MARKETPLACES.md, Trendyol). Answers a
-   * refusal text when the package or a line does not allow it.
+   * The seller cannot supply these units (`PUT .../shipment-packages/{id}/items/unsupplied`), as
+   * packages/marketplace-fixtures/trendyol/order-pull.unsupplied.json shows it: the package becomes
+   * Cancelled (Trendyol's Cancelled covers unsupplied packages) holding the named units, and the
+   * rest of it gets a NEW package id with the same orderNumber, createdBy "cancel" and
+   * originPackageIds naming the old one. That the cancelled package names only the units given up
+   * and that the rest keeps the line ids is what intake assumes; no source confirms either. Answers
+   * a refusal text when the package or a line does not allow it.
    */
   unsupply(sellerId: string, packageId: number, named: readonly UnsuppliedLine[], now: number): { unsupplied: SandboxPackage; rest?: SandboxPackage } | string {
     const found = this.find(sellerId, packageId);
@@ -184,11 +196,14 @@ export class TrendyolOrderBook {
       const quantity = asked.get(line.lineId ?? -1);
       return quantity ? [{ ...line, quantity }] : [];
     });
-    found.status = "UnSupplied";
+    found.status = "Cancelled";
     found.lastModifiedDate = Math.max(now, found.lastModifiedDate + 1);
     if (rest.length === 0) return { unsupplied: found };
-    const next = this.create(sellerId, rest, found.lastModifiedDate, { orderNumber: found.orderNumber, fieldNames: found.fieldNames });
+    // Made after the old package is cancelled: the newer of the two in the stream.
+    const next = this.create(sellerId, rest, found.lastModifiedDate + 1, { orderNumber: found.orderNumber, fieldNames: found.fieldNames });
     next.orderDate = found.orderDate;
+    next.createdBy = "cancel";
+    next.originPackageIds = [found.packageId];
     return { unsupplied: found, rest: next };
   }
 

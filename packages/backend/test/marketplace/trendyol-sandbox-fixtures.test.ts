@@ -87,8 +87,59 @@ describe("the sandbox answers the Trendyol fixtures' requests in their shapes", 
       lastModifiedDate: 1_789_000_100_000,
       lines: [{ barcode: "TEST-BARCODE", quantity: 2, unitPrice: 8_500 }],
       fieldNames: "current",
+      createdBy: "order-creation",
+      originPackageIds: null,
     });
     expect(shapeMismatches(delivery, sent, "answered")).toEqual([]);
+  });
+});
+
+describe("the sandbox plays units the seller cannot supply as the sources show it", () => {
+  test("the old package becomes Cancelled with the units given up, the rest a new package of the same orderNumber, in the fixture's shapes", async () => {
+    const res = await fetch(`${sandbox.url}/__sandbox/sellers/${SELLER}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        lines: [
+          { barcode: "FX-U-A", quantity: 2, unitPrice: 8_500 },
+          { barcode: "FX-U-B", quantity: 3, unitPrice: 8_500 },
+        ],
+      }),
+    });
+    const created = (await res.json()) as { shipmentPackageId: number; orderNumber: string; payload: { lines: { lineId: number }[] } };
+    const [lineA, lineB] = created.payload.lines.map((line) => line.lineId) as [number, number];
+    const before = await stream(sandbox, { ...window(), size: "200" });
+    const pulled = fixture("trendyol", "order-pull.unsupplied").exchanges.map((e) => e.response.body as Json);
+    const [first, second] = pulled as [Json, Json];
+    const original = before.body.content.find((p) => p.shipmentPackageId === created.shipmentPackageId);
+    expect(shapeMismatches(first, { ...before.body, content: [original] }, "answered")).toEqual([]);
+
+    const unsupplied = await fetch(`${sandbox.url}/__sandbox/sellers/${SELLER}/orders/${created.shipmentPackageId}/unsupplied`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ lines: [{ lineId: lineA, quantity: 2 }, { lineId: lineB, quantity: 1 }] }),
+    });
+    expect(unsupplied.status).toBe(200);
+    const { body } = await stream(sandbox, { ...window(), size: "200" });
+    const mine = body.content.filter((p) => p.orderNumber === created.orderNumber);
+    // Newest first: the package holding the rest was made after the old one was cancelled.
+    const [rest, old] = mine as [Record<string, unknown>, Record<string, unknown>];
+    expect(mine).toHaveLength(2);
+    expect(shapeMismatches({ ...second, content: [second.content[0]] }, { ...body, content: [rest] }, "answered")).toEqual([]);
+    expect(shapeMismatches({ ...second, content: [second.content[1]] }, { ...body, content: [old] }, "answered")).toEqual([]);
+    const lines = (p: Record<string, unknown>) => (p.lines as { lineId: number; quantity: number }[]).map((l) => [l.lineId, l.quantity]);
+    expect([old.shipmentPackageId, old.shipmentPackageStatus, old.createdBy, old.originPackageIds, lines(old)]).toEqual([
+      created.shipmentPackageId,
+      "Cancelled",
+      "order-creation",
+      null,
+      [
+        [lineA, 2],
+        [lineB, 1],
+      ],
+    ]);
+    expect([rest.shipmentPackageStatus, rest.createdBy, rest.originPackageIds, lines(rest)]).toEqual(["Created", "cancel", [created.shipmentPackageId], [[lineB, 2]]]);
+    expect(rest.shipmentPackageId).not.toBe(created.shipmentPackageId);
   });
 });
 

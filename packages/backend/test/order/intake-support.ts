@@ -88,8 +88,8 @@ export async function marketplaceOrder(
 }
 
 /**
- * The seller reports units it cannot supply: the package becomes UnSupplied with them and the
- * rest of it moves to a new package of the same order. Answers both payloads.
+ * The seller reports units it cannot supply: the package becomes Cancelled with them and the
+ * rest of it moves to a new package of the same order (createdBy "cancel"). Answers both payloads.
  */
 export async function marketplaceUnsupply(
   shop: IntakeShop,

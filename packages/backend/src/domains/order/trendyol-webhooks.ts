@@ -2,7 +2,7 @@
  * Trendyol order webhooks for one store: deliveries carry the same order model as the stream (one
  * package, or a page envelope of them), are
  * authenticated per store (webhook-auth.ts) and taken in before they are answered, so the answer
- * tells the truth. Idempotent like the pull. An order intake cannot read (no package id, lines it
+ * tells the truth. Idempotent like the pull. An order intake cannot read (no order number nor package id, lines it
  * cannot read, too many or none) is recorded NEEDS_ATTENTION and answered 200: Trendyol delivers
  * again on any non-2xx, and a refusal of a delivery that will never change would repeat forever
  * with nothing recorded. Only a fault of ours that may pass (Postgres or the stock locks away) is

@@ -3,7 +3,7 @@
  * Unlike our own API this route takes any order-shaped body: the body is Trendyol's order model,
  * which Trendyol extends and renames (Dec 2025) on its own schedule, and Trendyol delivers again
  * on every non-2xx, so a refusal of a delivery that will never change repeats forever with
- * nothing recorded. What intake cannot read (no package id, a line without a barcode, a quantity
+ * nothing recorded. What intake cannot read (no order number nor package id, a line without a barcode, a quantity
  * sent as text or past our limits, no lines) is recorded NEEDS_ATTENTION and answered 200. The
  * schema only bounds the body (with the 1 MiB body limit and the 64-level depth check): an object,
  * with at most MAX_LINES lines. Auth runs before the body is validated, so a stranger learns
@@ -25,9 +25,9 @@ const Field = (description: string) => t.Optional(t.Unknown({ description }));
 
 const TrendyolPackage = t.Object(
   {
-    shipmentPackageId: Field("the package id, a number or text; without one (nor id) the order is recorded NEEDS_ATTENTION, MISSING_ORDER_ID"),
+    shipmentPackageId: Field("the package id, a number or text; the rest of a package some of whose units were cancelled or unsupplied comes under a new one with the same orderNumber"),
     id: Field("the package id before Dec 2025"),
-    orderNumber: Field("Trendyol's order number"),
+    orderNumber: Field("Trendyol's order number: the order is recorded under it (under the package id when absent; with neither, NEEDS_ATTENTION, MISSING_ORDER_ID)"),
     shipmentPackageStatus: Field("the package status (Created, Picking, Invoiced, Cancelled, UnSupplied, Shipped, ...)"),
     status: Field("the package status before Dec 2025"),
     currencyCode: Field("ISO 4217; TRY when absent"),
@@ -56,7 +56,7 @@ const TrendyolEnvelope = t.Object(
 const Accepted = t.Object(
   {
     accepted: t.Literal(true),
-    externalOrderId: t.String({ description: "the key the order is recorded under: the package id, or a digest of an id that cannot be stored" }),
+    externalOrderId: t.String({ description: "the key the order is recorded under: the orderNumber (the package id when none came), or a digest of an id that cannot be stored" }),
     status: t.String({ description: "Trendyol's package status as delivered" }),
     outcome: t.Union(
       [
@@ -101,7 +101,7 @@ export function orderWebhookController(deps: { trendyolWebhooks: TrendyolWebhook
       detail: {
         summary: "Trendyol order webhook: the order is taken in before the answer (idempotent; the periodic pull remains the source of truth)",
         description:
-          "Auth per store: HTTP Basic with the store's credentials webhookUsername/webhookPassword, or the x-api-key header with webhookApiKey. Any refusal is 401 WEBHOOK_UNAUTHORISED. An order intake cannot read (unknown barcode, a line without a barcode, a quantity over 9999 or not a whole number, no lines or over 1000, no package id or one that cannot be stored) is recorded NEEDS_ATTENTION with its raw payload and answered 200. Only a body that is no order is refused: 400 MALFORMED_BODY when it is not JSON, 422 when it is not an object, its lines are not a list or number over 10,000, or it nests deeper than 64 levels. 503 WEBHOOK_INTAKE_UNAVAILABLE when it cannot be recorded now (database down): deliver it again.",
+          "Auth per store: HTTP Basic with the store's credentials webhookUsername/webhookPassword, or the x-api-key header with webhookApiKey. Any refusal is 401 WEBHOOK_UNAUTHORISED. An order intake cannot read (unknown barcode, a line without a barcode, a quantity over 9999 or not a whole number, no lines or over 1000, neither an orderNumber nor a package id, or an order id that cannot be stored) is recorded NEEDS_ATTENTION with its raw payload and answered 200. Only a body that is no order is refused: 400 MALFORMED_BODY when it is not JSON, 422 when it is not an object, its lines are not a list or number over 10,000, or it nests deeper than 64 levels. 503 WEBHOOK_INTAKE_UNAVAILABLE when it cannot be recorded now (database down): deliver it again.",
         security: [],
         // Listed by hand: a detail.parameters list replaces the one Elysia derives from `params`.
         parameters: [

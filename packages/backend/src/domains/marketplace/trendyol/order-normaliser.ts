@@ -10,7 +10,11 @@ import { addedUpByBarcode, orderLine } from "../order-lines";
 
 /** Statuses that still hold stock for the buyer: the order must be reserved. */
 const RESERVING = new Set(["Created", "Picking", "Invoiced"]);
-/** Statuses that give the stock back. UnSupplied: the seller could not supply it, Trendyol cancels. */
+/**
+ * Statuses that give the stock back. A package some of whose units the seller could not supply is
+ * listed Cancelled (Trendyol's Cancelled covers unsupplied packages); UnSupplied is kept, being a
+ * documented status value too. UnPacked (a split package) releases nothing: its lines live on in the new packages.
+ */
 const RELEASING = new Set(["Cancelled", "UnSupplied"]);
 
 function idOf(value: unknown): string | undefined {
