@@ -28,7 +28,7 @@ interface Line {
 /** Hepsiburada answers one list item per order line: exactly one order is expected from them. */
 function oneHepsiburadaOrder(lines: unknown[]): NormalisedOrder {
   const now = Date.now();
-  const { orders } = openOrdersOf(lines, 180, { from: new Date(now - 60_000), to: new Date(now + 60_000) });
+  const orders = openOrdersOf(lines, 180, { from: new Date(now - 60_000), to: new Date(now + 60_000) });
   if (orders.length !== 1) throw new Error(`${orders.length} orders from one order's lines`);
   return orders[0] as NormalisedOrder;
 }

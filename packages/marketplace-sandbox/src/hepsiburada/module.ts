@@ -8,7 +8,9 @@
  * three times the current one: Done with priceValidations MinLock / MaxLock, the listing frozen
  * for later prices), the listing quotas answered 429, the order lists (line per item: the open
  * list with its paging and 24 h Turkey-time window, the cancelled list without dates) and
- * 1000 req/s answered 429 with X-RateLimit-*, and the listing read (listings.ts: isFulfilledByHB per
+ * 1000 req/s answered 429 with X-RateLimit-*, the packages list (packages.ts: packed lines, capital
+ * `Offset`; lines packed and single lines cancelled through the control routes `pack` and
+ * `cancel-line`), and the listing read (listings.ts: isFulfilledByHB per
  * listing, set through PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb). Accounts: account = merchant id, key = developer
  * username, secret = service key.
  */
@@ -16,6 +18,7 @@ import { accountOperations, pricesByCode, type SandboxAccountInput, type Sandbox
 import { cancelHepsiburadaOrder, createHepsiburadaOrder } from "./orders";
 import { settleHepsiburada } from "./processing";
 import { setFulfilledByHb } from "./listings";
+import { cancelHepsiburadaLine, packHepsiburadaLines } from "./packages";
 import { handleHepsiburada } from "./routes";
 import { HEPSIBURADA_SANDBOX_LIMITS, type HepsiburadaSandboxLimits, HepsiburadaSandboxState } from "./state";
 
@@ -25,13 +28,16 @@ export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly S
   for (const input of accounts) state.addAccount(input);
   return {
     name: "HEPSIBURADA",
-    owns: (path) => path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/"),
+    owns: (path) => path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/") || path.startsWith("/packages/merchantid/"),
     handle: (incoming, now) => handleHepsiburada(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
-    control(account, what, incoming) {
+    control(account, what, incoming, now) {
       const found = state.accounts.get(account);
-      if (what !== "fulfilled-by-hb") return undefined;
-      return found ? setFulfilledByHb(found, incoming) : { status: 404, body: { error: { code: "NOT_FOUND", message: `No account ${account}` } } };
+      if (what !== "fulfilled-by-hb" && what !== "pack" && what !== "cancel-line") return undefined;
+      if (!found) return { status: 404, body: { error: { code: "NOT_FOUND", message: `No account ${account}` } } };
+      if (what === "fulfilled-by-hb") return setFulfilledByHb(found, incoming);
+      if (incoming.method !== "POST") return { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };
+      return what === "pack" ? packHepsiburadaLines(state, found, incoming, now) : cancelHepsiburadaLine(found, incoming, now);
     },
     ...accountOperations({
       accounts: state.accounts,

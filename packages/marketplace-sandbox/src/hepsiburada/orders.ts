@@ -5,20 +5,21 @@
  * - The open list holds lines in "order received" status; begindate/enddate (Turkey time,
  *   `yyyy-MM-dd HH:mm`) select lines added in [begin, end), a range over 24 h is cut to begin + 24 h.
  * - The cancelled list takes no date filter (400 WrongDateFormat to any), limit at most 50.
- * A cancellation moves an order's open lines to the cancelled list.
+ * A cancellation adds a record per line to the cancelled list; a fully cancelled line leaves the
+ * open list. Packing (packages.ts) moves open lines into a package.
  */
 import { HEPSIBURADA } from "@pazarsync/backend/src/domains/marketplace/hepsiburada/facts";
 import type { Incoming, Reply, SandboxOrderInput } from "../module";
-import type { HepsiburadaAccount, HepsiburadaLineEntry, HepsiburadaSandboxState } from "./state";
+import type { HepsiburadaAccount, HepsiburadaLineEntry, HepsiburadaOpenLine, HepsiburadaSandboxState } from "./state";
 
 const MINUTE = 60_000;
 const OFFSET_MS = HEPSIBURADA.orderTimeZoneOffsetMinutes * MINUTE;
 
-const badRequest = (detail: string, errors?: string[]): Reply => ({ status: 400, body: { title: "Bad Request", status: 400, detail, ...(errors ? { errors } : {}) } });
+export const badRequest = (detail: string, errors?: string[]): Reply => ({ status: 400, body: { title: "Bad Request", status: 400, detail, ...(errors ? { errors } : {}) } });
 
 /** Turkey wall-clock time without a zone, as Hepsiburada writes order dates. */
-function localTime(at: number): string {
-  return new Date(at + OFFSET_MS).toISOString().slice(0, 19);
+export function localTime(at: number, withMs = false): string {
+  return new Date(at + OFFSET_MS).toISOString().slice(0, withMs ? 23 : 19);
 }
 
 /** `yyyy-MM-dd HH:mm` (Turkey time) as epoch ms; undefined when it is not one. */
@@ -60,35 +61,52 @@ export function createHepsiburadaOrder(state: HepsiburadaSandboxState, account: 
   return { orderNumber: number, lines };
 }
 
-/** Cancels every open line of an order (by order number or order id): they move to the cancelled list. */
+/** Units of an open line cancelled so far (its cancelled records added up). */
+export function cancelledUnits(account: HepsiburadaAccount, lineId: string): number {
+  return account.cancelledLines.reduce((sum, { line }) => (line.lineItemId === lineId ? sum + line.quantity : sum), 0);
+}
+
+/**
+ * A cancelled record of `quantity` units of an open line; the line leaves the open list once every
+ * unit is cancelled. Its cancelDate carries milliseconds and moves on per account, so two
+ * cancellations of one line are two records with their own dates (what the adapter tells apart).
+ * The sandbox's choice: no source says whether the open list then shows the line's ordered or its
+ * remaining quantity; it keeps the ordered one.
+ */
+export function cancelOpenLine(account: HepsiburadaAccount, entry: HepsiburadaLineEntry<HepsiburadaOpenLine>, quantity: number, now: number): void {
+  const at = Math.max(now, account.lastCancelAt + 1);
+  account.lastCancelAt = at;
+  const { line } = entry;
+  account.cancelledLines.push({
+    line: {
+      lineItemId: line.id,
+      orderNumber: line.orderNumber,
+      merchantId: line.merchantId,
+      merchantSku: line.merchantSKU,
+      sku: line.sku,
+      quantity,
+      cancelDate: localTime(at, true),
+      cancelReasonCode: "MerchantCanNotBeSupplied",
+      cancelledBy: "Merchant",
+    },
+    at,
+  });
+  if (cancelledUnits(account, line.id) >= line.quantity) account.openLines = account.openLines.filter((open) => open !== entry);
+}
+
+/** Cancels every open unit of an order (by order number or order id): a record per line for what is left of it. */
 export function cancelHepsiburadaOrder(account: HepsiburadaAccount, orderId: string, now: number): boolean {
   const matches = (entry: HepsiburadaLineEntry<{ orderNumber: string; orderId: string }>) => entry.line.orderNumber === orderId || entry.line.orderId === orderId;
   const cancelled = account.openLines.filter(matches);
   if (cancelled.length === 0) return false;
-  account.openLines = account.openLines.filter((entry) => !matches(entry));
-  for (const { line } of cancelled) {
-    account.cancelledLines.push({
-      line: {
-        lineItemId: line.id,
-        orderNumber: line.orderNumber,
-        merchantId: line.merchantId,
-        merchantSku: line.merchantSKU,
-        sku: line.sku,
-        quantity: line.quantity,
-        cancelDate: localTime(now),
-        cancelReasonCode: "MerchantCanNotBeSupplied",
-        cancelledBy: "Merchant",
-      },
-      at: now,
-    });
-  }
+  for (const entry of cancelled) cancelOpenLine(account, entry, entry.line.quantity - cancelledUnits(account, entry.line.id), now);
   return true;
 }
 
 const natural = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
 
 /** offset and limit (mandatory, limit 1..max), or the refusal. */
-function paging(incoming: Incoming, max: number): { offset: number; limit: number } | Reply {
+export function paging(incoming: Incoming, max: number): { offset: number; limit: number } | Reply {
   const offset = natural(incoming.query.offset);
   const limit = natural(incoming.query.limit);
   if (offset === undefined || limit === undefined) return badRequest("Bad Request limit and offset parameters are required");

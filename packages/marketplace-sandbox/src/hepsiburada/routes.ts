@@ -3,6 +3,7 @@ import type { UploadKind } from "@pazarsync/backend/src/domains/marketplace/heps
 import type { Incoming, ModuleHandled, Reply } from "../module";
 import { listHepsiburadaListings } from "./listings";
 import { listHepsiburadaCancelled, listHepsiburadaOrders } from "./orders";
+import { listHepsiburadaPackages } from "./packages";
 import { settleHepsiburada, uploadStatusView } from "./processing";
 import type { HepsiburadaAccount, HepsiburadaSandboxState } from "./state";
 
@@ -34,6 +35,8 @@ function routeOf(path: string): Route | undefined {
   if (listings?.[1]) return { endpoint: "listings", method: "GET", merchantId: decodeURIComponent(listings[1]) };
   const orders = /^\/orders\/merchantid\/([^/]+)(\/cancelled)?$/.exec(path);
   if (orders?.[1]) return { endpoint: orders[2] ? "orders-cancelled" : "orders", method: "GET", merchantId: decodeURIComponent(orders[1]) };
+  const packages = /^\/packages\/merchantid\/([^/]+)$/.exec(path);
+  if (packages?.[1]) return { endpoint: "orders-packages", method: "GET", merchantId: decodeURIComponent(packages[1]) };
   return undefined;
 }
 
@@ -127,7 +130,12 @@ export function handleHepsiburada(state: HepsiburadaSandboxState, incoming: Inco
   const limit = limitReply(state, account.merchantId, route, now);
   if (limit.refused) return done(account.merchantId, { reply: limit.refused, itemCount: 0 });
   if (route.endpoint.startsWith("orders")) {
-    const reply = route.endpoint === "orders" ? listHepsiburadaOrders(state, account, incoming) : listHepsiburadaCancelled(state, account, incoming);
+    const reply =
+      route.endpoint === "orders"
+        ? listHepsiburadaOrders(state, account, incoming)
+        : route.endpoint === "orders-packages"
+          ? listHepsiburadaPackages(state, account, incoming, now)
+          : listHepsiburadaCancelled(state, account, incoming);
     return done(account.merchantId, { reply: { ...reply, headers: { ...reply.headers, ...limit.headers } }, itemCount: 0 });
   }
   if (route.endpoint === "listings") {

@@ -21,6 +21,8 @@ export interface HepsiburadaSandboxLimits {
   /** Open-list page size at most (official 100) and cancelled-list page size at most (50). */
   orderPageSize: number;
   cancelledPageSize: number;
+  /** Packages-list page size at most (official 10). */
+  packagesPageSize: number;
   /** Highest price (TL) a listing takes; above it OutOfPriceRange. */
   maxPrice: number;
   /** A new price below current x minLockRatio locks the listing (MinLock); above current x maxLockRatio, MaxLock. */
@@ -41,6 +43,7 @@ export const HEPSIBURADA_SANDBOX_LIMITS: HepsiburadaSandboxLimits = {
   orderRequestsPerSecond: HEPSIBURADA.orderRequestsPerSecond,
   orderPageSize: HEPSIBURADA.orderPageSize,
   cancelledPageSize: HEPSIBURADA.cancelledPageSize,
+  packagesPageSize: HEPSIBURADA.packagesPageSize,
   maxPrice: 1_000_000,
   minLockRatio: 0.5,
   maxLockRatio: 3,
@@ -113,6 +116,32 @@ export interface HepsiburadaCancelledLine {
   cancelledBy: "Merchant" | "Customer";
 }
 
+/** One package line as the packages list answers it (fixture hepsiburada/packages-list). */
+export interface HepsiburadaPackageLine {
+  lineItemId: string;
+  merchantId: string;
+  hbSku: string;
+  merchantSku: string;
+  productBarcode: string;
+  quantity: number;
+  price: { currency: "TRY"; amount: number };
+  totalPrice: { currency: "TRY"; amount: number };
+  orderNumber: string;
+  orderDate: string;
+}
+
+/** One packed, not yet shipped package (fixture hepsiburada/packages-list). */
+export interface HepsiburadaPackage {
+  id: string;
+  packageNumber: string;
+  barcode: string;
+  status: "Packaged";
+  orderDate: string;
+  cargoCompany: string;
+  totalPrice: { currency: "TRY"; amount: number };
+  items: HepsiburadaPackageLine[];
+}
+
 /** A line and when it entered its list (epoch ms): open lines by order time, cancelled ones by cancel time. */
 export interface HepsiburadaLineEntry<L> {
   line: L;
@@ -137,6 +166,10 @@ export interface HepsiburadaAccount {
   openLines: HepsiburadaLineEntry<HepsiburadaOpenLine>[];
   /** Cancelled lines, in the order they were cancelled. */
   cancelledLines: HepsiburadaLineEntry<HepsiburadaCancelledLine>[];
+  /** Packages, in the order they were packed (at: the packing time). */
+  packages: HepsiburadaLineEntry<HepsiburadaPackage>[];
+  /** The last cancel time written (ms), so two cancellations never share a cancelDate. */
+  lastCancelAt: number;
 }
 
 /** What the Hepsiburada sandbox remembers: accounts (by merchant id), uploads, rate windows. */
@@ -145,11 +178,17 @@ export class HepsiburadaSandboxState {
   readonly uploads = new Map<string, Upload>();
   private readonly windows = new Map<string, number[]>();
   private orderCounter = 4_100_000;
+  private packageCounter = 7_000_000_000;
 
   constructor(
     readonly context: SandboxContext,
     readonly limits: HepsiburadaSandboxLimits = HEPSIBURADA_SANDBOX_LIMITS,
   ) {}
+
+  nextPackageNumber(): number {
+    this.packageCounter += 1;
+    return this.packageCounter;
+  }
 
   addAccount(input: SandboxAccountInput): boolean {
     if (this.accounts.has(input.account)) return false;
@@ -164,6 +203,8 @@ export class HepsiburadaSandboxState {
       fulfilledByHb: new Set(),
       openLines: [],
       cancelledLines: [],
+      packages: [],
+      lastCancelAt: 0,
     });
     return true;
   }

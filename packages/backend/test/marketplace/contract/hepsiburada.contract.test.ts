@@ -8,7 +8,7 @@ import { type FixtureServer, fixture, fixturesOf, serveFixtures } from "@pazarsy
 import { createHepsiburadaAdapter, type HepsiburadaConfig } from "../../../src/domains/marketplace/hepsiburada/adapter";
 
 /** Every call the adapter makes, by its fixture name. */
-const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list", "listing-read"] as const;
+const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list", "packages-list", "listing-read"] as const;
 
 function adapterOn(server: FixtureServer, overrides: Partial<HepsiburadaConfig> = {}) {
   return createHepsiburadaAdapter({
@@ -68,44 +68,60 @@ describe("Hepsiburada contract", () => {
     done(server);
   });
 
-  test("order pull: lines are grouped into one order per orderNumber across every page of the window (Turkey-time dates), then the cancelled list is paged to the end without a date filter", async () => {
-    const server = serveFixtures(fixture("hepsiburada", "order-pull"), fixture("hepsiburada", "cancelled-list"));
-    const adapter = adapterOn(server, { orderPageSize: 2, cancelledPageSize: 2 });
+  test("order pull: open lines grouped per orderNumber across every page of the window (Turkey-time dates), then the packages list (capital Offset) and the cancelled list paged to the end; every delivery names its package and its lines by line id", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "order-pull"), fixture("hepsiburada", "packages-list"), fixture("hepsiburada", "cancelled-list"));
+    const adapter = adapterOn(server, { orderPageSize: 2, cancelledPageSize: 2, packagesPageSize: 2 });
     const page = await adapter.pullOrders?.({ since: new Date("2026-12-04T09:00:00Z"), until: new Date("2026-12-05T09:00:00Z") });
     done(server);
     expect(page?.next).toBeNull();
-    const orders = [...(page?.orders ?? [])].sort((a, b) => (a.externalId ?? "").localeCompare(b.externalId ?? ""));
-    expect(orders.map((order) => [order.externalId, order.status, order.currency, order.lines])).toEqual([
+    const orders = page?.orders ?? [];
+    expect(orders.map((order) => [order.externalId, order.packageId, order.status, order.marketplaceStatus, order.lines])).toEqual([
       [
         "4100001",
+        "open-list",
         "CREATED",
-        "TRY",
+        "Open",
         [
-          { barcode: "SKU-1", quantity: 1, unitPrice: 11285 },
-          { barcode: "SKU-3", quantity: 1, unitPrice: 500 },
+          { barcode: "SKU-1", quantity: 1, unitPrice: 11285, lineId: "L-1" },
+          { barcode: "SKU-3", quantity: 1, unitPrice: 500, lineId: "L-3" },
         ],
       ],
-      ["4100002", "CREATED", "TRY", [{ barcode: "SKU-2", quantity: 2, unitPrice: 2050 }]],
-      ["4100003", "CREATED", "TRY", [{ barcode: "SKU-1", quantity: 3, unitPrice: 11285 }]],
+      ["4100002", "open-list", "CREATED", "Open", [{ barcode: "SKU-2", quantity: 2, unitPrice: 2050, lineId: "L-2" }]],
       [
-        "4100004",
-        "CANCELLED",
-        "TRY",
+        "4100003",
+        "open-list",
+        "CREATED",
+        "Open",
         [
-          { barcode: "SKU-4", quantity: 1, unitPrice: 0 },
-          { barcode: "SKU-5", quantity: 1, unitPrice: 0 },
+          { barcode: "SKU-1", quantity: 1, unitPrice: 11285, lineId: "L-4" },
+          { barcode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: "L-5" },
         ],
       ],
-      ["4100005", "CANCELLED", "TRY", [{ barcode: "SKU-1", quantity: 2, unitPrice: 0 }]],
+      ["4100006", "package:7000000001", "CREATED", "Packaged", [{ barcode: "SKU-2", quantity: 1, unitPrice: 2050, lineId: "L-9" }]],
+      ["4100001", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-4", quantity: 1, unitPrice: 725, lineId: "L-10" }]],
+      ["4100007", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-5", quantity: 1, unitPrice: 990, lineId: "L-11" }]],
+      ["4100008", "package:7000000003", "CREATED", "Packaged", [{ barcode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: "L-12" }]],
+      ["4100004", "cancelled:L-6:2026-12-05T11:00:00", "CANCELLED", "Cancelled", [{ barcode: "SKU-4", quantity: 1, unitPrice: 0, lineId: "L-6" }]],
+      ["4100004", "cancelled:L-7:2026-12-05T11:00:00", "CANCELLED", "Cancelled", [{ barcode: "SKU-5", quantity: 1, unitPrice: 0, lineId: "L-7" }]],
+      ["4100005", "cancelled:L-8:2026-12-05T11:30:00", "CANCELLED", "Cancelled", [{ barcode: "SKU-1", quantity: 2, unitPrice: 0, lineId: "L-8" }]],
     ]);
-    // Zoneless times (seven fractional digits, as .NET writes them) are Turkey time.
+    // Zoneless times (seven fractional digits, as .NET writes them) are Turkey time; none passes the pull's end.
     expect(orders[0]?.lastModifiedAt).toBe("2026-12-04T12:20:11.451Z");
-    expect(orders[4]?.lastModifiedAt).toBe("2026-12-05T08:30:00.000Z");
+    expect(orders[3]?.lastModifiedAt).toBe("2026-12-05T06:00:00.000Z");
+    expect(orders[9]?.lastModifiedAt).toBe("2026-12-05T08:30:00.000Z");
+  });
+
+  test("the packages list is asked with Offset (capital O) and limit only, Offset moving by the packages read", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "order-pull"), fixture("hepsiburada", "packages-list"), fixture("hepsiburada", "cancelled-list"));
+    const adapter = adapterOn(server, { orderPageSize: 2, cancelledPageSize: 2, packagesPageSize: 2 });
+    await adapter.pullOrders?.({ since: new Date("2026-12-04T09:00:00Z"), until: new Date("2026-12-05T09:00:00Z") });
+    const packages = server.sent.filter((request) => request.url.pathname.includes("/packages/"));
+    expect(packages.map((request) => request.url.search)).toEqual(["?Offset=0&limit=2", "?Offset=2&limit=2"]);
   });
 
   test("the cancelled list is asked with offset and limit only: a date filter there is answered 400 WrongDateFormat", async () => {
-    const server = serveFixtures(fixture("hepsiburada", "order-pull"), fixture("hepsiburada", "cancelled-list"));
-    const adapter = adapterOn(server, { orderPageSize: 2, cancelledPageSize: 2 });
+    const server = serveFixtures(fixture("hepsiburada", "order-pull"), fixture("hepsiburada", "packages-list"), fixture("hepsiburada", "cancelled-list"));
+    const adapter = adapterOn(server, { orderPageSize: 2, cancelledPageSize: 2, packagesPageSize: 2 });
     await adapter.pullOrders?.({ since: new Date("2026-12-04T09:00:00Z"), until: new Date("2026-12-05T09:00:00Z") });
     const cancelled = server.sent.filter((request) => request.url.pathname.endsWith("/cancelled"));
     expect(cancelled.map((request) => [...request.url.searchParams.keys()].sort())).toEqual([

@@ -48,6 +48,12 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
   cancelledPageSize?: number;
   /** Cancelled-list pages read per pull at most, default 20 (the list has no date filter). */
   maxCancelledPages?: number;
+  /** Packages per packages-list page: default (and at most) 10. */
+  packagesPageSize?: number;
+  /** Packages-list pages read per pull at most, default 100. */
+  maxPackagePages?: number;
+  /** Items each list page re-reads of the page before it (capped at a quarter of the page), default 5; 0 reads pages end to end. */
+  pageOverlap?: number;
   /** Default (and at most) 24 hours, Hepsiburada's own cap: a longer pull window is split. */
   maxOrderWindowMs?: number;
   /** Default 180 (Turkey, UTC+3): the offset the zoneless order dates are written and read at. */
@@ -57,7 +63,7 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
 const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
 /** The listing read (isFulfilledByHB) pays into its own listing-host quota, apart from uploads and status reads. */
 const LISTING_READS = "listing-reads";
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "maxOrderWindowMs"] as const;
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "packagesPageSize", "maxPackagePages", "maxOrderWindowMs"] as const;
 
 function configProblems(config: HepsiburadaConfig): string[] {
   const problems = [...urlProblems("listingBaseUrl", config.listingBaseUrl), ...urlProblems("ordersBaseUrl", config.ordersBaseUrl)];
@@ -68,6 +74,8 @@ function configProblems(config: HepsiburadaConfig): string[] {
   if ((config.batchSize ?? 0) > HEPSIBURADA.maxBatchSize) problems.push(`batchSize must be at most ${HEPSIBURADA.maxBatchSize}`);
   if ((config.orderPageSize ?? 0) > HEPSIBURADA.orderPageSize) problems.push(`orderPageSize must be at most ${HEPSIBURADA.orderPageSize}`);
   if ((config.cancelledPageSize ?? 0) > HEPSIBURADA.cancelledPageSize) problems.push(`cancelledPageSize must be at most ${HEPSIBURADA.cancelledPageSize}`);
+  if ((config.packagesPageSize ?? 0) > HEPSIBURADA.packagesPageSize) problems.push(`packagesPageSize must be at most ${HEPSIBURADA.packagesPageSize}`);
+  if (config.pageOverlap !== undefined && !(Number.isSafeInteger(config.pageOverlap) && config.pageOverlap >= 0)) problems.push("pageOverlap must be a whole number, 0 or more");
   if ((config.maxOrderWindowMs ?? 0) > HEPSIBURADA.maxOrderWindowMs) problems.push(`maxOrderWindowMs must be at most ${HEPSIBURADA.maxOrderWindowMs} (24 hours)`);
   const offset = config.orderTimeZoneOffsetMinutes;
   if (offset !== undefined && !(Number.isInteger(offset) && Math.abs(offset) <= 14 * 60)) problems.push("orderTimeZoneOffsetMinutes must be a whole number of minutes within ±14 h");
@@ -148,6 +156,9 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     pageSize: config.orderPageSize ?? HEPSIBURADA.orderPageSize,
     cancelledPageSize: config.cancelledPageSize ?? HEPSIBURADA.cancelledPageSize,
     maxCancelledPages: config.maxCancelledPages ?? HEPSIBURADA.maxCancelledPages,
+    packagesPageSize: config.packagesPageSize ?? HEPSIBURADA.packagesPageSize,
+    maxPackagePages: config.maxPackagePages ?? HEPSIBURADA.maxPackagePages,
+    pageOverlap: config.pageOverlap ?? HEPSIBURADA.pageOverlap,
     maxWindowMs: config.maxOrderWindowMs ?? HEPSIBURADA.maxOrderWindowMs,
     offsetMinutes: config.orderTimeZoneOffsetMinutes ?? HEPSIBURADA.orderTimeZoneOffsetMinutes,
   });

@@ -2,7 +2,7 @@
  * Hepsiburada facts (MARKETPLACES.md, "Hepsiburada", official pages checked 2026-11-23): hosts,
  * Basic merchantId:serviceKey auth, the User-Agent, stock-uploads / price-uploads and their status
  * endpoints, the 4000-SKU and 5-pending-uploads caps, the order list and its 1000 req/s quota,
- * the cancelled list (evidence: packages/marketplace-fixtures/hepsiburada).
+ * the cancelled list, the packages list (evidence: packages/marketplace-fixtures/hepsiburada).
  * Numbers Hepsiburada does not publish are the DEFAULTS of adapter settings (HepsiburadaConfig),
  * marked "assumed"; the sandbox plays the same defaults.
  */
@@ -45,6 +45,19 @@ export const HEPSIBURADA = {
   cancelledPageSize: 50,
   /** Ours, a setting: the cancelled list has no date filter, so each pull reads at most this many pages of it. */
   maxCancelledPages: 20,
+  /**
+   * Packages list (packed, not shipped): `limit` at most (and by default) 10 packages, paged by
+   * `Offset` with a capital O (official changelogs Sep 2022, Jun 2023, May 2024; published client).
+   */
+  packagesPageSize: 10,
+  /** Ours, a setting: packages-list requests per pull at most (the list covers the last 24 h of packing). */
+  maxPackagePages: 100,
+  /**
+   * Ours, a setting: how many items each page after the first re-reads of the page before it (at
+   * most a quarter of a page), so lines that leave a list while it is paged cannot shift others
+   * past a page boundary unseen (offset-pages.ts).
+   */
+  pageOverlap: 5,
   /** begindate / enddate are `yyyy-MM-dd HH:mm` without a zone, read as Turkey time (UTC+3, no DST; published client). */
   orderTimeZoneOffsetMinutes: 180,
   /** The developer username in the User-Agent: a login name, no spaces or slashes (a generic client UA is not one). */
@@ -76,4 +89,5 @@ export const hepsiburadaPaths = {
   listings: (merchantId: string) => merchant(merchantId),
   orders: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}`,
   cancelled: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}/cancelled`,
+  packages: (merchantId: string) => `/packages/merchantid/${encodeURIComponent(merchantId)}`,
 };

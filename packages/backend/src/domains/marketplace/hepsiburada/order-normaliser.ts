@@ -1,12 +1,16 @@
 /**
- * The one place that reads Hepsiburada's order model (fixtures hepsiburada/order-pull and
- * cancelled-list). Both lists answer ORDER LINES, not orders:
+ * The one place that reads Hepsiburada's order lines (fixtures hepsiburada/order-pull,
+ * cancelled-list and packages-list). The lists answer ORDER LINES, not orders:
  * - the open list (`GET /orders/merchantid/{id}`): lines in "order received" status (paid, not
  *   packed) with `id`, `orderNumber`, `orderDate`, `merchantSKU`, `quantity`,
  *   `unitPrice {amount, currency}`, `lastStatusUpdateDate`, `status`;
- * - the cancelled list (`.../cancelled`): `lineItemId`, `orderNumber`, `merchantSku`, `quantity`
- *   (the cancelled count), `cancelDate`, `cancelReasonCode`, `cancelledBy`.
- * Lines are grouped into one NormalisedOrder per orderNumber; the raw lines are kept as the payload.
+ * - the cancelled list (`.../cancelled`): one record per cancellation of a line: `lineItemId`,
+ *   `orderNumber`, `merchantSku`, `quantity` (the cancelled count), `cancelDate`, ...;
+ * - the packages list (package-normaliser.ts): packed lines with `lineItemId`.
+ * `id` and `lineItemId` are the same line id ("Kalemin unique Id değeri" in all three models of the
+ * published client; packing takes the open line's `id` and the package lists it as `lineItemId`),
+ * so every delivery names its lines by it and is a package of its order (NormalisedOrder.packageId):
+ * a line the order holds already reserves nothing again, a cancelled record releases its units once.
  * Nothing listed is left out: a line naming no order cannot be grouped, so it is an order of its
  * own without an id (intake records it MISSING_ORDER_ID), and what a line lacks goes on as
  * order-lines.ts says, for intake to flag.
@@ -16,9 +20,11 @@ import { isRecord } from "../json";
 import { addedUpByBarcode, type OrderLine, orderLine } from "../order-lines";
 
 /** A line of one list, read as far as it can be. */
-interface ReadLine {
+export interface ReadLine {
   /** Undefined when the line names no order. */
   orderNumber?: string;
+  /** The line id (`id` in the open list, `lineItemId` in the others), when it names one. */
+  lineId?: string;
   line: OrderLine;
   /** ISO, when the line carries a readable time. */
   at?: string;
@@ -26,18 +32,18 @@ interface ReadLine {
   raw: unknown;
 }
 
-function idOf(value: unknown): string | undefined {
+export function idOf(value: unknown): string | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "string" && value.trim().length > 0) return value.trim();
   return undefined;
 }
 
-function text(value: unknown): string | undefined {
+export function text(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
 /** TL decimals (a number, a string, or `{ amount }`) to kuruş. */
-function minorUnits(value: unknown): number | undefined {
+export function minorUnits(value: unknown): number | undefined {
   const raw = isRecord(value) ? value.amount : value;
   const amount = typeof raw === "string" ? Number(raw) : raw;
   if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return undefined;
@@ -57,12 +63,14 @@ export function hepsiburadaTime(value: unknown, offsetMinutes: number): string |
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
-function readLine(raw: unknown, sku: unknown, price: number | undefined, at: string | undefined): ReadLine {
+export function readLine(raw: unknown, sku: unknown, price: number | undefined, at: string | undefined, lineId: unknown): ReadLine {
   const record = isRecord(raw) ? raw : {};
   const orderNumber = idOf(record.orderNumber);
   const status = text(record.status);
+  const id = idOf(lineId);
   return {
     ...(orderNumber ? { orderNumber } : {}),
+    ...(id ? { lineId: id } : {}),
     line: orderLine(text(sku), record.quantity, price),
     ...(at ? { at } : {}),
     ...(status ? { status } : {}),
@@ -75,7 +83,7 @@ export function readOpenLine(raw: unknown, offsetMinutes: number): ReadLine {
   const record = isRecord(raw) ? raw : {};
   // The list filters on when a line was added, so the order date is the time the window vouches for.
   const at = hepsiburadaTime(record.orderDate, offsetMinutes) ?? hepsiburadaTime(record.lastStatusUpdateDate, offsetMinutes);
-  return readLine(raw, record.merchantSKU ?? record.merchantSku, minorUnits(record.unitPrice), at);
+  return readLine(raw, record.merchantSKU ?? record.merchantSku, minorUnits(record.unitPrice), at, record.id);
 }
 
 /**
@@ -85,7 +93,7 @@ export function readOpenLine(raw: unknown, offsetMinutes: number): ReadLine {
  */
 export function readCancelledLine(raw: unknown, offsetMinutes: number): ReadLine {
   const record = isRecord(raw) ? raw : {};
-  return readLine(raw, record.merchantSku ?? record.merchantSKU, 0, hepsiburadaTime(record.cancelDate, offsetMinutes));
+  return readLine(raw, record.merchantSku ?? record.merchantSKU, 0, hepsiburadaTime(record.cancelDate, offsetMinutes), record.lineItemId);
 }
 
 /** Lines of one order number, gathered across pages; without an order number, one line alone. */
@@ -112,33 +120,86 @@ function latest(group: LineGroup): string | undefined {
 }
 
 /**
- * One order from its lines. `window.to` caps the time the pull's watermark moves on (a line's own
- * time may lie past the part of the pull read so far); `window.from` stands in when no line
- * carries a time (no later than the order's real time, so the watermark never passes it).
+ * Lines keep their line ids when every line names its own; otherwise (a line without an id, one
+ * listed twice) lines of one SKU are added up without ids, as intake took them before line ids.
  */
-export function orderOf(group: LineGroup, status: NormalisedOrder["status"], window: { from: Date; to: Date }): NormalisedOrder {
+function linesOf(group: LineGroup): OrderLine[] {
+  const ids = group.lines.map((read) => read.lineId);
+  const identified = ids.every((id) => id !== undefined) && new Set(ids).size === ids.length;
+  if (identified) return group.lines.map((read) => ({ ...read.line, ...(read.lineId !== undefined && { lineId: read.lineId }) }));
+  return addedUpByBarcode(group.lines.map((read) => read.line));
+}
+
+/** What one delivery is: its status and the package of its order it stands for. */
+export interface DeliveryKind {
+  status: NormalisedOrder["status"];
+  packageId: string;
+  marketplaceStatus?: string;
+}
+
+/**
+ * One delivery from lines of one order. `window.to` caps the time the pull's watermark moves on (a
+ * line's own time may lie past the part of the pull read so far); `window.from` stands in when no
+ * line carries a time (no later than the order's real time, so the watermark never passes it).
+ */
+export function orderOf(group: LineGroup, kind: DeliveryKind, window: { from: Date; to: Date }): NormalisedOrder {
   const cap = window.to.toISOString();
   const at = latest(group);
-  const marketplaceStatus = status === "CANCELLED" ? "Cancelled" : (group.lines.find((line) => line.status)?.status ?? "Open");
+  const marketplaceStatus = kind.marketplaceStatus ?? (kind.status === "CANCELLED" ? "Cancelled" : (group.lines.find((line) => line.status)?.status ?? "Open"));
   // Hepsiburada sells in TL only; "TL" on the wire is our "TRY".
   return {
     externalId: group.orderNumber,
-    status,
+    packageId: kind.packageId,
+    status: kind.status,
     marketplaceStatus,
-    // Intake takes one line per barcode: lines of one SKU are added up (the first price is kept).
-    lines: addedUpByBarcode(group.lines.map((read) => read.line)),
+    lines: linesOf(group),
     currency: "TRY",
     lastModifiedAt: at ? (at < cap ? at : cap) : window.from.toISOString(),
     raw: { ...(group.orderNumber ? { orderNumber: group.orderNumber } : {}), lines: group.lines.map((line) => line.raw) },
   };
 }
 
-/** The open list's lines of one window as orders, one per order number. */
-export function openOrdersOf(lines: readonly unknown[], offsetMinutes: number, window: { from: Date; to: Date }): { orders: NormalisedOrder[]; groups: LineGroups } {
+/**
+ * The package every open-list delivery of an order stands for: the lines the open list showed. One
+ * name for all of them, so reading the list again records nothing new.
+ */
+export const OPEN_LIST_PACKAGE = "open-list";
+
+/** The open list's lines of one window as deliveries, one per order number. */
+export function openOrdersOf(lines: readonly unknown[], offsetMinutes: number, window: { from: Date; to: Date }): NormalisedOrder[] {
   const groups: LineGroups = new Map();
   groupLines(
     groups,
     lines.map((raw) => readOpenLine(raw, offsetMinutes)),
   );
-  return { orders: [...groups.values()].map((group) => orderOf(group, "CREATED", window)), groups };
+  return [...groups.values()].map((group) => orderOf(group, { status: "CREATED", packageId: OPEN_LIST_PACKAGE }, window));
+}
+
+/**
+ * The package a cancelled record stands for: its line and its cancel date as sent (the quantity
+ * when it has no date). The list is read again on every pull, and the same record names the same
+ * package, so it releases once; two cancellations of one line are two records with their own
+ * dates, so each releases its units.
+ */
+export function cancelledPackageOf(raw: unknown, lineId: string): string {
+  const record = isRecord(raw) ? raw : {};
+  const when = text(record.cancelDate)?.trim() ?? (typeof record.quantity === "number" ? `q${record.quantity}` : "");
+  return `cancelled:${lineId}:${when}`;
+}
+
+/**
+ * One CANCELLED delivery per cancelled record, naming its line and the units cancelled. A record
+ * without a line id cannot say which units it releases (a whole-order release would free stock
+ * the order's open lines still hold), so it goes on without an order id: intake records it for an
+ * operator (MISSING_ORDER_ID) and releases nothing.
+ */
+export function cancelledOrdersOf(records: readonly unknown[], offsetMinutes: number, window: { from: Date; to: Date }): NormalisedOrder[] {
+  return records.map((raw) => {
+    const read = readCancelledLine(raw, offsetMinutes);
+    if (read.lineId === undefined) {
+      const alone: ReadLine = { line: read.line, raw: read.raw, ...(read.at ? { at: read.at } : {}) };
+      return orderOf({ orderNumber: undefined, lines: [alone] }, { status: "CANCELLED", packageId: "cancelled:unnamed" }, window);
+    }
+    return orderOf({ orderNumber: read.orderNumber, lines: [read] }, { status: "CANCELLED", packageId: cancelledPackageOf(raw, read.lineId) }, window);
+  });
 }
