@@ -82,7 +82,7 @@ export function marketplaceControl(state: SandboxState) {
       async ({ params, request }) => {
         const module = moduleNamed(params.name);
         if (module instanceof Response) return module;
-        const reply = module.control?.(params.account, params.what, await incomingOf(request));
+        const reply = module.control?.(params.account, params.what, await incomingOf(request), state.now());
         return toResponse(reply ?? problem(404, "NOT_FOUND", "No such route"));
       },
       { params: ModuleControlParams, parse: "none" },

@@ -91,7 +91,7 @@ export interface SandboxMarketplace {
    * Control routes of this marketplace alone, `/__sandbox/marketplaces/{name}/{account}/{what}`
    * (Hepsiburada: fulfilled-by-hb). Undefined: no such route.
    */
-  control?(account: string, what: string, incoming: Incoming): Reply | undefined;
+  control?(account: string, what: string, incoming: Incoming, now: number): Reply | undefined;
 }
 
 export type SandboxMarketplaceFactory = (context: SandboxContext, accounts: readonly SandboxAccountInput[]) => SandboxMarketplace;
