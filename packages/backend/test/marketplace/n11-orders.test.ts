@@ -73,6 +73,28 @@ describe("N11 adapter: order intake from shipment packages", () => {
     expect(sent.map((s) => s.url.searchParams.get("page"))).toEqual(["0", "1", "2"]);
   });
 
+  test("a package leaving the Created list between pages does not make the pull skip the one after it: the status is walked again", async () => {
+    const target = await n11Sandbox();
+    const created: { id: string }[] = [];
+    for (let i = 0; i < 5; i += 1) created.push((await createOrder(target.url, [{ code: `M${i}`, quantity: 1, unitPrice: 100 }])).payload);
+    let moved = false;
+    // After the first page, the first package read moves on to Picking (N11 lists one status per request).
+    const moving = async (input: string | URL | Request, init?: RequestInit) => {
+      const answer = await fetch(input, init);
+      if (!moved) {
+        moved = true;
+        await fetch(`${target.url}/__sandbox/marketplaces/n11/${N11_ACCOUNT.account}/package-status`, { method: "POST", body: JSON.stringify({ packageId: String(created[0]?.id), status: "Picking" }) });
+      }
+      return answer;
+    };
+    const { adapter, sent } = n11AdapterFor(target, { orderPageSize: 2, orderStatuses: ["Created"] }, Object.assign(moving, { preconnect: fetch.preconnect }));
+    const now = Date.now();
+    const orders = await pullAll(adapter, new Date(now - 60_000), new Date(now + 60_000));
+    // Pages 0 and 1 held 4 of the 5 the first page counted (the third moved onto page 0): walked again.
+    expect(sent.map((s) => s.url.searchParams.get("page"))).toEqual(["0", "1", "0", "1"]);
+    expect([...new Set(orders.map((o) => o.packageId))].sort()).toEqual(created.map((p) => String(p.id)).sort());
+  });
+
   test("a 40-day pull is split into windows inside the 15 days N11 serves, back to back", async () => {
     const target = await n11Sandbox();
     const { adapter, sent } = n11AdapterFor(target, { orderStatuses: ["Created"] });

@@ -39,6 +39,7 @@ const CALLS: Record<string, { path: string; fixture: string }> = {
   "price-stock REJECT": { path: n11Paths.priceStockUpdate, fixture: "price-stock-reject" },
   "task details": { path: n11Paths.taskDetails, fixture: "task-details" },
   "order pull": { path: n11Paths.shipmentPackages, fixture: "order-pull" },
+  "order pull, a split package": { path: n11Paths.shipmentPackages, fixture: "order-split" },
 };
 
 describe("N11 contract: the adapter against the sources", () => {
@@ -114,6 +115,21 @@ describe("N11 contract: the adapter against the sources", () => {
       ["N11-1003", "303", "CANCELLED", [{ barcode: "SKU-1", quantity: 1, unitPrice: 9990, lineId: "9003" }]],
     ]);
     expect(orders[0]?.lastModifiedAt).toBe(new Date(1764928800000).toISOString());
+  });
+
+  test("a split package as the official split pages show it: the new Picking packages and the UnPacked one they replace are one order, lines by orderLineId", async () => {
+    const server = serveFixtures(fixture("n11", "order-split"));
+    const adapter = adapterOn(server, { orderStatuses: ["Picking", "UnPacked"] });
+    const until = new Date(Date.UTC(2026, 11, 5));
+    const orders = await pullAll(adapter, new Date(until.getTime() - 2 * DAY), until);
+    expect(server.mismatches).toEqual([]);
+    expect(server.remaining()).toBe(0);
+    expect(orders.map((o) => [o.externalId, o.packageId, o.status, o.lines.map((line) => line.lineId)])).toEqual([
+      ["N11-2001", "402", "CREATED", ["9101"]],
+      ["N11-2001", "403", "CREATED", ["9102"]],
+      // The replaced package neither reserves (its lines are known) nor releases.
+      ["N11-2001", "401", "OTHER", ["9101", "9102"]],
+    ]);
   });
 
   test("no window sent is wider than the 15 days N11 serves (a wider one silently returns only the last 15)", async () => {
