@@ -161,6 +161,7 @@ const CASES: WriteCase[] = [
 /** Routes whose body is deliberately open, with the reason. */
 const OPEN_BODIES: Record<string, string> = {
   "POST /api/v1/marketplace/webhooks/trendyol/{storeId}": "Trendyol's own order model, which Trendyol extends on its own schedule (webhook-controller.ts)",
+  "POST /api/v1/marketplace/webhooks/shipment-packages/{storeId}": "the same Trendyol order model: the alias registered at Trendyol, whose URLs may not contain \"Trendyol\" (webhook-controller.ts)",
 };
 
 describe("API3:2023 Broken Object Property Level Authorization — mass assignment", () => {

@@ -53,6 +53,7 @@ const ROUTES: Record<string, MinRole> = {
   "POST /api/v1/orders/{id}/return": "staff",
   "POST /api/v1/orders/{id}/lines/{lineId}/map": "staff",
   "POST /api/v1/marketplace/webhooks/trendyol/{storeId}": "webhook",
+  "POST /api/v1/marketplace/webhooks/shipment-packages/{storeId}": "webhook",
   "GET /api/v1/stock-sync/status": "staff",
   "POST /api/v1/stock-sync/stores/{id}/flush": "staff",
   "POST /api/v1/stock-sync/dead-letters/{id}/retry": "staff",

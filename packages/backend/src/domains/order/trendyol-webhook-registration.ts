@@ -60,9 +60,9 @@ export type RegistrationReport =
 
 type Outcome = Pick<Stores.WebhookRegistration, "state" | "reason" | "httpStatus"> & { webhookId?: string | null; fingerprint: string | null; callbackUrl: string | null };
 
-/** The receiver's route for the store (webhook-controller.ts), under the public base URL. */
+/** The receiver's route for the store under the public base URL: the alias without "trendyol" in it (webhook-controller.ts). */
 export function webhookCallbackUrl(publicBaseUrl: string, storeId: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, "")}/api/v1/marketplace/webhooks/trendyol/${storeId}`;
+  return `${publicBaseUrl.replace(/\/+$/, "")}/api/v1/marketplace/webhooks/shipment-packages/${storeId}`;
 }
 
 /** The x-api-key form when the store has a webhook api key, else Basic; undefined when it has neither. */
