@@ -12,7 +12,7 @@ import { type TrendyolWebhook, type TrendyolWebhookApi, type TrendyolWebhookSpec
 
 export interface WebhookRegistrationInput {
   spec: TrendyolWebhookSpec;
-  /** The id we registered last time, if any: followed when our URL has changed since. */
+  /** The id we registered last time, when there is one: followed when our URL has changed since. */
   knownWebhookId?: string | null;
   /** The secret (password or api key) differs from the one last registered: Trendyol's copy must be replaced. */
   secretChanged: boolean;

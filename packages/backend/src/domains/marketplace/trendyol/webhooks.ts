@@ -68,7 +68,7 @@ function webhookOf(entry: unknown): TrendyolWebhook | undefined {
   };
 }
 
-/** The URL rules Trendyol states; a URL breaking them is refused before any call. */
+/** The URL rules Trendyol states; a URL breaking them is refused before a call is made. */
 export function webhookUrlProblems(url: string): string[] {
   const lower = url.toLowerCase();
   return TRENDYOL_WEBHOOKS.forbiddenUrlWords.filter((word) => lower.includes(word)).map((word) => `the webhook URL must not contain "${word}" (Trendyol's rule)`);
