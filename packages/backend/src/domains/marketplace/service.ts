@@ -11,3 +11,8 @@ export { pushedCancellationOf, pushedOrdersOf } from "./hepsiburada/push-normali
 
 export { createMarketplaceAdapter, QUANTITY_CAPS } from "./adapters";
 export type { MarketplaceStoreSettings } from "./store-settings";
+
+export { createTrendyolWebhookApi, type TrendyolWebhook, type TrendyolWebhookApi, type TrendyolWebhookAuth, type TrendyolWebhookSpec } from "./trendyol/webhooks";
+export { registerTrendyolWebhook, type WebhookAction, type WebhookRegistrationInput, type WebhookRegistrationResult } from "./trendyol/webhook-registrar";
+export { TRENDYOL_WEBHOOKS } from "./trendyol/facts";
+export { trendyolConfigFromSettings } from "./adapters";
