@@ -3,6 +3,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { Digits, pickSettings } from "./config-env";
 import { loadHttpConfig, type HttpConfig } from "./config-http";
+import { orderPullConfig, orderPullProblems, type OrderPullConfig } from "./config-order-pull";
 import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
 
 /**
@@ -49,7 +50,12 @@ const RawEnv = Type.Object({
   SYNC_ATTEMPT_BUDGET: Digits("sends of a retryably failed item before it becomes a dead letter"),
   SYNC_CLAIM_LEASE_MS: Digits("lease of a flush's claim and of the store's sync lock"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
-  ORDER_PULL_INTERVAL_MS: Digits("how often marketplace orders are pulled per store"),
+  ORDER_PULL_INTERVAL_MS: Digits("base interval of every marketplace's order pull (at least 5000), unless its own variable is set"),
+  ORDER_PULL_INTERVAL_MS_TRENDYOL: Digits("base interval of Trendyol stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_HEPSIBURADA: Digits("base interval of Hepsiburada stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_N11: Digits("base interval of N11 stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_PAZARAMA: Digits("base interval of Pazarama stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_PTTAVM: Digits("base interval of PttAVM stores' order pull (at least 5000)"),
   ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
   DEMO: Flag("run the dev demo: marketplace sandbox, demo shop and web orders (default true in development, refused in production)"),
@@ -118,8 +124,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
   sync: SyncConfig;
-  /** Marketplace order pull (runs where the sync worker runs: SYNC_WORKER). */
-  orderPull: { intervalMs: number; overlapMs: number };
+  /** Marketplace order pull, scheduled per store (runs where the sync worker runs: SYNC_WORKER). */
+  orderPull: OrderPullConfig;
   /** The dev demo (src/dev/demo.ts); undefined when off. */
   demo?: { sandboxPort: number; orderEveryMs: number };
   /** False (STOCK_LOCKS=off, never in production) runs stock sections without the lock port: a benchmark's "lock off" arm. */
@@ -222,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const name of ["DATABASE_CONNECT_TIMEOUT_MS", "REDIS_COMMAND_TIMEOUT_MS", "LOCK_WAIT_MS"] as const) {
     if (raw[name] !== undefined && Number(raw[name]) < 1) problems.push(`${name} must be at least 1`);
   }
+  problems.push(...orderPullProblems(raw));
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }
@@ -295,7 +302,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       duplicateWindowMs: parsed.MARKETPLACE_DUPLICATE_WINDOW_MS === undefined ? undefined : int(parsed.MARKETPLACE_DUPLICATE_WINDOW_MS, 0),
       claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
     },
-    orderPull: { intervalMs: int(parsed.ORDER_PULL_INTERVAL_MS, 60_000), overlapMs: int(parsed.ORDER_PULL_OVERLAP_MS, 5 * 60_000) },
+    orderPull: orderPullConfig(parsed),
     demo: flag(parsed.DEMO, nodeEnv === "development")
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }
       : undefined,

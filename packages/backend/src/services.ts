@@ -9,7 +9,9 @@ import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
 import { createOrderService } from "./domains/order/service";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
+import { createOrderQuota } from "./domains/stock-sync/order-quota";
 import { createStockSync } from "./domains/stock-sync/service";
+import { createRateLimiter } from "./domains/stock-sync/token-bucket";
 import type { Infrastructure } from "./infra/bootstrap";
 import { createEventHub } from "./infra/events";
 import { createOutboundFetch, type OutboundRule } from "./infra/outbound-fetch";
@@ -51,6 +53,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   const orderIntake = createMarketplaceIntake({
     db,
     locks: infra.locks,
+    kv: infra.kv,
     log,
     registry,
     stores,
@@ -59,6 +62,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     fetch: outboundFetch,
     // Order pulls go to the same audit log as the sync's pushes (the writer lives with the sync).
     onCall: (storeId) => sync.apiLogs(storeId),
+    // Pull pages pay into the same KeyValueStore buckets as pushes, per store and endpoint group.
+    quota: createOrderQuota(createRateLimiter(infra.kv)),
   });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });
