@@ -56,6 +56,7 @@ const RawEnv = Type.Object({
   ORDER_PULL_INTERVAL_MS_N11: Digits("base interval of N11 stores' order pull (at least 5000)"),
   ORDER_PULL_INTERVAL_MS_PAZARAMA: Digits("base interval of Pazarama stores' order pull (at least 5000)"),
   ORDER_PULL_INTERVAL_MS_PTTAVM: Digits("base interval of PttAVM stores' order pull (at least 5000)"),
+  ORDER_PULL_QUOTA: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
   DEMO: Flag("run the dev demo: marketplace sandbox, demo shop and web orders (default true in development, refused in production)"),
@@ -179,6 +180,7 @@ const HINTS: Record<string, string> = {
   ADMIN_PASSWORD: "must be at least 10 characters",
   REDIS_KEY_PREFIX: "must be 1-64 characters of letters, digits, ':', '_' or '-'",
   STOCK_LOCKS: "must be on or off",
+  ORDER_PULL_QUOTA: "must be on or off",
 };
 
 function describeProblems(raw: Record<string, string | undefined>): string[] {
@@ -228,7 +230,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const name of ["DATABASE_CONNECT_TIMEOUT_MS", "REDIS_COMMAND_TIMEOUT_MS", "LOCK_WAIT_MS"] as const) {
     if (raw[name] !== undefined && Number(raw[name]) < 1) problems.push(`${name} must be at least 1`);
   }
-  problems.push(...orderPullProblems(raw));
+  problems.push(...orderPullProblems(raw, nodeEnv === "production"));
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }

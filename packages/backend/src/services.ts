@@ -63,7 +63,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     // Order pulls go to the same audit log as the sync's pushes (the writer lives with the sync).
     onCall: (storeId) => sync.apiLogs(storeId),
     // Pull pages pay into the same KeyValueStore buckets as pushes, per store and endpoint group.
-    quota: createOrderQuota(createRateLimiter(infra.kv)),
+    ...(config.orderPull.quota ? { quota: createOrderQuota(createRateLimiter(infra.kv)) } : {}),
   });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });

@@ -199,7 +199,16 @@ describe("config: order-pull intervals per marketplace", () => {
       intervalMs: 60_000,
       intervalsMs: { TRENDYOL: 30_000, HEPSIBURADA: 15_000, N11: 15_000, PAZARAMA: 60_000, PTTAVM: 60_000 },
       overlapMs: 300_000,
+      quota: true,
     });
+  });
+
+  test("ORDER_PULL_QUOTA=off (tests pulling one store many times a second) is refused in production", () => {
+    expect(loadConfig({ ORDER_PULL_QUOTA: "off" }).orderPull.quota).toBe(false);
+    expect(problemsOf({ ...PRODUCTION_OK, ORDER_PULL_QUOTA: "off" })).toEqual([
+      "ORDER_PULL_QUOTA=off is refused in production: it is a test switch, and production pulls always pay the marketplace's order quota",
+    ]);
+    expect(problemsOf({ ORDER_PULL_QUOTA: "false" })).toEqual(["ORDER_PULL_QUOTA must be on or off"]);
   });
 
   test("ORDER_PULL_INTERVAL_MS still sets every marketplace at once; a marketplace's own variable wins over it", () => {
