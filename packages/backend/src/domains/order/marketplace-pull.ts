@@ -67,7 +67,7 @@ export type OrderPageQuota = (store: Stores.Store, adapter: MarketplaceAdapter, 
 
 /** Run inside the store's lock, so a replica that waited for it sees what the other one decided. */
 export interface PullGuard {
-  /** False: the pull is not due any more (another replica just pulled); nothing is read. */
+  /** False: the pull is no longer due (another replica just pulled); nothing is read. */
   due(): Promise<boolean>;
   /** After the pull, still under the lock: its report, or the error it failed with. */
   settle(outcome: { report: PullReport } | { error: unknown }): Promise<void>;
