@@ -58,6 +58,8 @@ const RawEnv = Type.Object({
   ORDER_PULL_INTERVAL_MS_PTTAVM: Digits("base interval of PttAVM stores' order pull (at least 5000)"),
   ORDER_PULL_QUOTA: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
+  WEBHOOK_REPAIR_INTERVAL_MS: Digits("how often every Trendyol store's order webhook is checked and repaired"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
   DEMO: Flag("run the dev demo: marketplace sandbox, demo shop and web orders (default true in development, refused in production)"),
   DEMO_SANDBOX_PORT: Digits("the demo sandbox's port (default 4199)"),
@@ -127,6 +129,11 @@ export interface Config {
   sync: SyncConfig;
   /** Marketplace order pull, scheduled per store (runs where the sync worker runs: SYNC_WORKER). */
   orderPull: OrderPullConfig;
+  /**
+   * Marketplace order webhooks (Trendyol's registered through its API): where marketplaces reach
+   * this app (PUBLIC_BASE_URL; unset registers nothing) and how often registrations are repaired.
+   */
+  webhooks: { publicBaseUrl?: string; repairIntervalMs: number };
   /** The dev demo (src/dev/demo.ts); undefined when off. */
   demo?: { sandboxPort: number; orderEveryMs: number };
   /** False (STOCK_LOCKS=off, never in production) runs stock sections without the lock port: a benchmark's "lock off" arm. */
@@ -181,6 +188,8 @@ const HINTS: Record<string, string> = {
   REDIS_KEY_PREFIX: "must be 1-64 characters of letters, digits, ':', '_' or '-'",
   STOCK_LOCKS: "must be on or off",
   ORDER_PULL_QUOTA: "must be on or off",
+
+  PUBLIC_BASE_URL: "must be an http(s) URL without a query or fragment (where marketplaces reach this app, e.g. https://sync.example.com)",
 };
 
 function describeProblems(raw: Record<string, string | undefined>): string[] {
@@ -231,6 +240,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (raw[name] !== undefined && Number(raw[name]) < 1) problems.push(`${name} must be at least 1`);
   }
   problems.push(...orderPullProblems(raw, nodeEnv === "production"));
+
+  if (raw.WEBHOOK_REPAIR_INTERVAL_MS !== undefined && Number(raw.WEBHOOK_REPAIR_INTERVAL_MS) < 1000) problems.push("WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000");
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }
@@ -249,6 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // lock that orders writers across replicas (DESIGN); the switch exists for benchmarks.
     if (raw.DEMO === "true" || raw.DEMO === "1") problems.push("DEMO is refused in production: it starts a marketplace sandbox and places orders");
     if (raw.STOCK_LOCKS === "off") problems.push("STOCK_LOCKS=off is refused in production: it is a benchmark switch, and production always takes the stock locks");
+    // Trendyol delivers orders with the webhook's password or api key: never over plain http.
+    if (raw.PUBLIC_BASE_URL !== undefined && !raw.PUBLIC_BASE_URL.startsWith("https://")) problems.push("PUBLIC_BASE_URL must be https in production");
     if (raw.BENCH_SPANS_FILE !== undefined) problems.push("BENCH_SPANS_FILE is refused in production: it is a benchmark switch");
     // Only well-formed secrets are judged: a malformed one already has its problem.
     if (raw.JWT_SECRET !== undefined && !problems.some((p) => p.startsWith("JWT_SECRET "))) problems.push(...optional(jwtSecretProblem(raw.JWT_SECRET)));
@@ -305,6 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
     },
     orderPull: orderPullConfig(parsed),
+    webhooks: { publicBaseUrl: parsed.PUBLIC_BASE_URL, repairIntervalMs: int(parsed.WEBHOOK_REPAIR_INTERVAL_MS, 15 * 60_000) },
     demo: flag(parsed.DEMO, nodeEnv === "development")
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }
       : undefined,

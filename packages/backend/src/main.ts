@@ -93,6 +93,15 @@ if (config.sync.worker) {
   lifecycle.addWorker("order pull", () => orderPull.stop());
 }
 
+if (config.sync.worker) {
+  // At start and then periodically: Trendyol sets a hook PASSIVE after failed deliveries; this turns it back on.
+  const webhooks = startWorker(
+    [{ name: "trendyol-webhooks", everyMs: config.webhooks.repairIntervalMs, runAtStart: true, run: () => services.trendyolWebhookRegistration.registerAll() }],
+    log,
+  );
+  lifecycle.addWorker("trendyol webhooks", () => webhooks.stop());
+}
+
 if (config.demo) {
   const demo = await startDemo(services, config.demo, log);
   lifecycle.addWorker("dev demo", () => demo.stop());

@@ -1,3 +1,4 @@
+import { hkdfSync } from "node:crypto";
 import type { Config } from "./config";
 import type { CatalogChange } from "./domains/catalog/events";
 import { createCatalogService } from "./domains/catalog/service";
@@ -8,6 +9,7 @@ import { createInventoryService } from "./domains/inventory/service";
 import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
 import { createOrderService } from "./domains/order/service";
+import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
 import { createOrderQuota } from "./domains/stock-sync/order-quota";
 import { createStockSync } from "./domains/stock-sync/service";
@@ -65,6 +67,17 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     // Pull pages pay into the same KeyValueStore buckets as pushes, per store and endpoint group.
     ...(config.orderPull.quota ? { quota: createOrderQuota(createRateLimiter(infra.kv)) } : {}),
   });
+  // Trendyol order webhooks registered through its API, again whenever a store's marketplace settings change.
+  const trendyolWebhookRegistration = createTrendyolWebhookRegistration({
+    stores,
+    locks: infra.locks,
+    log,
+    settings: { publicBaseUrl: config.webhooks.publicBaseUrl, marketplaceTimeoutMs: config.sync.marketplaceTimeoutMs },
+    fingerprintKey: Buffer.from(hkdfSync("sha256", config.credentialsKey, "", "pazarsync webhook fingerprint", 32)),
+    fetch: outboundFetch,
+    onCall: (storeId) => sync.apiLogs(storeId),
+  });
+  stores.onStoreSettingsChanged(async (storeId) => void (await trendyolWebhookRegistration.registerStore(storeId)));
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });
   const sync = createStockSync({
@@ -86,7 +99,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, orderIntake, sellable, events, sync };
+  return { identity, products, stores, inventory, orders, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -152,6 +152,15 @@ describe("config", () => {
     expect(loadConfig({}).benchSpansFile).toBeUndefined();
   });
 
+  test("PUBLIC_BASE_URL: unset registers no webhook; https only in production; a repair interval under a second is refused", () => {
+    expect(loadConfig({}).webhooks).toEqual({ publicBaseUrl: undefined, repairIntervalMs: 15 * 60_000 });
+    expect(loadConfig({ PUBLIC_BASE_URL: "http://10.0.0.5:3000" }).webhooks.publicBaseUrl).toBe("http://10.0.0.5:3000");
+    expect(problemsOf({ ...PRODUCTION_OK, PUBLIC_BASE_URL: "http://sync.example.com" })).toEqual(["PUBLIC_BASE_URL must be https in production"]);
+    expect(loadConfig({ ...PRODUCTION_OK, PUBLIC_BASE_URL: "https://sync.example.com/pazarsync" }).webhooks.publicBaseUrl).toBe("https://sync.example.com/pazarsync");
+    expect(problemsOf({ PUBLIC_BASE_URL: "https://sync.example.com/?a=1" })[0]).toStartWith("PUBLIC_BASE_URL must be an http(s) URL");
+    expect(problemsOf({ WEBHOOK_REPAIR_INTERVAL_MS: "10" })).toEqual(["WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000"]);
+  });
+
   test("empty strings count as unset", () => {
     const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
     expect(problems).toContain("DATABASE_URL is required in production");

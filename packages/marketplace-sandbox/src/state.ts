@@ -50,7 +50,7 @@ export interface RecordedRequest {
   path: string;
   /** The seller / merchant / client account the request named or authenticated as. */
   sellerId: string | null;
-  /** Trendyol: "price-and-inventory" | "batch-requests" | "other"; other marketplaces name theirs. */
+  /** Trendyol: "price-and-inventory" | "batch-requests" | "orders-stream" | "webhooks" | "other"; other marketplaces name theirs. */
   endpoint: string;
   receivedAt: string;
   /** When the answer went out (or the connection was dropped). */

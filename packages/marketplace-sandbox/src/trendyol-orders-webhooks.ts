@@ -1,8 +1,12 @@
 /**
- * Trendyol's order webhooks as the sandbox plays them: a seller registers a URL with BASIC or
- * x-api-key auth, and every package created or changed is POSTed there with the order model.
- * Fire and forget; a failed delivery (no 2xx, or no answer) is retried every 5 minutes as
- * Trendyol does, scaled by the sandbox's time scale, a few times before it is given up.
+ * Trendyol's order webhooks as the sandbox plays them: hooks registered through the webhook API
+ * (trendyol-webhook-api.ts; at most 15 per seller, ACTIVE or PASSIVE, each subscribed to some
+ * statuses or, with none named, to all) and the control route's one target per seller (a hook set
+ * up by hand). Every package created or changed is POSTed with the order model to the control
+ * target and to each ACTIVE hook subscribed to its status, with the hook's BASIC or x-api-key auth.
+ * Fire and forget; a failed delivery (no 2xx, or no answer) is retried every 5 minutes as Trendyol
+ * does, scaled by the sandbox's time scale, a few times before it is given up, and then the API
+ * hook goes PASSIVE (Trendyol: after 13 failures, FAQ 2026-04-09).
  */
 import { TRENDYOL } from "@pazarsync/backend/src/domains/marketplace/trendyol/facts";
 
@@ -13,7 +17,45 @@ export interface WebhookTarget {
   auth: WebhookAuth;
 }
 
+/** A hook registered through the webhook API, secrets included (the list never shows them). */
+export interface ApiWebhook {
+  id: string;
+  url: string;
+  username: string | null;
+  password: string | null;
+  apiKey: string | null;
+  authenticationType: "BASIC_AUTHENTICATION" | "API_KEY";
+  status: "ACTIVE" | "PASSIVE";
+  /** Null: every status. */
+  subscribedStatuses: string[] | null;
+  createdDate: number;
+  lastModifiedDate: number | null;
+}
+
+/** A package status as subscribedStatuses names it; Repack has no name there (only "every status" gets it). */
+const SUBSCRIBED_NAME: Record<string, string> = {
+  Created: "CREATED",
+  Picking: "PICKING",
+  Invoiced: "INVOICED",
+  Shipped: "SHIPPED",
+  Cancelled: "CANCELLED",
+  Delivered: "DELIVERED",
+  UnDelivered: "UNDELIVERED",
+  Returned: "RETURNED",
+  UnSupplied: "UNSUPPLIED",
+  UnPacked: "UNPACKED",
+  AtCollectionPoint: "AT_COLLECTION_POINT",
+};
+
+function targetOf(hook: ApiWebhook): WebhookTarget {
+  return hook.authenticationType === "API_KEY"
+    ? { url: hook.url, auth: { type: "API_KEY", apiKey: hook.apiKey ?? "" } }
+    : { url: hook.url, auth: { type: "BASIC", username: hook.username ?? "", password: hook.password ?? "" } };
+}
+
 export interface WebhookDelivery {
+  /** The API hook it went to; null for the control route's target. */
+  webhookId: string | null;
   packageId: number;
   status: string;
   attempts: number;
@@ -33,6 +75,8 @@ function authHeaders(auth: WebhookAuth): Record<string, string> {
 
 export class TrendyolWebhooks {
   private readonly targets = new Map<string, WebhookTarget>();
+  /** sellerId -> hooks registered through the API, oldest first. */
+  readonly hooks = new Map<string, ApiWebhook[]>();
   private readonly log: WebhookDelivery[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -51,13 +95,33 @@ export class TrendyolWebhooks {
     return this.log.filter((d) => !packageIds || packageIds.has(d.packageId)).map((d) => ({ ...d }));
   }
 
-  /** Sends the package to the seller's webhook, if one is registered; returns at once. */
+  hooksOf(sellerId: string): ApiWebhook[] {
+    let hooks = this.hooks.get(sellerId);
+    if (!hooks) {
+      hooks = [];
+      this.hooks.set(sellerId, hooks);
+    }
+    return hooks;
+  }
+
+  /** Sends the package to the seller's control target and to each ACTIVE API hook subscribed to its status; returns at once. */
   notify(sellerId: string, packageId: number, status: string, payload: unknown): void {
+    const body = JSON.stringify(payload);
     const target = this.targets.get(sellerId);
-    if (!target) return;
-    const delivery: WebhookDelivery = { packageId, status, attempts: 0, delivered: false, lastHttpStatus: null };
+    if (target) this.send(target, { webhookId: null, packageId, status, attempts: 0, delivered: false, lastHttpStatus: null }, body);
+    const name = SUBSCRIBED_NAME[status];
+    for (const hook of this.hooks.get(sellerId) ?? []) {
+      if (hook.status !== "ACTIVE") continue;
+      if (hook.subscribedStatuses !== null && (name === undefined || !hook.subscribedStatuses.includes(name))) continue;
+      this.send(targetOf(hook), { webhookId: hook.id, packageId, status, attempts: 0, delivered: false, lastHttpStatus: null }, body, () => {
+        hook.status = "PASSIVE";
+      });
+    }
+  }
+
+  private send(target: WebhookTarget, delivery: WebhookDelivery, body: string, givenUp?: () => void): void {
     this.log.push(delivery);
-    void this.attempt(target, delivery, JSON.stringify(payload));
+    void this.attempt(target, delivery, body, givenUp);
   }
 
   /** Forgets pending retries (the sandbox is stopping). */
@@ -66,7 +130,7 @@ export class TrendyolWebhooks {
     this.timers.clear();
   }
 
-  private async attempt(target: WebhookTarget, delivery: WebhookDelivery, body: string): Promise<void> {
+  private async attempt(target: WebhookTarget, delivery: WebhookDelivery, body: string, givenUp?: () => void): Promise<void> {
     delivery.attempts += 1;
     try {
       const response = await fetch(target.url, {
@@ -81,10 +145,11 @@ export class TrendyolWebhooks {
     } catch {
       delivery.lastHttpStatus = null;
     }
-    if (delivery.delivered || delivery.attempts > RETRIES) return;
+    if (delivery.delivered) return;
+    if (delivery.attempts > RETRIES) return givenUp?.();
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.attempt(target, delivery, body);
+      void this.attempt(target, delivery, body, givenUp);
     }, this.scaled(TRENDYOL.webhookRetryMs));
     timer.unref?.();
     this.timers.add(timer);

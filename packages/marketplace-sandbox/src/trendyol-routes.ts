@@ -4,6 +4,7 @@ import { acceptBatch, batchView, settle } from "./processing";
 import type { RecordedRequest, RequestItem, SandboxState } from "./state";
 
 import type { Incoming, Reply } from "./module";
+import { handleWebhookApi, WEBHOOKS } from "./trendyol-webhook-api";
 
 export type { Incoming, Reply } from "./module";
 
@@ -109,13 +110,14 @@ export function routeOf(path: string) {
   const write = PRICE_AND_INVENTORY.exec(path);
   const read = BATCH_REQUEST.exec(path);
   const orders = ORDERS_STREAM.exec(path);
-  const endpoint: RecordedRequest["endpoint"] = write ? "price-and-inventory" : read ? "batch-requests" : orders ? "orders-stream" : "other";
-  return { write, read, orders, endpoint, sellerId: decoded((write ?? read ?? orders)?.[1]) || null };
+  const webhooks = WEBHOOKS.exec(path);
+  const endpoint: RecordedRequest["endpoint"] = write ? "price-and-inventory" : read ? "batch-requests" : orders ? "orders-stream" : webhooks ? "webhooks" : "other";
+  return { write, read, orders, webhooks, endpoint, sellerId: decoded((write ?? read ?? orders ?? webhooks)?.[1]) || null };
 }
 
 /** The Trendyol endpoints with their rules, checked in the order the gateway does: auth, User-Agent, quota, body. */
 export function handleTrendyol(state: SandboxState, incoming: Incoming, now: number): TrendyolHandled {
-  const { write, read, orders, endpoint, sellerId } = routeOf(incoming.path);
+  const { write, read, orders, webhooks, endpoint, sellerId } = routeOf(incoming.path);
   const done = (rest: Omit<TrendyolHandled, "sellerId" | "endpoint">): TrendyolHandled => ({ ...rest, sellerId, endpoint });
 
   if (!sellerId) return done({ reply: failure(404, "not.found", "No such endpoint"), itemCount: 0 });
@@ -129,6 +131,7 @@ export function handleTrendyol(state: SandboxState, incoming: Incoming, now: num
     return done({ reply: failure(403, "user.agent.invalid", 'User-Agent must be "{sellerId} - {IntegratorName}"'), itemCount: 0 });
   }
   if (!state.takeRateSlot(`${sellerId}:${endpoint}`, now)) return done({ reply: failure(429, "too.many.requests"), itemCount: 0 });
+  if (webhooks) return done({ reply: handleWebhookApi(state, sellerId, incoming.method, webhooks, incoming.body, now), itemCount: 0 });
   if (write) return done(priceAndInventory(state, sellerId, incoming.body, now));
   if (orders) return done(state.trendyolOrders.stream(sellerId, incoming.query, now));
   return done(batchRequest(state, sellerId, decoded(read?.[2]), now));

@@ -105,6 +105,22 @@ export const UpdateStoreBody = Type.Object(
 );
 export type UpdateStoreBody = Static<typeof UpdateStoreBody>;
 
+export const WebhookRegistration = Type.Object(
+  {
+    state: Type.Union([Type.Literal("OFF"), Type.Literal("REGISTERED"), Type.Literal("FAILED")], {
+      description: "OFF: nothing registered, orders are pulled only (reason says why); REGISTERED: the marketplace delivers orders to us; FAILED: the last attempt failed (reason); the pull goes on",
+    }),
+    webhookId: Nullable(Type.String({ description: "the marketplace's id of our webhook" })),
+    callbackUrl: Nullable(Type.String({ description: "where the marketplace delivers" })),
+    lastAttemptAt: Nullable(Timestamp),
+    registeredAt: Nullable(Timestamp),
+    reason: Nullable(Type.String({ description: "why it is off, or the marketplace's reason for the failure" })),
+    httpStatus: Nullable(Type.Integer({ description: "the marketplace's HTTP status of the failed call, when it answered" })),
+  },
+  { description: "Order webhooks registered at the marketplace (Trendyol); null for channels without them" },
+);
+export type WebhookRegistration = Static<typeof WebhookRegistration>;
+
 export const Store = Type.Object(
   {
     id: Uuid,
@@ -120,6 +136,7 @@ export const Store = Type.Object(
     warehouseIds: Type.Array(Uuid, { description: "in the order reservations draw on them" }),
     hasCredentials: Type.Boolean({ description: "credentials are stored (they are never returned)" }),
     credentialsKeyId: Nullable(Type.String({ description: "the id of the key they are encrypted under" })),
+    webhook: Nullable(WebhookRegistration),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

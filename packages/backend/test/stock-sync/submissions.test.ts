@@ -4,6 +4,7 @@ import {
   complete,
   dueSubmissions,
   expire,
+  expireStoreSubmissions,
   type NewSubmission,
   pendingCounts,
   purgeFinishedSubmissions,
@@ -168,5 +169,19 @@ describe("two replicas polling at once", () => {
     // Every due receipt (this store's and the leftovers of earlier tests) was claimed by someone.
     expect(ids.length).toBeGreaterThanOrEqual(60);
     expect(await dueSubmissions(db, now, 1000)).toHaveLength(0);
+  });
+});
+
+describe("a store whose marketplace account was replaced", () => {
+  test("forgetting the store expires its pending batches (their results never come from the new account, and they would hold its cap of pending batches) and leaves other stores' alone", async () => {
+    const storeId = await marketplaceStore(t);
+    const other = await marketplaceStore(t);
+    await recordSubmissions(db, [submission(storeId, { marketplace: "HEPSIBURADA" }), submission(storeId, { marketplace: "HEPSIBURADA" }), submission(other)]);
+    const pending = async (id: string) => (await pendingCounts(db)).find((row) => row.storeId === id)?.pending ?? 0;
+    expect(await pending(storeId)).toBe(2);
+    await t.services.sync.forgetStore(storeId);
+    expect(await pending(storeId)).toBe(0);
+    expect(await pending(other)).toBe(1);
+    expect(await expireStoreSubmissions(db, storeId)).toBe(0);
   });
 });

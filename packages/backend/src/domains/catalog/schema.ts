@@ -99,6 +99,32 @@ export const stores = pgTable(
   ],
 );
 
+export const webhookState = pgEnum("webhook_state", ["OFF", "REGISTERED", "FAILED"]);
+
+/**
+ * A store's order webhook at its marketplace (Trendyol's webhook API), as last registered or tried:
+ * what staff see on the store. One row per store, written only by the registration.
+ */
+export const storeWebhooks = pgTable("store_webhooks", {
+  storeId: uuid()
+    .primaryKey()
+    .references(() => stores.id, { onDelete: "cascade" }),
+  state: webhookState().notNull(),
+  /** The marketplace's id of our hook; kept through later failures, so a changed URL updates it rather than adding one. */
+  webhookId: text(),
+  callbackUrl: text(),
+  /** Keyed digest of what was registered (URL, auth, statuses, secret); never the secret itself. A change re-registers. */
+  fingerprint: text(),
+  /** Why it is off, or the marketplace's reason for the failure. */
+  reason: text(),
+  /** The marketplace's HTTP status of the failed call; null when none answered (or it is not failed). */
+  httpStatus: integer(),
+  lastAttemptAt: timestamp({ withTimezone: true }).notNull(),
+  registeredAt: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
 /** The warehouses a store sells from, in the order reservations draw on them. */
 export const storeWarehouses = pgTable(
   "store_warehouses",

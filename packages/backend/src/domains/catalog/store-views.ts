@@ -2,13 +2,14 @@
 import type { Stores } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
 import { type StoreRow, warehousesOf } from "./stores-repository";
+import { type StoreWebhookRow, toWebhookView, webhookRowsOf } from "./store-webhooks";
 
 /** Channels that are a seller account on someone else's marketplace (and so need its seller id). */
 export function isMarketplace(type: Stores.StoreType): boolean {
   return type !== "WEB";
 }
 
-export function toStoreView(row: StoreRow, warehouseIds: string[]): Stores.Store {
+export function toStoreView(row: StoreRow, warehouseIds: string[], webhook?: StoreWebhookRow): Stores.Store {
   return {
     id: row.id,
     name: row.name,
@@ -23,15 +24,14 @@ export function toStoreView(row: StoreRow, warehouseIds: string[]): Stores.Store
     warehouseIds,
     hasCredentials: row.credentialsCiphertext !== null,
     credentialsKeyId: row.credentialsCiphertext !== null ? row.credentialsKeyId : null,
+    webhook: toWebhookView(row.type, webhook),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 export async function storeViews(db: Database, rows: readonly StoreRow[]): Promise<Stores.Store[]> {
-  const warehouses = await warehousesOf(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => toStoreView(row, warehouses.get(row.id) ?? []));
+  const ids = rows.map((row) => row.id);
+  const [warehouses, webhooks] = await Promise.all([warehousesOf(db, ids), webhookRowsOf(db, ids)]);
+  return rows.map((row) => toStoreView(row, warehouses.get(row.id) ?? [], webhooks.get(row.id)));
 }

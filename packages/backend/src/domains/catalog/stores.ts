@@ -14,7 +14,8 @@ import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsert
 import { assertAllowedBaseUrl, type BaseUrlRule } from "./store-base-url";
 import { createStoreCredentials, credentialColumns } from "./store-credentials";
 import { activeStoresSellingFrom, allStoreRows, insertStore, type StoreRow, storeRow, storeRowsPage, updateStoreRow, warehousesOf } from "./stores-repository";
-import { isMarketplace, storeViews, toStoreView } from "./store-views";
+import { isMarketplace, storeViews } from "./store-views";
+import { recordWebhookAttempt, type WebhookAttempt, webhookRowsOf } from "./store-webhooks";
 import { assertDistinctWarehouses, replaceStoreWarehouses } from "./store-warehouses";
 
 export interface StoreServiceDeps {
@@ -55,6 +56,11 @@ function storeWriteError(error: unknown): unknown {
   return isCheckViolation(error) ? new StorePolicyOutOfRange(postgresFailure(error)?.constraint) : error;
 }
 
+/** Changes to how the store reaches its marketplace (and is reached by it): its webhook is registered again. */
+function changesMarketplaceSettings(patch: Stores.UpdateStoreBody): boolean {
+  return [patch.sellerId, patch.baseUrl, patch.credentials, patch.active].some((v) => v !== undefined);
+}
+
 /** Changes that alter what the store may sell, so its listings must be pushed again. */
 function changesSellable(patch: Stores.UpdateStoreBody): boolean {
   return [patch.warehouseIds, patch.policy, patch.active, patch.sendStock, patch.sendPrice].some((v) => v !== undefined);
@@ -69,7 +75,15 @@ export function createStoreService(deps: StoreServiceDeps) {
   async function findStore(id: string): Promise<Stores.Store | undefined> {
     const row = await storeRow(db, id);
     if (!row) return undefined;
-    return toStoreView(row, (await warehousesOf(db, [id])).get(id) ?? []);
+    return (await storeViews(db, [row]))[0];
+  }
+
+  // Who hears that a store's marketplace settings changed (the webhook registration); after commit, never failing the write.
+  const settingsListeners: ((storeId: string) => Promise<void>)[] = [];
+  function announceSettingsChange(storeId: string): void {
+    for (const listener of settingsListeners) {
+      listener(storeId).catch((error: unknown) => log.error({ err: error, storeId }, "store settings listener failed"));
+    }
   }
 
   async function getStore(id: string): Promise<Stores.Store> {
@@ -118,6 +132,14 @@ export function createStoreService(deps: StoreServiceDeps) {
     lastPushed: (storeId: string, productIds: readonly string[]): Promise<Map<string, LastPushed>> => lastPushed(db, storeId, productIds),
 
     credentialsFor: credentials.credentialsFor,
+
+    /** Called after a store is created, or its seller id, base URL, credentials or active flag change. */
+    onStoreSettingsChanged(listener: (storeId: string) => Promise<void>): void {
+      settingsListeners.push(listener);
+    },
+    /** The store's webhook registration as last recorded (with its fingerprint); undefined when never tried. */
+    webhookRecord: async (storeId: string) => (await webhookRowsOf(db, [storeId])).get(storeId),
+    recordWebhookAttempt: (storeId: string, attempt: WebhookAttempt): Promise<void> => recordWebhookAttempt(db, storeId, attempt),
     rotateCredentials: credentials.rotateCredentials,
 
     async createStore(body: Stores.CreateStoreBody, actorId?: string): Promise<Stores.Store> {
@@ -149,6 +171,7 @@ export function createStoreService(deps: StoreServiceDeps) {
         throw storeWriteError(error);
       }
       log.info({ storeId: id, type, warehouses: body.warehouseIds.length, actorId }, "store created");
+      announceSettingsChange(id);
       return getStore(id);
     },
 
@@ -180,6 +203,7 @@ export function createStoreService(deps: StoreServiceDeps) {
       }
       log.info({ storeId: id, fields: Object.keys(patch), actorId }, "store updated");
       if (changesSellable(patch)) await announceStoreChange(id);
+      if (changesMarketplaceSettings(patch)) announceSettingsChange(id);
       return getStore(id);
     },
 

@@ -4,7 +4,7 @@
  */
 import type { MarketplaceAdapter } from "./adapter";
 import { type MarketplaceStoreSettings, requireSettings } from "./store-settings";
-import { createTrendyolAdapter } from "./trendyol/adapter";
+import { createTrendyolAdapter, type TrendyolConfig } from "./trendyol/adapter";
 import { pttavmFromSettings } from "./pttavm/settings";
 import { n11FromSettings } from "./n11/settings";
 import { pazaramaFromSettings } from "./pazarama/settings";
@@ -27,15 +27,20 @@ function required(settings: MarketplaceStoreSettings) {
   return { sellerId: settings.sellerId ?? "", baseUrl: settings.baseUrl ?? "", apiKey: settings.credentials?.apiKey ?? "", apiSecret: settings.credentials?.apiSecret ?? "" };
 }
 
-function trendyol(settings: MarketplaceStoreSettings): MarketplaceAdapter {
-  return createTrendyolAdapter({
+/** A Trendyol store's settings as the adapter's (and the webhook API's) config; 422 naming what is missing. */
+export function trendyolConfigFromSettings(settings: MarketplaceStoreSettings): TrendyolConfig {
+  return {
     ...required(settings),
     integratorName: settings.credentials?.integratorName,
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
     duplicateWindowMs: settings.duplicateWindowMs,
     onCall: settings.onCall,
-  });
+  };
+}
+
+function trendyol(settings: MarketplaceStoreSettings): MarketplaceAdapter {
+  return createTrendyolAdapter(trendyolConfigFromSettings(settings));
 }
 
 /** Store type -> adapter factory. A store pointed at the sandbox is one of these with the sandbox's base URL. */

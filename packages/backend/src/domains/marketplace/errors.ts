@@ -102,6 +102,20 @@ export class MarketplaceDuplicateRequest extends MarketplaceError {
 }
 
 /**
+ * Trendyol keeps at most 15 webhooks per seller (PASSIVE ones included) and none of them is ours:
+ * another can only be made by deleting one of the seller's, which is the seller's choice, never ours.
+ * `httpStatus` is Trendyol's answer to a create (400), or null when the list showed the limit.
+ */
+export class MarketplaceWebhookLimitReached extends MarketplaceError {
+  static override readonly code = "MARKETPLACE_WEBHOOK_LIMIT_REACHED";
+  static override readonly status = 502;
+  readonly fate = "REFUSED";
+  constructor(marketplace: MarketplaceName, readonly limit: number, httpStatus: number | null, readonly reasons: string[] = []) {
+    super(`${marketplace} already holds ${limit} webhooks for this seller, none of them ours; delete one in the seller's account to make room`, marketplace, httpStatus);
+  }
+}
+
+/**
  * The token call failed in a way that says nothing about our credentials (5xx, timeout, an answer
  * without a token). Nothing else was sent, so a write that needed it was provably not processed.
  */

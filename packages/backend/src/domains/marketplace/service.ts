@@ -7,6 +7,12 @@ export * from "./errors";
 export type * from "./types";
 export { createTrendyolAdapter, trendyolProfile, type TrendyolConfig } from "./trendyol/adapter";
 export { normaliseTrendyolPackage } from "./trendyol/order-normaliser";
+export { pushedCancellationOf, pushedOrdersOf } from "./hepsiburada/push-normaliser";
 
 export { createMarketplaceAdapter, QUANTITY_CAPS } from "./adapters";
 export type { MarketplaceStoreSettings } from "./store-settings";
+
+export { createTrendyolWebhookApi, type TrendyolWebhook, type TrendyolWebhookApi, type TrendyolWebhookAuth, type TrendyolWebhookSpec } from "./trendyol/webhooks";
+export { registerTrendyolWebhook, type WebhookAction, type WebhookRegistrationInput, type WebhookRegistrationResult } from "./trendyol/webhook-registrar";
+export { TRENDYOL_WEBHOOKS } from "./trendyol/facts";
+export { trendyolConfigFromSettings } from "./adapters";

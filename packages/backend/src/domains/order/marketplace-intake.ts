@@ -1,8 +1,8 @@
 /**
- * Marketplace order intake, put together: the pull, scheduled per store (pull-scheduler.ts), and
- * the Trendyol webhook receiver feeding the order service's idempotent intake, with their
- * metrics. A delivery that takes in a fresh order sets its store's pulls back to the base
- * interval. Built once in services.ts.
+ * Marketplace order intake, put together: the pull, scheduled per store (pull-scheduler.ts), the
+ * Trendyol webhook receiver and Hepsiburada's order push receiver feeding the order service's
+ * idempotent intake, with their metrics. A push that takes in a fresh order sets its store's
+ * pulls back to the base interval. Built once in services.ts.
  * The needing-attention gauge is read from Postgres after each pull run, after each webhook
  * delivery and after a staff action takes an order out of NEEDS_ATTENTION, never on scrape.
  */
@@ -13,12 +13,14 @@ import type { KeyValueStore } from "../../infra/kv";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
+import type { FeedOutcome } from "./marketplace-feed";
 import { createIntakeMetrics } from "./metrics";
 import { hasFresh, createPullSchedules } from "./pull-schedule";
 import { createPullScheduleMetrics } from "./pull-schedule-metrics";
 import { createPullScheduler } from "./pull-scheduler";
 import { createOrderPull, type OrderPageQuota, type OrderPullSettings } from "./marketplace-pull";
 import type { OrderService } from "./service";
+import { createHepsiburadaPush } from "./hepsiburada-push";
 import { createTrendyolWebhooks } from "./trendyol-webhooks";
 
 export type { PullReport, OrderPullSettings } from "./marketplace-pull";
@@ -74,14 +76,32 @@ export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
     baseMsFor: (type) => deps.settings.intervalsMs?.[type] ?? deps.settings.intervalMs,
     metrics: createPullScheduleMetrics(deps.registry),
   });
+  /** After a push was taken in: a fresh order puts the store's pulls back on its base interval. */
+  async function pushed(store: { id: string; type: string }, accepted: readonly { outcome: FeedOutcome }[]): Promise<void> {
+    if (!hasFresh(Object.fromEntries(accepted.map((a) => [a.outcome, 1])))) return;
+    // The order is recorded whatever happens here: a schedule not reset only means the usual interval.
+    await scheduler.freshOrder(store).catch((error: unknown) => deps.log.warn({ err: error, storeId: store.id }, "order pull schedule not reset after a push"));
+  }
   const webhooks = createTrendyolWebhooks({ ...feed, stores: deps.stores, now: deps.now, afterIntake: refreshNeedingAttention });
   const trendyolWebhooks: typeof webhooks = {
     ...webhooks,
     async accept(storeId, body) {
       const accepted = await webhooks.accept(storeId, body);
-      const outcomes = Object.fromEntries(accepted.map((a) => [a.outcome, 1]));
-      // The order is recorded whatever happens here: a schedule not reset only means the usual interval.
-      if (hasFresh(outcomes)) await scheduler.freshOrder({ id: storeId, type: "TRENDYOL" }).catch((error: unknown) => deps.log.warn({ err: error, storeId }, "order pull schedule not reset after a webhook"));
+      await pushed({ id: storeId, type: "TRENDYOL" }, accepted);
+      return accepted;
+    },
+  };
+  const hbPush = createHepsiburadaPush({ ...feed, stores: deps.stores, now: deps.now, afterIntake: refreshNeedingAttention });
+  const hepsiburadaPush: typeof hbPush = {
+    ...hbPush,
+    async acceptOrders(storeId, body) {
+      const accepted = await hbPush.acceptOrders(storeId, body);
+      await pushed({ id: storeId, type: "HEPSIBURADA" }, accepted);
+      return accepted;
+    },
+    async acceptCancellation(storeId, lineItemId, body) {
+      const accepted = await hbPush.acceptCancellation(storeId, lineItemId, body);
+      await pushed({ id: storeId, type: "HEPSIBURADA" }, [accepted]);
       return accepted;
     },
   };
@@ -106,6 +126,7 @@ export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
       return report;
     },
     trendyolWebhooks,
+    hepsiburadaPush,
     settings: deps.settings,
   };
 }

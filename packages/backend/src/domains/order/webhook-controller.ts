@@ -76,39 +76,46 @@ const Accepted = t.Object(
   { description: "Recorded: the order was taken in before this answer" },
 );
 
+/**
+ * Trendyol refuses a webhook URL containing "Trendyol" (webhook-model), so the URL we register
+ * (trendyol-webhook-registration.ts) is the shipment-packages alias; both paths are one route.
+ */
+export const TRENDYOL_WEBHOOK_PATHS = ["/trendyol/:storeId", "/shipment-packages/:storeId"] as const;
+
 export function orderWebhookController(deps: { trendyolWebhooks: TrendyolWebhooks }) {
   const { trendyolWebhooks } = deps;
-  return new Elysia({ name: "order-webhooks", prefix: "/api/v1/marketplace/webhooks", detail: { tags: ["marketplace"] } }).post(
-    "/trendyol/:storeId",
-    async ({ params, body }) => {
-      // An envelope's packages are all taken in before the answer; it names the first (in practice the only one).
-      const [first] = await trendyolWebhooks.accept(params.storeId.toLowerCase(), body);
-      // The schema lets no delivery through without a package (an envelope holds at least one).
-      if (!first) throw new Error("a webhook delivery without a package passed validation");
-      return { accepted: true as const, externalOrderId: first.externalId, status: first.status, outcome: first.outcome };
+  const [first, alias] = TRENDYOL_WEBHOOK_PATHS;
+  const receive = async ({ params, body }: { params: { storeId: string }; body: unknown }) => {
+    // An envelope's packages are all taken in before the answer; it names the first (in practice the only one).
+    const [accepted] = await trendyolWebhooks.accept(params.storeId.toLowerCase(), body);
+    // The schema lets no delivery through without a package (an envelope holds at least one).
+    if (!accepted) throw new Error("a webhook delivery without a package passed validation");
+    return { accepted: true as const, externalOrderId: accepted.externalId, status: accepted.status, outcome: accepted.outcome };
+  };
+  const options = {
+    params: t.Object({ storeId: t.String({ maxLength: 64 }) }),
+    // Before validation (transform runs first): refusals are 401 whatever the body.
+    transform: async ({ params, request }: { params: { storeId: string }; request: Request }) => {
+      await trendyolWebhooks.authenticate(params.storeId, {
+        authorization: request.headers.get("authorization"),
+        apiKey: request.headers.get("x-api-key"),
+      });
     },
-    {
-      params: t.Object({ storeId: t.String({ maxLength: 64 }) }),
-      // Before validation (transform runs first): refusals are 401 whatever the body.
-      transform: async ({ params, request }) => {
-        await trendyolWebhooks.authenticate(params.storeId, {
-          authorization: request.headers.get("authorization"),
-          apiKey: request.headers.get("x-api-key"),
-        });
-      },
-      body: t.Union([TrendyolPackage, TrendyolEnvelope]),
-      response: { 200: Accepted, ...errors(400, 401, 422, 503) },
-      detail: {
-        summary: "Trendyol order webhook: the order is taken in before the answer (idempotent; the periodic pull remains the source of truth)",
-        description:
-          "Auth per store: HTTP Basic with the store's credentials webhookUsername/webhookPassword, or the x-api-key header with webhookApiKey. Any refusal is 401 WEBHOOK_UNAUTHORISED. An order intake cannot read (unknown barcode, a line without a barcode, a quantity over 9999 or not a whole number, no lines or over 1000, neither an orderNumber nor a package id, or an order id that cannot be stored) is recorded NEEDS_ATTENTION with its raw payload and answered 200. Only a body that is no order is refused: 400 MALFORMED_BODY when it is not JSON, 422 when it is not an object, its lines are not a list or number over 10,000, or it nests deeper than 64 levels. 503 WEBHOOK_INTAKE_UNAVAILABLE when it cannot be recorded now (database down): deliver it again.",
-        security: [],
-        // Listed by hand: a detail.parameters list replaces the one Elysia derives from `params`.
-        parameters: [
-          { in: "path", name: "storeId", required: true, schema: { type: "string", maxLength: 64 }, description: "the store's id in Pazarsync" },
-          { in: "header", name: "x-api-key", required: false, schema: { type: "string", maxLength: 4096 }, description: "the store's webhookApiKey (instead of Basic auth)" },
-        ],
-      },
+    body: t.Union([TrendyolPackage, TrendyolEnvelope]),
+    response: { 200: Accepted, ...errors(400, 401, 422, 503) },
+    detail: {
+      summary: "Trendyol order webhook: the order is taken in before the answer (idempotent; the periodic pull remains the source of truth)",
+      description:
+        "Auth per store: HTTP Basic with the store's credentials webhookUsername/webhookPassword, or the x-api-key header with webhookApiKey. Any refusal is 401 WEBHOOK_UNAUTHORISED. An order intake cannot read (unknown barcode, a line without a barcode, a quantity over 9999 or not a whole number, no lines or over 1000, neither an orderNumber nor a package id, or an order id that cannot be stored) is recorded NEEDS_ATTENTION with its raw payload and answered 200. Only a body that is no order is refused: 400 MALFORMED_BODY when it is not JSON, 422 when it is not an object, its lines are not a list or number over 10,000, or it nests deeper than 64 levels. 503 WEBHOOK_INTAKE_UNAVAILABLE when it cannot be recorded now (database down): deliver it again.",
+      security: [],
+      // Listed by hand: a detail.parameters list replaces the one Elysia derives from `params`.
+      parameters: [
+        { in: "path" as const, name: "storeId", required: true, schema: { type: "string" as const, maxLength: 64 }, description: "the store's id in Pazarsync" },
+        { in: "header" as const, name: "x-api-key", required: false, schema: { type: "string" as const, maxLength: 4096 }, description: "the store's webhookApiKey (instead of Basic auth)" },
+      ],
     },
-  );
+  };
+  return new Elysia({ name: "order-webhooks", prefix: "/api/v1/marketplace/webhooks", detail: { tags: ["marketplace"] } })
+    .post(first, receive, options)
+    .post(alias, receive, { ...options, detail: { ...options.detail, summary: `${options.detail.summary}; the path registered at Trendyol, whose URLs may not contain "Trendyol"` } });
 }

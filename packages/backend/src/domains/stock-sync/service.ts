@@ -22,7 +22,7 @@ import { reconcileListings, type ReconcileReport } from "./reconcile";
 import { forgetStoreSends } from "./sent";
 import { createStoreHealth } from "./store-health";
 import { readStatus } from "./status";
-import { purgeFinishedSubmissions } from "./submissions";
+import { expireStoreSubmissions, purgeFinishedSubmissions } from "./submissions";
 import { sweepLedger, type SweepResult } from "./sweep";
 import { createRateLimiter } from "./token-bucket";
 
@@ -177,6 +177,7 @@ export function createStockSync(deps: StockSyncDeps) {
     /** The store's marketplace account was replaced: forget what it was told and mark every listing, so everything is sent again. */
     async forgetStore(storeId: string): Promise<void> {
       await forgetStoreSends(db, storeId);
+      await expireStoreSubmissions(db, storeId);
       await renewGeneration(kv, storeId);
       await deps.stores.forgetPushed(storeId);
       channels.clear([storeId]);

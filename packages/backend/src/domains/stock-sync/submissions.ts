@@ -85,6 +85,21 @@ export async function expire(db: Database, id: string, error?: string): Promise<
   return finish(db, id, { status: "EXPIRED", ...(error !== undefined && { lastError: error }) });
 }
 
+/**
+ * The store's marketplace account was replaced: the results its pending batches wait for will never
+ * come from the new one, and they would hold the store's cap of pending batches until they time
+ * out. Their items are re-marked by the caller.
+ */
+export async function expireStoreSubmissions(db: Database, storeId: string): Promise<number> {
+  if (!UUID.test(storeId)) return 0;
+  const rows = await db
+    .update(submissions)
+    .set({ status: "EXPIRED", lastError: "the store's marketplace account was replaced", updatedAt: sql`now()` })
+    .where(and(eq(submissions.storeId, storeId), eq(submissions.status, "PENDING")))
+    .returning({ id: submissions.id });
+  return rows.length;
+}
+
 async function finish(db: Database, id: string, columns: Partial<Pick<SubmissionRow, "status" | "completedAt" | "lastError">>): Promise<boolean> {
   if (!UUID.test(id)) return false;
   const rows = await db

@@ -57,11 +57,11 @@ function batchRequestIdOf(body: unknown): string | undefined {
   return isRecord(body) ? idText(body.batchRequestId) : undefined;
 }
 
-export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapter {
+/** The checked settings as the HTTP layer uses them; 422 MARKETPLACE_CONFIG_INVALID for unusable ones. */
+export function trendyolTransport(config: TrendyolConfig): TrendyolTransport {
   const problems = configProblems(config);
   if (problems.length > 0) throw new MarketplaceConfigInvalid("Trendyol", problems);
-
-  const transport: TrendyolTransport = {
+  return {
     baseUrl: config.baseUrl,
     authorization: `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString("base64")}`,
     userAgent: trendyolUserAgent(config.sellerId, config.integratorName),
@@ -70,6 +70,10 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
     fetch: config.fetch ?? fetch,
     onCall: config.onCall,
   };
+}
+
+export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapter {
+  const transport = trendyolTransport(config);
 
   async function submit(batch: StockPriceItem[]): Promise<SubmissionReceipt> {
     const { body } = await trendyolRequest(transport, {

@@ -62,7 +62,23 @@ export const trendyolPaths = {
   batchRequest: (sellerId: string, batchRequestId: string) =>
     `/integration/product/sellers/${encodeURIComponent(sellerId)}/products/batch-requests/${encodeURIComponent(batchRequestId)}`,
   ordersStream: (sellerId: string) => `/integration/order/sellers/${encodeURIComponent(sellerId)}/orders/stream`,
+  /** The webhook API (fixtures trendyol/webhook-*.json); `webhookId` absent: the seller's list (create, list). */
+  webhooks: (sellerId: string, webhookId?: string) =>
+    `/integration/webhook/sellers/${encodeURIComponent(sellerId)}/webhooks${webhookId === undefined ? "" : `/${encodeURIComponent(webhookId)}`}`,
 };
+
+/**
+ * Trendyol's webhook rules (webhook-model, fixtures trendyol/webhook-*.json): at most 15 hooks per
+ * seller, PASSIVE ones included; the URL may not contain these words (compared ignoring case).
+ */
+export const TRENDYOL_WEBHOOKS = {
+  maxPerSeller: 15,
+  forbiddenUrlWords: ["trendyol", "dolap", "localhost"],
+  /** Every value subscribedStatuses takes (webhook-create notes). */
+  statuses: [
+    "CREATED", "PICKING", "INVOICED", "SHIPPED", "CANCELLED", "DELIVERED", "UNDELIVERED", "RETURNED", "UNSUPPLIED", "AWAITING", "UNPACKED", "AT_COLLECTION_POINT", "VERIFIED",
+  ],
+} as const;
 
 /** `"{sellerId} - {IntegratorName}"`, or `"{sellerId} - SelfIntegration"` without an integrator. */
 export function trendyolUserAgent(sellerId: string, integratorName?: string): string {

@@ -5,9 +5,11 @@ import { isRecord, parseJson } from "../json";
 import { TRENDYOL } from "./facts";
 
 export interface TrendyolCall extends LoggedCall {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   body?: string;
+  /** The webhook API answers its commands "200 OK" with no body: an empty 2xx is then a success. */
+  emptyAnswer?: boolean;
 }
 
 export interface TrendyolTransport {
@@ -49,6 +51,7 @@ export async function trendyolRequest(transport: TrendyolTransport, call: Trendy
       headers: jsonHeaders({ authorization: transport.authorization, "user-agent": transport.userAgent }, call.body),
       body: call.body,
     });
+    if (call.emptyAnswer && raw.status >= 200 && raw.status <= 299 && raw.text.trim() === "") return { status: raw.status, body: null };
     return readJsonAnswer("TRENDYOL", raw, (answer) => errorFor(answer.status, answer.text, answer.headers, transport.duplicateWindowMs));
   });
 }
