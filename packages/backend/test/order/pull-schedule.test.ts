@@ -17,6 +17,7 @@ import { createTestApp, type TestApp } from "../support/app";
 import { createStore, createWarehouse } from "../support/catalog";
 import { manualClock, manualTimers } from "../support/clock";
 import { admin } from "../support/identity";
+import { pushedLine } from "./hepsiburada-push-support";
 import { FakeOrderStream } from "./pull-support";
 
 const SECOND = 1000;
@@ -171,6 +172,27 @@ describe("order pulls scheduled per marketplace", () => {
       await worker.stop();
     }
     expect(offsets(store, start)).toEqual([0, 60, 180, 230]);
+  }, 120_000);
+
+  test("a Hepsiburada order push that takes in a fresh order resets a backed-off store to its base interval", async () => {
+    const store = await newStore("HEPSIBURADA");
+    const intake = intakeFor([store]);
+    const start = clock.now();
+    const worker = startTicking(intake);
+    try {
+      await timers.advance(100 * SECOND);
+      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, dueAt: start + 150 * SECOND });
+
+      const number = `88${clock.now() % 1_000_000}`;
+      // A SKU no product has: recorded NEEDS_ATTENTION, a fresh order all the same.
+      const accepted = await intake.hepsiburadaPush.acceptOrders(store.storeId, { items: [pushedLine(number, `${number}-1`, `UNKNOWN-${number}`, 1)] });
+      expect(accepted.map((a) => a.outcome)).toEqual(["needs_attention"]);
+      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 0, intervalMs: 15_000, dueAt: start + 115 * SECOND });
+      await timers.advance(16 * SECOND);
+    } finally {
+      await worker.stop();
+    }
+    expect(offsets(store, start)).toEqual([0, 30, 90, 115]);
   }, 120_000);
 
   test("the pages of one pull pay into the store's orders buckets: Trendyol's lowest tier (30/min) is used at 70%, and a backlog is read at that pace", async () => {
