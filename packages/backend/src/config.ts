@@ -3,6 +3,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { Digits, pickSettings } from "./config-env";
 import { loadHttpConfig, type HttpConfig } from "./config-http";
+import { orderPullConfig, orderPullProblems, type OrderPullConfig } from "./config-order-pull";
 import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
 
 /**
@@ -49,7 +50,13 @@ const RawEnv = Type.Object({
   SYNC_ATTEMPT_BUDGET: Digits("sends of a retryably failed item before it becomes a dead letter"),
   SYNC_CLAIM_LEASE_MS: Digits("lease of a flush's claim and of the store's sync lock"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
-  ORDER_PULL_INTERVAL_MS: Digits("how often marketplace orders are pulled per store"),
+  ORDER_PULL_INTERVAL_MS: Digits("base interval of every marketplace's order pull (at least 5000), unless its own variable is set"),
+  ORDER_PULL_INTERVAL_MS_TRENDYOL: Digits("base interval of Trendyol stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_HEPSIBURADA: Digits("base interval of Hepsiburada stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_N11: Digits("base interval of N11 stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_PAZARAMA: Digits("base interval of Pazarama stores' order pull (at least 5000)"),
+  ORDER_PULL_INTERVAL_MS_PTTAVM: Digits("base interval of PttAVM stores' order pull (at least 5000)"),
+  ORDER_PULL_QUOTA: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
   WEBHOOK_REPAIR_INTERVAL_MS: Digits("how often every Trendyol store's order webhook is checked and repaired"),
@@ -120,8 +127,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
   sync: SyncConfig;
-  /** Marketplace order pull (runs where the sync worker runs: SYNC_WORKER). */
-  orderPull: { intervalMs: number; overlapMs: number };
+  /** Marketplace order pull, scheduled per store (runs where the sync worker runs: SYNC_WORKER). */
+  orderPull: OrderPullConfig;
   /**
    * Marketplace order webhooks (Trendyol's registered through its API): where marketplaces reach
    * this app (PUBLIC_BASE_URL; unset registers nothing) and how often registrations are repaired.
@@ -180,6 +187,8 @@ const HINTS: Record<string, string> = {
   ADMIN_PASSWORD: "must be at least 10 characters",
   REDIS_KEY_PREFIX: "must be 1-64 characters of letters, digits, ':', '_' or '-'",
   STOCK_LOCKS: "must be on or off",
+  ORDER_PULL_QUOTA: "must be on or off",
+
   PUBLIC_BASE_URL: "must be an http(s) URL without a query or fragment (where marketplaces reach this app, e.g. https://sync.example.com)",
 };
 
@@ -230,6 +239,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const name of ["DATABASE_CONNECT_TIMEOUT_MS", "REDIS_COMMAND_TIMEOUT_MS", "LOCK_WAIT_MS"] as const) {
     if (raw[name] !== undefined && Number(raw[name]) < 1) problems.push(`${name} must be at least 1`);
   }
+  problems.push(...orderPullProblems(raw, nodeEnv === "production"));
+
   if (raw.WEBHOOK_REPAIR_INTERVAL_MS !== undefined && Number(raw.WEBHOOK_REPAIR_INTERVAL_MS) < 1000) problems.push("WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000");
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
@@ -306,7 +317,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       duplicateWindowMs: parsed.MARKETPLACE_DUPLICATE_WINDOW_MS === undefined ? undefined : int(parsed.MARKETPLACE_DUPLICATE_WINDOW_MS, 0),
       claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
     },
-    orderPull: { intervalMs: int(parsed.ORDER_PULL_INTERVAL_MS, 60_000), overlapMs: int(parsed.ORDER_PULL_OVERLAP_MS, 5 * 60_000) },
+    orderPull: orderPullConfig(parsed),
     webhooks: { publicBaseUrl: parsed.PUBLIC_BASE_URL, repairIntervalMs: int(parsed.WEBHOOK_REPAIR_INTERVAL_MS, 15 * 60_000) },
     demo: flag(parsed.DEMO, nodeEnv === "development")
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }

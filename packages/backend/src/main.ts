@@ -11,6 +11,7 @@ import { createServices } from "./services";
 import { startSyncWorker } from "./domains/stock-sync/jobs";
 import { startWorker } from "./domains/stock-sync/worker";
 import { startDemo } from "./dev/demo";
+import { ORDER_PULL_TICK_MS } from "./domains/order/pull-scheduler";
 import { APP_VERSION } from "./version";
 
 const BODY_LIMIT_BACKSTOP_FACTOR = 16;
@@ -84,7 +85,8 @@ if (config.sync.worker) {
   const worker = startSyncWorker(services.sync, config.sync, log);
   lifecycle.addWorker("stock sync", () => worker.stop());
   const orderPull = startWorker(
-    [{ name: "order-pull", everyMs: config.orderPull.intervalMs, runAtStart: true, run: () => services.orderIntake.pullAll() }],
+    // Each store is pulled when its own schedule says (pull-scheduler.ts); the tick only looks.
+    [{ name: "order-pull", everyMs: ORDER_PULL_TICK_MS, runAtStart: true, run: () => services.orderIntake.pullDue() }],
     log,
   );
   // Webhook deliveries are taken in before they are answered: the server's own drain covers them.

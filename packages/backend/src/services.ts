@@ -11,7 +11,9 @@ import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
 import { createOrderService } from "./domains/order/service";
 import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
+import { createOrderQuota } from "./domains/stock-sync/order-quota";
 import { createStockSync } from "./domains/stock-sync/service";
+import { createRateLimiter } from "./domains/stock-sync/token-bucket";
 import type { Infrastructure } from "./infra/bootstrap";
 import { createEventHub } from "./infra/events";
 import { createOutboundFetch, type OutboundRule } from "./infra/outbound-fetch";
@@ -53,6 +55,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   const orderIntake = createMarketplaceIntake({
     db,
     locks: infra.locks,
+    kv: infra.kv,
     log,
     registry,
     stores,
@@ -61,6 +64,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     fetch: outboundFetch,
     // Order pulls go to the same audit log as the sync's pushes (the writer lives with the sync).
     onCall: (storeId) => sync.apiLogs(storeId),
+    // Pull pages pay into the same KeyValueStore buckets as pushes, per store and endpoint group.
+    ...(config.orderPull.quota ? { quota: createOrderQuota(createRateLimiter(infra.kv)) } : {}),
   });
   // Trendyol order webhooks registered through its API, again whenever a store's marketplace settings change.
   const trendyolWebhookRegistration = createTrendyolWebhookRegistration({

@@ -201,3 +201,48 @@ describe("config: guessable production secrets", () => {
     expect(loadConfig({ NODE_ENV: "test", JWT_SECRET: "s".repeat(36), CREDENTIALS_KEY: Buffer.alloc(32).toString("base64") }).nodeEnv).toBe("test");
   });
 });
+
+describe("config: order-pull intervals per marketplace", () => {
+  test("unset, each marketplace pulls at its documented default", () => {
+    expect(loadConfig({}).orderPull).toEqual({
+      intervalMs: 60_000,
+      intervalsMs: { TRENDYOL: 30_000, HEPSIBURADA: 15_000, N11: 15_000, PAZARAMA: 60_000, PTTAVM: 60_000 },
+      overlapMs: 300_000,
+      quota: true,
+    });
+  });
+
+  test("ORDER_PULL_QUOTA=off (tests pulling one store many times a second) is refused in production", () => {
+    expect(loadConfig({ ORDER_PULL_QUOTA: "off" }).orderPull.quota).toBe(false);
+    expect(problemsOf({ ...PRODUCTION_OK, ORDER_PULL_QUOTA: "off" })).toEqual([
+      "ORDER_PULL_QUOTA=off is refused in production: it is a test switch, and production pulls always pay the marketplace's order quota",
+    ]);
+    expect(problemsOf({ ORDER_PULL_QUOTA: "false" })).toEqual(["ORDER_PULL_QUOTA must be on or off"]);
+  });
+
+  test("ORDER_PULL_INTERVAL_MS still sets every marketplace at once; a marketplace's own variable wins over it", () => {
+    expect(loadConfig({ ORDER_PULL_INTERVAL_MS: "3600000" }).orderPull.intervalsMs).toEqual({
+      TRENDYOL: 3_600_000,
+      HEPSIBURADA: 3_600_000,
+      N11: 3_600_000,
+      PAZARAMA: 3_600_000,
+      PTTAVM: 3_600_000,
+    });
+    const config = loadConfig({ ORDER_PULL_INTERVAL_MS: "120000", ORDER_PULL_INTERVAL_MS_TRENDYOL: "45000", ORDER_PULL_INTERVAL_MS_PTTAVM: "5000" });
+    expect(config.orderPull.intervalsMs).toEqual({ TRENDYOL: 45_000, HEPSIBURADA: 120_000, N11: 120_000, PAZARAMA: 120_000, PTTAVM: 5_000 });
+    expect(config.orderPull.intervalMs).toBe(120_000);
+  });
+
+  test("an interval below 5 s is refused, naming the variable and the floor", () => {
+    expect(problemsOf({ ORDER_PULL_INTERVAL_MS_HEPSIBURADA: "4999" })).toEqual([
+      "ORDER_PULL_INTERVAL_MS_HEPSIBURADA must be at least 5000 (ms): no marketplace's orders are pulled more often than every 5 s",
+    ]);
+    expect(problemsOf({ ORDER_PULL_INTERVAL_MS: "1000", ORDER_PULL_INTERVAL_MS_N11: "0" })).toEqual([
+      "ORDER_PULL_INTERVAL_MS must be at least 5000 (ms): no marketplace's orders are pulled more often than every 5 s",
+      "ORDER_PULL_INTERVAL_MS_N11 must be at least 5000 (ms): no marketplace's orders are pulled more often than every 5 s",
+    ]);
+    expect(problemsOf({ ORDER_PULL_INTERVAL_MS_PAZARAMA: "10s" })).toEqual([
+      "ORDER_PULL_INTERVAL_MS_PAZARAMA (base interval of Pazarama stores' order pull (at least 5000)) must be a whole number",
+    ]);
+  });
+});

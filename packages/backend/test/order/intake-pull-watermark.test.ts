@@ -33,6 +33,7 @@ function pullOnClock(options: { offsetMs: () => number; orders?: MarketplaceInta
   const intake = createMarketplaceIntake({
     db: t.infra.database.db,
     locks: t.infra.locks,
+    kv: t.infra.kv,
     log: createLogger({ level: "silent", pretty: false }),
     registry: new Registry(),
     stores: t.services.stores,

@@ -18,7 +18,9 @@ let shop: IntakeShop;
 let storeA: MarketStore;
 let storeB: MarketStore;
 beforeAll(async () => {
-  t = await createTestApp({ label: "intake-pull" });
+  // These tests pull one Trendyol store many times a second, over its order quota (21 a minute):
+  // the quota's pacing is pull-schedule.test.ts's, here every pull reads.
+  t = await createTestApp({ label: "intake-pull", env: { ORDER_PULL_QUOTA: "off" } });
   shop = await intakeShop(t, 2);
   [storeA, storeB] = shop.stores as [MarketStore, MarketStore];
 });

@@ -25,7 +25,9 @@ let shop: IntakeShop;
 let hooked: MarketStore;
 let pulled: MarketStore;
 beforeAll(async () => {
-  t = await createTestApp({ label: "order-packages" });
+  // These tests pull one Trendyol store many times a second, over its order quota (21 a minute):
+  // the quota's pacing is pull-schedule.test.ts's, here every pull reads.
+  t = await createTestApp({ label: "order-packages", env: { ORDER_PULL_QUOTA: "off" } });
   shop = await intakeShop(t, 2);
   [hooked, pulled] = shop.stores as [MarketStore, MarketStore];
 });

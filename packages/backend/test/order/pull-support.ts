@@ -142,6 +142,7 @@ export function pullFrom(t: TestApp, stream: FakeOrderStream, clock: { now: () =
   const intake = createMarketplaceIntake({
     db: t.infra.database.db,
     locks: t.infra.locks,
+    kv: t.infra.kv,
     log: createLogger({ level: "silent", pretty: false }),
     registry: new Registry(),
     stores: t.services.stores,

@@ -109,6 +109,7 @@ function trendyolPull(beforeRequest: (n: number) => Promise<void> = async () => 
   const intake = createMarketplaceIntake({
     db: t.infra.database.db,
     locks: t.infra.locks,
+    kv: t.infra.kv,
     log: createLogger({ level: "silent", pretty: false }),
     registry: new Registry(),
     stores: t.services.stores,

@@ -128,6 +128,7 @@ function pullAnswering(marketplace: MarketplaceName, page: Json) {
   return createMarketplaceIntake({
     db: t.infra.database.db,
     locks: t.infra.locks,
+    kv: t.infra.kv,
     log: createLogger({ level: "silent", pretty: false }),
     registry: new Registry(),
     stores: t.services.stores,

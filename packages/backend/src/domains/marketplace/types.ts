@@ -84,6 +84,16 @@ export interface AdapterProfile {
   stockAndPriceTogether: boolean;
   /** Order-pull windows, page order and overlap (see OrderStreamProfile). */
   orderStream: OrderStreamProfile;
+  /**
+   * Marketplaces whose order quota follows the seller's tier (Trendyol): the tiers, lowest first,
+   * each named by its write quota (the store's writeQuotaPerMinute) and giving its order quota.
+   */
+  orderQuotaTiers?: readonly OrderQuotaTier[];
+}
+
+export interface OrderQuotaTier {
+  writePerMinute: number;
+  ordersPerMinute: number;
 }
 
 /** A marketplace order as every adapter hands it over (the raw payload kept for support). */

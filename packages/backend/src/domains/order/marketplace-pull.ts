@@ -10,6 +10,9 @@
  * the older pages still unread. A window cut short (page budget, a failed call) is kept with its
  * next page, and the next pull goes on from there before anything else. The overlap covers
  * packages the marketplace lists late. Intake is idempotent, so re-reading is harmless.
+ * Every request pays into the store's `orders` token buckets first (`quota`); when they are empty
+ * the pull stops like a spent page budget and says when tokens are due (`waitMs`), so the
+ * scheduler comes back then instead of this run sleeping while it holds the store's lock.
  */
 import type { Stores } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
@@ -31,8 +34,10 @@ import { type FeedDeps, type FeedOutcome, feedOrder } from "./marketplace-feed";
 import { advanceWatermark, closeWindow, keepOpenWindow, type OpenWindow, readPullPosition } from "./pull-watermarks";
 
 export interface OrderPullSettings {
-  /** ORDER_PULL_INTERVAL_MS: how often every store is pulled. */
+  /** ORDER_PULL_INTERVAL_MS (60 s unset): the base interval of a marketplace missing from intervalsMs. */
   intervalMs: number;
+  /** Each marketplace's base interval (config-order-pull.ts); the scheduler's, the pull itself ignores them. */
+  intervalsMs?: Partial<Record<string, number>>;
   /** ORDER_PULL_OVERLAP_MS: how far before the watermark each pull starts reading again. */
   overlapMs: number;
   /** Deadline of one marketplace call. */
@@ -51,11 +56,35 @@ export interface OrderPullDeps extends FeedDeps {
   onCall?: (storeId: string) => ApiCallHook;
   /** Store settings -> adapter; the marketplace domain's factory unless a caller brings its own. */
   createAdapter?: (settings: MarketplaceStoreSettings) => MarketplaceAdapter;
+  /**
+   * Pays for `cost` order requests of the store (stock-sync/order-quota.ts in services.ts). Absent,
+   * requests are only held to the page budget: tests of other behaviour.
+   */
+  quota?: OrderPageQuota;
+}
+
+export type OrderPageQuota = (store: Stores.Store, adapter: MarketplaceAdapter, cost: number) => Promise<{ granted: boolean; waitMs: number }>;
+
+/** Run inside the store's lock, so a replica that waited for it sees what the other one decided. */
+export interface PullGuard {
+  /** False: the pull is no longer due (another replica just pulled); nothing is read. */
+  due(): Promise<boolean>;
+  /** After the pull, still under the lock: its report, or the error it failed with. */
+  settle(outcome: { report: PullReport } | { error: unknown }): Promise<void>;
 }
 
 export type PullReport =
-  | { storeId: string; pulled: false; reason: "not_found" | "inactive" | "web" | "no_order_pull" | "settings" | "locked" }
-  | { storeId: string; pulled: true; pages: number; outcomes: Partial<Record<FeedOutcome, number>>; watermark: string; complete: boolean };
+  | { storeId: string; pulled: false; reason: "not_found" | "inactive" | "web" | "no_order_pull" | "settings" | "locked" | "not_due" }
+  | {
+      storeId: string;
+      pulled: true;
+      pages: number;
+      outcomes: Partial<Record<FeedOutcome, number>>;
+      watermark: string;
+      complete: boolean;
+      /** Set when the orders buckets stopped the pull: how long until they grant the next request. */
+      waitMs?: number;
+    };
 
 export const orderPullLockKey = (storeId: string) => `order-pull:${storeId}`;
 /** Held past a slow pull's last call; another replica takes the store over only after this. */
@@ -85,6 +114,10 @@ interface WindowRun {
   pages: number;
   budget: number;
   outcomes: Partial<Record<FeedOutcome, number>>;
+  adapter: MarketplaceAdapter;
+  /** HTTP requests the adapter made (its onCall) and requests paid for: a call that read several pages pays the rest before the next. */
+  calls: { made: number; paid: number };
+  waitMs?: number;
 }
 
 /** Requests one run may make: the adapter's order quota for one rate window, so a run stays inside it. */
@@ -98,7 +131,8 @@ export function createOrderPull(deps: OrderPullDeps) {
   const now = deps.now ?? Date.now;
   const { db, log } = deps;
 
-  async function adapterFor(store: Stores.Store): Promise<MarketplaceAdapter | "settings"> {
+  async function adapterFor(store: Stores.Store, calls: { made: number }): Promise<MarketplaceAdapter | "settings"> {
+    const hook = deps.onCall?.(store.id);
     try {
       return (deps.createAdapter ?? createMarketplaceAdapter)({
         type: store.type,
@@ -107,7 +141,10 @@ export function createOrderPull(deps: OrderPullDeps) {
         credentials: await deps.stores.credentialsFor(store.id),
         timeoutMs: deps.settings.marketplaceTimeoutMs,
         fetch: deps.fetch,
-        onCall: deps.onCall?.(store.id),
+        onCall: (call) => {
+          calls.made += 1;
+          hook?.(call);
+        },
       });
     } catch (error) {
       // Settings the seller has to fix (or a marketplace without an adapter yet): skipped, not failed.
@@ -116,7 +153,12 @@ export function createOrderPull(deps: OrderPullDeps) {
     }
   }
 
-  async function pullWith(store: Stores.Store, adapter: MarketplaceAdapter, pullOrders: NonNullable<MarketplaceAdapter["pullOrders"]>): Promise<PullReport> {
+  async function pullWith(
+    store: Stores.Store,
+    adapter: MarketplaceAdapter,
+    pullOrders: NonNullable<MarketplaceAdapter["pullOrders"]>,
+    calls: { made: number; paid: number },
+  ): Promise<PullReport> {
     const until = new Date(now());
     const stream = adapter.profile.orderStream;
     const position = await readPullPosition(db, store.id);
@@ -136,6 +178,8 @@ export function createOrderPull(deps: OrderPullDeps) {
       pages: 0,
       budget: pageBudget(adapter),
       outcomes: {},
+      adapter,
+      calls,
     };
     let complete = true;
     for (const window of windows) {
@@ -144,8 +188,22 @@ export function createOrderPull(deps: OrderPullDeps) {
         break;
       }
     }
-    log.info({ storeId: store.id, marketplace: adapter.marketplace, windows: windows.length, pages: run.pages, outcomes: run.outcomes, complete }, "marketplace orders pulled");
-    return { storeId: store.id, pulled: true, pages: run.pages, outcomes: run.outcomes, watermark: run.watermark.toISOString(), complete };
+    const waitMs = run.waitMs;
+    log.info({ storeId: store.id, marketplace: adapter.marketplace, windows: windows.length, pages: run.pages, outcomes: run.outcomes, complete, waitMs }, "marketplace orders pulled");
+    return { storeId: store.id, pulled: true, pages: run.pages, outcomes: run.outcomes, watermark: run.watermark.toISOString(), complete, ...(waitMs === undefined ? {} : { waitMs }) };
+  }
+
+  /** Pays for the next request and for requests the last call made beyond the one it paid; false when the buckets are short. */
+  async function pay(run: WindowRun): Promise<boolean> {
+    if (!deps.quota) return true;
+    const cost = 1 + Math.max(0, run.calls.made - run.calls.paid);
+    const token = await deps.quota(run.store, run.adapter, cost);
+    if (!token.granted) {
+      run.waitMs = Math.max(1, Math.ceil(token.waitMs));
+      return false;
+    }
+    run.calls.paid = run.calls.made + 1;
+    return true;
   }
 
   /**
@@ -157,7 +215,7 @@ export function createOrderPull(deps: OrderPullDeps) {
     const target = { storeId: run.store.id, marketplace: run.marketplace, source: "pull" as const };
     let page = window.page;
     for (;;) {
-      if (run.pages >= run.budget) return false;
+      if (run.pages >= run.budget || !(await pay(run))) return false;
       const answer = await readPage(run, window, page);
       if (answer === "restart") {
         page = undefined;
@@ -197,17 +255,33 @@ export function createOrderPull(deps: OrderPullDeps) {
     }
   }
 
-  async function pullStore(storeId: string): Promise<PullReport> {
+  async function pullStore(storeId: string, guard?: PullGuard): Promise<PullReport> {
     const store = await deps.stores.findStore(storeId);
     if (!store) return { storeId, pulled: false, reason: "not_found" };
     if (store.type === "WEB") return { storeId, pulled: false, reason: "web" };
     if (!store.active) return { storeId, pulled: false, reason: "inactive" };
-    const adapter = await adapterFor(store);
+    const calls = { made: 0, paid: 0 };
+    const adapter = await adapterFor(store, calls);
     if (adapter === "settings") return { storeId, pulled: false, reason: "settings" };
     const pullOrders = adapter.pullOrders;
     if (!pullOrders) return { storeId, pulled: false, reason: "no_order_pull" };
-    const locked = await deps.locks.tryWithLocks([orderPullLockKey(storeId)], () => pullWith(store, adapter, pullOrders), { ttlMs: LOCK_TTL_MS });
+    const locked = await deps.locks.tryWithLocks([orderPullLockKey(storeId)], () => (guard ? guarded(storeId, guard, () => pullWith(store, adapter, pullOrders, calls)) : pullWith(store, adapter, pullOrders, calls)), {
+      ttlMs: LOCK_TTL_MS,
+    });
     return locked.acquired ? locked.value : { storeId, pulled: false, reason: "locked" };
+  }
+
+  async function guarded(storeId: string, guard: PullGuard, pull: () => Promise<PullReport>): Promise<PullReport> {
+    if (!(await guard.due())) return { storeId, pulled: false, reason: "not_due" };
+    let report: PullReport;
+    try {
+      report = await pull();
+    } catch (error) {
+      await guard.settle({ error });
+      throw error;
+    }
+    await guard.settle({ report });
+    return report;
   }
 
   return {

@@ -34,9 +34,10 @@ export const trendyolProfile: AdapterProfile = {
   rateLimits: [
     { group: "price-and-inventory", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "batch-requests", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
-    // Conservative: Trendyol publishes no order-specific quota (see facts.ts).
+    // Per endpoint per 10 s; the per-minute quota is the seller's tier (orderQuotaTiers).
     { group: "orders", requests: TRENDYOL.orderRequestsPerWindow, perMs: TRENDYOL.rateWindowMs },
   ],
+  orderQuotaTiers: TRENDYOL.orderQuotaTiers,
 };
 
 function configProblems(config: TrendyolConfig): string[] {

@@ -30,10 +30,24 @@ export const TRENDYOL = {
    */
   orderDirection: "newest-first",
   /**
-   * No order-specific quota is published for Trendyol (Hepsiburada documents one); the general
-   * "50 requests per endpoint per 10 s" applies, and the pull stays well under it at 10.
+   * The general "50 requests per endpoint per 10 s" (2-authorization) holds for the order stream
+   * too; the quota that binds is the tier's per minute (orderQuotaTiers).
    */
-  orderRequestsPerWindow: 10,
+  orderRequestsPerWindow: 50,
+  /**
+   * "Sipariş Paketlerini Çekme" per minute by listing tier, beside the same tier's "Inventory &
+   * Price Write" (Servis Limitleri, orders tab as of 2026-07, mirrored in berkinoktay/
+   * pazaryerleri-finansal-kar-hesaplama docs/integrations/trendyol/1-servis-limitleri.md @
+   * f69ee04c). A store's write quota names its tier, so it also names its order quota; older
+   * official pages say 1000/min, and the newest, lowest figure is the one used.
+   */
+  orderQuotaTiers: [
+    { writePerMinute: 350, ordersPerMinute: 30 },
+    { writePerMinute: 500, ordersPerMinute: 40 },
+    { writePerMinute: 1000, ordersPerMinute: 50 },
+    { writePerMinute: 1500, ordersPerMinute: 100 },
+    { writePerMinute: 2000, ordersPerMinute: 100 },
+  ],
   /** "failed deliveries are retried every 5 minutes" (webhooks); how many times is not documented. */
   webhookRetryMs: 5 * 60 * 1000,
   /** Every status a shipment package can have. */
