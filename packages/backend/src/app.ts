@@ -5,6 +5,7 @@ import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
 import { orderWebhookController } from "./domains/order/webhook-controller";
+import { hepsiburadaPushController } from "./domains/order/hepsiburada-push-controller";
 import { stockSyncController } from "./domains/stock-sync";
 import { bodyLimitPlugin } from "./http/body-limit";
 import { corsHeaders, corsPlugin, originMatcher } from "./http/cors";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
     .use(orderController({ orders: services.orders, identity: services.identity }))
     .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))
+    .use(hepsiburadaPushController({ hepsiburadaPush: services.orderIntake.hepsiburadaPush }))
     .use(
       stockSyncController({
         sync: services.sync,

@@ -125,7 +125,9 @@ export function rateLimitPlugin(deps: RateLimitDeps) {
     if (group === "auth") return { budget: "auth" as const, subject: ip() };
     if (group === "webhook") {
       // Per store (marketplace and store id from the path): one busy seller cannot starve another.
-      return { budget: "webhook" as const, subject: path.slice(WEBHOOKS.length, WEBHOOKS.length + 128).toLowerCase() };
+      // Only those two segments: Hepsiburada's cancellations name a line after them, and a budget per line would be none.
+      const [marketplace = "", store = ""] = path.slice(WEBHOOKS.length).split("/", 2);
+      return { budget: "webhook" as const, subject: `${marketplace.slice(0, 32)}/${store.slice(0, 96)}`.toLowerCase() };
     }
     const userId = await deps.tokenSubject(request.headers.get("authorization") ?? undefined);
     if (group === "admin") return { budget: "admin" as const, subject: userId ?? `ip:${ip()}` };

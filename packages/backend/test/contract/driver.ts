@@ -4,7 +4,7 @@ import { PASSWORD } from "../support/identity";
 import { between, pick, sample, type SampleContext } from "./generate";
 import type { AuthChoice, RequestParts } from "./mutations";
 import { needsBearer, type Operation, requestBodySchema } from "./openapi";
-import { type FuzzShop, WEBHOOK_API_KEY } from "./shop";
+import { type FuzzShop, HB_PUSH_AUTH, WEBHOOK_API_KEY } from "./shop";
 
 /** The kind of thing a path parameter names: /orders/{id} -> order, /listings/{productId} -> product. */
 const SEGMENT_KINDS: Record<string, string> = {
@@ -82,6 +82,11 @@ export function validParts(op: Operation, shop: FuzzShop, ctx: SampleContext): R
     case "POST /api/v1/marketplace/webhooks/trendyol/{storeId}":
       parts.path.storeId = shop.trendyolStoreId;
       parts.headers["x-api-key"] = WEBHOOK_API_KEY;
+      break;
+    case "POST /api/v1/marketplace/webhooks/hepsiburada/{storeId}/orders":
+    case "PUT /api/v1/marketplace/webhooks/hepsiburada/{storeId}/lineitems/{lineItemId}/cancel":
+      parts.path.storeId = shop.hepsiburadaStoreId;
+      parts.headers.authorization = HB_PUSH_AUTH;
       break;
   }
   return parts;

@@ -5,12 +5,15 @@ import { bodyOf } from "../support/http";
 import { admin, bearer, customer, login, PASSWORD, register, sendJson, staff, uniqueEmail } from "../support/identity";
 
 export const WEBHOOK_API_KEY = "fuzz-webhook-key-1";
+/** Hepsiburada's push credentials of the fuzz's Hepsiburada store. */
+export const HB_PUSH_AUTH = `Basic ${Buffer.from("fuzz-hb-push:fuzz-hb-secret-1").toString("base64")}`;
 
 export interface FuzzShop {
   tokens: { customer: string; staff: string; admin: string };
   /** An account the identity routes may log in, refresh and log out without touching the tokens above. */
   victim: { email: string; accessToken: string; refreshToken: string };
   trendyolStoreId: string;
+  hepsiburadaStoreId: string;
   /** What valid PATCH requests may change at will (deactivate, re-point), so the rest of the shop keeps working. */
   scratch: { storeId: string; productId: string };
   /** Real ids by kind: product, store, warehouse, shelf, order, session. */
@@ -54,6 +57,14 @@ export async function seedShop(t: TestApp): Promise<FuzzShop> {
     warehouseIds: [main.id],
   });
   await putListing(t, tokens.admin, trendyolStoreId, simples[0] as string, { enabled: true });
+  const hepsiburadaStoreId = await createStore(t, tokens.admin, {
+    type: "HEPSIBURADA",
+    sellerId: "fuzz-merchant",
+    baseUrl: "http://127.0.0.1:9",
+    credentials: { serviceKey: "s", developerUsername: "d", hbPushUsername: "fuzz-hb-push", hbPushPassword: "fuzz-hb-secret-1" },
+    warehouseIds: [main.id],
+  });
+  await putListing(t, tokens.admin, hepsiburadaStoreId, simples[0] as string, { enabled: true });
   const scratch = {
     storeId: await createStore(t, tokens.admin, { type: "WEB", warehouseIds: [spare.id] }),
     productId: await createSimple(t, tokens.staff, "Scratch"),
@@ -72,10 +83,11 @@ export async function seedShop(t: TestApp): Promise<FuzzShop> {
     tokens,
     victim: { email: victimEmail, accessToken: victimTokens.accessToken, refreshToken: victimTokens.refreshToken },
     trendyolStoreId,
+    hepsiburadaStoreId,
     scratch,
     ids: {
       product: [...simples, set, scratch.productId],
-      store: [webStoreId, trendyolStoreId, scratch.storeId],
+      store: [webStoreId, trendyolStoreId, hepsiburadaStoreId, scratch.storeId],
       warehouse: [main.id, spare.id],
       shelf: [main.shelfId, spare.shelfId],
       order: [...orders, shipped],

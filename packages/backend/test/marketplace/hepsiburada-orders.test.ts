@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { HB_ACCOUNT, hbAdapterFor, hbSandbox, ordersPath } from "./hepsiburada-support";
 import { cannedFetch, NOWHERE, thrownBy } from "./fakes";
+import { cancelledPackageOf } from "../../src/domains/marketplace/hepsiburada/order-normaliser";
 
 async function createOrder(target: RunningSandbox, lines: { code: string; quantity: number; unitPrice: number }[]) {
   const res = await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines }) });
@@ -53,7 +54,7 @@ describe("Hepsiburada order pull", () => {
     const cancel = await fetch(`${target.url}/__sandbox/marketplaces/hepsiburada/${HB_ACCOUNT.account}/orders/${created.id}/cancel`, { method: "POST" });
     expect(cancel.status).toBe(200);
     const again = await adapter.pullOrders?.({ since, until: new Date(Date.now() + 2000) });
-    expect(again?.orders.map((o) => [o.externalId, o.status, o.packageId?.replace(/:\d{4}-\d{2}-\d{2}T[\d:.]+$/, ":<cancelDate>"), o.lines])).toEqual([
+    expect(again?.orders.map((o) => [o.externalId, o.status, o.packageId?.replace(/:\d{4}-\d{2}-\d{2}T[\d:.]+Z?$/, ":<cancelDate>"), o.lines])).toEqual([
       [created.id, "CANCELLED", `cancelled:${created.id}-1:<cancelDate>`, [{ barcode: "SKU-1", quantity: 2, unitPrice: 0, lineId: `${created.id}-1` }]],
       [created.id, "CANCELLED", `cancelled:${created.id}-2:<cancelDate>`, [{ barcode: "SKU-2", quantity: 1, unitPrice: 0, lineId: `${created.id}-2` }]],
     ]);
@@ -151,9 +152,9 @@ describe("Hepsiburada order pull", () => {
     const page = await adapter.pullOrders?.({ since: new Date("2026-11-20T09:00:00Z"), until: new Date("2026-11-20T11:00:00Z") });
     expect(page?.orders.map((o) => [o.externalId, o.packageId, o.status, o.lines, o.lastModifiedAt])).toEqual([
       ["9001", "open-list", "CREATED", [{ barcode: "A", quantity: 1, unitPrice: 100, lineId: "1" }], "2026-11-20T10:05:00.000Z"],
-      ["9001", "cancelled:2:2026-11-20T13:06:00", "CANCELLED", [{ barcode: "B", quantity: 1, unitPrice: 0, lineId: "2" }], "2026-11-20T10:06:00.000Z"],
-      ["9002", "cancelled:3:2026-11-20T13:07:00", "CANCELLED", [{ barcode: "C", quantity: 2, unitPrice: 0, lineId: "3" }], "2026-11-20T10:07:00.000Z"],
-      ["9002", "cancelled:3:2026-11-20T13:09:00.1234567", "CANCELLED", [{ barcode: "C", quantity: 1, unitPrice: 0, lineId: "3" }], "2026-11-20T10:09:00.123Z"],
+      ["9001", "cancelled:2:2026-11-20T10:06:00.000Z", "CANCELLED", [{ barcode: "B", quantity: 1, unitPrice: 0, lineId: "2" }], "2026-11-20T10:06:00.000Z"],
+      ["9002", "cancelled:3:2026-11-20T10:07:00.000Z", "CANCELLED", [{ barcode: "C", quantity: 2, unitPrice: 0, lineId: "3" }], "2026-11-20T10:07:00.000Z"],
+      ["9002", "cancelled:3:2026-11-20T10:09:00.123Z", "CANCELLED", [{ barcode: "C", quantity: 1, unitPrice: 0, lineId: "3" }], "2026-11-20T10:09:00.123Z"],
       [undefined, "cancelled:unnamed", "CANCELLED", [{ barcode: "D", quantity: 1, unitPrice: 0 }], "2026-11-20T10:08:00.000Z"],
     ]);
   });
@@ -163,5 +164,17 @@ describe("Hepsiburada order pull", () => {
     const window = { since: new Date(0), until: new Date(hour) };
     await expect(adapter.pullOrders?.({ ...window, page: "garbage" })).rejects.toMatchObject({ code: "MARKETPLACE_PAGE_INVALID" });
     await expect(adapter.pullOrders?.(window)).rejects.toMatchObject({ failure: "UNREADABLE_ANSWER" });
+  });
+});
+
+describe("Hepsiburada cancelled records", () => {
+  test("one cancellation written with other fractional digits, a space for the T or an explicit +03:00 names one package (the push and the list release it once); another instant or a record without a date names another", () => {
+    const line = "b17553de";
+    const named = (cancelDate: unknown, quantity = 3) => cancelledPackageOf({ cancelDate, quantity }, line, 180);
+    const same = ["2019-01-18T00:00:00", "2019-01-18 00:00:00", "2019-01-18T00:00:00.0000000", "2019-01-18T00:00:00.000+03:00", "2019-01-17T21:00:00Z"].map((d) => named(d));
+    expect(new Set(same)).toEqual(new Set([`cancelled:${line}:2019-01-17T21:00:00.000Z`]));
+    expect(named("2019-01-18T00:00:01")).not.toBe(same[0]);
+    expect(named(undefined, 2)).toBe(`cancelled:${line}:q2`);
+    expect(named("not a date")).toBe(`cancelled:${line}:not a date`);
   });
 });

@@ -11,7 +11,7 @@ const DAY = 24 * 60 * 60 * 1000;
 async function createOrder(url: string, lines: { code: string; quantity: number; unitPrice: number }[]) {
   const res = await fetch(`${url}/__sandbox/marketplaces/n11/${N11_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines }) });
   expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; payload: { orderNumber: string } };
+  return (await res.json()) as { id: string; payload: { id: string; orderNumber: string; lines: { orderLineId: number }[] } };
 }
 
 async function pullAll(adapter: MarketplaceAdapter, since: Date, until: Date): Promise<NormalisedOrder[]> {
@@ -37,7 +37,8 @@ describe("N11 adapter: order intake from shipment packages", () => {
     const now = Date.now();
     const orders = await pullAll(adapter, new Date(now - 60_000), new Date(now + 60_000));
     expect(sent.map((s) => [s.method, s.url.pathname, s.url.searchParams.get("status")])).toEqual(
-      ["Created", "Picking", "Cancelled", "UnSupplied"].map((status) => ["GET", packagesPath, status]),
+      // Every status a package can have: one that moved on before the pull saw it is read where it is now.
+      ["Created", "Picking", "UnPacked", "Shipped", "Delivered", "Cancelled", "UnSupplied"].map((status) => ["GET", packagesPath, status]),
     );
     for (const request of sent) {
       expect(request.headers.get("appkey")).toBe(N11_ACCOUNT.key);
@@ -45,9 +46,17 @@ describe("N11 adapter: order intake from shipment packages", () => {
       expect(request.url.searchParams.get("endDate")).toBe(String(now + 60_000 - 1));
       expect([request.url.searchParams.get("page"), request.url.searchParams.get("size")]).toEqual(["0", "100"]);
     }
-    expect(calls.map((c) => [c.callType, c.httpStatus])).toEqual(Array.from({ length: 4 }, () => ["GET_ORDERS", 200]));
-    expect(orders.map((o) => [o.externalId, o.status, o.marketplaceStatus])).toEqual([[kept.id, "CREATED", "Created"], [gone.id, "CANCELLED", "Cancelled"]]);
-    expect(orders[0]?.lines).toEqual([{ barcode: "BC1", quantity: 2, unitPrice: 11285 }, { barcode: "BC2", quantity: 1, unitPrice: 500 }]);
+    expect(calls.map((c) => [c.callType, c.httpStatus])).toEqual(Array.from({ length: 7 }, () => ["GET_ORDERS", 200]));
+    // The order is its orderNumber, the package its id.
+    expect(orders.map((o) => [o.externalId, o.packageId, o.status, o.marketplaceStatus])).toEqual([
+      [kept.id, String(kept.payload.id), "CREATED", "Created"],
+      [gone.id, String(gone.payload.id), "CANCELLED", "Cancelled"],
+    ]);
+    const lineIds = kept.payload.lines.map((line: { orderLineId: number }) => String(line.orderLineId));
+    expect(orders[0]?.lines).toEqual([
+      { barcode: "BC1", quantity: 2, unitPrice: 11285, lineId: lineIds[0] },
+      { barcode: "BC2", quantity: 1, unitPrice: 500, lineId: lineIds[1] },
+    ]);
     expect(orders[0]?.currency).toBe("TRY");
     expect(Date.parse(orders[0]?.lastModifiedAt ?? "")).toBeGreaterThan(now - 60_000);
     expect((orders[0]?.raw as { orderNumber: string }).orderNumber).toBe(kept.payload.orderNumber);
@@ -62,6 +71,28 @@ describe("N11 adapter: order intake from shipment packages", () => {
     const orders = await pullAll(adapter, new Date(now - 60_000), new Date(now + 60_000));
     expect(orders.map((o) => o.externalId).sort()).toEqual(created.sort());
     expect(sent.map((s) => s.url.searchParams.get("page"))).toEqual(["0", "1", "2"]);
+  });
+
+  test("a package leaving the Created list between pages does not make the pull skip the one after it: the status is walked again", async () => {
+    const target = await n11Sandbox();
+    const created: { id: string }[] = [];
+    for (let i = 0; i < 5; i += 1) created.push((await createOrder(target.url, [{ code: `M${i}`, quantity: 1, unitPrice: 100 }])).payload);
+    let moved = false;
+    // After the first page, the first package read moves on to Picking (N11 lists one status per request).
+    const moving = async (input: string | URL | Request, init?: RequestInit) => {
+      const answer = await fetch(input, init);
+      if (!moved) {
+        moved = true;
+        await fetch(`${target.url}/__sandbox/marketplaces/n11/${N11_ACCOUNT.account}/package-status`, { method: "POST", body: JSON.stringify({ packageId: String(created[0]?.id), status: "Picking" }) });
+      }
+      return answer;
+    };
+    const { adapter, sent } = n11AdapterFor(target, { orderPageSize: 2, orderStatuses: ["Created"] }, Object.assign(moving, { preconnect: fetch.preconnect }));
+    const now = Date.now();
+    const orders = await pullAll(adapter, new Date(now - 60_000), new Date(now + 60_000));
+    // Pages 0 and 1 held 4 of the 5 the first page counted (the third moved onto page 0): walked again.
+    expect(sent.map((s) => s.url.searchParams.get("page"))).toEqual(["0", "1", "0", "1"]);
+    expect([...new Set(orders.map((o) => o.packageId))].sort()).toEqual(created.map((p) => String(p.id)).sort());
   });
 
   test("a 40-day pull is split into windows inside the 15 days N11 serves, back to back", async () => {
@@ -92,11 +123,17 @@ describe("N11 adapter: order intake from shipment packages", () => {
     const base = { id: 9, orderNumber: "N9", lines: [{ orderLineId: 1, stockCode: "S", quantity: 3, price: "112.85" }] };
     const map = (extra: Record<string, unknown>) => normaliseN11Package({ ...base, ...extra }, new Date(0));
     expect(map({ shipmentPackageStatus: "Picking", lastModifiedDate: 1_767_225_600_000 })).toMatchObject({
-      externalId: "9",
+      externalId: "N9",
+      packageId: "9",
       status: "CREATED",
       lastModifiedAt: "2026-01-01T00:00:00.000Z",
-      lines: [{ barcode: "S", quantity: 3, unitPrice: 11285 }],
+      lines: [{ barcode: "S", quantity: 3, unitPrice: 11285, lineId: "1" }],
     });
+    // No orderNumber: the package id stands for the order, as before.
+    expect(map({ orderNumber: undefined, shipmentPackageStatus: "Created" })).toMatchObject({ externalId: "9", packageId: "9" });
+    // A line without its orderLineId: no line of the package is named (it is taken whole).
+    expect(map({ lines: [...base.lines, { stockCode: "T", quantity: 1, price: 1 }] }).lines.map((line) => line.lineId)).toEqual([undefined, undefined]);
+    expect(map({ shipmentPackageStatus: "UnPacked" })).toMatchObject({ status: "OTHER" });
     expect(map({ shipmentPackageStatus: "UnSupplied", lastModifiedDate: "01-01-2026 03:00:00" })).toMatchObject({ status: "CANCELLED", lastModifiedAt: "2026-01-01T00:00:00.000Z" });
     expect(map({ shipmentPackageStatus: "Shipped", createdDate: "2026-01-01T00:00:00Z" })).toMatchObject({ status: "OTHER", marketplaceStatus: "Shipped" });
   });

@@ -65,6 +65,24 @@ describe("N11 sandbox against the fixtures", () => {
     }
   });
 
+  test("a split package: the Picking and UnPacked lists the split fixture asks are answered in the source's shape", async () => {
+    const target = await n11Sandbox();
+    const control = (what: string, body: unknown) => fetch(`${target.url}/__sandbox/marketplaces/n11/${N11_ACCOUNT.account}/${what}`, { method: "POST", body: JSON.stringify(body) });
+    const res = await fetch(`${target.url}/__sandbox/marketplaces/n11/${N11_ACCOUNT.account}/orders`, { method: "POST", body: JSON.stringify({ lines: [{ code: "SKU-1", quantity: 2, unitPrice: 9990 }, { code: "SKU-2", quantity: 1, unitPrice: 4550 }] }) });
+    const created = (await res.json()) as { payload: { id: string; lines: { orderLineId: number }[] } };
+    // Created packages are not split (the official page); Picking ones are.
+    expect((await control("split", { packageId: created.payload.id, orderLineIds: [created.payload.lines[0]?.orderLineId] })).status).toBe(400);
+    expect((await control("package-status", { packageId: created.payload.id, status: "Picking" })).status).toBe(200);
+    expect((await control("split", { packageId: created.payload.id, orderLineIds: [created.payload.lines[0]?.orderLineId] })).status).toBe(200);
+    const now = Date.now();
+    for (const { request, response } of fixture("n11", "order-split").exchanges) {
+      const query = new URLSearchParams({ status: String(request.query?.status), page: "0", size: "100", startDate: String(now - HOUR), endDate: String(now + HOUR) });
+      const answer = (await (await rawN11(target, `${request.path}?${query}`, { method: "GET" })).json()) as { content: { orderNumber: string }[] };
+      expect(shapeMismatches(response.body, answer, "answered")).toEqual([]);
+      expect(answer.content.length).toBe(request.query?.status === "Picking" ? 2 : 1);
+    }
+  });
+
   test("a range wider than 15 days is answered with its last 15 days only, not refused", async () => {
     let clock = Date.UTC(2026, 11, 1);
     const target = await n11Sandbox({ now: () => clock });

@@ -22,13 +22,15 @@ describe("Pazarama adapter: order search", () => {
     // 09:29 UTC is 12:29 in Turkey on 1 Dec; the end day is excluded, so the next day closes the window.
     expect(JSON.parse(request?.body ?? "{}")).toEqual({ pageSize: 100, pageNumber: 1, startDate: "2026-12-01", endDate: "2026-12-02" });
     expect(page?.next).toBeNull();
+    const itemIds = (page?.orders[0]?.raw as { items: { orderItemId: string }[] }).items.map((item) => item.orderItemId);
     expect(page?.orders).toEqual([
       {
         externalId: id,
+        packageId: id,
         status: "CREATED",
         marketplaceStatus: "3",
-        // V2 lists each unit as its own item: merged back into one line.
-        lines: [{ barcode: "BC1", quantity: 2, unitPrice: 11285 }],
+        // V2 lists each unit as its own item with its own orderItemId: each a line, so each can be cancelled alone.
+        lines: itemIds.map((lineId) => ({ barcode: "BC1", quantity: 1, unitPrice: 11285, lineId })),
         currency: "TRY",
         lastModifiedAt: new Date(placedAt).toISOString(),
         raw: expect.objectContaining({ orderId: id, orderDate: "2026-12-01 12:30" }),
@@ -73,7 +75,7 @@ describe("Pazarama adapter: order search", () => {
     const bodies = sent.filter((s) => s.url.pathname === "/order/getOrdersForApi").map((s) => JSON.parse(s.body ?? "{}") as Record<string, unknown>);
     expect(bodies.map((b) => [b.Page, b.Size])).toEqual([[1, 2], [2, 2]]);
     expect(bodies[0]?.StartDate).toBe(since.toISOString().slice(0, 19));
-    expect([...(first?.orders ?? []), ...(second?.orders ?? [])].map((o) => [o.externalId, o.lines])).toEqual(ids.map((id, i) => [id, [{ barcode: `P${i}`, quantity: 2, unitPrice: 100 }]]));
+    expect([...(first?.orders ?? []), ...(second?.orders ?? [])].map((o) => [o.externalId, o.lines.map(({ lineId: _id, ...line }) => line)])).toEqual(ids.map((id, i) => [id, [{ barcode: `P${i}`, quantity: 2, unitPrice: 100 }]]));
   });
 
   test("a sandbox playing one order call answers the other with 404", async () => {
@@ -110,7 +112,7 @@ describe("Pazarama adapter: order search", () => {
 
 describe("Pazarama order normaliser", () => {
   test("reads amounts given as { value }, line codes from the line, and unknown statuses as OTHER", () => {
-    const order = normalisePazaramaOrder({
+    const [order] = normalisePazaramaOrder({
       orderNumber: 42,
       orderDate: "2026-11-02T10:00:00Z",
       orderStatusName: "Kargoya Verildi",
@@ -121,9 +123,9 @@ describe("Pazarama order normaliser", () => {
 
   test("an order without id, date or item list goes on for intake to flag (no id; the window's start; no lines), as does a line without code, quantity or price", () => {
     const listedFrom = new Date("2026-11-01T00:00:00Z");
-    expect(normalisePazaramaOrder({ orderDate: "2026-11-02T00:00:00Z", items: [] }, listedFrom)).toMatchObject({ externalId: undefined, lastModifiedAt: "2026-11-02T00:00:00.000Z" });
-    expect(normalisePazaramaOrder({ orderId: "x", items: "none" }, listedFrom)).toMatchObject({ externalId: "x", lastModifiedAt: listedFrom.toISOString(), lines: [] });
-    const lines = normalisePazaramaOrder({ orderId: "x", orderDate: "2026-11-02", items: [{ quantity: 1 }, { code: "C", quantity: "0", salePrice: 1 }] }, listedFrom).lines;
+    expect(normalisePazaramaOrder({ orderDate: "2026-11-02T00:00:00Z", items: [] }, listedFrom)).toMatchObject([{ externalId: undefined, lastModifiedAt: "2026-11-02T00:00:00.000Z" }]);
+    expect(normalisePazaramaOrder({ orderId: "x", items: "none" }, listedFrom)).toMatchObject([{ externalId: "x", lastModifiedAt: listedFrom.toISOString(), lines: [] }]);
+    const lines = normalisePazaramaOrder({ orderId: "x", orderDate: "2026-11-02", items: [{ quantity: 1 }, { code: "C", quantity: "0", salePrice: 1 }] }, listedFrom)[0]?.lines;
     expect(lines).toEqual([
       { barcode: "", quantity: 1, unitPrice: Number.NaN },
       { barcode: "C", quantity: 0, unitPrice: 100 },

@@ -105,19 +105,21 @@ describe("PttAVM adapter: order search", () => {
     const line = { lineItemId: 1, urunBarkod: "A", toplamIslemAdedi: 2, kdvDahilToplamTutar: "25,00", siparisDurumu: "kargo_yapilmasi_bekleniyor" };
     const base = { siparisNo: "PTT-7", islemTarihi: "2026-11-20T10:00:00", siparisUrunler: [line] };
     const listedFrom = new Date("2026-11-19T00:00:00Z");
-    expect(normalisePttavmOrder(base, listedFrom)).toMatchObject({ externalId: "PTT-7", status: "CREATED", lines: [{ barcode: "A", quantity: 2, unitPrice: 1250 }], lastModifiedAt: "2026-11-20T10:00:00.000Z" });
-    expect(normalisePttavmOrder({ ...base, islemTarihi: "2026-11-20T10:00:00.399Z" }, listedFrom).lastModifiedAt).toBe("2026-11-20T10:00:00.399Z");
+    expect(normalisePttavmOrder(base, listedFrom)).toMatchObject([
+      { externalId: "PTT-7", packageId: "PTT-7", status: "CREATED", lines: [{ barcode: "A", quantity: 2, unitPrice: 1250, lineId: "1" }], lastModifiedAt: "2026-11-20T10:00:00.000Z" },
+    ]);
+    expect(normalisePttavmOrder({ ...base, islemTarihi: "2026-11-20T10:00:00.399Z" }, listedFrom)[0]?.lastModifiedAt).toBe("2026-11-20T10:00:00.399Z");
     const shipped = { ...base, siparisUrunler: [{ ...line, siparisDurumu: "gondericisine_teslim_edildi" }] };
-    expect(normalisePttavmOrder(shipped, listedFrom)).toMatchObject({ status: "OTHER", marketplaceStatus: "gondericisine_teslim_edildi" });
+    expect(normalisePttavmOrder(shipped, listedFrom)).toMatchObject([{ status: "OTHER", marketplaceStatus: "gondericisine_teslim_edildi" }]);
     const cancelled = { ...base, siparisUrunler: [{ ...line, siparisDurumu: "iptal" }, { ...line, lineItemId: 2, siparisDurumu: "odeme_gecersiz" }] };
-    expect(normalisePttavmOrder(cancelled, listedFrom)).toMatchObject({ status: "CANCELLED", lines: [{ barcode: "A" }, { barcode: "A" }] });
+    expect(normalisePttavmOrder(cancelled, listedFrom)).toMatchObject([{ packageId: "PTT-7", status: "CANCELLED", lines: [{ barcode: "A", lineId: "1" }, { barcode: "A", lineId: "2" }] }]);
     // Formerly these threw UNREADABLE_ANSWER for the whole answer, which stopped the store's pull at this order.
-    expect(normalisePttavmOrder({ ...base, siparisNo: null, islemTarihi: "" }, listedFrom)).toMatchObject({ externalId: undefined, status: "CREATED", lastModifiedAt: listedFrom.toISOString() });
+    expect(normalisePttavmOrder({ ...base, siparisNo: null, islemTarihi: "" }, listedFrom)).toMatchObject([{ externalId: undefined, status: "CREATED", lastModifiedAt: listedFrom.toISOString() }]);
     // No lines: OTHER, so intake records it (LINE_COUNT_OUT_OF_RANGE) instead of cancelling an order it never saw.
-    expect(normalisePttavmOrder({ ...base, siparisUrunler: "none" }, listedFrom)).toMatchObject({ externalId: "PTT-7", status: "OTHER", lines: [] });
-    expect(normalisePttavmOrder("not an order", listedFrom)).toMatchObject({ externalId: undefined, status: "OTHER", lines: [], raw: "not an order" });
-    const unreadable = [line, { ...line, urunBarkod: null }, { ...line, toplamIslemAdedi: 1.5 }, { ...line, kdvDahilToplamTutar: "free" }, 7];
-    expect(normalisePttavmOrder({ ...base, siparisUrunler: unreadable }, listedFrom).lines).toEqual([
+    expect(normalisePttavmOrder({ ...base, siparisUrunler: "none" }, listedFrom)).toMatchObject([{ externalId: "PTT-7", status: "OTHER", lines: [] }]);
+    expect(normalisePttavmOrder("not an order", listedFrom)).toMatchObject([{ externalId: undefined, status: "OTHER", lines: [], raw: "not an order" }]);
+    const unreadable = [line, { ...line, lineItemId: 2, urunBarkod: null }, { ...line, lineItemId: 3, toplamIslemAdedi: 1.5 }, { ...line, lineItemId: 4, kdvDahilToplamTutar: "free" }, 7];
+    expect(normalisePttavmOrder({ ...base, siparisUrunler: unreadable }, listedFrom)[0]?.lines).toEqual([
       { barcode: "A", quantity: 2, unitPrice: 1250 },
       { barcode: "", quantity: 2, unitPrice: 1250 },
       { barcode: "A", quantity: 1.5, unitPrice: Number.NaN },

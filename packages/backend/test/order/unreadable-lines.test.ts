@@ -33,6 +33,12 @@ function oneHepsiburadaOrder(lines: unknown[]): NormalisedOrder {
   return orders[0] as NormalisedOrder;
 }
 
+/** A mapper's only order (an order with cancelled lines comes as several: none here). */
+function onlyOrder(orders: NormalisedOrder[]): NormalisedOrder {
+  if (orders.length !== 1 || !orders[0]) throw new Error(`one order expected, ${orders.length} came`);
+  return orders[0];
+}
+
 /** Each marketplace's own order shape (as its fixtures in packages/marketplace-fixtures show it), built from plain lines (price in lira). */
 const MAPPERS: Record<string, (id: string, lines: Line[]) => NormalisedOrder> = {
   TRENDYOL: (id, lines) =>
@@ -44,7 +50,7 @@ const MAPPERS: Record<string, (id: string, lines: Line[]) => NormalisedOrder> = 
   N11: (id, lines) =>
     normaliseN11Package({ id, shipmentPackageStatus: "Created", lastModifiedDate: Date.now(), lines: lines.map((l) => ({ stockCode: l.barcode, quantity: l.quantity, price: l.price })) }, new Date()),
   PAZARAMA: (id, lines) =>
-    normalisePazaramaOrder(
+    onlyOrder(normalisePazaramaOrder(
       {
         orderId: id,
         orderDate: new Date().toISOString(),
@@ -52,9 +58,9 @@ const MAPPERS: Record<string, (id: string, lines: Line[]) => NormalisedOrder> = 
         items: lines.map((l, i) => ({ orderItemId: `${id}-${i}`, orderItemStatus: 3, quantity: l.quantity, salePrice: { value: l.price }, product: l.barcode === undefined ? {} : { code: l.barcode } })),
       },
       new Date(),
-    ),
+    )),
   PTTAVM: (id, lines) =>
-    normalisePttavmOrder(
+    onlyOrder(normalisePttavmOrder(
       {
         siparisNo: id,
         islemTarihi: new Date().toISOString().slice(0, 19),
@@ -67,7 +73,7 @@ const MAPPERS: Record<string, (id: string, lines: Line[]) => NormalisedOrder> = 
         })),
       },
       new Date(),
-    ),
+    )),
 };
 
 let t: TestApp;

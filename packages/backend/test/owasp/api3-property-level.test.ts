@@ -161,6 +161,8 @@ const CASES: WriteCase[] = [
 /** Routes whose body is deliberately open, with the reason. */
 const OPEN_BODIES: Record<string, string> = {
   "POST /api/v1/marketplace/webhooks/trendyol/{storeId}": "Trendyol's own order model, which Trendyol extends on its own schedule (webhook-controller.ts)",
+  "POST /api/v1/marketplace/webhooks/hepsiburada/{storeId}/orders": "Hepsiburada's own order push model (Create Order), which Hepsiburada extends on its own schedule (hepsiburada-push-controller.ts)",
+  "PUT /api/v1/marketplace/webhooks/hepsiburada/{storeId}/lineitems/{lineItemId}/cancel": "Hepsiburada's own Order Cancel push model (hepsiburada-push-controller.ts)",
 };
 
 describe("API3:2023 Broken Object Property Level Authorization — mass assignment", () => {

@@ -53,6 +53,8 @@ const ROUTES: Record<string, MinRole> = {
   "POST /api/v1/orders/{id}/return": "staff",
   "POST /api/v1/orders/{id}/lines/{lineId}/map": "staff",
   "POST /api/v1/marketplace/webhooks/trendyol/{storeId}": "webhook",
+  "POST /api/v1/marketplace/webhooks/hepsiburada/{storeId}/orders": "webhook",
+  "PUT /api/v1/marketplace/webhooks/hepsiburada/{storeId}/lineitems/{lineItemId}/cancel": "webhook",
   "GET /api/v1/stock-sync/status": "staff",
   "POST /api/v1/stock-sync/stores/{id}/flush": "staff",
   "POST /api/v1/stock-sync/dead-letters/{id}/retry": "staff",

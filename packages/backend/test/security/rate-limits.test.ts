@@ -120,6 +120,16 @@ describe("API4:2023 Unrestricted Resource Consumption — rate limits per route 
     expect(limitHeaders(other)).toEqual({ limit: "2", remaining: "1" });
   });
 
+  test("Hepsiburada's pushes draw on their store's budget whatever line a cancellation names", async () => {
+    const t = await appWith("rl_hbpush", { RATE_LIMIT_WEBHOOK: "2", RATE_LIMIT_ANONYMOUS: "1000" });
+    const base = "/api/v1/marketplace/webhooks/hepsiburada";
+    expect((await postJson(t, `${base}/store-a/orders`, { items: [] })).status).not.toBe(429);
+    expect((await t.request(`${base}/store-a/lineitems/line-1/cancel`, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" })).status).not.toBe(429);
+    await expectRefused(await t.request(`${base}/store-a/lineitems/line-2/cancel`, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }));
+    const other = await postJson(t, `${base}/store-b/orders`, { items: [] });
+    expect(limitHeaders(other)).toEqual({ limit: "2", remaining: "1" });
+  });
+
   test("health probes and metrics scrapes are never limited", async () => {
     const t = await appWith("rl_exempt", { RATE_LIMIT_ANONYMOUS: "1" });
     for (let i = 0; i < 5; i += 1) {
@@ -156,6 +166,7 @@ describe("API4:2023 Unrestricted Resource Consumption — rate limits per route 
     expect(routeGroup("POST", "/api/v1/auth/logout")).toBe("api");
     expect(routeGroup("POST", "/api/v1/admin/users")).toBe("admin");
     expect(routeGroup("POST", "/api/v1/marketplace/webhooks/trendyol/s1")).toBe("webhook");
+    expect(routeGroup("PUT", "/api/v1/marketplace/webhooks/hepsiburada/s1/lineitems/l1/cancel")).toBe("webhook");
     expect(routeGroup("GET", "/api/v1/orders")).toBe("api");
   });
 });

@@ -11,7 +11,8 @@
  * 1000 req/s answered 429 with X-RateLimit-*, the packages list (packages.ts: packed lines, capital
  * `Offset`; lines packed and single lines cancelled through the control routes `pack` and
  * `cancel-line`), and the listing read (listings.ts: isFulfilledByHB per
- * listing, set through PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb). Accounts: account = merchant id, key = developer
+ * listing, set through PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb), and the order
+ * push (push.ts: new orders and cancelled records sent to the target set through `.../push`). Accounts: account = merchant id, key = developer
  * username, secret = service key.
  */
 import { accountOperations, pricesByCode, type SandboxAccountInput, type SandboxContext, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
@@ -20,12 +21,19 @@ import { settleHepsiburada } from "./processing";
 import { setFulfilledByHb } from "./listings";
 import { cancelHepsiburadaLine, packHepsiburadaLines } from "./packages";
 import { handleHepsiburada } from "./routes";
-import { HEPSIBURADA_SANDBOX_LIMITS, type HepsiburadaSandboxLimits, HepsiburadaSandboxState } from "./state";
+import { type HepsiburadaAccount, HEPSIBURADA_SANDBOX_LIMITS, type HepsiburadaSandboxLimits, HepsiburadaSandboxState } from "./state";
 
 /** The module with other limits (tests reach a quota cheaply); the registry uses the defaults. */
 export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly SandboxAccountInput[], limits: Partial<HepsiburadaSandboxLimits> = {}): SandboxMarketplace {
   const state = new HepsiburadaSandboxState(context, { ...HEPSIBURADA_SANDBOX_LIMITS, ...limits });
   for (const input of accounts) state.addAccount(input);
+  /** Runs a cancellation and pushes the cancelled records it wrote (push.ts). */
+  function pushingCancellations<R>(found: HepsiburadaAccount, cancel: () => R): R {
+    const before = found.cancelledLines.length;
+    const result = cancel();
+    for (const { line } of found.cancelledLines.slice(before)) state.pusher.cancellation(found.merchantId, line);
+    return result;
+  }
   return {
     name: "HEPSIBURADA",
     owns: (path) => path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/") || path.startsWith("/packages/merchantid/"),
@@ -33,11 +41,12 @@ export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly S
     addAccount: (input) => state.addAccount(input),
     control(account, what, incoming, now) {
       const found = state.accounts.get(account);
-      if (what !== "fulfilled-by-hb" && what !== "pack" && what !== "cancel-line") return undefined;
+      if (what !== "fulfilled-by-hb" && what !== "pack" && what !== "cancel-line" && what !== "push") return undefined;
       if (!found) return { status: 404, body: { error: { code: "NOT_FOUND", message: `No account ${account}` } } };
       if (what === "fulfilled-by-hb") return setFulfilledByHb(found, incoming);
+      if (what === "push") return state.pusher.control(account, incoming);
       if (incoming.method !== "POST") return { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };
-      return what === "pack" ? packHepsiburadaLines(state, found, incoming, now) : cancelHepsiburadaLine(found, incoming, now);
+      return what === "pack" ? packHepsiburadaLines(state, found, incoming, now) : pushingCancellations(found, () => cancelHepsiburadaLine(found, incoming, now));
     },
     ...accountOperations({
       accounts: state.accounts,
@@ -45,9 +54,10 @@ export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly S
       pricesOf: (found) => pricesByCode(found.prices, (price) => ({ price })),
       createOrder(found, order, now) {
         const created = createHepsiburadaOrder(state, found, order, now);
+        state.pusher.order(found.merchantId, created.lines, now);
         return { id: created.orderNumber, payload: created };
       },
-      cancelOrder: (found, orderId, now) => cancelHepsiburadaOrder(found, orderId, now),
+      cancelOrder: (found, orderId, now) => pushingCancellations(found, () => cancelHepsiburadaOrder(found, orderId, now)),
     }),
   };
 }

@@ -34,7 +34,7 @@ function parseQueryDate(value: string): number | undefined {
  * A paid order: one open line per input line. It does not change the quantities the account
  * shows: the seller's system reserves the stock and pushes the new truth.
  */
-export function createHepsiburadaOrder(state: HepsiburadaSandboxState, account: HepsiburadaAccount, input: SandboxOrderInput, now: number): { orderNumber: string; lines: unknown[] } {
+export function createHepsiburadaOrder(state: HepsiburadaSandboxState, account: HepsiburadaAccount, input: SandboxOrderInput, now: number): { orderNumber: string; lines: HepsiburadaOpenLine[] } {
   const number = String(state.nextOrderNumber());
   const lines = input.lines.map((line, i) => {
     const entry = {

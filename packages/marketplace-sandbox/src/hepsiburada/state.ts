@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { HEPSIBURADA, type UploadKind } from "@pazarsync/backend/src/domains/marketplace/hepsiburada/facts";
 import type { SandboxAccountInput, SandboxContext } from "../module";
+import { HepsiburadaPusher } from "./push";
 
 /**
  * The numbers the Hepsiburada sandbox plays: the official caps (4000 SKUs, 5 pending uploads,
@@ -176,6 +177,8 @@ export interface HepsiburadaAccount {
 export class HepsiburadaSandboxState {
   readonly accounts = new Map<string, HepsiburadaAccount>();
   readonly uploads = new Map<string, Upload>();
+  /** The merchants' order push targets and deliveries (push.ts). */
+  readonly pusher: HepsiburadaPusher;
   private readonly windows = new Map<string, number[]>();
   private orderCounter = 4_100_000;
   private packageCounter = 7_000_000_000;
@@ -183,7 +186,9 @@ export class HepsiburadaSandboxState {
   constructor(
     readonly context: SandboxContext,
     readonly limits: HepsiburadaSandboxLimits = HEPSIBURADA_SANDBOX_LIMITS,
-  ) {}
+  ) {
+    this.pusher = new HepsiburadaPusher((ms) => context.scaled(ms));
+  }
 
   nextPackageNumber(): number {
     this.packageCounter += 1;

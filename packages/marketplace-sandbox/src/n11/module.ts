@@ -8,6 +8,7 @@
  */
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelN11Package, createN11Package } from "./orders";
+import { n11PackageChange } from "./package-changes";
 import { settleN11 } from "./processing";
 import { handleN11 } from "./routes";
 import { N11SandboxState } from "./state";
@@ -20,13 +21,19 @@ export const createN11Sandbox: SandboxMarketplaceFactory = (context, accounts): 
     owns: (path) => path.startsWith("/ms/product/") || path.startsWith("/rest/delivery/"),
     handle: (incoming, now) => handleN11(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
+    control(account, what, incoming, now) {
+      const found = state.accounts.get(account);
+      if (!found) return { status: 404, body: { message: `No account ${account}` } };
+      return n11PackageChange(state, found, what, incoming, now);
+    },
     ...accountOperations({
       accounts: state.accounts,
       settle: (now) => settleN11(state, now),
       pricesOf: (found) => pricesByCode(found.prices, (price) => ({ ...price })),
       createOrder(found, order, now) {
         const created = createN11Package(state, found, order, now);
-        return { id: String(created.id), payload: created };
+        // The order is its orderNumber (what intake keys it on); cancelOrder takes it or a package id.
+        return { id: created.orderNumber, payload: { ...created, id: String(created.id) } };
       },
       cancelOrder: (found, orderId, now) => cancelN11Package(found, orderId, now),
     }),

@@ -34,11 +34,15 @@ export function createN11Package(state: N11SandboxState, account: N11Account, in
   return created;
 }
 
-export function cancelN11Package(account: N11Account, packageId: string, now: number): boolean {
-  const found = account.packages.get(packageId);
-  if (!found) return false;
-  found.shipmentPackageStatus = "Cancelled";
-  found.lastModifiedDate = Math.max(now, found.lastModifiedDate + 1);
+/** The package, or every package of the order numbered so that is not cancelled or replaced yet, becomes Cancelled. */
+export function cancelN11Package(account: N11Account, orderOrPackage: string, now: number): boolean {
+  const byId = account.packages.get(orderOrPackage);
+  const found = byId ? [byId] : [...account.packages.values()].filter((p) => p.orderNumber === orderOrPackage && p.shipmentPackageStatus !== "Cancelled" && p.shipmentPackageStatus !== "UnPacked");
+  if (found.length === 0) return false;
+  for (const p of found) {
+    p.shipmentPackageStatus = "Cancelled";
+    p.lastModifiedDate = Math.max(now, p.lastModifiedDate + 1);
+  }
   return true;
 }
 

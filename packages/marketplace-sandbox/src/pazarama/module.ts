@@ -9,7 +9,8 @@
  * plain OAuth) and the order call (getOrdersForApiV2 or the paged getOrdersForApi).
  */
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
-import { cancelPzOrder, createPzOrder } from "./orders";
+import { isReply, lineCancelOf } from "../line-cancel-body";
+import { cancelPzItems, cancelPzOrder, createPzOrder } from "./orders";
 import { settlePazarama } from "./processing";
 import { handlePazarama, PAZARAMA_OWNED } from "./routes";
 import { PazaramaSandboxState } from "./state";
@@ -32,6 +33,14 @@ export const createPazaramaSandbox: SandboxMarketplaceFactory = (context, accoun
     handle: (incoming, now) => handlePazarama(state, incoming, now, context.variants),
     addAccount: (input) => state.addAccount(input),
     revokeTokens: (account) => state.revokeTokens(account),
+    // `cancel-lines` {orderId, lineIds: orderItemIds}: some items cancelled (V2 then lists each of their units cancelled).
+    control(account, what, incoming) {
+      if (what !== "cancel-lines") return undefined;
+      const found = state.accounts.get(account);
+      const body = lineCancelOf(incoming.body);
+      if (isReply(body)) return body;
+      return found && cancelPzItems(found, body.orderId, body.lineIds) ? { status: 200, body: { cancelled: body.lineIds } } : { status: 404, body: { success: false, message: "No such order or item" } };
+    },
     ...accountOperations({
       accounts: state.accounts,
       settle: (now) => settlePazarama(state, now),

@@ -41,6 +41,15 @@ export function cancelPzOrder(account: PzAccount, orderId: string, _now: number)
   return true;
 }
 
+/** The named items cancelled (the order too once every item is); false when the order or an item is unknown. The order date stays. */
+export function cancelPzItems(account: PzAccount, orderId: string, itemIds: readonly string[]): boolean {
+  const order = account.orders.get(orderId);
+  if (!order || !itemIds.every((id) => order.items.some((item) => item.orderItemId === id))) return false;
+  for (const item of order.items) if (itemIds.includes(item.orderItemId)) item.orderItemStatus = ORDER_STATUS.cancelled;
+  if (order.items.every((item) => item.orderItemStatus === ORDER_STATUS.cancelled)) order.orderStatus = ORDER_STATUS.cancelled;
+  return true;
+}
+
 /** Turkish wall-clock time (UTC+3), `yyyy-MM-dd HH:mm` as Pazarama's example shows dates. */
 function turkishDateTime(at: number): string {
   return new Date(at + PAZARAMA.turkeyOffsetMs).toISOString().slice(0, 16).replace("T", " ");

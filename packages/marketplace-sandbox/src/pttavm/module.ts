@@ -9,7 +9,8 @@
  */
 import { PTTAVM } from "@pazarsync/backend/src/domains/marketplace/pttavm/facts";
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
-import { cancelPttOrder, createPttOrder } from "./orders";
+import { isReply, lineCancelOf } from "../line-cancel-body";
+import { cancelPttLines, cancelPttOrder, createPttOrder } from "./orders";
 import { settlePttavm } from "./processing";
 import { handlePttavm } from "./routes";
 import { PttavmSandboxState } from "./state";
@@ -22,6 +23,14 @@ export const createPttavmSandbox: SandboxMarketplaceFactory = (context, accounts
     owns: (path) => path.startsWith(`${PTTAVM.apiPrefix}/`),
     handle: (incoming, now) => handlePttavm(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
+    // `cancel-lines` {orderId, lineIds}: some lines of an order cancelled, the rest going on.
+    control(account, what, incoming, now) {
+      if (what !== "cancel-lines") return undefined;
+      const found = state.accounts.get(account);
+      const body = lineCancelOf(incoming.body);
+      if (isReply(body)) return body;
+      return found && cancelPttLines(found, body.orderId, body.lineIds, now) ? { status: 200, body: found.orders.get(body.orderId) } : { status: 404, body: { success: false, message: "No such order or line" } };
+    },
     ...accountOperations({
       accounts: state.accounts,
       settle: (now) => settlePttavm(state, now),

@@ -51,6 +51,15 @@ export function cancelPttOrder(account: PttAccount, orderId: string, now: number
   return true;
 }
 
+/** The named lines cancelled ("iptal"), the order's islemTarihi moved to now; false when the order or a line is unknown. */
+export function cancelPttLines(account: PttAccount, orderId: string, lineIds: readonly string[], now: number): boolean {
+  const order = account.orders.get(orderId);
+  if (!order || !lineIds.every((id) => order.siparisUrunler.some((line) => String(line.lineItemId) === id))) return false;
+  for (const line of order.siparisUrunler) if (lineIds.includes(String(line.lineItemId))) line.siparisDurumu = "iptal";
+  order.islemTarihi = stamp(now);
+  return true;
+}
+
 /**
  * GET /orders/search?startDate&endDate&isActiveOrders (all three required): orders whose
  * islemTarihi is in [startDate, endDate], at most 40 days apart, end not before start; with

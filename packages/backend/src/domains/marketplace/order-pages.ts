@@ -6,9 +6,10 @@
 import { isRecord } from "./json";
 import type { NormalisedOrder, OrderPage } from "./types";
 import { MarketplacePageInvalid, MarketplaceWindowInvalid } from "./errors";
+import { type WalkCount, walkCountOf, walkOn } from "./page-walk";
 
-/** Where a pull stands: the start of the current slice and its page. */
-export interface SliceCursor {
+/** Where a pull stands: the start of the current slice, its page, and the walk's count (page-walk.ts). */
+export interface SliceCursor extends WalkCount {
   from: number;
   page: number;
 }
@@ -39,12 +40,25 @@ function decodeCursor(token: string, pull: Pick<SlicedPull, "label" | "firstPage
   if (!isRecord(value) || !Number.isSafeInteger(value.from) || !Number.isSafeInteger(value.page) || Number(value.page) < pull.firstPage) {
     throw new MarketplacePageInvalid(token, pull.label);
   }
-  return { from: Number(value.from), page: Number(value.page) };
+  return { from: Number(value.from), page: Number(value.page), ...walkCountOf(value) };
 }
 
-/** The next page token: the next page of this slice, else the next slice, else null. */
-function nextCursor(cursor: SliceCursor, sliceEnd: number, until: number, more: boolean, firstPage: number): string | null {
-  if (more) return encodeCursor({ from: cursor.from, page: cursor.page + 1 });
+/** What one page held: `listed` the marketplace's orders on it, `total` its list size where the answer says one. */
+export interface SlicePage {
+  orders: NormalisedOrder[];
+  more: boolean;
+  listed?: number;
+  total?: number;
+}
+
+/**
+ * The next page token: the next page of this slice, else the slice walked again when the answer's
+ * count says orders were skipped (page-walk.ts), else the next slice, else null.
+ */
+function nextCursor(cursor: SliceCursor, sliceEnd: number, until: number, read: SlicePage, firstPage: number): string | null {
+  const walk = walkOn(cursor, { orders: read.listed ?? read.orders.length, total: read.total, more: read.more }, false);
+  if (walk.step === "page") return encodeCursor({ from: cursor.from, page: cursor.page + 1, ...walk.count });
+  if (walk.step === "again") return encodeCursor({ from: cursor.from, page: firstPage, ...walk.count });
   return sliceEnd < until ? encodeCursor({ from: sliceEnd, page: firstPage }) : null;
 }
 
@@ -55,15 +69,15 @@ function nextCursor(cursor: SliceCursor, sliceEnd: number, until: number, more: 
 export async function pullSlicedPage(
   { since, until, page }: { since: Date; until: Date; page?: string },
   pull: SlicedPull,
-  readPage: (cursor: SliceCursor, to: number) => Promise<{ orders: NormalisedOrder[]; more: boolean }>,
+  readPage: (cursor: SliceCursor, to: number) => Promise<SlicePage>,
 ): Promise<OrderPage> {
   requirePullWindow(since, until);
   const end = until.getTime();
   const cursor = page === undefined ? { from: since.getTime(), page: pull.firstPage } : decodeCursor(page, pull);
   if (cursor.from >= end) return { orders: [], next: null };
   const sliceEnd = Math.min(cursor.from + pull.maxWindowMs, end);
-  const { orders, more } = await readPage(cursor, sliceEnd);
-  return { orders, next: nextCursor(cursor, sliceEnd, end, more, pull.firstPage) };
+  const read = await readPage(cursor, sliceEnd);
+  return { orders: read.orders, next: nextCursor(cursor, sliceEnd, end, read, pull.firstPage) };
 }
 
 /** An ISO instant from a date string or epoch number; undefined when it is not one. */

@@ -7,6 +7,7 @@ export * from "./errors";
 export type * from "./types";
 export { createTrendyolAdapter, trendyolProfile, type TrendyolConfig } from "./trendyol/adapter";
 export { normaliseTrendyolPackage } from "./trendyol/order-normaliser";
+export { pushedCancellationOf, pushedOrdersOf } from "./hepsiburada/push-normaliser";
 
 export { createMarketplaceAdapter, QUANTITY_CAPS } from "./adapters";
 export type { MarketplaceStoreSettings } from "./store-settings";

@@ -242,6 +242,13 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
         const delivery = { packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: "" };
         const cancelled = await packages.cancelPackage(row, delivery);
         if (cancelled) return { outcome: cancelled.changed ? "CANCELLED" : "ALREADY_CANCELLED", order: await present(ctx, cancelled.row, SYSTEM) };
+        // A cancelled part (another package id) of an order recorded whole, without line ids, under
+        // this very key cannot be released line by line; cancelling it whole would free live stock.
+        // It keeps its reservation until the order's own cancellation (the safe side).
+        if (row.packages === null && row.externalOrderId === key && packageId !== key) {
+          log.warn({ orderId: row.id, packageId }, "a cancelled part of a marketplace order recorded without line ids: kept reserved until the order is cancelled");
+          return { outcome: "ALREADY_CANCELLED", order: await present(ctx, row, SYSTEM) };
+        }
       }
       const { order, changed } = await transitions.cancel(SYSTEM, row.id, { repeatIsNoop: true });
       return { outcome: changed ? "CANCELLED" : "ALREADY_CANCELLED", order };

@@ -1,5 +1,6 @@
 /**
- * Marketplace order intake, put together: the periodic pull and the Trendyol webhook receiver
+ * Marketplace order intake, put together: the periodic pull, the Trendyol webhook receiver and
+ * Hepsiburada's order push receiver
  * feeding the order service's idempotent intake, with their metrics. Built once in services.ts.
  * The needing-attention gauge is read from Postgres after each pull run, after each webhook
  * delivery and after a staff action takes an order out of NEEDS_ATTENTION, never on scrape.
@@ -13,6 +14,7 @@ import type { StoreService } from "../catalog/service";
 import { createIntakeMetrics } from "./metrics";
 import { createOrderPull, type OrderPullSettings } from "./marketplace-pull";
 import type { OrderService } from "./service";
+import { createHepsiburadaPush } from "./hepsiburada-push";
 import { createTrendyolWebhooks } from "./trendyol-webhooks";
 
 export type { PullReport, OrderPullSettings } from "./marketplace-pull";
@@ -56,6 +58,7 @@ export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
   deps.orders.onNeedingAttentionChanged?.(refreshNeedingAttention);
   const pull = createOrderPull({ ...feed, db: deps.db, locks: deps.locks, stores: deps.stores, settings: deps.settings, now: deps.now, fetch: deps.fetch, onCall: deps.onCall, createAdapter: deps.createAdapter });
   const trendyolWebhooks = createTrendyolWebhooks({ ...feed, stores: deps.stores, now: deps.now, afterIntake: refreshNeedingAttention });
+  const hepsiburadaPush = createHepsiburadaPush({ ...feed, stores: deps.stores, now: deps.now, afterIntake: refreshNeedingAttention });
   return {
     /** Every active marketplace store once (the worker's job). */
     async pullAll() {
@@ -69,6 +72,7 @@ export function createMarketplaceIntake(deps: MarketplaceIntakeDeps) {
       return report;
     },
     trendyolWebhooks,
+    hepsiburadaPush,
     settings: deps.settings,
   };
 }

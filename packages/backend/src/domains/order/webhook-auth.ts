@@ -34,3 +34,15 @@ export function webhookAuthorised(credentials: Record<string, string> | undefine
   }
   return false;
 }
+
+/**
+ * True when the Basic header carries exactly this username and password (Hepsiburada's order push:
+ * the store's `hbPushUsername` / `hbPushPassword`); false when either is unset.
+ */
+export function basicAuthorised(header: string | null, username: string | undefined, password: string | undefined): boolean {
+  const basic = basicCredentials(header);
+  if (!username || !password || !basic) return false;
+  const user = sameSecret(basic.username, username);
+  const secret = sameSecret(basic.password, password);
+  return user && secret;
+}

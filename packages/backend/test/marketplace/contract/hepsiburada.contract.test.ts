@@ -101,9 +101,9 @@ describe("Hepsiburada contract", () => {
       ["4100001", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-4", quantity: 1, unitPrice: 725, lineId: "L-10" }]],
       ["4100007", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-5", quantity: 1, unitPrice: 990, lineId: "L-11" }]],
       ["4100008", "package:7000000003", "CREATED", "Packaged", [{ barcode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: "L-12" }]],
-      ["4100004", "cancelled:L-6:2026-12-05T11:00:00", "CANCELLED", "Cancelled", [{ barcode: "SKU-4", quantity: 1, unitPrice: 0, lineId: "L-6" }]],
-      ["4100004", "cancelled:L-7:2026-12-05T11:00:00", "CANCELLED", "Cancelled", [{ barcode: "SKU-5", quantity: 1, unitPrice: 0, lineId: "L-7" }]],
-      ["4100005", "cancelled:L-8:2026-12-05T11:30:00", "CANCELLED", "Cancelled", [{ barcode: "SKU-1", quantity: 2, unitPrice: 0, lineId: "L-8" }]],
+      ["4100004", "cancelled:L-6:2026-12-05T08:00:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-4", quantity: 1, unitPrice: 0, lineId: "L-6" }]],
+      ["4100004", "cancelled:L-7:2026-12-05T08:00:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-5", quantity: 1, unitPrice: 0, lineId: "L-7" }]],
+      ["4100005", "cancelled:L-8:2026-12-05T08:30:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-1", quantity: 2, unitPrice: 0, lineId: "L-8" }]],
     ]);
     // Zoneless times (seven fractional digits, as .NET writes them) are Turkey time; none passes the pull's end.
     expect(orders[0]?.lastModifiedAt).toBe("2026-12-04T12:20:11.451Z");

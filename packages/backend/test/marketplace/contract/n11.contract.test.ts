@@ -39,6 +39,7 @@ const CALLS: Record<string, { path: string; fixture: string }> = {
   "price-stock REJECT": { path: n11Paths.priceStockUpdate, fixture: "price-stock-reject" },
   "task details": { path: n11Paths.taskDetails, fixture: "task-details" },
   "order pull": { path: n11Paths.shipmentPackages, fixture: "order-pull" },
+  "order pull, a split package": { path: n11Paths.shipmentPackages, fixture: "order-split" },
 };
 
 describe("N11 contract: the adapter against the sources", () => {
@@ -92,7 +93,10 @@ describe("N11 contract: the adapter against the sources", () => {
   });
 
   test("the order pull walks one status per request and every page, sending only parameters the source has", async () => {
-    const server = serveFixtures(fixture("n11", "order-pull"));
+    // A status walked over more than one page, with no count in the answer, is walked once more
+    // (a package leaving the list between pages moves the next one onto a page already read).
+    const [created0, created1, cancelled] = fixture("n11", "order-pull").exchanges as [Exchange, Exchange, Exchange];
+    const server = serveFixtures([created0, created1, created0, created1, cancelled]);
     const adapter = adapterOn(server, { orderStatuses: ["Created", "Cancelled"], orderPageSize: 1 });
     const until = new Date(Date.UTC(2026, 11, 5));
     const orders = await pullAll(adapter, new Date(until.getTime() - 2 * DAY), until);
@@ -101,14 +105,31 @@ describe("N11 contract: the adapter against the sources", () => {
     expect(server.sent.map((s) => [s.url.searchParams.get("status"), s.url.searchParams.get("page")])).toEqual([
       ["Created", "0"],
       ["Created", "1"],
+      ["Created", "0"],
+      ["Created", "1"],
       ["Cancelled", "0"],
     ]);
-    expect(orders.map((o) => [o.externalId, o.status, o.lines])).toEqual([
-      ["301", "CREATED", [{ barcode: "SKU-1", quantity: 2, unitPrice: 9990 }]],
-      ["302", "CREATED", [{ barcode: "SKU-2", quantity: 1, unitPrice: 4550 }]],
-      ["303", "CANCELLED", [{ barcode: "SKU-1", quantity: 1, unitPrice: 9990 }]],
+    expect([...new Map(orders.map((o) => [o.packageId, o])).values()].map((o) => [o.externalId, o.packageId, o.status, o.lines])).toEqual([
+      ["N11-1001", "301", "CREATED", [{ barcode: "SKU-1", quantity: 2, unitPrice: 9990, lineId: "9001" }]],
+      ["N11-1002", "302", "CREATED", [{ barcode: "SKU-2", quantity: 1, unitPrice: 4550, lineId: "9002" }]],
+      ["N11-1003", "303", "CANCELLED", [{ barcode: "SKU-1", quantity: 1, unitPrice: 9990, lineId: "9003" }]],
     ]);
     expect(orders[0]?.lastModifiedAt).toBe(new Date(1764928800000).toISOString());
+  });
+
+  test("a split package as the official split pages show it: the new Picking packages and the UnPacked one they replace are one order, lines by orderLineId", async () => {
+    const server = serveFixtures(fixture("n11", "order-split"));
+    const adapter = adapterOn(server, { orderStatuses: ["Picking", "UnPacked"] });
+    const until = new Date(Date.UTC(2026, 11, 5));
+    const orders = await pullAll(adapter, new Date(until.getTime() - 2 * DAY), until);
+    expect(server.mismatches).toEqual([]);
+    expect(server.remaining()).toBe(0);
+    expect(orders.map((o) => [o.externalId, o.packageId, o.status, o.lines.map((line) => line.lineId)])).toEqual([
+      ["N11-2001", "402", "CREATED", ["9101"]],
+      ["N11-2001", "403", "CREATED", ["9102"]],
+      // The replaced package neither reserves (its lines are known) nor releases.
+      ["N11-2001", "401", "OTHER", ["9101", "9102"]],
+    ]);
   });
 
   test("no window sent is wider than the 15 days N11 serves (a wider one silently returns only the last 15)", async () => {

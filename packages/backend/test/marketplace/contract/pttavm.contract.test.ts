@@ -103,20 +103,30 @@ describe("PttAVM contract: order search", () => {
     ]);
   });
 
-  test("an order's awaiting-shipment line is reserved, its cancelled line is not; prices are the line totals per unit", async () => {
+  test("an order's awaiting-shipment line is reserved, its cancelled line is released on its own (a package of its own); prices are the line totals per unit", async () => {
     const server = serveFixtures(fixture("pttavm", "order-pull"));
     const since = new Date("2026-11-01T00:00:00.000Z");
     const page = await adapterOn(server).pullOrders?.({ since, until: new Date(since.getTime() + 40 * DAY) });
     expect(page?.next).toBeNull();
-    expect(page?.orders).toHaveLength(1);
-    expect(page?.orders[0]).toMatchObject({
-      externalId: "PTT-0ATHPIN2T-201126",
-      status: "CREATED",
-      marketplaceStatus: "kargo_yapilmasi_bekleniyor,iptal",
-      currency: "TRY",
-      lastModifiedAt: "2026-11-20T10:40:02.000Z",
-      lines: [{ barcode: "8690000000011", quantity: 2, unitPrice: 12_000 }],
-    });
+    expect(page?.orders).toHaveLength(2);
+    expect(page?.orders).toMatchObject([
+      {
+        externalId: "PTT-0ATHPIN2T-201126",
+        packageId: "PTT-0ATHPIN2T-201126",
+        status: "CREATED",
+        marketplaceStatus: "kargo_yapilmasi_bekleniyor",
+        currency: "TRY",
+        lastModifiedAt: "2026-11-20T10:40:02.000Z",
+        lines: [{ barcode: "8690000000011", quantity: 2, unitPrice: 12_000, lineId: "5501" }],
+      },
+      {
+        externalId: "PTT-0ATHPIN2T-201126",
+        packageId: "PTT-0ATHPIN2T-201126/5502",
+        status: "CANCELLED",
+        marketplaceStatus: "iptal",
+        lines: [{ barcode: "8690000000028", quantity: 1, unitPrice: 5_000, lineId: "5502" }],
+      },
+    ]);
   });
 
   test("the matcher refuses a query parameter the source does not have (the old page/size)", async () => {

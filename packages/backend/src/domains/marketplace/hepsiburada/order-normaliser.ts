@@ -176,14 +176,16 @@ export function openOrdersOf(lines: readonly unknown[], offsetMinutes: number, w
 }
 
 /**
- * The package a cancelled record stands for: its line and its cancel date as sent (the quantity
- * when it has no date). The list is read again on every pull, and the same record names the same
- * package, so it releases once; two cancellations of one line are two records with their own
- * dates, so each releases its units.
+ * The package a cancelled record stands for: its line and the instant of its cancel date (the date
+ * as sent when unreadable, the quantity when it has none). The list is read again on every pull,
+ * and the same record names the same package, so it releases once; two cancellations of one line
+ * are two records with their own dates, so each releases its units. The instant, not the text:
+ * the push and the list may write one date with other fractional digits or a space for the T.
  */
-export function cancelledPackageOf(raw: unknown, lineId: string): string {
+export function cancelledPackageOf(raw: unknown, lineId: string, offsetMinutes: number): string {
   const record = isRecord(raw) ? raw : {};
-  const when = text(record.cancelDate)?.trim() ?? (typeof record.quantity === "number" ? `q${record.quantity}` : "");
+  const sent = text(record.cancelDate)?.trim();
+  const when = sent === undefined ? (typeof record.quantity === "number" ? `q${record.quantity}` : "") : (hepsiburadaTime(sent, offsetMinutes) ?? sent);
   return `cancelled:${lineId}:${when}`;
 }
 
@@ -200,6 +202,6 @@ export function cancelledOrdersOf(records: readonly unknown[], offsetMinutes: nu
       const alone: ReadLine = { line: read.line, raw: read.raw, ...(read.at ? { at: read.at } : {}) };
       return orderOf({ orderNumber: undefined, lines: [alone] }, { status: "CANCELLED", packageId: "cancelled:unnamed" }, window);
     }
-    return orderOf({ orderNumber: read.orderNumber, lines: [read] }, { status: "CANCELLED", packageId: cancelledPackageOf(raw, read.lineId) }, window);
+    return orderOf({ orderNumber: read.orderNumber, lines: [read] }, { status: "CANCELLED", packageId: cancelledPackageOf(raw, read.lineId, offsetMinutes) }, window);
   });
 }

@@ -36,7 +36,7 @@ export interface N11Config extends AdapterCallOptions {
   maxOrderWindowMs?: number;
   /** Default (and at most) 100. */
   orderPageSize?: number;
-  /** The package statuses pulled, one request each; default Created, Picking, Cancelled, UnSupplied. */
+  /** The package statuses pulled, one request each; default every documented one (facts.ts). */
   orderStatuses?: readonly string[];
 }
 
@@ -177,8 +177,8 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
         callType: "GET_ORDERS",
         itemCount: 0,
       });
-      const { orders, more } = packagePageFrom(body, cursor.page, orderPageSize, new Date(cursor.from));
-      return { orders, next: nextN11Cursor(cursor, statuses.length, subEnd, end, more) };
+      const { orders, more, total } = packagePageFrom(body, cursor.page, orderPageSize, new Date(cursor.from));
+      return { orders, next: nextN11Cursor(cursor, statuses.length, subEnd, end, { orders: orders.length, total, more }) };
     },
   };
 }

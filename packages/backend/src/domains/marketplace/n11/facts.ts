@@ -41,10 +41,14 @@ export const N11 = {
   /** Order list page size: at most 100 (client code), pages from 0 (official). */
   orderPageSize: 100,
   /**
-   * One status per request (official): the statuses intake needs, each pulled in turn. Picking is
-   * an approved order still holding stock; UnSupplied is a package the seller could not supply.
+   * One status per request (official), each pulled in turn: every status a package can have (the
+   * published client's list), so a package that moved on before a pull saw it (Created, then
+   * Picking, Shipped, Delivered within one pull interval, or while the pull pages) is still read
+   * under the status it has now; intake takes an unknown order in whatever its status. Live ones
+   * first, cancellations last, so a split's new packages are merged before its cancelled part.
+   * Seven requests per window and page, against 1000 a minute.
    */
-  orderStatuses: ["Created", "Picking", "Cancelled", "UnSupplied"] as readonly string[],
+  orderStatuses: ["Created", "Picking", "UnPacked", "Shipped", "Delivered", "Cancelled", "UnSupplied"] as readonly string[],
 } as const;
 
 export const n11Paths = {

@@ -3,6 +3,7 @@ import { minorUnitsOf } from "../money";
 import type { NormalisedOrder } from "../types";
 import { idText, isRecord } from "../json";
 import { type OrderLine, orderLine } from "../order-lines";
+import { totalCountOf, type WalkCount, walkCountOf, walkOn } from "../page-walk";
 
 /**
  * N11's order list (fixture n11/order-pull.json): `GET /rest/delivery/v1/shipmentPackages?status&
@@ -12,9 +13,17 @@ import { type OrderLine, orderLine } from "../order-lines";
  * lastModifiedDate, lines: [{ orderLineId, stockCode, quantity, price (TL decimal) }] }`. N11
  * matches our barcode by stockCode (that is what price-stock-update sends), so a line's stockCode
  * is our barcode.
+ * An order is its orderNumber; a package is one part of it. N11 splits a package (Picking only)
+ * into packages with the same orderNumber and new ids, the lines keeping their orderLineId
+ * (magazadestek.n11.com "RestAPI Sipariş Paket Bölme"), and lists the rest of a partly cancelled
+ * package under a new package id (fixture n11/order-pull.split.json).
  */
 
-/** Created and Picking (approved, being prepared) still hold stock; Cancelled and UnSupplied release it. */
+/**
+ * Created and Picking (approved, being prepared) still hold stock; Cancelled and UnSupplied release
+ * the lines they list. UnPacked (the package a split replaced, or by another page's wording the new
+ * parts), Shipped and Delivered are neither: an unknown order in one of them is still taken in.
+ */
 const CREATED = new Set(["CREATED", "PICKING"]);
 const CANCELLED = new Set(["CANCELLED", "CANCELED", "UNSUPPLIED"]);
 
@@ -36,28 +45,43 @@ export function n11Instant(value: unknown): string | undefined {
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
 
-/** A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole page. */
+/**
+ * A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole page.
+ * `orderLineId` stays with the line across the packages of a split, so it names the line.
+ */
 function lineOf(line: unknown): OrderLine {
   if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
-  return orderLine(line.stockCode ?? line.sellerStockCode ?? line.barcode, line.quantity, minorUnitsOf(line.price ?? line.unitPrice));
+  const read = orderLine(line.stockCode ?? line.sellerStockCode ?? line.barcode, line.quantity, minorUnitsOf(line.price ?? line.unitPrice));
+  const lineId = idText(line.orderLineId);
+  return lineId === undefined ? read : { ...read, lineId };
+}
+
+/** Line ids only when every line has its own: a package with a missing or repeated one is taken whole. */
+function identified(lines: OrderLine[]): OrderLine[] {
+  const ids = lines.map((line) => line.lineId);
+  if (ids.every((id) => id !== undefined) && new Set(ids).size === ids.length) return lines;
+  return lines.map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice }));
 }
 
 /**
- * The one mapper from an N11 shipment package to ours; the raw payload is kept as it came. A
- * package it cannot read whole still goes on, so it neither stops the pull nor vanishes: without
- * an id (or not even an object) with no id, for intake to record NEEDS_ATTENTION; without a
- * readable time at `listedFrom`, the start of the window it was listed in.
+ * The one mapper from an N11 shipment package to ours; the raw payload is kept as it came: the
+ * order is its orderNumber (the package id when none came), the package its id. A package it
+ * cannot read whole still goes on, so it neither stops the pull nor vanishes: without an id (or
+ * not even an object) with no id, for intake to record NEEDS_ATTENTION; without a readable time at
+ * `listedFrom`, the start of the window it was listed in.
  */
 export function normaliseN11Package(raw: unknown, listedFrom: Date): NormalisedOrder {
   const record = isRecord(raw) ? raw : {};
-  const externalId = idText(record.id ?? record.packageId ?? record.shipmentPackageId);
+  const packageId = idText(record.id ?? record.packageId ?? record.shipmentPackageId);
+  const externalId = idText(record.orderNumber) ?? packageId;
   const status = record.shipmentPackageStatus ?? record.status;
   const marketplaceStatus = typeof status === "string" ? status : "";
   const key = marketplaceStatus.toUpperCase();
   const lastModifiedAt = n11Instant(record.lastModifiedDate) ?? n11Instant(record.createdDate) ?? listedFrom.toISOString();
-  const lines = (Array.isArray(record.lines) ? record.lines : []).map(lineOf);
+  const lines = identified((Array.isArray(record.lines) ? record.lines : []).map(lineOf));
   return {
     externalId,
+    ...(packageId !== undefined && { packageId }),
     status: CREATED.has(key) ? "CREATED" : CANCELLED.has(key) ? "CANCELLED" : "OTHER",
     marketplaceStatus,
     lines,
@@ -67,8 +91,8 @@ export function normaliseN11Package(raw: unknown, listedFrom: Date): NormalisedO
   };
 }
 
-/** Where a pull stands: the current sub-window's start, which status of the list, which page. */
-export interface N11OrderCursor {
+/** Where a pull stands: the current sub-window's start, which status of the list, which page, and the walk's count (page-walk.ts). */
+export interface N11OrderCursor extends WalkCount {
   from: number;
   status: number;
   page: number;
@@ -90,22 +114,31 @@ export function decodeN11Cursor(token: string, statusCount: number): N11OrderCur
   if (!isRecord(value) || !Number.isSafeInteger(value.from) || !natural(value.page) || !natural(value.status) || Number(value.status) >= statusCount) {
     throw new MarketplacePageInvalid(token, "N11");
   }
-  return { from: Number(value.from), status: Number(value.status), page: Number(value.page) };
+  return { from: Number(value.from), status: Number(value.status), page: Number(value.page), ...walkCountOf(value) };
 }
 
-/** The packages of one answer and whether another page of the same status and window follows. */
-export function packagePageFrom(body: unknown, page: number, size: number, listedFrom: Date): { orders: NormalisedOrder[]; more: boolean } {
+/**
+ * The packages of one answer, whether another page of the same status and window follows, and the
+ * list's total count where the answer carries one (no source shows totalElements: read if present).
+ */
+export function packagePageFrom(body: unknown, page: number, size: number, listedFrom: Date): { orders: NormalisedOrder[]; more: boolean; total: number | undefined } {
   if (!isRecord(body)) throw unreadable("the package list is not an object");
   const list = body.content ?? [];
   if (!Array.isArray(list)) throw unreadable("content is not an array");
   const orders = list.map((raw) => normaliseN11Package(raw, listedFrom));
-  const more = typeof body.totalPages === "number" ? page + 1 < body.totalPages : orders.length >= size;
-  return { orders, more };
+  // An empty page is the last (official: read to the page whose content comes back empty).
+  const more = orders.length === 0 ? false : typeof body.totalPages === "number" ? page + 1 < body.totalPages : orders.length >= size;
+  return { orders, more, total: totalCountOf(body) };
 }
 
-/** Next page of this status, else the next status, else the next sub-window, else null. */
-export function nextN11Cursor(cursor: N11OrderCursor, statusCount: number, subEnd: number, until: number, more: boolean): string | null {
-  if (more) return encodeN11Cursor({ ...cursor, page: cursor.page + 1 });
+/**
+ * Next page of this status, else this status walked again when packages may have been skipped
+ * (page-walk.ts), else the next status, else the next sub-window, else null.
+ */
+export function nextN11Cursor(cursor: N11OrderCursor, statusCount: number, subEnd: number, until: number, read: { orders: number; total: number | undefined; more: boolean }): string | null {
+  const walk = walkOn(cursor, read, true);
+  if (walk.step === "page") return encodeN11Cursor({ from: cursor.from, status: cursor.status, page: cursor.page + 1, ...walk.count });
+  if (walk.step === "again") return encodeN11Cursor({ from: cursor.from, status: cursor.status, page: 0, ...walk.count });
   if (cursor.status + 1 < statusCount) return encodeN11Cursor({ from: cursor.from, status: cursor.status + 1, page: 0 });
   return subEnd < until ? encodeN11Cursor({ from: subEnd, status: 0, page: 0 }) : null;
 }

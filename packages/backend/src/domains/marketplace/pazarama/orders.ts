@@ -1,7 +1,9 @@
 import { MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
+import { ordersByLine, type StatusedLine } from "../line-cancellations";
 import { isReadableLine, type OrderLine, orderLine } from "../order-lines";
 import { isoOf } from "../order-pages";
+import { totalCountOf } from "../page-walk";
 import type { NormalisedOrder } from "../types";
 import { PAZARAMA } from "./facts";
 import { minorUnits } from "./wire";
@@ -11,8 +13,10 @@ import { minorUnits } from "./wire";
  * `{ data: [order...], success, totalCount? }`. An order is `{ orderId, orderNumber, orderDate,
  * orderStatus, items: [{ orderItemId, orderItemStatus, quantity, salePrice: { value }, product:
  * { code } }] }`; statuses are numbers (3 Siparişiniz Alındı, 12 Hazırlanıyor, 6 İptal Edildi,
- * 13 Tedarik Edilemedi, ...). There is no last-update date: orderDate is the only one, so a
- * cancellation of an older order only shows up through a window that re-reads its order date.
+ * 13 Tedarik Edilemedi, ...), per order and per item. There is no last-update date: orderDate is
+ * the only one, so a cancellation of an older order only shows up through a window that re-reads
+ * its order date. Items carry their own orderItemId (V2 gives each unit its own), so an item
+ * cancelled while others go on is released on its own (line-cancellations.ts).
  */
 
 /** Received and being prepared still hold stock; cancelled and not supplied release it. */
@@ -53,13 +57,27 @@ export function pazaramaInstant(value: unknown): string | undefined {
 }
 
 /** A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole page. */
-function lineOf(line: unknown): OrderLine {
+function lineOf(line: unknown): OrderLine & { lineId?: string } {
   if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
   const product = isRecord(line.product) ? line.product : {};
   // `product.code` is the barcode our writes send; stockCode / barcode are fallbacks seen in clients.
   const barcode = product.code ?? line.code ?? line.barcode ?? product.stockCode;
   const quantity = typeof line.quantity === "string" && line.quantity.trim() !== "" ? Number(line.quantity) : line.quantity;
-  return orderLine(barcode, quantity, minorUnits(line.salePrice ?? line.unitPrice ?? line.price));
+  const read = orderLine(barcode, quantity, minorUnits(line.salePrice ?? line.unitPrice ?? line.price));
+  const lineId = idText(line.orderItemId);
+  return lineId === undefined ? read : { ...read, lineId };
+}
+
+/** Every item with an id of its own: each is a line with its own status (else the order goes whole). */
+function statusedItems(items: readonly unknown[], order: NormalisedOrder["status"]): StatusedLine[] | undefined {
+  const lines = items.map((item): StatusedLine => {
+    const code = isRecord(item) ? statusCode(item.orderItemStatus) : undefined;
+    // An item without a status of its own shares the order's.
+    const cancelled = code !== undefined ? CANCELLED_CODES.has(code) : order === "CANCELLED";
+    return { ...lineOf(item), marketplaceStatus: code !== undefined ? String(code) : "", cancelled };
+  });
+  const ids = lines.map((line) => line.lineId);
+  return ids.length > 0 && ids.every((id) => id !== undefined) && new Set(ids).size === ids.length ? lines : undefined;
 }
 
 /** V2 lists each unit as its own item of quantity 1: one line per code and price again. Unreadable lines stay apart, each flagged on its own. */
@@ -84,41 +102,51 @@ function merged(lines: readonly OrderLine[]): OrderLine[] {
 }
 
 /**
- * The one mapper from a Pazarama order to ours; the raw payload is kept as it came. An order it
+ * The one mapper from a Pazarama order to ours; the raw payload is kept as it came: one or more
+ * packages of the order when its items have ids (line-cancellations.ts), else the whole order with
+ * lines of one code and price added up, as before. An order it
  * cannot read whole still goes on, so it neither stops the pull nor vanishes: without an id (or
  * not even an object) with no id, and without an item list with no lines, for intake to record
  * NEEDS_ATTENTION; without a readable time at `listedFrom`, the start of the window it was listed in.
  */
-export function normalisePazaramaOrder(raw: unknown, listedFrom: Date): NormalisedOrder {
+export function normalisePazaramaOrder(raw: unknown, listedFrom: Date): NormalisedOrder[] {
   const record = isRecord(raw) ? raw : {};
   const lastModifiedAt = pazaramaInstant(record.updatedDate ?? record.lastModifiedDate) ?? pazaramaInstant(record.orderDate) ?? listedFrom.toISOString();
   const rawLines = record.items ?? record.orderItems;
   const items = Array.isArray(rawLines) ? rawLines : [];
   const { status, text } = ourStatus(record, items.filter(isRecord));
-  return {
-    externalId: idText(record.orderId ?? record.orderNumber ?? record.id),
+  const externalId = idText(record.orderId ?? record.orderNumber ?? record.id);
+  const byItem = statusedItems(items, status);
+  if (externalId !== undefined && byItem) {
+    const live = byItem.some((item) => !item.cancelled && CREATED_CODES.has(Number(item.marketplaceStatus)));
+    return ordersByLine({ externalId, lines: byItem, liveStatus: live || status === "CREATED" ? "CREATED" : "OTHER", currency: "TRY", lastModifiedAt, raw });
+  }
+  return [{
+    externalId,
     status,
     marketplaceStatus: text,
-    lines: merged(items.map(lineOf)),
+    lines: merged(items.map(lineOf).map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice }))),
     currency: "TRY",
     lastModifiedAt,
     raw,
-  };
+  }];
 }
 
 /**
  * The orders of one answer and whether another page of the same slice follows: by totalCount
  * (the paged call), else totalPages, else a full page means there may be more (V2 shows no count).
+ * `listed` counts Pazarama's orders (one may come as several of ours), `total` is totalCount.
  */
-export function orderListFrom(body: unknown, page: number, size: number, listedFrom: Date): { orders: NormalisedOrder[]; more: boolean } {
+export function orderListFrom(body: unknown, page: number, size: number, listedFrom: Date): { orders: NormalisedOrder[]; more: boolean; listed: number; total: number | undefined } {
   if (!isRecord(body)) throw unreadable("the order list is not an object");
   const inner = isRecord(body.data) ? body.data : body;
   const list = Array.isArray(body.data) ? body.data : (inner.data ?? inner.items ?? inner.orders ?? []);
   if (!Array.isArray(list)) throw unreadable("the order list is not an array");
-  const orders = list.map((raw) => normalisePazaramaOrder(raw, listedFrom));
+  const orders = list.flatMap((raw) => normalisePazaramaOrder(raw, listedFrom));
   const totalCount = body.totalCount ?? inner.totalCount;
   const totalPages = inner.totalPages ?? body.totalPages;
-  if (typeof totalCount === "number") return { orders, more: page * size < totalCount && orders.length > 0 };
-  if (typeof totalPages === "number") return { orders, more: page < totalPages };
-  return { orders, more: orders.length >= size };
+  const read = { orders, listed: list.length, total: totalCountOf(body) };
+  if (typeof totalCount === "number") return { ...read, more: page * size < totalCount && list.length > 0 };
+  if (typeof totalPages === "number") return { ...read, more: page < totalPages };
+  return { ...read, more: list.length >= size };
 }

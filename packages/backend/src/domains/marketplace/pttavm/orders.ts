@@ -1,7 +1,8 @@
 import { MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
 import { minorUnitsOf } from "../money";
-import { type OrderLine, orderLine } from "../order-lines";
+import { ordersByLine, type StatusedLine } from "../line-cancellations";
+import { orderLine } from "../order-lines";
 import type { NormalisedOrder } from "../types";
 import { PTTAVM_AWAITING_SHIPMENT, PTTAVM_CANCELLED_LINE, PTTAVM_TIMESTAMP_OFFSET_MINUTES } from "./facts";
 
@@ -32,50 +33,45 @@ export function instantOf(value: unknown): string | undefined {
   return new Date(zoned ? at : at - offsetMs).toISOString();
 }
 
-interface Line extends OrderLine {
-  status: string;
-}
-
 /** A line it cannot read goes on for intake to flag (order-lines.ts), not refused with the whole answer. */
-function lineOf(raw: unknown): Line {
-  if (!isRecord(raw)) return { status: "", ...orderLine(undefined, undefined, undefined) };
+function lineOf(raw: unknown): StatusedLine {
+  if (!isRecord(raw)) return { marketplaceStatus: "", cancelled: false, ...orderLine(undefined, undefined, undefined) };
   const quantity = raw.toplamIslemAdedi;
   const total = minorUnitsOf(raw.kdvDahilToplamTutar);
   // kdvDahilToplamTutar is the line total (quantity x unit price incl. VAT); without a usable quantity there is no unit price.
   const unitPrice = total !== undefined && Number.isSafeInteger(quantity) && Number(quantity) > 0 ? Math.round(total / Number(quantity)) : undefined;
   const barcode = typeof raw.urunBarkod === "string" && raw.urunBarkod !== "" ? raw.urunBarkod : undefined;
-  return { status: typeof raw.siparisDurumu === "string" ? raw.siparisDurumu : "", ...orderLine(barcode, quantity, unitPrice) };
+  const status = typeof raw.siparisDurumu === "string" ? raw.siparisDurumu : "";
+  const lineId = idText(raw.lineItemId);
+  return { marketplaceStatus: status, cancelled: PTTAVM_CANCELLED_LINE.has(status), ...orderLine(barcode, quantity, unitPrice), ...(lineId !== undefined && { lineId }) };
 }
 
 /**
- * The one mapper from a PttAVM order to ours; the raw payload is kept as it came. Status is per
- * line, so the order is CREATED while any line awaits shipment (its cancelled lines are left
- * out, they reserve nothing), CANCELLED once every line is cancelled, else OTHER. A line
- * cancelled after the order was taken in keeps its reservation until the order settles: intake
- * keys on the order, and under-selling is the safe side.
+ * The one mapper from a PttAVM order to ours; the raw payload is kept as it came. The order is its
+ * siparisNo and its lines keep their lineItemId. Status is per line, so the order is CREATED while
+ * a line awaits shipment, else OTHER; a cancelled line (iptal, odeme_gecersiz) is released on its
+ * own, once, while the rest stays reserved, and an order whose every line is cancelled ends
+ * CANCELLED (line-cancellations.ts: the order comes as one or more packages of its own making).
  * An order it cannot read whole still goes on, so it neither stops the pull nor vanishes: without
  * siparisNo (or not even an object) with no id, without lines with none (OTHER, so it is recorded
  * for intake to flag, not cancelled away), without a readable islemTarihi at `listedFrom`, the
  * start of the window it was listed in.
  */
-export function normalisePttavmOrder(raw: unknown, listedFrom: Date): NormalisedOrder {
+export function normalisePttavmOrder(raw: unknown, listedFrom: Date): NormalisedOrder[] {
   const record = isRecord(raw) ? raw : {};
   const lines = Array.isArray(record.siparisUrunler) ? record.siparisUrunler.map(lineOf) : [];
-  const open = lines.filter((line) => !PTTAVM_CANCELLED_LINE.has(line.status));
-  const status = lines.some((line) => line.status === PTTAVM_AWAITING_SHIPMENT) ? "CREATED" : lines.length > 0 && open.length === 0 ? "CANCELLED" : "OTHER";
-  return {
+  return ordersByLine({
     externalId: idText(record.siparisNo),
-    status,
-    marketplaceStatus: [...new Set(lines.map((line) => line.status))].join(","),
-    lines: (status === "CREATED" ? open : lines).map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice })),
+    lines,
+    liveStatus: lines.some((line) => line.marketplaceStatus === PTTAVM_AWAITING_SHIPMENT) ? "CREATED" : "OTHER",
     currency: "TRY",
     lastModifiedAt: instantOf(record.islemTarihi) ?? listedFrom.toISOString(),
     raw,
-  };
+  });
 }
 
 /** The orders of one window's answer: a bare array, nothing to page. */
 export function orderListFrom(body: unknown, listedFrom: Date): NormalisedOrder[] {
   if (!Array.isArray(body)) throw unreadable("the order search answer is not an array");
-  return body.map((raw) => normalisePttavmOrder(raw, listedFrom));
+  return body.flatMap((raw) => normalisePttavmOrder(raw, listedFrom));
 }
