@@ -89,12 +89,17 @@ export async function pointPushesAt(
   return on;
 }
 
-/** Pushes delivered and failed so far (failed ones mean the bench measured the pull, not the push). */
-export async function pushDeliveries(sandbox: RunningSandbox): Promise<{ delivered: number; failed: number }> {
-  const ty = MARKETPLACES.find((m) => m.type === "TRENDYOL") as BenchMarketplace;
-  const res = await call(sandbox, "GET", `${controlPath(ty)}/webhook/deliveries`);
-  if (res.status !== 200) return { delivered: 0, failed: 0 };
-  const body = (await res.json()) as unknown;
-  const list = (Array.isArray(body) ? body : ((body as { deliveries?: unknown[] }).deliveries ?? [])) as { delivered?: boolean }[];
-  return { delivered: list.filter((d) => d.delivered).length, failed: list.filter((d) => !d.delivered).length };
+/** Pushes delivered and not, per marketplace pushing (one not delivered means its order was measured through the pull). */
+export async function pushDeliveries(sandbox: RunningSandbox, pushed: readonly MarketplaceName[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const type of pushed) {
+    const m = MARKETPLACES.find((x) => x.type === type) as BenchMarketplace;
+    const path = type === "TRENDYOL" ? `${controlPath(m)}/webhook/deliveries` : `${controlPath(m)}/push`;
+    const res = await call(sandbox, "GET", path);
+    if (res.status !== 200) continue;
+    const body = (await res.json()) as unknown;
+    const list = (Array.isArray(body) ? body : ((body as { deliveries?: unknown[] }).deliveries ?? [])) as { delivered?: boolean }[];
+    lines.push(`${type} ${list.filter((d) => d.delivered).length} delivered, ${list.filter((d) => !d.delivered).length} not`);
+  }
+  return lines;
 }

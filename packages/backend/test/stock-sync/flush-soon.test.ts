@@ -19,7 +19,7 @@ import { databaseUrl, redisUrl } from "../support/env";
 import { bodyOf } from "../support/http";
 import { admin, customer, get, staff } from "../support/identity";
 import { newKey, placeOrder } from "../order/support";
-import { MARKETPLACES, orderOn, type SandboxMarketplace, shownOn } from "../support/marketplaces";
+import { cancelOn, MARKETPLACES, orderOn, type SandboxMarketplace, shownOn } from "../support/marketplaces";
 import { engineOnClock, eventually } from "./behaviour-support";
 
 const INTERVAL_MS = 60_000;
@@ -118,19 +118,34 @@ const refusals = () => sandbox.state.requests().filter((r) => r.status === null 
 const except = (...out: SandboxMarketplace[]) => MARKETPLACES.filter((m) => !out.includes(m));
 
 describe("flush soon after an order", () => {
-  test("a marketplace order reaches the four other marketplaces within a second at a 60 s interval; a stock count waits for the interval", async () => {
+  test("a marketplace order, then its cancellation, reach the four other marketplaces within a second at a 60 s interval; a stock count waits for the interval", async () => {
     const { productId, barcode } = await listedEverywhere(10);
-    await orderOn(sandbox, n11, [{ barcode, quantity: 2, unitPrice: 4_500 }]);
+    const orderId = await orderOn(sandbox, n11, [{ barcode, quantity: 2, unitPrice: 4_500 }]);
     await pullAndHearKick(n11, 1);
     const took = await msUntilShown(except(n11), barcode, 8, 1000);
     expect(took).not.toBeNull();
     expect(took as number).toBeLessThanOrEqual(1000);
 
+    // A second order, then the marketplace cancels the first: the release is kicked too. (Back to a
+    // quantity the marketplaces were already told would be a refused repeat: 7 + 2 = 9 is new.)
+    await timers.advance(11_000);
+    await orderOn(sandbox, n11, [{ barcode, quantity: 1, unitPrice: 4_500 }]);
+    await pullAndHearKick(n11, 1);
+    expect(await msUntilShown(except(n11, pazarama), barcode, 7, 1000)).not.toBeNull();
+    await timers.advance(11_000);
+    await cancelOn(sandbox, n11, orderId);
+    await timers.advance(100);
+    const before = timers.pending();
+    const report = await intake.pullStore(storeOf(n11));
+    expect(report.pulled ? report.outcomes.cancelled : report).toBe(1);
+    expect(await eventually(() => timers.pending() > before, 5000)).toBe(true);
+    expect(await msUntilShown(except(n11), barcode, 9, 1000)).not.toBeNull();
+
     // Not an order: a stock count is not kicked, so it goes out on the interval, not a second later.
     await timers.advance(11_000);
-    await addStock(t, tokens.staff, warehouse.shelfId, productId, -1);
-    expect(await msUntilShown([trendyol], barcode, 7, 1000, 250)).toBeNull();
-    expect(await msUntilShown(MARKETPLACES, barcode, 7, INTERVAL_MS, 1000)).not.toBeNull();
+    await addStock(t, tokens.staff, warehouse.shelfId, productId, 5);
+    expect(await msUntilShown([trendyol], barcode, 14, 1000, 250)).toBeNull();
+    expect(await msUntilShown(MARKETPLACES, barcode, 14, INTERVAL_MS, 1000)).not.toBeNull();
     expect(refusals()).toEqual([]);
   });
 
