@@ -15,7 +15,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379 \
  *     npx -y bun@1.4.5 run bench/cross-channel/run.ts         # real servers: scratch database (dropped after), unique Redis prefix
  *
- * BENCH_ORDERS_PER_ORIGIN (20; BENCH_QUICK=1: 5), BENCH_ORDER_EVERY_MS (2000), BENCH_SYNC_INTERVAL_MS (1000),
+ * BENCH_ORDERS_PER_ORIGIN (30: one minute of orders, so they fall all over a 60 s pull period; BENCH_QUICK=1: 5), BENCH_ORDER_EVERY_MS (2000), BENCH_SYNC_INTERVAL_MS (1000),
  * BENCH_POLL_DELAY_MS (500), BENCH_RESULT_DELAY_MS (100), BENCH_POLL_MS (100: how often the sandbox is read).
  * Pull intervals are the server's own defaults; ORDER_PULL_INTERVAL_MS* set here are passed on
  * (BENCH_QUICK=1 sets ORDER_PULL_INTERVAL_MS=5000 unless one is set: a time-scaled development run).
@@ -34,7 +34,7 @@ import { ORIGINS, type Origin, runStream } from "./stream";
 
 const env = process.env;
 const QUICK = env.BENCH_QUICK === "1";
-const PER_ORIGIN = Number(env.BENCH_ORDERS_PER_ORIGIN ?? (QUICK ? 5 : 20));
+const PER_ORIGIN = Number(env.BENCH_ORDERS_PER_ORIGIN ?? (QUICK ? 5 : 30));
 const EVERY_MS = Number(env.BENCH_ORDER_EVERY_MS ?? 2000);
 const SYNC_INTERVAL_MS = Number(env.BENCH_SYNC_INTERVAL_MS ?? 1000);
 const POLL_DELAY_MS = Number(env.BENCH_POLL_DELAY_MS ?? 500);
