@@ -49,6 +49,7 @@ const RawEnv = Type.Object({
   SYNC_POLL_DELAY_MS: Digits("first poll of a batch result after sending"),
   SYNC_ATTEMPT_BUDGET: Digits("sends of a retryably failed item before it becomes a dead letter"),
   SYNC_CLAIM_LEASE_MS: Digits("lease of a flush's claim and of the store's sync lock"),
+  SYNC_KICK_DELAY_MS: Digits("how long an order's flush waits for more orders to join it"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
   ORDER_PULL_INTERVAL_MS: Digits("base interval of every marketplace's order pull (at least 5000), unless its own variable is set"),
   ORDER_PULL_INTERVAL_MS_TRENDYOL: Digits("base interval of Trendyol stores' order pull (at least 5000)"),
@@ -96,6 +97,8 @@ export interface SyncConfig {
   claimLeaseMs: number;
   /** Unset: each marketplace's documented identical-request window. */
   duplicateWindowMs?: number;
+  /** An order's change is flushed this soon (not on the interval); orders within it share one flush. */
+  kickDelayMs: number;
 }
 
 export interface Config {
@@ -316,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       marketplaceTimeoutMs: int(parsed.MARKETPLACE_TIMEOUT_MS, 30_000),
       duplicateWindowMs: parsed.MARKETPLACE_DUPLICATE_WINDOW_MS === undefined ? undefined : int(parsed.MARKETPLACE_DUPLICATE_WINDOW_MS, 0),
       claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
+      kickDelayMs: int(parsed.SYNC_KICK_DELAY_MS, 50),
     },
     orderPull: orderPullConfig(parsed),
     webhooks: { publicBaseUrl: parsed.PUBLIC_BASE_URL, repairIntervalMs: int(parsed.WEBHOOK_REPAIR_INTERVAL_MS, 15 * 60_000) },

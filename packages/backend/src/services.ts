@@ -90,10 +90,16 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     sellable,
     pairsFor: (change) => pairsForStockChange({ ...change, correlationId: "ledger-sweep" }, affected),
     settings: config.sync,
+    broadcast: infra.broadcast,
     fetch: outboundFetch,
   });
   // DESIGN step 4: after every committed change, mark the affected (store, product) pairs dirty.
-  events.stock.on(async (change) => sync.markDirty(await pairsForStockChange(change, affected)));
+  // An order's change (a sale, a release) is flushed soon after the marks are written, not on the interval.
+  events.stock.on(async (change) => {
+    const pairs = await pairsForStockChange(change, affected);
+    await sync.markDirty(pairs);
+    if (change.urgent) sync.flushSoon([...new Set(pairs.map((p) => p.storeId))]);
+  });
   events.catalog.on(async (change) => {
     affected.clear();
     sync.channels.clear(change.storeIds);

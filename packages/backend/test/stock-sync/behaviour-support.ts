@@ -8,6 +8,7 @@ import { Registry } from "prom-client";
 import { startSandbox, type RunningSandbox, type SandboxOptions } from "@pazarsync/marketplace-sandbox";
 import { createAffectedCache, pairsForStockChange } from "../../src/domains/stock-sync/affected";
 import { createStockSync, type StockSync } from "../../src/domains/stock-sync/service";
+import type { Broadcast } from "../../src/infra/broadcast";
 import { createLogger } from "../../src/infra/logger";
 import type { TestApp } from "../support/app";
 import { createStore, createWarehouse } from "../support/catalog";
@@ -63,7 +64,12 @@ export function testClock(): TestClock {
  * Redis keys (marks, health, buckets) as t.services.sync, so the app's routes see its effects.
  * Backoff and circuit times then pass when the test advances the clock, not by sleeping minutes.
  */
-export function engineOnClock(t: TestApp, clock: TestClock, settings: Partial<TestApp["config"]["sync"]> = {}): StockSync {
+export function engineOnClock(
+  t: TestApp,
+  clock: TestClock,
+  settings: Partial<TestApp["config"]["sync"]> = {},
+  options: { broadcast?: Broadcast } = {},
+): StockSync {
   const { products, stores, sellable } = t.services;
   const affected = createAffectedCache({ products, stores });
   return createStockSync({
@@ -77,6 +83,8 @@ export function engineOnClock(t: TestApp, clock: TestClock, settings: Partial<Te
     sellable,
     pairsFor: (change) => pairsForStockChange({ ...change, correlationId: "test" }, affected),
     settings: { ...t.config.sync, ...settings },
+    // The app's broadcast: a worker on this engine hears the kicks the app's orders send.
+    broadcast: options.broadcast,
     now: clock.now,
   });
 }

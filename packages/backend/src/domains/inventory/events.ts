@@ -4,4 +4,6 @@ export interface StockChange {
   warehouseIds: string[];
   /** The ledger rows written, for tracing. */
   correlationId: string;
+  /** An order's change (a sale, a release, a return): the marketplaces should hear of it soon. */
+  urgent?: boolean;
 }

@@ -132,13 +132,16 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     restockInTransaction: (tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<void> =>
       restockInTransaction(tx, lines, context),
 
-    /** After the caller's commit: announce the change so stock-sync marks the pairs dirty. */
+    /**
+     * After an order's commit (orders are its callers): announce the change so stock-sync marks
+     * the pairs dirty and flushes them soon, since other channels may sell the same units meanwhile.
+     */
     async announce(change: { productIds: string[]; warehouseIds: string[]; correlationId: string }): Promise<void> {
       const productIds = [...new Set(change.productIds)].sort();
       const warehouseIds = [...new Set(change.warehouseIds)].sort();
       if (productIds.length === 0) return;
       log.debug({ products: productIds.length, warehouses: warehouseIds.length, correlationId: change.correlationId }, "stock change announced");
-      await deps.events.emit({ productIds, warehouseIds, correlationId: change.correlationId });
+      await deps.events.emit({ productIds, warehouseIds, correlationId: change.correlationId, urgent: true });
     },
   };
 }

@@ -1,12 +1,26 @@
 /** The sync engine's recurring jobs, as main.ts starts them in every app process. */
 import type { SyncConfig } from "../../config";
 import type { Logger } from "../../infra/logger";
+import { startKicker } from "./kicker";
 import type { StockSync } from "./service";
 import { realTimers, startWorker, type Scheduler, type Worker } from "./worker";
 
 /** `schedule`: real timers in the app; a test passes one on a clock it steps. */
 export function startSyncWorker(sync: StockSync, config: SyncConfig, log: Logger, schedule: Scheduler = realTimers): Worker {
-  return startWorker(
+  // Orders' changes go out soon after the order, beside the interval loop (kicker.ts).
+  const kicker = startKicker(
+    {
+      flushOne: (storeId) => sync.flushOne(storeId),
+      backlog: (storeId) => sync.buffer.backlog(storeId),
+      storesWithMarks: () => sync.buffer.storesWithMarks(),
+      listen: (listener) => sync.onKick(listener),
+      now: sync.now,
+    },
+    { delayMs: config.kickDelayMs, intervalMs: config.intervalMs },
+    log,
+    schedule,
+  );
+  const loops = startWorker(
     [
       {
         name: "flush",
@@ -26,4 +40,9 @@ export function startSyncWorker(sync: StockSync, config: SyncConfig, log: Logger
     log,
     schedule,
   );
+  return {
+    async stop() {
+      await Promise.all([kicker.stop(), loops.stop()]);
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * services.ts from the database, key-value store, locks and the catalog and inventory services.
  */
 import type { Registry } from "prom-client";
+import { createMemoryBroadcast, type Broadcast } from "../../infra/broadcast";
 import type { Database } from "../../infra/db";
 import type { KeyValueStore } from "../../infra/kv";
 import type { LockPort } from "../../infra/locks";
@@ -16,6 +17,7 @@ import { createChannels, renewGeneration } from "./channels";
 import { markRetried } from "./dead-letters";
 import { createDirtyBuffer, type StoreProduct } from "./dirty-buffer";
 import { flushStore, type FlushDeps, type FlushResult } from "./flush";
+import { createKickChannel, type KickListener } from "./kick";
 import { createSyncMetrics } from "./metrics";
 import { pollReceipts, type ReceiptDeps } from "./receipts";
 import { reconcileListings, type ReconcileReport } from "./reconcile";
@@ -48,6 +50,8 @@ interface StockSyncDeps {
   /** Which (store, product) pairs a stock change touches (stock-sync/affected.ts, cached). */
   pairsFor(change: { productIds: string[]; warehouseIds: string[] }): Promise<StoreProduct[]>;
   settings: SyncSettings;
+  /** Carries "flush soon" kicks to the replica running the worker; one process's own when absent. */
+  broadcast?: Broadcast;
   /** The fetch marketplace calls go through (services.ts passes the outbound rule's). */
   fetch?: typeof fetch;
   now?: () => number;
@@ -67,6 +71,7 @@ export function createStockSync(deps: StockSyncDeps) {
   const apiLogs = createApiLogWriter(db, log);
   const health = createStoreHealth(kv, { now });
   const limiter = createRateLimiter(kv, { now });
+  const kicks = createKickChannel(deps.broadcast ?? createMemoryBroadcast(), log);
   const channels = createChannels({
     stores: deps.stores,
     kv,
@@ -122,6 +127,12 @@ export function createStockSync(deps: StockSyncDeps) {
     /** What every stock and catalog change calls after commit. */
     markDirty: (pairs: readonly StoreProduct[]) => buffer.markDirty(pairs),
     flushOne,
+    now,
+
+    /** An order changed these stores' stock (marks already written): flush them soon, not on the interval. */
+    flushSoon: (storeIds: readonly string[]) => kicks.send(storeIds),
+    /** The worker's kicker hears the kicks here (every replica's). */
+    onKick: (listener: KickListener) => kicks.listen(listener),
 
     /** One flush tick: recover expired claims, then every store with marks, one after another. */
     async flushAll(): Promise<FlushResult[]> {
