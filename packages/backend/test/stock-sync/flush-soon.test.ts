@@ -62,6 +62,7 @@ beforeAll(async () => {
   intake = createMarketplaceIntake({
     db: t.infra.database.db,
     locks: t.infra.locks,
+    kv: t.infra.kv,
     log,
     registry: new Registry(),
     stores: storeService,
