@@ -7,12 +7,14 @@
  * in the ledger and the stock invariants whole; replays change nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { Registry } from "prom-client";
 import type { NormalisedOrder } from "../../src/domains/marketplace/service";
 import { normaliseN11Package } from "../../src/domains/marketplace/n11/orders";
 import { normaliseTrendyolPackage } from "../../src/domains/marketplace/trendyol/order-normaliser";
 import { type FeedDeps, feedOrder } from "../../src/domains/order/marketplace-feed";
 import { createIntakeMetrics } from "../../src/domains/order/metrics";
+import { queryRows } from "../../src/infra/db";
 import { createLogger } from "../../src/infra/logger";
 import { createTestApp, type TestApp } from "../support/app";
 import { bodyOf, type Json } from "../support/http";
@@ -184,5 +186,54 @@ describe.each(["TRENDYOL", "N11"] as const)("%s: units given up from a package",
     expect([await level(t, shop, a.productId), await level(t, shop, b.productId)]).toEqual([{ onHand: 10, reserved: 2 }, { onHand: 10, reserved: 2 }]);
     expect((await ordersFor(t, shop, store, orderNumber))[0]).toMatchObject({ status: "CREATED" });
     expect(await invariantsOk()).toBe(true);
+  });
+});
+
+describe("Trendyol: partition orders in other states", () => {
+  const m = MARKETPLACES.TRENDYOL;
+
+  test("an order waiting for an operator, cancelled whole by a package listing every unit it held, is taken in when the new package lists the rest", async () => {
+    const { a } = await twoProducts();
+    const [orderNumber, original, rest] = [`P${nextId()}`, nextId(), nextId()];
+    const unknown = { lineId: 1, barcode: `869-never-sold-${nextId()}`, quantity: 1 };
+    const known = { lineId: 2, barcode: a.barcode, quantity: 2 };
+    expect(await fed("TRENDYOL", [m.read(original, orderNumber, m.created, [unknown, known])])).toEqual(["needs_attention"]);
+    await fed("TRENDYOL", [m.read(original, orderNumber, "UnSupplied", [unknown, known])]);
+    expect((await ordersFor(t, shop, store, orderNumber))[0]).toMatchObject({ status: "CANCELLED" });
+
+    expect(await fed("TRENDYOL", [m.read(rest, orderNumber, m.created, [known])])).toEqual(["created"]);
+    const [order] = (await ordersFor(t, shop, store, orderNumber)) as [Json];
+    expect(order).toMatchObject({ status: "CREATED", attentionReasons: null });
+    expect(order.attentionLines.map((line: Json) => line.cancelledQuantity)).toEqual([1]);
+    expect(await level(t, shop, a.productId)).toEqual({ onHand: 10, reserved: 2 });
+    expect(await fed("TRENDYOL", [m.read(rest, orderNumber, m.created, [known])])).toEqual(["duplicate"]);
+    expect(await level(t, shop, a.productId)).toEqual({ onHand: 10, reserved: 2 });
+  });
+
+  test("units taken back when the stock went elsewhere meanwhile: the order is OVERSOLD, nothing reserved past the stock", async () => {
+    const a = await listedProduct(t, shop, 3);
+    const [orderNumber, original, rest] = [`P${nextId()}`, nextId(), nextId()];
+    await fed("TRENDYOL", [m.read(original, orderNumber, m.created, [{ lineId: 1, barcode: a.barcode, quantity: 3 }])]);
+    await fed("TRENDYOL", [m.read(original, orderNumber, m.cancelled, [{ lineId: 1, barcode: a.barcode, quantity: 3 }])]);
+    // Another order takes the released stock before the new package is read.
+    await fed("TRENDYOL", [m.read(nextId(), `Q${nextId()}`, m.created, [{ lineId: 1, barcode: a.barcode, quantity: 2 }])]);
+    expect(await fed("TRENDYOL", [m.read(rest, orderNumber, m.created, [{ lineId: 1, barcode: a.barcode, quantity: 2 }])])).toEqual(["oversold"]);
+    expect(await level(t, shop, a.productId)).toEqual({ onHand: 3, reserved: 2 });
+    const [order] = (await ordersFor(t, shop, store, orderNumber)) as [Json];
+    expect(order).toMatchObject({ status: "OVERSOLD", items: [{ quantity: 3, cancelledQuantity: 1 }] });
+    expect(await invariantsOk()).toBe(true);
+  });
+
+  test("a package recorded before its lines were kept still reads, and lists nothing: the cancelled package releases what it names, as before", async () => {
+    const { a } = await twoProducts();
+    const [orderNumber, original, rest] = [`P${nextId()}`, nextId(), nextId()];
+    await fed("TRENDYOL", [m.read(original, orderNumber, m.created, [{ lineId: 1, barcode: a.barcode, quantity: 3 }])]);
+    const db = t.infra.database.db;
+    await queryRows(db, sql`update orders set packages = ${JSON.stringify([{ packageId: original, status: "Created", cancelled: false }])}::jsonb where store_id = ${store.storeId} and external_order_id = ${orderNumber} returning id`);
+    expect((await ordersFor(t, shop, store, orderNumber))[0].packages).toEqual([{ packageId: original, status: "Created", cancelled: false }]);
+
+    await fed("TRENDYOL", [m.read(rest, orderNumber, m.created, [{ lineId: 1, barcode: a.barcode, quantity: 2 }]), m.read(original, orderNumber, m.cancelled, [{ lineId: 1, barcode: a.barcode, quantity: 1 }])]);
+    expect(await level(t, shop, a.productId)).toEqual({ onHand: 10, reserved: 2 });
+    expect((await ordersFor(t, shop, store, orderNumber))[0]).toMatchObject({ status: "CREATED", items: [{ quantity: 3, cancelledQuantity: 1 }] });
   });
 });
