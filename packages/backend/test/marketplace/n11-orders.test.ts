@@ -133,7 +133,10 @@ describe("N11 adapter: order intake from shipment packages", () => {
     expect(map({ orderNumber: undefined, shipmentPackageStatus: "Created" })).toMatchObject({ externalId: "9", packageId: "9" });
     // A line without its orderLineId: no line of the package is named (it is taken whole).
     expect(map({ lines: [...base.lines, { stockCode: "T", quantity: 1, price: 1 }] }).lines.map((line) => line.lineId)).toEqual([undefined, undefined]);
-    expect(map({ shipmentPackageStatus: "UnPacked" })).toMatchObject({ status: "OTHER" });
+    // UnPacked: the package a split replaced (the split pages' wording) holds none of the units it lists.
+    expect(map({ shipmentPackageStatus: "UnPacked" })).toMatchObject({ status: "OTHER", partition: { holds: false } });
+    expect(map({ shipmentPackageStatus: "Picking" })).toMatchObject({ partition: { holds: true } });
+    expect(map({ shipmentPackageStatus: "Cancelled" })).toMatchObject({ status: "CANCELLED", partition: { holds: false } });
     expect(map({ shipmentPackageStatus: "UnSupplied", lastModifiedDate: "01-01-2026 03:00:00" })).toMatchObject({ status: "CANCELLED", lastModifiedAt: "2026-01-01T00:00:00.000Z" });
     expect(map({ shipmentPackageStatus: "Shipped", createdDate: "2026-01-01T00:00:00Z" })).toMatchObject({ status: "OTHER", marketplaceStatus: "Shipped" });
   });

@@ -10,6 +10,7 @@ describe("the Trendyol order normaliser", () => {
       externalId: "10900001",
       packageId: "3001",
       status: "CREATED",
+      partition: { holds: true },
       marketplaceStatus: "Picking",
       lines: [{ barcode: "B1", quantity: 2, unitPrice: 12_990, lineId: "1" }],
       currency: "TRY",
@@ -30,6 +31,20 @@ describe("the Trendyol order normaliser", () => {
       ],
       currency: "TRY",
     });
+  });
+
+  test("a package says whether it holds the units it lists: not when Cancelled, UnSupplied or UnPacked (a split replaced it)", () => {
+    const holds = (status: string) => normaliseTrendyolPackage({ shipmentPackageId: 5, orderNumber: "N-5", status, lines: [{ lineId: 1, barcode: "B1", quantity: 1, lineUnitPrice: 1 }] }, new Date(0)).partition;
+    expect(["Created", "Picking", "Invoiced", "Shipped", "Delivered", "Cancelled", "UnSupplied", "UnPacked"].map((status) => [status, holds(status)?.holds])).toEqual([
+      ["Created", true],
+      ["Picking", true],
+      ["Invoiced", true],
+      ["Shipped", true],
+      ["Delivered", true],
+      ["Cancelled", false],
+      ["UnSupplied", false],
+      ["UnPacked", false],
+    ]);
   });
 
   test("lines of one barcode are added up only when some line carries no line id", () => {

@@ -110,6 +110,14 @@ export interface NormalisedOrder {
    * marketplace sends whole orders.
    */
   packageId?: string;
+  /**
+   * Marketplaces whose packages partition the order's lines (Trendyol, N11: units given up leave
+   * the old package cancelled and the rest comes back in new packages listing the same line ids):
+   * whether this package holds the units it lists (false when cancelled, or UnPacked: replaced by
+   * the packages of a split). Intake then holds exactly what the order's live packages list,
+   * whichever package is read first. Absent on other marketplaces.
+   */
+  partition?: { holds: boolean };
   /** What intake needs to know: a new order to reserve, a cancellation to release, or neither. */
   status: "CREATED" | "CANCELLED" | "OTHER";
   /** The marketplace's own status text. */

@@ -16,9 +16,11 @@ import { isUniqueViolation } from "../../infra/pg-errors";
 import { stockLockKeysOf, type Transaction } from "../inventory/service";
 import { UnknownStore } from "./errors";
 import { createPackageIntake } from "./marketplace-packages";
+import { partitionOf } from "./package-partition";
 import { type ReservingStore, reportReservation, reserveMarketplaceLines } from "./marketplace-reservation";
 import { examineOrder, type ExaminedOrder, MAX_LINES, type MarketplaceLine, type OrderKey, orderKeyOf, quotableBarcodes, rawPayloadText, storable } from "./order-examination";
 import * as repo from "./repository";
+import type { MarketplacePackage } from "./schema";
 import type { OrderContext } from "./service";
 import { INTAKE_TAKES_IN } from "./status";
 import { present, SYSTEM, type Transitions } from "./transitions";
@@ -36,6 +38,8 @@ export interface MarketplaceOrderInput {
   packageId?: string;
   /** The package's status as the marketplace sent it (kept with the package). */
   marketplaceStatus?: string;
+  /** Marketplaces whose packages partition the order's lines (package-partition.ts): whether this package holds the units it lists. */
+  partition?: { holds: boolean };
   /** What the marketplace charged, minor units VAT included, per unit; `lineId`: the marketplace's order line id, if any. */
   lines: readonly MarketplaceLine[];
   currency: string;
@@ -64,6 +68,7 @@ export interface MarketplaceCancellationInput {
   packageId?: string;
   marketplaceStatus?: string;
   lines?: readonly MarketplaceLine[];
+  partition?: { holds: boolean };
 }
 
 export function createIntake(ctx: OrderContext, transitions: Transitions) {
@@ -91,8 +96,8 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     return outcome.row;
   }
 
-  const packagesOf = (input: MarketplaceOrderInput) =>
-    input.packageId === undefined ? null : [{ packageId: input.packageId, status: input.marketplaceStatus ?? "", cancelled: false }];
+  const packagesOf = (input: MarketplaceOrderInput): MarketplacePackage[] | null =>
+    input.packageId === undefined ? null : [{ packageId: input.packageId, status: input.marketplaceStatus ?? "", cancelled: false, ...partitionOf(input.lines, input.partition) }];
 
   async function record(input: MarketplaceOrderInput, rawText: string | null, store: ReservingStore, examined: ExaminedOrder): Promise<IntakeResult> {
     const orderId = randomUUID();
@@ -185,7 +190,8 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   async function intake(input: MarketplaceOrderInput, storeId: string, rawText: string | null, orderKey: OrderKey): Promise<IntakeResult> {
     const existing = await findOrder(storeId, orderKey.key, input.packageId);
     if (existing && mergesPackages(existing, input.packageId)) {
-      const merged = await packages.mergePackage(existing, { packageId: input.packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: input.currency });
+      const delivery = { packageId: input.packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: input.currency, partition: input.partition };
+      const merged = await packages.mergePackage(existing, delivery);
       return answer(merged.row, merged.created);
     }
     if (existing && existing.status !== "NEEDS_ATTENTION") return answer(existing, false);
@@ -239,7 +245,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
         return { outcome: "UNKNOWN" };
       }
       if (packageId !== undefined && input.lines) {
-        const delivery = { packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: "" };
+        const delivery = { packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: "", partition: input.partition };
         const cancelled = await packages.cancelPackage(row, delivery);
         if (cancelled) return { outcome: cancelled.changed ? "CANCELLED" : "ALREADY_CANCELLED", order: await present(ctx, cancelled.row, SYSTEM) };
         // A cancelled part (another package id) of an order recorded whole, without line ids, under

@@ -3,7 +3,8 @@
  * - CREATED: taken in (reserved, or OVERSOLD when the stock went elsewhere).
  * - OTHER (shipped, delivered, ...): taken in when unknown, so an order we only see after it
  *   left the warehouse still consumes its stock; a known one is left as it is.
- * - CANCELLED: releases a known order (a cancelled package of it: the units the package names).
+ * - CANCELLED: releases a known order (a cancelled package of it: the units the package names;
+ *   on Trendyol and N11, whose packages partition the order, no more than its live packages leave).
  *   An unknown one is recorded first and then cancelled, so a "Created" arriving later (webhooks
  *   retry for hours, the pull overlaps) finds it known and reserves nothing.
  * An order intake cannot read (a barcode we do not sell, a quantity past our limits, an id
@@ -42,7 +43,7 @@ function outcomeOf({ order, created }: IntakeResult): Exclude<FeedOutcome, "canc
 }
 
 async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<FeedResult> {
-  const packaged = order.packageId === undefined ? {} : { packageId: order.packageId, marketplaceStatus: order.marketplaceStatus };
+  const packaged = order.packageId === undefined ? {} : { packageId: order.packageId, marketplaceStatus: order.marketplaceStatus, ...(order.partition && { partition: order.partition }) };
   const input = { storeId, externalOrderId: order.externalId, ...packaged, lines: order.lines, currency: order.currency, raw: order.raw };
   if (order.status === "CANCELLED" && order.externalId) {
     // A package names the lines it cancels: only those units are released.

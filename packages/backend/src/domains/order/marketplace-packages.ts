@@ -1,12 +1,16 @@
 /**
- * A marketplace order delivered package by package (Trendyol). The order is keyed on the
+ * A marketplace order delivered package by package (Trendyol, N11, and the lists other marketplaces
+ * are read as packages). The order is keyed on the
  * marketplace's order number; a partial cancel or an unsupplied line gives the rest of a package a
  * NEW package id with the same order number, and the lines keep their order line ids
  * (MARKETPLACES.md, Trendyol; the split service names lines by orderLineId across packages). So:
  * - a package of a known order reserves only the lines (by line id) the order does not hold yet;
  *   the lines it holds already, in whichever package, reserve nothing again;
- * - a cancelled package (Cancelled, UnSupplied) releases exactly the units it names of the lines
- *   it names, once: the package is remembered as cancelled and a repeat releases nothing;
+ * - a cancelled package (Cancelled, UnSupplied) releases the units it names of the lines it names,
+ *   once: the package is remembered as cancelled and a repeat releases nothing. Where packages
+ *   partition the order's lines (Trendyol, N11) it releases no more than the order's other live
+ *   packages leave, and a live package takes back units released before (package-partition.ts);
+ *   elsewhere exactly the units it names;
  * - when every unit of the order is cancelled, the order is CANCELLED.
  * An order whose lines carry no line ids (recorded before line ids were kept, or from a package
  * without them) cannot be released line by line: a cancelled package cancels it whole, as before.
@@ -17,6 +21,7 @@ import { type Allocation, stockLockKey, stockLockKeysOf, type Transaction } from
 import { InvalidTransition } from "./errors";
 import { type ReservingStore, type MarketplaceReservation, reportReservation, reserveMarketplaceLines, stillOpen, takeInWhenClear } from "./marketplace-reservation";
 import { examineOrder, type MarketplaceLine } from "./order-examination";
+import { liveUnits, partitionOf, restorable, restoreListedUnits } from "./package-partition";
 import { MAX_MONEY } from "./pricing";
 import * as repo from "./repository";
 import type { MarketplacePackage } from "./schema";
@@ -28,6 +33,8 @@ export interface PackageDelivery {
   marketplaceStatus: string;
   lines: readonly MarketplaceLine[];
   currency: string;
+  /** Trendyol and N11, whose packages partition the order's lines (package-partition.ts): whether this package holds them. */
+  partition?: { holds: boolean } | undefined;
 }
 
 /** Statuses whose stock a cancelled package may give back; a shipped order's cancellation is refused as before. */
@@ -35,13 +42,13 @@ const RELEASABLE: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRM
 /** Statuses in which new lines of a known order are reserved at once. */
 const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED"]);
 
-function withPackage(packages: readonly MarketplacePackage[] | null, update: { packageId: string; status: string; cancelled?: boolean }): MarketplacePackage[] {
+function withPackage(packages: readonly MarketplacePackage[] | null, delivery: PackageDelivery, cancelled = false): MarketplacePackage[] {
   const list = [...(packages ?? [])];
-  const at = list.findIndex((p) => p.packageId === update.packageId);
+  const at = list.findIndex((p) => p.packageId === delivery.packageId);
   const seen = list[at];
   // A cancelled package stays as its cancellation left it: a stale delivery of it (webhooks retry for hours) changes nothing.
   if (seen?.cancelled) return list;
-  const next = { packageId: update.packageId, status: update.status, cancelled: update.cancelled ?? false };
+  const next = { packageId: delivery.packageId, status: delivery.marketplaceStatus, cancelled, ...partitionOf(delivery.lines, delivery.partition) };
   if (at < 0) list.push(next);
   else list[at] = next;
   return list;
@@ -107,34 +114,54 @@ export function createPackageIntake(ctx: OrderContext) {
   return {
     /**
      * A package of a known order: records the package and the lines the order does not hold yet;
-     * `created` is true when lines were added. Lines without a line id are taken as known.
+     * `created` is true when lines were added or units its live packages list were taken back
+     * (package-partition.ts). Lines without a line id are taken as known.
      */
-    async mergePackage(existing: repo.OrderRow, delivery: PackageDelivery): Promise<{ row: repo.OrderRow; created: boolean }> {
+    async mergePackage(existing: repo.OrderRow, delivery: PackageDelivery, retried = false): Promise<{ row: repo.OrderRow; created: boolean }> {
       const freshOf = (lines: OrderLines) => delivery.lines.filter((line) => line.lineId !== undefined && !lines.known.has(line.lineId));
       const before = await linesOf(db, existing.id);
       const fresh = freshOf(before);
+      const recorded = withPackage(existing.packages, delivery);
+      const restoring = delivery.partition !== undefined && restorable(existing.status, recorded, before.items, before.attention) !== undefined;
       // The common case (a redelivery, the pull's overlap): nothing new, nothing to lock or write.
-      if (fresh.length === 0 && samePackages(existing.packages, withPackage(existing.packages, { packageId: delivery.packageId, status: delivery.marketplaceStatus }))) {
-        return { row: existing, created: false };
-      }
+      if (fresh.length === 0 && !restoring && samePackages(existing.packages, recorded)) return { row: existing, created: false };
       const itemProducts = before.items.map((item) => item.productId);
-      const { store, products } = fresh.length > 0 ? await quote(existing.storeId, itemProducts, fresh.map((line) => line.barcode)) : { store: undefined, products: [] };
+      const { store, products } = fresh.length > 0 || restoring ? await quote(existing.storeId, itemProducts, fresh.map((line) => line.barcode)) : { store: undefined, products: [] };
       const run = () =>
         db.transaction(async (tx) => {
           const locked = await repo.lockOrder(tx, existing.id);
           if (!locked) throw new Error("a known order lost its row");
-          const packages = withPackage(locked.packages, { packageId: delivery.packageId, status: delivery.marketplaceStatus });
+          const packages = withPackage(locked.packages, delivery);
           const now = await linesOf(tx, locked.id);
           // Read again under the lock: a concurrent delivery may have added some of them meanwhile.
           const stillFresh = freshOf(now);
           if (!samePackages(locked.packages, packages)) await repo.setPackages(tx, locked.id, packages);
-          if (stillFresh.length === 0 || !store) return { row: locked, reservation: undefined, added: false };
-          return { ...(await addLines(tx, locked, store, now, stillFresh, delivery, products)), added: true };
+          const reservations: MarketplaceReservation[] = [];
+          let row: repo.OrderRow = { ...locked, packages };
+          if (stillFresh.length > 0 && store) {
+            const added = await addLines(tx, locked, store, now, stillFresh, delivery, products);
+            row = { ...added.row, packages };
+            if (added.reservation) reservations.push(added.reservation);
+          }
+          let restored = false;
+          if (delivery.partition !== undefined) {
+            const after = stillFresh.length > 0 ? await linesOf(tx, locked.id) : now;
+            // A concurrent cancellation made units to take back that this run holds no stock locks for: read again.
+            if (!store) return { row, reservations, added: false, retry: restorable(row.status, packages, after.items, after.attention) !== undefined };
+            const taken = await restoreListedUnits(ctx, tx, row, store);
+            if (taken) {
+              row = taken.row;
+              restored = true;
+              if (taken.reservation) reservations.push(taken.reservation);
+            }
+          }
+          return { row, reservations, added: (stillFresh.length > 0 && store !== undefined) || restored, retry: false };
         });
       const keys = lockKeysOf(products, itemProducts, fresh.map((line) => line.barcode));
       const outcome = keys.length > 0 ? await ctx.locks.withLocks(keys, run) : await run();
-      if (outcome.reservation) await reportReservation(ctx, { id: existing.id, storeId: existing.storeId, externalOrderId: existing.externalOrderId ?? "" }, outcome.reservation);
-      if (outcome.added) log.info({ orderId: existing.id, packageId: delivery.packageId, status: outcome.row.status }, "new lines of a marketplace order recorded from a new package");
+      if (outcome.retry && !retried) return this.mergePackage(existing, delivery, true);
+      for (const reservation of outcome.reservations) await reportReservation(ctx, { id: existing.id, storeId: existing.storeId, externalOrderId: existing.externalOrderId ?? "" }, reservation);
+      if (outcome.added) log.info({ orderId: existing.id, packageId: delivery.packageId, status: outcome.row.status }, "a package of a marketplace order brought lines to hold: new ones, or units a cancelled package released");
       return { row: (await repo.orderRow(db, existing.id)) ?? outcome.row, created: outcome.added };
     },
 
@@ -153,12 +180,20 @@ export function createPackageIntake(ctx: OrderContext) {
           const locked = await repo.lockOrder(tx, row.id);
           if (!locked) throw new Error("a known order lost its row");
           const seen = (locked.packages ?? []).find((p) => p.packageId === delivery.packageId);
-          if (locked.status === "CANCELLED" || seen?.cancelled) return { row: locked, changed: false, released: [] as Allocation[], reservation: undefined };
+          const unchanged = { row: locked, changed: false, released: [] as Allocation[], reservation: undefined };
+          if (seen?.cancelled) return unchanged;
+          // Recorded cancelled even so: a stale live delivery of it must never count its units as held again.
+          if (locked.status === "CANCELLED") {
+            if (delivery.partition !== undefined) await repo.setPackages(tx, locked.id, withPackage(locked.packages, delivery, true));
+            return unchanged;
+          }
           if (!RELEASABLE.has(locked.status)) throw new InvalidTransition(locked.status, "CANCELLED");
           const now = await linesOf(tx, locked.id);
-          const units = await cancelNamedUnits(tx, locked.id, now, named);
+          // Partition marketplaces: the units the order's other live packages list stay held.
+          const kept = delivery.partition !== undefined ? liveUnits(locked.packages, delivery.packageId) : new Map<string, number>();
+          const units = await cancelNamedUnits(tx, locked.id, now, named, kept);
           const released = await releaseUnits(tx, locked, units, products);
-          await repo.setPackages(tx, locked.id, withPackage(locked.packages, { packageId: delivery.packageId, status: delivery.marketplaceStatus, cancelled: true }));
+          await repo.setPackages(tx, locked.id, withPackage(locked.packages, delivery, true));
           const after = await linesOf(tx, locked.id);
           const open = after.items.some(stillOpen) || after.attention.some((line) => stillOpen({ quantity: attentionLineFields(line).quantity, cancelledQuantity: line.cancelledQuantity }));
           if (!open) return { row: await cancelWhole(tx, locked, released), changed: true, released, reservation: undefined };
@@ -180,14 +215,18 @@ export function createPackageIntake(ctx: OrderContext) {
     },
   };
 
-  /** Marks the named units cancelled on their lines (never past a line's quantity); answers the units per product to release. */
-  async function cancelNamedUnits(tx: Transaction, orderId: string, now: OrderLines, named: readonly MarketplaceLine[]): Promise<Map<string, number>> {
+  /**
+   * Marks the named units cancelled on their lines (never past a line's quantity, nor into the units
+   * `kept` per line id); answers the units per product to release.
+   */
+  async function cancelNamedUnits(tx: Transaction, orderId: string, now: OrderLines, named: readonly MarketplaceLine[], kept: ReadonlyMap<string, number>): Promise<Map<string, number>> {
     const units = new Map<string, number>();
     for (const line of named) {
       const asked = Number.isSafeInteger(line.quantity) && line.quantity > 0 ? line.quantity : 0;
+      const keep = line.lineId === undefined ? 0 : (kept.get(line.lineId) ?? 0);
       const item = now.items.find((i) => i.externalLineId === line.lineId);
       if (item) {
-        const take = Math.min(asked, item.quantity - item.cancelledQuantity);
+        const take = Math.min(asked, item.quantity - item.cancelledQuantity - keep);
         if (take <= 0) continue;
         item.cancelledQuantity += take;
         await repo.cancelItemUnits(tx, orderId, item.lineNo, take);
@@ -197,7 +236,7 @@ export function createPackageIntake(ctx: OrderContext) {
       const waiting = now.attention.find((l) => attentionLineFields(l).lineId === line.lineId);
       if (waiting) {
         const quantity = attentionLineFields(waiting).quantity;
-        const take = Number.isFinite(quantity) ? Math.min(asked, quantity - waiting.cancelledQuantity) : Math.max(asked, 1);
+        const take = Number.isFinite(quantity) ? Math.min(asked, quantity - waiting.cancelledQuantity - keep) : keep > 0 ? 0 : Math.max(asked, 1);
         if (take > 0) await repo.cancelAttentionLineUnits(tx, orderId, waiting.lineNo, take);
       }
     }

@@ -210,6 +210,21 @@ export async function cancelAttentionLineUnits(tx: Database, orderId: string, li
     .where(and(eq(orderAttentionLines.orderId, orderId), eq(orderAttentionLines.lineNo, lineNo)));
 }
 
+/** Units a cancelled package took back that a live package lists again (package-partition.ts). */
+export async function restoreItemUnits(tx: Database, orderId: string, lineNo: number, units: number): Promise<void> {
+  await tx
+    .update(orderItems)
+    .set({ cancelledQuantity: sql`${orderItems.cancelledQuantity} - ${units}` })
+    .where(and(eq(orderItems.orderId, orderId), eq(orderItems.lineNo, lineNo)));
+}
+
+export async function restoreAttentionLineUnits(tx: Database, orderId: string, lineNo: number, units: number): Promise<void> {
+  await tx
+    .update(orderAttentionLines)
+    .set({ cancelledQuantity: sql`${orderAttentionLines.cancelledQuantity} - ${units}` })
+    .where(and(eq(orderAttentionLines.orderId, orderId), eq(orderAttentionLines.lineNo, lineNo)));
+}
+
 export async function deleteAttentionLine(tx: Database, orderId: string, lineNo: number): Promise<void> {
   await tx.delete(orderAttentionLines).where(and(eq(orderAttentionLines.orderId, orderId), eq(orderAttentionLines.lineNo, lineNo)));
 }

@@ -26,6 +26,20 @@ export interface MarketplacePackage {
   status: string;
   /** True once a cancellation of this package released its units: a repeat releases nothing. */
   cancelled: boolean;
+  /**
+   * Marketplaces whose packages partition the order's lines (Trendyol, N11): the units the package
+   * lists per order line id as last seen, and whether the marketplace says it holds them (not a
+   * cancelled package, nor an UnPacked one a split replaced). Absent on other marketplaces' packages
+   * and on packages recorded before they were kept: such a package lists nothing (package-partition.ts).
+   */
+  lines?: PackageLine[];
+  holds?: boolean;
+}
+
+/** One order line's units in a package. */
+export interface PackageLine {
+  lineId: string;
+  quantity: number;
 }
 
 export const orderStatus = pgEnum("order_status", [

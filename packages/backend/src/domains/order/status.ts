@@ -11,7 +11,9 @@ export const ORDER_STATUSES: readonly OrderStatus[] = ["CREATED", "CONFIRMED", "
  * OVERSOLD order holds no stock. NEEDS_ATTENTION is entered at intake too and holds no stock
  * either: it is cancelled (by the marketplace or staff), or intake takes the order in when the
  * marketplace sends it again in a form it can read (to CREATED, or OVERSOLD when short), which
- * INTAKE_TAKES_IN names. CANCELLED and RETURNED are final.
+ * INTAKE_TAKES_IN names. CANCELLED and RETURNED are final, but for one case outside this table: a
+ * Trendyol or N11 order every unit of which its packages cancelled is taken in again when a live
+ * package lists some of its units (the cancelled package read first; package-partition.ts).
  */
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   CREATED: ["CONFIRMED", "CANCELLED"],

@@ -99,7 +99,7 @@ export function toOrder(
     order.attentionReasons = Value.Check(ReasonList, row.attentionReasons) ? row.attentionReasons : null;
     order.attentionLines = attentionLines.filter((line) => line.orderId === row.id).map(toAttentionLine);
     if (allocations && row.rawPayload !== null) order.rawPayload = parsed(row.rawPayload);
-    if (Value.Check(PackageList, row.packages)) order.packages = row.packages;
+    if (Value.Check(PackageList, row.packages)) order.packages = row.packages.map(({ packageId, status, cancelled }) => ({ packageId, status, cancelled }));
   }
   return order;
 }

@@ -162,3 +162,33 @@ describe("Trendyol unsupplied units, through the adapter and intake", () => {
     expect(await ordersFor(t, shop, store, orderNumber)).toHaveLength(1);
   });
 });
+
+/** The same order if the cancelled package listed every unit it held (no source says it does not): B 3, not 1. */
+function listingEverything(orders: NormalisedOrder[]): NormalisedOrder[] {
+  return orders.map((order) => (order.status === "CANCELLED" ? { ...order, lines: order.lines.map((line) => (line.lineId === "4765111122" ? { ...line, quantity: 3 } : line)) } : order));
+}
+
+describe("Trendyol unsupplied units, if the cancelled package lists every unit it held", () => {
+  test.each(["new", "cancelled"] as const)("the %s package read first: the order ends holding exactly the new package's units", async (first) => {
+    const a = await listedProduct(t, shop, 10);
+    const b = await listedProduct(t, shop, 10);
+    const { source, orderNumber } = ours({ a: a.barcode, b: b.barcode });
+    const { before, after } = await pulledPages(source);
+    await fed(before);
+    const later = listingEverything(first === "new" ? after : [...after].reverse());
+    await fed(later);
+    const settled = [
+      { onHand: 10, reserved: 0 },
+      { onHand: 10, reserved: 2 },
+    ];
+    expect([await level(t, shop, a.productId), await level(t, shop, b.productId)]).toEqual(settled);
+    expect(await fed(later)).toEqual(["duplicate", "duplicate"]);
+    expect([await level(t, shop, a.productId), await level(t, shop, b.productId)]).toEqual(settled);
+    const [order] = (await ordersFor(t, shop, store, orderNumber)) as [Json];
+    expect(order).toMatchObject({ status: "CREATED" });
+    expect(order.items.map((item: Json) => [item.productId, item.quantity, item.cancelledQuantity ?? 0])).toEqual([
+      [a.productId, 2, 2],
+      [b.productId, 3, 1],
+    ]);
+  });
+});

@@ -23,6 +23,7 @@ import { totalCountOf, type WalkCount, walkCountOf, walkOn } from "../page-walk"
  * Created and Picking (approved, being prepared) still hold stock; Cancelled and UnSupplied release
  * the lines they list. UnPacked (the package a split replaced, or by another page's wording the new
  * parts), Shipped and Delivered are neither: an unknown order in one of them is still taken in.
+ * Following the split pages, an UnPacked package holds none of the units it lists (`partition`).
  */
 const CREATED = new Set(["CREATED", "PICKING"]);
 const CANCELLED = new Set(["CANCELLED", "CANCELED", "UNSUPPLIED"]);
@@ -83,6 +84,8 @@ export function normaliseN11Package(raw: unknown, listedFrom: Date): NormalisedO
     externalId,
     ...(packageId !== undefined && { packageId }),
     status: CREATED.has(key) ? "CREATED" : CANCELLED.has(key) ? "CANCELLED" : "OTHER",
+    // The packages partition the order's lines: a cancelled one and the UnPacked one a split replaced hold none.
+    partition: { holds: !CANCELLED.has(key) && key !== "UNPACKED" },
     marketplaceStatus,
     lines,
     currency: "TRY",

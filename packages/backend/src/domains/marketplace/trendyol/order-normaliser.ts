@@ -13,7 +13,8 @@ const RESERVING = new Set(["Created", "Picking", "Invoiced"]);
 /**
  * Statuses that give the stock back. A package some of whose units the seller could not supply is
  * listed Cancelled (Trendyol's Cancelled covers unsupplied packages); UnSupplied is kept, being a
- * documented status value too. UnPacked (a split package) releases nothing: its lines live on in the new packages.
+ * documented status value too. UnPacked (a split package) releases nothing: its lines live on in the new packages
+ * (its `partition.holds` is false, so it does not count as holding them either).
  */
 const RELEASING = new Set(["Cancelled", "UnSupplied"]);
 
@@ -74,9 +75,12 @@ export function normaliseTrendyolPackage(raw: unknown, listedAt: Date): Normalis
   const packageId = idOf(record.shipmentPackageId) ?? idOf(record.id);
   const externalId = idOf(record.orderNumber) ?? packageId;
   const lines = linesOf(record.lines);
-  const status = record.shipmentPackageStatus ?? record.status;
-  const marketplaceStatus = typeof status === "string" || typeof status === "number" ? String(status) : "";
+  const given = record.shipmentPackageStatus ?? record.status;
+  const marketplaceStatus = typeof given === "string" || typeof given === "number" ? String(given) : "";
   const lastModifiedAt = isoTime(record.lastModifiedDate) ?? isoTime(record.packageLastModifiedDate) ?? isoTime(record.orderDate) ?? listedAt.toISOString();
   const currency = typeof record.currencyCode === "string" && /^[A-Z]{3}$/.test(record.currencyCode) ? record.currencyCode : "TRY";
-  return { externalId, ...(packageId !== undefined && { packageId }), status: trendyolOrderStatus(marketplaceStatus), marketplaceStatus, lines, currency, lastModifiedAt, raw };
+  const status = trendyolOrderStatus(marketplaceStatus);
+  // A package's lines partition the order: a cancelled one and a split's UnPacked one hold none of them.
+  const partition = { holds: status !== "CANCELLED" && marketplaceStatus.toUpperCase() !== "UNPACKED" };
+  return { externalId, ...(packageId !== undefined && { packageId }), status, partition, marketplaceStatus, lines, currency, lastModifiedAt, raw };
 }
