@@ -221,10 +221,10 @@ describe("releasing", () => {
 });
 
 describe("announcing", () => {
-  test("announce tells stock listeners the products and warehouses, each once", async () => {
+  test("announce tells stock listeners the products and warehouses, each once, as urgent (an order's change is flushed soon)", async () => {
     const heard: StockChange[] = [];
     t.services.events.stock.on((change) => void heard.push(change));
     await t.services.inventory.announce({ productIds: ["p2", "p1", "p2"], warehouseIds: ["w1", "w1"], correlationId: "order-1" });
-    expect(heard).toEqual([{ productIds: ["p1", "p2"], warehouseIds: ["w1"], correlationId: "order-1" }]);
+    expect(heard).toEqual([{ productIds: ["p1", "p2"], warehouseIds: ["w1"], correlationId: "order-1", urgent: true }]);
   });
 });

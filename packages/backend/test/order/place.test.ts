@@ -74,6 +74,7 @@ describe("placing an order", () => {
       productIds: [productId],
       warehouseIds: [shop.warehouseId],
       correlationId: order.id,
+      urgent: true,
     });
   });
 

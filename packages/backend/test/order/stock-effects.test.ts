@@ -117,7 +117,7 @@ describe("cancelling", () => {
     const order = await placed(t, buyer, shop.storeId, [{ productId, quantity: 1 }]);
     announced.length = 0;
     await acted(t, shop.staffToken, order.id, "cancel");
-    expect(announced).toEqual([{ productIds: [productId], warehouseIds: [shop.warehouseId], correlationId: order.id }]);
+    expect(announced).toEqual([{ productIds: [productId], warehouseIds: [shop.warehouseId], correlationId: order.id, urgent: true }]);
   });
 });
 

@@ -91,4 +91,38 @@ describe("the kicker", () => {
     expect(at()).toEqual([]);
     expect(timers.pending()).toBe(0);
   });
+  test("stores kicked together are flushed side by side: one store's slow flush does not hold another's", async () => {
+    const clock = manualClock();
+    const timers = manualTimers(clock);
+    const started: string[] = [];
+    const finished: string[] = [];
+    let releaseSlow: () => void = () => undefined;
+    const slowDone = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const kicker = startKicker(
+      {
+        flushOne: async (storeId) => {
+          started.push(storeId);
+          if (storeId === "slow") await slowDone;
+          finished.push(storeId);
+          return { storeId, outcome: "idle", sent: 0, batches: 0, skipped: 0 };
+        },
+        backlog: async () => ({ count: 0 }),
+        storesWithMarks: async () => [],
+        listen: () => undefined,
+        now: clock.now,
+      },
+      { delayMs: DELAY_MS, intervalMs: INTERVAL_MS },
+      log,
+      timers.schedule,
+    );
+    kicker.kick(["slow", "fast"]);
+    const stepping = timers.advance(DELAY_MS);
+    // The slow store is still flushing, and the fast one is already done.
+    for (let i = 0; i < 20 && finished.length === 0; i++) await Bun.sleep(1);
+    expect({ started: [...started].sort(), finished }).toEqual({ started: ["fast", "slow"], finished: ["fast"] });
+    releaseSlow();
+    await stepping;
+    expect(finished).toEqual(["fast", "slow"]);
+    await kicker.stop();
+  });
 });

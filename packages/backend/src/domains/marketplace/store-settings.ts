@@ -18,6 +18,8 @@ export interface MarketplaceStoreSettings {
   /** Overrides the marketplace's identical-request window (only for a time-scaled sandbox). */
   duplicateWindowMs?: number;
   onCall?: ApiCallHook;
+  /** The clock an adapter's own timing reads (Pazarama's write spacing), the engine's: one clock for the bucket and the adapter. */
+  now?: () => number;
 }
 
 /** Throws 422 MARKETPLACE_SETTINGS_MISSING naming every missing setting at once. */

@@ -88,6 +88,7 @@ export function createChannels(deps: ChannelDeps) {
         duplicateWindowMs: deps.duplicateWindowMs,
         fetch: deps.fetch,
         onCall: deps.apiLogs(storeId),
+        now,
       });
       return { kind: "push", store, adapter, marketplace: adapter.marketplace, writeQuotaPerMinute: store.writeQuotaPerMinute,
         generation: (await deps.kv.get(generationKey(storeId))) ?? "0",

@@ -80,9 +80,9 @@ export function startKicker(deps: KickerDeps, settings: KickerSettings, log: Log
     const at = deps.now();
     const ready = [...due].filter(([, when]) => when <= at).map(([storeId]) => storeId);
     for (const storeId of ready) due.delete(storeId);
-    const run = (async () => {
-      for (const storeId of ready) await flush(storeId);
-    })();
+    // Side by side: each store has its own lock and buckets, and one marketplace's slow answer
+    // (Pazarama spacing the batches of one push) must not hold the others' flush back.
+    const run = Promise.all(ready.map(flush)).then(() => undefined);
     running = run;
     return run.finally(() => {
       running = null;

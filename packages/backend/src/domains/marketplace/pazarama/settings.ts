@@ -25,5 +25,6 @@ export function pazaramaFromSettings(settings: MarketplaceStoreSettings): Market
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
     onCall: settings.onCall,
+    ...(settings.now ? { now: settings.now } : {}),
   });
 }
