@@ -1,5 +1,6 @@
 /**
- * The order pull's schedule settings: a base interval per marketplace, read from the same
+ * The order pull's schedule settings: per marketplace, the longest one of its stores goes unread
+ * (a store that has just sold is read four times as often, never under 5 s), read from the same
  * environment as config.ts. Precedence, so that existing setups keep their meaning:
  * ORDER_PULL_INTERVAL_MS_<MARKETPLACE>, else ORDER_PULL_INTERVAL_MS (every marketplace at once,
  * as before), else the marketplace's default below. Nothing is pulled more often than every 5 s.
@@ -8,7 +9,7 @@
 export const ORDER_PULL_MARKETPLACES = ["TRENDYOL", "HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM"] as const;
 export type OrderPullMarketplace = (typeof ORDER_PULL_MARKETPLACES)[number];
 
-/** The floor of every interval: the "never below 5 s". */
+/** The floor of every interval: no marketplace is asked for orders more often than every 5 s. */
 export const MIN_ORDER_PULL_INTERVAL_MS = 5_000;
 
 /**

@@ -101,98 +101,100 @@ function sell(store: ScheduledStore): void {
 const offsets = (store: ScheduledStore, start: number) => store.pulls.map((at) => (at - start) / SECOND);
 
 describe("order pulls scheduled per marketplace", () => {
-  test("a store that keeps selling is pulled at its marketplace's base interval: Trendyol 30 s, Hepsiburada and N11 15 s, Pazarama and PttAVM 60 s", async () => {
+  test("a store that keeps selling is pulled four times as often as its marketplace's interval, never under 5 s: Trendyol every 7.5 s, Hepsiburada and N11 5 s, Pazarama and PttAVM 15 s", async () => {
     expect(t.config.orderPull.intervalsMs).toEqual({ TRENDYOL: 30_000, HEPSIBURADA: 15_000, N11: 15_000, PAZARAMA: 60_000, PTTAVM: 60_000 });
     const stores = await Promise.all(["TRENDYOL", "HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM"].map((type) => newStore(type)));
     const intake = intakeFor(stores);
     for (const store of stores) sell(store);
-    // Every store sells something every 5 s, so no pull finds it idle.
+    // Every store sells something every 2 s, off the worker's 1 s ticks, so no pull finds it idle.
     let selling = true;
     const seller = () => {
       if (!selling) return;
       for (const store of stores) sell(store);
-      timers.schedule(seller, 5 * SECOND);
+      timers.schedule(seller, 2 * SECOND);
     };
-    timers.schedule(seller, 5 * SECOND);
+    timers.schedule(seller, SECOND / 2);
     const start = clock.now();
     const worker = startTicking(intake);
     try {
-      await timers.advance(120 * SECOND);
+      await timers.advance(60 * SECOND);
     } finally {
       selling = false;
       await worker.stop();
     }
     const [trendyol, hepsiburada, n11, pazarama, pttavm] = stores.map((s) => offsets(s, start));
-    expect(trendyol).toEqual([0, 30, 60, 90, 120]);
-    expect(hepsiburada).toEqual([0, 15, 30, 45, 60, 75, 90, 105, 120]);
-    expect(n11).toEqual([0, 15, 30, 45, 60, 75, 90, 105, 120]);
-    expect(pazarama).toEqual([0, 60, 120]);
-    expect(pttavm).toEqual([0, 60, 120]);
+    const every = (step: number, until: number) => Array.from({ length: Math.floor(until / step) + 1 }, (_, i) => i * step);
+    // 7.5 s comes round on the next 1 s tick: 8 s apart.
+    expect(trendyol).toEqual(every(8, 60));
+    expect(hepsiburada).toEqual(every(5, 60));
+    expect(n11).toEqual(every(5, 60));
+    expect(pazarama).toEqual(every(15, 60));
+    expect(pttavm).toEqual(every(15, 60));
     await timers.advance(10 * SECOND);
   }, 120_000);
 
-  test("an idle store backs off, doubling up to 4x its base; a pull that takes in a fresh order puts it back on its base at once", async () => {
+  test("an idle store backs off, doubling up to its marketplace's interval (the longest a store goes unread); a pull that takes in a fresh order puts it back on a quarter of it at once", async () => {
     const store = await newStore("TRENDYOL");
     const intake = intakeFor([store]);
     const start = clock.now();
     const worker = startTicking(intake);
     try {
-      await timers.advance(310 * SECOND);
-      expect(offsets(store, start)).toEqual([0, 60, 180, 300]);
-      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, intervalMs: 120_000, dueAt: start + 420 * SECOND, lastOutcome: "idle" });
+      await timers.advance(100 * SECOND);
+      expect(offsets(store, start)).toEqual([0, 15, 45, 75]);
+      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, intervalMs: 30_000, dueAt: start + 105 * SECOND, lastOutcome: "idle" });
 
       sell(store);
-      await timers.advance(145 * SECOND);
+      await timers.advance(30 * SECOND);
     } finally {
       await worker.stop();
     }
-    // Found at 420 (still backed off), then read again 30 s later, and idle from there.
-    expect(offsets(store, start)).toEqual([0, 60, 180, 300, 420, 450]);
-    expect(await intake.schedule(store.storeId)).toMatchObject({ level: 1, intervalMs: 60_000, dueAt: start + 510 * SECOND });
+    // Found at 105 (still backed off, within Trendyol's 30 s), read again 7.5 s later (the next tick), then backing off again.
+    expect(offsets(store, start)).toEqual([0, 15, 45, 75, 105, 113, 128]);
+    expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, intervalMs: 30_000, dueAt: start + 158 * SECOND });
   }, 120_000);
 
-  test("a webhook delivery that takes in a fresh order resets a backed-off store to its base interval", async () => {
+  test("a webhook delivery that takes in a fresh order puts a backed-off store back on its active interval", async () => {
     const store = await newStore("TRENDYOL");
     const intake = intakeFor([store]);
     const start = clock.now();
     const worker = startTicking(intake);
     try {
       await timers.advance(200 * SECOND);
-      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, dueAt: start + 300 * SECOND });
+      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, dueAt: start + 225 * SECOND });
 
       const at = clock.now();
       // A package without lines: recorded NEEDS_ATTENTION, which is a fresh order all the same.
       const accepted = await intake.trendyolWebhooks.accept(store.storeId, { orderNumber: `W${at}`, id: at, status: "Created", lines: [], lastModifiedDate: at });
       expect(accepted.map((a) => a.outcome)).toEqual(["needs_attention"]);
-      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 0, intervalMs: 30_000, dueAt: at + 30 * SECOND });
+      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 0, intervalMs: 7_500, dueAt: at + 7_500 });
       // The same delivery again is a duplicate: nothing fresh, the schedule stays.
       await intake.trendyolWebhooks.accept(store.storeId, { orderNumber: `W${at}`, id: at, status: "Created", lines: [], lastModifiedDate: at });
       await timers.advance(31 * SECOND);
     } finally {
       await worker.stop();
     }
-    expect(offsets(store, start)).toEqual([0, 60, 180, 230]);
+    expect(offsets(store, start)).toEqual([0, 15, 45, 75, 105, 135, 165, 195, 208, 223]);
   }, 120_000);
 
-  test("a Hepsiburada order push that takes in a fresh order resets a backed-off store to its base interval", async () => {
+  test("a Hepsiburada order push that takes in a fresh order puts a backed-off store back on its active interval", async () => {
     const store = await newStore("HEPSIBURADA");
     const intake = intakeFor([store]);
     const start = clock.now();
     const worker = startTicking(intake);
     try {
-      await timers.advance(100 * SECOND);
-      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, dueAt: start + 150 * SECOND });
+      await timers.advance(90 * SECOND);
+      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 2, dueAt: start + 100 * SECOND });
 
       const number = `88${clock.now() % 1_000_000}`;
       // A SKU no product has: recorded NEEDS_ATTENTION, a fresh order all the same.
       const accepted = await intake.hepsiburadaPush.acceptOrders(store.storeId, { items: [pushedLine(number, `${number}-1`, `UNKNOWN-${number}`, 1)] });
       expect(accepted.map((a) => a.outcome)).toEqual(["needs_attention"]);
-      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 0, intervalMs: 15_000, dueAt: start + 115 * SECOND });
+      expect(await intake.schedule(store.storeId)).toMatchObject({ level: 0, intervalMs: 5_000, dueAt: start + 95 * SECOND });
       await timers.advance(16 * SECOND);
     } finally {
       await worker.stop();
     }
-    expect(offsets(store, start)).toEqual([0, 30, 90, 115]);
+    expect(offsets(store, start)).toEqual([0, 10, 25, 40, 55, 70, 85, 95, 105]);
   }, 120_000);
 
   test("the pages of one pull pay into the store's orders buckets: Trendyol's lowest tier (30/min) is used at 70%, and a backlog is read at that pace", async () => {
@@ -274,8 +276,8 @@ describe("order pulls scheduled per marketplace", () => {
     await intake.pullDue();
     const text = await registry.metrics();
     const line = (name: string) => text.split("\n").find((l) => l.startsWith(name) && l.includes(store.storeId));
-    // Idle at its first pull: N11's 15 s doubled.
-    expect(line("marketplace_order_pull_interval_seconds")).toBe(`marketplace_order_pull_interval_seconds{marketplace="N11",store="${store.storeId}"} 30`);
-    expect(line("marketplace_order_pull_next_due_timestamp_seconds")).toBe(`marketplace_order_pull_next_due_timestamp_seconds{marketplace="N11",store="${store.storeId}"} ${(at + 30 * SECOND) / 1000}`);
+    // Idle at its first pull: N11's active 5 s doubled.
+    expect(line("marketplace_order_pull_interval_seconds")).toBe(`marketplace_order_pull_interval_seconds{marketplace="N11",store="${store.storeId}"} 10`);
+    expect(line("marketplace_order_pull_next_due_timestamp_seconds")).toBe(`marketplace_order_pull_next_due_timestamp_seconds{marketplace="N11",store="${store.storeId}"} ${(at + 10 * SECOND) / 1000}`);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The order-pull schedule as operators see it, per store: when the next pull is due and the
- * interval it was set from (base, or backed off up to 4x while the store is idle). Every replica
+ * interval it was set from (a quarter of its marketplace's after a fresh order, doubled back up to it while idle). Every replica
  * sets them from the shared schedule at each tick: read them with max, not sum.
  */
 import { Gauge, type Registry } from "prom-client";
@@ -15,7 +15,7 @@ export function createPullScheduleMetrics(registry: Registry) {
   });
   const interval = new Gauge({
     name: "marketplace_order_pull_interval_seconds",
-    help: "The store's current order-pull interval: its marketplace's base, doubled while idle up to 4x",
+    help: "The store's current order-pull interval: a quarter of its marketplace's (at least 5 s) after a fresh order, doubled while idle up to the marketplace's",
     labelNames: ["marketplace", "store"] as const,
     registers: [registry],
   });

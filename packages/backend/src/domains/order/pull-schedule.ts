@@ -1,10 +1,12 @@
 /**
  * Each marketplace store's next order pull: its due time and idle backoff, kept in the
  * KeyValueStore so every replica reads the same schedule (it is written and re-read under the
- * store's pull lock). The rules, as a seller who was oversold before would want them: a store
- * whose pull took in something new is read again at its base interval; one that found nothing
- * backs off, doubling up to MAX_IDLE_FACTOR times its base; a pull stopped by the order quota
- * comes back when the quota allows, one stopped by its page budget at once.
+ * store's pull lock). The rules, as a seller who was oversold before would want them: the
+ * marketplace's interval (baseMs) is the longest a store ever goes unread, so the first order
+ * after a quiet hour waits no longer than that; a store whose pull took in something new is read
+ * MAX_IDLE_FACTOR times as often (never under MIN_ACTIVE_MS); one that found nothing backs off,
+ * doubling back up to the interval; a pull stopped by the order quota comes back when the quota
+ * allows, one stopped by its page budget at once.
  */
 import type { KeyValueStore } from "../../infra/kv";
 import type { FeedOutcome } from "./marketplace-feed";
@@ -12,9 +14,17 @@ import type { PullReport } from "./marketplace-pull";
 
 /** Outcomes that mean the store has just sold or lost a sale: stock moves, so read it again soon. */
 export const FRESH_OUTCOMES: readonly FeedOutcome[] = ["created", "oversold", "needs_attention", "cancelled"];
-/** An idle store is pulled at most this many times its base interval apart. */
+/** A store that has just sold is pulled this many times as often as its marketplace's interval. */
 export const MAX_IDLE_FACTOR = 4;
 const MAX_LEVEL = Math.log2(MAX_IDLE_FACTOR);
+/** The shortest interval between two pulls of one store, whatever its marketplace allows. */
+export const MIN_ACTIVE_MS = 5_000;
+
+/** The interval at an idle level: a quarter of the marketplace's (at least MIN_ACTIVE_MS) doubled per level, never past the marketplace's. */
+export function intervalAt(baseMs: number, level: number): number {
+  const activeMs = Math.max(MIN_ACTIVE_MS, Math.round(baseMs / MAX_IDLE_FACTOR));
+  return Math.min(baseMs, activeMs * 2 ** level);
+}
 /** A schedule outlives a deleted store by this long at most. */
 const KEEP_MS = 24 * 60 * 60_000;
 
@@ -23,7 +33,7 @@ export type ScheduleOutcome = "fresh" | "idle" | "rate_limited" | "backlog" | "f
 export interface StoreSchedule {
   /** When the store is next pulled (epoch ms). */
   dueAt: number;
-  /** Idle doublings so far: the interval is baseMs x 2^level. */
+  /** Idle doublings so far: the interval is intervalAt(baseMs, level). */
   level: number;
   baseMs: number;
   /** The interval dueAt was set from. */
@@ -63,7 +73,7 @@ export function nextSchedule(args: {
   const { previous, baseMs, startedAt, now, outcome } = args;
   const before = previous?.level ?? 0;
   const level = args.fresh ? 0 : outcome === "idle" || outcome === "failed" ? Math.min(before + 1, MAX_LEVEL) : before;
-  const intervalMs = baseMs * 2 ** level;
+  const intervalMs = intervalAt(baseMs, level);
   let dueAt = Math.max(startedAt + intervalMs, now);
   if (outcome === "rate_limited") dueAt = now + (args.waitMs ?? 0);
   if (outcome === "backlog") dueAt = now;

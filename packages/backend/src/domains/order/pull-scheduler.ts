@@ -8,7 +8,7 @@ import type { Logger } from "../../infra/logger";
 import type { StoreService } from "../catalog/service";
 import type { PullGuard, PullReport } from "./marketplace-pull";
 import type { PullScheduleMetrics } from "./pull-schedule-metrics";
-import { hasFresh, nextSchedule, outcomeOf, type PullSchedules, type StoreSchedule } from "./pull-schedule";
+import { hasFresh, intervalAt, nextSchedule, outcomeOf, type PullSchedules, type StoreSchedule } from "./pull-schedule";
 
 /** How often the worker looks for due stores: the most a due pull waits for its tick. */
 export const ORDER_PULL_TICK_MS = 1_000;
@@ -93,14 +93,15 @@ export function createPullScheduler(deps: PullSchedulerDeps) {
     },
 
     /**
-     * A pushed order was taken in for the store: its pulls go back to the base interval, and the
-     * next one comes no later than one base interval from now (the pull stays the source of truth).
+     * A pushed order was taken in for the store: its pulls go back to the active interval, and the
+     * next one comes no later than one active interval from now (the pull stays the source of truth).
      */
     async freshOrder(store: { id: string; type: string }): Promise<void> {
       const schedule = await schedules.read(store.id);
       if (!schedule) return;
       const baseMs = deps.baseMsFor(store.type);
-      const next: StoreSchedule = { ...schedule, level: 0, baseMs, intervalMs: baseMs, dueAt: Math.min(schedule.dueAt, now() + baseMs) };
+      const intervalMs = intervalAt(baseMs, 0);
+      const next: StoreSchedule = { ...schedule, level: 0, baseMs, intervalMs, dueAt: Math.min(schedule.dueAt, now() + intervalMs) };
       await schedules.write(store.id, next);
       deps.metrics.show(store, next);
     },
