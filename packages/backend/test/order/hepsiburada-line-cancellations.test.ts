@@ -4,64 +4,31 @@
  * the cancelled units, once per record however often the list is read again, and take a packed line
  * in once whichever list shows it first.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { orders } from "../../src/domains/order/schema";
-import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
-import { createTestApp, type TestApp } from "../support/app";
-import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
-import { bodyOf, type Json } from "../support/http";
-import { admin, get, staff } from "../support/identity";
-import { everyMarketplaceSandbox, MARKETPLACES, orderOn, type SandboxMarketplace } from "../support/marketplaces";
+import { orderOn } from "../support/marketplaces";
+import { hb, hepsiburadaStoreOnSandbox, listedOn, reservedIn } from "./hepsiburada-store-support";
 
-let t: TestApp;
-let sandbox: RunningSandbox;
-const tokens = { staff: "", admin: "" };
-let warehouse: { id: string; shelfId: string };
-let storeId = "";
-const hb = MARKETPLACES.find((m) => m.type === "HEPSIBURADA") as SandboxMarketplace;
-
-beforeAll(async () => {
-  t = await createTestApp({ label: "hepsiburada-line-cancellations" });
-  tokens.staff = (await staff(t)).tokens.accessToken;
-  tokens.admin = (await admin(t)).tokens.accessToken;
-  sandbox = await everyMarketplaceSandbox();
-  warehouse = await createWarehouse(t, tokens.staff);
-  storeId = await createStore(t, tokens.admin, { type: hb.type, sellerId: hb.account, baseUrl: sandbox.url, credentials: hb.credentials, warehouseIds: [warehouse.id] });
-}, 60_000);
-afterAll(async () => {
-  sandbox?.state.trendyolWebhooks.stop();
-  await sandbox?.stop();
-  await t.close();
-});
-
-async function listed(name: string, stock: number): Promise<{ productId: string; barcode: string }> {
-  const productId = await createSimple(t, tokens.staff, name);
-  await addStock(t, tokens.staff, warehouse.shelfId, productId, stock);
-  await putListing(t, tokens.admin, storeId, productId, { enabled: true });
-  return { productId, barcode: String((await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, tokens.staff))).barcode) };
-}
-
-async function reserved(productId: string): Promise<number> {
-  const body = await bodyOf(await get(t, `/api/v1/inventory/products/${productId}/stock`, tokens.staff));
-  return body.warehouses.find((w: Json) => w.warehouseId === warehouse.id)?.reserved ?? 0;
-}
+const hbStore = hepsiburadaStoreOnSandbox("hepsiburada-line-cancellations");
+const listed = (name: string, stock: number) => listedOn(hbStore, name, stock);
+const reserved = (productId: string) => reservedIn(hbStore, productId);
 
 async function statusOf(orderNumber: string): Promise<string | undefined> {
-  const [row] = await t.infra.database.db
+  const [row] = await hbStore.t.infra.database.db
     .select({ status: orders.status })
     .from(orders)
-    .where(and(eq(orders.storeId, storeId), eq(orders.externalOrderId, orderNumber)));
+    .where(and(eq(orders.storeId, hbStore.storeId), eq(orders.externalOrderId, orderNumber)));
   return row?.status;
 }
 
 async function control(what: "pack" | "cancel-line", body: unknown): Promise<void> {
-  const res = await fetch(`${sandbox.url}/__sandbox/marketplaces/hepsiburada/${encodeURIComponent(hb.account)}/${what}`, { method: "POST", body: JSON.stringify(body) });
+  const res = await fetch(`${hbStore.sandbox.url}/__sandbox/marketplaces/hepsiburada/${encodeURIComponent(hb.account)}/${what}`, { method: "POST", body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
 }
 
 async function pull() {
-  const report = await t.services.orderIntake.pullStore(storeId);
+  const report = await hbStore.t.services.orderIntake.pullStore(hbStore.storeId);
   if (!report.pulled) throw new Error(`not pulled: ${report.reason}`);
   return report;
 }
@@ -70,7 +37,7 @@ describe("Hepsiburada cancellations and packages, line by line", () => {
   test("a partial cancellation releases exactly the cancelled units (the order stays open with the rest reserved); the same record read on three pulls releases once; a second record of the same line releases its own units", async () => {
     const a = await listed("HB partial A", 50);
     const b = await listed("HB partial B", 50);
-    const id = await orderOn(sandbox, hb, [
+    const id = await orderOn(hbStore.sandbox, hb, [
       { barcode: a.barcode, quantity: 3, unitPrice: 1_000 },
       { barcode: b.barcode, quantity: 2, unitPrice: 2_000 },
     ]);
@@ -99,7 +66,7 @@ describe("Hepsiburada cancellations and packages, line by line", () => {
   test("an order cancelled line by line ends CANCELLED with nothing reserved", async () => {
     const a = await listed("HB whole A", 50);
     const b = await listed("HB whole B", 50);
-    const id = await orderOn(sandbox, hb, [
+    const id = await orderOn(hbStore.sandbox, hb, [
       { barcode: a.barcode, quantity: 2, unitPrice: 1_000 },
       { barcode: b.barcode, quantity: 1, unitPrice: 2_000 },
     ]);
@@ -119,7 +86,7 @@ describe("Hepsiburada cancellations and packages, line by line", () => {
     const a = await listed("HB packed A", 50);
     const b = await listed("HB packed B", 50);
     // Packed before a pull saw it: it never shows in the open list.
-    const packedFirst = await orderOn(sandbox, hb, [{ barcode: a.barcode, quantity: 2, unitPrice: 1_000 }]);
+    const packedFirst = await orderOn(hbStore.sandbox, hb, [{ barcode: a.barcode, quantity: 2, unitPrice: 1_000 }]);
     await control("pack", { lineIds: [`${packedFirst}-1`] });
     const first = await pull();
     expect(await statusOf(packedFirst)).toBe("CREATED");
@@ -129,7 +96,7 @@ describe("Hepsiburada cancellations and packages, line by line", () => {
     expect(await reserved(a.productId)).toBe(2);
 
     // Seen open first, then one line packed: the package names a line the order holds.
-    const openFirst = await orderOn(sandbox, hb, [
+    const openFirst = await orderOn(hbStore.sandbox, hb, [
       { barcode: a.barcode, quantity: 1, unitPrice: 1_000 },
       { barcode: b.barcode, quantity: 1, unitPrice: 2_000 },
     ]);
@@ -145,7 +112,7 @@ describe("Hepsiburada cancellations and packages, line by line", () => {
   test("an order first seen through its cancellation is recorded and ends cancelled holding nothing; its open line read later reserves nothing", async () => {
     const a = await listed("HB unseen A", 50);
     const b = await listed("HB unseen B", 50);
-    const id = await orderOn(sandbox, hb, [
+    const id = await orderOn(hbStore.sandbox, hb, [
       { barcode: a.barcode, quantity: 1, unitPrice: 1_000 },
       { barcode: b.barcode, quantity: 1, unitPrice: 2_000 },
     ]);

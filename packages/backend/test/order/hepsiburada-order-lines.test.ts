@@ -4,59 +4,26 @@
  * evidence fixtures show, the pull must record one order per orderNumber and release exactly the
  * cancelled ones.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { and, count, eq } from "drizzle-orm";
 import { orders } from "../../src/domains/order/schema";
-import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
-import { createTestApp, type TestApp } from "../support/app";
-import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
-import { bodyOf, type Json } from "../support/http";
-import { admin, get, staff } from "../support/identity";
-import { cancelOn, everyMarketplaceSandbox, MARKETPLACES, orderOn, type SandboxMarketplace } from "../support/marketplaces";
+import { cancelOn, orderOn } from "../support/marketplaces";
+import { hb, hepsiburadaStoreOnSandbox, listedOn, reservedIn } from "./hepsiburada-store-support";
 
-let t: TestApp;
-let sandbox: RunningSandbox;
-const tokens = { staff: "", admin: "" };
-let warehouse: { id: string; shelfId: string };
-let storeId = "";
-const hb = MARKETPLACES.find((m) => m.type === "HEPSIBURADA") as SandboxMarketplace;
-
-beforeAll(async () => {
-  t = await createTestApp({ label: "hepsiburada-order-lines" });
-  tokens.staff = (await staff(t)).tokens.accessToken;
-  tokens.admin = (await admin(t)).tokens.accessToken;
-  sandbox = await everyMarketplaceSandbox();
-  warehouse = await createWarehouse(t, tokens.staff);
-  storeId = await createStore(t, tokens.admin, { type: hb.type, sellerId: hb.account, baseUrl: sandbox.url, credentials: hb.credentials, warehouseIds: [warehouse.id] });
-}, 60_000);
-afterAll(async () => {
-  sandbox?.state.trendyolWebhooks.stop();
-  await sandbox?.stop();
-  await t.close();
-});
-
-async function listed(name: string, stock: number): Promise<{ productId: string; barcode: string }> {
-  const productId = await createSimple(t, tokens.staff, name);
-  await addStock(t, tokens.staff, warehouse.shelfId, productId, stock);
-  await putListing(t, tokens.admin, storeId, productId, { enabled: true });
-  return { productId, barcode: String((await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, tokens.staff))).barcode) };
-}
-
-async function reserved(productId: string): Promise<number> {
-  const body = await bodyOf(await get(t, `/api/v1/inventory/products/${productId}/stock`, tokens.staff));
-  return body.warehouses.find((w: Json) => w.warehouseId === warehouse.id)?.reserved ?? 0;
-}
+const hbStore = hepsiburadaStoreOnSandbox("hepsiburada-order-lines");
+const listed = (name: string, stock: number) => listedOn(hbStore, name, stock);
+const reserved = (productId: string) => reservedIn(hbStore, productId);
 
 async function ordersWith(status: "CREATED" | "CANCELLED"): Promise<number> {
-  const [row] = await t.infra.database.db
+  const [row] = await hbStore.t.infra.database.db
     .select({ n: count() })
     .from(orders)
-    .where(and(eq(orders.storeId, storeId), eq(orders.status, status)));
+    .where(and(eq(orders.storeId, hbStore.storeId), eq(orders.status, status)));
   return Number(row?.n ?? 0);
 }
 
 async function pull() {
-  const report = await t.services.orderIntake.pullStore(storeId);
+  const report = await hbStore.t.services.orderIntake.pullStore(hbStore.storeId);
   if (!report.pulled) throw new Error(`not pulled: ${report.reason}`);
   return report;
 }
@@ -68,7 +35,7 @@ describe("Hepsiburada orders from the line-per-item list", () => {
     const ids: string[] = [];
     for (let i = 0; i < 120; i++) {
       ids.push(
-        await orderOn(sandbox, hb, [
+        await orderOn(hbStore.sandbox, hb, [
           { barcode: a.barcode, quantity: 1, unitPrice: 1_000 },
           { barcode: b.barcode, quantity: 2, unitPrice: 2_000 },
         ]),
@@ -80,7 +47,7 @@ describe("Hepsiburada orders from the line-per-item list", () => {
     expect(await ordersWith("CREATED")).toBe(120);
     expect([await reserved(a.productId), await reserved(b.productId)]).toEqual([120, 240]);
 
-    for (const id of ids.slice(0, 10)) await cancelOn(sandbox, hb, id);
+    for (const id of ids.slice(0, 10)) await cancelOn(hbStore.sandbox, hb, id);
     const second = await pull();
     // Each cancelled line is its own delivery naming its line: 20 releases, the second of each order ending it CANCELLED.
     expect(second.outcomes.cancelled).toBe(20);
