@@ -7,9 +7,10 @@ import { and, eq } from "drizzle-orm";
 import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { marketplaceApiLogs } from "../../src/domains/stock-sync/schema";
 import { createTestApp, type TestApp } from "../support/app";
-import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
+import { createStore, createWarehouse } from "../support/catalog";
 import { bodyOf, type Json } from "../support/http";
 import { admin, get, staff } from "../support/identity";
+import { levelIn, listedOnEvery, type MarketplaceShop, ordersOfStore, pulledOutcomes } from "./marketplace-stores-support";
 import { cancelOn, everyMarketplaceSandbox, MARKETPLACES, orderOn, type SandboxMarketplace, shownOn } from "../support/marketplaces";
 
 let t: TestApp;
@@ -36,29 +37,11 @@ afterAll(async () => {
 const storeOf = (m: SandboxMarketplace) => stores.get(m) as string;
 const PULLED = MARKETPLACES.filter((m) => m.type !== "TRENDYOL");
 
-async function listed(stock: number): Promise<{ productId: string; barcode: string }> {
-  const productId = await createSimple(t, tokens.staff, "Everywhere");
-  await addStock(t, tokens.staff, warehouse.shelfId, productId, stock);
-  for (const storeId of stores.values()) await putListing(t, tokens.admin, storeId, productId, { enabled: true });
-  return { productId, barcode: String((await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, tokens.staff))).barcode) };
-}
-
-async function outcomes(m: SandboxMarketplace) {
-  const report = await t.services.orderIntake.pullStore(storeOf(m));
-  if (!report.pulled) throw new Error(`${m.type} store not pulled: ${report.reason}`);
-  return report.outcomes;
-}
-
-async function ordersOf(m: SandboxMarketplace, externalId: string): Promise<Json[]> {
-  const page = await bodyOf(await get(t, `/api/v1/orders?storeId=${storeOf(m)}&limit=100`, tokens.staff));
-  return page.items.filter((order: Json) => order.externalOrderId === externalId);
-}
-
-async function level(productId: string): Promise<{ onHand: number; reserved: number }> {
-  const body = await bodyOf(await get(t, `/api/v1/inventory/products/${productId}/stock`, tokens.staff));
-  const found = body.warehouses.find((w: Json) => w.warehouseId === warehouse.id);
-  return { onHand: found?.onHand ?? 0, reserved: found?.reserved ?? 0 };
-}
+const shop = (): MarketplaceShop => ({ t, tokens, warehouse, storeIds: stores.values(), storeOf });
+const listed = (stock: number) => listedOnEvery(shop(), "Everywhere", stock);
+const outcomes = (m: SandboxMarketplace) => pulledOutcomes(shop(), m);
+const ordersOf = (m: SandboxMarketplace, externalId: string) => ordersOfStore(shop(), m, externalId);
+const level = (productId: string) => levelIn(shop(), productId);
 
 /** Flushes until every marketplace shows `quantity` (Pazarama takes one write per 10 s per seller). */
 async function everywhereShows(barcode: string, quantity: number): Promise<Record<string, number | undefined>> {
