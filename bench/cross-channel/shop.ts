@@ -4,14 +4,8 @@
  * pointed at the bench's sandbox, every product listed on all five. Stores go through the store
  * service so their credentials are sealed with the key the server will get.
  */
-import { sql } from "drizzle-orm";
-import { loadConfig } from "../../packages/backend/src/config";
 import type { MarketplaceName } from "../../packages/backend/src/domains/marketplace/types";
-import { createInfrastructure } from "../../packages/backend/src/infra/bootstrap";
-import { queryRows } from "../../packages/backend/src/infra/db";
-import { createLogger } from "../../packages/backend/src/infra/logger";
-import { createServices } from "../../packages/backend/src/services";
-import { seedShop } from "../orders/seed";
+import { type MarketplaceBenchShop, seedMarketplaceShop } from "../sync/latency-shop";
 
 /** One sandbox account per marketplace, as the store's credentials name it (test/support/marketplaces.ts). */
 export interface BenchMarketplace {
@@ -34,47 +28,14 @@ export const MARKETPLACES: readonly BenchMarketplace[] = [
   { type: "PTTAVM", account: "ptt-xc", key: "ptt-key", secret: "ptt-token", credentials: { apiKey: "ptt-key", accessToken: "ptt-token" } },
 ];
 
-export interface CrossShop {
-  webStoreId: string;
-  /** marketplace -> store id */
-  storeIds: Map<MarketplaceName, string>;
-  productIds: string[];
-  /** product id -> barcode, as the sandbox keys its quantities */
-  barcodes: Map<string, string>;
-}
+export type CrossShop = MarketplaceBenchShop;
 
-export async function seedCrossShop(
-  serverEnv: Record<string, string>,
-  shape: { products: number; stock: number; sandboxUrl: string; hepsiburadaPush: boolean },
-): Promise<CrossShop> {
-  const config = loadConfig({ NODE_ENV: "test", ...serverEnv });
-  const log = createLogger({ level: "silent", pretty: false });
-  const infra = await createInfrastructure(config, log);
-  try {
-    await infra.database.migrate();
-    const db = infra.database.db;
-    const shop = await seedShop(db, { products: shape.products, stock: shape.stock });
-    const services = createServices({ config, log, infra });
-    const storeIds = new Map<MarketplaceName, string>();
-    for (const m of MARKETPLACES) {
-      // Hepsiburada's push credentials only where the receiver exists (older checkouts keep the pull alone).
-      const push: Record<string, string> = m.type === "HEPSIBURADA" && shape.hepsiburadaPush ? { hbPushUsername: HB_PUSH.username, hbPushPassword: HB_PUSH.password } : {};
-      const store = await services.stores.createStore({
-        name: `Cross-channel ${m.type}`,
-        type: m.type,
-        sellerId: m.account,
-        baseUrl: shape.sandboxUrl,
-        credentials: { ...m.credentials, ...push },
-        warehouseIds: [shop.mainWarehouseId],
-        // The whole pool, nothing held back: every marketplace should show exactly stock - orders.
-        policy: { safetyStock: 0, percentage: 100, maxQuantity: null, floor: 0 },
-      });
-      storeIds.set(m.type, store.id);
-      await db.execute(sql`insert into listings (store_id, product_id, enabled) select ${store.id}::uuid, id, true from products`);
-    }
-    const rows = await queryRows<{ id: string; barcode: string }>(db, sql`select id, barcode from products`);
-    return { webStoreId: shop.storeId, storeIds, productIds: shop.productIds, barcodes: new Map(rows.map((r) => [r.id, r.barcode])) };
-  } finally {
-    await infra.close();
-  }
+/** Every marketplace's store; Hepsiburada's push credentials only where the receiver exists (older checkouts keep the pull alone). */
+export function seedCrossShop(serverEnv: Record<string, string>, shape: { products: number; stock: number; sandboxUrl: string; hepsiburadaPush: boolean }): Promise<CrossShop> {
+  const stores = MARKETPLACES.map((m) => ({
+    type: m.type,
+    sellerId: m.account,
+    credentials: { ...m.credentials, ...(m.type === "HEPSIBURADA" && shape.hepsiburadaPush ? { hbPushUsername: HB_PUSH.username, hbPushPassword: HB_PUSH.password } : {}) },
+  }));
+  return seedMarketplaceShop(serverEnv, shape, stores);
 }
