@@ -121,7 +121,7 @@ export function createStoreService(deps: StoreServiceDeps) {
       listingPrices(db, storeId, productIds),
     /** Store, warehouses, products, listing prices and set components for an order, in one statement (order-quote.ts). */
     quoteForOrder: (storeId: string, refs: OrderRefs): Promise<OrderQuote | undefined> => quoteForOrder(db, storeId, refs),
-    /** Active stores selling from any of these warehouses: the stores a stock change there concerns. */
+    /** Active stores selling from one or more of these warehouses: the stores a stock change there concerns. */
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 
     /** The stock sync's bookkeeping on existing listings, one statement per batch (listing-pushes.ts). */
