@@ -78,22 +78,17 @@ function migratedTemplate(): Promise<string> {
 }
 
 /**
- * Drops a test file's database once nothing is connected to it, never by force. A closed
- * pool's connection can outlive its end() by seconds; terminating it then resets a socket the
- * client has already let go of, which surfaces as an unhandled ECONNRESET in whichever test runs
- * next. A database still in use after 3 s is left: it goes when the test process exits and its
- * connection with it, and a later run's names never collide with it.
+ * Drops a test file's database, never by force. A closed pool's connection can outlive its
+ * end(); terminating it then resets a socket the client has already let go of, which surfaces
+ * as an unhandled ECONNRESET in whichever test runs next. Postgres itself waits up to 5 s for
+ * other connections to leave before refusing (55006 object_in_use); a database still in use
+ * then is left to go with its process's connection, and later runs' names never collide with it.
  */
 async function dropWhenUnused(admin: postgres.Sql, name: string): Promise<void> {
-  for (let tries = 0; tries < 30; tries += 1) {
-    try {
-      await admin.unsafe(`drop database if exists "${name}"`);
-      return;
-    } catch (error) {
-      // 55006 object_in_use: a connection to it is still closing.
-      if (!(error instanceof postgres.PostgresError && error.code === "55006")) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  try {
+    await admin.unsafe(`drop database if exists "${name}"`);
+  } catch (error) {
+    if (!(error instanceof postgres.PostgresError && error.code === "55006")) throw error;
   }
 }
 
