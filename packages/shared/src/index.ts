@@ -6,4 +6,5 @@ export * as Stores from "./stores";
 export * as Inventory from "./inventory";
 export * as Orders from "./orders";
 export * as StockSync from "./stock-sync";
+export * as OrderCommands from "./order-commands";
 export { createClient, type Client, type ClientOptions, type RequestHandler } from "./client";

@@ -7,6 +7,8 @@ export const OrderStatus = Type.Union(
   [
     Type.Literal("CREATED"),
     Type.Literal("CONFIRMED"),
+    Type.Literal("PICKING"),
+    Type.Literal("INVOICED"),
     Type.Literal("SHIPPED"),
     Type.Literal("DELIVERED"),
     Type.Literal("CANCELLED"),
@@ -16,7 +18,7 @@ export const OrderStatus = Type.Union(
   ],
   {
     description:
-      "CREATED -> CONFIRMED -> SHIPPED -> DELIVERED; CANCELLED before shipment; RETURNED after; OVERSOLD: a marketplace order that found no stock; NEEDS_ATTENTION: a marketplace order intake could not take in (see attentionReasons), recorded without a reservation",
+      "CREATED -> CONFIRMED -> (PICKING -> INVOICED ->) SHIPPED -> DELIVERED; CANCELLED before shipment; RETURNED after; OVERSOLD: a marketplace order that found no stock; NEEDS_ATTENTION: a marketplace order intake could not take in (see attentionReasons), recorded without a reservation",
   },
 );
 export type OrderStatus = Static<typeof OrderStatus>;

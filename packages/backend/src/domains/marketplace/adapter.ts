@@ -1,3 +1,4 @@
+import type { OrderCommandPort } from "./order-commands";
 import type { AdapterProfile, ApiCall, BatchStatus, ItemOutcome, MarketplaceName, OrderPage, StockPriceItem, SubmissionReceipt } from "./types";
 
 /**
@@ -38,6 +39,8 @@ export interface MarketplaceAdapter {
    * `next`, absent for the first). Absent until the marketplace's order intake is written.
    */
   pullOrders?(window: { since: Date; until: Date; page?: string }): Promise<OrderPage>;
+  /** The way back: order status steps, unsupplied units, cancellations, returns (order-commands.ts). Absent until written. */
+  orderCommands?: OrderCommandPort;
 }
 
 export interface ValidationResult {

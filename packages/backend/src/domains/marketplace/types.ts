@@ -131,6 +131,8 @@ export interface NormalisedOrder {
    * passes an order not read yet), or the time of a webhook delivery.
    */
   lastModifiedAt: string;
+  /** ISO: the latest the marketplace wants the order handed to the carrier (its dispatch deadline), where it gives one. */
+  dispatchBy?: string;
   raw: unknown;
 }
 
@@ -140,7 +142,7 @@ export interface OrderPage {
   next: string | null;
 }
 
-export type ApiCallType = "STOCK_UPDATE" | "PRICE_UPDATE" | "BATCH_STATUS" | "GET_ORDERS" | "OTHER";
+export type ApiCallType = "STOCK_UPDATE" | "PRICE_UPDATE" | "BATCH_STATUS" | "GET_ORDERS" | "ORDER_COMMAND" | "GET_CLAIMS" | "OTHER";
 
 /** One HTTP call to a marketplace, for marketplace_api_logs and metrics. */
 export interface ApiCall {

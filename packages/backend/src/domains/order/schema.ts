@@ -45,6 +45,8 @@ export interface PackageLine {
 export const orderStatus = pgEnum("order_status", [
   "CREATED",
   "CONFIRMED",
+  "PICKING",
+  "INVOICED",
   "SHIPPED",
   "DELIVERED",
   "CANCELLED",
@@ -89,6 +91,8 @@ export const orders = pgTable(
      * is keyed on the marketplace's order number; its lines carry the marketplace's line ids.
      */
     packages: jsonb().$type<MarketplacePackage[]>(),
+    /** Marketplace orders: the latest the marketplace wants it handed to the carrier, where it says. */
+    dispatchBy: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -100,6 +104,8 @@ export const orders = pgTable(
     index("orders_customer_idx").on(t.customerId, t.createdAt),
     // Staff lists by status and store.
     index("orders_status_store_idx").on(t.status, t.storeId, t.createdAt),
+    // What must ship soon (dueBefore).
+    index("orders_dispatch_by_idx").on(t.dispatchBy).where(sql`${t.dispatchBy} is not null`),
     check("orders_totals_nonnegative", sql`${t.total} >= 0 and ${t.vatTotal} >= 0`),
   ],
 );
@@ -125,6 +131,8 @@ export const orderItems = pgTable(
     externalLineId: text(),
     /** Marketplace orders: units a cancelled package took back (released); at most quantity. */
     cancelledQuantity: integer().notNull().default(0),
+    /** The line's own status where the order's lines diverge (some picked, some not); null: the order's. */
+    status: orderStatus(),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineNo] }),
@@ -220,3 +228,59 @@ export const orderPullWatermarks = pgTable("order_pull_watermarks", {
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+export const COMMAND_KINDS = ["PICK", "INVOICE", "SHIP", "UNSUPPLY", "CANCEL", "APPROVE_RETURN", "REJECT_RETURN"] as const;
+export const COMMAND_STATES = ["PENDING", "SENDING", "SENT", "CONFIRMED", "FAILED", "NOT_SUPPORTED", "OVERTAKEN"] as const;
+
+/**
+ * The outbox of what the marketplace must be told about an order: recorded in the transaction that
+ * changes the order, sent after commit by the command worker, one order's commands in `seq` order.
+ * A web order never has one. `payload` is our intent (lines by our lineNo with quantities, the
+ * invoice number, the reason); the marketplace's package and line ids are resolved when it is sent,
+ * since a package may have been replaced meanwhile.
+ */
+export const orderCommands = pgTable(
+  "order_commands",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    storeId: uuid()
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
+    /** Commands answering a return (claim): the return's id. */
+    returnId: uuid(),
+    kind: text({ enum: COMMAND_KINDS }).notNull(),
+    state: text({ enum: COMMAND_STATES }).notNull().default("PENDING"),
+    /** Position among the order's commands: sent strictly in this order. */
+    seq: integer().notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    attempts: integer().notNull().default(0),
+    /** When the worker may next take it (send, or observe what became of it). */
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** A worker holding it (SENDING) until then; past it, another finds out what became of the send. */
+    leaseUntil: timestamp({ withTimezone: true }),
+    /** The marketplace's id for it (a task id), when it gives one. */
+    reference: text(),
+    httpStatus: integer(),
+    /** FAILED: the marketplace's reason; NOT_SUPPORTED: the source that documents no such call; OVERTAKEN: the state seen. */
+    reason: text(),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    sentAt: timestamp({ withTimezone: true }),
+    confirmedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("order_commands_order_seq_unique").on(t.orderId, t.seq),
+    // The worker's claim: open commands due now.
+    index("order_commands_due_idx").on(t.nextAttemptAt).where(sql`${t.state} in ('PENDING', 'SENDING', 'SENT')`),
+    // Staff's dead letters: failed commands, newest first.
+    index("order_commands_failed_idx").on(t.storeId, t.updatedAt).where(sql`${t.state} = 'FAILED'`),
+    index("order_commands_return_idx").on(t.returnId).where(sql`${t.returnId} is not null`),
+    check("order_commands_kind_known", sql`${t.kind} in ('PICK', 'INVOICE', 'SHIP', 'UNSUPPLY', 'CANCEL', 'APPROVE_RETURN', 'REJECT_RETURN')`),
+    check("order_commands_state_known", sql`${t.state} in ('PENDING', 'SENDING', 'SENT', 'CONFIRMED', 'FAILED', 'NOT_SUPPORTED', 'OVERTAKEN')`),
+    check("order_commands_counts_nonnegative", sql`${t.attempts} >= 0 and ${t.seq} >= 0`),
+  ],
+);

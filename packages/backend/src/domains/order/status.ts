@@ -18,6 +18,9 @@ export const ORDER_STATUSES: readonly OrderStatus[] = ["CREATED", "CONFIRMED", "
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   CREATED: ["CONFIRMED", "CANCELLED"],
   CONFIRMED: ["SHIPPED", "CANCELLED"],
+  // Reached once the fulfilment steps are written.
+  PICKING: [],
+  INVOICED: [],
   SHIPPED: ["DELIVERED", "RETURNED"],
   DELIVERED: ["RETURNED"],
   CANCELLED: [],
