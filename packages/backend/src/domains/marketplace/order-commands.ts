@@ -49,7 +49,16 @@ export interface ClaimTarget {
  * `repeatSafe`: sending it twice has the effect of sending it once (setting the same invoice
  * number again), so a command whose first send has no answer may simply be sent again.
  */
-export type CommandSupport = { supported: true; repeatSafe: boolean } | { supported: false; source: string };
+export type CommandSupport =
+  | {
+      supported: true;
+      repeatSafe: boolean;
+      /** Whether the step may name some of the package's lines (partial fulfilment); false: all of them. */
+      partial: boolean;
+      /** Earlier steps the marketplace needs first (Trendyol: Picking before Invoiced), sent before this one when not sent yet. */
+      requires: CommandKind[];
+    }
+  | { supported: false; source: string };
 
 /**
  * The marketplace's answer to a send. CONFIRMED: its answer says it is done. ACCEPTED: taken,
