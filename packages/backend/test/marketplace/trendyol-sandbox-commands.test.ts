@@ -10,6 +10,13 @@ import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { rawTrendyol, SELLER, sandbox } from "./support";
 
 const S = SELLER.sellerId;
+
+/** The status the fixture's (first) answer carries. */
+function statusOf(name: string): number {
+  const status = fixture("trendyol", name).exchanges[0]?.response.status;
+  if (status === undefined) throw new Error(`fixture ${name} has no answer`);
+  return status;
+}
 const pkgPath = (id: number) => `/integration/order/sellers/${S}/shipment-packages/${id}`;
 
 async function order(target: RunningSandbox, orderNumber: string, lines = [{ barcode: "CMD-A", quantity: 3, unitPrice: 1_000 }]) {
@@ -36,12 +43,12 @@ describe("package status updates", () => {
     const target = await sandbox();
     const { packageId, lines } = await order(target, "SB-1");
     const early = await answer(await status(target, packageId, { lines, params: { invoiceNumber: "EME2018000025208" }, status: "Invoiced" }));
-    expect(early.status).toBe(fixture("trendyol", "package-status-invoiced.refused").exchanges[0]?.response.status);
+    expect(early.status).toBe(statusOf("package-status-invoiced.refused"));
     const picked = await answer(await status(target, packageId, { lines, params: {}, status: "Picking" }));
-    expect(picked.status).toBe(fixture("trendyol", "package-status-picking").exchanges[0]?.response.status);
+    expect(picked.status).toBe(statusOf("package-status-picking"));
     expect((await status(target, packageId, { lines, params: {}, status: "Picking" })).status).toBe(400);
     const invoiced = await status(target, packageId, { lines, params: { invoiceNumber: "EME2018000025208" }, status: "Invoiced" });
-    expect(invoiced.status).toBe(fixture("trendyol", "package-status-invoiced").exchanges[0]?.response.status);
+    expect(invoiced.status).toBe(statusOf("package-status-invoiced"));
     expect((await status(target, packageId, { lines, params: {}, status: "Shipped" })).status).toBe(400);
     const shown = await stateOf(target, "SB-1");
     expect(shown.packages.map((p) => [p.status, p.invoiceNumber])).toEqual([["Invoiced", "EME2018000025208"]]);
@@ -53,8 +60,8 @@ describe("package status updates", () => {
     const one = await order(target, "SB-2");
     const two = await order(target, "SB-3");
     const link = (id: number, url: string) => rawTrendyol(target, `/integration/sellers/${S}/seller-invoice-links`, { body: { invoiceLink: url, shipmentPackageId: id } });
-    expect((await link(one.packageId, "https://inv.example.com/1.pdf")).status).toBe(fixture("trendyol", "invoice-link").exchanges[0]?.response.status);
-    expect((await link(one.packageId, "https://inv.example.com/9.pdf")).status).toBe(fixture("trendyol", "invoice-link.conflict").exchanges[0]?.response.status);
+    expect((await link(one.packageId, "https://inv.example.com/1.pdf")).status).toBe(statusOf("invoice-link"));
+    expect((await link(one.packageId, "https://inv.example.com/9.pdf")).status).toBe(statusOf("invoice-link.conflict"));
     expect((await link(two.packageId, "https://inv.example.com/1.pdf")).status).toBe(409);
     expect((await stateOf(target, "SB-2")).packages[0]?.invoiceLink).toBe("https://inv.example.com/1.pdf");
   });
@@ -68,7 +75,7 @@ describe("unsupplied items and the package read", () => {
     const badReason = await rawTrendyol(target, `${pkgPath(packageId)}/items/unsupplied`, { method: "PUT", body: { lines: [{ lineId, quantity: 2 }], reasonId: 503 } });
     expect(badReason.status).toBe(400);
     const res = await rawTrendyol(target, `${pkgPath(packageId)}/items/unsupplied`, { method: "PUT", body: { lines: [{ lineId, quantity: 2 }], reasonId: 500 } });
-    expect(res.status).toBe(fixture("trendyol", "unsupplied").exchanges[0]?.response.status);
+    expect(res.status).toBe(statusOf("unsupplied"));
     const read = await rawTrendyol(target, `/integration/order/sellers/${S}/orders?orderNumber=SB-4`, { method: "GET" });
     const body = (await read.json()) as { content: { shipmentPackageId: number; status: string; lines: { quantity: number }[] }[] };
     expect(shapeMismatches(fixture("trendyol", "package-read").exchanges[0]?.response.body, body, "answered")).toEqual([]);
@@ -98,13 +105,13 @@ describe("claims", () => {
     const list = await rawTrendyol(target, `/integration/order/sellers/${S}/claims?page=0&size=50`, { method: "GET" });
     expect(shapeMismatches(fixture("trendyol", "claims-list").exchanges[0]?.response.body, await list.json(), "answered")).toEqual([]);
     const approve = await rawTrendyol(target, `/integration/order/sellers/${S}/claims/${claim.claimId}/items/approve`, { method: "PUT", body: { claimLineItemIdList: [first], params: {} } });
-    expect(approve.status).toBe(fixture("trendyol", "claim-approve").exchanges[0]?.response.status);
+    expect(approve.status).toBe(statusOf("claim-approve"));
     const again = await rawTrendyol(target, `/integration/order/sellers/${S}/claims/${claim.claimId}/items/approve`, { method: "PUT", body: { claimLineItemIdList: [first], params: {} } });
     expect(again.status).toBe(400);
     const issuePath = `/integration/order/sellers/${S}/claims/${claim.claimId}/issue`;
     expect((await rawTrendyol(target, `${issuePath}?claimIssueReasonId=2003&claimItemIdList=${second}`)).status).toBe(400);
     const issue = await rawTrendyol(target, `${issuePath}?claimIssueReasonId=451&claimItemIdList=${second}&description=analiz`);
-    expect(issue.status).toBe(fixture("trendyol", "claim-issue").exchanges[0]?.response.status);
+    expect(issue.status).toBe(statusOf("claim-issue"));
     const shown = await stateOf(target, "SB-5");
     expect(shown.claims[0]?.units.map((u) => u.status)).toEqual(["Accepted", "Unresolved"]);
     expect(shown.commandCalls).toEqual({ CLAIM_APPROVE: 2, CLAIM_ISSUE: 2 });

@@ -46,7 +46,7 @@ function itemsOf(claim: Record<string, unknown>): ClaimItem[] {
   });
 }
 
-/** Any unit still waiting makes the claim OPEN; all approved, APPROVED; any rejected, REJECTED. */
+/** One unit still waiting makes the claim OPEN; all approved, APPROVED; one rejected, REJECTED. */
 function stateOf(statuses: readonly string[]): NormalisedClaim["state"] {
   if (statuses.length === 0) return "OTHER";
   if (statuses.some((s) => OPEN.has(s))) return "OPEN";

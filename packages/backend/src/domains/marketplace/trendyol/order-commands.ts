@@ -85,7 +85,7 @@ function statusObservation(command: PackageCommand, shown: ShownPackage): Comman
   return "APPLIED";
 }
 
-/** UNSUPPLY / CANCEL: done once the package named is cancelled (its rest, if any, lives on in a new package). */
+/** UNSUPPLY / CANCEL: done once the package named is cancelled (its rest, where units are left, lives on in a new package). */
 function unsupplyObservation(shown: ShownPackage): CommandObservation {
   if (shown.status === "Cancelled" || shown.status === "UnSupplied") return "APPLIED";
   if (LIVE_STATUSES.has(shown.status)) return "NOT_APPLIED";

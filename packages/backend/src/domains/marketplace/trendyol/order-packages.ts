@@ -67,7 +67,7 @@ export async function readOrderPackages(transport: TrendyolTransport, sellerId: 
 
 /**
  * The package a command is about: the one it names when listed, else the live package holding
- * any of its lines (the rest of a package after an unsupplied call), else undefined.
+ * one of its lines (the rest of a package after an unsupplied call), else undefined.
  */
 export function packageFor(packages: readonly ShownPackage[], packageId: string | undefined, lineIds: readonly string[]): ShownPackage | undefined {
   const named = packageId === undefined ? undefined : packages.find((p) => p.packageId === packageId);
