@@ -10,6 +10,7 @@ import { BarcodesInput, FaultsPatch, SellerAccountInput } from "./options";
 import { settle } from "./processing";
 import { problem, toResponse } from "./reply";
 import type { SandboxState, SellerAccount } from "./state";
+import { trendyolCommandControl } from "./trendyol-commands-control";
 import { trendyolOrderControl } from "./trendyol-orders-control";
 
 export function controlRoutes(state: SandboxState) {
@@ -24,6 +25,7 @@ export function controlRoutes(state: SandboxState) {
   return new Elysia({ prefix: "/__sandbox" })
     .use(marketplaceControl(state))
     .use(trendyolOrderControl(state))
+    .use(trendyolCommandControl(state))
     .get("/health", () => ({ status: "ok" }))
     .get("/requests", () => ({ requests: state.requests() }))
     .delete("/requests", () => {

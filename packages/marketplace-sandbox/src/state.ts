@@ -3,6 +3,8 @@ import type { MarketplaceName } from "@pazarsync/backend/src/domains/marketplace
 import { SANDBOX_MARKETPLACES } from "./marketplaces";
 import type { SandboxContext, SandboxMarketplace } from "./module";
 import { type Faults, noFaults, type SandboxOptions, type SandboxVariants, type SellerAccountInput } from "./options";
+import { TrendyolClaimBook } from "./trendyol-claims";
+import { TrendyolCommandCalls } from "./trendyol-commands-api";
 import { TrendyolOrderBook } from "./trendyol-orders";
 import { TrendyolWebhooks } from "./trendyol-orders-webhooks";
 
@@ -85,6 +87,9 @@ export class SandboxState implements SandboxContext {
   /** Trendyol shipment packages (trendyol-orders.ts) and the sellers' order webhooks. */
   readonly trendyolOrders: TrendyolOrderBook;
   readonly trendyolWebhooks = new TrendyolWebhooks((ms) => this.scaled(ms));
+  /** Trendyol returns, and the way-back calls received per order (for "exactly once" / "no call"). */
+  readonly trendyolClaims = new TrendyolClaimBook();
+  readonly trendyolCommandCalls = new TrendyolCommandCalls();
 
   constructor(options: SandboxOptions) {
     this.timeScale = options.timeScale ?? 1;
@@ -141,12 +146,13 @@ export class SandboxState implements SandboxContext {
 
   /**
    * Sliding window per seller and endpoint: Trendyol's "50 requests to the same endpoint per 10
-   * seconds". Only requests let through are counted.
+   * seconds", or another documented quota (the way back's per-minute ones). Only requests let
+   * through are counted; the window shrinks with rateLimitTimeScale.
    */
-  takeRateSlot(key: string, now: number): boolean {
-    const windowStart = now - TRENDYOL.rateWindowMs / this.rateLimitTimeScale;
+  takeRateSlot(key: string, now: number, limit: number = TRENDYOL.requestsPerWindow, windowMs: number = TRENDYOL.rateWindowMs): boolean {
+    const windowStart = now - windowMs / this.rateLimitTimeScale;
     const hits = (this.windows.get(key) ?? []).filter((at) => at > windowStart);
-    const allowed = hits.length < TRENDYOL.requestsPerWindow;
+    const allowed = hits.length < limit;
     if (allowed) hits.push(now);
     this.windows.set(key, hits);
     return allowed;

@@ -45,7 +45,17 @@ export interface SandboxPackage {
   createdBy: "order-creation" | "cancel";
   /** The package this one was made from after a cancellation (`originPackageIds`), null for an order's first package. */
   originPackageIds: number[] | null;
+  /** The carrier's number for the package (Trendyol-paid cargo gives every package one; a new package, a new number). */
+  cargoTrackingNumber: number;
+  /** From an Invoiced status update's params (the payload does not show it; the control state does). */
+  invoiceNumber?: string;
+  /** From sendInvoiceLink; the payload's `invoiceLink`. */
+  invoiceLink?: string;
+  /** The unsupplied call's reasonId, on the package it cancelled. */
+  unsuppliedReasonId?: number;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 const lira = (minor: number) => Math.round(minor) / 100;
 
@@ -78,6 +88,13 @@ export function packagePayload(p: SandboxPackage): Record<string, unknown> {
     shipmentPackageStatus: p.status,
     currencyCode: "TRY",
     lastModifiedDate: p.lastModifiedDate,
+    cargoTrackingNumber: p.cargoTrackingNumber,
+    cargoProviderName: "Trendyol Express",
+    // The sandbox's own choice of deadlines: hand over within 2 days, delivered in 5 to 7.
+    agreedDeliveryDate: p.orderDate + 2 * DAY_MS,
+    estimatedDeliveryStartDate: p.orderDate + 5 * DAY_MS,
+    estimatedDeliveryEndDate: p.orderDate + 7 * DAY_MS,
+    invoiceLink: p.invoiceLink ?? "",
     createdBy: p.createdBy,
     originPackageIds: p.originPackageIds,
     lines,
@@ -164,6 +181,7 @@ export class TrendyolOrderBook {
       fieldNames: options.fieldNames ?? "current",
       createdBy: "order-creation",
       originPackageIds: null,
+      cargoTrackingNumber: 7_280_000_000_000 + packageId,
     };
     this.packages.set(packageId, created);
     return created;
@@ -219,6 +237,13 @@ export class TrendyolOrderBook {
     found.status = status;
     found.lastModifiedDate = Math.max(now, found.lastModifiedDate + 1);
     return found;
+  }
+
+  /** Every package of one order, newest modification first (getShipmentPackages by orderNumber). */
+  ofOrder(sellerId: string, orderNumber: string): SandboxPackage[] {
+    return this.of(sellerId)
+      .filter((p) => p.orderNumber === orderNumber)
+      .reverse();
   }
 
   /** The seller's packages, oldest modification first. */

@@ -5,6 +5,7 @@ import type { RecordedRequest, RequestItem, SandboxState } from "./state";
 
 import type { Incoming, Reply } from "./module";
 import { handleWebhookApi, WEBHOOKS } from "./trendyol-webhook-api";
+import { commonLabel, invoiceLink, packagesOf, unsupplied, updatePackageStatus, withinQuota } from "./trendyol-commands-api";
 
 export type { Incoming, Reply } from "./module";
 
@@ -20,6 +21,12 @@ export interface TrendyolHandled {
 const PRICE_AND_INVENTORY = /^\/integration\/inventory\/sellers\/([^/]+)\/products\/price-and-inventory$/;
 const BATCH_REQUEST = /^\/integration\/product\/sellers\/([^/]+)\/products\/batch-requests\/([^/]+)$/;
 const ORDERS_STREAM = /^\/integration\/order\/sellers\/([^/]+)\/orders\/stream$/;
+/** The way back (trendyol-commands-api.ts, trendyol-claims.ts). */
+const SHIPMENT_PACKAGE = /^\/integration\/order\/sellers\/([^/]+)\/shipment-packages\/(\d+)(\/items\/unsupplied)?$/;
+const ORDERS = /^\/integration\/order\/sellers\/([^/]+)\/orders$/;
+const INVOICE_LINKS = /^\/integration\/sellers\/([^/]+)\/seller-invoice-links$/;
+const CLAIMS = /^\/integration\/order\/sellers\/([^/]+)\/claims(?:\/([^/]+)\/(items\/approve|issue))?$/;
+const COMMON_LABEL = /^\/integration\/sellers\/([^/]+)\/common-label\/([^/]+)$/;
 
 const failure = (status: number, key: string, message = key, exception?: string): Reply => ({
   status,
@@ -111,17 +118,78 @@ export function routeOf(path: string) {
   const read = BATCH_REQUEST.exec(path);
   const orders = ORDERS_STREAM.exec(path);
   const webhooks = WEBHOOKS.exec(path);
-  const endpoint: RecordedRequest["endpoint"] = write ? "price-and-inventory" : read ? "batch-requests" : orders ? "orders-stream" : webhooks ? "webhooks" : "other";
-  return { write, read, orders, webhooks, endpoint, sellerId: decoded((write ?? read ?? orders ?? webhooks)?.[1]) || null };
+  const way = wayBackRoute(path);
+  const endpoint: RecordedRequest["endpoint"] = write
+    ? "price-and-inventory"
+    : read
+      ? "batch-requests"
+      : orders
+        ? "orders-stream"
+        : webhooks
+          ? "webhooks"
+          : (way?.endpoint ?? "other");
+  return { write, read, orders, webhooks, way, endpoint, sellerId: decoded((write ?? read ?? orders ?? webhooks)?.[1] ?? way?.sellerId) || null };
+}
+
+/** The way-back endpoints: which one, and the path's ids. */
+function wayBackRoute(path: string) {
+  const pkg = SHIPMENT_PACKAGE.exec(path);
+  if (pkg) return { endpoint: pkg[3] ? "unsupplied" : "package-status", sellerId: pkg[1], id: pkg[2] ?? "" };
+  const list = ORDERS.exec(path);
+  if (list) return { endpoint: "orders", sellerId: list[1], id: "" };
+  const links = INVOICE_LINKS.exec(path);
+  if (links) return { endpoint: "invoice-links", sellerId: links[1], id: "" };
+  const claims = CLAIMS.exec(path);
+  if (claims) return { endpoint: claims[3] === "issue" ? "claim-issue" : claims[3] ? "claim-approve" : "claims", sellerId: claims[1], id: decoded(claims[2]) };
+  const label = COMMON_LABEL.exec(path);
+  if (label) return { endpoint: "common-label", sellerId: label[1], id: decoded(label[2]) };
+  return undefined;
+}
+
+const METHODS: Record<string, string[]> = {
+  "package-status": ["PUT"],
+  unsupplied: ["PUT"],
+  orders: ["GET"],
+  "invoice-links": ["POST"],
+  claims: ["GET"],
+  "claim-approve": ["PUT"],
+  "claim-issue": ["POST"],
+  "common-label": ["POST", "GET"],
+};
+
+function wayBack(state: SandboxState, sellerId: string, way: NonNullable<ReturnType<typeof wayBackRoute>>, incoming: Incoming, now: number): Reply {
+  const tooMany: Reply = { status: 429, body: { errors: [{ key: "too.many.requests", message: "too.many.requests" }] } };
+  switch (way.endpoint) {
+    case "package-status":
+      return updatePackageStatus(state, sellerId, Number(way.id), incoming.body, now);
+    case "unsupplied":
+      return unsupplied(state, sellerId, Number(way.id), incoming.body, now);
+    case "orders":
+      return packagesOf(state, sellerId, incoming.query);
+    case "invoice-links":
+      return invoiceLink(state, sellerId, incoming.body);
+    case "common-label":
+      return commonLabel(state, sellerId, incoming.method, way.id, now);
+    case "claims":
+      return withinQuota(state, sellerId, "claimsRead", now) ? state.trendyolClaims.list(sellerId, incoming.query) : tooMany;
+  }
+  const approving = way.endpoint === "claim-approve";
+  if (!withinQuota(state, sellerId, approving ? "claimApprove" : "claimIssue", now)) return tooMany;
+  const claim = state.trendyolClaims.find(sellerId, way.id);
+  if (!claim) return { status: 400, body: { errors: [{ key: "claim.not.found", message: `No claim ${way.id}` }] } };
+  state.trendyolCommandCalls.count(sellerId, claim.orderNumber, approving ? "CLAIM_APPROVE" : "CLAIM_ISSUE");
+  if (approving) return state.trendyolClaims.approve(claim, incoming.body, now);
+  const files = (incoming.headers["content-type"] ?? "").startsWith("multipart/form-data") && incoming.body.length > 0;
+  return state.trendyolClaims.issue(claim, incoming.query, files, now);
 }
 
 /** The Trendyol endpoints with their rules, checked in the order the gateway does: auth, User-Agent, quota, body. */
 export function handleTrendyol(state: SandboxState, incoming: Incoming, now: number): TrendyolHandled {
-  const { write, read, orders, webhooks, endpoint, sellerId } = routeOf(incoming.path);
+  const { write, read, orders, webhooks, way, endpoint, sellerId } = routeOf(incoming.path);
   const done = (rest: Omit<TrendyolHandled, "sellerId" | "endpoint">): TrendyolHandled => ({ ...rest, sellerId, endpoint });
 
   if (!sellerId) return done({ reply: failure(404, "not.found", "No such endpoint"), itemCount: 0 });
-  if ((write && incoming.method !== "POST") || ((read || orders) && incoming.method !== "GET")) {
+  if ((write && incoming.method !== "POST") || ((read || orders) && incoming.method !== "GET") || (way && !METHODS[way.endpoint]?.includes(incoming.method))) {
     return done({ reply: failure(405, "method.not.allowed"), itemCount: 0 });
   }
   if (!authorised(state, sellerId, incoming.headers.authorization)) {
@@ -132,6 +200,7 @@ export function handleTrendyol(state: SandboxState, incoming: Incoming, now: num
   }
   if (!state.takeRateSlot(`${sellerId}:${endpoint}`, now)) return done({ reply: failure(429, "too.many.requests"), itemCount: 0 });
   if (webhooks) return done({ reply: handleWebhookApi(state, sellerId, incoming.method, webhooks, incoming.body, now), itemCount: 0 });
+  if (way) return done({ reply: wayBack(state, sellerId, way, incoming, now), itemCount: 0 });
   if (write) return done(priceAndInventory(state, sellerId, incoming.body, now));
   if (orders) return done(state.trendyolOrders.stream(sellerId, incoming.query, now));
   return done(batchRequest(state, sellerId, decoded(read?.[2]), now));

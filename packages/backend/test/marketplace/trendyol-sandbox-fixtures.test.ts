@@ -89,6 +89,7 @@ describe("the sandbox answers the Trendyol fixtures' requests in their shapes", 
       fieldNames: "current",
       createdBy: "order-creation",
       originPackageIds: null,
+      cargoTrackingNumber: 7_280_027_504_111_111,
     });
     expect(shapeMismatches(delivery, sent, "answered")).toEqual([]);
   });

@@ -77,7 +77,7 @@ export interface AdapterProfile {
   /** How long the marketplace refuses an identical request body (Trendyol: 15 minutes); absent when it has no such rule. */
   duplicateWindowMs?: number;
   /** Which rate-limit group (rateLimits[].group) a push's requests and a status read's request pay into. */
-  groups: { write: string; status: string; orders?: string };
+  groups: { write: string; status: string; orders?: string; /** The claim (return) list read by orderCommands.pullClaims. */ claims?: string };
   /** Batches whose result is not final yet that the marketplace allows at once (Hepsiburada: 5); absent: no cap. */
   maxPendingBatches?: number;
   /** Whether one item may carry quantity and prices together (else the adapter sends them apart). */

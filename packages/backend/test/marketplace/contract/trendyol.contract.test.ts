@@ -103,19 +103,35 @@ describe("every call the Trendyol adapter makes has a fixture", () => {
     const sent: SentRequest[] = [];
     const recording = (async (input: Request | string | URL, init?: RequestInit) => {
       sent.push({ method: init?.method ?? "GET", url: new URL(String(input)), headers: new Headers(init?.headers), body: typeof init?.body === "string" ? init.body : undefined });
-      return Response.json({ batchRequestId: "b-1", items: [], content: [], hasMore: false }, { status: 200 });
+      // One answer every call can read: a package with a tracking number, a label, no stream page left.
+      const shown = { shipmentPackageId: 1, orderNumber: "O-1", status: "Invoiced", lines: [{ lineId: 1, quantity: 1 }], cargoTrackingNumber: 7, invoiceLink: "" };
+      return Response.json({ batchRequestId: "b-1", items: [], content: [shown], hasMore: false, totalPages: 1, data: [{ label: "^XA^XZ", format: "ZPL" }] }, { status: 200 });
     }) as typeof fetch;
     const adapter = adapterOn(recording);
     const [receipt] = await adapter.pushStockAndPrice([{ barcode: "B1", quantity: 1 }]);
     if (receipt) await adapter.batchStatus(receipt);
     await adapter.pullOrders?.(window());
+    const port = adapter.orderCommands;
+    if (!port) throw new Error("no orderCommands");
+    const target = { orderNumber: "O-1", packageId: "1", lines: [{ lineId: "1", barcode: "B1", quantity: 1 }] };
+    const claim = { claimId: "c-1", orderNumber: "O-1", claimLineIds: ["u-1"] };
+    await port.send({ kind: "PICK", target });
+    await port.send({ kind: "INVOICE", target, invoiceNumber: "EME2018000025208", invoiceLink: "https://invoices.example.com/1.pdf" });
+    await port.send({ kind: "UNSUPPLY", target, reason: "OUT_OF_STOCK" });
+    await port.send({ kind: "CANCEL", target, reason: "DEFECTIVE" });
+    await port.send({ kind: "APPROVE_RETURN", claim });
+    await port.send({ kind: "REJECT_RETURN", claim, reason: "1651" });
+    await port.observe({ kind: "PICK", target });
+    await port.observe({ kind: "APPROVE_RETURN", claim });
+    await port.pullClaims?.(window());
+    await port.label?.(target);
     return sent;
   }
 
   test("each request the adapter sends has the method and path of an exchange in some Trendyol fixture", async () => {
     const exchanges = [...fixturesOf("trendyol").values()].flatMap((f) => f.exchanges.map((e) => e.request));
     const sent = await callsOfTheAdapter();
-    expect(sent.length).toBe(3);
+    expect(sent.length).toBe(16);
     const unbacked = sent
       .filter((request) => !exchanges.some((expected) => !requestMismatches(expected, request).some((p) => p.startsWith("method:") || p.startsWith("path:"))))
       .map((request) => `${request.method} ${request.url.pathname}`);
@@ -124,6 +140,21 @@ describe("every call the Trendyol adapter makes has a fixture", () => {
 
   test("the calls named in the brief each have a fixture", () => {
     const names = [...fixturesOf("trendyol").values()].map((f) => f.call);
-    for (const call of ["stock-price-write", "result-poll", "order-pull", "webhook-delivery"]) expect({ call, found: names.includes(call) }).toEqual({ call, found: true });
+    for (const call of [
+      "stock-price-write",
+      "result-poll",
+      "order-pull",
+      "webhook-delivery",
+      "package-status-picking",
+      "package-status-invoiced",
+      "unsupplied",
+      "invoice-link",
+      "package-read",
+      "claims-list",
+      "claim-approve",
+      "claim-issue",
+      "common-label-create",
+      "common-label-get",
+    ]) expect({ call, found: names.includes(call) }).toEqual({ call, found: true });
   });
 });

@@ -4,8 +4,9 @@ import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
 import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
-import { TRENDYOL, trendyolPaths, trendyolUserAgent } from "./facts";
+import { TRENDYOL, TRENDYOL_COMMANDS, trendyolPaths, trendyolUserAgent } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
+import { createTrendyolOrderCommands } from "./order-commands";
 import { createTrendyolOrderPuller } from "./orders";
 import { batchStatusFrom } from "./outcomes";
 import { validateItems } from "../validate";
@@ -27,7 +28,7 @@ export const trendyolProfile: AdapterProfile = {
   batchSize: TRENDYOL.batchSize,
   maxQuantity: TRENDYOL.maxQuantity,
   resultRetentionMs: TRENDYOL.resultRetentionMs,
-  groups: { write: "price-and-inventory", status: "batch-requests", orders: "orders" },
+  groups: { write: "price-and-inventory", status: "batch-requests", orders: "orders", claims: "claims" },
   stockAndPriceTogether: true,
   // The stream is always sorted by lastModifiedDate descending (MARKETPLACES.md, Corrections).
   orderStream: { windowMs: TRENDYOL.orderWindowMs, pageOrder: "NEWEST_FIRST", minOverlapMs: 0 },
@@ -36,6 +37,12 @@ export const trendyolProfile: AdapterProfile = {
     { group: "batch-requests", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     // Per endpoint per 10 s; the per-minute quota is the seller's tier (orderQuotaTiers).
     { group: "orders", requests: TRENDYOL.orderRequestsPerWindow, perMs: TRENDYOL.rateWindowMs },
+    // The way back (order-commands.ts groupOf), per minute at the lowest listing tier.
+    { group: "package-status", requests: TRENDYOL_COMMANDS.perMinute.packageStatus, perMs: 60_000 },
+    { group: "unsupplied", requests: TRENDYOL_COMMANDS.perMinute.unsupplied, perMs: 60_000 },
+    { group: "claims", requests: TRENDYOL_COMMANDS.perMinute.claimsRead, perMs: 60_000 },
+    { group: "claim-approve", requests: TRENDYOL_COMMANDS.perMinute.claimApprove, perMs: 60_000 },
+    { group: "claim-issue", requests: TRENDYOL_COMMANDS.perMinute.claimIssue, perMs: 60_000 },
   ],
   orderQuotaTiers: TRENDYOL.orderQuotaTiers,
 };
@@ -117,5 +124,6 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
     },
 
     pullOrders: (window) => orders.pullOrders(window),
+    orderCommands: createTrendyolOrderCommands(transport, config.sellerId),
   };
 }

@@ -56,12 +56,50 @@ export const TRENDYOL = {
   ],
 } as const;
 
+/**
+ * The way back (fixtures trendyol/package-status-*, unsupplied, invoice-link*, package-read,
+ * claims-list, claim-approve, claim-issue*, common-label-*; official pages read 2026-12-06).
+ */
+export const TRENDYOL_COMMANDS = {
+  /**
+   * Tedarik Edememe Nedenleri: 500 Stok tükendi, 501 Kusurlu/Defolu/Bozuk Ürün, 502 Hatalı Fiyat,
+   * 504 Entegrasyon Hatası (505 Toplu Alım and 506 Mücbir Sebep have no reason of ours; there is no 503).
+   */
+  unsupplyReasonIds: { OUT_OF_STOCK: 500, DEFECTIVE: 501, PRICE_ERROR: 502, INTEGRATION_ERROR: 504 },
+  /**
+   * Servis Limitleri (updated 2026-08-25), per minute at the lowest listing tier (50,000): "Paket
+   * Statü Bildirimi 300", "Tedarik Edememe Bildirimi 100", "İadesi Oluşturulan Siparişleri Çekme
+   * 1000", "İade Siparişleri Onaylama 5", "İade Siparişlerinde Ret Talebi Oluşturma 5", common
+   * label "Barkod Talebi 100", "Oluşan Barkodun Alınması 100". Higher tiers allow more; the lowest
+   * is the one every seller has. The invoice link has no documented limit (the general 50 per 10 s).
+   */
+  perMinute: { packageStatus: 300, unsupplied: 100, claimsRead: 1000, claimApprove: 5, claimIssue: 5, commonLabel: 100 },
+  /** createClaimIssue: every reason but these needs evidence files (multipart), which we do not send. */
+  rejectReasonsWithoutFiles: [1651, 451, 2101],
+  rejectDescriptionMax: 500,
+  /** getClaims page size: the largest is not documented. */
+  claimPageSize: 50,
+} as const;
+
 export const trendyolPaths = {
   priceAndInventory: (sellerId: string) =>
     `/integration/inventory/sellers/${encodeURIComponent(sellerId)}/products/price-and-inventory`,
   batchRequest: (sellerId: string, batchRequestId: string) =>
     `/integration/product/sellers/${encodeURIComponent(sellerId)}/products/batch-requests/${encodeURIComponent(batchRequestId)}`,
   ordersStream: (sellerId: string) => `/integration/order/sellers/${encodeURIComponent(sellerId)}/orders/stream`,
+  shipmentPackage: (sellerId: string, packageId: string) =>
+    `/integration/order/sellers/${encodeURIComponent(sellerId)}/shipment-packages/${encodeURIComponent(packageId)}`,
+  unsupplied: (sellerId: string, packageId: string) =>
+    `/integration/order/sellers/${encodeURIComponent(sellerId)}/shipment-packages/${encodeURIComponent(packageId)}/items/unsupplied`,
+  invoiceLinks: (sellerId: string) => `/integration/sellers/${encodeURIComponent(sellerId)}/seller-invoice-links`,
+  /** getShipmentPackages (the paged list; one order's packages by `orderNumber`). */
+  orders: (sellerId: string) => `/integration/order/sellers/${encodeURIComponent(sellerId)}/orders`,
+  claims: (sellerId: string) => `/integration/order/sellers/${encodeURIComponent(sellerId)}/claims`,
+  claimApprove: (sellerId: string, claimId: string) =>
+    `/integration/order/sellers/${encodeURIComponent(sellerId)}/claims/${encodeURIComponent(claimId)}/items/approve`,
+  claimIssue: (sellerId: string, claimId: string) => `/integration/order/sellers/${encodeURIComponent(sellerId)}/claims/${encodeURIComponent(claimId)}/issue`,
+  commonLabel: (sellerId: string, cargoTrackingNumber: string) =>
+    `/integration/sellers/${encodeURIComponent(sellerId)}/common-label/${encodeURIComponent(cargoTrackingNumber)}`,
   /** The webhook API (fixtures trendyol/webhook-*.json); `webhookId` absent: the seller's list (create, list). */
   webhooks: (sellerId: string, webhookId?: string) =>
     `/integration/webhook/sellers/${encodeURIComponent(sellerId)}/webhooks${webhookId === undefined ? "" : `/${encodeURIComponent(webhookId)}`}`,

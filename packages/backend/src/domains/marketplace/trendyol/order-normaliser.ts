@@ -82,5 +82,18 @@ export function normaliseTrendyolPackage(raw: unknown, listedAt: Date): Normalis
   const status = trendyolOrderStatus(marketplaceStatus);
   // A package's lines partition the order: a cancelled one and a split's UnPacked one hold none of them.
   const partition = { holds: status !== "CANCELLED" && marketplaceStatus.toUpperCase() !== "UNPACKED" };
-  return { externalId, ...(packageId !== undefined && { packageId }), status, partition, marketplaceStatus, lines, currency, lastModifiedAt, raw };
+  // agreedDeliveryDate: the seller's deadline to hand the package to the carrier (fixture trendyol/package-read.json notes).
+  const dispatchBy = isoTime(record.agreedDeliveryDate);
+  return {
+    externalId,
+    ...(packageId !== undefined && { packageId }),
+    status,
+    partition,
+    marketplaceStatus,
+    lines,
+    currency,
+    lastModifiedAt,
+    ...(dispatchBy !== undefined && { dispatchBy }),
+    raw,
+  };
 }
