@@ -73,6 +73,8 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
   orderTimeZoneOffsetMinutes?: number;
   /** Assumed, default 1000 (the order services' documented rate): claim calls per second. */
   claimRequestsPerSecond?: number;
+  /** Packages per missing-invoice page (read by observe): default (and at most) 50. */
+  missingInvoicePageSize?: number;
   /** Claims per claim-list page: default (and at most) 100. */
   claimPageSize?: number;
   /** Claim-list pages an observe reads at most, default 20. */
@@ -90,7 +92,7 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
 const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
 /** The listing read (isFulfilledByHB) pays into its own listing-host quota, apart from uploads and status reads. */
 const LISTING_READS = "listing-reads";
-const POSITIVE = ["claimRequestsPerSecond", "claimPageSize", "maxClaimPages", "claimLookBackMs", "timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "packagesPageSize", "maxPackagePages", "maxOrderWindowMs"] as const;
+const POSITIVE = ["missingInvoicePageSize", "claimRequestsPerSecond", "claimPageSize", "maxClaimPages", "claimLookBackMs", "timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "packagesPageSize", "maxPackagePages", "maxOrderWindowMs"] as const;
 
 function configProblems(config: HepsiburadaConfig): string[] {
   const problems = [...urlProblems("listingBaseUrl", config.listingBaseUrl), ...urlProblems("ordersBaseUrl", config.ordersBaseUrl)];
@@ -103,6 +105,7 @@ function configProblems(config: HepsiburadaConfig): string[] {
   if ((config.cancelledPageSize ?? 0) > HEPSIBURADA.cancelledPageSize) problems.push(`cancelledPageSize must be at most ${HEPSIBURADA.cancelledPageSize}`);
   if ((config.packagesPageSize ?? 0) > HEPSIBURADA.packagesPageSize) problems.push(`packagesPageSize must be at most ${HEPSIBURADA.packagesPageSize}`);
   if (config.pageOverlap !== undefined && !(Number.isSafeInteger(config.pageOverlap) && config.pageOverlap >= 0)) problems.push("pageOverlap must be a whole number, 0 or more");
+  if ((config.missingInvoicePageSize ?? 0) > HEPSIBURADA.missingInvoicePageSize) problems.push(`missingInvoicePageSize must be at most ${HEPSIBURADA.missingInvoicePageSize}`);
   if ((config.claimPageSize ?? 0) > HEPSIBURADA.claimPageSize) problems.push(`claimPageSize must be at most ${HEPSIBURADA.claimPageSize}`);
   if (config.storeAccount) problems.push(...storeAccountProblems(config.storeAccount));
   if ((config.maxOrderWindowMs ?? 0) > HEPSIBURADA.maxOrderWindowMs) problems.push(`maxOrderWindowMs must be at most ${HEPSIBURADA.maxOrderWindowMs} (24 hours)`);
@@ -262,7 +265,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
       offsetMinutes: config.orderTimeZoneOffsetMinutes ?? HEPSIBURADA.orderTimeZoneOffsetMinutes,
       cancelledPageSize: config.cancelledPageSize ?? HEPSIBURADA.cancelledPageSize,
       maxCancelledPages: config.maxCancelledPages ?? HEPSIBURADA.maxCancelledPages,
-      missingInvoicePageSize: HEPSIBURADA.missingInvoicePageSize,
+      missingInvoicePageSize: config.missingInvoicePageSize ?? HEPSIBURADA.missingInvoicePageSize,
       maxMissingInvoicePages: HEPSIBURADA.maxMissingInvoicePages,
       claimPageSize: config.claimPageSize ?? HEPSIBURADA.claimPageSize,
       maxClaimPages: config.maxClaimPages ?? HEPSIBURADA.maxClaimPages,
