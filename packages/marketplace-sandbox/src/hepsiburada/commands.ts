@@ -5,7 +5,7 @@
  * - packing open lines answers 201 `{packageNumber, barcode}` (a line not open: 400);
  * - an invoice link is kept per package (204); a second one is refused 409 (published client);
  * - in-transit only from Packaged with every mandatory field, dates not older than 7 days nor
- *   before the packing (official); deliver / undeliver only from InTransit (official); any other
+ *   before the packing (official); deliver / undeliver only from InTransit (official); every other
  *   transition is refused 400, the spec's only documented refusal;
  * - cancelbymerchant cancels what is left of an open line (a packed or unknown line: 400) and the
  *   record appears in the cancelled list as the cancel-line control route's does.

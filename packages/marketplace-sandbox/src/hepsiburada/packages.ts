@@ -38,7 +38,7 @@ const CancelLineBody = Type.Object({ lineId: Type.String({ minLength: 1, maxLeng
 /**
  * The named open lines packed into one package (what is left of each after cancellations), the
  * package listed as Packaged: shared by the packing call (commands.ts) and the `pack` control route.
- * Answers the line ids that are not open instead when any is not.
+ * Answers the line ids that are not open instead, when some are not.
  */
 export function packOpenLines(state: HepsiburadaSandboxState, account: HepsiburadaAccount, lineIds: readonly string[], now: number): HepsiburadaPackage | { notOpen: string[] } {
   const entries = lineIds.map((id) => account.openLines.find((entry) => entry.line.id === id));

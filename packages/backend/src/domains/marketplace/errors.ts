@@ -117,7 +117,7 @@ export class MarketplaceWebhookLimitReached extends MarketplaceError {
 
 /**
  * A command that lacks what the marketplace's call needs (Hepsiburada takes an invoice only as a
- * link, an in-transit step only with its tracking number): refused before any call, so nothing
+ * link, an in-transit step only with its tracking number): refused before a call is made, so nothing
  * was processed, and sending the same command again cannot help. No HTTP status: no call was made.
  */
 export class MarketplaceCommandIncomplete extends MarketplaceError {

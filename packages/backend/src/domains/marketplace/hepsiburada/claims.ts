@@ -117,7 +117,7 @@ export function createHepsiburadaClaims(transport: HepsiburadaTransport, setting
         body: JSON.stringify(body),
         callType: "ORDER_COMMAND",
         itemCount: 1,
-        answer: "any",
+        answer: "optional",
       });
     },
   };

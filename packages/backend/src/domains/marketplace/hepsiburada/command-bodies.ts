@@ -43,7 +43,7 @@ export function packBody(target: CommandTarget) {
 /**
  * The link (required; "the other fields may be left empty", official) and, when the number has the
  * e-invoice form (3 series characters, then the year and sequence: 16 in all), its series as
- * serialNumber and the rest as rowNumber; any other number is not split by guesswork.
+ * serialNumber and the rest as rowNumber; a number of another form is not split by guesswork.
  */
 export function invoiceBody(invoiceLink: string, invoiceNumber: string) {
   const einvoice = /^([A-Za-z0-9]{3})(\d{13})$/.exec(invoiceNumber.trim());

@@ -13,10 +13,10 @@ export interface HepsiburadaCall extends LoggedCall {
   path: string;
   body?: string;
   /**
-   * "json" (default): a 2xx must carry JSON. "any": the order commands answer 204 without a body
-   * or 200 with a bare string (official spec), so any 2xx is the answer, its body read when it is JSON.
+   * "json" (default): a 2xx must carry JSON. "optional": the order commands answer 204 without a
+   * body or 200 with a bare string (official spec), so every 2xx is the answer, its body read when it is JSON.
    */
-  answer?: "json" | "any";
+  answer?: "json" | "optional";
 }
 
 export interface HepsiburadaTransport {
@@ -80,7 +80,7 @@ export async function hepsiburadaRequest(transport: HepsiburadaTransport, call: 
       });
       answered = raw.status;
       const refusal = (answer: RawAnswer) => errorFor(answer.status, answer.text, answer.headers);
-      if (call.answer !== "any") return readJsonAnswer("HEPSIBURADA", raw, refusal);
+      if (call.answer !== "optional") return readJsonAnswer("HEPSIBURADA", raw, refusal);
       if (raw.status < 200 || raw.status > 299) throw refusal(raw);
       return { status: raw.status, body: parseJson(raw.text) };
     },

@@ -68,7 +68,7 @@ export function createHepsiburadaOrderCommands(transport: HepsiburadaTransport, 
   const claims = createHepsiburadaClaims(transport, { ...settings, pageSize: settings.claimPageSize, maxPages: settings.maxClaimPages });
 
   const command = (method: "POST" | "PUT", path: string, body: unknown, itemCount: number) =>
-    hepsiburadaRequest(transport, { service: "orders", method, path, body: JSON.stringify(body), callType: "ORDER_COMMAND", itemCount, answer: "any" });
+    hepsiburadaRequest(transport, { service: "orders", method, path, body: JSON.stringify(body), callType: "ORDER_COMMAND", itemCount, answer: "optional" });
 
   async function pack(target: CommandTarget): Promise<CommandSendResult> {
     lineIdsOf(target);
@@ -121,7 +121,7 @@ export function createHepsiburadaOrderCommands(transport: HepsiburadaTransport, 
     const packed = shown.filter((line) => line?.packageNumber).length;
     if (packed === shown.length) return "APPLIED";
     if (packed > 0) return "UNKNOWN";
-    // Neither packed nor in created status any more: cancelled before our packing.
+    // Neither packed nor still in created status: cancelled before our packing.
     return shown.every((line) => line?.cancellable) ? "NOT_APPLIED" : shown.some((line) => line?.cancellable) ? "UNKNOWN" : "PASSED";
   }
 

@@ -122,7 +122,7 @@ export function groupLines(groups: LineGroups, lines: readonly ReadLine[]): void
   }
 }
 
-/** The earliest dueDate of the group's lines: the order is late once any line is. */
+/** The earliest dueDate of the group's lines: the order is late as soon as one line is. */
 function earliestDue(group: LineGroup): string | undefined {
   return group.lines.reduce<string | undefined>((min, { dueBy }) => (dueBy && (!min || dueBy < min) ? dueBy : min), undefined);
 }
