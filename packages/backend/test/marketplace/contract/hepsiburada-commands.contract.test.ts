@@ -96,6 +96,18 @@ describe("Hepsiburada order commands contract", () => {
     expect(sentBody(server)).toEqual({ reasonId: 83 });
   });
 
+  test("CANCEL of several lines first reads the cancelled list to its end and skips a line already cancelled there, so a command cut short can be sent again", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "cancelled-list"), fixture("hepsiburada", "line-cancel"));
+    const { port } = commandsOn(server, { cancelledPageSize: 2 });
+    const lines = [
+      { lineId: "L-6", barcode: "SKU-4", quantity: 1 },
+      { lineId: "L-1", barcode: "SKU-1", quantity: 1 },
+    ];
+    expect((await port.send({ kind: "CANCEL", target: target(undefined, lines), reason: "OUT_OF_STOCK" })).outcome).toBe("CONFIRMED");
+    done(server);
+    expect(server.sent.map((request) => request.url.pathname.split("/").slice(-2).join("/"))).toEqual(["b2910839-83b9-4d45-adb6-86bad457edcb/cancelled", "b2910839-83b9-4d45-adb6-86bad457edcb/cancelled", "L-1/cancelbymerchant"]);
+  });
+
   test("observe PICK reads the order detail: a line carrying a packageNumber is packed (APPLIED), one still cancellable and unpacked is NOT_APPLIED", async () => {
     const packed = serveFixtures(fixture("hepsiburada", "order-detail"));
     expect(await commandsOn(packed).port.observe({ kind: "PICK", target: target() })).toBe("APPLIED");
