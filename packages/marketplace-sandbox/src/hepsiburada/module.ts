@@ -12,10 +12,16 @@
  * `Offset`; lines packed and single lines cancelled through the control routes `pack` and
  * `cancel-line`), and the listing read (listings.ts: isFulfilledByHB per
  * listing, set through PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb), and the order
- * push (push.ts: new orders and cancelled records sent to the target set through `.../push`). Accounts: account = merchant id, key = developer
- * username, secret = service key.
+ * push (push.ts: new orders and cancelled records sent to the target set through `.../push`), the
+ * order commands (commands.ts: packing, invoice link, in-transit / deliver / undeliver with their
+ * allowed transitions, labels, cancelbymerchant, the order detail) and claims (claims.ts: `claim`
+ * control route for a delivered line, list, accept / reject), with `order-state` (order-view.ts)
+ * showing what the sandbox holds for an order and the command calls it received per kind.
+ * Accounts: account = merchant id, key = developer username, secret = service key.
  */
 import { accountOperations, pricesByCode, type SandboxAccountInput, type SandboxContext, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
+import { createClaim } from "./claims";
+import { orderState } from "./order-view";
 import { cancelHepsiburadaOrder, createHepsiburadaOrder } from "./orders";
 import { settleHepsiburada } from "./processing";
 import { setFulfilledByHb } from "./listings";
@@ -36,16 +42,26 @@ export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly S
   }
   return {
     name: "HEPSIBURADA",
-    owns: (path) => path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/") || path.startsWith("/packages/merchantid/"),
-    handle: (incoming, now) => handleHepsiburada(state, incoming, now),
+    owns: (path) =>
+      path.startsWith("/listings/merchantid/") || path.startsWith("/orders/merchantid/") || path.startsWith("/packages/merchantid/") || path.startsWith("/lineitems/merchantid/") || path.startsWith("/claims/"),
+    handle(incoming, now) {
+      // cancelbymerchant writes cancelled records: they are pushed like the control route's.
+      const before = new Map([...state.accounts].map(([id, found]) => [id, found.cancelledLines.length]));
+      const handled = handleHepsiburada(state, incoming, now);
+      const found = handled.account ? state.accounts.get(handled.account) : undefined;
+      if (found) for (const { line } of found.cancelledLines.slice(before.get(found.merchantId) ?? 0)) state.pusher.cancellation(found.merchantId, line);
+      return handled;
+    },
     addAccount: (input) => state.addAccount(input),
     control(account, what, incoming, now) {
       const found = state.accounts.get(account);
-      if (what !== "fulfilled-by-hb" && what !== "pack" && what !== "cancel-line" && what !== "push") return undefined;
+      if (!["fulfilled-by-hb", "pack", "cancel-line", "push", "claim", "order-state"].includes(what)) return undefined;
       if (!found) return { status: 404, body: { error: { code: "NOT_FOUND", message: `No account ${account}` } } };
       if (what === "fulfilled-by-hb") return setFulfilledByHb(found, incoming);
       if (what === "push") return state.pusher.control(account, incoming);
+      if (what === "order-state") return incoming.method === "GET" ? orderState(found, incoming) : { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };
       if (incoming.method !== "POST") return { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };
+      if (what === "claim") return createClaim(state, found, incoming, now);
       return what === "pack" ? packHepsiburadaLines(state, found, incoming, now) : pushingCancellations(found, () => cancelHepsiburadaLine(found, incoming, now));
     },
     ...accountOperations({

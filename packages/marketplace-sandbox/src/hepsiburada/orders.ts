@@ -13,6 +13,7 @@ import type { Incoming, Reply, SandboxOrderInput } from "../module";
 import type { HepsiburadaAccount, HepsiburadaLineEntry, HepsiburadaOpenLine, HepsiburadaSandboxState } from "./state";
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 const OFFSET_MS = HEPSIBURADA.orderTimeZoneOffsetMinutes * MINUTE;
 
 export const badRequest = (detail: string, errors?: string[]): Reply => ({ status: 400, body: { title: "Bad Request", status: 400, detail, ...(errors ? { errors } : {}) } });
@@ -52,6 +53,7 @@ export function createHepsiburadaOrder(state: HepsiburadaSandboxState, account: 
         lastStatusUpdateDate: localTime(now),
         status: "Open" as const,
         merchantId: account.merchantId,
+        dueDate: localTime(now + DAY),
       },
       at: now,
     };

@@ -15,7 +15,7 @@ import { parseBody } from "../control-body";
 import type { Incoming, Reply } from "../module";
 import { problem } from "../reply";
 import { badRequest, cancelledUnits, cancelOpenLine, localTime } from "./orders";
-import type { HepsiburadaAccount, HepsiburadaPackageLine, HepsiburadaSandboxState } from "./state";
+import type { HepsiburadaAccount, HepsiburadaPackage, HepsiburadaPackageLine, HepsiburadaSandboxState } from "./state";
 
 const natural = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
 const lira = (amount: number) => Math.round(amount * 100) / 100;
@@ -27,20 +27,23 @@ export function listHepsiburadaPackages(state: HepsiburadaSandboxState, account:
   if (limit < 1 || limit > state.limits.packagesPageSize) return badRequest(`limit must be between 1 and ${state.limits.packagesPageSize}`);
   const offset = natural(incoming.query.Offset) ?? 0;
   const since = now - state.context.scaled(HEPSIBURADA.maxOrderWindowMs);
-  const recent = account.packages.filter((entry) => entry.at >= since);
+  // Packed, not yet shipped: a package leaves the list once it is in transit.
+  const recent = account.packages.filter((entry) => entry.at >= since && entry.line.status === "Packaged");
   return { status: 200, body: recent.slice(offset, offset + limit).map((entry) => entry.line) };
 }
 
 const PackBody = Type.Object({ lineIds: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 const CancelLineBody = Type.Object({ lineId: Type.String({ minLength: 1, maxLength: 200 }), quantity: Type.Integer({ minimum: 1, maximum: 100_000 }) }, { additionalProperties: false });
 
-/** The named open lines packed into one package; 404 naming a line that is not open. */
-export function packHepsiburadaLines(state: HepsiburadaSandboxState, account: HepsiburadaAccount, incoming: Incoming, now: number): Reply {
-  const body = parseBody<Static<typeof PackBody>>(PackBody, incoming.body);
-  if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
-  const entries = body.lineIds.map((id) => account.openLines.find((entry) => entry.line.id === id));
-  const missing = body.lineIds.filter((_, i) => entries[i] === undefined);
-  if (missing.length > 0) return problem(404, "NOT_FOUND", `No open line ${missing.join(", ")}`);
+/**
+ * The named open lines packed into one package (what is left of each after cancellations), the
+ * package listed as Packaged: shared by the packing call (commands.ts) and the `pack` control route.
+ * Answers the line ids that are not open instead, when some are not.
+ */
+export function packOpenLines(state: HepsiburadaSandboxState, account: HepsiburadaAccount, lineIds: readonly string[], now: number): HepsiburadaPackage | { notOpen: string[] } {
+  const entries = lineIds.map((id) => account.openLines.find((entry) => entry.line.id === id));
+  const notOpen = lineIds.filter((_, i) => entries[i] === undefined);
+  if (notOpen.length > 0) return { notOpen };
   const items: HepsiburadaPackageLine[] = entries.flatMap((entry) => {
     if (!entry) return [];
     const { line } = entry;
@@ -60,22 +63,31 @@ export function packHepsiburadaLines(state: HepsiburadaSandboxState, account: He
       },
     ];
   });
+  const dueDate = entries.reduce((min, entry) => (entry && entry.line.dueDate < min ? entry.line.dueDate : min), entries[0]?.line.dueDate ?? localTime(now));
   account.openLines = account.openLines.filter((entry) => !entries.includes(entry));
   const number = String(state.nextPackageNumber());
-  account.packages.push({
-    line: {
-      id: `pk-${number}`,
-      packageNumber: number,
-      barcode: `62${number}`,
-      status: "Packaged",
-      orderDate: items[0]?.orderDate ?? localTime(now),
-      cargoCompany: "Yurtiçi Kargo",
-      totalPrice: { currency: "TRY", amount: lira(items.reduce((sum, item) => sum + item.totalPrice.amount, 0)) },
-      items,
-    },
-    at: now,
-  });
-  return { status: 201, body: { packageNumber: number, barcode: `62${number}` } };
+  const created: HepsiburadaPackage = {
+    id: `pk-${number}`,
+    packageNumber: number,
+    barcode: `62${number}`,
+    status: "Packaged",
+    dueDate,
+    orderDate: items[0]?.orderDate ?? localTime(now),
+    cargoCompany: "Yurtiçi Kargo",
+    totalPrice: { currency: "TRY", amount: lira(items.reduce((sum, item) => sum + item.totalPrice.amount, 0)) },
+    items,
+  };
+  account.packages.push({ line: created, at: now });
+  return created;
+}
+
+/** Control route `pack` `{ lineIds }`: 404 naming a line that is not open. */
+export function packHepsiburadaLines(state: HepsiburadaSandboxState, account: HepsiburadaAccount, incoming: Incoming, now: number): Reply {
+  const body = parseBody<Static<typeof PackBody>>(PackBody, incoming.body);
+  if (typeof body === "string") return problem(422, "VALIDATION_FAILED", body);
+  const packed = packOpenLines(state, account, body.lineIds, now);
+  if ("notOpen" in packed) return problem(404, "NOT_FOUND", `No open line ${packed.notOpen.join(", ")}`);
+  return { status: 201, body: { packageNumber: packed.packageNumber, barcode: packed.barcode } };
 }
 
 /** Some units of one open line cancelled (a record on the cancelled list); 404 when the line is not open, 422 past what is left. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { UploadKind } from "@pazarsync/backend/src/domains/marketplace/hepsiburada/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
+import { type CommandRoute, commandRouteOf, handleCommandRoute } from "./command-routes";
 import { listHepsiburadaListings } from "./listings";
 import { listHepsiburadaCancelled, listHepsiburadaOrders } from "./orders";
 import { listHepsiburadaPackages } from "./packages";
@@ -17,7 +18,7 @@ const problem = (status: number, title: string, detail: string, errors?: string[
 
 interface Route {
   endpoint: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   merchantId: string;
   kind?: UploadKind;
   uploadId?: string;
@@ -48,23 +49,25 @@ function basicCredentials(header: string | undefined): { user: string; password:
   return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Basic merchantId:serviceKey, the path's merchant the authenticated one, the developer username as User-Agent. */
-function authenticate(state: HepsiburadaSandboxState, incoming: Incoming, merchantId: string): HepsiburadaAccount | string {
+/** Basic merchantId:serviceKey, the path's merchant (when it names one) the authenticated one, the developer username as User-Agent. */
+function authenticate(state: HepsiburadaSandboxState, incoming: Incoming, merchantId: string | null): HepsiburadaAccount | string {
   const credentials = basicCredentials(incoming.headers.authorization);
   const account = credentials ? state.accounts.get(credentials.user) : undefined;
   if (!credentials || !account || account.serviceKey !== credentials.password) return "merchantId or service key is invalid";
-  if (account.merchantId !== merchantId) return "the merchant id in the path is not the authenticated merchant";
+  if (merchantId !== null && account.merchantId !== merchantId) return "the merchant id in the path is not the authenticated merchant";
   if (incoming.headers["user-agent"] !== account.developerUsername) return "User-Agent must be the integrator's developer username";
   return account;
 }
 
 /** Over a listing quota: 429 (the listing API's documented limit answer). Orders: 429 with X-RateLimit-*. */
-function limitReply(state: HepsiburadaSandboxState, account: string, route: Route, now: number): { refused?: Reply; headers?: Record<string, string> } {
+function limitReply(state: HepsiburadaSandboxState, account: string, route: Pick<Route, "endpoint" | "method">, now: number): { refused?: Reply; headers?: Record<string, string> } {
   const { limits } = state;
-  if (route.endpoint.startsWith("orders")) {
-    const slot = state.takeRateSlot(`${account}:orders`, limits.orderRequestsPerSecond, 1000, now);
+  const claims = route.endpoint.startsWith("claims");
+  if (route.endpoint.startsWith("orders") || claims) {
+    const perSecond = claims ? limits.claimRequestsPerSecond : limits.orderRequestsPerSecond;
+    const slot = state.takeRateSlot(`${account}:${claims ? "claims" : "orders"}`, perSecond, 1000, now);
     const headers = {
-      "X-RateLimit-Limit": String(limits.orderRequestsPerSecond),
+      "X-RateLimit-Limit": String(perSecond),
       "X-RateLimit-Remaining": String(slot.remaining),
       "X-RateLimit-Reset": String(Math.max(1, Math.ceil(slot.resetMs / 1000))),
     };
@@ -117,8 +120,22 @@ function uploadStatus(state: HepsiburadaSandboxState, account: HepsiburadaAccoun
   return { reply: { status: 200, body: uploadStatusView(found) }, itemCount: found.elements.length, batchId: found.id };
 }
 
+/** The order commands and claims (command-routes.ts): method, auth, the order or claim quota, then the call. */
+function handleCommand(state: HepsiburadaSandboxState, route: CommandRoute, incoming: Incoming, now: number): ModuleHandled {
+  const done = (account: string | null, reply: Reply): ModuleHandled => ({ reply, account, endpoint: route.endpoint, write: false, itemCount: 0 });
+  if (incoming.method !== route.method) return done(null, problem(405, "Method Not Allowed", "method not allowed"));
+  const account = authenticate(state, incoming, route.merchantId);
+  if (typeof account === "string") return done(null, problem(401, "Unauthorized", account));
+  const limit = limitReply(state, account.merchantId, route, now);
+  if (limit.refused) return done(account.merchantId, limit.refused);
+  const reply = handleCommandRoute(state, account, route, incoming, now);
+  return done(account.merchantId, { ...reply, headers: { ...reply.headers, ...limit.headers } });
+}
+
 /** Checked in the gateway's order: route, method, auth and User-Agent, quota, pending cap, body. */
 export function handleHepsiburada(state: HepsiburadaSandboxState, incoming: Incoming, now: number): ModuleHandled {
+  const command = commandRouteOf(incoming.path, incoming.method);
+  if (command) return handleCommand(state, command, incoming, now);
   const route = routeOf(incoming.path);
   const endpoint = route?.endpoint ?? "other";
   const write = route?.method === "POST" && incoming.method === "POST";

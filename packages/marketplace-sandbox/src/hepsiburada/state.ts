@@ -19,6 +19,8 @@ export interface HepsiburadaSandboxLimits {
   listingReadsPerMinute: number;
   listingReadPageSize: number;
   orderRequestsPerSecond: number;
+  /** Claim calls per second (the adapter's assumed default: the order services' rate). */
+  claimRequestsPerSecond: number;
   /** Open-list page size at most (official 100) and cancelled-list page size at most (50). */
   orderPageSize: number;
   cancelledPageSize: number;
@@ -42,6 +44,7 @@ export const HEPSIBURADA_SANDBOX_LIMITS: HepsiburadaSandboxLimits = {
   // Undocumented maximum; the sandbox takes up to 100 so a test can page cheaply or in one go.
   listingReadPageSize: 100,
   orderRequestsPerSecond: HEPSIBURADA.orderRequestsPerSecond,
+  claimRequestsPerSecond: HEPSIBURADA.claimRequestsPerSecond,
   orderPageSize: HEPSIBURADA.orderPageSize,
   cancelledPageSize: HEPSIBURADA.cancelledPageSize,
   packagesPageSize: HEPSIBURADA.packagesPageSize,
@@ -102,6 +105,8 @@ export interface HepsiburadaOpenLine {
   lastStatusUpdateDate: string;
   status: "Open";
   merchantId: string;
+  /** The latest day to hand the line to the carrier: the sandbox plays one day after the order. */
+  dueDate: string;
 }
 
 /** One cancelled line as the cancelled list answers it (fixture hepsiburada/cancelled-list). */
@@ -131,16 +136,56 @@ export interface HepsiburadaPackageLine {
   orderDate: string;
 }
 
-/** One packed, not yet shipped package (fixture hepsiburada/packages-list). */
+/**
+ * The package statuses the sandbox plays: Packaged (the packages list), then, in the store-account
+ * model, InTransit, then Delivered or Undelivered (official intransit/deliver/undeliver pages).
+ */
+export type HepsiburadaPackageStatus = "Packaged" | "InTransit" | "Delivered" | "Undelivered";
+
+/** One package (fixture hepsiburada/packages-list); the list shows it while it is Packaged. */
 export interface HepsiburadaPackage {
   id: string;
   packageNumber: string;
   barcode: string;
-  status: "Packaged";
+  status: HepsiburadaPackageStatus;
+  dueDate: string;
   orderDate: string;
   cargoCompany: string;
   totalPrice: { currency: "TRY"; amount: number };
   items: HepsiburadaPackageLine[];
+}
+
+/** What the sandbox keeps of a package beyond what the packages list shows (commands.ts). */
+export interface HepsiburadaPackageRecord {
+  invoiceLink?: string;
+  /** serialNumber + rowNumber as sent. */
+  invoiceNumber?: string;
+  trackingNumber?: string;
+  trackingUrl?: string;
+  shippedAt?: number;
+}
+
+/** One claim as the claim list answers it (fixture hepsiburada/claim-list). */
+export interface HepsiburadaClaim {
+  id: string;
+  number: string;
+  orderNumber: string;
+  orderDate: string;
+  claimDate: string;
+  claimType: "Return";
+  status: "NewRequest" | "Accepted" | "Rejected" | "Cancelled";
+  sku: string;
+  MerchantSku: string;
+  lineItemId: string;
+  quantity: number;
+  priceAmount: number;
+  priceCurrency: "TRY";
+  totalPriceAmount: number;
+  explanation: string;
+  Reason: string;
+  customerName: string;
+  AwaitingActionExpireDate: string;
+  merchantRejectionStatement?: string;
 }
 
 /** A line and when it entered its list (epoch ms): open lines by order time, cancelled ones by cancel time. */
@@ -171,6 +216,12 @@ export interface HepsiburadaAccount {
   packages: HepsiburadaLineEntry<HepsiburadaPackage>[];
   /** The last cancel time written (ms), so two cancellations never share a cancelDate. */
   lastCancelAt: number;
+  /** By package number: invoice and tracking (commands.ts). */
+  packageRecords: Map<string, HepsiburadaPackageRecord>;
+  /** Claims, in the order they were created (at: creation time). */
+  claims: HepsiburadaLineEntry<HepsiburadaClaim>[];
+  /** By order number: command calls received per kind (pack, invoice, intransit, ...), refused ones too. */
+  commandCalls: Map<string, Record<string, number>>;
 }
 
 /** What the Hepsiburada sandbox remembers: accounts (by merchant id), uploads, rate windows. */
@@ -182,6 +233,7 @@ export class HepsiburadaSandboxState {
   private readonly windows = new Map<string, number[]>();
   private orderCounter = 4_100_000;
   private packageCounter = 7_000_000_000;
+  private claimCounter = 193_000_000;
 
   constructor(
     readonly context: SandboxContext,
@@ -210,6 +262,9 @@ export class HepsiburadaSandboxState {
       cancelledLines: [],
       packages: [],
       lastCancelAt: 0,
+      packageRecords: new Map(),
+      claims: [],
+      commandCalls: new Map(),
     });
     return true;
   }
@@ -247,6 +302,11 @@ export class HepsiburadaSandboxState {
     };
     this.uploads.set(upload.id, upload);
     return upload;
+  }
+
+  nextClaimNumber(): number {
+    this.claimCounter += 1;
+    return this.claimCounter;
   }
 
   nextOrderNumber(): number {

@@ -116,6 +116,21 @@ export class MarketplaceWebhookLimitReached extends MarketplaceError {
 }
 
 /**
+ * A command that lacks what the marketplace's call needs (Hepsiburada takes an invoice only as a
+ * link, an in-transit step only with its tracking number): refused before a call is made, so nothing
+ * was processed, and sending the same command again cannot help. No HTTP status: no call was made.
+ */
+export class MarketplaceCommandIncomplete extends MarketplaceError {
+  static override readonly code = "MARKETPLACE_COMMAND_INCOMPLETE";
+  static override readonly status = 422;
+  readonly fate = "REFUSED";
+  readonly permanent = true;
+  constructor(marketplace: MarketplaceName, readonly reasons: string[]) {
+    super(`${marketplace} cannot take this command: ${reasons.join("; ")}`, marketplace, null);
+  }
+}
+
+/**
  * The token call failed in a way that says nothing about our credentials (5xx, timeout, an answer
  * without a token). Nothing else was sent, so a write that needed it was provably not processed.
  */

@@ -8,7 +8,28 @@ import { type FixtureServer, fixture, fixturesOf, serveFixtures } from "@pazarsy
 import { createHepsiburadaAdapter, type HepsiburadaConfig } from "../../../src/domains/marketplace/hepsiburada/adapter";
 
 /** Every call the adapter makes, by its fixture name. */
-const CALLS = ["stock-upload", "stock-upload-status", "price-upload", "price-upload-status", "order-pull", "cancelled-list", "packages-list", "listing-read"] as const;
+const CALLS = [
+  "stock-upload",
+  "stock-upload-status",
+  "price-upload",
+  "price-upload-status",
+  "order-pull",
+  "cancelled-list",
+  "packages-list",
+  "listing-read",
+  // The way back (order-commands.ts): hepsiburada-commands.contract.test.ts replays each.
+  "package-create",
+  "package-invoice",
+  "missing-invoice",
+  "package-intransit",
+  "package-detail",
+  "package-labels",
+  "line-cancel",
+  "order-detail",
+  "claim-list",
+  "claim-accept",
+  "claim-reject",
+] as const;
 
 function adapterOn(server: FixtureServer, overrides: Partial<HepsiburadaConfig> = {}) {
   return createHepsiburadaAdapter({
@@ -109,6 +130,19 @@ describe("Hepsiburada contract", () => {
     expect(orders[0]?.lastModifiedAt).toBe("2026-12-04T12:20:11.451Z");
     expect(orders[3]?.lastModifiedAt).toBe("2026-12-05T06:00:00.000Z");
     expect(orders[9]?.lastModifiedAt).toBe("2026-12-05T08:30:00.000Z");
+    // dueDate (zoneless Turkey time): the earliest of an order's lines, or its package's; cancelled records carry none.
+    expect(orders.map((order) => order.dispatchBy)).toEqual([
+      "2026-12-04T20:00:00.000Z",
+      "2026-12-04T20:00:00.000Z",
+      "2026-12-05T20:00:00.000Z",
+      "2026-12-05T20:00:00.000Z",
+      "2026-12-04T20:00:00.000Z",
+      "2026-12-04T20:00:00.000Z",
+      "2026-12-05T20:00:00.000Z",
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   test("the packages list is asked with Offset (capital O) and limit only, Offset moving by the packages read", async () => {

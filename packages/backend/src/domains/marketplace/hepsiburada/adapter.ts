@@ -10,6 +10,19 @@ import { idText, isRecord } from "../json";
 import { createHepsiburadaOrderPuller } from "./orders";
 import { uploadStatusFrom } from "./outcomes";
 import { priceUploadBody, stockUploadBody, validateHepsiburadaItems } from "./payload";
+import type { StoreAccountShipping } from "./command-bodies";
+import { createHepsiburadaOrderCommands, HEPSIBURADA_COMMAND_GROUPS } from "./order-commands";
+
+/** Ours: how far back an observe looks for a claim we answered (its creation date is not in the command). */
+const CLAIM_LOOK_BACK_MS = 30 * 24 * 60 * 60 * 1000;
+
+function storeAccountProblems(shipping: StoreAccountShipping): string[] {
+  const problems = urlProblems("storeAccount.trackingUrlTemplate", shipping.trackingUrlTemplate.replaceAll("{trackingNumber}", "0"));
+  if (!shipping.trackingPhoneNumber.trim()) problems.push("storeAccount.trackingPhoneNumber is required");
+  if (!(Number.isInteger(shipping.estimatedArrivalDays) && shipping.estimatedArrivalDays >= 0 && shipping.estimatedArrivalDays <= 60)) problems.push("storeAccount.estimatedArrivalDays must be 0..60");
+  if (!(Number.isFinite(shipping.deci) && shipping.deci > 0)) problems.push("storeAccount.deci must be above 0");
+  return problems;
+}
 
 /** Numbers Hepsiburada does not publish are settings with the defaults in facts.ts. */
 export interface HepsiburadaConfig extends AdapterCallOptions {
@@ -58,12 +71,28 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
   maxOrderWindowMs?: number;
   /** Default 180 (Turkey, UTC+3): the offset the zoneless order dates are written and read at. */
   orderTimeZoneOffsetMinutes?: number;
+  /** Assumed, default 1000 (the order services' documented rate): claim calls per second. */
+  claimRequestsPerSecond?: number;
+  /** Packages per missing-invoice page (read by observe): default (and at most) 50. */
+  missingInvoicePageSize?: number;
+  /** Claims per claim-list page: default (and at most) 100. */
+  claimPageSize?: number;
+  /** Claim-list pages an observe reads at most, default 20. */
+  maxClaimPages?: number;
+  /** How far back an observe looks for a claim we answered, default 30 days. */
+  claimLookBackMs?: number;
+  /** Sent as ClaimRejectionReason with a rejection when set (no source lists the values). */
+  claimRejectionReason?: string;
+  /** The store-account (Mağaza Hesabı) in-transit fields; absent: the store ships with Hepsiburada's carrier and SHIP is not supported. */
+  storeAccount?: StoreAccountShipping;
+  /** The clock the command bodies' dates read; default Date.now. */
+  now?: () => number;
 }
 
 const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
 /** The listing read (isFulfilledByHB) pays into its own listing-host quota, apart from uploads and status reads. */
 const LISTING_READS = "listing-reads";
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "packagesPageSize", "maxPackagePages", "maxOrderWindowMs"] as const;
+const POSITIVE = ["missingInvoicePageSize", "claimRequestsPerSecond", "claimPageSize", "maxClaimPages", "claimLookBackMs", "timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "packagesPageSize", "maxPackagePages", "maxOrderWindowMs"] as const;
 
 function configProblems(config: HepsiburadaConfig): string[] {
   const problems = [...urlProblems("listingBaseUrl", config.listingBaseUrl), ...urlProblems("ordersBaseUrl", config.ordersBaseUrl)];
@@ -76,6 +105,9 @@ function configProblems(config: HepsiburadaConfig): string[] {
   if ((config.cancelledPageSize ?? 0) > HEPSIBURADA.cancelledPageSize) problems.push(`cancelledPageSize must be at most ${HEPSIBURADA.cancelledPageSize}`);
   if ((config.packagesPageSize ?? 0) > HEPSIBURADA.packagesPageSize) problems.push(`packagesPageSize must be at most ${HEPSIBURADA.packagesPageSize}`);
   if (config.pageOverlap !== undefined && !(Number.isSafeInteger(config.pageOverlap) && config.pageOverlap >= 0)) problems.push("pageOverlap must be a whole number, 0 or more");
+  if ((config.missingInvoicePageSize ?? 0) > HEPSIBURADA.missingInvoicePageSize) problems.push(`missingInvoicePageSize must be at most ${HEPSIBURADA.missingInvoicePageSize}`);
+  if ((config.claimPageSize ?? 0) > HEPSIBURADA.claimPageSize) problems.push(`claimPageSize must be at most ${HEPSIBURADA.claimPageSize}`);
+  if (config.storeAccount) problems.push(...storeAccountProblems(config.storeAccount));
   if ((config.maxOrderWindowMs ?? 0) > HEPSIBURADA.maxOrderWindowMs) problems.push(`maxOrderWindowMs must be at most ${HEPSIBURADA.maxOrderWindowMs} (24 hours)`);
   const offset = config.orderTimeZoneOffsetMinutes;
   if (offset !== undefined && !(Number.isInteger(offset) && Math.abs(offset) <= 14 * 60)) problems.push("orderTimeZoneOffsetMinutes must be a whole number of minutes within ±14 h");
@@ -139,6 +171,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
       { group: GROUPS.status, requests: config.listingStatusReadsPerMinute ?? HEPSIBURADA.listingStatusReadsPerMinute, perMs: 60_000 },
       { group: LISTING_READS, requests: config.listingReadsPerMinute ?? HEPSIBURADA.listingReadsPerMinute, perMs: 60_000 },
       { group: GROUPS.orders, requests: config.orderRequestsPerSecond ?? HEPSIBURADA.orderRequestsPerSecond, perMs: 1000 },
+      { group: HEPSIBURADA_COMMAND_GROUPS.claims, requests: config.claimRequestsPerSecond ?? HEPSIBURADA.claimRequestsPerSecond, perMs: 1000 },
     ],
   };
   const transport: HepsiburadaTransport = {
@@ -226,5 +259,20 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     },
 
     pullOrders: (window) => orders.pullOrders(window),
+
+    orderCommands: createHepsiburadaOrderCommands(transport, {
+      merchantId: config.merchantId,
+      offsetMinutes: config.orderTimeZoneOffsetMinutes ?? HEPSIBURADA.orderTimeZoneOffsetMinutes,
+      cancelledPageSize: config.cancelledPageSize ?? HEPSIBURADA.cancelledPageSize,
+      maxCancelledPages: config.maxCancelledPages ?? HEPSIBURADA.maxCancelledPages,
+      missingInvoicePageSize: config.missingInvoicePageSize ?? HEPSIBURADA.missingInvoicePageSize,
+      maxMissingInvoicePages: HEPSIBURADA.maxMissingInvoicePages,
+      claimPageSize: config.claimPageSize ?? HEPSIBURADA.claimPageSize,
+      maxClaimPages: config.maxClaimPages ?? HEPSIBURADA.maxClaimPages,
+      lookBackMs: config.claimLookBackMs ?? CLAIM_LOOK_BACK_MS,
+      ...(config.claimRejectionReason ? { claimRejectionReason: config.claimRejectionReason } : {}),
+      ...(config.storeAccount ? { storeAccount: config.storeAccount } : {}),
+      now: config.now ?? Date.now,
+    }),
   };
 }

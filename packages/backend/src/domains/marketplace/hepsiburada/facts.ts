@@ -60,6 +60,26 @@ export const HEPSIBURADA = {
   pageOverlap: 5,
   /** begindate / enddate are `yyyy-MM-dd HH:mm` without a zone, read as Turkey time (UTC+3, no DST; published client). */
   orderTimeZoneOffsetMinutes: 180,
+  /**
+   * Order commands (fixtures package-create ... claim-reject): the order services' 1000 req/s
+   * (official changelog Nov 2025) cover packing, invoices, in-transit and cancellations. Claims
+   * (Talep Entegrasyonu, same host) document no number: assumed the same, a setting.
+   */
+  claimRequestsPerSecond: 1000,
+  /** Claim list: limit 1..100 (published client's spec). */
+  claimPageSize: 100,
+  /** Ours, a setting: claim-list pages read per pull window, and per observe, at most. */
+  maxClaimPages: 20,
+  /** Missing-invoice list: limit at most (and by default) 50 (published client's spec). */
+  missingInvoicePageSize: 50,
+  /** Ours: missing-invoice pages an observe reads at most before answering UNKNOWN. */
+  maxMissingInvoicePages: 20,
+  /** The only cancel reason id Hepsiburada documents: 83 'Ürün tedarik edilemedi' (official, Iptal Bilgisi Gonderme). */
+  cancelReasonId: 83,
+  /** Store-account in-transit: assumed days to arrival when the store sets none (the field is mandatory, official). */
+  estimatedArrivalDays: 3,
+  /** Store-account in-transit: the mandatory deci when the store sets none (assumed). */
+  deci: 1,
   /** The developer username in the User-Agent: a login name, no spaces or slashes (a generic client UA is not one). */
   developerUsernamePattern: /^[A-Za-z0-9_.@+-]{1,100}$/,
 } as const;
@@ -90,4 +110,11 @@ export const hepsiburadaPaths = {
   orders: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}`,
   cancelled: (merchantId: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}/cancelled`,
   packages: (merchantId: string) => `/packages/merchantid/${encodeURIComponent(merchantId)}`,
+  package: (merchantId: string, packageNumber: string) => `/packages/merchantid/${encodeURIComponent(merchantId)}/packagenumber/${encodeURIComponent(packageNumber)}`,
+  missingInvoice: (merchantId: string) => `/packages/merchantid/${encodeURIComponent(merchantId)}/missing-invoice`,
+  order: (merchantId: string, orderNumber: string) => `/orders/merchantid/${encodeURIComponent(merchantId)}/ordernumber/${encodeURIComponent(orderNumber)}`,
+  cancelLine: (merchantId: string, lineId: string) => `/lineitems/merchantid/${encodeURIComponent(merchantId)}/id/${encodeURIComponent(lineId)}/cancelbymerchant`,
+  /** Claims spell the segment `merchantId` with a capital I (published client). */
+  claims: (merchantId: string) => `/claims/merchantId/${encodeURIComponent(merchantId)}`,
+  claim: (claimNumber: string, answer: "accept" | "reject") => `/claims/number/${encodeURIComponent(claimNumber)}/${answer}`,
 };

@@ -1,6 +1,6 @@
 import type { ApiCallHook } from "../adapter";
 import type { MarketplaceError } from "../errors";
-import { errorForStatus, joinUrl, jsonHeaders, type LoggedCall, readJsonAnswer, reportedCall, retryAfterMs, sendWithDeadline } from "../http-call";
+import { errorForStatus, joinUrl, jsonHeaders, type LoggedCall, type RawAnswer, readJsonAnswer, reportedCall, retryAfterMs, sendWithDeadline } from "../http-call";
 import { isRecord, parseJson, reasonText } from "../json";
 
 /** Hepsiburada serves listings and orders from different hosts, with different limit answers. */
@@ -8,10 +8,15 @@ export type HepsiburadaService = "listing" | "orders";
 
 export interface HepsiburadaCall extends LoggedCall {
   service: HepsiburadaService;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   /** Path with its query string already written. */
   path: string;
   body?: string;
+  /**
+   * "json" (default): a 2xx must carry JSON. "optional": the order commands answer 204 without a
+   * body or 200 with a bare string (official spec), so every 2xx is the answer, its body read when it is JSON.
+   */
+  answer?: "json" | "optional";
 }
 
 export interface HepsiburadaTransport {
@@ -74,7 +79,10 @@ export async function hepsiburadaRequest(transport: HepsiburadaTransport, call: 
         body: call.body,
       });
       answered = raw.status;
-      return readJsonAnswer("HEPSIBURADA", raw, (answer) => errorFor(answer.status, answer.text, answer.headers));
+      const refusal = (answer: RawAnswer) => errorFor(answer.status, answer.text, answer.headers);
+      if (call.answer !== "optional") return readJsonAnswer("HEPSIBURADA", raw, refusal);
+      if (raw.status < 200 || raw.status > 299) throw refusal(raw);
+      return { status: raw.status, body: parseJson(raw.text) };
     },
     () => answered,
   );

@@ -29,6 +29,8 @@ export interface ReadLine {
   /** ISO, when the line carries a readable time. */
   at?: string;
   status?: string;
+  /** ISO: the line's dueDate, the latest it is to be handed to the carrier, when readable. */
+  dueBy?: string;
   raw: unknown;
 }
 
@@ -63,12 +65,17 @@ export function hepsiburadaTime(value: unknown, offsetMinutes: number): string |
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
-export function readLine(raw: unknown, sku: unknown, price: number | undefined, at: string | undefined, lineId: unknown): ReadLine {
+/**
+ * `due`: ISO of the line's dueDate (published client: "Tahmini kargoya veriliş tarihi"; official
+ * webhook table: "Siparişin kargoya verilmesi gereken son teslim tarihi"), or of its package's.
+ */
+export function readLine(raw: unknown, sku: unknown, price: number | undefined, at: string | undefined, lineId: unknown, due?: string): ReadLine {
   const record = isRecord(raw) ? raw : {};
   const orderNumber = idOf(record.orderNumber);
   const status = text(record.status);
   const id = idOf(lineId);
   return {
+    ...(due ? { dueBy: due } : {}),
     ...(orderNumber ? { orderNumber } : {}),
     ...(id ? { lineId: id } : {}),
     line: orderLine(text(sku), record.quantity, price),
@@ -83,7 +90,7 @@ export function readOpenLine(raw: unknown, offsetMinutes: number): ReadLine {
   const record = isRecord(raw) ? raw : {};
   // The list filters on when a line was added, so the order date is the time the window vouches for.
   const at = hepsiburadaTime(record.orderDate, offsetMinutes) ?? hepsiburadaTime(record.lastStatusUpdateDate, offsetMinutes);
-  return readLine(raw, record.merchantSKU ?? record.merchantSku, minorUnits(record.unitPrice), at, record.id);
+  return readLine(raw, record.merchantSKU ?? record.merchantSku, minorUnits(record.unitPrice), at, record.id, hepsiburadaTime(record.dueDate, offsetMinutes));
 }
 
 /**
@@ -113,6 +120,11 @@ export function groupLines(groups: LineGroups, lines: readonly ReadLine[]): void
     group.lines.push(read);
     groups.set(key, group);
   }
+}
+
+/** The earliest dueDate of the group's lines: the order is late as soon as one line is. */
+function earliestDue(group: LineGroup): string | undefined {
+  return group.lines.reduce<string | undefined>((min, { dueBy }) => (dueBy && (!min || dueBy < min) ? dueBy : min), undefined);
 }
 
 function latest(group: LineGroup): string | undefined {
@@ -146,8 +158,10 @@ export function orderOf(group: LineGroup, kind: DeliveryKind, window: { from: Da
   const cap = window.to.toISOString();
   const at = latest(group);
   const marketplaceStatus = kind.marketplaceStatus ?? (kind.status === "CANCELLED" ? "Cancelled" : (group.lines.find((line) => line.status)?.status ?? "Open"));
+  const dispatchBy = earliestDue(group);
   // Hepsiburada sells in TL only; "TL" on the wire is our "TRY".
   return {
+    ...(dispatchBy ? { dispatchBy } : {}),
     externalId: group.orderNumber,
     packageId: kind.packageId,
     status: kind.status,

@@ -12,10 +12,11 @@ import type { NormalisedOrder } from "../types";
 import { groupLines, hepsiburadaTime, idOf, type LineGroups, minorUnits, orderOf, type ReadLine, readLine, text } from "./order-normaliser";
 
 /** A package line; its unit price is `price` (the total is `totalPrice`). */
-function readPackageLine(raw: unknown, offsetMinutes: number, packageDate: unknown): ReadLine {
+function readPackageLine(raw: unknown, offsetMinutes: number, packageDate: unknown, packageDue: unknown): ReadLine {
   const record = isRecord(raw) ? raw : {};
   const at = hepsiburadaTime(record.orderDate, offsetMinutes) ?? hepsiburadaTime(packageDate, offsetMinutes);
-  return readLine(raw, record.merchantSku ?? record.merchantSKU, minorUnits(record.price), at, record.lineItemId);
+  // The package carries the dueDate ("Paketin tahmini kargoya veriliş tarihi"), its lines do not.
+  return readLine(raw, record.merchantSku ?? record.merchantSKU, minorUnits(record.price), at, record.lineItemId, hepsiburadaTime(packageDue, offsetMinutes));
 }
 
 /** The package's name as a package of its orders. */
@@ -32,7 +33,7 @@ export function packageOrdersOf(packages: readonly unknown[], offsetMinutes: num
     const groups: LineGroups = new Map();
     groupLines(
       groups,
-      items.map((item) => readPackageLine(item, offsetMinutes, record.orderDate)),
+      items.map((item) => readPackageLine(item, offsetMinutes, record.orderDate, record.dueDate)),
     );
     const kind = { status: "CREATED" as const, packageId: packagePackageOf(raw), marketplaceStatus: text(record.status) ?? "Packaged" };
     return [...groups.values()].map((group) => orderOf(group, kind, window));

@@ -21,7 +21,7 @@ import { cancelledOrdersOf, groupLines, hepsiburadaTime, idOf, type LineGroups, 
 function readPushedLine(raw: unknown, offsetMinutes: number) {
   const record = isRecord(raw) ? raw : {};
   const at = hepsiburadaTime(record.orderDate, offsetMinutes) ?? hepsiburadaTime(record.lastStatusUpdateDate, offsetMinutes);
-  return readLine(raw, text(record.merchantSKU) ?? text(record.merchantSku) ?? record.sku, minorUnits(record.unitPrice), at, record.id);
+  return readLine(raw, text(record.merchantSKU) ?? text(record.merchantSku) ?? record.sku, minorUnits(record.unitPrice), at, record.id, hepsiburadaTime(record.dueDate, offsetMinutes));
 }
 
 /**
