@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { type Exchange, fixture, serveFixtures } from "@pazarsync/marketplace-fixtures";
 import type { ClaimTarget } from "../../../src/domains/marketplace/order-commands";
 import { createTrendyolAdapter } from "../../../src/domains/marketplace/trendyol/adapter";
-import { TrendyolCommandUnsendable } from "../../../src/domains/marketplace/trendyol/command-errors";
+import { MarketplaceCommandIncomplete } from "../../../src/domains/marketplace/errors";
 import type { ApiCall } from "../../../src/domains/marketplace/types";
 
 const SELLER = "123";
@@ -77,7 +77,7 @@ describe("Trendyol claims", () => {
     expect(Object.fromEntries(server.sent[0]?.url.searchParams ?? [])).toEqual({ claimIssueReasonId: "451", claimItemIdList: UNIT, description: "ürün analize gönderilecek" });
     expect(server.sent[0]?.body).toBeFalsy();
     const refused = await port.send({ kind: "REJECT_RETURN", claim, reason: "2003 kullanılmış ürün" }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(TrendyolCommandUnsendable);
+    expect(refused).toBeInstanceOf(MarketplaceCommandIncomplete);
     expect(server.sent.length).toBe(1);
   });
 

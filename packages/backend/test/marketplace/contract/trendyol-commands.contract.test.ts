@@ -5,10 +5,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { type Exchange, fixture, serveFixtures } from "@pazarsync/marketplace-fixtures";
-import { MarketplaceRefused } from "../../../src/domains/marketplace/errors";
+import { MarketplaceCommandIncomplete, MarketplaceRefused } from "../../../src/domains/marketplace/errors";
 import type { CommandTarget, OrderCommand } from "../../../src/domains/marketplace/order-commands";
 import { createTrendyolAdapter } from "../../../src/domains/marketplace/trendyol/adapter";
-import { TrendyolCommandUnsendable } from "../../../src/domains/marketplace/trendyol/command-errors";
 import { normaliseTrendyolPackage } from "../../../src/domains/marketplace/trendyol/order-normaliser";
 import type { ApiCall } from "../../../src/domains/marketplace/types";
 
@@ -111,7 +110,7 @@ describe("Trendyol unsupplied items and cancellation", () => {
     const support = port.support("SHIP");
     expect(support.supported).toBe(false);
     expect(support.supported === false && support.source).toContain("updateTrackingNumber");
-    expect(await port.send({ kind: "SHIP", target: target("3330111121") }).catch((e: unknown) => e)).toBeInstanceOf(TrendyolCommandUnsendable);
+    expect(await port.send({ kind: "SHIP", target: target("3330111121") }).catch((e: unknown) => e)).toBeInstanceOf(MarketplaceCommandIncomplete);
     expect(server.sent).toEqual([]);
   });
 

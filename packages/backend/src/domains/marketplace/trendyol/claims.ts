@@ -5,10 +5,9 @@
  * The list filters on the claim's creation date (startDate / endDate), pages from 0, and answers
  * newest modification first; a claim already known is re-read by its id to see its state move.
  */
-import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
+import { MarketplaceCommandIncomplete, MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
 import { isRecord } from "../json";
 import type { ClaimPage, ClaimTarget, CommandObservation, NormalisedClaim } from "../order-commands";
-import { TrendyolCommandUnsendable } from "./command-errors";
 import { TRENDYOL_COMMANDS, trendyolPaths } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
 import { idText } from "./order-packages";
@@ -147,11 +146,11 @@ function rejectionOf(reason: string): { reasonId: number; description: string } 
   const reasonId = match ? Number(match[1]) : Number.NaN;
   const allowed: readonly number[] = TRENDYOL_COMMANDS.rejectReasonsWithoutFiles;
   if (!allowed.includes(reasonId)) {
-    throw new TrendyolCommandUnsendable([
+    throw new MarketplaceCommandIncomplete("TRENDYOL", [
       `a Trendyol rejection needs a claimIssueReasonId; without evidence files only ${allowed.join(", ")} can be sent (got "${reason.slice(0, 80)}")`,
     ]);
   }
   const description = (match?.[2] ?? "").trim();
-  if (description.length > TRENDYOL_COMMANDS.rejectDescriptionMax) throw new TrendyolCommandUnsendable([`the description is over ${TRENDYOL_COMMANDS.rejectDescriptionMax} characters`]);
+  if (description.length > TRENDYOL_COMMANDS.rejectDescriptionMax) throw new MarketplaceCommandIncomplete("TRENDYOL", [`the description is over ${TRENDYOL_COMMANDS.rejectDescriptionMax} characters`]);
   return { reasonId, description };
 }

@@ -4,10 +4,9 @@
  * the package's cargoTrackingNumber, read from the order's packages; it is requested (POST, no
  * answer body) and then fetched as ZPL, one label per box, joined into one document here.
  */
-import { MarketplaceOutcomeUnknown } from "../errors";
+import { MarketplaceCommandIncomplete, MarketplaceOutcomeUnknown } from "../errors";
 import { isRecord } from "../json";
 import type { CommandTarget, ShippingLabel } from "../order-commands";
-import { TrendyolCommandUnsendable } from "./command-errors";
 import { trendyolPaths } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
 import { packageFor, readOrderPackages } from "./order-packages";
@@ -17,7 +16,7 @@ export function createTrendyolLabels(transport: TrendyolTransport, sellerId: str
     async label(target: CommandTarget): Promise<ShippingLabel> {
       const packages = await readOrderPackages(transport, sellerId, target.orderNumber);
       const shown = packageFor(packages, target.packageId, target.lines.map((line) => line.lineId));
-      if (!shown?.cargoTrackingNumber) throw new TrendyolCommandUnsendable([`Trendyol shows no cargo tracking number for order ${target.orderNumber}`]);
+      if (!shown?.cargoTrackingNumber) throw new MarketplaceCommandIncomplete("TRENDYOL", [`Trendyol shows no cargo tracking number for order ${target.orderNumber}`]);
       const path = trendyolPaths.commonLabel(sellerId, shown.cargoTrackingNumber);
       await trendyolRequest(transport, { method: "POST", path, body: JSON.stringify({ format: "ZPL" }), callType: "ORDER_COMMAND", itemCount: 1, emptyAnswer: true });
       const { status, body } = await trendyolRequest(transport, { method: "GET", path, callType: "ORDER_COMMAND", itemCount: 1 });

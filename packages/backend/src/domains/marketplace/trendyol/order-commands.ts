@@ -11,10 +11,9 @@
  *   APPROVE_RETURN / REJECT_RETURN  claims.ts
  * observe reads the order's packages (order-packages.ts) or the claim, never guesses.
  */
-import { MarketplaceError, MarketplaceRefused } from "../errors";
+import { MarketplaceCommandIncomplete, MarketplaceError, MarketplaceRefused } from "../errors";
 import type { CommandKind, CommandObservation, CommandSendResult, CommandSupport, CommandTarget, OrderCommand, OrderCommandPort } from "../order-commands";
 import { createTrendyolClaims } from "./claims";
-import { TrendyolCommandUnsendable } from "./command-errors";
 import { TRENDYOL_COMMANDS, trendyolPaths } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
 import { LIVE_STATUSES, packageFor, readOrderPackages, REPLACED_STATUSES, type ShownPackage } from "./order-packages";
@@ -56,7 +55,7 @@ const GROUPS: Record<CommandKind, string> = {
 /** Trendyol wants line ids as long. */
 function linesOf(target: CommandTarget): { lineId: number; quantity: number }[] {
   return target.lines.map((line) => {
-    if (!/^\d{1,18}$/.test(line.lineId)) throw new TrendyolCommandUnsendable([`line id ${line.lineId} is not a Trendyol line id`]);
+    if (!/^\d{1,18}$/.test(line.lineId)) throw new MarketplaceCommandIncomplete("TRENDYOL", [`line id ${line.lineId} is not a Trendyol line id`]);
     return { lineId: Number(line.lineId), quantity: line.quantity };
   });
 }
@@ -100,7 +99,7 @@ export function createTrendyolOrderCommands(transport: TrendyolTransport, seller
   async function packageIdOf(target: CommandTarget): Promise<string> {
     if (target.packageId) return target.packageId;
     const shown = packageFor(await readOrderPackages(transport, sellerId, target.orderNumber), undefined, target.lines.map((l) => l.lineId));
-    if (!shown) throw new TrendyolCommandUnsendable([`no live Trendyol package of order ${target.orderNumber} holds these lines`]);
+    if (!shown) throw new MarketplaceCommandIncomplete("TRENDYOL", [`no live Trendyol package of order ${target.orderNumber} holds these lines`]);
     return shown.packageId;
   }
 
@@ -177,7 +176,7 @@ export function createTrendyolOrderCommands(transport: TrendyolTransport, seller
           // A rejection request: Trendyol decides it later (the claim shows Unresolved meanwhile).
           return { outcome: "ACCEPTED", reference: command.claim.claimId };
         case "SHIP":
-          throw new TrendyolCommandUnsendable([SHIP_NOT_SUPPORTED_SOURCE]);
+          throw new MarketplaceCommandIncomplete("TRENDYOL", [SHIP_NOT_SUPPORTED_SOURCE]);
       }
     },
 
