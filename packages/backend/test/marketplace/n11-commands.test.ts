@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
 import { n11Paths } from "../../src/domains/marketplace/n11/facts";
-import type { OrderCommandPort } from "../../src/domains/marketplace/order-commands";
+import type { OrderCommand, OrderCommandPort } from "../../src/domains/marketplace/order-commands";
 import { N11_ACCOUNT, n11AdapterFor, n11Sandbox, rawN11 } from "./n11-support";
 
 interface Package {
@@ -41,14 +41,14 @@ describe("N11 order commands against the sandbox", () => {
     const { id: orderNumber, payload } = await placed(target.url);
     const port = portOf(target);
     const lines = payload.lines.map((l) => ({ lineId: String(l.orderLineId), barcode: l.stockCode, quantity: l.quantity }));
-    const pick = { kind: "PICK", target: { orderNumber, packageId: payload.id, lines } } as const;
+    const pick: OrderCommand = { kind: "PICK", target: { orderNumber, packageId: payload.id, lines } };
     expect(await port.observe(pick)).toBe("NOT_APPLIED");
     expect(await port.send(pick)).toEqual({ outcome: "ACCEPTED" });
     expect(await port.observe(pick)).toBe("APPLIED");
 
     const first = lines[0];
     if (!first) throw new Error("no line");
-    const unsupply = { kind: "UNSUPPLY", target: { orderNumber, packageId: payload.id, lines: [{ ...first, quantity: 1 }] }, reason: "OUT_OF_STOCK" } as const;
+    const unsupply: OrderCommand = { kind: "UNSUPPLY", target: { orderNumber, packageId: payload.id, lines: [{ ...first, quantity: 1 }] }, reason: "OUT_OF_STOCK" };
     expect(await port.observe(unsupply)).toBe("NOT_APPLIED");
     await port.send(unsupply);
     expect(await port.observe(unsupply)).toBe("APPLIED");

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
-import type { OrderCommandPort } from "../../src/domains/marketplace/order-commands";
+import type { OrderCommand, OrderCommandPort } from "../../src/domains/marketplace/order-commands";
 import { PTT_ACCOUNT, pttAdapterFor, pttSandbox, rawPtt } from "./pttavm-support";
 
 const control = (url: string, what: string, body?: unknown, query = "") =>
@@ -41,12 +41,12 @@ describe("PttAVM order commands against the sandbox", () => {
     const port = portOf(target);
     const order = { orderNumber, lines: [{ lineId, barcode: "8690000000011", quantity: 2 }] };
 
-    const invoice = { kind: "INVOICE", target: order, invoiceNumber: "PTT2026000000001", invoiceLink: "https://e.example/inv.pdf" } as const;
+    const invoice: OrderCommand = { kind: "INVOICE", target: order, invoiceNumber: "PTT2026000000001", invoiceLink: "https://e.example/inv.pdf" };
     expect(await port.observe(invoice)).toBe("NOT_APPLIED");
     expect(await port.send(invoice)).toEqual({ outcome: "CONFIRMED" });
     expect(await port.observe(invoice)).toBe("APPLIED");
 
-    const ship = { kind: "SHIP", target: order } as const;
+    const ship: OrderCommand = { kind: "SHIP", target: order };
     expect(await port.observe(ship)).toBe("NOT_APPLIED");
     const shipped = await port.send(ship);
     expect(shipped.outcome).toBe("ACCEPTED");
