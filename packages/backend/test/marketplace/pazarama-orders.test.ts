@@ -35,6 +35,8 @@ describe("Pazarama adapter: order search", () => {
         lastModifiedAt: new Date(placedAt).toISOString(),
         // The order is keyed by orderId; Pazarama's own calls take its orderNumber.
         marketplaceOrderNumber: String((page?.orders[0]?.raw as { orderNumber: number }).orderNumber),
+        // The sandbox's shipping term: two days after the order (estimatedShippingDate).
+        dispatchBy: new Date(placedAt + 2 * 24 * 60 * 60 * 1000).toISOString(),
         raw: expect.objectContaining({ orderId: id, orderDate: "2026-12-01 12:30" }),
       },
     ]);
