@@ -77,6 +77,29 @@ describe("N11 order commands against the sandbox", () => {
     expect(((await res.json()) as { message: string }).message).toContain("Picking");
   });
 
+  test("PICK of some lines of a package is seen by those lines' own status, the package still Created", async () => {
+    const target = await n11Sandbox();
+    const { id: orderNumber, payload } = await placed(target.url);
+    const port = portOf(target);
+    const first = payload.lines[0];
+    if (!first) throw new Error("no line");
+    const some: OrderCommand = { kind: "PICK", target: { orderNumber, packageId: payload.id, lines: [{ lineId: String(first.orderLineId), barcode: first.stockCode, quantity: first.quantity }] } };
+    await port.send(some);
+    expect(await port.observe(some)).toBe("APPLIED");
+    expect((await stateOf(target.url, orderNumber)).packages.map((p) => p.shipmentPackageStatus)).toEqual(["Created"]);
+  });
+
+  test("the line update's quota (an assumed 100 a minute, scaled) answers the 101st request with a 429", async () => {
+    const target = await n11Sandbox({ timeScale: 60 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 101; i += 1) statuses.push((await rawN11(target, n11Paths.orderUpdate, { method: "PUT", body: { lines: [{ lineId: 1 }], status: "Picking" } })).status);
+    expect(statuses.slice(0, 100).every((status) => status === 200)).toBe(true);
+    expect(statuses[100]).toBe(429);
+    // A scaled minute (1 s at timeScale 60) later the window has room again.
+    await Bun.sleep(1_100);
+    expect((await rawN11(target, n11Paths.orderUpdate, { method: "PUT", body: { lines: [{ lineId: 1 }], status: "Picking" } })).status).toBe(200);
+  });
+
   test("a step N11 has no REST call for is never sent", async () => {
     const target = await n11Sandbox();
     const { id: orderNumber } = await placed(target.url);

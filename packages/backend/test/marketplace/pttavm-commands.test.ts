@@ -78,6 +78,14 @@ describe("PttAVM order commands against the sandbox", () => {
     expect(await port.observe({ kind: "SHIP", target: order })).toBe("PASSED");
   });
 
+  test("the shipment host's quota (an assumed 60 a minute) answers the 61st barcode request with a 429 and Retry-After", async () => {
+    const target = await pttSandbox();
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i += 1) statuses.push((await rawPtt(target, "/create-barcode", { body: { orders: [{ order_id: "PTT-none", warehouse_id: 100301619 }] } })).status);
+    expect(statuses.slice(0, 60).every((status) => status === 422)).toBe(true);
+    expect(statuses[60]).toBe(429);
+  });
+
   test("a step PttAVM does not document reaches the sandbox never", async () => {
     const target = await pttSandbox();
     const { orderNumber } = await placed(target.url);

@@ -19,7 +19,7 @@ function portOn(server: { fetch: typeof fetch }, calls: ApiCall[] = []) {
 const readExchange = (status: string, lines: { orderLineId: number; quantity: number }[], id = "301"): Exchange => {
   const base = fixture("n11", "order-read").exchanges[0] as Exchange;
   const body = base.response.body as { content: Record<string, unknown>[] };
-  const pkg = { ...body.content[0], id, shipmentPackageStatus: status, lines: lines.map((l) => ({ ...((body.content[0]?.lines as Record<string, unknown>[])[0] ?? {}), ...l })) };
+  const pkg = { ...body.content[0], id, shipmentPackageStatus: status, lines: lines.map((l) => ({ ...((body.content[0]?.lines as Record<string, unknown>[])[0] ?? {}), ...l, orderItemLineItemStatusName: status })) };
   return { request: base.request, response: { status: 200, body: { ...body, content: [pkg] } } };
 };
 

@@ -40,7 +40,7 @@ const SUPPORTED: Partial<Record<CommandKind, CommandSupport>> = {
 interface PackageRead {
   id: string;
   status: string;
-  lines: { lineId: string; quantity: number }[];
+  lines: { lineId: string; quantity: number; status?: string }[];
 }
 
 const numeric = (id: string): number | string => (/^\d{1,15}$/.test(id) ? Number(id) : id);
@@ -50,7 +50,11 @@ function packagesIn(body: unknown): PackageRead[] {
   return content.filter(isRecord).map((raw) => ({
     id: idText(raw.id) ?? "",
     status: typeof raw.shipmentPackageStatus === "string" ? raw.shipmentPackageStatus : "",
-    lines: (Array.isArray(raw.lines) ? raw.lines : []).filter(isRecord).map((line) => ({ lineId: idText(line.orderLineId) ?? "", quantity: Number(line.quantity) || 0 })),
+    lines: (Array.isArray(raw.lines) ? raw.lines : []).filter(isRecord).map((line) => ({
+      lineId: idText(line.orderLineId) ?? "",
+      quantity: Number(line.quantity) || 0,
+      ...(typeof line.orderItemLineItemStatusName === "string" ? { status: line.orderItemLineItemStatusName } : {}),
+    })),
   }));
 }
 
@@ -107,7 +111,8 @@ export function n11OrderCommands(transport: N11Transport, pageSize: number): Ord
   function pickSeen(target: CommandTarget, packages: PackageRead[]): CommandObservation {
     const wanted = new Set(target.lines.map((line) => line.lineId));
     // The package a split replaced lists the lines too, but no longer holds them.
-    const statuses = new Set(packages.filter((p) => p.status !== "UnPacked" && p.lines.some((l) => wanted.has(l.lineId))).map((p) => p.status));
+    // A line's own status where N11 gives one (orderItemLineItemStatusName), else its package's.
+    const statuses = new Set(packages.filter((p) => p.status !== "UnPacked").flatMap((p) => p.lines.filter((l) => wanted.has(l.lineId)).map((l) => l.status ?? p.status)));
     if (statuses.has("Created")) return "NOT_APPLIED";
     if (statuses.has("Picking")) return "APPLIED";
     return statuses.size > 0 ? "PASSED" : "UNKNOWN";
