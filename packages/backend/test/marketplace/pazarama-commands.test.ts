@@ -113,6 +113,22 @@ describe("Pazarama order commands against the sandbox", () => {
     expect((await stateOf(target.url, orderId)).commandCalls).toEqual({});
   });
 
+  test("the order status call's quota (an assumed 60 a minute) answers the 61st request with a 429", async () => {
+    const target = await pzSandbox();
+    const token = (await (await fetch(`${target.url}/connect/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`${PZ_ACCOUNT.key}:${PZ_ACCOUNT.secret}`)}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials&scope=merchantgatewayapi.fullaccess",
+    })).json()) as { data: { accessToken: string } };
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i += 1) {
+      const res = await fetch(`${target.url}/order/updateOrderStatus`, { method: "PUT", headers: { authorization: `Bearer ${token.data.accessToken}`, "content-type": "application/json" }, body: JSON.stringify({ orderNumber: 1, item: { orderItemId: "x", status: 12 } }) });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 60).every((status) => status === 200)).toBe(true);
+    expect(statuses[60]).toBe(429);
+  });
+
   test("the sandbox answers the new calls in the fixtures' shape", async () => {
     const target = await pzSandbox();
     const { pull } = setUp(target.url);
