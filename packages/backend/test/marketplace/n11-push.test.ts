@@ -219,6 +219,8 @@ describe("N11 adapter: store settings and profile", () => {
         { group: "price-stock-update", requests: 40, perMs: 60_000 },
         { group: "task-details", requests: 300, perMs: 60_000 },
         { group: "shipment-packages", requests: 1000, perMs: 60_000 },
+        // The way back (line updates, splits): undocumented, a setting.
+        { group: "order-commands", requests: 100, perMs: 60_000 },
       ],
     });
   });

@@ -33,6 +33,10 @@ describe("Pazarama adapter: order search", () => {
         lines: itemIds.map((lineId) => ({ barcode: "BC1", quantity: 1, unitPrice: 11285, lineId })),
         currency: "TRY",
         lastModifiedAt: new Date(placedAt).toISOString(),
+        // The order is keyed by orderId; Pazarama's own calls take its orderNumber.
+        marketplaceOrderNumber: String((page?.orders[0]?.raw as { orderNumber: number }).orderNumber),
+        // The sandbox's shipping term: two days after the order (estimatedShippingDate).
+        dispatchBy: new Date(placedAt + 2 * 24 * 60 * 60 * 1000).toISOString(),
         raw: expect.objectContaining({ orderId: id, orderDate: "2026-12-01 12:30" }),
       },
     ]);

@@ -168,6 +168,8 @@ describe("Pazarama adapter: settings and profile", () => {
         { group: "write", requests: 1, perMs: 10_000 },
         { group: "listing-state", requests: 60, perMs: 60_000 },
         { group: "orders", requests: 60, perMs: 60_000 },
+        // The way back: order statuses and refunds (undocumented quota, a setting).
+        { group: "order-commands", requests: 60, perMs: 60_000 },
       ],
     });
   });

@@ -4,10 +4,12 @@
  * the other, a bad currencyType, over the cap), task details paged and readable after the result
  * delay, unknown stock codes and sale > list failing per sku, quotas per account and endpoint (the
  * official 1000 per minute on orders, assumed ones on writes and task details) answered with 429,
- * and the shipment package list with one status per request and month-long windows.
+ * the shipment package list with one status per request and month-long windows, and the way back
+ * (fulfilment.ts: lines to Picking, units given up inside a split by quantity).
  */
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelN11Package, createN11Package } from "./orders";
+import { n11OrderState } from "./fulfilment";
 import { n11PackageChange } from "./package-changes";
 import { settleN11 } from "./processing";
 import { handleN11 } from "./routes";
@@ -18,13 +20,13 @@ export const createN11Sandbox: SandboxMarketplaceFactory = (context, accounts): 
   for (const input of accounts) state.addAccount(input);
   return {
     name: "N11",
-    owns: (path) => path.startsWith("/ms/product/") || path.startsWith("/rest/delivery/"),
+    owns: (path) => path.startsWith("/ms/product/") || path.startsWith("/rest/delivery/") || path.startsWith("/rest/order/"),
     handle: (incoming, now) => handleN11(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
     control(account, what, incoming, now) {
       const found = state.accounts.get(account);
       if (!found) return { status: 404, body: { message: `No account ${account}` } };
-      return n11PackageChange(state, found, what, incoming, now);
+      return n11PackageChange(state, found, what, incoming, now) ?? n11OrderState(found, what, incoming);
     },
     ...accountOperations({
       accounts: state.accounts,

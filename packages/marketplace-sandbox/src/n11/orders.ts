@@ -46,6 +46,12 @@ export function cancelN11Package(account: N11Account, orderOrPackage: string, no
   return true;
 }
 
+/** A package as the list answers it: the number as a string, each line with its own status (the published client's model). */
+export function packageView(account: N11Account, p: N11Package) {
+  const lineStatus = (id: number) => (p.shipmentPackageStatus === "Created" && account.fulfilment.picked.has(id) ? "Picking" : p.shipmentPackageStatus);
+  return { ...p, id: String(p.id), lines: p.lines.map((line) => ({ ...line, orderItemLineItemStatusName: lineStatus(line.orderLineId) })) };
+}
+
 const natural = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
 
 /**
@@ -54,25 +60,30 @@ const natural = (value: string | undefined) => (value !== undefined && /^\d+$/.t
  * one status per request, page from 0, size 1..100. A range wider than 15 days is not refused:
  * N11 answers it with the last 15 days only, which is what a client that asks for more loses.
  */
-export function listN11Packages(account: N11Account, incoming: Incoming): Reply {
+export function listN11Packages(account: N11Account, incoming: Incoming, now: number): Reply {
   const { status } = incoming.query;
   if (status !== undefined && status.includes(",")) return badRequest("Tek istekte yalnızca bir status gönderilebilir");
   if (status !== undefined && !N11_PACKAGE_STATUSES.includes(status)) return badRequest(`Geçersiz status: ${status}`);
-  const asked = natural(incoming.query.startDate);
-  const end = natural(incoming.query.endDate);
+  // Without dates N11 answers its last 15 days (what the published client observed); with one, a month from it.
+  const noDates = incoming.query.startDate === undefined && incoming.query.endDate === undefined;
+  const asked = noDates ? now - N11_SANDBOX_MAX_WINDOW_MS : natural(incoming.query.startDate);
+  const end = noDates ? now : natural(incoming.query.endDate);
   if (asked === undefined || end === undefined || end < asked) return badRequest("startDate ve endDate epoch milisaniye olmalı (startDate <= endDate)");
+  const { orderNumber, packageIds } = incoming.query;
+  const ids = packageIds?.split(",").map((id) => id.trim());
   const start = Math.max(asked, end - N11_SANDBOX_MAX_WINDOW_MS);
   const page = natural(incoming.query.page) ?? 0;
   const size = natural(incoming.query.size) ?? 20;
   if (size < 1 || size > N11_SANDBOX_MAX_PAGE_SIZE) return badRequest(`size 1 ile ${N11_SANDBOX_MAX_PAGE_SIZE} arasında olmalı`);
   const matching = [...account.packages.values()]
     .filter((p) => (status === undefined || p.shipmentPackageStatus === status) && p.lastModifiedDate >= start && p.lastModifiedDate <= end)
+    .filter((p) => (orderNumber === undefined || p.orderNumber === orderNumber) && (ids === undefined || ids.includes(String(p.id))))
     .sort((a, b) => a.lastModifiedDate - b.lastModifiedDate || a.id - b.id);
   return {
     status: 200,
     body: {
       // The package number comes as a string (published client's model).
-      content: matching.slice(page * size, (page + 1) * size).map((p) => ({ ...p, id: String(p.id) })),
+      content: matching.slice(page * size, (page + 1) * size).map((p) => packageView(account, p)),
       page,
       size,
       totalPages: Math.ceil(matching.length / size),

@@ -28,11 +28,11 @@ const CancelBody = Type.Object(
   { additionalProperties: false },
 );
 
-function touched(found: N11Package, now: number): void {
+export function touched(found: N11Package, now: number): void {
   found.lastModifiedDate = Math.max(now, found.lastModifiedDate + 1);
 }
 
-function newPackage(state: N11SandboxState, account: N11Account, from: N11Package, status: string, lines: N11Package["lines"], now: number): N11Package {
+export function newPackage(state: N11SandboxState, account: N11Account, from: N11Package, status: string, lines: N11Package["lines"], now: number): N11Package {
   const id = state.nextPackageId();
   const created: N11Package = { id, orderNumber: from.orderNumber, shipmentPackageStatus: status, createdDate: now, lastModifiedDate: now, lines };
   account.packages.set(String(id), created);

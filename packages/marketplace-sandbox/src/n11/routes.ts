@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { N11, N11_PRICE_PATTERN, N11_TASK, n11Paths } from "@pazarsync/backend/src/domains/marketplace/n11/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
+import { splitN11ByQuantity, updateN11Lines } from "./fulfilment";
 import { listN11Packages } from "./orders";
 import { settleN11, taskDetailsView } from "./processing";
 import type { N11Account, N11SandboxState, N11Sku } from "./state";
@@ -100,6 +101,8 @@ function endpointOf(path: string): { endpoint: string; method?: string } {
   if (path === n11Paths.priceStockUpdate) return { endpoint: "price-stock-update", method: "POST" };
   if (path === n11Paths.taskDetails) return { endpoint: "task-details", method: "POST" };
   if (path === n11Paths.shipmentPackages) return { endpoint: "shipment-packages", method: "GET" };
+  if (path === n11Paths.orderUpdate) return { endpoint: "order-update", method: "PUT" };
+  if (path === n11Paths.splitByQuantity) return { endpoint: "split-by-quantity", method: "POST" };
   return { endpoint: "other" };
 }
 
@@ -117,5 +120,7 @@ export function handleN11(state: N11SandboxState, incoming: Incoming, now: numbe
   }
   if (endpoint === "price-stock-update") return done(account.account, priceStockUpdate(state, account, incoming.body, now));
   if (endpoint === "task-details") return done(account.account, taskDetails(state, account, incoming.body, now));
-  return done(account.account, { reply: listN11Packages(account, incoming), itemCount: 0 });
+  if (endpoint === "order-update") return done(account.account, { reply: updateN11Lines(account, incoming.body, now), itemCount: 1 });
+  if (endpoint === "split-by-quantity") return done(account.account, { reply: splitN11ByQuantity(state, account, incoming.body, now), itemCount: 1 });
+  return done(account.account, { reply: listN11Packages(account, incoming, now), itemCount: 0 });
 }

@@ -57,6 +57,14 @@ export interface N11Account {
   quantities: Map<string, number>;
   prices: Map<string, { listPrice: number; salePrice: number }>;
   packages: Map<string, N11Package>;
+  /** The way back (fulfilment.ts): lines moved to Picking, units given up, command calls per order and kind. */
+  fulfilment: N11Fulfilment;
+}
+
+export interface N11Fulfilment {
+  picked: Set<number>;
+  givenUp: Map<string, { orderLineId: number; quantity: number; cancelReasonId: number }[]>;
+  calls: Map<string, Record<string, number>>;
 }
 
 /** Failure texts in N11's language; the adapter maps them to outcomes by their wording. */
@@ -71,6 +79,8 @@ export const N11_SANDBOX_QUOTAS: Record<string, number> = {
   "price-stock-update": N11.writeRequestsPerMinute,
   "task-details": N11.statusRequestsPerMinute,
   "shipment-packages": N11.orderRequestsPerMinute,
+  "order-update": N11.commandRequestsPerMinute,
+  "split-by-quantity": N11.commandRequestsPerMinute,
 };
 
 /** What the N11 sandbox remembers: accounts (by appkey), tasks, rate windows, packages. */
@@ -93,6 +103,7 @@ export class N11SandboxState {
       quantities: new Map(),
       prices: new Map(),
       packages: new Map(),
+      fulfilment: { picked: new Set(), givenUp: new Map(), calls: new Map() },
     });
     return true;
   }

@@ -6,10 +6,13 @@
  * will not take, lake-projections batch results after the result delay, unknown codes and list <
  * sale failing per item, price cuts of 70% or more held for approval, and the order call. Where
  * clients disagree the sandbox option `variants` picks what it plays: the token answer (wrapped or
- * plain OAuth) and the order call (getOrdersForApiV2 or the paged getOrdersForApi).
+ * plain OAuth) and the order call (getOrdersForApiV2 or the paged getOrdersForApi). The way back
+ * (fulfilment.ts): item statuses 12, 13 and 5, refunds listed and answered, control routes.
  */
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { isReply, lineCancelOf } from "../line-cancel-body";
+import { defaultVariants } from "../options";
+import { pzFulfilmentControl } from "./fulfilment";
 import { cancelPzItems, cancelPzOrder, createPzOrder } from "./orders";
 import { settlePazarama } from "./processing";
 import { handlePazarama, PAZARAMA_OWNED } from "./routes";
@@ -34,9 +37,9 @@ export const createPazaramaSandbox: SandboxMarketplaceFactory = (context, accoun
     addAccount: (input) => state.addAccount(input),
     revokeTokens: (account) => state.revokeTokens(account),
     // `cancel-lines` {orderId, lineIds: orderItemIds}: some items cancelled (V2 then lists each of their units cancelled).
-    control(account, what, incoming) {
-      if (what !== "cancel-lines") return undefined;
+    control(account, what, incoming, now) {
       const found = state.accounts.get(account);
+      if (what !== "cancel-lines") return found ? pzFulfilmentControl(state, found, what, incoming, now, (context.variants?.pazaramaOrders ?? defaultVariants.pazaramaOrders) === "V2") : { status: 404, body: { message: `No account ${account}` } };
       const body = lineCancelOf(incoming.body);
       if (isReply(body)) return body;
       return found && cancelPzItems(found, body.orderId, body.lineIds) ? { status: 200, body: { cancelled: body.lineIds } } : { status: 404, body: { success: false, message: "No such order or item" } };

@@ -60,8 +60,33 @@ function splitUnits(items: readonly PzOrderItem[]): PzOrderItem[] {
   return items.flatMap((item) => Array.from({ length: item.quantity }, (_, unit) => ({ ...item, orderItemId: unit === 0 ? item.orderItemId : `${item.orderItemId}-${unit}`, quantity: 1 })));
 }
 
-function view(order: PzOrder, split: boolean) {
-  return { orderId: order.orderId, orderNumber: order.orderNumber, orderDate: turkishDateTime(order.placedAt), orderStatus: order.orderStatus, items: split ? splitUnits(order.items) : order.items.map((item) => ({ ...item })) };
+/** The seller's promised time to ship ("termin süresi"): two days after the order, in the sandbox. */
+const SHIPPING_TERM_MS = 2 * DAY_MS;
+
+/** An order as the order calls list it: each listed item with the status and tracking the way back gave it (fulfilment.ts). */
+export function view(account: PzAccount, order: PzOrder, split: boolean) {
+  const items = (split ? splitUnits(order.items) : order.items.map((item) => ({ ...item }))).map((item) => ({
+    ...item,
+    orderItemStatus: account.fulfilment.statuses.get(item.orderItemId) ?? item.orderItemStatus,
+    salePrice: { currency: "TL", ...item.salePrice },
+    product: { name: `Product ${item.product.code}`, ...item.product },
+    cargo: { companyName: "", trackingNumber: account.fulfilment.tracking.get(item.orderItemId)?.trackingNumber ?? null, trackingUrl: "" },
+  }));
+  return {
+    orderId: order.orderId,
+    orderNumber: order.orderNumber,
+    orderDate: turkishDateTime(order.placedAt),
+    orderStatus: order.orderStatus,
+    estimatedShippingDate: turkishDateTime(order.placedAt + SHIPPING_TERM_MS),
+    items,
+  };
+}
+
+/** "Sipariş numarası ile sipariş sorgularken 6 aya kadar olan siparişler gelmekte": the number alone picks the order. */
+function byOrderNumber(account: PzAccount, query: Record<string, unknown>, split: boolean): Reply | undefined {
+  if (query.orderNumber === undefined || query.orderNumber === null) return undefined;
+  const orders = [...account.orders.values()].filter((order) => order.orderNumber === Number(query.orderNumber));
+  return { status: 200, body: { data: orders.map((order) => view(account, order, split)), success: true, messageCode: "ORD0", message: null, userMessage: null } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -109,6 +134,8 @@ export function searchPzOrdersV2(account: PzAccount, body: string): Reply {
   const parsed = parseBody(body);
   if ("reply" in parsed) return parsed.reply;
   const { query } = parsed;
+  const numbered = byOrderNumber(account, query, true);
+  if (numbered) return numbered;
   const start = turkishDayStart(query.startDate);
   const end = turkishDayStart(query.endDate);
   if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return refused("startDate ve endDate yyyy-MM-dd olmalı (startDate < endDate)");
@@ -116,7 +143,7 @@ export function searchPzOrdersV2(account: PzAccount, body: string): Reply {
   const page = pageOf(query.pageNumber, query.pageSize);
   if (!page) return refused(`pageNumber >= 1 ve 1 <= pageSize <= ${PAZARAMA.orderPageSize} olmalı`);
   const orders = placedIn(account, start, end).slice(page.from, page.from + page.size);
-  return { status: 200, body: { data: orders.map((order) => view(order, true)), success: true, messageCode: "ORD0", message: null, userMessage: null } };
+  return { status: 200, body: { data: orders.map((order) => view(account, order, true)), success: true, messageCode: "ORD0", message: null, userMessage: null } };
 }
 
 /** yyyy-MM-ddTHH:mm:ss read as UTC, as the paged call's client sends it. */
@@ -133,6 +160,8 @@ export function searchPzOrdersPaged(account: PzAccount, body: string): Reply {
   const parsed = parseBody(body);
   if ("reply" in parsed) return parsed.reply;
   const { query } = parsed;
+  const numbered = byOrderNumber(account, query, false);
+  if (numbered) return numbered;
   const start = utcDateTime(query.StartDate);
   const end = utcDateTime(query.EndDate);
   if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return refused("StartDate ve EndDate yyyy-MM-ddTHH:mm:ss olmalı (StartDate < EndDate)");
@@ -140,5 +169,5 @@ export function searchPzOrdersPaged(account: PzAccount, body: string): Reply {
   const page = pageOf(query.Page, query.Size);
   if (!page) return refused(`Page >= 1 ve 1 <= Size <= ${PAZARAMA.orderPageSize} olmalı`);
   const matching = placedIn(account, start, end);
-  return { status: 200, body: { data: matching.slice(page.from, page.from + page.size).map((order) => view(order, false)), totalCount: matching.length, success: true, messageCode: "ORD0", message: null, userMessage: null } };
+  return { status: 200, body: { data: matching.slice(page.from, page.from + page.size).map((order) => view(account, order, false)), totalCount: matching.length, success: true, messageCode: "ORD0", message: null, userMessage: null } };
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { PAZARAMA, pazaramaPaths } from "@pazarsync/backend/src/domains/marketplace/pazarama/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
 import { defaultVariants, type SandboxVariants } from "../options";
+import { listPzRefunds, updatePzItemStatus, updatePzRefund } from "./fulfilment";
 import { searchPzOrdersPaged, searchPzOrdersV2 } from "./orders";
 import { listingStateView, settlePazarama } from "./processing";
 import { type PazaramaSandboxState, type PzAccount, type PzItem, type PzKind, PZ_REASONS } from "./state";
@@ -106,6 +107,9 @@ function endpointOf(path: string, orders: SandboxVariants["pazaramaOrders"] = de
   const listing = LISTING_STATE.exec(path);
   if (listing) return { endpoint: "listing-state", method: "GET", batchId: decodeURIComponent(listing[1] ?? "") };
   if (path === (orders === "V2" ? PAZARAMA.ordersV2Path : PAZARAMA.ordersPagedPath)) return { endpoint: "orders", method: "POST" };
+  if (path === pazaramaPaths.itemStatus) return { endpoint: "order-status", method: "PUT" };
+  if (path === pazaramaPaths.refunds) return { endpoint: "refunds", method: "POST" };
+  if (path === pazaramaPaths.refundUpdate) return { endpoint: "refund-update", method: "POST" };
   return { endpoint: "other", method: "" };
 }
 
@@ -125,10 +129,14 @@ export function handlePazarama(state: PazaramaSandboxState, incoming: Incoming, 
   const account = state.authenticate(incoming.headers.authorization, now);
   if (!account) return done(null, { reply: fail(401, "Yetkisiz erişim: token geçersiz veya süresi dolmuş"), itemCount: 0 });
   if (kind) return done(account.account, acceptWrite(state, account, kind, incoming.body, now));
-  const perMinute = endpoint === "orders" ? PAZARAMA.orderRequestsPerMinute : PAZARAMA.statusRequestsPerMinute;
+  const commands = endpoint === "order-status" || endpoint === "refunds" || endpoint === "refund-update";
+  const perMinute = commands ? PAZARAMA.commandRequestsPerMinute : endpoint === "orders" ? PAZARAMA.orderRequestsPerMinute : PAZARAMA.statusRequestsPerMinute;
   const slot = state.takeReadSlot(`${account.account}:${endpoint}`, perMinute, now);
   if (!slot.allowed) return done(account.account, { reply: fail(429, "Too many requests", { "retry-after": String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))) }), itemCount: 0 });
   if (batchId !== undefined) return done(account.account, listingState(state, account, incoming, batchId, now));
+  if (endpoint === "order-status") return done(account.account, { reply: updatePzItemStatus(account, incoming.body, pazaramaOrders === "V2"), itemCount: 1 });
+  if (endpoint === "refunds") return done(account.account, { reply: listPzRefunds(account, incoming.body), itemCount: 0 });
+  if (endpoint === "refund-update") return done(account.account, { reply: updatePzRefund(account, incoming.body), itemCount: 1 });
   const search = pazaramaOrders === "V2" ? searchPzOrdersV2 : searchPzOrdersPaged;
   return done(account.account, { reply: search(account, incoming.body), itemCount: 0 });
 }

@@ -51,6 +51,28 @@ export interface PzOrder {
   items: PzOrderItem[];
 }
 
+export interface PzRefund {
+  refundId: string;
+  orderNumber: number;
+  orderItemId: string;
+  refundNumber: number;
+  refundStatus: number;
+  refundType: string;
+  requestedAt: number;
+  productCode: string;
+  rejectType?: number;
+  description?: string;
+}
+
+export interface PzFulfilment {
+  /** Listed item id (a V2 unit's, or the item's) -> its status, where it moved from the order's item. */
+  statuses: Map<string, number>;
+  tracking: Map<string, { trackingNumber: string; cargoCompanyId: string }>;
+  refunds: Map<string, PzRefund>;
+  /** orderNumber -> command kind -> calls received. */
+  calls: Map<number, Record<string, number>>;
+}
+
 export interface PzAccount {
   account: string;
   clientId: string;
@@ -60,6 +82,8 @@ export interface PzAccount {
   quantities: Map<string, number>;
   prices: Map<string, { listPrice: number; salePrice: number }>;
   orders: Map<string, PzOrder>;
+  /** The way back (fulfilment.ts): statuses and tracking per listed item, refunds, command calls per order. */
+  fulfilment: PzFulfilment;
   /** When the last write passed the spacing check (stock and price alike). */
   lastWriteAt?: number;
 }
@@ -93,6 +117,7 @@ export class PazaramaSandboxState {
       quantities: new Map(),
       prices: new Map(),
       orders: new Map(),
+      fulfilment: { statuses: new Map(), tracking: new Map(), refunds: new Map(), calls: new Map() },
     });
     return true;
   }
@@ -160,6 +185,13 @@ export class PazaramaSandboxState {
     };
     this.batches.set(batch.id, batch);
     return batch;
+  }
+
+  private refundCounter = 564_000;
+
+  nextRefundNumber(): number {
+    this.refundCounter += 1;
+    return this.refundCounter;
   }
 
   nextOrderNumber(): number {

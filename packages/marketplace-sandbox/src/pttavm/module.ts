@@ -5,11 +5,13 @@
  * at tracking-result (GET or POST, productsSubTrackingResult.productBasedInfos), the 5-minute
  * identical-request rule, an assumed 60-per-minute quota per endpoint, per-item refusals (unknown
  * barcode, quantity outside 0..9999, price not above 1 TRY, VAT rate, discount outside 0..70),
- * and the order search (a bare array, windows of at most 40 days, status per line).
+ * the order search (a bare array, windows of at most 40 days, status per line), and the way back
+ * (fulfilment.ts: invoices, order detail, warehouses, shipment barcodes, returns as `iade` lines).
  */
 import { PTTAVM } from "@pazarsync/backend/src/domains/marketplace/pttavm/facts";
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { isReply, lineCancelOf } from "../line-cancel-body";
+import { pttFulfilmentControl } from "./fulfilment";
 import { cancelPttLines, cancelPttOrder, createPttOrder } from "./orders";
 import { settlePttavm } from "./processing";
 import { handlePttavm } from "./routes";
@@ -25,8 +27,8 @@ export const createPttavmSandbox: SandboxMarketplaceFactory = (context, accounts
     addAccount: (input) => state.addAccount(input),
     // `cancel-lines` {orderId, lineIds}: some lines of an order cancelled, the rest going on.
     control(account, what, incoming, now) {
-      if (what !== "cancel-lines") return undefined;
       const found = state.accounts.get(account);
+      if (what !== "cancel-lines") return found ? pttFulfilmentControl(found, what, incoming, now) : { status: 404, body: { message: `No account ${account}` } };
       const body = lineCancelOf(incoming.body);
       if (isReply(body)) return body;
       return found && cancelPttLines(found, body.orderId, body.lineIds, now) ? { status: 200, body: found.orders.get(body.orderId) } : { status: 404, body: { success: false, message: "No such order or line" } };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { PTTAVM } from "@pazarsync/backend/src/domains/marketplace/pttavm/facts";
+import { PTTAVM, PTTAVM_SHIPMENT } from "@pazarsync/backend/src/domains/marketplace/pttavm/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
+import { pttCreateBarcode, pttInvoice, pttOrderDetail, pttWarehouses } from "./fulfilment";
 import { searchPttOrders } from "./orders";
 import { settlePttavm, trackingView } from "./processing";
 import type { PttAccount, PttavmSandboxState, PttItem } from "./state";
@@ -9,6 +10,8 @@ const PREFIX = PTTAVM.apiPrefix;
 const STOCK_PRICES = `${PREFIX}/products/stock-prices`;
 const TRACKING = new RegExp(`^${PREFIX}/products/tracking-result/([^/]+)$`);
 const ORDERS = `${PREFIX}${PTTAVM.ordersPath}`;
+const INVOICE = new RegExp(`^${PREFIX}/orders/([^/]+)/invoice$`);
+const ORDER = new RegExp(`^${PREFIX}/orders/([^/]+)$`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Outcome = Omit<ModuleHandled, "account" | "endpoint" | "write">;
@@ -92,18 +95,25 @@ function trackingResult(state: PttavmSandboxState, account: PttAccount, tracking
   return { reply: { status: 200, body: trackingView(tracking) }, itemCount: tracking.items.length, batchId: tracking.id };
 }
 
-function endpointOf(path: string): { endpoint: string; methods: string[]; trackingId?: string } {
+function endpointOf(path: string): { endpoint: string; methods: string[]; trackingId?: string; orderId?: string } {
   if (path === STOCK_PRICES) return { endpoint: "stock-prices", methods: ["POST"] };
   const tracking = TRACKING.exec(path);
   // Clients disagree on the method (fixtures result-poll.post / .get): the sandbox takes both.
   if (tracking) return { endpoint: "tracking-result", methods: ["GET", "POST"], trackingId: decodeURIComponent(tracking[1] ?? "") };
   if (path === ORDERS) return { endpoint: "orders", methods: ["GET"] };
+  const invoice = INVOICE.exec(path);
+  if (invoice) return { endpoint: "order-invoice", methods: ["POST"], orderId: decodeURIComponent(invoice[1] ?? "") };
+  const order = ORDER.exec(path);
+  if (order) return { endpoint: "order-detail", methods: ["GET"], orderId: decodeURIComponent(order[1] ?? "") };
+  // The shipment host's paths (shipment.pttavm.com/api/v1), served beside the REST ones.
+  if (path === `${PREFIX}${PTTAVM_SHIPMENT.warehouses}`) return { endpoint: "get-warehouse", methods: ["POST"] };
+  if (path === `${PREFIX}${PTTAVM_SHIPMENT.createBarcode}`) return { endpoint: "create-barcode", methods: ["POST"] };
   return { endpoint: "other", methods: [] };
 }
 
 /** Checked in the gateway's order: route, method, Api-Key + access-token, X-Correlation-Id, quota, body. */
 export function handlePttavm(state: PttavmSandboxState, incoming: Incoming, now: number): ModuleHandled {
-  const { endpoint, methods, trackingId } = endpointOf(incoming.path);
+  const { endpoint, methods, trackingId, orderId } = endpointOf(incoming.path);
   const write = endpoint === "stock-prices" && incoming.method === "POST";
   const done = (account: string | null, outcome: Outcome): ModuleHandled => ({ ...outcome, account, endpoint, write });
   if (methods.length === 0) return done(null, { reply: fail(404, "Kaynak bulunamadı"), itemCount: 0 });
@@ -120,5 +130,9 @@ export function handlePttavm(state: PttavmSandboxState, incoming: Incoming, now:
   }
   if (endpoint === "stock-prices") return done(account.account, stockPrices(state, account, incoming.body, now));
   if (endpoint === "tracking-result") return done(account.account, trackingResult(state, account, trackingId ?? "", now));
+  if (endpoint === "order-invoice") return done(account.account, { reply: pttInvoice(account, orderId ?? "", incoming.body, now), itemCount: 1 });
+  if (endpoint === "order-detail") return done(account.account, { reply: pttOrderDetail(account, orderId ?? ""), itemCount: 0 });
+  if (endpoint === "get-warehouse") return done(account.account, { reply: pttWarehouses(account), itemCount: 0 });
+  if (endpoint === "create-barcode") return done(account.account, { reply: pttCreateBarcode(state, account, incoming.body), itemCount: 1 });
   return done(account.account, { reply: searchPttOrders(account, incoming), itemCount: 0 });
 }

@@ -43,6 +43,8 @@ export interface PttOrderLine {
   kdvOrani: number;
   kdvHaricToplamTutar: number;
   kdvDahilToplamTutar: number;
+  /** Set once an invoice was sent for the line (Sipariş Detay's isInvoice). */
+  isInvoice?: boolean;
 }
 
 export interface PttOrder {
@@ -51,6 +53,9 @@ export interface PttOrder {
   islemTarihi: string;
   kargoTutari: number;
   siparisUrunler: PttOrderLine[];
+  /** The shipment barcode PTT made (create-barcode); absent until then. */
+  kargoBarkod?: string | null;
+  barcodes?: { barcode: string; type: string }[];
 }
 
 /** What a price write leaves on a product. */
@@ -69,6 +74,17 @@ export interface PttAccount {
   quantities: Map<string, number>;
   prices: Map<string, PttPrice>;
   orders: Map<string, PttOrder>;
+  /** The way back: invoice links and command calls per order, warehouses barcodes are made for. */
+  fulfilment: PttFulfilment;
+}
+
+export interface PttFulfilment {
+  warehouses: { id: number; name: string }[];
+  invoiceUrls: Map<string, string>;
+  /** order id -> command kind (INVOICE, SHIP) -> calls received. */
+  calls: Map<string, Record<string, number>>;
+  /** create-barcode tracking ids -> the orders they made barcodes for. */
+  barcodeJobs: Map<string, string[]>;
 }
 
 /** Failure texts in PttAVM's language; the adapter maps them to outcomes by their wording. */
@@ -103,6 +119,7 @@ export class PttavmSandboxState {
       quantities: new Map(),
       prices: new Map(),
       orders: new Map(),
+      fulfilment: { warehouses: [{ id: 100301619, name: "pttavm" }], invoiceUrls: new Map(), calls: new Map(), barcodeJobs: new Map() },
     });
     return true;
   }
@@ -151,6 +168,17 @@ export class PttavmSandboxState {
   nextOrderId(): string {
     this.orderCounter += 1;
     return `PTT-${this.orderCounter}`;
+  }
+
+  private barcodeCounter = 2_710_200_000_000;
+
+  nextBarcode(): string {
+    this.barcodeCounter += 1;
+    return String(this.barcodeCounter);
+  }
+
+  nextBarcodeJob(): string {
+    return randomUUID().replaceAll("-", "");
   }
 
   /** Line item ids are unique across orders, as invoices name lines by them alone. */

@@ -23,6 +23,8 @@ export interface CommandTarget {
   orderNumber: string;
   /** The package holding the lines, where the marketplace works package by package (Trendyol, Hepsiburada, N11). */
   packageId?: string;
+  /** NormalisedOrder.marketplaceOrderNumber, where the marketplace gave one (Pazarama's orderNumber): its calls take it. */
+  marketplaceOrderNumber?: string;
   lines: CommandLine[];
 }
 

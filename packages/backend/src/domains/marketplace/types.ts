@@ -133,6 +133,11 @@ export interface NormalisedOrder {
   lastModifiedAt: string;
   /** ISO: the latest the marketplace wants the order handed to the carrier (its dispatch deadline), where it gives one. */
   dispatchBy?: string;
+  /**
+   * The number the marketplace's own calls and returns name the order by, where it differs from
+   * externalId (Pazarama keys orders by orderId; updateOrderStatus and its refunds carry orderNumber).
+   */
+  marketplaceOrderNumber?: string;
   raw: unknown;
 }
 

@@ -40,6 +40,9 @@ const CALLS: Record<string, { path: string; fixture: string }> = {
   "task details": { path: n11Paths.taskDetails, fixture: "task-details" },
   "order pull": { path: n11Paths.shipmentPackages, fixture: "order-pull" },
   "order pull, a split package": { path: n11Paths.shipmentPackages, fixture: "order-split" },
+  "an order's packages read back (observe)": { path: n11Paths.shipmentPackages, fixture: "order-read" },
+  "order lines to Picking": { path: n11Paths.orderUpdate, fixture: "order-line-update" },
+  "units not supplied (split by quantity)": { path: n11Paths.splitByQuantity, fixture: "order-unsupply" },
 };
 
 describe("N11 contract: the adapter against the sources", () => {

@@ -46,6 +46,11 @@ const CALLS: Record<string, string[]> = {
   "write refused with HTTP 200": ["write-refused"],
   "batch result": ["batch-result"],
   "order pull": ["order-pull.v2", "order-pull.paged"],
+  "an order read back (observe)": ["order-read"],
+  "item status (preparing, not supplied)": ["order-item-status"],
+  "shipment notice": ["order-ship"],
+  "refunds list": ["claims-pull"],
+  "refund approve / reject": ["claim-update"],
 };
 
 describe("Pazarama contract: the adapter against the sources", () => {

@@ -29,8 +29,8 @@ const receipt: SubmissionReceipt = {
 };
 
 describe("PttAVM contract: every call the adapter makes has a fixture", () => {
-  test("stock-prices write, both tracking-result methods and the order search", () => {
-    const calls = ["stock-price-write", "result-poll.post", "result-poll.get", "order-pull"];
+  test("stock-prices write, both tracking-result methods, the order search, and the way back (invoice, order detail, warehouses, barcode, returns)", () => {
+    const calls = ["stock-price-write", "result-poll.post", "result-poll.get", "order-pull", "order-invoice", "order-detail", "warehouse-list", "create-barcode", "claims-pull"];
     const have = [...fixturesOf("pttavm").keys()];
     expect(calls.filter((call) => !have.includes(call))).toEqual([]);
   });

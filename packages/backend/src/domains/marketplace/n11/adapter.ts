@@ -9,6 +9,7 @@ import { n11Request, type N11Transport, reasonsOf } from "./http";
 import { idText, isRecord } from "../json";
 import { decodeN11Cursor, nextN11Cursor, packagePageFrom } from "./orders";
 import { type TaskDetailsPage, taskDetailsPage, taskStatusFrom } from "./outcomes";
+import { N11_COMMAND_GROUP, n11OrderCommands } from "./order-commands";
 import { priceStockBody, validateN11Items } from "./payload";
 
 /** Facts N11 does not document are settings with the defaults in facts.ts. */
@@ -30,6 +31,8 @@ export interface N11Config extends AdapterCallOptions {
   statusRequestsPerMinute?: number;
   /** Official: 1000 per minute. */
   orderRequestsPerMinute?: number;
+  /** Undocumented quota of the order line update / split calls; default 100 per minute. */
+  commandRequestsPerMinute?: number;
   /** Default 1000 skus per task-details page. */
   taskDetailsPageSize?: number;
   /** Default 14 days, at most 15 (N11 answers a wider range with its last 15 days only): a longer pull window is split. */
@@ -42,7 +45,7 @@ export interface N11Config extends AdapterCallOptions {
 
 const GROUPS = { write: "price-stock-update", status: "task-details", orders: "shipment-packages" } as const;
 
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize"] as const;
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "commandRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize"] as const;
 
 function configProblems(config: N11Config): string[] {
   const problems = urlProblems("baseUrl", config.baseUrl);
@@ -84,6 +87,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
       { group: GROUPS.write, requests: config.writeRequestsPerMinute ?? N11.writeRequestsPerMinute, perMs: minute },
       { group: GROUPS.status, requests: config.statusRequestsPerMinute ?? N11.statusRequestsPerMinute, perMs: minute },
       { group: GROUPS.orders, requests: config.orderRequestsPerMinute ?? N11.orderRequestsPerMinute, perMs: minute },
+      { group: N11_COMMAND_GROUP, requests: config.commandRequestsPerMinute ?? N11.commandRequestsPerMinute, perMs: minute },
     ],
   };
   const transport: N11Transport = {
@@ -138,6 +142,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     profile,
     validate,
     requestsFor: (items) => Math.ceil(validate(items).valid.length / profile.batchSize),
+    orderCommands: n11OrderCommands(transport, orderPageSize),
 
     async pushStockAndPrice(items) {
       const batches = batchesOf(validate(items).valid, profile.batchSize);

@@ -48,6 +48,8 @@ export const N11 = {
    * first, cancellations last, so a split's new packages are merged before its cancelled part.
    * Seven requests per window and page, against 1000 a minute.
    */
+  /** Undocumented quota of the order line update and split calls: an assumption per minute, a setting. */
+  commandRequestsPerMinute: 100,
   orderStatuses: ["Created", "Picking", "UnPacked", "Shipped", "Delivered", "Cancelled", "UnSupplied"] as readonly string[],
 } as const;
 
@@ -55,6 +57,10 @@ export const n11Paths = {
   priceStockUpdate: "/ms/product/tasks/price-stock-update",
   taskDetails: "/ms/product/task-details/page-query",
   shipmentPackages: "/rest/delivery/v1/shipmentPackages",
+  /** Order lines to Picking (fixture n11/order-line-update.json). */
+  orderUpdate: "/rest/order/v1/update",
+  /** A split by quantity with units given up (fixture n11/order-unsupply.json). */
+  splitByQuantity: "/rest/delivery/v1/splitPackageByQuantity",
 };
 
 /** Header names N11 reads (official). */

@@ -5,7 +5,7 @@ import { isRecord, reasonText } from "../json";
 import { N11_HEADERS } from "./facts";
 
 export interface N11Call extends LoggedCall {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   path: string;
   query?: Record<string, string>;
   body?: string;

@@ -8,6 +8,7 @@ import { pazaramaRequest, type PazaramaTransport } from "./http";
 import { PAZARAMA_ORDER_CALLS, type PazaramaOrderCall, pullPazaramaOrders } from "./pull";
 import { decodeBatchId, encodeBatchId, listingStateFrom, type WriteKind } from "./outcomes";
 import { updatePriceBody, updateStockBody, validatePazaramaItems } from "./payload";
+import { PAZARAMA_COMMAND_GROUP, pazaramaOrderCommands } from "./order-commands";
 import { PazaramaTokens } from "./token";
 import { isRecord } from "../json";
 
@@ -50,6 +51,10 @@ export interface PazaramaConfig extends AdapterCallOptions {
   maxOrderWindowMs?: number;
   /** Default 100. */
   orderPageSize?: number;
+  /** Pazarama's id of the store's own carrier, sent with a shipment notice (no source lists them). */
+  cargoCompanyId?: string;
+  /** Undocumented quota of the order status and refund calls; default 60 per minute. */
+  commandRequestsPerMinute?: number;
   /** The clock the token cache and write spacing read; default Date.now. */
   now?: () => number;
 }
@@ -59,7 +64,7 @@ const GROUPS = { write: "write", status: "listing-state", orders: "orders" } as 
 function configProblems(config: PazaramaConfig): string[] {
   const problems = [...urlProblems("apiBaseUrl", config.apiBaseUrl), ...urlProblems("tokenBaseUrl", config.tokenBaseUrl)];
   if (!config.clientId || !config.clientSecret) problems.push("clientId and clientSecret are required");
-  const positive = ["timeoutMs", "batchSize", "maxQuantity", "writeSpacingMs", "resultRetentionMs", "statusRequestsPerMinute", "orderRequestsPerMinute", "maxOrderWindowMs", "orderPageSize"] as const;
+  const positive = ["timeoutMs", "batchSize", "maxQuantity", "writeSpacingMs", "resultRetentionMs", "statusRequestsPerMinute", "orderRequestsPerMinute", "maxOrderWindowMs", "orderPageSize", "commandRequestsPerMinute"] as const;
   problems.push(...positiveIntegerProblems(config, positive));
   if ((config.batchSize ?? 0) > PAZARAMA.maxBatchSize) problems.push(`batchSize must be at most ${PAZARAMA.maxBatchSize}`);
   if (config.batchResults !== undefined && config.batchResults !== "LISTING_STATE" && config.batchResults !== "ACCEPTED") problems.push("batchResults must be LISTING_STATE or ACCEPTED");
@@ -83,6 +88,7 @@ export function pazaramaProfile(config: Partial<PazaramaConfig> = {}): AdapterPr
       { group: GROUPS.write, requests: 1, perMs: config.writeSpacingMs ?? PAZARAMA.writeSpacingMs },
       perMinute(config.statusRequestsPerMinute ?? PAZARAMA.statusRequestsPerMinute, GROUPS.status),
       perMinute(config.orderRequestsPerMinute ?? PAZARAMA.orderRequestsPerMinute, GROUPS.orders),
+      perMinute(config.commandRequestsPerMinute ?? PAZARAMA.commandRequestsPerMinute, PAZARAMA_COMMAND_GROUP),
     ],
   };
 }
@@ -117,6 +123,7 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
   const writesOf = (valid: readonly StockPriceItem[]) => stockThenPriceWrites<WriteKind>(valid, profile.batchSize, { stock: "STOCK", price: "PRICE" });
   /** When this adapter's last write was answered: its next one waits out the spacing rule. */
   let lastWriteAt: number | undefined;
+  const ordersPath = config.ordersPath ?? (orderCall === "V2" ? PAZARAMA.ordersV2Path : PAZARAMA.ordersPagedPath);
 
   async function submit(kind: WriteKind, batch: StockPriceItem[]): Promise<SubmissionReceipt> {
     // The engine's bucket spaces separate pushes; this covers several batches within one push.
@@ -147,6 +154,7 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
     marketplace: "PAZARAMA",
     profile,
     validate: (items) => validatePazaramaItems(items, profile.maxQuantity),
+    orderCommands: pazaramaOrderCommands(transport, { ordersPath, now, ...(config.cargoCompanyId ? { cargoCompanyId: config.cargoCompanyId } : {}) }),
 
     requestsFor(items) {
       return writesOf(validatePazaramaItems(items, profile.maxQuantity).valid).length;
@@ -178,7 +186,7 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
     pullOrders: (window) =>
       pullPazaramaOrders(transport, window, {
         call: orderCall,
-        path: config.ordersPath ?? (orderCall === "V2" ? PAZARAMA.ordersV2Path : PAZARAMA.ordersPagedPath),
+        path: ordersPath,
         maxWindowMs: config.maxOrderWindowMs ?? PAZARAMA.maxOrderWindowMs,
         pageSize: config.orderPageSize ?? PAZARAMA.orderPageSize,
       }),

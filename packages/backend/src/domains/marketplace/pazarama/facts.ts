@@ -56,12 +56,21 @@ export const PAZARAMA = {
   /** Order days are Turkish days (UTC+3, no daylight saving), and so are dates without a zone. */
   turkeyOffsetMs: 3 * 60 * 60 * 1000,
   orderPageSize: 100,
+  /** Undocumented quota of the order status and refund calls: an assumption per minute, a setting. */
+  commandRequestsPerMinute: 60,
+  /** Refunds asked per page of getRefund (the example asks 10, answers pageSize 100). */
+  refundPageSize: 100,
   /** Client docs: a price cut of about 70% or more goes to Pazarama's approval team first. */
   approvalDiscountRatio: 0.7,
 } as const;
 
 export const pazaramaPaths = {
   token: "/connect/token",
+  /** One order item's status: 12 preparing, 13 not supplied, 5 shipped (fixtures order-item-status, order-ship). */
+  itemStatus: "/order/updateOrderStatus",
+  /** Refunds: the list and the answer to one (fixtures claims-pull, claim-update). */
+  refunds: "/order/getRefund",
+  refundUpdate: "/order/updateRefund",
   updateStock: "/product/updateStock-v2",
   updatePrice: "/product/updatePrice-v2",
 };

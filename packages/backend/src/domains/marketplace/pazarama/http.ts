@@ -6,7 +6,7 @@ import type { PazaramaTokens } from "./token";
 import { reasonsOf } from "./wire";
 
 export interface PazaramaCall extends LoggedCall {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   /** Relative to the API host. */
   path: string;
   query?: Record<string, string>;

@@ -117,9 +117,10 @@ export function normalisePazaramaOrder(raw: unknown, listedFrom: Date): Normalis
   const { status, text } = ourStatus(record, items.filter(isRecord));
   const externalId = idText(record.orderId ?? record.orderNumber ?? record.id);
   const byItem = statusedItems(items, status);
+  const extra = orderExtras(record, items);
   if (externalId !== undefined && byItem) {
     const live = byItem.some((item) => !item.cancelled && CREATED_CODES.has(Number(item.marketplaceStatus)));
-    return ordersByLine({ externalId, lines: byItem, liveStatus: live || status === "CREATED" ? "CREATED" : "OTHER", currency: "TRY", lastModifiedAt, raw });
+    return ordersByLine({ externalId, lines: byItem, liveStatus: live || status === "CREATED" ? "CREATED" : "OTHER", currency: "TRY", lastModifiedAt, raw }).map((order) => ({ ...order, ...extra }));
   }
   return [{
     externalId,
@@ -128,8 +129,23 @@ export function normalisePazaramaOrder(raw: unknown, listedFrom: Date): Normalis
     lines: merged(items.map(lineOf).map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice }))),
     currency: "TRY",
     lastModifiedAt,
+    ...extra,
     raw,
   }];
+}
+
+/**
+ * What the way back needs beside the order: its orderNumber (the order is keyed by orderId) and
+ * the dispatch deadline, `estimatedShippingDate` ("termin süresi", Siparişler page; named there
+ * with no example, so read on the order or, earliest, on its items).
+ */
+function orderExtras(record: Record<string, unknown>, items: readonly unknown[]): { marketplaceOrderNumber?: string; dispatchBy?: string } {
+  const orderNumber = idText(record.orderNumber);
+  const deadlines = [record.estimatedShippingDate, ...items.map((item) => (isRecord(item) ? item.estimatedShippingDate : undefined))]
+    .map(pazaramaInstant)
+    .filter((at): at is string => at !== undefined)
+    .sort();
+  return { ...(orderNumber === undefined ? {} : { marketplaceOrderNumber: orderNumber }), ...(deadlines[0] === undefined ? {} : { dispatchBy: deadlines[0] }) };
 }
 
 /**

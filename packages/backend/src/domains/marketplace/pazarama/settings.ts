@@ -10,7 +10,8 @@ import type { PazaramaOrderCall } from "./pull";
  * points at the sandbox; null means production (isortagimgiris / isortagimapi.pazarama.com).
  * `orderCall` (beside the credentials, like N11's integrator) picks the order call clients
  * disagree on: V2 (default, getOrdersForApiV2) or PAGED (getOrdersForApi StartDate/EndDate/Page/Size);
- * another value is refused with MARKETPLACE_CONFIG_INVALID.
+ * another value is refused with MARKETPLACE_CONFIG_INVALID. `cargoCompanyId` (Pazarama's id of the
+ * store's own carrier) goes with shipment notices.
  */
 export function pazaramaFromSettings(settings: MarketplaceStoreSettings): MarketplaceAdapter {
   const clientId = settings.credentials?.clientId ?? "";
@@ -22,6 +23,7 @@ export function pazaramaFromSettings(settings: MarketplaceStoreSettings): Market
     clientId,
     clientSecret,
     ...(settings.credentials?.orderCall ? { orderCall: settings.credentials.orderCall as PazaramaOrderCall } : {}),
+    ...(settings.credentials?.cargoCompanyId ? { cargoCompanyId: settings.credentials.cargoCompanyId } : {}),
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
     onCall: settings.onCall,

@@ -4,11 +4,12 @@ import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { pullSlicedPage } from "../order-pages";
 import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
-import { PTTAVM, PTTAVM_ORDER_WINDOW_MS, pttavmPaths } from "./facts";
+import { PTTAVM, PTTAVM_ORDER_WINDOW_MS, PTTAVM_SHIPMENT, pttavmPaths } from "./facts";
 import { pttavmRequest, type PttavmTransport } from "./http";
 import { idText, isRecord } from "../json";
 import { orderListFrom, pttavmTimestamp } from "./orders";
 import { trackingStatusFrom } from "./outcomes";
+import { PTTAVM_COMMAND_GROUP, pttavmOrderCommands } from "./order-commands";
 import { stockPricesBody, validatePttavmItems } from "./payload";
 
 /** PttAVM's REST facts rest on client code (fixtures in packages/marketplace-fixtures/pttavm): each is a setting with the documented default. */
@@ -35,6 +36,10 @@ export interface PttavmConfig extends AdapterCallOptions {
   ordersPath?: string;
   /** Default and maximum 40 days: a longer pull window is split into these. */
   maxOrderWindowMs?: number;
+  /** The shipment host (warehouses, barcodes); default https://shipment.pttavm.com/api/v1. */
+  shipmentBaseUrl?: string;
+  /** The warehouse shipment barcodes are made for; default the only one PttAVM lists. */
+  warehouseId?: number;
   /** A fresh X-Correlation-Id per request; default crypto.randomUUID. */
   correlationId?: () => string;
 }
@@ -42,9 +47,9 @@ export interface PttavmConfig extends AdapterCallOptions {
 const GROUPS = { write: "stock-prices", status: "tracking-result", orders: "orders" } as const;
 
 function configProblems(config: PttavmConfig): string[] {
-  const problems = urlProblems("baseUrl", config.baseUrl);
+  const problems = [...urlProblems("baseUrl", config.baseUrl), ...urlProblems("shipmentBaseUrl", config.shipmentBaseUrl)];
   if (!config.apiKey || !config.accessToken) problems.push("apiKey and accessToken are required");
-  problems.push(...positiveIntegerProblems(config, ["timeoutMs", "batchSize", "maxQuantity", "duplicateWindowMs", "resultRetentionMs", "requestsPerMinute", "maxOrderWindowMs"]));
+  problems.push(...positiveIntegerProblems(config, ["timeoutMs", "batchSize", "maxQuantity", "duplicateWindowMs", "resultRetentionMs", "requestsPerMinute", "maxOrderWindowMs", "warehouseId"]));
   if (config.trackingResultMethod !== undefined && config.trackingResultMethod !== "GET" && config.trackingResultMethod !== "POST") {
     problems.push("trackingResultMethod must be GET or POST");
   }
@@ -70,7 +75,7 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
     groups: { ...GROUPS },
     stockAndPriceTogether: true,
     orderStream: { windowMs: config.maxOrderWindowMs ?? PTTAVM.maxOrderWindowMs, pageOrder: "UNDOCUMENTED", minOverlapMs: 0 },
-    rateLimits: Object.values(GROUPS).map((group) => ({ group, requests: perMinute, perMs: 60_000 })),
+    rateLimits: [...Object.values(GROUPS), PTTAVM_COMMAND_GROUP].map((group) => ({ group, requests: perMinute, perMs: 60_000 })),
   };
   const transport: PttavmTransport = {
     baseUrl: config.baseUrl,
@@ -105,6 +110,12 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
     marketplace: "PTTAVM",
     profile,
     validate: (items) => validatePttavmItems(items, profile.maxQuantity),
+    orderCommands: pttavmOrderCommands(transport, {
+      shipmentBaseUrl: config.shipmentBaseUrl ?? PTTAVM_SHIPMENT.baseUrl,
+      ...(config.warehouseId === undefined ? {} : { warehouseId: config.warehouseId }),
+      ordersPath: config.ordersPath ?? PTTAVM.ordersPath,
+      maxOrderWindowMs,
+    }),
 
     async pushStockAndPrice(items) {
       const batches = batchesOf(validatePttavmItems(items, profile.maxQuantity).valid, profile.batchSize);

@@ -53,8 +53,24 @@ export const PTTAVM = {
 
 export const pttavmPaths = {
   stockPrices: "/products/stock-prices",
+  /** Fatura Gönder (fixture order-invoice). */
+  orderInvoice: (orderId: string) => `/orders/${encodeURIComponent(orderId)}/invoice`,
+  /** Sipariş Detay (fixture order-detail). */
+  orderDetail: (orderId: string) => `/orders/${encodeURIComponent(orderId)}`,
   trackingResult: (trackingId: string) => `/products/tracking-result/${encodeURIComponent(trackingId)}`,
 };
+
+/** The shipment host (Kargo Entegrasyonu pages): warehouses and barcodes, a base of its own (a setting). */
+export const PTTAVM_SHIPMENT = {
+  baseUrl: "https://shipment.pttavm.com/api/v1",
+  warehouses: "/get-warehouse",
+  createBarcode: "/create-barcode",
+} as const;
+
+/** Line statuses after the seller's part: shipped, delivered, returned or handed back (official siparisDurumu list). */
+export const PTTAVM_SHIPPED_LINE = new Set(["gonderilmiş", "gonderilmis", "tamamlandi", "gondericisine_teslim_edildi", "iade"]);
+/** The line status PttAVM shows a return with (iotomasyon client; official siparisDurumu list). */
+export const PTTAVM_RETURNED_LINE = "iade";
 
 /** The header names PttAVM reads (official): credentials, and a fresh UUID per request. */
 export const PTTAVM_HEADERS = {

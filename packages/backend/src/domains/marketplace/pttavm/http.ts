@@ -29,6 +29,8 @@ export function reasonsOf(body: unknown, text = ""): string[] {
   const reasons: string[] = [];
   if (isRecord(body)) {
     if (typeof body.message === "string" && body.message) reasons.push(body.message);
+    // Fatura Gönder answers `error_Message`.
+    if (typeof body.error_Message === "string" && body.error_Message) reasons.push(body.error_Message);
     if (Array.isArray(body.errors)) {
       for (const e of body.errors) reasons.push(typeof e === "string" ? e : isRecord(e) ? String(e.message ?? e.code ?? "") : String(e));
     }

@@ -12,14 +12,17 @@ function restBase(baseUrl: string | null): string {
 }
 
 /** The store's choices where sources disagree or a store differs, read from its settings map; undefined keeps the default. */
-function storeChoices(values: Record<string, string>): { trackingResultMethod?: "GET" | "POST"; vatRate?: number } {
+function storeChoices(values: Record<string, string>): { trackingResultMethod?: "GET" | "POST"; vatRate?: number; warehouseId?: number } {
   const problems: string[] = [];
   const method = values.trackingResultMethod?.toUpperCase();
   if (method !== undefined && method !== "GET" && method !== "POST") problems.push("trackingResultMethod must be GET or POST");
   const vat = values.vatRate;
   if (vat !== undefined && !(/^\d+$/.test(vat) && PTTAVM.vatRates.includes(Number(vat)))) problems.push(`vatRate must be one of ${PTTAVM.vatRates.join(", ")}`);
+  const warehouse = values.warehouseId;
+  if (warehouse !== undefined && !/^[1-9]\d{0,14}$/.test(warehouse)) problems.push("warehouseId must be PttAVM's warehouse id (digits)");
   if (problems.length > 0) throw new MarketplaceConfigInvalid("PttAVM", problems);
   return {
+    ...(warehouse === undefined ? {} : { warehouseId: Number(warehouse) }),
     ...(method === "GET" || method === "POST" ? { trackingResultMethod: method } : {}),
     ...(vat === undefined ? {} : { vatRate: Number(vat) }),
   };
@@ -29,7 +32,8 @@ function storeChoices(values: Record<string, string>): { trackingResultMethod?: 
  * A PTTAVM store -> its adapter. Credentials: `apiKey` (sent as Api-Key) and `accessToken` (sent
  * as access-token); the same map may carry `trackingResultMethod` (POST by default; one client
  * GETs the tracking result) and `vatRate` (0, 1, 10 or 20, default 20: the VAT the store's sale
- * prices include). PttAVM identifies the shop by its key, so sellerId is not sent; baseUrl null
+ * prices include) and `warehouseId` (the warehouse shipment barcodes are made for; unset: the one
+ * PttAVM lists). A store's baseUrl (the sandbox) serves the shipment host's paths too. PttAVM identifies the shop by its key, so sellerId is not sent; baseUrl null
  * means production.
  */
 export function pttavmFromSettings(settings: MarketplaceStoreSettings): MarketplaceAdapter {
@@ -38,6 +42,7 @@ export function pttavmFromSettings(settings: MarketplaceStoreSettings): Marketpl
   requireSettings(settings, [...(apiKey ? [] : ["credentials.apiKey"]), ...(accessToken ? [] : ["credentials.accessToken"])]);
   return createPttavmAdapter({
     baseUrl: restBase(settings.baseUrl),
+    ...(settings.baseUrl ? { shipmentBaseUrl: restBase(settings.baseUrl) } : {}),
     apiKey,
     accessToken,
     ...storeChoices(settings.credentials ?? {}),

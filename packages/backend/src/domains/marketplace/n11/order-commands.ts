@@ -1,0 +1,158 @@
+/**
+ * N11's side of orders flowing back (fixtures n11/order-line-update, order-unsupply, order-read).
+ * REST documents two steps: order lines to Picking (`PUT /rest/order/v1/update`) and units the
+ * seller cannot supply, which N11 takes only inside a split by quantity (`POST
+ * /rest/delivery/v1/splitPackageByQuantity`, Picking packages only). Invoice links, the seller's
+ * shipment notice, whole cancellations and returns are SOAP services our REST adapter does not
+ * speak: NOT_SUPPORTED, each with where we looked.
+ */
+import { MarketplaceRefused, MarketplaceRejected } from "../errors";
+import { idText, isRecord } from "../json";
+import type { CommandKind, CommandObservation, CommandSupport, CommandTarget, OrderCommand, OrderCommandPort, UnsupplyReason } from "../order-commands";
+import { n11Paths } from "./facts";
+import { n11Request, type N11Transport } from "./http";
+
+export const N11_COMMAND_GROUP = "order-commands";
+
+/**
+ * cancelReasonId of splitPackageByQuantity's cancelledItems: 61 Stok Tükendi, 62 Kusurlu, 63 Hatalı
+ * Fiyat, 64 Mücbir Sebep, 65 Diğer (fixture n11/order-unsupply.json, unverified). N11 has no
+ * integration-error reason: Diğer.
+ */
+export const N11_UNSUPPLY_REASONS: Record<UnsupplyReason, number> = { OUT_OF_STOCK: 61, DEFECTIVE: 62, PRICE_ERROR: 63, INTEGRATION_ERROR: 65 };
+
+const LONCA = "loncadev/lonca sdks/n11/RESEARCH.md at dbdbaa24 (its table of developer.n11.com pages), read 2026-12-06";
+const NOT_SUPPORTED: Partial<Record<CommandKind, string>> = {
+  INVOICE: `N11 takes invoices only as a link, through the SOAP SellerInvoiceService (SaveLinkSellerInvoice); its REST API has no invoice call (${LONCA}; magazadestek.n11.com REST pages)`,
+  SHIP: `N11 ships with the carrier it assigns (cargoTrackingNumber is the campaign code handed to it); a seller's shipment notice (MakeOrderItemShipment) is SOAP only and the REST API documents none (${LONCA}: "Cargo labels: Not documented")`,
+  CANCEL: `N11's REST API gives units up only together with a split ("yalnızca iptal yapılamaz", magazadestek.n11.com restapi-miktar-bazli-paket-bolme-14065); cancelling a whole order is the SOAP ClaimCancelService (${LONCA})`,
+  APPROVE_RETURN: `N11 returns are the SOAP ReturnService only (ClaimReturnList / ClaimReturnApprove / ClaimReturnDeny); no REST call (${LONCA})`,
+  REJECT_RETURN: `N11 returns are the SOAP ReturnService only (ClaimReturnList / ClaimReturnApprove / ClaimReturnDeny); no REST call (${LONCA})`,
+};
+
+const SUPPORTED: Partial<Record<CommandKind, CommandSupport>> = {
+  // Lines one by one; N11's answer per line has undocumented values, so a repeat is not assumed harmless.
+  PICK: { supported: true, repeatSafe: false, partial: true, requires: [] },
+  // "Siparişler yalnızca Picking statüsünde bölünebilmektedir".
+  UNSUPPLY: { supported: true, repeatSafe: false, partial: true, requires: ["PICK"] },
+};
+
+interface PackageRead {
+  id: string;
+  status: string;
+  lines: { lineId: string; quantity: number; status?: string }[];
+}
+
+const numeric = (id: string): number | string => (/^\d{1,15}$/.test(id) ? Number(id) : id);
+
+function packagesIn(body: unknown): PackageRead[] {
+  const content = isRecord(body) && Array.isArray(body.content) ? body.content : [];
+  return content.filter(isRecord).map((raw) => ({
+    id: idText(raw.id) ?? "",
+    status: typeof raw.shipmentPackageStatus === "string" ? raw.shipmentPackageStatus : "",
+    lines: (Array.isArray(raw.lines) ? raw.lines : []).filter(isRecord).map((line) => ({
+      lineId: idText(line.orderLineId) ?? "",
+      quantity: Number(line.quantity) || 0,
+      ...(typeof line.orderItemLineItemStatusName === "string" ? { status: line.orderItemLineItemStatusName } : {}),
+    })),
+  }));
+}
+
+/** A refusal of ours, before anything is sent: `permanent` false when a later pull or step may change it. */
+const notSent = (reason: string, permanent: boolean) => new MarketplaceRefused("N11", 409, [reason], permanent);
+
+/** The split-page answer `{ code, message }`: a code other than 200 is a refusal that came with HTTP 200. */
+function splitRefusal(body: unknown): MarketplaceRejected | undefined {
+  if (!isRecord(body) || typeof body.code !== "number" || body.code === 200) return undefined;
+  return new MarketplaceRejected("N11", 200, [typeof body.message === "string" ? body.message : `code ${body.code}`]);
+}
+
+export function n11OrderCommands(transport: N11Transport, pageSize: number): OrderCommandPort {
+  /** Every package of the order N11 lists now (one page, no status: each package in whatever status it has). */
+  async function packagesOf(orderNumber: string): Promise<PackageRead[]> {
+    const { body } = await n11Request(transport, {
+      method: "GET",
+      path: n11Paths.shipmentPackages,
+      query: { orderNumber, page: "0", size: String(pageSize) },
+      callType: "GET_ORDERS",
+      itemCount: 0,
+    });
+    return packagesIn(body);
+  }
+
+  async function unsupply(target: CommandTarget, reason: UnsupplyReason): Promise<void> {
+    const packages = await packagesOf(target.orderNumber);
+    const wanted = new Set(target.lines.map((line) => line.lineId));
+    const found = packages.find((p) => (target.packageId === undefined ? p.status === "Picking" && p.lines.some((l) => wanted.has(l.lineId)) : p.id === target.packageId));
+    if (!found) throw notSent(`N11 lists no package ${target.packageId ?? ""} of order ${target.orderNumber} holding these lines`, false);
+    if (found.status !== "Picking") throw notSent(`N11 splits only Picking packages; package ${found.id} is ${found.status}`, found.status !== "Created");
+    const given = new Map(target.lines.map((line) => [line.lineId, line.quantity]));
+    for (const line of target.lines) {
+      const held = found.lines.find((l) => l.lineId === line.lineId)?.quantity ?? 0;
+      if (line.quantity > held) throw notSent(`package ${found.id} holds ${held} of line ${line.lineId}, not ${line.quantity}`, true);
+    }
+    const kept = found.lines.map((l) => ({ orderLineId: numeric(l.lineId), quantities: l.quantity - (given.get(l.lineId) ?? 0) })).filter((l) => l.quantities > 0);
+    // "yalnızca iptal yapılamaz": units go only with a split, so the package must keep some.
+    if (kept.length === 0) throw notSent("N11's REST API cannot give up every unit of a package (only together with a split)", true);
+    const cancelReasonId = N11_UNSUPPLY_REASONS[reason];
+    await n11Request(transport, {
+      method: "POST",
+      path: n11Paths.splitByQuantity,
+      body: JSON.stringify({
+        splitPackages: [{ packageDetails: kept }],
+        cancelledItems: target.lines.map((line) => ({ orderLineId: numeric(line.lineId), quantity: line.quantity, cancelReasonId })),
+      }),
+      callType: "ORDER_COMMAND",
+      itemCount: target.lines.length,
+      refusalIn: splitRefusal,
+    });
+  }
+
+  function pickSeen(target: CommandTarget, packages: PackageRead[]): CommandObservation {
+    const wanted = new Set(target.lines.map((line) => line.lineId));
+    // The package a split replaced lists the lines too, but no longer holds them.
+    // A line's own status where N11 gives one (orderItemLineItemStatusName), else its package's.
+    const statuses = new Set(packages.filter((p) => p.status !== "UnPacked").flatMap((p) => p.lines.filter((l) => wanted.has(l.lineId)).map((l) => l.status ?? p.status)));
+    if (statuses.has("Created")) return "NOT_APPLIED";
+    if (statuses.has("Picking")) return "APPLIED";
+    return statuses.size > 0 ? "PASSED" : "UNKNOWN";
+  }
+
+  function unsupplySeen(target: CommandTarget, packages: PackageRead[]): CommandObservation {
+    const found = packages.find((p) => p.id === target.packageId);
+    if (!found) return "UNKNOWN";
+    // The split happened: the package was replaced by its parts.
+    if (found.status === "UnPacked") return "APPLIED";
+    return found.status === "Picking" || found.status === "Created" ? "NOT_APPLIED" : "PASSED";
+  }
+
+  return {
+    support: (kind) => SUPPORTED[kind] ?? { supported: false, source: NOT_SUPPORTED[kind] ?? "not documented by N11" },
+    groupOf: () => N11_COMMAND_GROUP,
+
+    async send(command: OrderCommand) {
+      if (command.kind === "PICK") {
+        await n11Request(transport, {
+          method: "PUT",
+          path: n11Paths.orderUpdate,
+          body: JSON.stringify({ lines: command.target.lines.map((line) => ({ lineId: numeric(line.lineId) })), status: "Picking" }),
+          callType: "ORDER_COMMAND",
+          itemCount: command.target.lines.length,
+        });
+        // Per-line answer values are undocumented: the package's status confirms it (observe, the pull).
+        return { outcome: "ACCEPTED" };
+      }
+      if (command.kind === "UNSUPPLY") {
+        await unsupply(command.target, command.reason);
+        return { outcome: "ACCEPTED", ...(command.target.packageId === undefined ? {} : { reference: command.target.packageId }) };
+      }
+      throw notSent(`N11 does not take ${command.kind} through its REST API`, true);
+    },
+
+    async observe(command: OrderCommand) {
+      if (command.kind !== "PICK" && command.kind !== "UNSUPPLY") return "UNKNOWN";
+      const packages = await packagesOf(command.target.orderNumber);
+      return command.kind === "PICK" ? pickSeen(command.target, packages) : unsupplySeen(command.target, packages);
+    },
+  };
+}
