@@ -38,9 +38,9 @@ export interface PackageDelivery {
 }
 
 /** Statuses whose stock a cancelled package may give back; a shipped order's cancellation is refused as before. */
-const RELEASABLE: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "OVERSOLD", "NEEDS_ATTENTION"]);
+const RELEASABLE: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED", "OVERSOLD", "NEEDS_ATTENTION"]);
 /** Statuses in which new lines of a known order are reserved at once. */
-const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED"]);
+const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED"]);
 
 function withPackage(packages: readonly MarketplacePackage[] | null, delivery: PackageDelivery, cancelled = false): MarketplacePackage[] {
   const list = [...(packages ?? [])];

@@ -46,7 +46,7 @@ export function liveUnits(packages: readonly MarketplacePackage[] | null, except
 }
 
 /** Statuses in which a line's units listed again are taken back on the order (reserved only where it holds stock). */
-const REOPENING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "OVERSOLD", "NEEDS_ATTENTION"]);
+const REOPENING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED", "OVERSOLD", "NEEDS_ATTENTION"]);
 
 interface Restorable {
   items: { lineNo: number; productId: string; units: number }[];

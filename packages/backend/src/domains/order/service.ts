@@ -1,4 +1,4 @@
-import type { Orders } from "@pazarsync/shared";
+import type { OrderCommands, Orders } from "@pazarsync/shared";
 import { Registry } from "prom-client";
 import type { Database } from "../../infra/db";
 import type { LockPort } from "../../infra/locks";
@@ -6,7 +6,9 @@ import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import type { StoreService } from "../catalog/service";
 import type { InventoryService, ReservationRow } from "../inventory/service";
+import type { CommandPorts } from "./command-ports";
 import { OrderNotFound } from "./errors";
+import { takeStep } from "./fulfilment";
 import { createIdempotency, type Idempotency } from "./idempotency";
 import { createOrderMetrics, type OrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
@@ -14,6 +16,7 @@ import { mapAttentionLine } from "./line-mapping";
 import { type Placement, type Placer, placeOrder } from "./placement";
 import * as repo from "./repository";
 import { createTransitions, type OrderActor, present, visibleTo } from "./transitions";
+import { unsupply } from "./unsupply";
 import { toOrder } from "./views";
 
 export type { OrderActor } from "./transitions";
@@ -29,6 +32,8 @@ export interface OrderServiceDeps {
   inventory: InventoryService;
   /** Where the order counters register; a private one when absent (scripts). */
   registry?: Registry;
+  /** Each store's way to its marketplace for order commands; absent, no store has one (scripts). */
+  commandPorts?: CommandPorts;
 }
 
 /** Who hears that an order left NEEDS_ATTENTION by a staff action (the needing-attention gauge); never throws. */
@@ -41,6 +46,8 @@ export interface OrderContext extends OrderServiceDeps {
   idempotency: Idempotency;
   metrics: OrderMetrics;
   attention: AttentionNotices;
+  /** The order commands' seam, and the notice that commands were committed (the worker sends them soon). */
+  commands: { ports: CommandPorts; recorded(): void };
 }
 
 /** What catalog answers for an order (catalog/order-quote.ts). */
@@ -57,10 +64,17 @@ export interface OrderListFilter {
 
 export function createOrderService(deps: OrderServiceDeps) {
   const attentionListeners: (() => Promise<void>)[] = [];
+  const commandListeners: (() => void)[] = [];
   const ctx: OrderContext = {
     ...deps,
     idempotency: createIdempotency({ db: deps.db, log: deps.log }),
     metrics: createOrderMetrics(deps.registry ?? new Registry()),
+    commands: {
+      ports: deps.commandPorts ?? (async () => undefined),
+      recorded: () => {
+        for (const listener of commandListeners) listener();
+      },
+    },
     attention: {
       async changed() {
         for (const listener of attentionListeners) {
@@ -99,8 +113,19 @@ export function createOrderService(deps: OrderServiceDeps) {
     },
 
     confirmOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.confirm(actor, orderId.toLowerCase()).then((r) => r.order),
-    cancelOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.cancel(actor, orderId.toLowerCase()).then((r) => r.order),
-    shipOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.ship(actor, orderId.toLowerCase()).then((r) => r.order),
+    cancelOrder: (actor: OrderActor, orderId: string, body?: OrderCommands.CancelBody): Promise<Orders.Order> =>
+      transitions.cancel(actor, orderId.toLowerCase(), { reason: body?.reason }).then((r) => r.order),
+    pickOrder: (actor: OrderActor, orderId: string, body: OrderCommands.PickBody = {}): Promise<Orders.Order> =>
+      takeStep(ctx, actor, orderId.toLowerCase(), { kind: "PICK", lines: body.lines, data: {} }),
+    invoiceOrder: (actor: OrderActor, orderId: string, body: OrderCommands.InvoiceBody): Promise<Orders.Order> =>
+      takeStep(ctx, actor, orderId.toLowerCase(), { kind: "INVOICE", lines: body.lines, data: { invoiceNumber: body.invoiceNumber, ...(body.invoiceLink && { invoiceLink: body.invoiceLink }) } }),
+    shipOrder: (actor: OrderActor, orderId: string, body: OrderCommands.ShipBody = {}): Promise<Orders.Order> =>
+      takeStep(ctx, actor, orderId.toLowerCase(), {
+        kind: "SHIP",
+        lines: body.lines,
+        data: { ...(body.carrier && { carrier: body.carrier }), ...(body.trackingNumber && { trackingNumber: body.trackingNumber }) },
+      }),
+    unsupplyOrder: (actor: OrderActor, orderId: string, body: OrderCommands.UnsupplyBody): Promise<Orders.Order> => unsupply(ctx, actor, orderId.toLowerCase(), body),
     deliverOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.deliver(actor, orderId.toLowerCase()).then((r) => r.order),
     returnOrder: (actor: OrderActor, orderId: string, body: Orders.ReturnBody): Promise<Orders.Order> =>
       transitions.returnTo(actor, orderId.toLowerCase(), body.shelfId.toLowerCase()).then((r) => r.order),
@@ -113,6 +138,14 @@ export function createOrderService(deps: OrderServiceDeps) {
     onNeedingAttentionChanged(listener: () => Promise<void>): void {
       attentionListeners.push(listener);
     },
+
+    /** Called (synchronously, after commit) whenever a staff step recorded commands: the worker's kick. */
+    onCommandsRecorded(listener: () => void): void {
+      commandListeners.push(listener);
+    },
+
+    /** The seam the command worker resolves each store's port through (the same the steps record with). */
+    commandPorts: (): CommandPorts => ctx.commands.ports,
 
     intakeMarketplaceOrder: intake.intakeMarketplaceOrder,
     cancelMarketplaceOrder: intake.cancelMarketplaceOrder,
