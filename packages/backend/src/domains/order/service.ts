@@ -7,7 +7,8 @@ import type { PageRequest } from "../../http/pagination";
 import type { StoreService } from "../catalog/service";
 import type { InventoryService, ReservationRow } from "../inventory/service";
 import type { CommandPorts } from "./command-ports";
-import { OrderNotFound } from "./errors";
+import { commandById, listCommands, retryFailed } from "./command-queue";
+import { OrderCommandNotFailed, OrderCommandNotFound, OrderNotFound } from "./errors";
 import { takeStep } from "./fulfilment";
 import { createIdempotency, type Idempotency } from "./idempotency";
 import { createOrderMetrics, type OrderMetrics } from "./metrics";
@@ -17,7 +18,7 @@ import { type Placement, type Placer, placeOrder } from "./placement";
 import * as repo from "./repository";
 import { createTransitions, type OrderActor, present, visibleTo } from "./transitions";
 import { unsupply } from "./unsupply";
-import { toOrder } from "./views";
+import { toCommand, toOrder } from "./views";
 
 export type { OrderActor } from "./transitions";
 export type { IntakeResult, MarketplaceCancellation, MarketplaceCancellationInput, MarketplaceOrderInput } from "./intake";
@@ -146,6 +147,26 @@ export function createOrderService(deps: OrderServiceDeps) {
 
     /** The seam the command worker resolves each store's port through (the same the steps record with). */
     commandPorts: (): CommandPorts => ctx.commands.ports,
+
+    /** Staff's view of the outbox: by state (FAILED: the dead letters) and store, latest change first. */
+    async listCommands(query: OrderCommands.CommandListQuery): Promise<OrderCommands.CommandList> {
+      const rows = await listCommands(ctx.db, { state: query.state, storeId: query.storeId?.toLowerCase() }, Number(query.limit ?? 50));
+      return { items: rows.map(toCommand) };
+    },
+
+    /** A dead letter sent again (staff fixed the cause at the marketplace or in the store's settings). */
+    async retryCommand(commandId: string): Promise<OrderCommands.Command> {
+      const id = commandId.toLowerCase();
+      const row = await retryFailed(ctx.db, id, new Date());
+      if (!row) {
+        const existing = await commandById(ctx.db, id);
+        if (!existing) throw new OrderCommandNotFound(commandId);
+        throw new OrderCommandNotFailed(commandId, existing.state);
+      }
+      ctx.log.info({ commandId: id, orderId: row.orderId, kind: row.kind }, "failed order command retried by staff");
+      ctx.commands.recorded();
+      return toCommand(row);
+    },
 
     intakeMarketplaceOrder: intake.intakeMarketplaceOrder,
     cancelMarketplaceOrder: intake.cancelMarketplaceOrder,
