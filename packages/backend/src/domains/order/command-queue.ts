@@ -4,7 +4,7 @@
  * leases them: until the lease ends no other worker takes them, and every outcome is written only
  * while the lease it was claimed with still holds, so a worker that lost its lease changes nothing.
  */
-import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { CommandRow } from "./command-records";
 import { orderCommands } from "./schema";
@@ -31,7 +31,7 @@ export async function claimDue(db: Database, now: Date, leaseMs: number, limit: 
       .where(
         and(
           inArray(orderCommands.state, [...OPEN_STATES]),
-          sql`${orderCommands.nextAttemptAt} <= ${now}`,
+          lte(orderCommands.nextAttemptAt, now),
           sql`not exists (select 1 from order_commands e where e.order_id = ${orderCommands.orderId} and e.seq < ${orderCommands.seq} and e.state in ('PENDING', 'SENDING', 'SENT'))`,
         ),
       )
@@ -126,7 +126,7 @@ export async function queueHealth(db: Database): Promise<{ failed: { storeId: st
     .where(eq(orderCommands.state, "FAILED"))
     .groupBy(orderCommands.storeId);
   const [oldest] = await db
-    .select({ at: sql<string | null>`min(${orderCommands.createdAt})` })
+    .select({ at: sql<string | Date | null>`min(${orderCommands.createdAt})` })
     .from(orderCommands)
     .where(inArray(orderCommands.state, [...OPEN_STATES]));
   return { failed, oldestOpen: oldest?.at ? new Date(oldest.at) : null };
