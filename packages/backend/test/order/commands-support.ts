@@ -9,7 +9,7 @@ import { createRateLimiter } from "../../src/domains/stock-sync/token-bucket";
 import { createLogger } from "../../src/infra/logger";
 import { createTestApp, type TestApp } from "../support/app";
 import { createStore } from "../support/catalog";
-import { manualClock, type ManualClock } from "../support/clock";
+import { manualClock as makeClock, type ManualClock } from "../support/clock";
 import { FakeMarketplace } from "../support/command-port";
 import { bodyOf, type Json } from "../support/http";
 import { get } from "../support/identity";
@@ -82,7 +82,13 @@ export function worker(t: TestApp, fake: FakeMarketplace, clock: ManualClock, se
   });
 }
 
-export { manualClock };
+/**
+ * A clock for workers, ten minutes ahead of the database: commands recorded later in the test (at
+ * the database's now) are due for it at once, and it moves only when the test steps it.
+ */
+export function manualClock(): ManualClock {
+  return makeClock(Date.now() + 10 * 60_000);
+}
 
 export async function orderAsStaff(shop: CommandShop, orderId: string): Promise<Json> {
   const res = await get(shop.t, `/api/v1/orders/${orderId}`, shop.staffToken);
