@@ -11,7 +11,7 @@ export function createCommandMetrics(registry: Registry) {
   return {
     sent: new Counter({
       name: "order_commands_sent_total",
-      help: "Order commands sent to (or observed at) a marketplace, by outcome: confirmed, accepted, refused (dead letter), retried (429 or another retryable refusal), unknown (no answer: observed before any resend), observed_applied, observed_passed",
+      help: "Order commands sent to (or observed at) a marketplace, by outcome: confirmed, accepted, refused (dead letter), retried (429 or another retryable refusal), unknown (no answer: observed before it is sent again), observed_applied, observed_passed",
       labelNames: ["marketplace", "kind", "outcome"] as const,
       registers: [registry],
     }),

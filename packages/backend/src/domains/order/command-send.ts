@@ -4,7 +4,7 @@
  * a permanent refusal is FAILED with the marketplace's reason (a dead letter for staff); a
  * retryable refusal (429, a duplicate window, a token call that failed before anything was sent)
  * goes back to PENDING with backoff until the budget is spent; no answer (5xx, timeout) stays
- * SENDING in doubt. SENDING (in doubt, or a worker that died holding it) is observed before any
+ * SENDING in doubt. SENDING (in doubt, or a worker that died holding it) is observed before a
  * resend: APPLIED -> CONFIRMED, PASSED -> OVERTAKEN, NOT_APPLIED -> sent, UNKNOWN -> sent only
  * when the step is repeatSafe, else observed again later. SENT is observed until APPLIED or PASSED.
  * Every call first takes a token from the store's buckets for the kind's rate-limit group.
@@ -143,9 +143,9 @@ async function send(
       const spent = retryable(error) ? ` (after ${attempts} attempts)` : "";
       return { state: "FAILED", httpStatus, reason: `${reasonOf(error)}${spent}`, sent: true };
     }
-    // No answer (or a failure of ours mid-call): it may have been applied; observed before any resend.
+    // No answer (or a failure of ours mid-call): it may have been applied; observed before it is sent again.
     count("unknown");
-    deps.log.warn({ err: error, kind: command.kind, commandId: claimed.row.id }, "an order command got no usable answer: it is observed before any resend");
+    deps.log.warn({ err: error, kind: command.kind, commandId: claimed.row.id }, "an order command got no usable answer: it is observed before it is sent again");
     const next = new Date(deps.now() + backoff(settings, attempts - 1));
     return { state: "SENDING", nextAttemptAt: next, leaseUntil: next, httpStatus, reason: reasonOf(error), sent: true };
   }

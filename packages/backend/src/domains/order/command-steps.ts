@@ -25,7 +25,7 @@ export function assertPartialAllowed(orderId: string, kind: CommandKind, channel
 }
 
 /**
- * Records the command (and first any step the marketplace needs before it that carries no data
+ * Records the command (and first each step the marketplace needs before it that carries no data
  * and was not recorded yet). Under the order's row lock, in the transaction of the change.
  */
 export async function recordStep(

@@ -23,7 +23,7 @@ export class UnresolvableCommand extends Error {}
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
 const reasonOf = (value: unknown): UnsupplyReason => (typeof value === "string" && REASONS.includes(value) ? (value as UnsupplyReason) : "OUT_OF_STOCK");
 
-/** The package holding the lines: the latest live one listing any of them, else the latest not cancelled, else the latest. */
+/** The package holding the lines: the latest live one listing one of them, else the latest not cancelled, else the latest. */
 export function packageFor(packages: readonly MarketplacePackage[] | null, lineIds: readonly string[]): string | undefined {
   const list = [...(packages ?? [])].reverse();
   const live = list.filter((p) => !p.cancelled && p.holds !== false);

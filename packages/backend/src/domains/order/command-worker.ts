@@ -74,7 +74,7 @@ export function createCommandWorker(deps: CommandWorkerDeps): CommandWorker {
     let outcome: Outcome;
     const channel = await deps.ports(claimed.row.storeId);
     if (!channel?.port) {
-      // The store's settings changed since the step (or it has no port any more): tried again later.
+      // The store's settings changed since the step (or it has no port now): tried again later.
       log.warn({ commandId: claimed.row.id, storeId: claimed.row.storeId }, "an order command's store has no port now: tried again later");
       outcome = { state: claimed.prior, nextAttemptAt: new Date(now() + settings.maxBackoffMs), leaseUntil: null };
     } else {

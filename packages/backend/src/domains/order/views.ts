@@ -48,7 +48,7 @@ function shortagesOf(value: unknown): Orders.Shortage[] | null {
 
 /**
  * Every line shows its number and status (its own where a step named some lines, else the
- * order's); marketplace orders also the marketplace's line id and, once any, the units cancelled since.
+ * order's); marketplace orders also the marketplace's line id and the units cancelled since, when there are some.
  */
 export function toItem(row: ItemRow, marketplace = false, orderStatus?: Orders.OrderStatus): Orders.OrderItem {
   const item: Orders.OrderItem = {
