@@ -119,7 +119,7 @@ export type Command = Static<typeof Command>;
 export const CommandListQuery = Type.Object({
   state: Type.Optional(CommandState),
   storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, maxLength: 36, description: "only this store's commands" })),
-  limit: Type.Optional(Type.String({ pattern: "^(100|[1-9][0-9]?)$", description: "1..100, default 50" })),
+  limit: Type.Optional(Type.String({ pattern: "^(100|[1-9][0-9]?)$", maxLength: 3, description: "1..100, default 50" })),
 });
 export type CommandListQuery = Static<typeof CommandListQuery>;
 

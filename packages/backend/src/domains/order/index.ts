@@ -68,7 +68,7 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       auth: true,
       params: M.OrderParams,
       body: Type.Optional(C.CancelBody),
-      response: { 200: M.Order, ...errors(401, 404, 409, 422, 503) },
+      response: { 200: M.Order, ...errors(400, 401, 404, 409, 422, 503) },
       detail: {
         summary:
           "Cancel before shipment (the owner, or staff); releases exactly what was reserved. Staff cancelling a marketplace order also record a CANCEL command for it (reason OUT_OF_STOCK unless given)",
@@ -78,7 +78,7 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       ...staffOnly,
       params: M.OrderParams,
       body: Type.Optional(C.PickBody),
-      response: { 200: M.Order, ...errors(401, 403, 404, 409, 422, 503) },
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
       detail: {
         summary:
           "The warehouse picks the order, or the lines named (CREATED or CONFIRMED -> PICKING); a marketplace order records a PICK command. 409 INVALID_TRANSITION, 409 COMMAND_LINES_NOT_PARTIAL, 422 ORDER_LINES_INVALID",
@@ -88,7 +88,7 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       ...staffOnly,
       params: M.OrderParams,
       body: C.InvoiceBody,
-      response: { 200: M.Order, ...errors(401, 403, 404, 409, 422, 503) },
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
       detail: {
         summary:
           "The order, or the lines named, was invoiced (CREATED, CONFIRMED or PICKING -> INVOICED); a marketplace order records an INVOICE command with the number. 409 INVALID_TRANSITION, 409 COMMAND_LINES_NOT_PARTIAL, 422 ORDER_LINES_INVALID",
@@ -98,7 +98,7 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       ...staffOnly,
       params: M.OrderParams,
       body: Type.Optional(C.ShipBody),
-      response: { 200: M.Order, ...errors(401, 403, 404, 409, 422, 503) },
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
       detail: {
         summary:
           "Ship the order, or the lines named, from CONFIRMED, PICKING or INVOICED: its reservation leaves the shelves (staff). A marketplace order records a SHIP command (and first a PICK its marketplace needs, when none was recorded)",
@@ -108,7 +108,7 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       ...staffOnly,
       params: M.OrderParams,
       body: C.UnsupplyBody,
-      response: { 200: M.Order, ...errors(401, 403, 404, 409, 422, 503) },
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
       detail: {
         summary:
           "Units the seller cannot supply: exactly those are released, the rest stays; an OVERSOLD order is filled once its short units are given up; every unit given up cancels it. A marketplace order records an UNSUPPLY command. 409 INVALID_TRANSITION, 409 COMMAND_LINES_NOT_PARTIAL, 422 UNSUPPLY_LINES_INVALID",
