@@ -8,8 +8,9 @@
  */
 import type { OrderCommands, Orders } from "@pazarsync/shared";
 import { Forbidden } from "../../infra/errors";
-import { type Allocation, stockLockKey, stockLockKeysOf } from "../inventory/service";
+import { type Allocation, stockLockKey, stockLockKeysOf, type Transaction } from "../inventory/service";
 import { supportOf } from "./command-ports";
+import { packageFor } from "./command-target";
 import { InvalidTransition, OrderNotFound, UnsupplyLinesInvalid } from "./errors";
 import { assertPartialAllowed, channelOf, lineStatus, openUnits, recordStep } from "./command-steps";
 import { settleLineStatuses, simpleUnits } from "./fulfilment";
@@ -65,6 +66,30 @@ async function requested(ctx: OrderContext, row: repo.OrderRow, lines: OrderComm
   }));
 }
 
+/**
+ * Where the order's packages partition its lines (Trendyol, N11), the units given up are noted on
+ * the package holding them: the marketplace later shows that package cancelled naming them, and
+ * they must not be released a second time (marketplace-packages.ts).
+ */
+async function noteGivenUp(tx: Transaction, locked: repo.OrderRow, items: readonly repo.ItemRow[], taken: readonly Taken[]): Promise<void> {
+  const packages = (locked.packages ?? []).map((p) => ({ ...p }));
+  let noted = false;
+  for (const t of taken) {
+    const lineId = items.find((item) => item.lineNo === t.lineNo)?.externalLineId;
+    if (!lineId) continue;
+    const holder = packageFor(packages, [lineId]);
+    const entry = packages.find((p) => p.packageId === holder && p.lines !== undefined);
+    if (!entry) continue;
+    const givenUp = [...(entry.givenUp ?? [])];
+    const at = givenUp.findIndex((line) => line.lineId === lineId);
+    if (at < 0) givenUp.push({ lineId, quantity: t.units });
+    else givenUp[at] = { lineId, quantity: (givenUp[at]?.quantity ?? 0) + t.units };
+    entry.givenUp = givenUp;
+    noted = true;
+  }
+  if (noted) await repo.setPackages(tx, locked.id, packages);
+}
+
 export async function unsupply(ctx: OrderContext, actor: OrderActor, orderId: string, body: OrderCommands.UnsupplyBody): Promise<Orders.Order> {
   if (!isStaff(actor)) throw new Forbidden("Only staff may do this", { required: ["staff", "admin"] });
   const current = await repo.orderRow(ctx.db, orderId);
@@ -88,6 +113,7 @@ export async function unsupply(ctx: OrderContext, actor: OrderActor, orderId: st
       const left = now.map((item) => openUnits(item) - taken.filter((t) => t.lineNo === item.lineNo).reduce((sum, t) => sum + t.units, 0));
       assertPartialAllowed(orderId, "UNSUPPLY", channel, support, left.some((units) => units > 0));
       for (const t of taken) await repo.cancelItemUnits(tx, orderId, t.lineNo, t.units);
+      await noteGivenUp(tx, locked, now, taken);
       const released: Allocation[] = await repo.releaseAllocationUnits(tx, orderId, simpleUnits(taken, products));
       const context = { actorId: actor.userId, correlationId: orderId, reason: `order #${locked.number} units not supplied (${body.reason})` };
       if (released.length > 0) await ctx.inventory.releaseInTransaction(tx, released, context);
