@@ -3,6 +3,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { Digits, pickSettings } from "./config-env";
 import { loadHttpConfig, type HttpConfig } from "./config-http";
+import { orderCommandConfig, orderCommandProblems, type OrderCommandConfig } from "./config-order-commands";
 import { orderPullConfig, orderPullProblems, type OrderPullConfig } from "./config-order-pull";
 import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
 
@@ -59,6 +60,10 @@ const RawEnv = Type.Object({
   ORDER_PULL_INTERVAL_MS_PTTAVM: Digits("base interval of PttAVM stores' order pull (at least 5000)"),
   ORDER_PULL_QUOTA: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
+  ORDER_COMMAND_POLL_MS: Digits("how often the order command worker looks for due commands without a kick (at least 100)"),
+  ORDER_COMMAND_LEASE_MS: Digits("how long a worker holds a claimed order command before another observes what became of it (at least 1000)"),
+  ORDER_COMMAND_ATTEMPT_BUDGET: Digits("sends of an order command refused retryably (429) before it is FAILED"),
+  ORDER_COMMAND_FAILPOINT: Type.Optional(Type.Union([Type.Literal("after-commit"), Type.Literal("after-accept")])),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
   WEBHOOK_REPAIR_INTERVAL_MS: Digits("how often every Trendyol store's order webhook is checked and repaired"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
@@ -132,6 +137,8 @@ export interface Config {
   sync: SyncConfig;
   /** Marketplace order pull, scheduled per store (runs where the sync worker runs: SYNC_WORKER). */
   orderPull: OrderPullConfig;
+  /** The order command worker (runs where the sync worker runs: SYNC_WORKER). */
+  orderCommands: OrderCommandConfig;
   /**
    * Marketplace order webhooks (Trendyol's registered through its API): where marketplaces reach
    * this app (PUBLIC_BASE_URL; unset registers nothing) and how often registrations are repaired.
@@ -191,6 +198,7 @@ const HINTS: Record<string, string> = {
   REDIS_KEY_PREFIX: "must be 1-64 characters of letters, digits, ':', '_' or '-'",
   STOCK_LOCKS: "must be on or off",
   ORDER_PULL_QUOTA: "must be on or off",
+  ORDER_COMMAND_FAILPOINT: "must be after-commit or after-accept",
 
   PUBLIC_BASE_URL: "must be an http(s) URL without a query or fragment (where marketplaces reach this app, e.g. https://sync.example.com)",
 };
@@ -243,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (raw[name] !== undefined && Number(raw[name]) < 1) problems.push(`${name} must be at least 1`);
   }
   problems.push(...orderPullProblems(raw, nodeEnv === "production"));
+  problems.push(...orderCommandProblems(raw, nodeEnv === "production"));
 
   if (raw.WEBHOOK_REPAIR_INTERVAL_MS !== undefined && Number(raw.WEBHOOK_REPAIR_INTERVAL_MS) < 1000) problems.push("WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000");
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
@@ -322,6 +331,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kickDelayMs: int(parsed.SYNC_KICK_DELAY_MS, 50),
     },
     orderPull: orderPullConfig(parsed),
+    orderCommands: orderCommandConfig(parsed),
     webhooks: { publicBaseUrl: parsed.PUBLIC_BASE_URL, repairIntervalMs: int(parsed.WEBHOOK_REPAIR_INTERVAL_MS, 15 * 60_000) },
     demo: flag(parsed.DEMO, nodeEnv === "development")
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }

@@ -91,6 +91,9 @@ if (config.sync.worker) {
   );
   // Webhook deliveries are taken in before they are answered: the server's own drain covers them.
   lifecycle.addWorker("order pull", () => orderPull.stop());
+  // Sends what staff steps recorded; a command in flight at shutdown is observed by the next worker before it is sent again.
+  services.commandWorker.start();
+  lifecycle.addWorker("order commands", () => services.commandWorker.stop());
 }
 
 if (config.sync.worker) {

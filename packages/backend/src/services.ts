@@ -8,6 +8,8 @@ import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
 import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
+import { adapterCommandPorts, type CommandPorts } from "./domains/order/command-ports";
+import { createCommandWorker } from "./domains/order/command-worker";
 import { createOrderService } from "./domains/order/service";
 import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
@@ -25,7 +27,16 @@ import { Registry } from "prom-client";
  * them. Cross-domain needs that would point against the dependency direction (catalog showing
  * inventory's availability, inventory announcing to stock-sync) are injected here.
  */
-export function createServices(deps: { config: Config; log: Logger; infra: Infrastructure; registry?: Registry }) {
+export interface ServicesDeps {
+  config: Config;
+  log: Logger;
+  infra: Infrastructure;
+  registry?: Registry;
+  /** Each store's order command port; the store's adapter's `orderCommands` unless a caller (a test) brings its own. */
+  commandPorts?: CommandPorts;
+}
+
+export function createServices(deps: ServicesDeps) {
   const { config, log, infra } = deps;
   const db = infra.database.db;
   const events = {
@@ -51,7 +62,20 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   // Orders are built after inventory; its invariant check reads their open allocations when it runs.
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
-  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry });
+  // Order commands go to the audit log like the sync's pushes; the store's adapter is built per command.
+  const commandPorts = deps.commandPorts ?? adapterCommandPorts({ stores, onCall: (storeId) => sync.apiLogs(storeId), fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs });
+  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry, commandPorts });
+  // Started with the other loops where the sync worker runs (main.ts); kicked after every step that recorded commands.
+  const commandWorker = createCommandWorker({
+    db,
+    log,
+    ports: commandPorts,
+    stores,
+    limiter: createRateLimiter(infra.kv),
+    settings: config.orderCommands,
+    registry,
+  });
+  orders.onCommandsRecorded(() => commandWorker.kick());
   const orderIntake = createMarketplaceIntake({
     db,
     locks: infra.locks,
@@ -105,7 +129,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
+  return { identity, products, stores, inventory, orders, commandWorker, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -220,6 +220,21 @@ describe("config: order-pull intervals per marketplace", () => {
     expect(problemsOf({ ORDER_PULL_QUOTA: "false" })).toEqual(["ORDER_PULL_QUOTA must be on or off"]);
   });
 
+  test("ORDER_COMMAND_FAILPOINT (crash tests stopping the order command worker) is refused in production; the worker's settings are read", () => {
+    expect(loadConfig({ ORDER_COMMAND_FAILPOINT: "after-accept" }).orderCommands.failpoint).toBe("after-accept");
+    expect(loadConfig({}).orderCommands).toEqual({ pollMs: 5000, leaseMs: 120_000, attemptBudget: 8, retryBaseMs: 5000, maxBackoffMs: 600_000 });
+    expect(loadConfig({ ORDER_COMMAND_POLL_MS: "250", ORDER_COMMAND_LEASE_MS: "60000", ORDER_COMMAND_ATTEMPT_BUDGET: "3" }).orderCommands).toMatchObject({ pollMs: 250, leaseMs: 60_000, attemptBudget: 3 });
+    expect(problemsOf({ ...PRODUCTION_OK, ORDER_COMMAND_FAILPOINT: "after-commit" })).toEqual([
+      "ORDER_COMMAND_FAILPOINT is refused in production: it is a crash-test switch that stops the order command worker on purpose",
+    ]);
+    expect(problemsOf({ ORDER_COMMAND_FAILPOINT: "before-send" })).toEqual(["ORDER_COMMAND_FAILPOINT must be after-commit or after-accept"]);
+    expect(problemsOf({ ORDER_COMMAND_POLL_MS: "10", ORDER_COMMAND_LEASE_MS: "5", ORDER_COMMAND_ATTEMPT_BUDGET: "0" })).toEqual([
+      "ORDER_COMMAND_POLL_MS must be at least 100",
+      "ORDER_COMMAND_LEASE_MS must be at least 1000",
+      "ORDER_COMMAND_ATTEMPT_BUDGET must be at least 1",
+    ]);
+  });
+
   test("ORDER_PULL_INTERVAL_MS still sets every marketplace at once; a marketplace's own variable wins over it", () => {
     expect(loadConfig({ ORDER_PULL_INTERVAL_MS: "3600000" }).orderPull.intervalsMs).toEqual({
       TRENDYOL: 3_600_000,

@@ -1,6 +1,7 @@
 // Request and response schemas of the order routes, shared with clients.
 import { Type, type Static } from "@sinclair/typebox";
 import { Nullable, Page, PageQueryFields, Timestamp, Uuid } from "./common";
+import { Command } from "./order-commands";
 
 // Literals spelled out (not mapped from an array) so the union keeps its members in Elysia's types.
 export const OrderStatus = Type.Union(
@@ -77,8 +78,10 @@ export const OrderItem = Type.Object(
     cancelledQuantity: Type.Optional(
       Type.Integer({ minimum: 0, description: "marketplace orders, once any: units the marketplace cancelled since (released; not shipped)" }),
     ),
+    lineNo: Type.Optional(Type.Integer({ minimum: 1, description: "the line's number: what a step's `lines` names" })),
+    status: Type.Optional(OrderStatus),
   },
-  { description: "An order line" },
+  { description: "An order line; `status` is the line's own (the order's is the least advanced of its open lines)" },
 );
 export type OrderItem = Static<typeof OrderItem>;
 
@@ -193,6 +196,7 @@ export const Order = Type.Object(
         description: "marketplace orders delivered package by package (Trendyol): every package of the order seen so far, first seen first",
       }),
     ),
+    commands: Type.Optional(Type.Array(Command, { description: "staff only: what the marketplace was (or is to be) told, first recorded first" })),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

@@ -48,6 +48,8 @@ const PATTERN_VALUES: { test: (pattern: string) => boolean; value: (ctx: SampleC
   { test: (p) => p === "^[A-Z]{3}$", value: (ctx) => pick(ctx.rng, ["TRY", "EUR", "USD"]) },
   // A closed local port: a store the fuzz creates or edits never sends anything anywhere.
   { test: (p) => p.startsWith("^https?://"), value: () => "http://127.0.0.1:9/fuzz" },
+  // An invoice link: stored with the command, never fetched by us.
+  { test: (p) => p.startsWith("^https://"), value: (ctx) => `https://invoices.example.com/fuzz-${ctx.unique()}` },
 ];
 
 function word(ctx: SampleContext, min: number, max: number): string {

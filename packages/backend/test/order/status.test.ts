@@ -5,9 +5,18 @@ import { assertTransition, canTransition, ORDER_STATUSES, type OrderStatus } fro
 // The table as the issue states it, written out independently of the module under test.
 const ALLOWED = new Set([
   "CREATED>CONFIRMED",
+  "CREATED>PICKING",
+  "CREATED>INVOICED",
   "CREATED>CANCELLED",
+  "CONFIRMED>PICKING",
+  "CONFIRMED>INVOICED",
   "CONFIRMED>SHIPPED",
   "CONFIRMED>CANCELLED",
+  "PICKING>INVOICED",
+  "PICKING>SHIPPED",
+  "PICKING>CANCELLED",
+  "INVOICED>SHIPPED",
+  "INVOICED>CANCELLED",
   "SHIPPED>DELIVERED",
   "SHIPPED>RETURNED",
   "DELIVERED>RETURNED",
@@ -28,8 +37,8 @@ function refusal(from: OrderStatus, to: OrderStatus): AppError | undefined {
 }
 
 describe("the order status machine", () => {
-  test("knows all eight statuses", () => {
-    expect([...ORDER_STATUSES].sort()).toEqual(["CANCELLED", "CONFIRMED", "CREATED", "DELIVERED", "NEEDS_ATTENTION", "OVERSOLD", "RETURNED", "SHIPPED"]);
+  test("knows all ten statuses", () => {
+    expect([...ORDER_STATUSES].sort()).toEqual(["CANCELLED", "CONFIRMED", "CREATED", "DELIVERED", "INVOICED", "NEEDS_ATTENTION", "OVERSOLD", "PICKING", "RETURNED", "SHIPPED"]);
   });
 
   for (const [from, to] of pairs) {
@@ -49,6 +58,11 @@ describe("the order status machine", () => {
   test("no transition leads into NEEDS_ATTENTION, and out of it only cancelling (intake takes it in)", () => {
     expect(ORDER_STATUSES.filter((from) => canTransition(from, "NEEDS_ATTENTION"))).toEqual([]);
     expect(ORDER_STATUSES.filter((to) => canTransition("NEEDS_ATTENTION", to))).toEqual(["CANCELLED"]);
+  });
+
+  test("shipping needs CONFIRMED, PICKING or INVOICED: a CREATED order is picked or invoiced (confirming it), never shipped straight", () => {
+    expect(ORDER_STATUSES.filter((from) => canTransition(from, "SHIPPED"))).toEqual(["CONFIRMED", "PICKING", "INVOICED"]);
+    expect(ORDER_STATUSES.filter((from) => canTransition(from, "PICKING"))).toEqual(["CREATED", "CONFIRMED"]);
   });
 
   test("CANCELLED and RETURNED are final", () => {

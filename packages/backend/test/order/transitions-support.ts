@@ -4,11 +4,13 @@ import { bodyOf, type Json } from "../support/http";
 import { get } from "../support/identity";
 import { acted, placed, type Shop, stockedProduct } from "./support";
 
-export type Status = "CREATED" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED" | "RETURNED" | "OVERSOLD" | "NEEDS_ATTENTION";
+export type Status = "CREATED" | "CONFIRMED" | "PICKING" | "INVOICED" | "SHIPPED" | "DELIVERED" | "CANCELLED" | "RETURNED" | "OVERSOLD" | "NEEDS_ATTENTION";
 
 /** The route that asks for each target status. */
 export const ACTION_FOR: Record<Exclude<Status, "CREATED" | "OVERSOLD" | "NEEDS_ATTENTION">, string> = {
   CONFIRMED: "confirm",
+  PICKING: "pick",
+  INVOICED: "invoice",
   CANCELLED: "cancel",
   SHIPPED: "ship",
   DELIVERED: "deliver",
@@ -19,11 +21,20 @@ export const ACTION_FOR: Record<Exclude<Status, "CREATED" | "OVERSOLD" | "NEEDS_
 const PATH_TO: Record<Exclude<Status, "OVERSOLD" | "NEEDS_ATTENTION">, string[]> = {
   CREATED: [],
   CONFIRMED: ["confirm"],
+  PICKING: ["confirm", "pick"],
+  INVOICED: ["confirm", "pick", "invoice"],
   SHIPPED: ["confirm", "ship"],
   DELIVERED: ["confirm", "ship", "deliver"],
   CANCELLED: ["cancel"],
   RETURNED: ["confirm", "ship", "return"],
 };
+
+/** The body each action's route needs. */
+export function bodyFor(action: string, shop: Shop): unknown {
+  if (action === "return") return { shelfId: shop.shelfId };
+  if (action === "invoice") return { invoiceNumber: "INV-TEST-1" };
+  return undefined;
+}
 
 export async function productBarcode(t: TestApp, shop: Shop, productId: string): Promise<string> {
   return (await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, shop.staffToken))).barcode;
@@ -67,7 +78,7 @@ export async function orderIn(t: TestApp, shop: Shop, customerToken: string, sta
   const productId = await stockedProduct(t, shop, 10);
   let order = await placed(t, customerToken, shop.storeId, [{ productId, quantity: 2 }]);
   for (const action of PATH_TO[status]) {
-    order = await acted(t, shop.staffToken, order.id, action, action === "return" ? { shelfId: shop.shelfId } : undefined);
+    order = await acted(t, shop.staffToken, order.id, action, bodyFor(action, shop));
   }
   return order;
 }

@@ -149,6 +149,23 @@ const CASES: WriteCase[] = [
     forbidden: { status: "RETURNED", quantity: 5, productId: randomId() },
     unchanged: async () => (await bodyOf(await get(t, `/api/v1/orders/${orderForReturn}`, w.staffToken))).status,
   },
+  ...(
+    [
+      ["cancel", { reason: "DEFECTIVE" }, { status: "CANCELLED", customerId: randomId() }],
+      ["pick", { lines: [1] }, { status: "PICKING", quantity: 5 }],
+      ["invoice", { invoiceNumber: "INV-1" }, { status: "INVOICED", invoiceDate: "2026-01-01", total: 1 }],
+      ["ship", { carrier: "Yurtiçi" }, { status: "SHIPPED", shippedAt: "2026-01-01T00:00:00Z" }],
+      ["unsupply", { lines: [{ productId: "PRODUCT", quantity: 1 }], reason: "OUT_OF_STOCK" }, { status: "CANCELLED", releaseAll: true }],
+    ] as const
+  ).map(
+    ([action, valid, forbidden]): WriteCase => ({
+      op: `POST /api/v1/orders/{id}/${action}`,
+      send: (body) => postJson(t, `/api/v1/orders/${orderForReturn}/${action}`, body, bearer(w.staffToken)),
+      valid: () => JSON.parse(JSON.stringify(valid).replace("PRODUCT", w.productId)),
+      forbidden,
+      unchanged: async () => bodyOf(await get(t, `/api/v1/orders/${orderForReturn}`, w.staffToken)),
+    }),
+  ),
   {
     op: "POST /api/v1/orders/{id}/lines/{lineId}/map",
     send: (body) => postJson(t, `/api/v1/orders/${orderForReturn}/lines/1/map`, body, bearer(w.staffToken)),
@@ -204,8 +221,13 @@ describe("API3:2023 Broken Object Property Level Authorization — mass assignme
 
   test("control: the same bodies without the extra fields are accepted, so the refusals above are the fields'", async () => {
     const statuses: Record<string, number> = {};
-    // The return and the mapping need an order in a state of their own (shipped; needing attention): their valid bodies are tested where those states are built.
-    const stateful = new Set(["POST /api/v1/orders/{id}/return", "POST /api/v1/orders/{id}/lines/{lineId}/map"]);
+    // The return and the mapping need an order in a state of their own (shipped; needing attention), and the staff steps each move
+    // the one order on (a cancel ends it): their valid bodies are tested where those states are built (test/order/order-steps.test.ts).
+    const stateful = new Set([
+      "POST /api/v1/orders/{id}/return",
+      "POST /api/v1/orders/{id}/lines/{lineId}/map",
+      ...["cancel", "pick", "invoice", "ship", "unsupply"].map((action) => `POST /api/v1/orders/{id}/${action}`),
+    ]);
     for (const c of CASES.filter((x) => !stateful.has(x.op))) statuses[c.op] = (await c.send(c.valid())).status;
     expect(Object.values(statuses).every((s) => s >= 200 && s < 300)).toBe(true);
   });

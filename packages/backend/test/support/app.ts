@@ -4,6 +4,7 @@ import { createInfrastructure, type Infrastructure } from "../../src/infra/boots
 import { createLogger, type Logger } from "../../src/infra/logger";
 import { createMetrics, type Metrics } from "../../src/infra/metrics";
 import type { ErrorReporter } from "../../src/infra/sentry";
+import type { CommandPorts } from "../../src/domains/order/command-ports";
 import { createServices, type Services } from "../../src/services";
 import { createScratchDatabase, type ScratchDatabase } from "./database";
 import { databaseUrl, redisUrl, uniquePrefix } from "./env";
@@ -40,6 +41,8 @@ export interface TestAppOptions {
   /** Rewrites the Postgres / Redis URLs the app connects to (through a test's TCP proxy). */
   routeDatabase?: (url: string) => string;
   routeRedis?: (url: string) => string;
+  /** Each store's order command port (a test port that records calls); the stores' adapters' otherwise. */
+  commandPorts?: CommandPorts;
 }
 
 /**
@@ -85,7 +88,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const metrics = createMetrics();
   const reported: unknown[] = [];
   const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
-  const services = createServices({ config, log, infra, registry: metrics.registry });
+  const services = createServices({ config, log, infra, registry: metrics.registry, commandPorts: options.commandPorts });
   const base = createApp({ config, log, infra, metrics, reporter, services });
   const app: RequestHandler = options.extend ? options.extend(base, services) : base;
   return {

@@ -138,3 +138,42 @@ export class WebhookIntakeUnavailable extends ServiceUnavailable {
     super("The delivery could not be recorded now; deliver it again later");
   }
 }
+
+/** A step's `lines` name a line the order does not have, or one with nothing left to act on. */
+export class StepLinesInvalid extends ValidationFailed {
+  static override readonly code = "ORDER_LINES_INVALID";
+  constructor(orderId: string, lines: readonly number[], why: string) {
+    super(`The lines named cannot take this step: ${why}`, { orderId, lines: [...lines] });
+  }
+}
+
+/** The marketplace takes this step only for the whole package: naming some lines cannot be sent. */
+export class CommandLinesNotPartial extends Conflict {
+  static override readonly code = "COMMAND_LINES_NOT_PARTIAL";
+  constructor(orderId: string, kind: string, marketplace: string) {
+    super(`${marketplace} takes ${kind} only for every open line of the order`, { orderId, kind, marketplace });
+  }
+}
+
+/** Unsupplied units that do not match the order: no such product on it, or more units than it holds open. */
+export class UnsupplyLinesInvalid extends ValidationFailed {
+  static override readonly code = "UNSUPPLY_LINES_INVALID";
+  constructor(orderId: string, problems: readonly string[]) {
+    super("The unsupplied lines do not match the order", { orderId, problems: [...problems] });
+  }
+}
+
+export class OrderCommandNotFound extends NotFound {
+  static override readonly code = "ORDER_COMMAND_NOT_FOUND";
+  constructor(commandId: string) {
+    super("No such order command", { commandId });
+  }
+}
+
+/** Only a dead letter (FAILED) is retried by staff; the worker handles every other state itself. */
+export class OrderCommandNotFailed extends Conflict {
+  static override readonly code = "ORDER_COMMAND_NOT_FAILED";
+  constructor(commandId: string, state: string) {
+    super("Only a FAILED command can be retried", { commandId, state });
+  }
+}

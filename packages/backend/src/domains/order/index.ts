@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
-import { Orders } from "@pazarsync/shared";
+import { OrderCommands as C, Orders } from "@pazarsync/shared";
+import { Type } from "@sinclair/typebox";
 import { pageRequest } from "../../http/pagination";
 import { errorResponses as errors } from "../../http/responses";
 import { identityGuard, requireRole } from "../identity/guard";
@@ -63,17 +64,55 @@ export function orderController(deps: { orders: OrderService; identity: Identity
       response: { 200: M.Order, ...errors(401, 403, 404, 409, 422) },
       detail: { summary: "Confirm a CREATED order (staff)" },
     })
-    .post("/:id/cancel", ({ caller, params }) => orders.cancelOrder(caller, params.id), {
+    .post("/:id/cancel", ({ caller, params, body }) => orders.cancelOrder(caller, params.id, body ?? undefined), {
       auth: true,
       params: M.OrderParams,
-      response: { 200: M.Order, ...errors(401, 404, 409, 422, 503) },
-      detail: { summary: "Cancel before shipment (the owner, or staff); releases exactly what was reserved" },
+      body: Type.Optional(C.CancelBody),
+      response: { 200: M.Order, ...errors(400, 401, 404, 409, 422, 503) },
+      detail: {
+        summary:
+          "Cancel before shipment (the owner, or staff); releases exactly what was reserved. Staff cancelling a marketplace order also record a CANCEL command for it (reason OUT_OF_STOCK unless given)",
+      },
     })
-    .post("/:id/ship", ({ caller, params }) => orders.shipOrder(caller, params.id), {
+    .post("/:id/pick", ({ caller, params, body }) => orders.pickOrder(caller, params.id, body ?? undefined), {
       ...staffOnly,
       params: M.OrderParams,
-      response: { 200: M.Order, ...errors(401, 403, 404, 409, 422, 503) },
-      detail: { summary: "Ship a CONFIRMED order: its reservation leaves the shelves (staff)" },
+      body: Type.Optional(C.PickBody),
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      detail: {
+        summary:
+          "The warehouse picks the order, or the lines named (CREATED or CONFIRMED -> PICKING); a marketplace order records a PICK command. 409 INVALID_TRANSITION, 409 COMMAND_LINES_NOT_PARTIAL, 422 ORDER_LINES_INVALID",
+      },
+    })
+    .post("/:id/invoice", ({ caller, params, body }) => orders.invoiceOrder(caller, params.id, body), {
+      ...staffOnly,
+      params: M.OrderParams,
+      body: C.InvoiceBody,
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      detail: {
+        summary:
+          "The order, or the lines named, was invoiced (CREATED, CONFIRMED or PICKING -> INVOICED); a marketplace order records an INVOICE command with the number. 409 INVALID_TRANSITION, 409 COMMAND_LINES_NOT_PARTIAL, 422 ORDER_LINES_INVALID",
+      },
+    })
+    .post("/:id/ship", ({ caller, params, body }) => orders.shipOrder(caller, params.id, body ?? undefined), {
+      ...staffOnly,
+      params: M.OrderParams,
+      body: Type.Optional(C.ShipBody),
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      detail: {
+        summary:
+          "Ship the order, or the lines named, from CONFIRMED, PICKING or INVOICED: its reservation leaves the shelves (staff). A marketplace order records a SHIP command (and first a PICK its marketplace needs, when none was recorded)",
+      },
+    })
+    .post("/:id/unsupply", ({ caller, params, body }) => orders.unsupplyOrder(caller, params.id, body), {
+      ...staffOnly,
+      params: M.OrderParams,
+      body: C.UnsupplyBody,
+      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      detail: {
+        summary:
+          "Units the seller cannot supply: exactly those are released, the rest stays; an OVERSOLD order is filled once its short units are given up; every unit given up cancels it. A marketplace order records an UNSUPPLY command. 409 INVALID_TRANSITION, 409 COMMAND_LINES_NOT_PARTIAL, 422 UNSUPPLY_LINES_INVALID",
+      },
     })
     .post("/:id/deliver", ({ caller, params }) => orders.deliverOrder(caller, params.id), {
       ...staffOnly,

@@ -38,9 +38,9 @@ export interface PackageDelivery {
 }
 
 /** Statuses whose stock a cancelled package may give back; a shipped order's cancellation is refused as before. */
-const RELEASABLE: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "OVERSOLD", "NEEDS_ATTENTION"]);
+const RELEASABLE: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED", "OVERSOLD", "NEEDS_ATTENTION"]);
 /** Statuses in which new lines of a known order are reserved at once. */
-const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED"]);
+const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED"]);
 
 function withPackage(packages: readonly MarketplacePackage[] | null, delivery: PackageDelivery, cancelled = false): MarketplacePackage[] {
   const list = [...(packages ?? [])];
@@ -48,7 +48,13 @@ function withPackage(packages: readonly MarketplacePackage[] | null, delivery: P
   const seen = list[at];
   // A cancelled package stays as its cancellation left it: a stale delivery of it (webhooks retry for hours) changes nothing.
   if (seen?.cancelled) return list;
-  const next = { packageId: delivery.packageId, status: delivery.marketplaceStatus, cancelled, ...partitionOf(delivery.lines, delivery.partition) };
+  const next = {
+    packageId: delivery.packageId,
+    status: delivery.marketplaceStatus,
+    cancelled,
+    ...partitionOf(delivery.lines, delivery.partition),
+    ...(seen?.givenUp && { givenUp: seen.givenUp }),
+  };
   if (at < 0) list.push(next);
   else list[at] = next;
   return list;
@@ -191,7 +197,10 @@ export function createPackageIntake(ctx: OrderContext) {
           const now = await linesOf(tx, locked.id);
           // Partition marketplaces: the units the order's other live packages list stay held.
           const kept = delivery.partition !== undefined ? liveUnits(locked.packages, delivery.packageId) : new Map<string, number>();
-          const units = await cancelNamedUnits(tx, locked.id, now, named, kept);
+          // Units staff already gave up from this package were released then (unsupply.ts).
+          const givenUp = new Map((seen?.givenUp ?? []).map((line) => [line.lineId, line.quantity]));
+          const left = named.map((line) => (line.lineId !== undefined && givenUp.has(line.lineId) ? { ...line, quantity: Math.max(0, line.quantity - (givenUp.get(line.lineId) ?? 0)) } : line));
+          const units = await cancelNamedUnits(tx, locked.id, now, left, kept);
           const released = await releaseUnits(tx, locked, units, products);
           await repo.setPackages(tx, locked.id, withPackage(locked.packages, delivery, true));
           const after = await linesOf(tx, locked.id);

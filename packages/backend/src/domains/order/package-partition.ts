@@ -10,6 +10,8 @@
  *   min(its quantity, its units over the live packages), reserved again where the order holds
  *   stock (OVERSOLD when short, as at intake). A package listing a line's units twice (the old one
  *   not yet read as cancelled) never makes the line hold more than it was ordered.
+ * Units staff gave up (unsupply.ts, noted on the package that held them as `givenUp`) were
+ * released then: a package listing them, live or cancelled, neither holds nor releases them again.
  * A package is live when it is not cancelled and the marketplace says it holds its units (an
  * UnPacked package a split replaced does not). A package recorded before its lines were kept, or
  * from another marketplace, lists nothing.
@@ -35,18 +37,26 @@ export function partitionOf(lines: readonly MarketplaceLine[], partition: { hold
 
 const isLive = (p: MarketplacePackage) => !p.cancelled && p.holds === true;
 
-/** Units per line id over the live packages, leaving out one package (the one being cancelled). */
+/** Units per line id staff gave up (unsupply.ts), over every package: released then, never held again. */
+export function givenUpUnits(packages: readonly MarketplacePackage[] | null): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const p of packages ?? []) for (const line of p.givenUp ?? []) units.set(line.lineId, (units.get(line.lineId) ?? 0) + line.quantity);
+  return units;
+}
+
+/** Units per line id over the live packages (less what staff gave up of each), leaving out one package (the one being cancelled). */
 export function liveUnits(packages: readonly MarketplacePackage[] | null, except?: string): Map<string, number> {
   const units = new Map<string, number>();
   for (const p of packages ?? []) {
     if (p.packageId === except || !isLive(p)) continue;
-    for (const line of p.lines ?? []) units.set(line.lineId, (units.get(line.lineId) ?? 0) + line.quantity);
+    const gone = new Map((p.givenUp ?? []).map((line) => [line.lineId, line.quantity]));
+    for (const line of p.lines ?? []) units.set(line.lineId, (units.get(line.lineId) ?? 0) + Math.max(0, line.quantity - (gone.get(line.lineId) ?? 0)));
   }
   return units;
 }
 
 /** Statuses in which a line's units listed again are taken back on the order (reserved only where it holds stock). */
-const REOPENING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "OVERSOLD", "NEEDS_ATTENTION"]);
+const REOPENING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED", "OVERSOLD", "NEEDS_ATTENTION"]);
 
 interface Restorable {
   items: { lineNo: number; productId: string; units: number }[];
@@ -62,9 +72,12 @@ export function restorable(status: Orders.OrderStatus, packages: readonly Market
   const revive = status === "CANCELLED" && items.length + attention.length > 0 && everyUnitCancelled;
   if (!REOPENING.has(status) && !revive) return undefined;
   const live = liveUnits(packages);
+  const gone = givenUpUnits(packages);
   const back = (lineId: string | undefined, quantity: number, cancelled: number) => {
     const listed = lineId === undefined ? undefined : live.get(lineId);
-    return listed === undefined ? 0 : Math.max(0, Math.min(quantity, listed) - (quantity - cancelled));
+    // Units staff gave up stay given up, even while the old package still lists them beside the new one.
+    const most = quantity - (lineId === undefined ? 0 : (gone.get(lineId) ?? 0));
+    return listed === undefined ? 0 : Math.max(0, Math.min(most, listed) - (quantity - cancelled));
   };
   const found: Restorable = {
     items: items.flatMap((item) => {

@@ -63,8 +63,8 @@ answer as (
   select o.scope, o.key, o.request_hash, 201,
     jsonb_build_object('id', o.id, 'number', num.number, 'storeId', o.store_id, 'customerId', o.customer_id, 'placedBy', o.placed_by,
       'externalOrderId', null, 'status', 'CREATED', 'currency', o.currency, 'total', o.total, 'vatTotal', o.vat_total,
-      'items', (select jsonb_agg(jsonb_build_object('productId', l.product_id, 'sku', l.sku, 'name', l.name, 'quantity', l.quantity,
-                  'unitPrice', l.unit_price, 'lineTotal', l.line_total, 'vatRate', l.vat_rate) order by l.line_no) from order_lines l),
+      'items', (select jsonb_agg(jsonb_build_object('lineNo', l.line_no, 'productId', l.product_id, 'sku', l.sku, 'name', l.name, 'quantity', l.quantity,
+                  'unitPrice', l.unit_price, 'lineTotal', l.line_total, 'vatRate', l.vat_rate, 'status', 'CREATED') order by l.line_no) from order_lines l),
       'shortages', null, 'createdAt', o.created_at, 'updatedAt', o.created_at),
     now() + ${IDEMPOTENCY_RETENTION_SQL}
   from order_input o, num

@@ -141,10 +141,11 @@ export async function moveAllocations(tx: Database, orderId: string, from: Alloc
   return moved.length;
 }
 
-export async function setStatus(tx: Database, orderId: string, status: Orders.OrderStatus, shortages?: Orders.Shortage[]): Promise<OrderRow> {
+/** `shortages` null clears them (an OVERSOLD order filled after all); absent leaves them. */
+export async function setStatus(tx: Database, orderId: string, status: Orders.OrderStatus, shortages?: Orders.Shortage[] | null): Promise<OrderRow> {
   const [row] = await tx
     .update(orders)
-    .set({ status, updatedAt: sql`now()`, ...(shortages && { shortages }) })
+    .set({ status, updatedAt: sql`now()`, ...(shortages !== undefined && { shortages }) })
     .where(eq(orders.id, orderId))
     .returning();
   if (!row) throw new Error("order status update found no row");
@@ -262,9 +263,10 @@ export async function takenIn(
 /**
  * Takes so many units per product out of the order's RESERVED allocations (a row giving part of
  * its quantity is split: the part released becomes its own RELEASED row), warehouse by warehouse.
- * Answers what was taken, for inventory to release. Only under the order's row lock.
+ * Answers what was taken, for inventory to release (or ship: `to` SHIPPED, a step naming some
+ * lines). Only under the order's row lock.
  */
-export async function releaseAllocationUnits(tx: Database, orderId: string, units: ReadonlyMap<string, number>): Promise<Allocation[]> {
+export async function releaseAllocationUnits(tx: Database, orderId: string, units: ReadonlyMap<string, number>, to: "RELEASED" | "SHIPPED" = "RELEASED"): Promise<Allocation[]> {
   if (units.size === 0) return [];
   const open = await tx
     .select()
@@ -279,11 +281,22 @@ export async function releaseAllocationUnits(tx: Database, orderId: string, unit
     left.set(row.productId, (left.get(row.productId) ?? 0) - take);
     taken.push({ productId: row.productId, warehouseId: row.warehouseId, quantity: take });
     if (take === row.quantity) {
-      await tx.update(orderAllocations).set({ state: "RELEASED", updatedAt: sql`now()` }).where(eq(orderAllocations.id, row.id));
+      await tx.update(orderAllocations).set({ state: to, updatedAt: sql`now()` }).where(eq(orderAllocations.id, row.id));
     } else {
       await tx.update(orderAllocations).set({ quantity: row.quantity - take, updatedAt: sql`now()` }).where(eq(orderAllocations.id, row.id));
-      await tx.insert(orderAllocations).values({ orderId, productId: row.productId, warehouseId: row.warehouseId, quantity: take, state: "RELEASED" });
+      await tx.insert(orderAllocations).values({ orderId, productId: row.productId, warehouseId: row.warehouseId, quantity: take, state: to });
     }
   }
   return taken;
+}
+
+/** Each line's own status (null: the order's), where a step named some of its lines. */
+export async function setItemStatuses(tx: Database, orderId: string, statuses: ReadonlyMap<number, Orders.OrderStatus | null>): Promise<void> {
+  for (const [lineNo, status] of statuses) {
+    await tx.update(orderItems).set({ status }).where(and(eq(orderItems.orderId, orderId), eq(orderItems.lineNo, lineNo)));
+  }
+}
+
+export async function clearItemStatuses(tx: Database, orderId: string): Promise<void> {
+  await tx.update(orderItems).set({ status: null }).where(and(eq(orderItems.orderId, orderId), sql`${orderItems.status} is not null`));
 }

@@ -34,6 +34,11 @@ export interface MarketplacePackage {
    */
   lines?: PackageLine[];
   holds?: boolean;
+  /**
+   * Units of this package staff gave up (unsupply.ts), released then: when the marketplace shows
+   * the package cancelled naming them, they are not released again, whichever package is read first.
+   */
+  givenUp?: PackageLine[];
 }
 
 /** One order line's units in a package. */

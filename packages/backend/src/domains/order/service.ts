@@ -1,4 +1,4 @@
-import type { Orders } from "@pazarsync/shared";
+import type { OrderCommands, Orders } from "@pazarsync/shared";
 import { Registry } from "prom-client";
 import type { Database } from "../../infra/db";
 import type { LockPort } from "../../infra/locks";
@@ -6,7 +6,10 @@ import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import type { StoreService } from "../catalog/service";
 import type { InventoryService, ReservationRow } from "../inventory/service";
-import { OrderNotFound } from "./errors";
+import type { CommandPorts } from "./command-ports";
+import { commandById, listCommands, retryFailed } from "./command-queue";
+import { OrderCommandNotFailed, OrderCommandNotFound, OrderNotFound } from "./errors";
+import { takeStep } from "./fulfilment";
 import { createIdempotency, type Idempotency } from "./idempotency";
 import { createOrderMetrics, type OrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
@@ -14,7 +17,8 @@ import { mapAttentionLine } from "./line-mapping";
 import { type Placement, type Placer, placeOrder } from "./placement";
 import * as repo from "./repository";
 import { createTransitions, type OrderActor, present, visibleTo } from "./transitions";
-import { toOrder } from "./views";
+import { unsupply } from "./unsupply";
+import { toCommand, toOrder } from "./views";
 
 export type { OrderActor } from "./transitions";
 export type { IntakeResult, MarketplaceCancellation, MarketplaceCancellationInput, MarketplaceOrderInput } from "./intake";
@@ -29,6 +33,8 @@ export interface OrderServiceDeps {
   inventory: InventoryService;
   /** Where the order counters register; a private one when absent (scripts). */
   registry?: Registry;
+  /** Each store's way to its marketplace for order commands; absent, no store has one (scripts). */
+  commandPorts?: CommandPorts;
 }
 
 /** Who hears that an order left NEEDS_ATTENTION by a staff action (the needing-attention gauge); never throws. */
@@ -41,6 +47,8 @@ export interface OrderContext extends OrderServiceDeps {
   idempotency: Idempotency;
   metrics: OrderMetrics;
   attention: AttentionNotices;
+  /** The order commands' seam, and the notice that commands were committed (the worker sends them soon). */
+  commands: { ports: CommandPorts; recorded(): void };
 }
 
 /** What catalog answers for an order (catalog/order-quote.ts). */
@@ -57,10 +65,17 @@ export interface OrderListFilter {
 
 export function createOrderService(deps: OrderServiceDeps) {
   const attentionListeners: (() => Promise<void>)[] = [];
+  const commandListeners: (() => void)[] = [];
   const ctx: OrderContext = {
     ...deps,
     idempotency: createIdempotency({ db: deps.db, log: deps.log }),
     metrics: createOrderMetrics(deps.registry ?? new Registry()),
+    commands: {
+      ports: deps.commandPorts ?? (async () => undefined),
+      recorded: () => {
+        for (const listener of commandListeners) listener();
+      },
+    },
     attention: {
       async changed() {
         for (const listener of attentionListeners) {
@@ -99,8 +114,19 @@ export function createOrderService(deps: OrderServiceDeps) {
     },
 
     confirmOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.confirm(actor, orderId.toLowerCase()).then((r) => r.order),
-    cancelOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.cancel(actor, orderId.toLowerCase()).then((r) => r.order),
-    shipOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.ship(actor, orderId.toLowerCase()).then((r) => r.order),
+    cancelOrder: (actor: OrderActor, orderId: string, body?: OrderCommands.CancelBody): Promise<Orders.Order> =>
+      transitions.cancel(actor, orderId.toLowerCase(), { reason: body?.reason }).then((r) => r.order),
+    pickOrder: (actor: OrderActor, orderId: string, body: OrderCommands.PickBody = {}): Promise<Orders.Order> =>
+      takeStep(ctx, actor, orderId.toLowerCase(), { kind: "PICK", lines: body.lines, data: {} }),
+    invoiceOrder: (actor: OrderActor, orderId: string, body: OrderCommands.InvoiceBody): Promise<Orders.Order> =>
+      takeStep(ctx, actor, orderId.toLowerCase(), { kind: "INVOICE", lines: body.lines, data: { invoiceNumber: body.invoiceNumber, ...(body.invoiceLink && { invoiceLink: body.invoiceLink }) } }),
+    shipOrder: (actor: OrderActor, orderId: string, body: OrderCommands.ShipBody = {}): Promise<Orders.Order> =>
+      takeStep(ctx, actor, orderId.toLowerCase(), {
+        kind: "SHIP",
+        lines: body.lines,
+        data: { ...(body.carrier && { carrier: body.carrier }), ...(body.trackingNumber && { trackingNumber: body.trackingNumber }) },
+      }),
+    unsupplyOrder: (actor: OrderActor, orderId: string, body: OrderCommands.UnsupplyBody): Promise<Orders.Order> => unsupply(ctx, actor, orderId.toLowerCase(), body),
     deliverOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.deliver(actor, orderId.toLowerCase()).then((r) => r.order),
     returnOrder: (actor: OrderActor, orderId: string, body: Orders.ReturnBody): Promise<Orders.Order> =>
       transitions.returnTo(actor, orderId.toLowerCase(), body.shelfId.toLowerCase()).then((r) => r.order),
@@ -112,6 +138,34 @@ export function createOrderService(deps: OrderServiceDeps) {
     /** Called after a staff action moves an order out of NEEDS_ATTENTION (mapping a line, cancelling it). */
     onNeedingAttentionChanged(listener: () => Promise<void>): void {
       attentionListeners.push(listener);
+    },
+
+    /** Called (synchronously, after commit) whenever a staff step recorded commands: the worker's kick. */
+    onCommandsRecorded(listener: () => void): void {
+      commandListeners.push(listener);
+    },
+
+    /** The seam the command worker resolves each store's port through (the same the steps record with). */
+    commandPorts: (): CommandPorts => ctx.commands.ports,
+
+    /** Staff's view of the outbox: by state (FAILED: the dead letters) and store, latest change first. */
+    async listCommands(query: OrderCommands.CommandListQuery): Promise<OrderCommands.CommandList> {
+      const rows = await listCommands(ctx.db, { state: query.state, storeId: query.storeId?.toLowerCase() }, Number(query.limit ?? 50));
+      return { items: rows.map(toCommand) };
+    },
+
+    /** A dead letter sent again (staff fixed the cause at the marketplace or in the store's settings). */
+    async retryCommand(commandId: string): Promise<OrderCommands.Command> {
+      const id = commandId.toLowerCase();
+      const row = await retryFailed(ctx.db, id, new Date());
+      if (!row) {
+        const existing = await commandById(ctx.db, id);
+        if (!existing) throw new OrderCommandNotFound(commandId);
+        throw new OrderCommandNotFailed(commandId, existing.state);
+      }
+      ctx.log.info({ commandId: id, orderId: row.orderId, kind: row.kind }, "failed order command retried by staff");
+      ctx.commands.recorded();
+      return toCommand(row);
     },
 
     intakeMarketplaceOrder: intake.intakeMarketplaceOrder,

@@ -3,7 +3,7 @@ import { InvalidTransition } from "./errors";
 
 export type OrderStatus = Orders.OrderStatus;
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ["CREATED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "RETURNED", "OVERSOLD", "NEEDS_ATTENTION"];
+export const ORDER_STATUSES: readonly OrderStatus[] = ["CREATED", "CONFIRMED", "PICKING", "INVOICED", "SHIPPED", "DELIVERED", "CANCELLED", "RETURNED", "OVERSOLD", "NEEDS_ATTENTION"];
 
 /**
  * Every status change an order may make through a transition. OVERSOLD is only ever entered at
@@ -16,11 +16,10 @@ export const ORDER_STATUSES: readonly OrderStatus[] = ["CREATED", "CONFIRMED", "
  * package lists some of its units (the cancelled package read first; package-partition.ts).
  */
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  CREATED: ["CONFIRMED", "CANCELLED"],
-  CONFIRMED: ["SHIPPED", "CANCELLED"],
-  // Reached once the fulfilment steps are written.
-  PICKING: [],
-  INVOICED: [],
+  CREATED: ["CONFIRMED", "PICKING", "INVOICED", "CANCELLED"],
+  CONFIRMED: ["PICKING", "INVOICED", "SHIPPED", "CANCELLED"],
+  PICKING: ["INVOICED", "SHIPPED", "CANCELLED"],
+  INVOICED: ["SHIPPED", "CANCELLED"],
   SHIPPED: ["DELIVERED", "RETURNED"],
   DELIVERED: ["RETURNED"],
   CANCELLED: [],
@@ -43,4 +42,18 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!canTransition(from, to)) {
     throw new InvalidTransition(from, to);
   }
+}
+
+/** How far along the way to the buyer each status is: an order's status is the least advanced of its open lines'. */
+export const PROGRESS: Readonly<Partial<Record<OrderStatus, number>>> = { CREATED: 0, CONFIRMED: 1, PICKING: 2, INVOICED: 3, SHIPPED: 4, DELIVERED: 5 };
+
+/** The least advanced of the statuses (those PROGRESS ranks); undefined when none is ranked. */
+export function leastAdvanced(statuses: readonly OrderStatus[]): OrderStatus | undefined {
+  let least: OrderStatus | undefined;
+  for (const status of statuses) {
+    const rank = PROGRESS[status];
+    if (rank === undefined) continue;
+    if (least === undefined || rank < (PROGRESS[least] ?? 0)) least = status;
+  }
+  return least;
 }

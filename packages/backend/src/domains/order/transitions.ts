@@ -3,7 +3,10 @@ import type { Orders } from "@pazarsync/shared";
 import { Forbidden } from "../../infra/errors";
 import type { Role } from "../identity/model";
 import { type Allocation, type StockContext, stockLockKey, type Transaction } from "../inventory/service";
+import type { UnsupplyReason } from "../marketplace/order-commands";
+import { commandsOf } from "./command-records";
 import { OrderNotFound } from "./errors";
+import { channelOf, openUnits, recordStep } from "./command-steps";
 import * as repo from "./repository";
 import { assertTransition, type OrderStatus } from "./status";
 import type { OrderContext } from "./service";
@@ -35,6 +38,8 @@ interface TransitionSpec {
   staffOnly?: boolean;
   /** Warehouses the effect touched beyond the allocations' own (a return shelf elsewhere), found after commit. */
   alsoTouched?: (allocations: readonly repo.AllocationRow[]) => Promise<string[]>;
+  /** Records what the marketplace must be told, in the transaction of the change; answers how many commands. */
+  record?: (tx: Transaction, row: repo.OrderRow) => Promise<number>;
 }
 
 export interface TransitionResult {
@@ -49,8 +54,14 @@ export function visibleTo(actor: OrderActor, row: repo.OrderRow): boolean {
 
 /** The order as this actor may see it: staff get the allocations too. */
 export async function present(ctx: OrderContext, row: repo.OrderRow, actor: OrderActor): Promise<Orders.Order> {
-  const [items, attentionLines] = await Promise.all([repo.itemsOf(ctx.db, [row.id]), row.externalOrderId === null ? [] : repo.attentionLinesOf(ctx.db, [row.id])]);
-  return toOrder(row, items, isStaff(actor) ? await repo.allocationsOf(ctx.db, row.id) : undefined, attentionLines);
+  const staff = isStaff(actor);
+  const [items, attentionLines, allocations, commands] = await Promise.all([
+    repo.itemsOf(ctx.db, [row.id]),
+    row.externalOrderId === null ? [] : repo.attentionLinesOf(ctx.db, [row.id]),
+    staff ? repo.allocationsOf(ctx.db, row.id) : undefined,
+    staff ? commandsOf(ctx.db, row.id) : undefined,
+  ]);
+  return toOrder(row, items, allocations, attentionLines, commands);
 }
 
 /**
@@ -68,7 +79,7 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
     ctx.db.transaction(async (tx) => {
       const locked = await repo.lockOrder(tx, orderId);
       if (!locked) throw new OrderNotFound(orderId);
-      if (spec.repeatIsNoop && locked.status === spec.to) return { row: locked, changed: false, touched: [], from: locked.status };
+      if (spec.repeatIsNoop && locked.status === spec.to) return { row: locked, changed: false, touched: [], from: locked.status, recorded: 0 };
       // Checked again under the row lock: another request may have moved the order meanwhile.
       assertTransition(locked.status, spec.to);
       const touched = spec.stock ? await repo.allocationsOf(tx, orderId, spec.stock.from) : [];
@@ -77,7 +88,9 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
         await spec.stock.apply(tx, touched.map(({ productId, warehouseId, quantity }) => ({ productId, warehouseId, quantity })), context);
         await repo.moveAllocations(tx, orderId, spec.stock.from, spec.stock.to);
       }
-      return { row: await repo.setStatus(tx, orderId, spec.to), changed: true, touched, from: locked.status };
+      const row = await repo.setStatus(tx, orderId, spec.to);
+      const recorded = spec.record ? await spec.record(tx, row) : 0;
+      return { row, changed: true, touched, from: locked.status, recorded };
     });
   const outcome = productIds.length > 0 ? await ctx.locks.withLocks(productIds.map(stockLockKey), run) : await run();
   if (outcome.touched.length > 0) {
@@ -90,6 +103,7 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
   }
   if (outcome.changed) ctx.log.info({ orderId, status: spec.to, actorId: actor.userId, allocations: outcome.touched.length }, `order ${spec.verb}`);
   if (outcome.changed && outcome.from === "NEEDS_ATTENTION") await ctx.attention.changed();
+  if (outcome.recorded > 0) ctx.commands.recorded();
   return { order: await present(ctx, outcome.row, actor), changed: outcome.changed };
 }
 
@@ -98,27 +112,29 @@ export function createTransitions(ctx: OrderContext) {
   return {
     confirm: (actor: OrderActor, orderId: string) => transition(ctx, actor, orderId, { to: "CONFIRMED", verb: "confirmed", staffOnly: true }),
 
-    /** Gives back exactly the RESERVED allocations recorded at placement (none for an OVERSOLD order). */
-    cancel: (actor: OrderActor, orderId: string, options: { repeatIsNoop?: boolean } = {}) =>
-      transition(ctx, actor, orderId, {
+    /**
+     * Gives back exactly the RESERVED allocations recorded at placement (none for an OVERSOLD order).
+     * Staff cancelling a marketplace order also tell the marketplace (a CANCEL command, reason
+     * OUT_OF_STOCK unless given); the system's cancellations come from the marketplace and tell it nothing.
+     */
+    cancel: async (actor: OrderActor, orderId: string, options: { repeatIsNoop?: boolean; reason?: UnsupplyReason } = {}) => {
+      const current = actor.role === "staff" || actor.role === "admin" ? await repo.orderRow(ctx.db, orderId) : undefined;
+      const channel = current ? await channelOf(ctx, current) : undefined;
+      return transition(ctx, actor, orderId, {
         to: "CANCELLED",
         verb: "cancelled",
         repeatIsNoop: options.repeatIsNoop,
         stock: { from: "RESERVED", to: "RELEASED", apply: (tx, allocations, context) => inventory.releaseInTransaction(tx, allocations, context) },
-      }),
-
-    /** The reservation becomes a shipment: on hand and reserved go down together, picked from shelves. */
-    ship: (actor: OrderActor, orderId: string) =>
-      transition(ctx, actor, orderId, {
-        to: "SHIPPED",
-        verb: "shipped",
-        staffOnly: true,
-        stock: {
-          from: "RESERVED",
-          to: "SHIPPED",
-          apply: async (tx, allocations, context) => void (await inventory.shipInTransaction(tx, allocations, context)),
+        record: async (tx, row) => {
+          // Lines a step had moved on their own follow the order again: every one is cancelled.
+          await repo.clearItemStatuses(tx, row.id);
+          if (!channel) return 0;
+          const items = (await repo.itemsOf(tx, [row.id])).filter((item) => openUnits(item) > 0);
+          const payload = { lines: items.map((item) => ({ lineNo: item.lineNo, quantity: openUnits(item) })), reason: options.reason ?? "OUT_OF_STOCK" };
+          return (await recordStep(tx, channel, row, "CANCEL", payload, actor.userId)).length;
         },
-      }),
+      });
+    },
 
     deliver: (actor: OrderActor, orderId: string) => transition(ctx, actor, orderId, { to: "DELIVERED", verb: "delivered", staffOnly: true }),
 

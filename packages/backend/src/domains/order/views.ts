@@ -1,7 +1,8 @@
 /** Order rows as the API shows them. */
-import { Orders } from "@pazarsync/shared";
+import { type OrderCommands, Orders } from "@pazarsync/shared";
 import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import type { CommandRow } from "./command-records";
 import type { AllocationRow, AttentionLineRow, ItemRow, OrderRow } from "./repository";
 
 const ShortageList = Type.Array(Orders.Shortage);
@@ -45,9 +46,13 @@ function shortagesOf(value: unknown): Orders.Shortage[] | null {
   return Value.Check(ShortageList, value) ? value : null;
 }
 
-/** Marketplace orders also show the marketplace's line id and, once any, the units cancelled since. */
-export function toItem(row: ItemRow, marketplace = false): Orders.OrderItem {
+/**
+ * Every line shows its number and status (its own where a step named some lines, else the
+ * order's); marketplace orders also the marketplace's line id and the units cancelled since, when there are some.
+ */
+export function toItem(row: ItemRow, marketplace = false, orderStatus?: Orders.OrderStatus): Orders.OrderItem {
   const item: Orders.OrderItem = {
+    lineNo: row.lineNo,
     productId: row.productId,
     sku: row.sku,
     name: row.name,
@@ -56,6 +61,8 @@ export function toItem(row: ItemRow, marketplace = false): Orders.OrderItem {
     lineTotal: row.lineTotal,
     vatRate: row.vatRate,
   };
+  const status = row.status ?? orderStatus;
+  if (status !== undefined) item.status = status;
   if (!marketplace) return item;
   if (row.externalLineId !== null) item.lineId = row.externalLineId;
   if (row.cancelledQuantity > 0) item.cancelledQuantity = row.cancelledQuantity;
@@ -77,6 +84,7 @@ export function toOrder(
   items: readonly ItemRow[],
   allocations?: readonly AllocationRow[],
   attentionLines: readonly AttentionLineRow[] = [],
+  commands?: readonly CommandRow[],
 ): Orders.Order {
   const order: Orders.Order = {
     id: row.id,
@@ -89,12 +97,13 @@ export function toOrder(
     currency: row.currency,
     total: row.total,
     vatTotal: row.vatTotal,
-    items: items.filter((item) => item.orderId === row.id).map((item) => toItem(item, row.externalOrderId !== null)),
+    items: items.filter((item) => item.orderId === row.id).map((item) => toItem(item, row.externalOrderId !== null, row.status)),
     shortages: shortagesOf(row.shortages),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
   if (allocations) order.allocations = allocations.map(toAllocation);
+  if (commands) order.commands = commands.map(toCommand);
   if (row.externalOrderId !== null) {
     order.attentionReasons = Value.Check(ReasonList, row.attentionReasons) ? row.attentionReasons : null;
     order.attentionLines = attentionLines.filter((line) => line.orderId === row.id).map(toAttentionLine);
@@ -102,4 +111,26 @@ export function toOrder(
     if (Value.Check(PackageList, row.packages)) order.packages = row.packages.map(({ packageId, status, cancelled }) => ({ packageId, status, cancelled }));
   }
   return order;
+}
+
+const CommandLines = Type.Array(Type.Object({ lineNo: Type.Integer(), quantity: Type.Integer() }));
+
+/** A command as staff see it; its lines are our intent (lineNo and units), whatever the marketplace calls them. */
+export function toCommand(row: CommandRow): OrderCommands.Command {
+  const lines = row.payload.lines;
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    storeId: row.storeId,
+    kind: row.kind,
+    state: row.state,
+    seq: row.seq,
+    lines: Value.Check(CommandLines, lines) ? lines.map(({ lineNo, quantity }) => ({ lineNo, quantity })) : [],
+    reason: row.reason,
+    httpStatus: row.httpStatus,
+    attempts: row.attempts,
+    createdAt: row.createdAt.toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+    confirmedAt: row.confirmedAt?.toISOString() ?? null,
+  };
 }
