@@ -6,6 +6,7 @@ import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
 import { orderWebhookController } from "./domains/order/webhook-controller";
 import { hepsiburadaPushController } from "./domains/order/hepsiburada-push-controller";
+import { fulfilmentController } from "./domains/order/picklist-controller";
 import { stockSyncController } from "./domains/stock-sync";
 import { bodyLimitPlugin } from "./http/body-limit";
 import { corsHeaders, corsPlugin, originMatcher } from "./http/cors";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
     .use(catalogController({ products: services.products, stores: services.stores, identity: services.identity }))
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
     .use(orderController({ orders: services.orders, identity: services.identity }))
+    .use(fulfilmentController({ picklist: services.picklist, identity: services.identity }))
     .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))
     .use(hepsiburadaPushController({ hepsiburadaPush: services.orderIntake.hepsiburadaPush }))
     .use(

@@ -59,6 +59,7 @@ const RawEnv = Type.Object({
   ORDER_PULL_INTERVAL_MS_PTTAVM: Digits("base interval of PttAVM stores' order pull (at least 5000)"),
   ORDER_PULL_QUOTA: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
+  ORDER_DISPATCH_WARNING_MS: Digits("how near its marketplace dispatch deadline an open order counts as due soon (orders_dispatch_due_soon)"),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
   WEBHOOK_REPAIR_INTERVAL_MS: Digits("how often every Trendyol store's order webhook is checked and repaired"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
@@ -132,6 +133,8 @@ export interface Config {
   sync: SyncConfig;
   /** Marketplace order pull, scheduled per store (runs where the sync worker runs: SYNC_WORKER). */
   orderPull: OrderPullConfig;
+  /** ORDER_DISPATCH_WARNING_MS: an open order this near its dispatch deadline counts as due soon. */
+  orderDispatchWarningMs: number;
   /**
    * Marketplace order webhooks (Trendyol's registered through its API): where marketplaces reach
    * this app (PUBLIC_BASE_URL; unset registers nothing) and how often registrations are repaired.
@@ -322,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kickDelayMs: int(parsed.SYNC_KICK_DELAY_MS, 50),
     },
     orderPull: orderPullConfig(parsed),
+    orderDispatchWarningMs: int(parsed.ORDER_DISPATCH_WARNING_MS, 4 * 60 * 60_000),
     webhooks: { publicBaseUrl: parsed.PUBLIC_BASE_URL, repairIntervalMs: int(parsed.WEBHOOK_REPAIR_INTERVAL_MS, 15 * 60_000) },
     demo: flag(parsed.DEMO, nodeEnv === "development")
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }

@@ -8,6 +8,7 @@ import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
 import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
+import { createPickList } from "./domains/order/picklist";
 import { createOrderService } from "./domains/order/service";
 import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
@@ -51,7 +52,8 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
   // Orders are built after inventory; its invariant check reads their open allocations when it runs.
   const reservationSource = (ids?: readonly string[]) => orders.openAllocations(ids);
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
-  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry });
+  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry, dispatchWarningMs: config.orderDispatchWarningMs });
+  const picklist = createPickList({ db, inventory, products });
   const orderIntake = createMarketplaceIntake({
     db,
     locks: infra.locks,
@@ -105,7 +107,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
+  return { identity, products, stores, inventory, orders, picklist, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;
