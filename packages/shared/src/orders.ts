@@ -193,8 +193,11 @@ export const Order = Type.Object(
         description: "marketplace orders delivered package by package (Trendyol): every package of the order seen so far, first seen first",
       }),
     ),
-    dispatchBy: Nullable(
-      Type.String({ format: "date-time", description: "marketplace orders: the latest the marketplace wants it handed to the carrier, as it last said; null for web orders and marketplaces that give none" }),
+    // Optional only for answers stored before it existed (Idempotency-Key replays); always present otherwise.
+    dispatchBy: Type.Optional(
+      Nullable(
+        Type.String({ format: "date-time", description: "marketplace orders: the latest the marketplace wants it handed to the carrier, as it last said; null for web orders and marketplaces that give none" }),
+      ),
     ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
