@@ -4,6 +4,7 @@ import { registerDispatchMetrics } from "../../src/domains/order/dispatch-deadli
 import { feedOrder } from "../../src/domains/order/marketplace-feed";
 import type { NormalisedOrder } from "../../src/domains/marketplace/service";
 import { Registry } from "prom-client";
+import { createLogger } from "../../src/infra/logger";
 import type { TestApp } from "../support/app";
 import { createTestApp } from "../support/app";
 import { createStore } from "../support/catalog";
@@ -94,7 +95,7 @@ describe("dispatch deadline on the order", () => {
       dispatchBy: "2030-03-04T05:06:07.000Z",
       raw: {},
     };
-    const feed = { orders: t.services.orders, metrics: createIntakeMetrics(new Registry()), log: t.log };
+    const feed = { orders: t.services.orders, metrics: createIntakeMetrics(new Registry()), log: createLogger({ level: "silent", pretty: false }) };
     const result = await feedOrder(feed, { storeId, marketplace: "TRENDYOL", source: "pull" }, normalised);
     expect(result.outcome).toBe("created");
     const listed = await bodyOf(await get(t, `/api/v1/orders?storeId=${storeId}`, shop.staffToken));
