@@ -7,6 +7,7 @@ import { orderController } from "./domains/order";
 import { orderCommandController } from "./domains/order/command-controller";
 import { orderWebhookController } from "./domains/order/webhook-controller";
 import { hepsiburadaPushController } from "./domains/order/hepsiburada-push-controller";
+import { fulfilmentController } from "./domains/order/picklist-controller";
 import { stockSyncController } from "./domains/stock-sync";
 import { bodyLimitPlugin } from "./http/body-limit";
 import { corsHeaders, corsPlugin, originMatcher } from "./http/cors";
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps) {
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
     .use(orderController({ orders: services.orders, identity: services.identity }))
     .use(orderCommandController({ orders: services.orders, identity: services.identity }))
+    .use(fulfilmentController({ picklist: services.picklist, identity: services.identity }))
     .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))
     .use(hepsiburadaPushController({ hepsiburadaPush: services.orderIntake.hepsiburadaPush }))
     .use(

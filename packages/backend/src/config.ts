@@ -64,6 +64,7 @@ const RawEnv = Type.Object({
   ORDER_COMMAND_LEASE_MS: Digits("how long a worker holds a claimed order command before another observes what became of it (at least 1000)"),
   ORDER_COMMAND_ATTEMPT_BUDGET: Digits("sends of an order command refused retryably (429) before it is FAILED"),
   ORDER_COMMAND_FAILPOINT: Type.Optional(Type.Union([Type.Literal("after-commit"), Type.Literal("after-accept")])),
+  ORDER_DISPATCH_WARNING_MS: Digits("how near its marketplace dispatch deadline an open order counts as due soon (orders_dispatch_due_soon)"),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
   WEBHOOK_REPAIR_INTERVAL_MS: Digits("how often every Trendyol store's order webhook is checked and repaired"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),
@@ -139,6 +140,8 @@ export interface Config {
   orderPull: OrderPullConfig;
   /** The order command worker (runs where the sync worker runs: SYNC_WORKER). */
   orderCommands: OrderCommandConfig;
+  /** ORDER_DISPATCH_WARNING_MS: an open order this near its dispatch deadline counts as due soon. */
+  orderDispatchWarningMs: number;
   /**
    * Marketplace order webhooks (Trendyol's registered through its API): where marketplaces reach
    * this app (PUBLIC_BASE_URL; unset registers nothing) and how often registrations are repaired.
@@ -332,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     orderPull: orderPullConfig(parsed),
     orderCommands: orderCommandConfig(parsed),
+    orderDispatchWarningMs: int(parsed.ORDER_DISPATCH_WARNING_MS, 4 * 60 * 60_000),
     webhooks: { publicBaseUrl: parsed.PUBLIC_BASE_URL, repairIntervalMs: int(parsed.WEBHOOK_REPAIR_INTERVAL_MS, 15 * 60_000) },
     demo: flag(parsed.DEMO, nodeEnv === "development")
       ? { sandboxPort: int(parsed.DEMO_SANDBOX_PORT, 4199), orderEveryMs: int(parsed.DEMO_ORDER_EVERY_MS, 4000) }

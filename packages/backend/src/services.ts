@@ -10,6 +10,7 @@ import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
 import { adapterCommandPorts, type CommandPorts } from "./domains/order/command-ports";
 import { createCommandWorker } from "./domains/order/command-worker";
+import { createPickList } from "./domains/order/picklist";
 import { createOrderService } from "./domains/order/service";
 import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
@@ -64,7 +65,7 @@ export function createServices(deps: ServicesDeps) {
   const inventory = createInventoryService({ db, locks: infra.locks, log, events: events.stock, products, reservationSource });
   // Order commands go to the audit log like the sync's pushes; the store's adapter is built per command.
   const commandPorts = deps.commandPorts ?? adapterCommandPorts({ stores, onCall: (storeId) => sync.apiLogs(storeId), fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs });
-  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry, commandPorts });
+  const orders = createOrderService({ db, locks: infra.locks, log, stores, inventory, registry, commandPorts, dispatchWarningMs: config.orderDispatchWarningMs });
   // Started with the other loops where the sync worker runs (main.ts); kicked after every step that recorded commands.
   const commandWorker = createCommandWorker({
     db,
@@ -76,6 +77,7 @@ export function createServices(deps: ServicesDeps) {
     registry,
   });
   orders.onCommandsRecorded(() => commandWorker.kick());
+  const picklist = createPickList({ db, inventory, products });
   const orderIntake = createMarketplaceIntake({
     db,
     locks: infra.locks,
@@ -129,7 +131,7 @@ export function createServices(deps: ServicesDeps) {
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, commandWorker, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
+  return { identity, products, stores, inventory, orders, commandWorker, picklist, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -110,6 +110,12 @@ describe("config", () => {
     });
   });
 
+  test("an order counts as due soon 4 hours before its dispatch deadline unless ORDER_DISPATCH_WARNING_MS says otherwise", () => {
+    expect(loadConfig({}).orderDispatchWarningMs).toBe(4 * 60 * 60_000);
+    expect(loadConfig({ ORDER_DISPATCH_WARNING_MS: "7200000" }).orderDispatchWarningMs).toBe(7_200_000);
+    expect(problemsOf({ ORDER_DISPATCH_WARNING_MS: "4h" })).toHaveLength(1);
+  });
+
   test("production refuses a password hashing cost under OWASP's minimum", () => {
     expect(problemsOf({ ...PRODUCTION_OK, PASSWORD_MEMORY_COST_KIB: "1024" })).toEqual([
       "PASSWORD_MEMORY_COST_KIB must be at least 19456 in production (OWASP's argon2id minimum)",

@@ -197,6 +197,12 @@ export const Order = Type.Object(
       }),
     ),
     commands: Type.Optional(Type.Array(Command, { description: "staff only: what the marketplace was (or is to be) told, first recorded first" })),
+    // Optional only for answers stored before it existed (Idempotency-Key replays); always present otherwise.
+    dispatchBy: Type.Optional(
+      Nullable(
+        Type.String({ format: "date-time", description: "marketplace orders: the latest the marketplace wants it handed to the carrier, as it last said; null for web orders and marketplaces that give none" }),
+      ),
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -211,6 +217,14 @@ export const OrderListQuery = Type.Object({
   ...PageQueryFields,
   status: Type.Optional(OrderStatus),
   storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, maxLength: 36, description: "only this store's orders" })),
+  dueBefore: Type.Optional(
+    Type.String({
+      format: "date-time",
+      maxLength: 40,
+      description:
+        "staff only (403 for customers): open orders (CREATED, CONFIRMED, PICKING, INVOICED, OVERSOLD, NEEDS_ATTENTION) whose dispatch deadline is before this instant, soonest first",
+    }),
+  ),
 });
 export type OrderListQuery = Static<typeof OrderListQuery>;
 

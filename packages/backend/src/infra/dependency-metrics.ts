@@ -1,35 +1,12 @@
-import { Gauge, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { DependencyStats, PoolReading } from "./dependency-stats";
-import { withTimeout } from "./timeout";
+import { cachedReading, scrapedGauge } from "./scraped-gauge";
 
 export interface DependencyMetricsOptions {
   /** Two replicas scraped every 15 s plus a dashboard refresh must not each cost a query. */
   cacheMs?: number;
   /** A dependency that hangs must not hang /metrics: past this the series are left out. */
   timeoutMs?: number;
-}
-
-/** One reading shared by the gauges of a scrape (in flight or cached for cacheMs); failures are not cached. */
-function cached<T>(read: () => Promise<T>, cacheMs: number, timeoutMs: number, what: string): () => Promise<T | undefined> {
-  let last: { at: number; value: T } | undefined;
-  let pending: Promise<T | undefined> | undefined;
-  const refresh = async (): Promise<T | undefined> => {
-    try {
-      const value = await withTimeout(read(), timeoutMs, what);
-      last = { at: Date.now(), value };
-      return value;
-    } catch {
-      last = undefined;
-      return undefined;
-    } finally {
-      pending = undefined;
-    }
-  };
-  return () => {
-    if (last && Date.now() - last.at < cacheMs) return Promise.resolve(last.value);
-    pending ??= refresh();
-    return pending;
-  };
 }
 
 /**
@@ -41,8 +18,8 @@ export function registerDependencyMetrics(registry: Registry, stats: DependencyS
   if (registry.getSingleMetric("db_pool_max")) return;
   const cacheMs = options.cacheMs ?? 5000;
   const timeoutMs = options.timeoutMs ?? 1000;
-  const pool = cached<PoolReading>(() => stats.postgresPool(), cacheMs, timeoutMs, "postgres pool stats");
-  const memory = cached(() => stats.redisMemory(), cacheMs, timeoutMs, "redis memory stats");
+  const pool = cachedReading<PoolReading>(() => stats.postgresPool(), cacheMs, timeoutMs, "postgres pool stats");
+  const memory = cachedReading(() => stats.redisMemory(), cacheMs, timeoutMs, "redis memory stats");
   const gauge = scrapedGauge(registry);
   gauge("db_pool_max", "Most connections this process's Postgres pool may open (DATABASE_POOL_MAX; 1 for PGlite)", ["driver"], async () => {
     const reading = await pool();
@@ -65,22 +42,4 @@ export function registerDependencyMetrics(registry: Registry, stats: DependencyS
     const reading = await memory();
     return reading ? [[{ client: "main" }, reading.maxBytes]] : [];
   });
-}
-
-type Series<L extends string> = [Partial<Record<L, string>>, number][];
-
-/** Gauges whose series are read when /metrics is scraped: each scrape starts empty, so a failed reading shows no series. */
-function scrapedGauge(registry: Registry) {
-  return <L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<Series<L>>): void => {
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const [labels, value] of await read()) this.set(labels, value);
-      },
-    });
-  };
 }

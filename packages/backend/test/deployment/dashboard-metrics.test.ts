@@ -117,6 +117,19 @@ describe("alert rules", () => {
     expect(rule("ReplicaDown").expr).toBe('up{job="pazarsync"} == 0');
   });
 
+  test("every alert has an entry in the RUNBOOK's Alerts section saying what to do", () => {
+    const alerts = readRepoFile("deployment/RUNBOOK.md").split("\n## Alerts\n")[1] ?? "";
+    expect(alertRules.map((r) => r.alert).filter((name) => !alerts.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  test("dispatch deadlines and order command dead letters alert on their gauges", () => {
+    const rule = (name: string) => alertRules.find((r) => r.alert === name)?.expr ?? "";
+    expect(metricNamesIn(rule("OrdersDispatchDueSoon"))).toEqual(["orders_dispatch_due_soon"]);
+    expect(metricNamesIn(rule("OrdersDispatchOverdue"))).toEqual(["orders_dispatch_overdue"]);
+    expect(metricNamesIn(rule("OrderCommandsFailed"))).toEqual(["order_commands_failed_open"]);
+    expect(metricNamesIn(rule("OrderCommandsStuck"))).toEqual(["order_commands_oldest_open_seconds"]);
+  });
+
   test("every expression names only metrics the app exports (or Prometheus's own up)", () => {
     for (const rule of alertRules) {
       expect(metricNamesIn(rule.expr).length).toBeGreaterThan(0);

@@ -37,6 +37,92 @@ describe.skipIf(!promtool)("promtool", () => {
   });
 });
 
+/** A promtool rule test over alerts.yml: each case's series, and when its alert is (not yet) firing. */
+function ruleTest(series: string[], checks: { at: string; alert: string; labels?: Record<string, string>; annotations?: Record<string, string> }[]): string {
+  const lines = [
+    "rule_files:",
+    `  - ${JSON.stringify(repoPath("deployment/prometheus/alerts.yml"))}`,
+    "evaluation_interval: 1m",
+    "tests:",
+    "  - interval: 1m",
+    "    input_series:",
+    ...series.map((entry) => {
+      const [name, values] = entry.split(" => ");
+      return `      - series: ${JSON.stringify(name)}\n        values: ${JSON.stringify(values)}`;
+    }),
+    "    alert_rule_test:",
+    ...checks.map(({ at, alert, labels, annotations }) =>
+      labels
+        ? `      - eval_time: ${at}\n        alertname: ${alert}\n        exp_alerts:\n          - exp_labels: ${JSON.stringify(labels)}\n            exp_annotations: ${JSON.stringify(annotations ?? {})}`
+        : `      - eval_time: ${at}\n        alertname: ${alert}\n        exp_alerts: []`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+describe.skipIf(!promtool)("promtool: the dispatch-deadline and order-command alerts", () => {
+  test("fire on their gauges after their hold, once per store across replicas", async () => {
+    const file = join(tmpdir(), `pazarsync-rule-test-${process.pid}.yml`);
+    const perReplica = (name: string, values: string) =>
+      ["backend-1:3000", "backend-2:3000"].map((instance) => `${name}{job="pazarsync", store_id="s1", instance="${instance}"} => ${values}`);
+    await Bun.write(
+      file,
+      ruleTest(
+        [
+          ...perReplica("orders_dispatch_overdue", "0 0 2x12"),
+          ...perReplica("orders_dispatch_due_soon", "3x14"),
+          ...perReplica("order_commands_failed_open", "0 1x12"),
+          'order_commands_oldest_open_seconds{job="pazarsync", instance="backend-1:3000"} => 0 60 3600x12',
+        ],
+        [
+          { at: "5m", alert: "OrdersDispatchOverdue" },
+          {
+            at: "8m",
+            alert: "OrdersDispatchOverdue",
+            labels: { severity: "page", store_id: "s1" },
+            annotations: {
+              summary: "2 orders of store s1 are past their dispatch deadline",
+              description: "Open orders the marketplace wanted handed to the carrier already. RUNBOOK: orders near their dispatch deadline.",
+            },
+          },
+          { at: "8m", alert: "OrdersDispatchDueSoon" },
+          {
+            at: "11m",
+            alert: "OrdersDispatchDueSoon",
+            labels: { severity: "warn", store_id: "s1" },
+            annotations: {
+              summary: "3 orders of store s1 are due for dispatch within the warning window",
+              description: "GET /api/v1/orders?dueBefore= lists them, soonest first. RUNBOOK: orders near their dispatch deadline.",
+            },
+          },
+          {
+            at: "7m",
+            alert: "OrderCommandsFailed",
+            labels: { severity: "warn", store_id: "s1" },
+            annotations: { summary: "1 order commands of store s1 were refused by the marketplace", description: "Dead letters waiting for staff. RUNBOOK: order command dead letters." },
+          },
+          { at: "4m", alert: "OrderCommandsStuck" },
+          {
+            at: "8m",
+            alert: "OrderCommandsStuck",
+            labels: { severity: "warn" },
+            annotations: {
+              summary: "An order command has waited 1h 0m 0s for the marketplace's confirmation",
+              description: "RUNBOOK: order command dead letters (stuck commands), marketplace outage.",
+            },
+          },
+        ],
+      ),
+    );
+    try {
+      const { code, output } = runPromtool(["test", "rules", file]);
+      expect({ code, output }).toMatchObject({ code: 0 });
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
+
 describe("prometheus.yml", () => {
   const config = readYaml("deployment/prometheus/prometheus.yml");
   const compose = readYaml("docker-compose.prod.yml");

@@ -57,6 +57,7 @@ const ROUTES: Record<string, MinRole> = {
   "POST /api/v1/orders/{id}/deliver": "staff",
   "POST /api/v1/orders/{id}/return": "staff",
   "POST /api/v1/orders/{id}/lines/{lineId}/map": "staff",
+  "GET /api/v1/fulfilment/picklist": "staff",
   "POST /api/v1/marketplace/webhooks/trendyol/{storeId}": "webhook",
   "POST /api/v1/marketplace/webhooks/shipment-packages/{storeId}": "webhook",
   "POST /api/v1/marketplace/webhooks/hepsiburada/{storeId}/orders": "webhook",

@@ -22,7 +22,8 @@ import {
   shipInTransaction,
   type RestockLine,
 } from "./stock-mutations";
-import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses } from "./warehouses";
+import { planLargestFirst, type PlannedTake } from "./shelf-stock";
+import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses, requireWarehouse } from "./warehouses";
 
 export interface InventoryServiceDeps {
   db: Database;
@@ -105,6 +106,15 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       return listMovements(db, productId, page);
     },
 
+    /**
+     * The shelves ship would take `wanted` (product id -> units) from in this warehouse, by the
+     * same largest-first rule, as the shelves stand now; nothing is taken. 404 WAREHOUSE_NOT_FOUND.
+     */
+    async planPicks(warehouseId: string, wanted: ReadonlyMap<string, number>): Promise<{ warehouse: { id: string; code: string; name: string }; picks: PlannedTake[] }> {
+      const warehouse = await requireWarehouse(db, warehouseId);
+      return { warehouse, picks: await planLargestFirst(db, warehouseId, wanted) };
+    },
+
     async checkInvariants(): Promise<Inventory.InvariantReport> {
       const checkedAt = new Date().toISOString();
       const violations = await findViolations(db, deps.reservationSource);
@@ -164,6 +174,7 @@ export type {
   Transaction,
 } from "./reservation-types";
 export type { RestockLine } from "./stock-mutations";
+export type { PlannedTake } from "./shelf-stock";
 export { readReservation, reservationParameter } from "./stock-mutations";
 export { RESERVATION_READS, RESERVATION_RESULT, reservationWrites } from "./reservation-sql";
 export { StockBookkeepingError, stockLockKey } from "./stock-checks";

@@ -1,5 +1,5 @@
 /** Reading and writing shelf_stock; no rules here, only rows (stock-mutations.ts decides what moves). */
-import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { shelfStock, shelves } from "./schema";
 
@@ -49,27 +49,40 @@ export interface ShelfTake {
 }
 
 /**
- * Takes `quantity` of a product off a warehouse's shelves, largest first (ties by shelf id), in
- * one statement: the first CTE locks the stocked shelves, the second gives each shelf what the
- * larger ones before it left to take, and the update subtracts exactly that. Answers the takes in
- * that order; together they are less than `quantity` when the shelves hold less.
+ * The pick rule, written once for the take below and the plan after it: `wanted` units of a
+ * product leave a warehouse's shelves largest first (ties by shelf id), each shelf giving all it
+ * holds until the larger shelves before it covered the rest. Over rows of several products, each
+ * product is taken on its own.
+ */
+function largestFirstTake(shelf: { productId: SQLWrapper; shelfId: SQLWrapper; onShelf: SQLWrapper }, wanted: SQL): SQL<number> {
+  const larger = sql`coalesce(sum(${shelf.onShelf}) over (partition by ${shelf.productId} order by ${shelf.onShelf} desc, ${shelf.shelfId} rows between unbounded preceding and 1 preceding), 0)`;
+  return sql<number>`greatest(least(${shelf.onShelf}, ${wanted} - ${larger}), 0)::integer`;
+}
+
+/** The same rule's order, for answers read back from SQL. */
+const largestFirst = (a: { before: number; shelfId: string }, b: { before: number; shelfId: string }) => b.before - a.before || (a.shelfId < b.shelfId ? -1 : 1);
+
+/**
+ * Takes `quantity` of a product off a warehouse's shelves by the pick rule, in one statement: the
+ * first CTE locks the stocked shelves, the second gives each shelf its take, and the update
+ * subtracts exactly that. Answers the takes in that order; together they are less than
+ * `quantity` when the shelves hold less.
  */
 export async function takeLargestFirst(tx: Database, productId: string, warehouseId: string, quantity: number, now: Date): Promise<ShelfTake[]> {
   const stocked = tx.$with("stocked").as(
     tx
-      .select({ shelfId: shelfStock.shelfId, onShelf: sql<number>`${shelfStock.quantity}`.as("on_shelf") })
+      .select({ productId: shelfStock.productId, shelfId: shelfStock.shelfId, onShelf: sql<number>`${shelfStock.quantity}`.as("on_shelf") })
       .from(shelfStock)
       .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
       .where(and(eq(shelfStock.productId, productId), eq(shelves.warehouseId, warehouseId), gt(shelfStock.quantity, 0)))
       .for("update", { of: shelfStock }),
   );
-  const larger = sql`coalesce(sum(${stocked.onShelf}) over (order by ${stocked.onShelf} desc, ${stocked.shelfId} rows between unbounded preceding and 1 preceding), 0)`;
   const picks = tx.$with("picks").as(
     tx
       .select({
         shelfId: stocked.shelfId,
         before: sql<number>`${stocked.onShelf}`.as("before"),
-        take: sql<number>`greatest(least(${stocked.onShelf}, ${quantity}::integer - ${larger}), 0)::integer`.as("take"),
+        take: largestFirstTake(stocked, sql`${quantity}::integer`).as("take"),
       })
       .from(stocked),
   );
@@ -80,7 +93,45 @@ export async function takeLargestFirst(tx: Database, productId: string, warehous
     .from(picks)
     .where(and(eq(shelfStock.shelfId, picks.shelfId), eq(shelfStock.productId, productId), gt(picks.take, 0)))
     .returning({ shelfId: shelfStock.shelfId, before: picks.before, take: picks.take });
-  return rows.sort((a, b) => b.before - a.before || (a.shelfId < b.shelfId ? -1 : 1));
+  return rows.sort(largestFirst);
+}
+
+export interface PlannedTake extends ShelfTake {
+  productId: string;
+  shelfCode: string;
+}
+
+/**
+ * What takeLargestFirst would take of each product in `wanted` (product id -> units) from a
+ * warehouse's shelves as they stand, taking nothing and locking nothing: the pick list. Per
+ * product in the take's order; less than wanted when the shelves hold less.
+ */
+export async function planLargestFirst(db: Database, warehouseId: string, wanted: ReadonlyMap<string, number>): Promise<PlannedTake[]> {
+  if (wanted.size === 0) return [];
+  const stocked = db.$with("stocked").as(
+    db
+      .select({
+        productId: shelfStock.productId,
+        shelfId: shelfStock.shelfId,
+        shelfCode: sql<string>`${shelves.code}`.as("shelf_code"),
+        onShelf: sql<number>`${shelfStock.quantity}`.as("on_shelf"),
+      })
+      .from(shelfStock)
+      .innerJoin(shelves, eq(shelves.id, shelfStock.shelfId))
+      .where(and(inArray(shelfStock.productId, [...wanted.keys()]), eq(shelves.warehouseId, warehouseId), gt(shelfStock.quantity, 0))),
+  );
+  const units = sql`(${JSON.stringify(Object.fromEntries(wanted))}::jsonb ->> ${stocked.productId}::text)::integer`;
+  const rows = await db
+    .with(stocked)
+    .select({
+      productId: stocked.productId,
+      shelfId: stocked.shelfId,
+      shelfCode: stocked.shelfCode,
+      before: sql<number>`${stocked.onShelf}`.mapWith(Number),
+      take: largestFirstTake(stocked, units).mapWith(Number),
+    })
+    .from(stocked);
+  return rows.filter((row) => row.take > 0).sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : largestFirst(a, b)));
 }
 
 export interface ShelfRow {

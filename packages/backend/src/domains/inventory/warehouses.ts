@@ -41,9 +41,11 @@ export async function listWarehouses(db: Database, page: PageRequest): Promise<I
   return { items, page: page.page, limit: page.limit, total: total?.n ?? 0 };
 }
 
-async function requireWarehouse(db: Database, warehouseId: string): Promise<void> {
-  const [found] = await db.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.id, warehouseId));
+/** The warehouse, or 404 WAREHOUSE_NOT_FOUND. */
+export async function requireWarehouse(db: Database, warehouseId: string): Promise<{ id: string; code: string; name: string }> {
+  const [found] = await db.select({ id: warehouses.id, code: warehouses.code, name: warehouses.name }).from(warehouses).where(eq(warehouses.id, warehouseId));
   if (!found) throw new WarehouseNotFound(warehouseId);
+  return found;
 }
 
 export async function createShelf(db: Database, warehouseId: string, body: Inventory.CreateShelfBody): Promise<Inventory.Shelf> {

@@ -44,12 +44,12 @@ export function orderController(deps: { orders: OrderService; identity: Identity
     )
     .get(
       "",
-      ({ caller, query }) => orders.listOrders(caller, { status: query.status, storeId: query.storeId }, pageRequest(query)),
+      ({ caller, query }) => orders.listOrders(caller, { status: query.status, storeId: query.storeId, dueBefore: query.dueBefore }, pageRequest(query)),
       {
         auth: true,
         query: M.OrderListQuery,
-        response: { 200: M.OrderPage, ...errors(401, 422) },
-        detail: { summary: "Orders, newest first: a customer's own, or all for staff" },
+        response: { 200: M.OrderPage, ...errors(401, 403, 422) },
+        detail: { summary: "Orders, newest first: a customer's own, or all for staff; with dueBefore (staff), open orders due for dispatch before it, soonest first" },
       },
     )
     .get("/:id", ({ caller, params }) => orders.getOrder(caller, params.id), {

@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { Orders, Uuid } from "@pazarsync/shared";
 import { isUniqueViolation } from "../../infra/pg-errors";
 import { stockLockKeysOf, type Transaction } from "../inventory/service";
+import { dispatchInstant, moveDispatchBy } from "./dispatch-deadlines";
 import { UnknownStore } from "./errors";
 import { createPackageIntake } from "./marketplace-packages";
 import { partitionOf } from "./package-partition";
@@ -45,6 +46,8 @@ export interface MarketplaceOrderInput {
   currency: string;
   /** The package as the marketplace sent it, kept with the order (and all an operator has when it cannot be read). */
   raw?: unknown;
+  /** ISO: the marketplace's dispatch deadline, where it gives one; stored, and moved when it moves. */
+  dispatchBy?: string;
 }
 
 export interface IntakeResult {
@@ -96,6 +99,17 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     return outcome.row;
   }
 
+  /** Checked readable in intakeMarketplaceOrder. */
+  const deadlineOf = (input: MarketplaceOrderInput): Date | null => (input.dispatchBy === undefined ? null : new Date(input.dispatchBy));
+
+  /** An order already known whose deadline the marketplace moved (or first gave now): the answer shows the new one. */
+  async function keepDeadline(result: IntakeResult, deadline: Date | undefined): Promise<IntakeResult> {
+    if (!deadline || result.order.dispatchBy === deadline.toISOString()) return result;
+    await moveDispatchBy(db, result.order.id, deadline);
+    log.info({ orderId: result.order.id, from: result.order.dispatchBy, to: deadline.toISOString() }, "marketplace order's dispatch deadline moved");
+    return { ...result, order: { ...result.order, dispatchBy: deadline.toISOString() } };
+  }
+
   const packagesOf = (input: MarketplaceOrderInput): MarketplacePackage[] | null =>
     input.packageId === undefined ? null : [{ packageId: input.packageId, status: input.marketplaceStatus ?? "", cancelled: false, ...partitionOf(input.lines, input.partition) }];
 
@@ -116,6 +130,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           vatTotal: priced.vatTotal,
           rawPayload: rawText,
           packages: packagesOf(input),
+          dispatchBy: deadlineOf(input),
         },
         priced.items,
       );
@@ -142,6 +157,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           attentionReasons: examined.reasons,
           rawPayload: rawText,
           packages: packagesOf(input),
+          dispatchBy: deadlineOf(input),
         },
         examined.priced?.items ?? [],
       );
@@ -216,17 +232,19 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       if (!UUID.test(storeId)) throw new UnknownStore(given.storeId);
       const rawText = rawPayloadText(given.raw);
       const orderKey = orderKeyOf(given.externalOrderId, rawText);
+      const deadline = dispatchInstant(given.dispatchBy, log, { storeId, externalOrderId: given.externalOrderId });
       // A package id Postgres cannot store names no package: the order is taken as a whole (the raw payload keeps the id).
-      const input = given.packageId === undefined || storable(given.packageId, MAX_PACKAGE_ID) ? given : { ...given, packageId: undefined };
+      const packaged = given.packageId === undefined || storable(given.packageId, MAX_PACKAGE_ID) ? given : { ...given, packageId: undefined };
+      const input = { ...packaged, dispatchBy: deadline?.toISOString() };
       try {
-        return await intake(input, storeId, rawText, orderKey);
+        return await keepDeadline(await intake(input, storeId, rawText, orderKey), deadline);
       } catch (error) {
         // Two intakes of one order raced past the lookup; the unique index let one in. The loser
         // goes through intake again, so a second package of the order is merged, not dropped.
         if (!isUniqueViolation(error, EXTERNAL_ID_UNIQUE)) throw error;
         const winner = await repo.orderByExternalId(db, storeId, orderKey.key);
         if (!winner) throw error;
-        return input.packageId !== undefined ? intake(input, storeId, rawText, orderKey) : answer(winner, false);
+        return keepDeadline(input.packageId !== undefined ? await intake(input, storeId, rawText, orderKey) : await answer(winner, false), deadline);
       }
     },
 

@@ -65,7 +65,7 @@ answer as (
       'externalOrderId', null, 'status', 'CREATED', 'currency', o.currency, 'total', o.total, 'vatTotal', o.vat_total,
       'items', (select jsonb_agg(jsonb_build_object('lineNo', l.line_no, 'productId', l.product_id, 'sku', l.sku, 'name', l.name, 'quantity', l.quantity,
                   'unitPrice', l.unit_price, 'lineTotal', l.line_total, 'vatRate', l.vat_rate, 'status', 'CREATED') order by l.line_no) from order_lines l),
-      'shortages', null, 'createdAt', o.created_at, 'updatedAt', o.created_at),
+      'shortages', null, 'dispatchBy', null, 'createdAt', o.created_at, 'updatedAt', o.created_at),
     now() + ${IDEMPOTENCY_RETENTION_SQL}
   from order_input o, num
   on conflict (scope, key) do update set
@@ -97,7 +97,7 @@ ${reservationWrites({ heldWhen: "exists (select from answer)", reason: "'order #
 select (select response_body from answer) as answer, ${RESERVATION_RESULT}`;
 
 /** Bumped whenever the statement changes: postgres.js caches a named statement per connection by its text anyway. */
-const STATEMENT_NAME = "order_place_v3";
+const STATEMENT_NAME = "order_place_v5";
 
 const OrderAnswer = TypeCompiler.Compile(Orders.Order);
 

@@ -3,6 +3,7 @@ import type { Orders } from "@pazarsync/shared";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { Allocation } from "../inventory/service";
+import { dueBeforeCondition } from "./dispatch-deadlines";
 import { type MarketplacePackage, orderAllocations, orderAttentionLines, orderItems, orders } from "./schema";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -156,6 +157,8 @@ export interface OrderFilter {
   customerId?: string;
   status?: Orders.OrderStatus;
   storeId?: string;
+  /** Open orders due for dispatch before this instant, soonest first. */
+  dueBefore?: Date;
 }
 
 export async function orderRowsPage(db: Database, filter: OrderFilter, limit: number, offset: number): Promise<{ rows: OrderRow[]; total: number }> {
@@ -163,9 +166,11 @@ export async function orderRowsPage(db: Database, filter: OrderFilter, limit: nu
   if (filter.customerId) conditions.push(eq(orders.customerId, filter.customerId));
   if (filter.status) conditions.push(eq(orders.status, filter.status));
   if (filter.storeId) conditions.push(eq(orders.storeId, filter.storeId));
+  if (filter.dueBefore) conditions.push(dueBeforeCondition(filter.dueBefore));
   const where = conditions.length > 0 ? and(...conditions) : undefined;
-  // Newest first; the number breaks ties between orders created in the same instant.
-  const rows = await db.select().from(orders).where(where).orderBy(desc(orders.createdAt), desc(orders.number)).limit(limit).offset(offset);
+  // Newest first, or soonest deadline first for dueBefore; the number breaks ties between orders of the same instant.
+  const order = filter.dueBefore ? [asc(orders.dispatchBy), asc(orders.number)] : [desc(orders.createdAt), desc(orders.number)];
+  const rows = await db.select().from(orders).where(where).orderBy(...order).limit(limit).offset(offset);
   const [counted] = await db.select({ total: count() }).from(orders).where(where);
   return { rows, total: counted?.total ?? 0 };
 }

@@ -1,6 +1,7 @@
 import type { OrderCommands, Orders } from "@pazarsync/shared";
 import { Registry } from "prom-client";
 import type { Database } from "../../infra/db";
+import { Forbidden } from "../../infra/errors";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
@@ -10,13 +11,14 @@ import type { CommandPorts } from "./command-ports";
 import { commandById, listCommands, retryFailed } from "./command-queue";
 import { OrderCommandNotFailed, OrderCommandNotFound, OrderNotFound } from "./errors";
 import { takeStep } from "./fulfilment";
+import { DEFAULT_DISPATCH_WARNING_MS, registerDispatchMetrics } from "./dispatch-deadlines";
 import { createIdempotency, type Idempotency } from "./idempotency";
 import { createOrderMetrics, type OrderMetrics } from "./metrics";
 import { createIntake } from "./intake";
 import { mapAttentionLine } from "./line-mapping";
 import { type Placement, type Placer, placeOrder } from "./placement";
 import * as repo from "./repository";
-import { createTransitions, type OrderActor, present, visibleTo } from "./transitions";
+import { createTransitions, isStaff, type OrderActor, present, visibleTo } from "./transitions";
 import { unsupply } from "./unsupply";
 import { toCommand, toOrder } from "./views";
 
@@ -35,6 +37,8 @@ export interface OrderServiceDeps {
   registry?: Registry;
   /** Each store's way to its marketplace for order commands; absent, no store has one (scripts). */
   commandPorts?: CommandPorts;
+  /** ORDER_DISPATCH_WARNING_MS: how near its dispatch deadline an open order counts as due soon. */
+  dispatchWarningMs?: number;
 }
 
 /** Who hears that an order left NEEDS_ATTENTION by a staff action (the needing-attention gauge); never throws. */
@@ -61,15 +65,18 @@ export type OrderCaller = Placer;
 export interface OrderListFilter {
   status?: Orders.OrderStatus;
   storeId?: string;
+  /** ISO instant (staff only): open orders due for dispatch before it, soonest first. */
+  dueBefore?: string;
 }
 
 export function createOrderService(deps: OrderServiceDeps) {
   const attentionListeners: (() => Promise<void>)[] = [];
   const commandListeners: (() => void)[] = [];
+  const registry = deps.registry ?? new Registry();
   const ctx: OrderContext = {
     ...deps,
     idempotency: createIdempotency({ db: deps.db, log: deps.log }),
-    metrics: createOrderMetrics(deps.registry ?? new Registry()),
+    metrics: createOrderMetrics(registry),
     commands: {
       ports: deps.commandPorts ?? (async () => undefined),
       recorded: () => {
@@ -88,6 +95,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       },
     },
   };
+  registerDispatchMetrics(registry, { db: deps.db, warningMs: deps.dispatchWarningMs ?? DEFAULT_DISPATCH_WARNING_MS });
   const transitions = createTransitions(ctx);
   const intake = createIntake(ctx, transitions);
 
@@ -106,7 +114,10 @@ export function createOrderService(deps: OrderServiceDeps) {
     /** Newest first; a customer sees only their own orders. Items for the whole page in one query. */
     async listOrders(caller: OrderCaller, filter: OrderListFilter, page: PageRequest): Promise<Orders.OrderPage> {
       const customerId = caller.role === "customer" ? caller.userId : undefined;
-      const { rows, total } = await repo.orderRowsPage(ctx.db, { ...filter, storeId: filter.storeId?.toLowerCase(), customerId }, page.limit, page.offset);
+      // Dispatch deadlines are the warehouse's business: a customer asking is told so, not shown an empty list.
+      if (filter.dueBefore !== undefined && !isStaff(caller)) throw new Forbidden("Only staff may list orders by dispatch deadline", { required: ["staff", "admin"] });
+      const dueBefore = filter.dueBefore === undefined ? undefined : new Date(filter.dueBefore);
+      const { rows, total } = await repo.orderRowsPage(ctx.db, { status: filter.status, storeId: filter.storeId?.toLowerCase(), customerId, dueBefore }, page.limit, page.offset);
       const ids = rows.map((row) => row.id);
       const marketplaceIds = rows.filter((row) => row.externalOrderId !== null).map((row) => row.id);
       const [items, attentionLines] = await Promise.all([repo.itemsOf(ctx.db, ids), repo.attentionLinesOf(ctx.db, marketplaceIds)]);

@@ -99,6 +99,7 @@ export function toOrder(
     vatTotal: row.vatTotal,
     items: items.filter((item) => item.orderId === row.id).map((item) => toItem(item, row.externalOrderId !== null, row.status)),
     shortages: shortagesOf(row.shortages),
+    dispatchBy: row.dispatchBy?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
