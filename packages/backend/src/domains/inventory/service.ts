@@ -8,7 +8,7 @@ import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import type { ProductService } from "../catalog/service";
 import type { StockChange } from "./events";
-import { findViolations, type ReservationSource } from "./invariants";
+import { findViolations, quarantineTotals, type ReservationSource } from "./invariants";
 import { repairInvariants } from "./invariants-repair";
 import { listMovements } from "./ledger";
 import { productStock, stockLevels, type StockLevel } from "./levels";
@@ -16,6 +16,8 @@ import type { Allocation, ReservationInput, ReservationOutcome, ShelfPick, Stock
 import { assertValidDelta, stockLockKey } from "./stock-checks";
 import {
   applyShelfStockChange,
+  quarantineInTransaction,
+  type QuarantineLine,
   releaseInTransaction,
   reserveStock,
   restockInTransaction,
@@ -109,7 +111,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       const checkedAt = new Date().toISOString();
       const violations = await findViolations(db, deps.reservationSource);
       if (violations.length > 0) log.warn({ violations: violations.length }, "stock invariants violated");
-      return { ok: violations.length === 0, checkedAt, violations };
+      return { ok: violations.length === 0, checkedAt, violations, quarantine: await quarantineTotals(db) };
     },
 
     /** Writes correcting ledger rows with the corrected levels; actorId null when run by the script. */
@@ -131,6 +133,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     /** Returned goods back onto named shelves; 404 SHELF_NOT_FOUND for an unknown shelf. */
     restockInTransaction: (tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<void> =>
       restockInTransaction(tx, lines, context),
+
+    /** Returned goods put aside in a warehouse (QUARANTINE ledger rows): counted, on no shelf, never sellable. */
+    quarantineInTransaction: (tx: Transaction, lines: readonly QuarantineLine[], context: StockContext): Promise<void> =>
+      quarantineInTransaction(tx, lines, context),
 
     /**
      * After an order's commit (orders are its callers): announce the change so stock-sync marks
@@ -163,7 +169,7 @@ export type {
   StockContext,
   Transaction,
 } from "./reservation-types";
-export type { RestockLine } from "./stock-mutations";
+export type { QuarantineLine, RestockLine } from "./stock-mutations";
 export { readReservation, reservationParameter } from "./stock-mutations";
 export { RESERVATION_READS, RESERVATION_RESULT, reservationWrites } from "./reservation-sql";
 export { StockBookkeepingError, stockLockKey } from "./stock-checks";

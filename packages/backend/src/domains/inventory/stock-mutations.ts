@@ -1,6 +1,7 @@
 /**
  * Every change of stock, in one place: an order's reserve (web and marketplace orders alike,
- * through the one reservation statement of reservation-sql.ts), release, ship and restock, and
+ * through the one reservation statement of reservation-sql.ts), release, ship, restock and
+ * quarantine of returned goods, and
  * staff putting units on a shelf or taking them off. The callers hold stockLockKey of every
  * product (sorted); the order functions run in the caller's transaction. Shelves change here by
  * conditional increments (shelf-stock.ts), levels and their ledger rows only through
@@ -169,6 +170,33 @@ export async function restockInTransaction(tx: Transaction, lines: readonly Rest
       const state = sqlState(error);
       if (state === FOREIGN_KEY_VIOLATION) throw new ProductNotFound(productId);
       if (state === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange(line);
+      throw error;
+    }
+  }
+}
+
+export interface QuarantineLine {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+}
+
+/**
+ * Returned goods put aside (damaged, to inspect) in a warehouse: its quarantined counter goes up
+ * with a QUARANTINE ledger row each (on hand and reserved unchanged, so nothing becomes sellable).
+ * An unknown product is 404 PRODUCT_NOT_FOUND; the caller's transaction is then rolled back.
+ */
+export async function quarantineInTransaction(tx: Transaction, lines: readonly QuarantineLine[], context: StockContext): Promise<void> {
+  assertQuantities(lines);
+  const now = new Date();
+  for (const line of sumBy(lines, (l) => `${l.productId}|${l.warehouseId}`).sort(byProductThen((l) => l.warehouseId))) {
+    const { productId, warehouseId, quantity } = line;
+    try {
+      await changeLevels(tx, [{ productId, warehouseId, onHand: 0, reserved: 0, quarantined: quantity, kind: "QUARANTINE", ...recordOf(context) }], now);
+    } catch (error) {
+      const state = sqlState(error);
+      if (state === FOREIGN_KEY_VIOLATION) throw new ProductNotFound(productId);
+      if (state === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId, shelfId: "QUARANTINE" });
       throw error;
     }
   }
