@@ -4,6 +4,7 @@ import { catalogController } from "./domains/catalog";
 import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
+import { returnsController } from "./domains/returns";
 import { orderWebhookController } from "./domains/order/webhook-controller";
 import { hepsiburadaPushController } from "./domains/order/hepsiburada-push-controller";
 import { stockSyncController } from "./domains/stock-sync";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
     .use(catalogController({ products: services.products, stores: services.stores, identity: services.identity }))
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
     .use(orderController({ orders: services.orders, identity: services.identity }))
+    .use(returnsController({ returns: services.returns, identity: services.identity }))
     .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))
     .use(hepsiburadaPushController({ hepsiburadaPush: services.orderIntake.hepsiburadaPush }))
     .use(

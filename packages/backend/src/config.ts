@@ -59,6 +59,7 @@ const RawEnv = Type.Object({
   ORDER_PULL_INTERVAL_MS_PTTAVM: Digits("base interval of PttAVM stores' order pull (at least 5000)"),
   ORDER_PULL_QUOTA: Type.Optional(Type.Union([Type.Literal("on"), Type.Literal("off")])),
   ORDER_PULL_OVERLAP_MS: Digits("how far before its watermark each order pull reads again"),
+  ORDER_CLAIM_PULL_INTERVAL_MS: Digits("how often every marketplace store's returns (claims) are read (at least 5000)"),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
   WEBHOOK_REPAIR_INTERVAL_MS: Digits("how often every Trendyol store's order webhook is checked and repaired"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),

@@ -91,6 +91,12 @@ if (config.sync.worker) {
   );
   // Webhook deliveries are taken in before they are answered: the server's own drain covers them.
   lifecycle.addWorker("order pull", () => orderPull.stop());
+  // Returns (claims) change slowly: every store on one interval, each under its own lock (claim-pull.ts).
+  const claimPull = startWorker(
+    [{ name: "claim-pull", everyMs: config.orderPull.claimIntervalMs, runAtStart: true, run: () => services.returnClaims.pullAll() }],
+    log,
+  );
+  lifecycle.addWorker("claim pull", () => claimPull.stop());
 }
 
 if (config.sync.worker) {

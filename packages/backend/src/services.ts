@@ -10,6 +10,8 @@ import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
 import { createOrderService } from "./domains/order/service";
 import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
+import { createClaimPull } from "./domains/returns/claim-pull";
+import { createPortFor, createReturnsService } from "./domains/returns/service";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
 import { createOrderQuota } from "./domains/stock-sync/order-quota";
 import { createStockSync } from "./domains/stock-sync/service";
@@ -78,6 +80,18 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     onCall: (storeId) => sync.apiLogs(storeId),
   });
   stores.onStoreSettingsChanged(async (storeId) => void (await trendyolWebhookRegistration.registerStore(storeId)));
+  // Each store's way back to its marketplace (approve/reject support, claims), built from its settings when needed.
+  const portFor = createPortFor({ stores, fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs, onCall: (storeId) => sync.apiLogs(storeId) });
+  const returns = createReturnsService({ db, locks: infra.locks, log, products, inventory, orders, portFor });
+  const returnClaims = createClaimPull({
+    db,
+    locks: infra.locks,
+    log,
+    stores,
+    portFor,
+    recordClaim: (storeId, claim) => returns.recordClaim(storeId, claim),
+    settings: { overlapMs: config.orderPull.overlapMs },
+  });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });
   const sync = createStockSync({
@@ -105,7 +119,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
+  return { identity, products, stores, inventory, orders, orderIntake, trendyolWebhookRegistration, returns, returnClaims, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -7,4 +7,5 @@ export * as Inventory from "./inventory";
 export * as Orders from "./orders";
 export * as StockSync from "./stock-sync";
 export * as OrderCommands from "./order-commands";
+export * as Returns from "./returns";
 export { createClient, type Client, type ClientOptions, type RequestHandler } from "./client";

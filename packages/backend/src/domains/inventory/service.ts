@@ -23,6 +23,7 @@ import {
   restockInTransaction,
   shipInTransaction,
   type RestockLine,
+  type RestockedLine,
 } from "./stock-mutations";
 import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses } from "./warehouses";
 
@@ -131,7 +132,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       shipInTransaction(tx, allocations, context),
 
     /** Returned goods back onto named shelves; 404 SHELF_NOT_FOUND for an unknown shelf. */
-    restockInTransaction: (tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<void> =>
+    restockInTransaction: (tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<RestockedLine[]> =>
       restockInTransaction(tx, lines, context),
 
     /** Returned goods put aside in a warehouse (QUARANTINE ledger rows): counted, on no shelf, never sellable. */
@@ -169,7 +170,7 @@ export type {
   StockContext,
   Transaction,
 } from "./reservation-types";
-export type { QuarantineLine, RestockLine } from "./stock-mutations";
+export type { QuarantineLine, RestockedLine, RestockLine } from "./stock-mutations";
 export { readReservation, reservationParameter } from "./stock-mutations";
 export { RESERVATION_READS, RESERVATION_RESULT, reservationWrites } from "./reservation-sql";
 export { StockBookkeepingError, stockLockKey } from "./stock-checks";
