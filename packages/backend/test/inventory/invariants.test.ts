@@ -39,7 +39,7 @@ describe("the check", () => {
       const { shelfId, productId } = await stockedShelf(fresh, own, 5);
       await sendJson(fresh, "POST", `/api/v1/inventory/shelves/${shelfId}/stock`, { productId, delta: -2, reason: "count" }, own);
       const report = await invariants(fresh, own);
-      expect(report).toEqual({ ok: true, checkedAt: expect.any(String), violations: [] });
+      expect(report).toEqual({ ok: true, checkedAt: expect.any(String), violations: [], quarantine: { units: 0, levels: 0 } });
     } finally {
       await fresh.close();
     }

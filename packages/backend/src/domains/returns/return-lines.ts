@@ -43,6 +43,18 @@ async function expand(products: LineProducts, ordered: readonly OrderedUnits[]):
   });
 }
 
+/**
+ * The components of an order's sets read now, answered from memory later: inside a transaction the
+ * catalog's own handle must not be used (on PGlite, one connection, it would wait for the transaction).
+ */
+export async function withOrderSets(products: LineProducts, order: ReturnableOrder): Promise<LineProducts> {
+  const sets = await products.componentsOf([...new Set(order.items.map((i) => i.productId))]);
+  return {
+    findByBarcodes: () => Promise.reject(new Error("barcodes are looked up before the transaction")),
+    componentsOf: async (ids) => new Map([...sets].filter(([id]) => ids.includes(id))),
+  };
+}
+
 const numbered = (lines: readonly DraftLine[]): NewLine[] => lines.map((line, i) => ({ ...line, lineNo: i + 1 }));
 
 /**

@@ -20,7 +20,7 @@ import { NothingToReturn, ReturnExceedsShipped, ReturnNotFound } from "./errors"
 import type { PortFor } from "./ports";
 import { announceRestock, receive, receiveInTransaction } from "./receipt";
 import * as repo from "./repository";
-import { attentionOf, type LineProducts, namedLines, outstandingLines, statusOf } from "./return-lines";
+import { attentionOf, type LineProducts, namedLines, outstandingLines, statusOf, withOrderSets } from "./return-lines";
 import { toReturn } from "./views";
 
 export interface ReturnsServiceDeps {
@@ -96,13 +96,14 @@ export function createReturnsService(ctx: ReturnsServiceDeps) {
       const before = await requireOrder(id);
       assertReturnable(before);
       const keys = [...(await shippedUnits(db, id)).keys()].sort().map(stockLockKey);
+      const products = await withOrderSets(ctx.products, before);
       const outcome = await ctx.locks.withLocks(keys, () =>
         db.transaction(async (tx) => {
           const order = await lockReturnableOrder(tx, id);
           if (!order) throw new OrderNotFound(id);
           assertReturnable(order);
           const shipped = await shippedUnits(tx, id);
-          const lines = await outstandingLines(ctx.products, order, shipped);
+          const lines = await outstandingLines(products, order, shipped);
           const row = await repo.insertReturn(tx, { storeId: order.storeId, orderId: id, source: "WEB", status: "REQUESTED", attentionReasons: [], createdBy: actor.userId }, lines);
           const arrivals = [...shipped].map(([productId, quantity]) => ({ productId, quantity, shelfId: shelfId.toLowerCase(), condition: null }));
           return receiveInTransaction(ctx, tx, order, row.id, arrivals, actor.userId);
