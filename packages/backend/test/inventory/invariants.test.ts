@@ -96,6 +96,17 @@ describe("the check", () => {
     }
   });
 
+  test("quarantined units the ledger does not show are a QUARANTINE_MISMATCH; quarantine is counted apart", async () => {
+    const { warehouseId, productId } = await stockedShelf(t, token, 5);
+    await exec(t, sql`update inventory_levels set quarantined = 2 where product_id = ${productId}`);
+    const report = await invariants(t, token);
+    expect(report.violations).toContainEqual({ kind: "QUARANTINE_MISMATCH", productId, warehouseId, expected: 0, actual: 2 });
+    expect(report.quarantine.units).toBeGreaterThanOrEqual(2);
+    // Not an on-hand problem: the shelves still match on hand.
+    expect(report.violations.filter((v: { productId: string; kind: string }) => v.productId === productId && v.kind !== "QUARANTINE_MISMATCH")).toEqual([]);
+    await exec(t, sql`update inventory_levels set quarantined = 0 where product_id = ${productId}`);
+  });
+
   test("staff may run the check; a customer may not (403)", async () => {
     expect((await get(t, "/api/v1/inventory/invariants", token)).status).toBe(200);
     expect((await get(t, "/api/v1/inventory/invariants", (await customer(t)).tokens.accessToken)).status).toBe(403);

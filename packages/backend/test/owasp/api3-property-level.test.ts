@@ -150,6 +150,27 @@ const CASES: WriteCase[] = [
     unchanged: async () => (await bodyOf(await get(t, `/api/v1/orders/${orderForReturn}`, w.staffToken))).status,
   },
   {
+    op: "POST /api/v1/returns",
+    send: (body) => postJson(t, "/api/v1/returns", body, bearer(w.staffToken)),
+    valid: () => ({ orderId: orderForReturn }),
+    forbidden: { status: "RECEIVED", decision: "APPROVED", storeId: randomId(), source: "MARKETPLACE" },
+    unchanged: totalOf(() => "/api/v1/returns", () => w.staffToken),
+  },
+  {
+    op: "POST /api/v1/returns/{id}/receive",
+    send: (body) => postJson(t, `/api/v1/returns/${randomId()}/receive`, body, bearer(w.staffToken)),
+    valid: () => ({ lines: [{ productId: w.productId, quantity: 1, shelfId: w.shelfId, condition: "UNOPENED" }] }),
+    forbidden: { status: "RECEIVED", decision: "APPROVED", orderId: randomId() },
+    unchanged: totalOf(() => "/api/v1/returns", () => w.staffToken),
+  },
+  {
+    op: "POST /api/v1/returns/{id}/reject",
+    send: (body) => postJson(t, `/api/v1/returns/${randomId()}/reject`, body, bearer(w.staffToken)),
+    valid: () => ({ reason: "worn" }),
+    forbidden: { decision: "APPROVED", status: "RECEIVED", decidedBy: randomId() },
+    unchanged: totalOf(() => "/api/v1/returns", () => w.staffToken),
+  },
+  {
     op: "POST /api/v1/orders/{id}/lines/{lineId}/map",
     send: (body) => postJson(t, `/api/v1/orders/${orderForReturn}/lines/1/map`, body, bearer(w.staffToken)),
     valid: () => ({ productId: w.productId }),
@@ -204,8 +225,14 @@ describe("API3:2023 Broken Object Property Level Authorization — mass assignme
 
   test("control: the same bodies without the extra fields are accepted, so the refusals above are the fields'", async () => {
     const statuses: Record<string, number> = {};
-    // The return and the mapping need an order in a state of their own (shipped; needing attention): their valid bodies are tested where those states are built.
-    const stateful = new Set(["POST /api/v1/orders/{id}/return", "POST /api/v1/orders/{id}/lines/{lineId}/map"]);
+    // The returns and the mapping need an order in a state of their own (shipped; needing attention) or a return: their valid bodies are tested where those are built (test/order, test/returns).
+    const stateful = new Set([
+      "POST /api/v1/orders/{id}/return",
+      "POST /api/v1/orders/{id}/lines/{lineId}/map",
+      "POST /api/v1/returns",
+      "POST /api/v1/returns/{id}/receive",
+      "POST /api/v1/returns/{id}/reject",
+    ]);
     for (const c of CASES.filter((x) => !stateful.has(x.op))) statuses[c.op] = (await c.send(c.valid())).status;
     expect(Object.values(statuses).every((s) => s >= 200 && s < 300)).toBe(true);
   });
