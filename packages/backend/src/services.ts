@@ -90,6 +90,7 @@ export function createServices(deps: { config: Config; log: Logger; infra: Infra
     stores,
     portFor,
     recordClaim: (storeId, claim) => returns.recordClaim(storeId, claim),
+    rematchWaiting: (storeId) => returns.rematchWaitingClaims(storeId),
     settings: { overlapMs: config.orderPull.overlapMs },
   });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.

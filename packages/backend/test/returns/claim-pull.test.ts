@@ -27,6 +27,7 @@ function pullWith(port: TestClaimsPort | undefined, clock: { at: number }, pageB
     stores: t.services.stores,
     portFor: async () => port,
     recordClaim: (storeId, claim) => t.services.returns.recordClaim(storeId, claim),
+    rematchWaiting: (storeId) => t.services.returns.rematchWaitingClaims(storeId),
     settings: { overlapMs: OVERLAP_MS, pageBudget },
     now: () => clock.at,
   });
@@ -92,6 +93,25 @@ describe("the claims pull", () => {
     const report = await pullWith(testClaimsPort({ pages }), { at: Date.now() }, 1).pullStore(storeId);
     expect(report).toMatchObject({ pulled: true, pages: 1, complete: false, outcomes: { CREATED: 2 } });
     expect(await claimsOf(storeId)).toHaveLength(2);
+  });
+
+  test("a claim kept without its order finds it on a later run, though the marketplace does not list it again", async () => {
+    const storeId = await marketplaceStore(t, shop);
+    const productId = await stockedProduct(t, shop, 10);
+    const barcode = (await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, shop.staffToken))).barcode;
+    const number = `TY-LATER-${Math.random().toString(36).slice(2, 8)}`;
+    const port = testClaimsPort({ pages: [[claimOf(number, [{ barcode, quantity: 1 }])]] });
+    const clock = { at: Date.now() };
+    expect(await pullWith(port, clock).pullStore(storeId)).toMatchObject({ outcomes: { CREATED: 1 }, rematched: 0 });
+    expect((await claimsOf(storeId))[0]).toMatchObject({ status: "NEEDS_ATTENTION", orderId: null });
+    const { order } = await t.services.orders.intakeMarketplaceOrder({ storeId, externalOrderId: number, lines: [{ barcode, quantity: 1, unitPrice: 9_900 }], currency: "TRY" });
+    port.pages = [[]];
+    clock.at += 60_000;
+    expect(await pullWith(port, clock).pullStore(storeId)).toMatchObject({ pulled: true, outcomes: {}, rematched: 1 });
+    const [matched] = await claimsOf(storeId);
+    expect(matched).toMatchObject({ status: "REQUESTED", orderId: order.id, attentionReasons: [] });
+    expect(matched.lines).toEqual([expect.objectContaining({ productId, quantityClaimed: 1, attention: null })]);
+    expect(JSON.parse(matched.claim.raw)).toMatchObject({ orderNumber: number });
   });
 
   test("a store another replica is pulling is skipped", async () => {

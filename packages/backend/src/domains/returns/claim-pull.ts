@@ -4,7 +4,9 @@
  * claims modified from the watermark minus an overlap up to now, page by page, and record each
  * (recordClaim is idempotent, so re-reading is harmless). The watermark moves to the window's end
  * only once every page was read; a run cut short (page budget, a failed call) reads the same
- * window again next time. main.ts runs it every ORDER_CLAIM_PULL_INTERVAL_MS.
+ * window again next time. Claims kept without their order are matched again first, since the
+ * marketplace lists a claim again only when it changes. main.ts runs it every
+ * ORDER_CLAIM_PULL_INTERVAL_MS.
  */
 import { AppError } from "../../infra/errors";
 import type { Database } from "../../infra/db";
@@ -30,13 +32,24 @@ export interface ClaimPullDeps {
   stores: Pick<StoreService, "listStores" | "findStore">;
   portFor: PortFor;
   recordClaim(storeId: string, claim: NormalisedClaim): Promise<{ outcome: ClaimOutcome }>;
+  /** Claims kept without their order matched again first; answers how many found it. */
+  rematchWaiting?(storeId: string): Promise<number>;
   settings: ClaimPullSettings;
   now?: () => number;
 }
 
 export type ClaimPullReport =
   | { storeId: string; pulled: false; reason: "not_found" | "inactive" | "web" | "no_claim_pull" | "settings" | "locked" }
-  | { storeId: string; pulled: true; pages: number; outcomes: Partial<Record<ClaimOutcome, number>>; watermark: string | null; complete: boolean };
+  | {
+      storeId: string;
+      pulled: true;
+      pages: number;
+      outcomes: Partial<Record<ClaimOutcome, number>>;
+      watermark: string | null;
+      complete: boolean;
+      /** Claims kept without their order that found it this run. */
+      rematched: number;
+    };
 
 export const claimPullLockKey = (storeId: string) => `claim-pull:${storeId}`;
 /** Held past a slow run's last call; another replica takes the store over only after this. */
@@ -60,6 +73,7 @@ export function createClaimPull(deps: ClaimPullDeps) {
   async function readWindow(store: { id: string; createdAt: string }, port: OrderCommandPort): Promise<ClaimPullReport> {
     const pullClaims = port.pullClaims?.bind(port);
     if (!pullClaims) return { storeId: store.id, pulled: false, reason: "no_claim_pull" };
+    const rematched = deps.rematchWaiting ? await deps.rematchWaiting(store.id) : 0;
     const watermark = (await claimWatermark(db, store.id)) ?? new Date(store.createdAt);
     const since = new Date(watermark.getTime() - deps.settings.overlapMs);
     const until = new Date(now());
@@ -83,8 +97,8 @@ export function createClaimPull(deps: ClaimPullDeps) {
     }
     if (complete) await advanceClaimWatermark(db, store.id, until);
     const kept = complete ? until : watermark;
-    log.info({ storeId: store.id, pages, outcomes, complete }, "marketplace claims pulled");
-    return { storeId: store.id, pulled: true, pages, outcomes, watermark: kept.toISOString(), complete };
+    log.info({ storeId: store.id, pages, outcomes, complete, rematched }, "marketplace claims pulled");
+    return { storeId: store.id, pulled: true, pages, outcomes, watermark: kept.toISOString(), complete, rematched };
   }
 
   async function pullStore(storeId: string): Promise<ClaimPullReport> {

@@ -37,7 +37,13 @@ function decisionOf(claim: NormalisedClaim): "APPROVED" | "REJECTED" | undefined
 const signature = (lines: readonly Pick<repo.NewLine, "productId" | "claimLineId" | "quantityClaimed" | "orderLineNo">[]) =>
   JSON.stringify(lines.map((l) => [l.orderLineNo ?? null, l.productId ?? null, l.claimLineId ?? null, l.quantityClaimed]));
 
-export async function recordClaim(ctx: ReturnsContext, storeId: string, claim: NormalisedClaim): Promise<{ returnId: string; outcome: ClaimOutcome }> {
+/** `keptRaw`: the raw claim as stored already (a claim rebuilt from its return), kept as it is. */
+export async function recordClaim(
+  ctx: ReturnsContext,
+  storeId: string,
+  claim: NormalisedClaim,
+  keptRaw?: string,
+): Promise<{ returnId: string; outcome: ClaimOutcome }> {
   const order = await marketplaceOrder(ctx.db, storeId, claim.orderNumber);
   const lines = await claimLines(ctx.products, order, claim);
   const orderId = order?.id ?? null;
@@ -48,7 +54,7 @@ export async function recordClaim(ctx: ReturnsContext, storeId: string, claim: N
     claimState: claim.state,
     marketplaceStatus: claim.marketplaceStatus,
     claimModifiedAt: at,
-    rawClaim: rawText(claim.raw),
+    rawClaim: keptRaw ?? rawText(claim.raw),
   };
   const decided = (current: string) =>
     decision && decision !== current ? { decision, decisionReason: `the marketplace shows ${claim.marketplaceStatus}`, decidedBy: null, decidedAt: new Date() } : {};
@@ -111,4 +117,33 @@ export async function recordClaim(ctx: ReturnsContext, storeId: string, claim: N
     ctx.log.warn({ storeId, claimId: claim.claimId, orderNumber: claim.orderNumber }, "a claim names an order we do not know: kept for staff");
   }
   return recorded;
+}
+
+const CLAIM_STATES: readonly NormalisedClaim["state"][] = ["OPEN", "APPROVED", "REJECTED", "OTHER"];
+/** Waiting claims looked at per store and run: the oldest first, the rest next run. */
+const REMATCH_BATCH = 50;
+
+/**
+ * Claims kept without their order, read again from what their returns stored: an order that came in
+ * since is found without the marketplace listing the claim again (it lists only modified claims).
+ * Answers how many found their order.
+ */
+export async function rematchWaitingClaims(ctx: ReturnsContext, storeId: string): Promise<number> {
+  let matched = 0;
+  for (const row of await repo.waitingClaims(ctx.db, storeId, REMATCH_BATCH)) {
+    if (row.externalClaimId === null || row.externalOrderNumber === null) continue;
+    if (!(await marketplaceOrder(ctx.db, storeId, row.externalOrderNumber))) continue;
+    const lines = await repo.linesOf(ctx.db, [row.id]);
+    const claim: NormalisedClaim = {
+      claimId: row.externalClaimId,
+      orderNumber: row.externalOrderNumber,
+      state: CLAIM_STATES.find((state) => state === row.claimState) ?? "OTHER",
+      marketplaceStatus: row.marketplaceStatus ?? "",
+      lines: lines.map((line) => ({ claimLineId: line.claimLineId ?? "", barcode: line.barcode ?? "", quantity: line.quantityClaimed, ...(line.reason === null ? {} : { reason: line.reason }) })),
+      lastModifiedAt: row.claimModifiedAt?.toISOString() ?? "",
+      raw: null,
+    };
+    if ((await recordClaim(ctx, storeId, claim, row.rawClaim ?? "")).outcome === "UPDATED") matched += 1;
+  }
+  return matched;
 }

@@ -1,6 +1,6 @@
 /** Reading and writing the return tables; no rules here, only rows. */
 import type { Returns } from "@pazarsync/shared";
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { returnClaimWatermarks, returnLines, returns } from "./schema";
 
@@ -99,6 +99,16 @@ export async function returnRowsPage(db: Database, filter: ReturnFilter, limit: 
   const rows = await db.select().from(returns).where(where).orderBy(desc(returns.createdAt), desc(returns.id)).limit(limit).offset(offset);
   const [counted] = await db.select({ total: count() }).from(returns).where(where);
   return { rows, total: counted?.total ?? 0 };
+}
+
+/** A store's marketplace returns kept without their order, oldest first (served by returns_status_store_idx). */
+export async function waitingClaims(db: Database, storeId: string, limit: number): Promise<ReturnRow[]> {
+  return db
+    .select()
+    .from(returns)
+    .where(and(eq(returns.status, "NEEDS_ATTENTION"), eq(returns.storeId, storeId), isNull(returns.orderId)))
+    .orderBy(asc(returns.createdAt))
+    .limit(limit);
 }
 
 export async function claimWatermark(db: Database, storeId: string): Promise<Date | undefined> {

@@ -14,7 +14,7 @@ import { stockLockKey } from "../inventory/service";
 import type { NormalisedClaim } from "../marketplace/order-commands";
 import { OrderNotFound } from "../order/errors";
 import { assertTransition, commandsOfReturn, lockReturnableOrder, type OrderActor, type OrderService, returnableOrder, shippedUnits } from "../order/service";
-import { recordClaim } from "./claims";
+import { recordClaim, rematchWaitingClaims } from "./claims";
 import { decide } from "./decisions";
 import { NothingToReturn, ReturnExceedsShipped, ReturnNotFound } from "./errors";
 import type { PortFor } from "./ports";
@@ -128,6 +128,9 @@ export function createReturnsService(ctx: ReturnsServiceDeps) {
 
     /** A claim read from the store's marketplace; idempotent on (store, claim id). */
     recordClaim: (storeId: string, claim: NormalisedClaim) => recordClaim(ctx, storeId, claim),
+
+    /** Claims kept without their order whose order has come in since (the claims pull runs it first). */
+    rematchWaitingClaims: (storeId: string) => rematchWaitingClaims(ctx, storeId),
   };
 }
 
