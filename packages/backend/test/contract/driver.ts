@@ -13,6 +13,7 @@ const SEGMENT_KINDS: Record<string, string> = {
   warehouses: "warehouse",
   shelves: "shelf",
   orders: "order",
+  returns: "return",
   sessions: "session",
   "dead-letters": "deadLetter",
 };

@@ -87,7 +87,7 @@ export async function takeBackShipped(
   return { taken, short: [] };
 }
 
-/** Once nothing shipped is out any more the order is RETURNED (when its status allows); answers whether it changed. */
+/** Once nothing shipped is still out the order is RETURNED (when its status allows); answers whether it changed. */
 export async function markReturnedWhenAllBack(tx: Database, order: ReturnableOrder): Promise<boolean> {
   if (!canTransition(order.status, "RETURNED")) return false;
   if ((await shippedUnits(tx, order.id)).size > 0) return false;

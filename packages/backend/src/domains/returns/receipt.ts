@@ -4,7 +4,7 @@
  * sellable). Under the stock locks of the products and the order's row lock, in one transaction:
  * the units are taken out of the order's SHIPPED allocations (never more than left the shelves),
  * the return's lines count them (never more than claimed), and the order becomes RETURNED once
- * nothing shipped is out any more.
+ * nothing shipped is still out.
  */
 import { Returns } from "@pazarsync/shared";
 import { InvalidField } from "../../infra/errors";
