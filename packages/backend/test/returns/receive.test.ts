@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { StockChange } from "../../src/domains/inventory/events";
 import { createTestApp, type TestApp } from "../support/app";
 import { bodyOf, type Json } from "../support/http";
 import { get, sendJson } from "../support/identity";
@@ -8,12 +9,20 @@ import { createReturn, productBarcode, receive, received, returnOf, shippedWebOr
 let t: TestApp;
 let shop: Shop;
 let buyer: string;
+const announced: StockChange[] = [];
 beforeAll(async () => {
   t = await createTestApp({ label: "returns-receive" });
   shop = await openShop(t);
   buyer = await newCustomer(t);
+  t.services.events.stock.on((change) => void announced.push(change));
 });
 afterAll(() => t.close());
+
+/** What the store may sell of the product, as the catalog shows it. */
+async function sellableOn(productId: string, storeId: string): Promise<number> {
+  const detail = await bodyOf(await get(t, `/api/v1/catalog/products/${productId}`, shop.staffToken));
+  return detail.availability.find((a: Json) => a.storeId === storeId).sellable;
+}
 
 async function orderStatus(orderId: string): Promise<string> {
   return (await bodyOf(await get(t, `/api/v1/orders/${orderId}`, shop.staffToken))).status;
@@ -23,10 +32,13 @@ describe("a web return received one unit to a shelf and one to quarantine", () =
   let productId: string;
   let order: Json;
   let done: Json;
+  let sellableBefore: number;
   beforeAll(async () => {
     productId = await stockedProduct(t, shop, 10);
     order = await shippedWebOrder(t, shop, buyer, [{ productId, quantity: 2 }]);
+    sellableBefore = await sellableOn(productId, shop.storeId);
     const ret = await createReturn(t, shop, { orderId: order.id });
+    announced.length = 0;
     expect(ret).toMatchObject({ source: "WEB", status: "REQUESTED", decision: "PENDING", orderId: order.id, commands: [] });
     expect(ret.lines).toEqual([expect.objectContaining({ productId, orderLineNo: 1, quantityClaimed: 2, quantityReceived: 0 })]);
     done = await received(t, shop, ret.id, [
@@ -37,6 +49,11 @@ describe("a web return received one unit to a shelf and one to quarantine", () =
 
   test("makes only the shelved unit sellable; the other is counted in quarantine", async () => {
     expect(await stockIn(t, shop, productId)).toEqual({ onHand: 9, reserved: 0, free: 9, quarantined: 1 });
+    expect(await sellableOn(productId, shop.storeId)).toBe(sellableBefore + 1);
+  });
+
+  test("announces the restocked product at once, so the marketplaces hear of it", () => {
+    expect(announced).toEqual([expect.objectContaining({ productIds: [productId], warehouseIds: [shop.warehouseId], correlationId: order.id, urgent: true })]);
   });
 
   test("writes a RETURN ledger row for the shelf and a QUARANTINE row for the unit put aside", async () => {
@@ -136,6 +153,18 @@ describe("refusals", () => {
     expect(res.status).toBe(404);
     expect((await bodyOf(res)).error.code).toBe("SHELF_NOT_FOUND");
     expect((await returnOf(t, shop, ret.id)).status).toBe("REQUESTED");
+  });
+
+  test("units another return already took back are 409 RETURN_EXCEEDS_SHIPPED: nothing restocks twice", async () => {
+    const productId = await stockedProduct(t, shop, 10);
+    const order = await shippedWebOrder(t, shop, buyer, [{ productId, quantity: 1 }]);
+    const first = await createReturn(t, shop, { orderId: order.id });
+    const second = await createReturn(t, shop, { orderId: order.id });
+    await received(t, shop, first.id, [{ productId, quantity: 1, shelfId: shop.shelfId, condition: "UNOPENED" }]);
+    const res = await receive(t, shop, second.id, [{ productId, quantity: 1, shelfId: shop.shelfId, condition: "UNOPENED" }]);
+    expect(res.status).toBe(409);
+    expect((await bodyOf(res)).error).toMatchObject({ code: "RETURN_EXCEEDS_SHIPPED", details: { short: [{ productId, requested: 1, shipped: 0 }] } });
+    expect((await stockIn(t, shop, productId)).onHand).toBe(10);
   });
 
   test("a web return of an order with nothing shipped is 409 NOTHING_TO_RETURN", async () => {
