@@ -111,6 +111,7 @@ export const ReturnListQuery = Type.Object({
   ...PageQueryFields,
   status: Type.Optional(ReturnStatus),
   storeId: Type.Optional(Type.String({ pattern: Uuid.pattern, maxLength: 36, description: "only this store's returns" })),
+  orderId: Type.Optional(Type.String({ pattern: Uuid.pattern, maxLength: 36, description: "only this order's returns" })),
 });
 export type ReturnListQuery = Static<typeof ReturnListQuery>;
 

@@ -68,7 +68,7 @@ describe("bad requests", () => {
     expect((await bodyOf(res)).error.code).toBe("ORDER_NOT_FOUND");
   });
 
-  test("the list filters by status and store, newest first, paged like the order list", async () => {
+  test("the list filters by status, store and order, newest first, paged like the order list", async () => {
     const res = await get(t, `/api/v1/returns?status=REQUESTED&storeId=${shop.storeId}&limit=1`, shop.staffToken);
     expect(res.status).toBe(200);
     const page = await bodyOf(res);
@@ -76,5 +76,8 @@ describe("bad requests", () => {
     expect(page.total).toBeGreaterThanOrEqual(1);
     expect(page.items.every((r: Json) => r.status === "REQUESTED" && r.storeId === shop.storeId)).toBe(true);
     expect((await bodyOf(await get(t, "/api/v1/returns?status=RECEIVED", shop.staffToken))).items.map((r: Json) => r.id)).not.toContain(ret.id);
+    const ofOrder = await bodyOf(await get(t, `/api/v1/returns?orderId=${ret.orderId}`, shop.staffToken));
+    expect(ofOrder.items.map((r: Json) => r.id)).toEqual([ret.id]);
+    expect((await get(t, "/api/v1/returns?orderId=nope", shop.staffToken)).status).toBe(422);
   });
 });

@@ -13,11 +13,13 @@ export function returnsController(deps: { returns: ReturnsService; identity: Ide
   const { returns } = deps;
   return new Elysia({ name: "returns", prefix: "/api/v1", detail: { tags: ["returns"] } })
     .use(identityGuard(deps.identity))
-    .get("/returns", ({ query }) => returns.listReturns({ status: query.status, storeId: query.storeId }, pageRequest(query)), {
+    .get("/returns", ({ query }) => returns.listReturns({ status: query.status, storeId: query.storeId, orderId: query.orderId }, pageRequest(query)), {
       ...staffOnly,
       query: M.ReturnListQuery,
       response: { 200: M.ReturnPage, ...errors(401, 403, 422) },
-      detail: { summary: "Returns, newest first (web returns and marketplace claims); NEEDS_ATTENTION: a claim naming an order or line we could not match" },
+      detail: {
+        summary: "Returns, newest first (web returns and marketplace claims; filters status, storeId, orderId); NEEDS_ATTENTION: a claim naming an order or line we could not match",
+      },
     })
     .post(
       "/returns",

@@ -88,12 +88,14 @@ export async function receiveOnLine(
 export interface ReturnFilter {
   status?: Returns.ReturnStatus;
   storeId?: string;
+  orderId?: string;
 }
 
 export async function returnRowsPage(db: Database, filter: ReturnFilter, limit: number, offset: number): Promise<{ rows: ReturnRow[]; total: number }> {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(returns.status, filter.status));
   if (filter.storeId) conditions.push(eq(returns.storeId, filter.storeId));
+  if (filter.orderId) conditions.push(eq(returns.orderId, filter.orderId));
   const where = conditions.length > 0 ? and(...conditions) : undefined;
   // Newest first; the id breaks ties between returns recorded in the same instant.
   const rows = await db.select().from(returns).where(where).orderBy(desc(returns.createdAt), desc(returns.id)).limit(limit).offset(offset);

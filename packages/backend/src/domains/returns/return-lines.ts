@@ -74,7 +74,7 @@ export async function claimLines(products: LineProducts, order: ReturnableOrder 
   return numbered(await expand(products, ordered));
 }
 
-/** Ordered products and units staff name; a product the order does not hold answers undefined. */
+/** Ordered products and units staff name; a product the order does not hold is answered as missing. */
 export async function namedLines(
   products: LineProducts,
   order: ReturnableOrder,

@@ -52,7 +52,7 @@ export function createReturnsService(ctx: ReturnsServiceDeps) {
 
   return {
     async listReturns(filter: repo.ReturnFilter, page: PageRequest): Promise<Returns.ReturnPage> {
-      const { rows, total } = await repo.returnRowsPage(db, { ...filter, storeId: filter.storeId?.toLowerCase() }, page.limit, page.offset);
+      const { rows, total } = await repo.returnRowsPage(db, { ...filter, storeId: filter.storeId?.toLowerCase(), orderId: filter.orderId?.toLowerCase() }, page.limit, page.offset);
       const ids = rows.map((row) => row.id);
       const lines = await repo.linesOf(db, ids);
       const commands = (await Promise.all(ids.map((id) => commandsOfReturn(db, id)))).flat();
@@ -71,7 +71,10 @@ export function createReturnsService(ctx: ReturnsServiceDeps) {
       const shipped = await shippedUnits(db, order.id);
       if (shipped.size === 0) throw new NothingToReturn(order.id, order.status);
       const named = body.lines ? await namedLines(ctx.products, order, body.lines.map((l) => ({ ...l, productId: l.productId.toLowerCase() }))) : undefined;
-      if (named && "missing" in named) throw new ReturnExceedsShipped(order.id, [{ productId: named.missing, requested: 1, shipped: 0 }]);
+      if (named && "missing" in named) {
+        const requested = body.lines?.filter((l) => l.productId.toLowerCase() === named.missing).reduce((sum, l) => sum + l.quantity, 0) ?? 0;
+        throw new ReturnExceedsShipped(order.id, [{ productId: named.missing, requested, shipped: 0 }]);
+      }
       const lines = named ?? (await outstandingLines(ctx.products, order, shipped));
       const asked = new Map<string, number>();
       for (const line of lines) if (line.productId) asked.set(line.productId, (asked.get(line.productId) ?? 0) + line.quantityClaimed);
