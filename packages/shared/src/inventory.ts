@@ -126,6 +126,17 @@ export const ProductStock = Type.Object(
 );
 export type ProductStock = Static<typeof ProductStock>;
 
+export const QuarantineReleaseBody = Type.Object(
+  {
+    warehouseId: Uuid,
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_STOCK_DELTA }),
+    to: Type.Union([Uuid, Type.Literal("WRITE_OFF")], { description: "a shelf of the same warehouse (sellable again), or WRITE_OFF (gone for good)" }),
+    reason: Type.String({ minLength: 1, maxLength: 200, pattern: "\\S", description: "why, for the ledger" }),
+  },
+  { additionalProperties: false, description: "Units leaving quarantine after inspection" },
+);
+export type QuarantineReleaseBody = Static<typeof QuarantineReleaseBody>;
+
 export const ViolationKind = Type.Union([
   Type.Literal("ON_HAND_MISMATCH"),
   Type.Literal("RESERVED_MISMATCH"),

@@ -16,6 +16,8 @@ export interface FuzzShop {
   hepsiburadaStoreId: string;
   /** What valid PATCH requests may change at will (deactivate, re-point), so the rest of the shop keeps working. */
   scratch: { storeId: string; productId: string };
+  /** A product with units in quarantine (a return received there): the quarantine route writes them off. */
+  quarantine: { productId: string; warehouseId: string };
   /** Real ids by kind: product, store, warehouse, shelf, order, return, session. */
   ids: Record<string, string[]>;
 }
@@ -90,12 +92,16 @@ export async function seedShop(t: TestApp): Promise<FuzzShop> {
     if (res.status !== 201) throw new Error(`seed return failed: ${res.status} ${await res.text()}`);
     returns.push((await bodyOf(res)).id);
   }
+  const aside = { lines: [{ productId: simples[1], quantity: 1, shelfId: "QUARANTINE", condition: "DAMAGED" }] };
+  const put = await sendJson(t, "POST", `/api/v1/returns/${returns[0]}/receive`, aside, tokens.staff);
+  if (put.status !== 200) throw new Error(`seed quarantine failed: ${put.status} ${await put.text()}`);
   return {
     tokens,
     victim: { email: victimEmail, accessToken: victimTokens.accessToken, refreshToken: victimTokens.refreshToken },
     trendyolStoreId,
     hepsiburadaStoreId,
     scratch,
+    quarantine: { productId: simples[1] as string, warehouseId: main.id },
     ids: {
       product: [...simples, set, scratch.productId],
       store: [webStoreId, trendyolStoreId, hepsiburadaStoreId, scratch.storeId],

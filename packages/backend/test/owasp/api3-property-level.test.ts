@@ -136,6 +136,13 @@ const CASES: WriteCase[] = [
     unchanged: bodyAt(() => `/api/v1/inventory/products/${w.productId}/stock`, () => w.staffToken),
   },
   {
+    op: "POST /api/v1/inventory/products/{id}/quarantine",
+    send: (body) => postJson(t, `/api/v1/inventory/products/${w.productId}/quarantine`, body, bearer(w.staffToken)),
+    valid: () => ({ warehouseId: randomId(), quantity: 1, to: "WRITE_OFF", reason: "inspected" }),
+    forbidden: { quarantined: 0, onHand: 1_000_000, kind: "QUARANTINE", actorId: randomId() },
+    unchanged: bodyAt(() => `/api/v1/inventory/products/${w.productId}/stock`, () => w.staffToken),
+  },
+  {
     op: "POST /api/v1/orders",
     send: (body) => postJson(t, "/api/v1/orders", body, { ...bearer(w.alice.token), ...idem() }),
     valid: () => ({ storeId: w.storeId, items: [{ productId: w.productId, quantity: 1 }] }),
@@ -232,6 +239,7 @@ describe("API3:2023 Broken Object Property Level Authorization — mass assignme
       "POST /api/v1/returns",
       "POST /api/v1/returns/{id}/receive",
       "POST /api/v1/returns/{id}/reject",
+      "POST /api/v1/inventory/products/{id}/quarantine",
     ]);
     for (const c of CASES.filter((x) => !stateful.has(x.op))) statuses[c.op] = (await c.send(c.valid())).status;
     expect(Object.values(statuses).every((s) => s >= 200 && s < 300)).toBe(true);

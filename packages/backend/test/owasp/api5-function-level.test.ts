@@ -41,6 +41,7 @@ const ROUTES: Record<string, MinRole> = {
   "POST /api/v1/inventory/shelves/{id}/stock": "staff",
   "GET /api/v1/inventory/products/{id}/stock": "staff",
   "GET /api/v1/inventory/products/{id}/movements": "staff",
+  "POST /api/v1/inventory/products/{id}/quarantine": "staff",
   "GET /api/v1/inventory/invariants": "staff",
   "POST /api/v1/inventory/invariants/repair": "admin",
   "POST /api/v1/orders": "user",

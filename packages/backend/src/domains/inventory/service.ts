@@ -2,6 +2,7 @@ import type { Inventory } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
 import { ProductNotFound } from "../catalog/errors";
 import { NotASimpleProduct } from "./errors";
+import { InvalidField } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
@@ -18,6 +19,7 @@ import {
   applyShelfStockChange,
   quarantineInTransaction,
   type QuarantineLine,
+  releaseQuarantine,
   releaseInTransaction,
   reserveStock,
   restockInTransaction,
@@ -93,6 +95,21 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       );
       await deps.events.emit({ productIds: [body.productId], warehouseIds: [shelf.warehouseId], correlationId: context.correlationId });
       return change;
+    },
+
+    /** Units leaving quarantine: onto a shelf of the same warehouse (announced: sellable again) or written off. */
+    async releaseQuarantine(productId: string, body: Inventory.QuarantineReleaseBody, context: ChangeContext): Promise<Inventory.ProductStock> {
+      await requireProduct(productId);
+      const shelfId = body.to === "WRITE_OFF" ? null : body.to.toLowerCase();
+      const warehouseId = body.warehouseId.toLowerCase();
+      if (shelfId && (await findShelf(db, shelfId)).warehouseId !== warehouseId) {
+        throw new InvalidField({ in: "body", path: "/to", message: "must be a shelf of the warehouse the units are quarantined in" });
+      }
+      const request = { productId, warehouseId, quantity: body.quantity, shelfId, reason: body.reason.trim(), ...context };
+      await deps.locks.withLocks([stockLockKey(productId)], () => releaseQuarantine(db, request));
+      log.info({ productId, warehouseId, quantity: body.quantity, to: shelfId ?? "WRITE_OFF", correlationId: context.correlationId }, "quarantine released");
+      if (shelfId) await deps.events.emit({ productIds: [productId], warehouseIds: [warehouseId], correlationId: context.correlationId, urgent: true });
+      return productStock(db, productId);
     },
 
     /** Warehouse-level on hand and reserved of many products in one query (for orders and availability). */

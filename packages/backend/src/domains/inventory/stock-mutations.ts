@@ -13,7 +13,7 @@ import { Type } from "@sinclair/typebox";
 import { preparedRows, type Database } from "../../infra/db";
 import { isForeignKeyViolation, SQLSTATE, sqlState } from "../../infra/pg-errors";
 import { ProductNotFound } from "../catalog/errors";
-import { InsufficientStock, QuantityOutOfRange, ShelfNotFound, WarehouseNotFound } from "./errors";
+import { InsufficientQuarantine, InsufficientStock, QuantityOutOfRange, ShelfNotFound, WarehouseNotFound } from "./errors";
 import { changeLevels, type LevelChange, LevelRefused } from "./level-changes";
 import { freeStock } from "./levels";
 import { RESERVE_STATEMENT } from "./reservation-sql";
@@ -210,6 +210,38 @@ export async function quarantineInTransaction(tx: Transaction, lines: readonly Q
       if (state === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId, shelfId: "QUARANTINE" });
       throw error;
     }
+  }
+}
+
+export interface QuarantineRelease {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+  /** The shelf the units go back onto (of the same warehouse); null: written off. */
+  shelfId: string | null;
+  reason: string;
+  actorId: string | null;
+  correlationId: string;
+}
+
+/**
+ * Units leaving quarantine after inspection: back onto a shelf (on hand up, sellable again) or
+ * written off, quarantined down either way, with one QUARANTINE ledger row. More than is in
+ * quarantine is 409 INSUFFICIENT_QUARANTINE (the level's guard, not a prior read).
+ */
+export async function releaseQuarantine(db: Database, req: QuarantineRelease): Promise<void> {
+  const { productId, warehouseId, quantity, shelfId } = req;
+  try {
+    await db.transaction(async (tx) => {
+      const now = new Date();
+      if (shelfId) await addToShelf(tx, { shelfId, productId }, quantity, now);
+      const onHand = shelfId ? quantity : 0;
+      await changeLevels(tx, [{ productId, warehouseId, shelfId, onHand, reserved: 0, quarantined: -quantity, kind: "QUARANTINE", ...recordOf(req) }], now);
+    });
+  } catch (error) {
+    if (error instanceof LevelRefused) throw new InsufficientQuarantine({ productId, warehouseId, requested: quantity });
+    if (sqlState(error) === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId, shelfId: shelfId ?? "WRITE_OFF" });
+    throw error;
   }
 }
 
