@@ -5,7 +5,8 @@
 #     (without a sidecar: every table the dump's TOC has data for exists; counts only printed),
 #   - drizzle's migration journal against the sidecar (and, for information, this checkout),
 #   - the stock invariants of `bun run stock:check`: on hand = sum of shelves, reserved = open
-#     (RESERVED) order allocations, nothing negative.
+#     (RESERVED) order allocations, quarantined = the ledger's quarantine changes, nothing
+#     negative; the units in quarantine (returned goods put aside) are printed apart.
 # The scratch database is dropped at the end whatever happened.
 #
 #   restore-check.sh [dump]   default: the newest pazarsync-*.dump in BACKUP_DIR (./backups)

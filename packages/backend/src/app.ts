@@ -5,6 +5,7 @@ import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
 import { orderCommandController } from "./domains/order/command-controller";
+import { returnsController } from "./domains/returns";
 import { orderWebhookController } from "./domains/order/webhook-controller";
 import { hepsiburadaPushController } from "./domains/order/hepsiburada-push-controller";
 import { fulfilmentController } from "./domains/order/picklist-controller";
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
     .use(orderController({ orders: services.orders, identity: services.identity }))
     .use(orderCommandController({ orders: services.orders, identity: services.identity }))
     .use(fulfilmentController({ picklist: services.picklist, identity: services.identity }))
+    .use(returnsController({ returns: services.returns, identity: services.identity }))
     .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))
     .use(hepsiburadaPushController({ hepsiburadaPush: services.orderIntake.hepsiburadaPush }))
     .use(

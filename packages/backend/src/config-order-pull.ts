@@ -33,13 +33,15 @@ export interface OrderPullConfig {
   /** The base interval of each marketplace's stores, after the precedence above. */
   intervalsMs: Record<OrderPullMarketplace, number>;
   overlapMs: number;
+  /** ORDER_CLAIM_PULL_INTERVAL_MS (5 min unset, at least 5 s): how often every marketplace store's returns (claims) are read. */
+  claimIntervalMs: number;
   /** False (ORDER_PULL_QUOTA=off, never in production): pulls keep to their page budget only, for tests that pull one store many times a second. */
   quota: boolean;
 }
 
 /** Problems with the interval variables, by name (values are already known to be digits). */
 export function orderPullProblems(raw: Record<string, string | undefined>, production: boolean): string[] {
-  const names = ["ORDER_PULL_INTERVAL_MS", ...ORDER_PULL_MARKETPLACES.map(perMarketplaceVariable)];
+  const names = ["ORDER_PULL_INTERVAL_MS", ...ORDER_PULL_MARKETPLACES.map(perMarketplaceVariable), "ORDER_CLAIM_PULL_INTERVAL_MS"];
   const problems = names
     .filter((name) => raw[name] !== undefined && /^[0-9]+$/.test(raw[name] ?? "") && Number(raw[name]) < MIN_ORDER_PULL_INTERVAL_MS)
     .map((name) => `${name} must be at least ${MIN_ORDER_PULL_INTERVAL_MS} (ms): no marketplace's orders are pulled more often than every 5 s`);
@@ -58,6 +60,7 @@ export function orderPullConfig(raw: Record<string, string | undefined>): OrderP
     intervalMs: global ?? 60_000,
     intervalsMs,
     overlapMs: raw.ORDER_PULL_OVERLAP_MS === undefined ? 5 * 60_000 : Number(raw.ORDER_PULL_OVERLAP_MS),
+    claimIntervalMs: raw.ORDER_CLAIM_PULL_INTERVAL_MS === undefined ? 5 * 60_000 : Number(raw.ORDER_CLAIM_PULL_INTERVAL_MS),
     quota: raw.ORDER_PULL_QUOTA !== "off",
   };
 }

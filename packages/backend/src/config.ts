@@ -65,6 +65,7 @@ const RawEnv = Type.Object({
   ORDER_COMMAND_ATTEMPT_BUDGET: Digits("sends of an order command refused retryably (429) before it is FAILED"),
   ORDER_COMMAND_FAILPOINT: Type.Optional(Type.Union([Type.Literal("after-commit"), Type.Literal("after-accept")])),
   ORDER_DISPATCH_WARNING_MS: Digits("how near its marketplace dispatch deadline an open order counts as due soon (orders_dispatch_due_soon)"),
+  ORDER_CLAIM_PULL_INTERVAL_MS: Digits("how often every marketplace store's returns (claims) are read (at least 5000)"),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
   WEBHOOK_REPAIR_INTERVAL_MS: Digits("how often every Trendyol store's order webhook is checked and repaired"),
   MARKETPLACE_DUPLICATE_WINDOW_MS: Digits("override of the marketplace's identical-request window (a time-scaled sandbox only)"),

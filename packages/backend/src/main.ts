@@ -94,6 +94,12 @@ if (config.sync.worker) {
   // Sends what staff steps recorded; a command in flight at shutdown is observed by the next worker before it is sent again.
   services.commandWorker.start();
   lifecycle.addWorker("order commands", () => services.commandWorker.stop());
+  // Returns (claims) change slowly: every store on one interval, each under its own lock (claim-pull.ts).
+  const claimPull = startWorker(
+    [{ name: "claim-pull", everyMs: config.orderPull.claimIntervalMs, runAtStart: true, run: () => services.returnClaims.pullAll() }],
+    log,
+  );
+  lifecycle.addWorker("claim pull", () => claimPull.stop());
 }
 
 if (config.sync.worker) {

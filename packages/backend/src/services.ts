@@ -13,6 +13,8 @@ import { createCommandWorker } from "./domains/order/command-worker";
 import { createPickList } from "./domains/order/picklist";
 import { createOrderService } from "./domains/order/service";
 import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
+import { createClaimPull } from "./domains/returns/claim-pull";
+import { createPortFor, createReturnsService } from "./domains/returns/service";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
 import { createOrderQuota } from "./domains/stock-sync/order-quota";
 import { createStockSync } from "./domains/stock-sync/service";
@@ -104,6 +106,19 @@ export function createServices(deps: ServicesDeps) {
     onCall: (storeId) => sync.apiLogs(storeId),
   });
   stores.onStoreSettingsChanged(async (storeId) => void (await trendyolWebhookRegistration.registerStore(storeId)));
+  // Each store's way back to its marketplace (approve/reject support, claims), built from its settings when needed.
+  const portFor = createPortFor({ stores, fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs, onCall: (storeId) => sync.apiLogs(storeId) });
+  const returns = createReturnsService({ db, locks: infra.locks, log, products, inventory, orders, portFor });
+  const returnClaims = createClaimPull({
+    db,
+    locks: infra.locks,
+    log,
+    stores,
+    portFor,
+    recordClaim: (storeId, claim) => returns.recordClaim(storeId, claim),
+    rematchWaiting: (storeId) => returns.rematchWaitingClaims(storeId),
+    settings: { overlapMs: config.orderPull.overlapMs },
+  });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });
   const sync = createStockSync({
@@ -131,7 +146,7 @@ export function createServices(deps: ServicesDeps) {
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, commandWorker, picklist, orderIntake, trendyolWebhookRegistration, sellable, events, sync };
+  return { identity, products, stores, inventory, orders, commandWorker, picklist, orderIntake, trendyolWebhookRegistration, returns, returnClaims, sellable, events, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;

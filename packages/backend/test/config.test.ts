@@ -214,8 +214,16 @@ describe("config: order-pull intervals per marketplace", () => {
       intervalMs: 60_000,
       intervalsMs: { TRENDYOL: 30_000, HEPSIBURADA: 15_000, N11: 15_000, PAZARAMA: 60_000, PTTAVM: 60_000 },
       overlapMs: 300_000,
+      claimIntervalMs: 300_000,
       quota: true,
     });
+  });
+
+  test("ORDER_CLAIM_PULL_INTERVAL_MS sets how often returns (claims) are read, never below 5 s", () => {
+    expect(loadConfig({ ORDER_CLAIM_PULL_INTERVAL_MS: "60000" }).orderPull.claimIntervalMs).toBe(60_000);
+    expect(problemsOf({ ORDER_CLAIM_PULL_INTERVAL_MS: "1000" })).toEqual([
+      "ORDER_CLAIM_PULL_INTERVAL_MS must be at least 5000 (ms): no marketplace's orders are pulled more often than every 5 s",
+    ]);
   });
 
   test("ORDER_PULL_QUOTA=off (tests pulling one store many times a second) is refused in production", () => {

@@ -8,4 +8,5 @@ export * as Orders from "./orders";
 export * as StockSync from "./stock-sync";
 export * as OrderCommands from "./order-commands";
 export * as Fulfilment from "./fulfilment";
+export * as Returns from "./returns";
 export { createClient, type Client, type ClientOptions, type RequestHandler } from "./client";

@@ -80,6 +80,7 @@ export const MovementKind = Type.Union([
   Type.Literal("RELEASE"),
   Type.Literal("SHIP"),
   Type.Literal("RETURN"),
+  Type.Literal("QUARANTINE"),
 ]);
 export type MovementKind = Static<typeof MovementKind>;
 
@@ -94,6 +95,7 @@ export const Movement = Type.Object({
   onHandAfter: Type.Integer(),
   reservedBefore: Type.Integer(),
   reservedAfter: Type.Integer(),
+  quarantineDelta: Type.Integer({ description: "change of quarantined units (QUARANTINE rows: returned goods put aside); 0 on every other row" }),
   reason: Type.String(),
   actorId: Nullable(Uuid),
   correlationId: Type.String({ description: "request id, order id or repair run" }),
@@ -115,6 +117,7 @@ export const ProductStock = Type.Object(
         onHand: Type.Integer(),
         reserved: Type.Integer(),
         free: Type.Integer({ description: "on hand - reserved" }),
+        quarantined: Type.Integer({ description: "returned units put aside: on no shelf, not in on hand, never sellable" }),
         shelves: Type.Array(Type.Object({ shelfId: Uuid, code: Type.String(), quantity: Type.Integer() })),
       }),
     ),
@@ -123,10 +126,22 @@ export const ProductStock = Type.Object(
 );
 export type ProductStock = Static<typeof ProductStock>;
 
+export const QuarantineReleaseBody = Type.Object(
+  {
+    warehouseId: Uuid,
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_STOCK_DELTA }),
+    to: Type.Union([Uuid, Type.Literal("WRITE_OFF")], { description: "a shelf of the same warehouse (sellable again), or WRITE_OFF (gone for good)" }),
+    reason: Type.String({ minLength: 1, maxLength: 200, pattern: "\\S", description: "why, for the ledger" }),
+  },
+  { additionalProperties: false, description: "Units leaving quarantine after inspection" },
+);
+export type QuarantineReleaseBody = Static<typeof QuarantineReleaseBody>;
+
 export const ViolationKind = Type.Union([
   Type.Literal("ON_HAND_MISMATCH"),
   Type.Literal("RESERVED_MISMATCH"),
   Type.Literal("NEGATIVE_QUANTITY"),
+  Type.Literal("QUARANTINE_MISMATCH"),
 ]);
 export type ViolationKind = Static<typeof ViolationKind>;
 
@@ -135,14 +150,26 @@ export const Violation = Type.Object({
   productId: Uuid,
   warehouseId: Uuid,
   shelfId: Type.Optional(Uuid),
-  expected: Type.Integer({ description: "what the source of truth says (shelf sum, open allocations, or 0)" }),
+  expected: Type.Integer({ description: "what the source of truth says (shelf sum, open allocations, the ledger's quarantine changes, or 0)" }),
   actual: Type.Integer({ description: "what the stored counter says" }),
 });
 export type Violation = Static<typeof Violation>;
 
+export const QuarantineTotals = Type.Object(
+  {
+    units: Type.Integer({ minimum: 0, description: "returned units put aside, in every warehouse" }),
+    levels: Type.Integer({ minimum: 0, description: "(product, warehouse) pairs holding any" }),
+  },
+  { description: "Quarantined stock, counted apart from on hand (never sellable)" },
+);
+export type QuarantineTotals = Static<typeof QuarantineTotals>;
+
 export const InvariantReport = Type.Object(
-  { ok: Type.Boolean(), checkedAt: Timestamp, violations: Type.Array(Violation) },
-  { description: "Stock invariants: on hand = shelves, reserved = open allocations, nothing negative" },
+  { ok: Type.Boolean(), checkedAt: Timestamp, violations: Type.Array(Violation), quarantine: QuarantineTotals },
+  {
+    description:
+      "Stock invariants: on hand = shelves, reserved = open allocations, quarantined = the ledger's quarantine changes, nothing negative; quarantine counted apart",
+  },
 );
 export type InvariantReport = Static<typeof InvariantReport>;
 

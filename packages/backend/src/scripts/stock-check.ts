@@ -1,6 +1,7 @@
 /**
  * `bun run stock:check [-- --repair]`: checks the stock invariants (on hand = sum of shelves,
- * reserved = open allocations, nothing negative) and prints one summary line. With --repair it
+ * reserved = open allocations, quarantined = the ledger's quarantine changes, nothing negative)
+ * and prints one summary line, with the units in quarantine counted apart. With --repair it
  * writes correcting ledger rows under the stock lock. Exit 0 when clean (or repaired), 1 when
  * violations remain, 2 on a bad argument. In embedded mode stop the server first: one PGlite
  * folder belongs to one process. Repairs are announced through the ledger, which the stock-sync
@@ -37,6 +38,8 @@ try {
     summary += `, ${repaired.repaired.length} repaired with ${repaired.movementIds.length} ledger row(s) (${repaired.correlationId})`;
   }
   summary += remaining === 0 ? ", clean" : `, ${remaining} remain`;
+  // Quarantined units are on no shelf and not in on hand: shown apart, so a count of the shelves still matches.
+  summary += `; quarantine (apart from on hand): ${report.quarantine.units} unit(s) over ${report.quarantine.levels} level(s)`;
   process.stdout.write(`${summary}\n`);
   exitCode = remaining === 0 ? 0 : 1;
 } finally {

@@ -13,6 +13,7 @@ const SEGMENT_KINDS: Record<string, string> = {
   warehouses: "warehouse",
   shelves: "shelf",
   orders: "order",
+  returns: "return",
   sessions: "session",
   "dead-letters": "deadLetter",
 };
@@ -65,6 +66,11 @@ export function validParts(op: Operation, shop: FuzzShop, ctx: SampleContext): R
       break;
     case "PATCH /api/v1/catalog/products/{id}":
       parts.path.id = shop.scratch.productId;
+      break;
+    case "POST /api/v1/inventory/products/{id}/quarantine":
+      // Units that are in quarantine: the first such request writes them off, the rest are 409.
+      parts.path.id = shop.quarantine.productId;
+      Object.assign(body, { warehouseId: shop.quarantine.warehouseId, quantity: 1, to: "WRITE_OFF" });
       break;
     case "POST /api/v1/stores":
       // Rules past the schema (service 422s) that a valid request must also meet.

@@ -16,7 +16,9 @@ export interface FuzzShop {
   hepsiburadaStoreId: string;
   /** What valid PATCH requests may change at will (deactivate, re-point), so the rest of the shop keeps working. */
   scratch: { storeId: string; productId: string };
-  /** Real ids by kind: product, store, warehouse, shelf, order, session. */
+  /** A product with units in quarantine (a return received there): the quarantine route writes them off. */
+  quarantine: { productId: string; warehouseId: string };
+  /** Real ids by kind: product, store, warehouse, shelf, order, return, session. */
   ids: Record<string, string[]>;
 }
 
@@ -75,22 +77,38 @@ export async function seedShop(t: TestApp): Promise<FuzzShop> {
     await order(t, tokens.staff, webStoreId, simples[2] as string),
   ];
   const shipped = await order(t, tokens.staff, webStoreId, simples[1] as string);
-  for (const step of ["confirm", "ship"]) {
-    const res = await sendJson(t, "POST", `/api/v1/orders/${shipped}/${step}`, {}, tokens.staff);
-    if (res.status !== 200) throw new Error(`seed ${step} failed: ${res.status} ${await res.text()}`);
+  // Two more shipped orders, each with a web return waiting: the return routes need real return ids (two, so
+  // rejecting one still works after the other was approved).
+  const forReturns = [await order(t, tokens.staff, webStoreId, simples[1] as string), await order(t, tokens.staff, webStoreId, simples[1] as string)];
+  for (const id of [shipped, ...forReturns]) {
+    for (const step of ["confirm", "ship"]) {
+      const res = await sendJson(t, "POST", `/api/v1/orders/${id}/${step}`, {}, tokens.staff);
+      if (res.status !== 200) throw new Error(`seed ${step} failed: ${res.status} ${await res.text()}`);
+    }
   }
+  const returns: string[] = [];
+  for (const orderId of forReturns) {
+    const res = await sendJson(t, "POST", "/api/v1/returns", { orderId }, tokens.staff);
+    if (res.status !== 201) throw new Error(`seed return failed: ${res.status} ${await res.text()}`);
+    returns.push((await bodyOf(res)).id);
+  }
+  const aside = { lines: [{ productId: simples[1], quantity: 1, shelfId: "QUARANTINE", condition: "DAMAGED" }] };
+  const put = await sendJson(t, "POST", `/api/v1/returns/${returns[0]}/receive`, aside, tokens.staff);
+  if (put.status !== 200) throw new Error(`seed quarantine failed: ${put.status} ${await put.text()}`);
   return {
     tokens,
     victim: { email: victimEmail, accessToken: victimTokens.accessToken, refreshToken: victimTokens.refreshToken },
     trendyolStoreId,
     hepsiburadaStoreId,
     scratch,
+    quarantine: { productId: simples[1] as string, warehouseId: main.id },
     ids: {
       product: [...simples, set, scratch.productId],
       store: [webStoreId, trendyolStoreId, hepsiburadaStoreId, scratch.storeId],
       warehouse: [main.id, spare.id],
       shelf: [main.shelfId, spare.shelfId],
       order: [...orders, shipped],
+      return: returns,
       session: [victimTokens.sessionId],
     },
   };

@@ -37,6 +37,9 @@ describe.skipIf(!!backupSkipReason())("deployment/backup.sh and restore-check.sh
     const setId = await createSet(t, shop.staffToken, [{ productId: componentA, quantity: 2 }, { productId: componentB, quantity: 1 }]);
     // Reserves 2x2+1 of A and 2 of B: the reserved invariant has open allocations to compare.
     await placed(t, await newCustomer(t), shop.storeId, [{ productId: setId, quantity: 2 }, { productId: componentA, quantity: 1 }]);
+    // One returned unit put aside: the quarantine invariant has a counter and ledger rows to compare.
+    const aside = { actorId: null, correlationId: "backup-test", reason: "returned damaged" };
+    await t.infra.database.db.transaction((tx) => t.services.inventory.quarantineInTransaction(tx, [{ productId: componentB, warehouseId: shop.warehouseId, quantity: 1 }], aside));
     sourceUrl = withDummyPassword(t.config.databaseUrl as string, PASSWORD);
   }, 60_000);
 
@@ -110,7 +113,26 @@ describe.skipIf(!!backupSkipReason())("deployment/backup.sh and restore-check.sh
     expect(run.output).toContain(`count public.stock_movements ${await count("stock_movements")} backup`);
     expect(run.output).toContain(`migrations: ${JOURNAL.entries.length} applied, the same as the source at backup time`);
     expect(run.output).toContain("invariant RESERVED_MISMATCH (reserved = open (RESERVED) order allocations): ok");
+    expect(run.output).toContain("invariant QUARANTINE_MISMATCH (quarantined = the ledger's quarantine changes): ok");
+    expect(run.output).toContain("quarantine (apart from on hand, never sellable): 1 unit(s) over 1 level(s)");
     expect(await databaseExists(scratchNameOf(run))).toBe(false);
+  }, 90_000);
+
+  test("a quarantined counter changed behind the ledger's back makes restore-check exit non-zero naming QUARANTINE_MISMATCH", async () => {
+    const db = t.infra.database.db;
+    await db.execute(sql`update inventory_levels set quarantined = quarantined + 2 where product_id = ${componentA}`);
+    const dir = tempFolder("quarantine");
+    let path: string;
+    try {
+      path = await backup(dir);
+    } finally {
+      await db.execute(sql`update inventory_levels set quarantined = quarantined - 2 where product_id = ${componentA}`);
+    }
+    const run = await restoreCheck({}, [path]);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain("invariant QUARANTINE_MISMATCH (quarantined = the ledger's quarantine changes): 1 violation(s)");
+    expect(run.output).toContain(`product ${componentA} warehouse ${shop.warehouseId} expected 0 actual 2`);
+    expect(run.output).toContain("quarantine (apart from on hand, never sellable): 3 unit(s) over 2 level(s)");
   }, 90_000);
 
   test("a shelf quantity broken in the source makes restore-check exit non-zero naming ON_HAND_MISMATCH", async () => {

@@ -39,7 +39,7 @@ describe("the check", () => {
       const { shelfId, productId } = await stockedShelf(fresh, own, 5);
       await sendJson(fresh, "POST", `/api/v1/inventory/shelves/${shelfId}/stock`, { productId, delta: -2, reason: "count" }, own);
       const report = await invariants(fresh, own);
-      expect(report).toEqual({ ok: true, checkedAt: expect.any(String), violations: [] });
+      expect(report).toEqual({ ok: true, checkedAt: expect.any(String), violations: [], quarantine: { units: 0, levels: 0 } });
     } finally {
       await fresh.close();
     }
@@ -94,6 +94,17 @@ describe("the check", () => {
       await exec(t, sql`update shelf_stock set quantity = 1 where product_id = ${productId}`);
       await exec(t, sql`alter table shelf_stock add constraint shelf_stock_quantity_nonnegative check (quantity >= 0)`);
     }
+  });
+
+  test("quarantined units the ledger does not show are a QUARANTINE_MISMATCH; quarantine is counted apart", async () => {
+    const { warehouseId, productId } = await stockedShelf(t, token, 5);
+    await exec(t, sql`update inventory_levels set quarantined = 2 where product_id = ${productId}`);
+    const report = await invariants(t, token);
+    expect(report.violations).toContainEqual({ kind: "QUARANTINE_MISMATCH", productId, warehouseId, expected: 0, actual: 2 });
+    expect(report.quarantine.units).toBeGreaterThanOrEqual(2);
+    // Not an on-hand problem: the shelves still match on hand.
+    expect(report.violations.filter((v: { productId: string; kind: string }) => v.productId === productId && v.kind !== "QUARANTINE_MISMATCH")).toEqual([]);
+    await exec(t, sql`update inventory_levels set quarantined = 0 where product_id = ${productId}`);
   });
 
   test("staff may run the check; a customer may not (403)", async () => {

@@ -83,12 +83,13 @@ describe("a product's stock", () => {
           onHand: 10,
           reserved: 0,
           free: 10,
+          quarantined: 0,
           shelves: [
             { shelfId: a1.id, code: "A1", quantity: 4 },
             { shelfId: a2.id, code: "A2", quantity: 6 },
           ],
         },
-        { warehouseId: second.id, code: second.code, name: second.name, onHand: 1, reserved: 0, free: 1, shelves: [{ shelfId: b1.id, code: "B1", quantity: 1 }] },
+        { warehouseId: second.id, code: second.code, name: second.name, onHand: 1, reserved: 0, free: 1, quarantined: 0, shelves: [{ shelfId: b1.id, code: "B1", quantity: 1 }] },
       ],
     });
   });

@@ -136,6 +136,13 @@ const CASES: WriteCase[] = [
     unchanged: bodyAt(() => `/api/v1/inventory/products/${w.productId}/stock`, () => w.staffToken),
   },
   {
+    op: "POST /api/v1/inventory/products/{id}/quarantine",
+    send: (body) => postJson(t, `/api/v1/inventory/products/${w.productId}/quarantine`, body, bearer(w.staffToken)),
+    valid: () => ({ warehouseId: randomId(), quantity: 1, to: "WRITE_OFF", reason: "inspected" }),
+    forbidden: { quarantined: 0, onHand: 1_000_000, kind: "QUARANTINE", actorId: randomId() },
+    unchanged: bodyAt(() => `/api/v1/inventory/products/${w.productId}/stock`, () => w.staffToken),
+  },
+  {
     op: "POST /api/v1/orders",
     send: (body) => postJson(t, "/api/v1/orders", body, { ...bearer(w.alice.token), ...idem() }),
     valid: () => ({ storeId: w.storeId, items: [{ productId: w.productId, quantity: 1 }] }),
@@ -166,6 +173,27 @@ const CASES: WriteCase[] = [
       unchanged: async () => bodyOf(await get(t, `/api/v1/orders/${orderForReturn}`, w.staffToken)),
     }),
   ),
+  {
+    op: "POST /api/v1/returns",
+    send: (body) => postJson(t, "/api/v1/returns", body, bearer(w.staffToken)),
+    valid: () => ({ orderId: orderForReturn }),
+    forbidden: { status: "RECEIVED", decision: "APPROVED", storeId: randomId(), source: "MARKETPLACE" },
+    unchanged: totalOf(() => "/api/v1/returns", () => w.staffToken),
+  },
+  {
+    op: "POST /api/v1/returns/{id}/receive",
+    send: (body) => postJson(t, `/api/v1/returns/${randomId()}/receive`, body, bearer(w.staffToken)),
+    valid: () => ({ lines: [{ productId: w.productId, quantity: 1, shelfId: w.shelfId, condition: "UNOPENED" }] }),
+    forbidden: { status: "RECEIVED", decision: "APPROVED", orderId: randomId() },
+    unchanged: totalOf(() => "/api/v1/returns", () => w.staffToken),
+  },
+  {
+    op: "POST /api/v1/returns/{id}/reject",
+    send: (body) => postJson(t, `/api/v1/returns/${randomId()}/reject`, body, bearer(w.staffToken)),
+    valid: () => ({ reason: "worn" }),
+    forbidden: { decision: "APPROVED", status: "RECEIVED", decidedBy: randomId() },
+    unchanged: totalOf(() => "/api/v1/returns", () => w.staffToken),
+  },
   {
     op: "POST /api/v1/orders/{id}/lines/{lineId}/map",
     send: (body) => postJson(t, `/api/v1/orders/${orderForReturn}/lines/1/map`, body, bearer(w.staffToken)),
@@ -221,12 +249,16 @@ describe("API3:2023 Broken Object Property Level Authorization — mass assignme
 
   test("control: the same bodies without the extra fields are accepted, so the refusals above are the fields'", async () => {
     const statuses: Record<string, number> = {};
-    // The return and the mapping need an order in a state of their own (shipped; needing attention), and the staff steps each move
-    // the one order on (a cancel ends it): their valid bodies are tested where those states are built (test/order/order-steps.test.ts).
+    // The returns and the mapping need an order in a state of their own (shipped; needing attention) or a return, and the staff steps
+    // each move the one order on (a cancel ends it): their valid bodies are tested where those are built (test/order, test/returns).
     const stateful = new Set([
       "POST /api/v1/orders/{id}/return",
       "POST /api/v1/orders/{id}/lines/{lineId}/map",
       ...["cancel", "pick", "invoice", "ship", "unsupply"].map((action) => `POST /api/v1/orders/{id}/${action}`),
+      "POST /api/v1/returns",
+      "POST /api/v1/returns/{id}/receive",
+      "POST /api/v1/returns/{id}/reject",
+      "POST /api/v1/inventory/products/{id}/quarantine",
     ]);
     for (const c of CASES.filter((x) => !stateful.has(x.op))) statuses[c.op] = (await c.send(c.valid())).status;
     expect(Object.values(statuses).every((s) => s >= 200 && s < 300)).toBe(true);

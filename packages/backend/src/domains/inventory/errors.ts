@@ -57,3 +57,10 @@ export class InvalidQuantity extends ValidationFailed {
     super("Stock quantities must be positive integers", { productId, quantity });
   }
 }
+
+export class InsufficientQuarantine extends Conflict {
+  static override readonly code = "INSUFFICIENT_QUARANTINE";
+  constructor(details: { productId: string; warehouseId: string; requested: number }) {
+    super("Fewer units of this product are in quarantine in this warehouse", details);
+  }
+}

@@ -82,6 +82,21 @@ export function inventoryController(deps: { inventory: InventoryService; identit
       response: { 200: M.MovementPage, ...errors(401, 403, 404, 422) },
       detail: { summary: "A product's stock ledger, newest first" },
     })
+    .post(
+      "/products/:id/quarantine",
+      ({ params, body, caller, request }) =>
+        inventory.releaseQuarantine(params.id.toLowerCase(), body, { actorId: caller.userId, correlationId: correlationOf(request) }),
+      {
+        ...staffOnly,
+        params: M.IdParams,
+        body: M.QuarantineReleaseBody,
+        response: { 200: M.ProductStock, ...errors(400, 401, 403, 404, 409, 422, 503) },
+        detail: {
+          summary:
+            "Take units out of quarantine after inspection: onto a shelf of the same warehouse (sellable again) or WRITE_OFF; a QUARANTINE ledger row (409 INSUFFICIENT_QUARANTINE)",
+        },
+      },
+    )
     .get("/invariants", () => inventory.checkInvariants(), {
       ...staffOnly,
       response: { 200: M.InvariantReport, ...errors(401, 403) },

@@ -1,6 +1,7 @@
 import type { Inventory } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
-import { levelsOffTheirShelves, negativeLevels, reservedLevels } from "./levels";
+import { quarantineSums } from "./ledger";
+import { levelsOffTheirShelves, negativeLevels, quarantinedLevels, reservedLevels } from "./levels";
 import { negativeShelves } from "./shelf-stock";
 
 export interface ReservationRow {
@@ -50,6 +51,32 @@ async function reservedMismatches(db: Database, source: ReservationSource | unde
   return violations;
 }
 
+/**
+ * Quarantined units versus the ledger's quarantine changes: nothing else writes the counter, so a
+ * difference is a restore or a hand edit. Not repairable by a ledger row (it would move both sides).
+ */
+async function quarantineMismatches(db: Database, productIds?: readonly string[]): Promise<Violation[]> {
+  const stored = await quarantinedLevels(db, productIds);
+  const expected = new Map((await quarantineSums(db, productIds)).map((row) => [key(row.productId, row.warehouseId), row]));
+  const actual = new Map(stored.map((row) => [key(row.productId, row.warehouseId), row]));
+  const violations: Violation[] = [];
+  for (const k of new Set([...expected.keys(), ...actual.keys()])) {
+    const row = expected.get(k) ?? actual.get(k);
+    const want = expected.get(k)?.quarantined ?? 0;
+    const have = actual.get(k)?.quarantined ?? 0;
+    if (row && want !== have) {
+      violations.push({ kind: "QUARANTINE_MISMATCH", productId: row.productId, warehouseId: row.warehouseId, expected: want, actual: have });
+    }
+  }
+  return violations;
+}
+
+/** Units in quarantine, counted apart from on hand: what the invariant report and stock:check show. */
+export async function quarantineTotals(db: Database): Promise<Inventory.QuarantineTotals> {
+  const levels = await quarantinedLevels(db);
+  return { units: levels.reduce((sum, level) => sum + level.quarantined, 0), levels: levels.length };
+}
+
 /** The CHECK constraints make these impossible; looking anyway catches a database restored without them. */
 async function negatives(db: Database, productIds?: readonly string[]): Promise<Violation[]> {
   const levels = await negativeLevels(db, productIds);
@@ -60,7 +87,7 @@ async function negatives(db: Database, productIds?: readonly string[]): Promise<
       productId: row.productId,
       warehouseId: row.warehouseId,
       expected: 0,
-      actual: Math.min(row.onHand, row.reserved),
+      actual: Math.min(row.onHand, row.reserved, row.quarantined),
     })),
     ...onShelves.map((row) => ({
       kind: "NEGATIVE_QUANTITY" as const,
@@ -82,6 +109,7 @@ export async function findViolations(db: Database, source: ReservationSource | u
   const found = [
     ...(await onHandMismatches(db, productIds)),
     ...(await reservedMismatches(db, source, productIds)),
+    ...(await quarantineMismatches(db, productIds)),
     ...(await negatives(db, productIds)),
   ];
   return found.sort(order);

@@ -1,6 +1,6 @@
 /** Reading and writing stock_movements, the append-only ledger; no rules here, only rows. */
 import type { Inventory } from "@pazarsync/shared";
-import { count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { PageRequest } from "../../http/pagination";
 import { stockMovements } from "./schema";
@@ -33,4 +33,15 @@ export async function listMovements(db: Database, productId: string, page: PageR
     limit: page.limit,
     total: total?.n ?? 0,
   };
+}
+
+/** Per (product, warehouse): the sum of the ledger's quarantine changes, where it is not 0 (served by stock_movements_quarantine_idx). */
+export async function quarantineSums(db: Database, productIds?: readonly string[]): Promise<{ productId: string; warehouseId: string; quarantined: number }[]> {
+  const sum = sql<number>`sum(${stockMovements.quarantineDelta})::bigint`;
+  return db
+    .select({ productId: stockMovements.productId, warehouseId: stockMovements.warehouseId, quarantined: sum.mapWith(Number) })
+    .from(stockMovements)
+    .where(and(ne(stockMovements.quarantineDelta, 0), productIds ? inArray(stockMovements.productId, [...productIds]) : undefined))
+    .groupBy(stockMovements.productId, stockMovements.warehouseId)
+    .having(sql`${sum} <> 0`);
 }

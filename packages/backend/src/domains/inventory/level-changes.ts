@@ -1,6 +1,6 @@
 /**
- * The one write path of stock levels: every change of on hand or reserved (staff shelf changes,
- * release, ship, restock, invariant repair) is a list of signed increments applied here, each
+ * The one write path of stock levels: every change of on hand, reserved or quarantined (staff
+ * shelf changes, release, ship, restock, returns put aside, invariant repair) is a list of signed increments applied here, each
  * with its ledger row in the caller's transaction. The reservation statement (reservation-sql.ts)
  * is the one other writer: the hot path, one statement, with the same guard (it takes at most the
  * free stock it has locked) and its own RESERVE rows.
@@ -30,6 +30,7 @@ export interface LevelChange extends LevelKey, Increments {
 export interface ChangedLevel {
   onHand: number;
   reserved: number;
+  quarantined: number;
   movementId: number;
 }
 
@@ -41,7 +42,7 @@ export class LevelRefused extends Error {
   }
 }
 
-const keepsChecks = (by: Increments) => by.reserved >= 0 && by.reserved <= by.onHand;
+const keepsChecks = (by: Increments) => by.reserved >= 0 && by.reserved <= by.onHand && (by.quarantined ?? 0) >= 0;
 
 /**
  * Applies the changes in the given order (several may touch one level: each sees the one before)
@@ -51,10 +52,12 @@ const keepsChecks = (by: Increments) => by.reserved >= 0 && by.reserved <= by.on
  */
 export async function changeLevels(tx: Database, changes: readonly LevelChange[], now: Date): Promise<ChangedLevel[]> {
   const movements: NewMovement[] = [];
+  const quarantinedAfter: number[] = [];
   for (const change of changes) {
-    const by = { onHand: change.onHand, reserved: change.reserved };
+    const by = { onHand: change.onHand, reserved: change.reserved, quarantined: change.quarantined ?? 0 };
     const after = keepsChecks(by) ? await addToLevel(tx, change, by, now) : await changeLevelWithinChecks(tx, change, by, now);
     if (!after) throw new LevelRefused(change);
+    quarantinedAfter.push(after.quarantined);
     movements.push({
       productId: change.productId,
       warehouseId: change.warehouseId,
@@ -65,6 +68,7 @@ export async function changeLevels(tx: Database, changes: readonly LevelChange[]
       onHandAfter: after.onHand,
       reservedBefore: after.reserved - change.reserved,
       reservedAfter: after.reserved,
+      quarantineDelta: by.quarantined,
       reason: change.reason,
       actorId: change.actorId,
       correlationId: change.correlationId,
@@ -72,7 +76,12 @@ export async function changeLevels(tx: Database, changes: readonly LevelChange[]
     });
   }
   const ids = await appendMovements(tx, movements);
-  return movements.map((movement, i) => ({ onHand: movement.onHandAfter, reserved: movement.reservedAfter, movementId: idAt(ids, i) }));
+  return movements.map((movement, i) => ({
+    onHand: movement.onHandAfter,
+    reserved: movement.reservedAfter,
+    quarantined: quarantinedAfter[i] ?? 0,
+    movementId: idAt(ids, i),
+  }));
 }
 
 function idAt(ids: readonly number[], i: number): number {

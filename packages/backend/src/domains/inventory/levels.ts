@@ -16,28 +16,43 @@ export interface LevelKey {
   warehouseId: string;
 }
 
-/** Signed increments of a level's two counters. */
+/** Signed increments of a level's counters; quarantined only where returned goods are put aside or leave quarantine. */
 export interface Increments {
   onHand: number;
   reserved: number;
+  quarantined?: number;
+}
+
+/** A level's counters after a change. */
+export interface Counters {
+  onHand: number;
+  reserved: number;
+  quarantined: number;
 }
 
 const counters = { onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved };
+const allCounters = { ...counters, quarantined: inventoryLevels.quarantined };
 const isLevel = (key: LevelKey) => and(eq(inventoryLevels.productId, key.productId), eq(inventoryLevels.warehouseId, key.warehouseId));
 
 /**
  * Adds increments that keep every CHECK by themselves (0 <= reserved <= on hand): a missing row is
  * created holding just them. Answers the counters after.
  */
-export async function addToLevel(tx: Database, key: LevelKey, by: Increments, now: Date): Promise<Increments | undefined> {
+export async function addToLevel(tx: Database, key: LevelKey, by: Increments, now: Date): Promise<Counters | undefined> {
+  const quarantined = by.quarantined ?? 0;
   const [row] = await tx
     .insert(inventoryLevels)
-    .values({ ...key, onHand: by.onHand, reserved: by.reserved, updatedAt: now })
+    .values({ ...key, onHand: by.onHand, reserved: by.reserved, quarantined, updatedAt: now })
     .onConflictDoUpdate({
       target: [inventoryLevels.productId, inventoryLevels.warehouseId],
-      set: { onHand: sql`${inventoryLevels.onHand} + ${by.onHand}`, reserved: sql`${inventoryLevels.reserved} + ${by.reserved}`, updatedAt: now },
+      set: {
+        onHand: sql`${inventoryLevels.onHand} + ${by.onHand}`,
+        reserved: sql`${inventoryLevels.reserved} + ${by.reserved}`,
+        quarantined: sql`${inventoryLevels.quarantined} + ${quarantined}`,
+        updatedAt: now,
+      },
     })
-    .returning(counters);
+    .returning(allCounters);
   return row;
 }
 
@@ -46,14 +61,15 @@ export async function addToLevel(tx: Database, key: LevelKey, by: Increments, no
  * table's CHECKs (the WHERE is the guard, not a prior read). No row answered: no such level, or
  * the change would break a CHECK.
  */
-export async function changeLevelWithinChecks(tx: Database, key: LevelKey, by: Increments, now: Date): Promise<Increments | undefined> {
+export async function changeLevelWithinChecks(tx: Database, key: LevelKey, by: Increments, now: Date): Promise<Counters | undefined> {
   const onHand = sql`${inventoryLevels.onHand} + ${by.onHand}`;
   const reserved = sql`${inventoryLevels.reserved} + ${by.reserved}`;
+  const quarantined = sql`${inventoryLevels.quarantined} + ${by.quarantined ?? 0}`;
   const [row] = await tx
     .update(inventoryLevels)
-    .set({ onHand, reserved, updatedAt: now })
-    .where(and(isLevel(key), sql`${onHand} >= 0 and ${reserved} >= 0 and ${reserved} <= ${onHand}`))
-    .returning(counters);
+    .set({ onHand, reserved, quarantined, updatedAt: now })
+    .where(and(isLevel(key), sql`${onHand} >= 0 and ${reserved} >= 0 and ${reserved} <= ${onHand} and ${quarantined} >= 0`))
+    .returning(allCounters);
   return row;
 }
 
@@ -97,11 +113,19 @@ export function reservedLevels(db: Database, productIds?: readonly string[]): Pr
 }
 
 /** Levels with a negative counter: the CHECKs forbid them, so only a database restored without its CHECKs holds one. */
-export function negativeLevels(db: Database, productIds?: readonly string[]): Promise<StockLevel[]> {
+export function negativeLevels(db: Database, productIds?: readonly string[]): Promise<(StockLevel & { quarantined: number })[]> {
   return db
-    .select({ productId: inventoryLevels.productId, warehouseId: inventoryLevels.warehouseId, ...counters })
+    .select({ productId: inventoryLevels.productId, warehouseId: inventoryLevels.warehouseId, ...allCounters })
     .from(inventoryLevels)
-    .where(and(or(lt(inventoryLevels.onHand, 0), lt(inventoryLevels.reserved, 0)), ofProducts(productIds)));
+    .where(and(or(lt(inventoryLevels.onHand, 0), lt(inventoryLevels.reserved, 0), lt(inventoryLevels.quarantined, 0)), ofProducts(productIds)));
+}
+
+/** Levels holding quarantined units (of the given products, or all). */
+export function quarantinedLevels(db: Database, productIds?: readonly string[]): Promise<{ productId: string; warehouseId: string; quarantined: number }[]> {
+  return db
+    .select({ productId: inventoryLevels.productId, warehouseId: inventoryLevels.warehouseId, quarantined: inventoryLevels.quarantined })
+    .from(inventoryLevels)
+    .where(and(ne(inventoryLevels.quarantined, 0), ofProducts(productIds)));
 }
 
 /** Per (product, warehouse): on hand and the sum of the warehouse's shelves where they differ; a side with no row counts as 0. */
@@ -148,6 +172,7 @@ export async function productStock(db: Database, productId: string): Promise<Inv
       name: warehouses.name,
       onHand: inventoryLevels.onHand,
       reserved: inventoryLevels.reserved,
+      quarantined: inventoryLevels.quarantined,
     })
     .from(inventoryLevels)
     .innerJoin(warehouses, eq(warehouses.id, inventoryLevels.warehouseId))

@@ -15,7 +15,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { products } from "../catalog/schema";
 
-export const movementKind = pgEnum("movement_kind", ["RECEIPT", "ADJUSTMENT", "RESERVE", "RELEASE", "SHIP", "RETURN"]);
+export const movementKind = pgEnum("movement_kind", ["RECEIPT", "ADJUSTMENT", "RESERVE", "RELEASE", "SHIP", "RETURN", "QUARANTINE"]);
 
 export const warehouses = pgTable(
   "warehouses",
@@ -79,10 +79,16 @@ export const inventoryLevels = pgTable(
       .references(() => warehouses.id, { onDelete: "restrict" }),
     onHand: integer().notNull().default(0),
     reserved: integer().notNull().default(0),
+    /**
+     * Returned units put aside (damaged, to inspect): counted here, on no shelf, never part of on
+     * hand, so never reserved nor sold.
+     */
+    quarantined: integer().notNull().default(0),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.productId, t.warehouseId] }),
+    check("inventory_levels_quarantined_nonnegative", sql`${t.quarantined} >= 0`),
     check("inventory_levels_on_hand_nonnegative", sql`${t.onHand} >= 0`),
     check("inventory_levels_reserved_nonnegative", sql`${t.reserved} >= 0`),
     check("inventory_levels_reserved_within_on_hand", sql`${t.reserved} <= ${t.onHand}`),
@@ -110,6 +116,8 @@ export const stockMovements = pgTable(
     onHandAfter: integer().notNull(),
     reservedBefore: integer().notNull(),
     reservedAfter: integer().notNull(),
+    /** Change of quarantined units (QUARANTINE rows); 0 on every other row. */
+    quarantineDelta: integer().notNull().default(0),
     reason: text().notNull(),
     /** The user who caused it; null for system work (marketplace orders, repairs by script). */
     actorId: uuid(),
@@ -121,5 +129,7 @@ export const stockMovements = pgTable(
     // A product's movements, newest first.
     index("stock_movements_product_idx").on(t.productId, t.id),
     index("stock_movements_correlation_idx").on(t.correlationId),
+    // The invariant check sums quarantine changes per level: only the few rows that carry one.
+    index("stock_movements_quarantine_idx").on(t.productId, t.warehouseId).where(sql`${t.quarantineDelta} <> 0`),
   ],
 );

@@ -2,13 +2,14 @@ import type { Inventory } from "@pazarsync/shared";
 import type { Database } from "../../infra/db";
 import { ProductNotFound } from "../catalog/errors";
 import { NotASimpleProduct } from "./errors";
+import { InvalidField } from "../../infra/errors";
 import type { EventHub } from "../../infra/events";
 import type { LockPort } from "../../infra/locks";
 import type { Logger } from "../../infra/logger";
 import type { PageRequest } from "../../http/pagination";
 import type { ProductService } from "../catalog/service";
 import type { StockChange } from "./events";
-import { findViolations, type ReservationSource } from "./invariants";
+import { findViolations, quarantineTotals, type ReservationSource } from "./invariants";
 import { repairInvariants } from "./invariants-repair";
 import { listMovements } from "./ledger";
 import { productStock, stockLevels, type StockLevel } from "./levels";
@@ -16,11 +17,15 @@ import type { Allocation, ReservationInput, ReservationOutcome, ShelfPick, Stock
 import { assertValidDelta, stockLockKey } from "./stock-checks";
 import {
   applyShelfStockChange,
+  quarantineInTransaction,
+  type QuarantineLine,
+  releaseQuarantine,
   releaseInTransaction,
   reserveStock,
   restockInTransaction,
   shipInTransaction,
   type RestockLine,
+  type RestockedLine,
 } from "./stock-mutations";
 import { planLargestFirst, type PlannedTake } from "./shelf-stock";
 import { createShelf, createWarehouse, findShelf, listShelves, listWarehouses, requireWarehouse } from "./warehouses";
@@ -93,6 +98,21 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       return change;
     },
 
+    /** Units leaving quarantine: onto a shelf of the same warehouse (announced: sellable again) or written off. */
+    async releaseQuarantine(productId: string, body: Inventory.QuarantineReleaseBody, context: ChangeContext): Promise<Inventory.ProductStock> {
+      await requireProduct(productId);
+      const shelfId = body.to === "WRITE_OFF" ? null : body.to.toLowerCase();
+      const warehouseId = body.warehouseId.toLowerCase();
+      if (shelfId && (await findShelf(db, shelfId)).warehouseId !== warehouseId) {
+        throw new InvalidField({ in: "body", path: "/to", message: "must be a shelf of the warehouse the units are quarantined in" });
+      }
+      const request = { productId, warehouseId, quantity: body.quantity, shelfId, reason: body.reason.trim(), ...context };
+      await deps.locks.withLocks([stockLockKey(productId)], () => releaseQuarantine(db, request));
+      log.info({ productId, warehouseId, quantity: body.quantity, to: shelfId ?? "WRITE_OFF", correlationId: context.correlationId }, "quarantine released");
+      if (shelfId) await deps.events.emit({ productIds: [productId], warehouseIds: [warehouseId], correlationId: context.correlationId, urgent: true });
+      return productStock(db, productId);
+    },
+
     /** Warehouse-level on hand and reserved of many products in one query (for orders and availability). */
     stockLevels: (productIds: readonly string[]): Promise<StockLevel[]> => stockLevels(db, productIds),
 
@@ -119,7 +139,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       const checkedAt = new Date().toISOString();
       const violations = await findViolations(db, deps.reservationSource);
       if (violations.length > 0) log.warn({ violations: violations.length }, "stock invariants violated");
-      return { ok: violations.length === 0, checkedAt, violations };
+      return { ok: violations.length === 0, checkedAt, violations, quarantine: await quarantineTotals(db) };
     },
 
     /** Writes correcting ledger rows with the corrected levels; actorId null when run by the script. */
@@ -139,8 +159,12 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       shipInTransaction(tx, allocations, context),
 
     /** Returned goods back onto named shelves; 404 SHELF_NOT_FOUND for an unknown shelf. */
-    restockInTransaction: (tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<void> =>
+    restockInTransaction: (tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<RestockedLine[]> =>
       restockInTransaction(tx, lines, context),
+
+    /** Returned goods put aside in a warehouse (QUARANTINE ledger rows): counted, on no shelf, never sellable. */
+    quarantineInTransaction: (tx: Transaction, lines: readonly QuarantineLine[], context: StockContext): Promise<void> =>
+      quarantineInTransaction(tx, lines, context),
 
     /**
      * After an order's commit (orders are its callers): announce the change so stock-sync marks
@@ -173,7 +197,7 @@ export type {
   StockContext,
   Transaction,
 } from "./reservation-types";
-export type { RestockLine } from "./stock-mutations";
+export type { QuarantineLine, RestockedLine, RestockLine } from "./stock-mutations";
 export type { PlannedTake } from "./shelf-stock";
 export { readReservation, reservationParameter } from "./stock-mutations";
 export { RESERVATION_READS, RESERVATION_RESULT, reservationWrites } from "./reservation-sql";

@@ -1,6 +1,7 @@
 /**
  * Every change of stock, in one place: an order's reserve (web and marketplace orders alike,
- * through the one reservation statement of reservation-sql.ts), release, ship and restock, and
+ * through the one reservation statement of reservation-sql.ts), release, ship, restock and
+ * quarantine of returned goods, and
  * staff putting units on a shelf or taking them off. The callers hold stockLockKey of every
  * product (sorted); the order functions run in the caller's transaction. Shelves change here by
  * conditional increments (shelf-stock.ts), levels and their ledger rows only through
@@ -10,9 +11,9 @@ import type { Inventory } from "@pazarsync/shared";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Type } from "@sinclair/typebox";
 import { preparedRows, type Database } from "../../infra/db";
-import { SQLSTATE, sqlState } from "../../infra/pg-errors";
+import { isForeignKeyViolation, SQLSTATE, sqlState } from "../../infra/pg-errors";
 import { ProductNotFound } from "../catalog/errors";
-import { InsufficientStock, QuantityOutOfRange, ShelfNotFound } from "./errors";
+import { InsufficientQuarantine, InsufficientStock, QuantityOutOfRange, ShelfNotFound, WarehouseNotFound } from "./errors";
 import { changeLevels, type LevelChange, LevelRefused } from "./level-changes";
 import { freeStock } from "./levels";
 import { RESERVE_STATEMENT } from "./reservation-sql";
@@ -145,19 +146,26 @@ export interface RestockLine {
   quantity: number;
 }
 
+/** A restocked line (summed per product and shelf) with the shelf's warehouse. */
+export interface RestockedLine extends RestockLine {
+  warehouseId: string;
+}
+
 const { FOREIGN_KEY_VIOLATION, NUMERIC_OUT_OF_RANGE } = SQLSTATE;
 // A shelf id that is not a UUID would fail the query's cast (a 500); it names no shelf, so 404.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Returned goods back onto named shelves: shelf and the shelf's warehouse level go up together,
- * with a RETURN ledger row each; the shelf may never have held the product. An unknown shelf is
+ * with a RETURN ledger row each; the shelf may never have held the product. Answers the lines with
+ * their shelves' warehouses (what to announce). An unknown shelf is
  * 404 SHELF_NOT_FOUND, an unknown product 404 PRODUCT_NOT_FOUND; either way the caller's
  * transaction is to be rolled back.
  */
-export async function restockInTransaction(tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<void> {
+export async function restockInTransaction(tx: Transaction, lines: readonly RestockLine[], context: StockContext): Promise<RestockedLine[]> {
   assertQuantities(lines);
   const now = new Date();
+  const restocked: RestockedLine[] = [];
   for (const line of sumBy(lines, (l) => `${l.productId}|${l.shelfId}`).sort(byProductThen((l) => l.shelfId))) {
     if (!UUID.test(line.shelfId)) throw new ShelfNotFound(line.shelfId);
     const { productId, shelfId, quantity } = line;
@@ -165,12 +173,75 @@ export async function restockInTransaction(tx: Transaction, lines: readonly Rest
     try {
       await addToShelf(tx, { shelfId, productId }, quantity, now);
       await changeLevels(tx, [{ productId, warehouseId: shelf.warehouseId, shelfId, onHand: quantity, reserved: 0, kind: "RETURN", ...recordOf(context) }], now);
+      restocked.push({ ...line, warehouseId: shelf.warehouseId });
     } catch (error) {
       const state = sqlState(error);
       if (state === FOREIGN_KEY_VIOLATION) throw new ProductNotFound(productId);
       if (state === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange(line);
       throw error;
     }
+  }
+  return restocked;
+}
+
+export interface QuarantineLine {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+}
+
+/**
+ * Returned goods put aside (damaged, to inspect) in a warehouse: its quarantined counter goes up
+ * with a QUARANTINE ledger row each (on hand and reserved unchanged, so nothing becomes sellable).
+ * An unknown product or warehouse is 404 (PRODUCT_NOT_FOUND, WAREHOUSE_NOT_FOUND); the caller's
+ * transaction is then rolled back.
+ */
+export async function quarantineInTransaction(tx: Transaction, lines: readonly QuarantineLine[], context: StockContext): Promise<void> {
+  assertQuantities(lines);
+  const now = new Date();
+  for (const line of sumBy(lines, (l) => `${l.productId}|${l.warehouseId}`).sort(byProductThen((l) => l.warehouseId))) {
+    const { productId, warehouseId, quantity } = line;
+    try {
+      await changeLevels(tx, [{ productId, warehouseId, onHand: 0, reserved: 0, quarantined: quantity, kind: "QUARANTINE", ...recordOf(context) }], now);
+    } catch (error) {
+      if (isForeignKeyViolation(error, "inventory_levels_warehouse_id_warehouses_id_fk")) throw new WarehouseNotFound(warehouseId);
+      const state = sqlState(error);
+      if (state === FOREIGN_KEY_VIOLATION) throw new ProductNotFound(productId);
+      if (state === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId, shelfId: "QUARANTINE" });
+      throw error;
+    }
+  }
+}
+
+export interface QuarantineRelease {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+  /** The shelf the units go back onto (of the same warehouse); null: written off. */
+  shelfId: string | null;
+  reason: string;
+  actorId: string | null;
+  correlationId: string;
+}
+
+/**
+ * Units leaving quarantine after inspection: back onto a shelf (on hand up, sellable again) or
+ * written off, quarantined down either way, with one QUARANTINE ledger row. More than is in
+ * quarantine is 409 INSUFFICIENT_QUARANTINE (the level's guard, not a prior read).
+ */
+export async function releaseQuarantine(db: Database, req: QuarantineRelease): Promise<void> {
+  const { productId, warehouseId, quantity, shelfId } = req;
+  try {
+    await db.transaction(async (tx) => {
+      const now = new Date();
+      if (shelfId) await addToShelf(tx, { shelfId, productId }, quantity, now);
+      const onHand = shelfId ? quantity : 0;
+      await changeLevels(tx, [{ productId, warehouseId, shelfId, onHand, reserved: 0, quarantined: -quantity, kind: "QUARANTINE", ...recordOf(req) }], now);
+    });
+  } catch (error) {
+    if (error instanceof LevelRefused) throw new InsufficientQuarantine({ productId, warehouseId, requested: quantity });
+    if (sqlState(error) === NUMERIC_OUT_OF_RANGE) throw new QuantityOutOfRange({ productId, shelfId: shelfId ?? "WRITE_OFF" });
+    throw error;
   }
 }
 

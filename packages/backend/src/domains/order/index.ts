@@ -129,12 +129,5 @@ export function orderController(deps: { orders: OrderService; identity: Identity
         summary:
           "Map a marketplace order line no product matched (UNKNOWN_BARCODE; lineId is its lineNo) to a product (staff). Once no line waits the order reserves, or is OVERSOLD when short. 404 ORDER_LINE_NOT_FOUND, 409 ORDER_LINE_NOT_UNMATCHED, 422 UNKNOWN_PRODUCT or ORDER_LINE_UNREADABLE",
       },
-    })
-    .post("/:id/return", ({ caller, params, body }) => orders.returnOrder(caller, params.id, body), {
-      ...staffOnly,
-      params: M.OrderParams,
-      body: M.ReturnBody,
-      response: { 200: M.Order, ...errors(400, 401, 403, 404, 409, 422, 503) },
-      detail: { summary: "Take a shipped or delivered order back: everything shipped goes onto the given shelf (staff)" },
     });
 }

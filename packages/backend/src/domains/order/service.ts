@@ -26,6 +26,10 @@ export type { OrderActor } from "./transitions";
 export type { IntakeResult, MarketplaceCancellation, MarketplaceCancellationInput, MarketplaceOrderInput } from "./intake";
 export type { Placement } from "./placement";
 export type { TransitionResult } from "./transitions";
+// The returns domain's view of orders: it records returns and their commands through these, never the order tables.
+export { lockReturnableOrder, markReturnedWhenAllBack, marketplaceOrder, returnableOrder, shippedUnits, takeBackShipped, type ReturnableOrder } from "./return-support";
+export { commandsOfReturn, recordCommand, type CommandRow } from "./command-records";
+export { assertTransition } from "./status";
 
 export interface OrderServiceDeps {
   db: Database;
@@ -139,8 +143,12 @@ export function createOrderService(deps: OrderServiceDeps) {
       }),
     unsupplyOrder: (actor: OrderActor, orderId: string, body: OrderCommands.UnsupplyBody): Promise<Orders.Order> => unsupply(ctx, actor, orderId.toLowerCase(), body),
     deliverOrder: (actor: OrderActor, orderId: string): Promise<Orders.Order> => transitions.deliver(actor, orderId.toLowerCase()).then((r) => r.order),
-    returnOrder: (actor: OrderActor, orderId: string, body: Orders.ReturnBody): Promise<Orders.Order> =>
-      transitions.returnTo(actor, orderId.toLowerCase(), body.shelfId.toLowerCase()).then((r) => r.order),
+    /** The order as this actor sees it (staff: with allocations), after another domain changed it (a return). */
+    async presentOrder(actor: OrderActor, orderId: string): Promise<Orders.Order> {
+      const row = await repo.orderRow(ctx.db, orderId);
+      if (!row || !visibleTo(actor, row)) throw new OrderNotFound(orderId);
+      return present(ctx, row, actor);
+    },
 
     /** Staff map an unmatched marketplace line (UNKNOWN_BARCODE) to a product; the order reserves once no line waits. */
     mapAttentionLine: (actor: OrderActor, orderId: string, lineNo: number, productId: string): Promise<Orders.Order> =>

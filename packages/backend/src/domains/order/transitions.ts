@@ -1,4 +1,4 @@
-/** Status changes after placement: confirm, cancel, ship, deliver, return. */
+/** Status changes after placement: confirm, cancel, ship, deliver (returns are the returns domain's, through return-support.ts). */
 import type { Orders } from "@pazarsync/shared";
 import { Forbidden } from "../../infra/errors";
 import type { Role } from "../identity/model";
@@ -36,8 +36,6 @@ interface TransitionSpec {
   repeatIsNoop?: boolean;
   /** Only staff (and the system) may; a customer may only cancel. */
   staffOnly?: boolean;
-  /** Warehouses the effect touched beyond the allocations' own (a return shelf elsewhere), found after commit. */
-  alsoTouched?: (allocations: readonly repo.AllocationRow[]) => Promise<string[]>;
   /** Records what the marketplace must be told, in the transaction of the change; answers how many commands. */
   record?: (tx: Transaction, row: repo.OrderRow) => Promise<number>;
 }
@@ -94,10 +92,9 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
     });
   const outcome = productIds.length > 0 ? await ctx.locks.withLocks(productIds.map(stockLockKey), run) : await run();
   if (outcome.touched.length > 0) {
-    const extra = spec.alsoTouched ? await spec.alsoTouched(outcome.touched) : [];
     await ctx.inventory.announce({
       productIds: [...new Set(outcome.touched.map((a) => a.productId))],
-      warehouseIds: [...new Set([...outcome.touched.map((a) => a.warehouseId), ...extra])],
+      warehouseIds: [...new Set(outcome.touched.map((a) => a.warehouseId))],
       correlationId: orderId,
     });
   }
@@ -137,34 +134,7 @@ export function createTransitions(ctx: OrderContext) {
     },
 
     deliver: (actor: OrderActor, orderId: string) => transition(ctx, actor, orderId, { to: "DELIVERED", verb: "delivered", staffOnly: true }),
-
-    /** Everything shipped goes back onto the shelf staff name, whichever warehouse it is in. */
-    returnTo: (actor: OrderActor, orderId: string, shelfId: string) =>
-      transition(ctx, actor, orderId, {
-        to: "RETURNED",
-        verb: "returned",
-        staffOnly: true,
-        stock: {
-          from: "SHIPPED",
-          to: "RETURNED",
-          apply: (tx, allocations, context) =>
-            inventory.restockInTransaction(
-              tx,
-              allocations.map(({ productId, quantity }) => ({ productId, shelfId, quantity })),
-              context,
-            ),
-        },
-        alsoTouched: (allocations) => warehouseOfShelf(ctx, allocations, shelfId),
-      }),
   };
-}
-
-/** The return shelf's warehouse gained stock too; inventory's public stock view says which it is. */
-async function warehouseOfShelf(ctx: OrderContext, allocations: readonly repo.AllocationRow[], shelfId: string): Promise<string[]> {
-  const productId = allocations[0]?.productId;
-  if (!productId) return [];
-  const stock = await ctx.inventory.productStock(productId);
-  return stock.warehouses.filter((w) => w.shelves.some((s) => s.shelfId === shelfId)).map((w) => w.warehouseId);
 }
 
 export type Transitions = ReturnType<typeof createTransitions>;
