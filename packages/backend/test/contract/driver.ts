@@ -85,7 +85,18 @@ export function validParts(op: Operation, shop: FuzzShop, ctx: SampleContext): R
         (productId) => ({ productId, quantity: between(ctx.rng, 1, 3) }),
       );
       break;
+    case "POST /api/v1/orders/{id}/pick":
+    case "POST /api/v1/orders/{id}/invoice":
+    case "POST /api/v1/orders/{id}/ship":
+      // Generated line numbers are almost never the order's: most steps name all lines, as staff mostly do.
+      if (ctx.rng() < 0.7) delete body.lines;
+      break;
+    case "POST /api/v1/orders/{id}/unsupply":
+      // A product of the shop, one unit: now and then the order's own.
+      body.lines = [{ productId: pick(ctx.rng, shop.ids.product ?? []), quantity: 1 }];
+      break;
     case "POST /api/v1/marketplace/webhooks/trendyol/{storeId}":
+    case "POST /api/v1/marketplace/webhooks/shipment-packages/{storeId}":
       parts.path.storeId = shop.trendyolStoreId;
       parts.headers["x-api-key"] = WEBHOOK_API_KEY;
       break;

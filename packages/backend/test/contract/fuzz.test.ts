@@ -116,9 +116,23 @@ describe("contract fuzz", () => {
     expect(total.server).toBe(0);
     expect(total.sent).toBeGreaterThanOrEqual(1000);
     expect(tallies.size).toBe(operations.length);
-    // The valid requests are valid enough to get through: nearly every operation succeeded at least once
-    // (not all: a fresh shop has no dead letter to retry, and a return needs the one shipped order).
-    const succeeded = [...tallies.values()].filter((tally) => tally.ok > 0).length;
-    expect(succeeded / operations.length).toBeGreaterThanOrEqual(0.9);
+    // The valid requests are valid enough to get through: every operation succeeded at least once, but those
+    // that need a state the fuzz reaches only by chance (a failed command or dead letter to retry, a line
+    // waiting to be mapped, one of its few orders still in a status the step allows — the fuzz cancels and
+    // moves them in random order —, a return not yet received or decided, units still in quarantine).
+    const needState = new Set([
+      ...["pick", "invoice", "ship", "deliver"].map((step) => `POST /api/v1/orders/{id}/${step}`),
+      "POST /api/v1/returns",
+      "POST /api/v1/inventory/products/{id}/quarantine",
+      "POST /api/v1/stock-sync/dead-letters/{id}/retry",
+      "POST /api/v1/order-commands/{id}/retry",
+      "POST /api/v1/orders/{id}/lines/{lineId}/map",
+      "POST /api/v1/orders/{id}/unsupply",
+      "POST /api/v1/orders/{id}/return",
+      "POST /api/v1/returns/{id}/receive",
+      "POST /api/v1/returns/{id}/reject",
+    ]);
+    const neverSucceeded = [...tallies].filter(([label, tally]) => tally.ok === 0 && !needState.has(label)).map(([label]) => label);
+    expect(neverSucceeded).toEqual([]);
   }, 180_000);
 });
