@@ -95,7 +95,7 @@ describe("Pazarama order commands against the sandbox", () => {
     const first = order.lines[0];
     if (!first?.lineId) throw new Error("no line id");
     const base = { orderNumber: orderId, marketplaceOrderNumber: order.marketplaceOrderNumber ?? "" };
-    await expect(port.send({ kind: "SHIP", target: { ...base, lines: [{ lineId: first.lineId, barcode: "BC1", quantity: 1 }] }, trackingNumber: "1" })).rejects.toMatchObject({ code: "MARKETPLACE_REFUSED" });
+    await expect(port.send({ kind: "SHIP", target: { ...base, lines: [{ lineId: first.lineId, barcode: "BC1", quantity: 1 }] }, trackingNumber: "1" })).rejects.toMatchObject({ code: "MARKETPLACE_COMMAND_INCOMPLETE" });
     await port.send({ kind: "PICK", target: { ...base, lines: [{ lineId: first.lineId, barcode: "BC1", quantity: 1 }] } });
     await port.send({ kind: "SHIP", target: { ...base, lines: [{ lineId: first.lineId, barcode: "BC1", quantity: 1 }] }, trackingNumber: "2" });
     await control(target.url, "item-status", { orderId, orderItemId: first.lineId, status: 11 });

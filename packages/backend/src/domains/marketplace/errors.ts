@@ -124,9 +124,11 @@ export class MarketplaceCommandIncomplete extends MarketplaceError {
   static override readonly code = "MARKETPLACE_COMMAND_INCOMPLETE";
   static override readonly status = 422;
   readonly fate = "REFUSED";
-  readonly permanent = true;
-  constructor(marketplace: MarketplaceName, readonly reasons: string[]) {
+  /** False when it may become sendable by itself (the marketplace has not listed the package yet): tried again later. */
+  readonly permanent: boolean;
+  constructor(marketplace: MarketplaceName, readonly reasons: string[], options: { permanent?: boolean } = {}) {
     super(`${marketplace} cannot take this command: ${reasons.join("; ")}`, marketplace, null);
+    this.permanent = options.permanent ?? true;
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import type { Logger } from "../../infra/logger";
 import type { CommandObservation, OrderCommand, OrderCommandPort } from "../marketplace/order-commands";
-import { MarketplaceDuplicateRequest, MarketplaceError, MarketplaceRateLimited, MarketplaceRefused, PazaramaTokenUnavailable } from "../marketplace/service";
+import { MarketplaceCommandIncomplete, MarketplaceDuplicateRequest, MarketplaceError, MarketplaceRateLimited, MarketplaceRefused, PazaramaTokenUnavailable } from "../marketplace/service";
 import type { RateLimiter } from "../stock-sync/token-bucket";
 import { bucketsFor } from "../stock-sync/token-bucket";
 import type { CommandChannel } from "./command-ports";
@@ -50,7 +50,7 @@ const backoff = (settings: SendSettings, attempt: number) => Math.min(settings.m
 /** A refusal sending again can help: rate limits, a duplicate window, a token call that failed before the write, a refusal the adapter calls passing. */
 function retryable(error: MarketplaceError): boolean {
   if (error instanceof MarketplaceRateLimited || error instanceof MarketplaceDuplicateRequest || error instanceof PazaramaTokenUnavailable) return true;
-  return error instanceof MarketplaceRefused && !error.permanent;
+  return (error instanceof MarketplaceRefused || error instanceof MarketplaceCommandIncomplete) && !error.permanent;
 }
 
 function retryAfter(error: MarketplaceError): number | undefined {
@@ -59,7 +59,7 @@ function retryAfter(error: MarketplaceError): number | undefined {
 }
 
 function reasonOf(error: unknown): string {
-  if (error instanceof MarketplaceRefused && error.reasons.length > 0) return error.reasons.join("; ");
+  if ((error instanceof MarketplaceRefused || error instanceof MarketplaceCommandIncomplete) && error.reasons.length > 0) return error.reasons.join("; ");
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { type Exchange, fixture, serveFixtures } from "@pazarsync/marketplace-fixtures";
-import { MarketplaceRefused, MarketplaceRejected } from "../../../src/domains/marketplace/errors";
+import { MarketplaceCommandIncomplete, MarketplaceRejected } from "../../../src/domains/marketplace/errors";
 import { createN11Adapter } from "../../../src/domains/marketplace/n11/adapter";
 import { N11_UNSUPPLY_REASONS } from "../../../src/domains/marketplace/n11/order-commands";
 import type { ApiCall } from "../../../src/domains/marketplace/types";
@@ -59,15 +59,16 @@ describe("N11 order commands against the sources", () => {
     const error = await portOn(server).send({ kind: "UNSUPPLY", target, reason: "DEFECTIVE" }).catch((e: unknown) => e);
     expect(server.mismatches).toEqual([]);
     expect(server.sent).toHaveLength(1);
-    expect(error).toBeInstanceOf(MarketplaceRefused);
-    expect((error as MarketplaceRefused).permanent).toBe(true);
+    expect(error).toBeInstanceOf(MarketplaceCommandIncomplete);
+    expect((error as MarketplaceCommandIncomplete).permanent).toBe(true);
   });
 
   test("a Created package is not split (the official page): refused, not permanently, and nothing written", async () => {
     const server = serveFixtures([readExchange("Created", [{ orderLineId: 9001, quantity: 2 }])]);
     const error = await portOn(server).send({ kind: "UNSUPPLY", target, reason: "OUT_OF_STOCK" }).catch((e: unknown) => e);
     expect(server.sent).toHaveLength(1);
-    expect((error as MarketplaceRefused).permanent).toBe(false);
+    expect(error).toBeInstanceOf(MarketplaceCommandIncomplete);
+    expect((error as MarketplaceCommandIncomplete).permanent).toBe(false);
   });
 
   test("a split answer with a code other than 200 is a refusal that came with HTTP 200", async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { type Exchange, type FixtureServer, fixture, serveFixtures } from "@pazarsync/marketplace-fixtures";
-import { MarketplaceRefused } from "../../../src/domains/marketplace/errors";
+import { MarketplaceCommandIncomplete } from "../../../src/domains/marketplace/errors";
 import { createPazaramaAdapter, type PazaramaConfig } from "../../../src/domains/marketplace/pazarama/adapter";
 import { turkishDateText } from "../../../src/domains/marketplace/pazarama/refunds";
 
@@ -74,14 +74,15 @@ describe("Pazarama order commands against the sources", () => {
   test("SHIP without the store's carrier id is refused before any update", async () => {
     const server = serveFixtures([...token(), readWith(12)]);
     const error = await portOn(server).send({ kind: "SHIP", target, trackingNumber: "1" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MarketplaceRefused);
+    expect(error).toBeInstanceOf(MarketplaceCommandIncomplete);
     expect(server.sent.filter((s) => s.method === "PUT")).toHaveLength(0);
   });
 
   test("an order known only by its orderId is refused unsent (not permanently): Pazarama's calls take the orderNumber", async () => {
     const server = serveFixtures([]);
     const error = await portOn(server).send({ kind: "PICK", target: { ...target, marketplaceOrderNumber: undefined } }).catch((e: unknown) => e);
-    expect((error as MarketplaceRefused).permanent).toBe(false);
+    expect(error).toBeInstanceOf(MarketplaceCommandIncomplete);
+    expect((error as MarketplaceCommandIncomplete).permanent).toBe(false);
     expect(server.sent).toHaveLength(0);
   });
 

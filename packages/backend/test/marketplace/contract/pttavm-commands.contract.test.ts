@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { type Exchange, type FixtureServer, fixture, serveFixtures } from "@pazarsync/marketplace-fixtures";
-import { MarketplaceRefused } from "../../../src/domains/marketplace/errors";
+import { MarketplaceCommandIncomplete, MarketplaceRefused } from "../../../src/domains/marketplace/errors";
 import { createPttavmAdapter, type PttavmConfig } from "../../../src/domains/marketplace/pttavm/adapter";
 
 const BASE = "https://integration-api.pttavm.com/api/v1";
@@ -45,7 +45,7 @@ describe("PttAVM order commands against the sources", () => {
   test("an INVOICE without a link is refused unsent: PttAVM takes the invoice itself, not its number", async () => {
     const server = serveFixtures([]);
     const error = await portOn(server).send({ kind: "INVOICE", target, invoiceNumber: "ABC2026000000001" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MarketplaceRefused);
+    expect(error).toBeInstanceOf(MarketplaceCommandIncomplete);
     expect(server.sent).toHaveLength(0);
   });
 

@@ -6,7 +6,7 @@
  * shipment notice, whole cancellations and returns are SOAP services our REST adapter does not
  * speak: NOT_SUPPORTED, each with where we looked.
  */
-import { MarketplaceRefused, MarketplaceRejected } from "../errors";
+import { MarketplaceCommandIncomplete, MarketplaceRejected } from "../errors";
 import { idText, isRecord } from "../json";
 import type { CommandKind, CommandObservation, CommandSupport, CommandTarget, OrderCommand, OrderCommandPort, UnsupplyReason } from "../order-commands";
 import { n11Paths } from "./facts";
@@ -59,7 +59,7 @@ function packagesIn(body: unknown): PackageRead[] {
 }
 
 /** A refusal of ours, before anything is sent: `permanent` false when a later pull or step may change it. */
-const notSent = (reason: string, permanent: boolean) => new MarketplaceRefused("N11", 409, [reason], permanent);
+const notSent = (reason: string, permanent: boolean) => new MarketplaceCommandIncomplete("N11", [reason], { permanent });
 
 /** The split-page answer `{ code, message }`: a code other than 200 is a refusal that came with HTTP 200. */
 function splitRefusal(body: unknown): MarketplaceRejected | undefined {

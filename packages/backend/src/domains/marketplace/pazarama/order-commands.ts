@@ -7,7 +7,7 @@
  * documented. Each send reads the order first and moves only the items not there yet, so sending
  * again after an unanswered send is harmless.
  */
-import { MarketplaceRefused } from "../errors";
+import { MarketplaceCommandIncomplete } from "../errors";
 import { idText, isRecord } from "../json";
 import type { ClaimPage, CommandKind, CommandObservation, CommandSupport, CommandTarget, OrderCommand, OrderCommandPort } from "../order-commands";
 import { PAZARAMA, pazaramaPaths } from "./facts";
@@ -38,7 +38,7 @@ const SUPPORTED: Partial<Record<CommandKind, CommandSupport>> = {
 const NO_INVOICE =
   "Pazarama's integration pages (isortagim.pazarama.com/auth/integration: siparisler, kargo-takip-durumu-bildirme, iadeler, iade-durum-guncelleme) and the published clients read 2026-12-06 document no invoice call";
 
-const notSent = (reason: string, permanent: boolean) => new MarketplaceRefused("PAZARAMA", 409, [reason], permanent);
+const notSent = (reason: string, permanent: boolean) => new MarketplaceCommandIncomplete("PAZARAMA", [reason], { permanent });
 
 export interface PazaramaCommandSettings {
   /** The store's order call (getOrdersForApiV2 or getOrdersForApi): its item ids are the lines'. */

@@ -6,7 +6,7 @@
  * preparing step, no cancellation and no answer to a return: a return is a line whose status
  * becomes `iade` in the order search, which is how pullClaims reads them.
  */
-import { MarketplaceRefused } from "../errors";
+import { MarketplaceCommandIncomplete } from "../errors";
 import { idText, isRecord } from "../json";
 import type { ClaimPage, CommandKind, CommandObservation, CommandSupport, CommandTarget, NormalisedClaim, OrderCommand, OrderCommandPort } from "../order-commands";
 import { PTTAVM_CANCELLED_LINE, PTTAVM_RETURNED_LINE, PTTAVM_SHIPMENT, PTTAVM_SHIPPED_LINE, pttavmPaths } from "./facts";
@@ -32,7 +32,7 @@ const SUPPORTED: Partial<Record<CommandKind, CommandSupport>> = {
 };
 
 /** A refusal of ours, before anything is sent (no link, no warehouse to name). */
-const notSent = (reason: string) => new MarketplaceRefused("PTTAVM", 409, [reason], true);
+const notSent = (reason: string) => new MarketplaceCommandIncomplete("PTTAVM", [reason]);
 
 const numeric = (id: string): number | string => (/^\d{1,15}$/.test(id) ? Number(id) : id);
 
