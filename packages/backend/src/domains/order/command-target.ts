@@ -50,6 +50,7 @@ async function targetOf(db: Database, stores: Pick<StoreService, "quoteForOrder"
     orderNumber: order.externalOrderId ?? "",
     lines: named.map(({ item, quantity }) => ({ lineId: item.externalLineId ?? "", barcode: barcodeOf(item.productId), quantity })),
   };
+  if (order.marketplaceOrderNumber !== null) target.marketplaceOrderNumber = order.marketplaceOrderNumber;
   const packageId = packageFor(order.packages, target.lines.map((line) => line.lineId));
   if (packageId !== undefined) target.packageId = packageId;
   return target;
