@@ -57,4 +57,20 @@ describe("Pazarama: staff steps reach the sandbox through the command worker", (
     expect(state.invoiceNumber).toBeNull();
     expect(state.commandCalls).toEqual({ PICK: 1, SHIP: 1 });
   });
+
+  test("an order taken in before its number was kept gets it at its next intake; one too long to be a number is not stored", async () => {
+    const f = await fulfilmentShop("PAZARAMA", { cargoCompanyId: CARRIER });
+    const { barcode } = await listed(f, 3);
+    const input = { storeId: f.storeId, externalOrderId: `pz-${crypto.randomUUID()}`, lines: [{ barcode, quantity: 1, unitPrice: 1_000, lineId: "item-1" }], currency: "TRY" };
+    const numberOf = async (orderId: string) =>
+      (await f.t.infra.database.db.select({ number: orders.marketplaceOrderNumber }).from(orders).where(eq(orders.id, orderId)))[0]?.number;
+
+    const first = await f.t.services.orders.intakeMarketplaceOrder(input);
+    expect(await numberOf(first.order.id)).toBeNull();
+    const again = await f.t.services.orders.intakeMarketplaceOrder({ ...input, marketplaceOrderNumber: "1234567" });
+    expect(again.created).toBe(false);
+    expect(await numberOf(first.order.id)).toBe("1234567");
+    await f.t.services.orders.intakeMarketplaceOrder({ ...input, marketplaceOrderNumber: "9".repeat(201) });
+    expect(await numberOf(first.order.id)).toBe("1234567");
+  });
 });
