@@ -5,6 +5,7 @@
  * documented schema. Counts per operation are printed so CI output shows them.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startSandbox, type RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { createTestApp, type TestApp } from "../support/app";
 import { checkAnswer } from "./check";
 import { learn, sampleContext, send, toRequest, VICTIM_ROUTES, validParts } from "./driver";
@@ -20,7 +21,10 @@ const VALID_PER_OPERATION = 8;
 let t: TestApp;
 let shop: FuzzShop;
 let operations: Operation[];
+// One marketplace that answers: the label route proxies it, so its order's label is the one valid request that can succeed.
+let sandbox: RunningSandbox;
 beforeAll(async () => {
+  sandbox = await startSandbox({ resultDelayMs: 0, sellers: [{ sellerId: "fuzz-labels", apiKey: "k", apiSecret: "s" }] });
   t = await createTestApp({
     label: "contract-fuzz",
     env: {
@@ -32,11 +36,13 @@ beforeAll(async () => {
       MARKETPLACE_TIMEOUT_MS: "2000",
     },
   });
-  shop = await seedShop(t);
+  shop = await seedShop(t, { sandboxUrl: sandbox.url, sellerId: "fuzz-labels" });
   operations = operationsOf(await fetchDocument(t));
 }, 60_000);
 afterAll(async () => {
   await t?.close();
+  sandbox?.state.trendyolWebhooks.stop();
+  await sandbox?.stop();
 });
 
 interface Tally {

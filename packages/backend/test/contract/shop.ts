@@ -32,7 +32,30 @@ async function order(t: TestApp, token: string, storeId: string, productId: stri
   return (await bodyOf(res)).id;
 }
 
-export async function seedShop(t: TestApp): Promise<FuzzShop> {
+/** A Trendyol seller on a running sandbox: the shop gets one order of it, whose label the marketplace really gives. */
+export interface LabelledSeller {
+  sandboxUrl: string;
+  sellerId: string;
+}
+
+/** A Trendyol store on the sandbox with one order pulled in; answers the order's id. */
+async function labelledOrder(t: TestApp, tokens: FuzzShop["tokens"], seller: LabelledSeller, warehouseId: string, productId: string): Promise<string> {
+  const storeId = await createStore(t, tokens.admin, { type: "TRENDYOL", sellerId: seller.sellerId, baseUrl: seller.sandboxUrl, credentials: { apiKey: "k", apiSecret: "s" }, warehouseIds: [warehouseId] });
+  await putListing(t, tokens.admin, storeId, productId, { enabled: true });
+  const barcode = String((await bodyOf(await t.request(`/api/v1/catalog/products/${productId}`, { headers: bearer(tokens.staff) }))).barcode);
+  const created = await fetch(`${seller.sandboxUrl}/__sandbox/sellers/${seller.sellerId}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ lines: [{ barcode, quantity: 1, unitPrice: 1_000 }] }),
+  });
+  if (created.status >= 300) throw new Error(`seed sandbox order failed: ${created.status} ${await created.text()}`);
+  const report = await t.services.orderIntake.pullStore(storeId);
+  if (!report.pulled || report.outcomes.created !== 1) throw new Error(`seed pull failed: ${JSON.stringify(report)}`);
+  const page = await bodyOf(await t.request(`/api/v1/orders?storeId=${storeId}`, { headers: bearer(tokens.staff) }));
+  return String(page.items[0].id);
+}
+
+export async function seedShop(t: TestApp, labelled?: LabelledSeller): Promise<FuzzShop> {
   const tokens = {
     customer: (await customer(t)).tokens.accessToken as string,
     staff: (await staff(t)).tokens.accessToken as string,
@@ -76,6 +99,7 @@ export async function seedShop(t: TestApp): Promise<FuzzShop> {
     await order(t, tokens.customer, webStoreId, set),
     await order(t, tokens.staff, webStoreId, simples[2] as string),
   ];
+  if (labelled) orders.push(await labelledOrder(t, tokens, labelled, main.id, simples[2] as string));
   const shipped = await order(t, tokens.staff, webStoreId, simples[1] as string);
   // Two more shipped orders, each with a web return waiting: the return routes need real return ids (two, so
   // rejecting one still works after the other was approved).

@@ -53,6 +53,7 @@ const ROUTES: Record<string, MinRole> = {
   "POST /api/v1/orders/{id}/pick": "staff",
   "POST /api/v1/orders/{id}/invoice": "staff",
   "POST /api/v1/orders/{id}/unsupply": "staff",
+  "GET /api/v1/orders/{id}/label": "staff",
   "GET /api/v1/order-commands": "staff",
   "POST /api/v1/order-commands/{id}/retry": "staff",
   "POST /api/v1/orders/{id}/deliver": "staff",

@@ -44,12 +44,27 @@ async function targetOf(db: Database, stores: Pick<StoreService, "quoteForOrder"
     if (!item) throw new UnresolvableCommand(`the order has no line ${line.lineNo}`);
     return { item, quantity: line.quantity };
   });
+  return targetOfItems(stores, order, named);
+}
+
+/** Every line of the order, whole: what a call about the order itself (its shipping label) names. */
+export async function wholeOrderTarget(db: Database, stores: Pick<StoreService, "quoteForOrder">, order: repo.OrderRow): Promise<CommandTarget> {
+  const items = await repo.itemsOf(db, [order.id]);
+  return targetOfItems(
+    stores,
+    order,
+    items.map((item) => ({ item, quantity: item.quantity })),
+  );
+}
+
+async function targetOfItems(stores: Pick<StoreService, "quoteForOrder">, order: repo.OrderRow, named: { item: repo.ItemRow; quantity: number }[]): Promise<CommandTarget> {
   const quote = await stores.quoteForOrder(order.storeId, { productIds: [...new Set(named.map(({ item }) => item.productId))], barcodes: [] });
   const barcodeOf = (productId: string) => quote?.products.find((p) => p.id === productId)?.barcode ?? "";
   const target: CommandTarget = {
     orderNumber: order.externalOrderId ?? "",
     lines: named.map(({ item, quantity }) => ({ lineId: item.externalLineId ?? "", barcode: barcodeOf(item.productId), quantity })),
   };
+  if (order.marketplaceOrderNumber !== null) target.marketplaceOrderNumber = order.marketplaceOrderNumber;
   const packageId = packageFor(order.packages, target.lines.map((line) => line.lineId));
   if (packageId !== undefined) target.packageId = packageId;
   return target;

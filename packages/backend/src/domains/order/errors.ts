@@ -177,3 +177,35 @@ export class OrderCommandNotFailed extends Conflict {
     super("Only a FAILED command can be retried", { commandId, state });
   }
 }
+
+/** A web order has no marketplace: there is no label to fetch, and no command goes anywhere. */
+export class OrderNotMarketplace extends Conflict {
+  static override readonly code = "ORDER_NOT_MARKETPLACE";
+  constructor(orderId: string) {
+    super("This is a web order: it has no marketplace and no marketplace label", { orderId });
+  }
+}
+
+/** The store's marketplace gives no shipping label through its API (or we have not written its call): which, and why. */
+export class LabelNotSupported extends ValidationFailed {
+  static override readonly code = "ORDER_LABEL_NOT_SUPPORTED";
+  constructor(orderId: string, marketplace: string, source: string) {
+    super(`${marketplace} gives no shipping label through its API`, { orderId, marketplace, source });
+  }
+}
+
+/** The order is in no package the marketplace can label yet (not packed, no carrier number yet): try again after the step that makes one. */
+export class LabelNotReady extends Conflict {
+  static override readonly code = "ORDER_LABEL_NOT_READY";
+  constructor(orderId: string, marketplace: string, reasons: readonly string[]) {
+    super(`${marketplace} has no package to label for this order yet`, { orderId, marketplace, reasons: [...reasons] });
+  }
+}
+
+/** The marketplace refused the label of this package (e.g. a carrier its label service does not cover): its reasons. */
+export class LabelRefused extends ValidationFailed {
+  static override readonly code = "ORDER_LABEL_REFUSED";
+  constructor(orderId: string, marketplace: string, httpStatus: number | null, reasons: readonly string[]) {
+    super(`${marketplace} gives no label for this package`, { orderId, marketplace, httpStatus, reasons: [...reasons] });
+  }
+}

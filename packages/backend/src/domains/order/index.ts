@@ -104,6 +104,23 @@ export function orderController(deps: { orders: OrderService; identity: Identity
           "Ship the order, or the lines named, from CONFIRMED, PICKING or INVOICED: its reservation leaves the shelves (staff). A marketplace order records a SHIP command (and first a PICK its marketplace needs, when none was recorded)",
       },
     })
+    .get(
+      "/:id/label",
+      async ({ params }) => {
+        const label = await orders.orderLabel(params.id);
+        // The marketplace's bytes as they came (ZPL text today), never cached: a label is per package and may be re-made.
+        return new Response(label.body, { headers: { "content-type": label.contentType, "cache-control": "no-store" } });
+      },
+      {
+        ...staffOnly,
+        params: M.OrderParams,
+        response: { 200: Type.String({ description: "the label as the marketplace gives it, in its content type (Hepsiburada and Trendyol: ZPL text)" }), ...errors(401, 403, 404, 409, 422, 502, 503) },
+        detail: {
+          summary:
+            "A marketplace order's shipping label, fetched from its marketplace (Hepsiburada package labels, Trendyol common label) (staff). 404 ORDER_NOT_FOUND, 409 ORDER_NOT_MARKETPLACE (a web order), 409 ORDER_LABEL_NOT_READY (no package to label yet: not packed, no carrier number), 422 ORDER_LABEL_NOT_SUPPORTED (the marketplace gives no label; details name it and the source), 422 ORDER_LABEL_REFUSED (the marketplace refused this package's label)",
+        },
+      },
+    )
     .post("/:id/unsupply", ({ caller, params, body }) => orders.unsupplyOrder(caller, params.id, body), {
       ...staffOnly,
       params: M.OrderParams,

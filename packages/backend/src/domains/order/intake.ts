@@ -48,6 +48,8 @@ export interface MarketplaceOrderInput {
   raw?: unknown;
   /** ISO: the marketplace's dispatch deadline, where it gives one; stored, and moved when it moves. */
   dispatchBy?: string;
+  /** The marketplace's other order number where its calls take one (Pazarama's orderNumber); kept for the commands. */
+  marketplaceOrderNumber?: string;
 }
 
 export interface IntakeResult {
@@ -110,6 +112,12 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     return { ...result, order: { ...result.order, dispatchBy: deadline.toISOString() } };
   }
 
+  /** A known order (recorded before the number was kept, or given it later): the number is written where it differs. */
+  async function keepNumber(result: IntakeResult, number: string | undefined): Promise<IntakeResult> {
+    if (number !== undefined && !result.created) await repo.setMarketplaceOrderNumber(db, result.order.id, number);
+    return result;
+  }
+
   const packagesOf = (input: MarketplaceOrderInput): MarketplacePackage[] | null =>
     input.packageId === undefined ? null : [{ packageId: input.packageId, status: input.marketplaceStatus ?? "", cancelled: false, ...partitionOf(input.lines, input.partition) }];
 
@@ -131,6 +139,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           rawPayload: rawText,
           packages: packagesOf(input),
           dispatchBy: deadlineOf(input),
+          marketplaceOrderNumber: input.marketplaceOrderNumber ?? null,
         },
         priced.items,
       );
@@ -158,6 +167,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           rawPayload: rawText,
           packages: packagesOf(input),
           dispatchBy: deadlineOf(input),
+          marketplaceOrderNumber: input.marketplaceOrderNumber ?? null,
         },
         examined.priced?.items ?? [],
       );
@@ -235,16 +245,17 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       const deadline = dispatchInstant(given.dispatchBy, log, { storeId, externalOrderId: given.externalOrderId });
       // A package id Postgres cannot store names no package: the order is taken as a whole (the raw payload keeps the id).
       const packaged = given.packageId === undefined || storable(given.packageId, MAX_PACKAGE_ID) ? given : { ...given, packageId: undefined };
-      const input = { ...packaged, dispatchBy: deadline?.toISOString() };
+      const number = given.marketplaceOrderNumber !== undefined && storable(given.marketplaceOrderNumber, MAX_PACKAGE_ID) ? given.marketplaceOrderNumber : undefined;
+      const input = { ...packaged, dispatchBy: deadline?.toISOString(), marketplaceOrderNumber: number };
       try {
-        return await keepDeadline(await intake(input, storeId, rawText, orderKey), deadline);
+        return await keepNumber(await keepDeadline(await intake(input, storeId, rawText, orderKey), deadline), number);
       } catch (error) {
         // Two intakes of one order raced past the lookup; the unique index let one in. The loser
         // goes through intake again, so a second package of the order is merged, not dropped.
         if (!isUniqueViolation(error, EXTERNAL_ID_UNIQUE)) throw error;
         const winner = await repo.orderByExternalId(db, storeId, orderKey.key);
         if (!winner) throw error;
-        return keepDeadline(input.packageId !== undefined ? await intake(input, storeId, rawText, orderKey) : await answer(winner, false), deadline);
+        return keepNumber(await keepDeadline(input.packageId !== undefined ? await intake(input, storeId, rawText, orderKey) : await answer(winner, false), deadline), number);
       }
     },
 

@@ -153,6 +153,14 @@ export async function setStatus(tx: Database, orderId: string, status: Orders.Or
   return row;
 }
 
+/** Writes the marketplace's other order number only where it differs (a repeat intake writes nothing). */
+export async function setMarketplaceOrderNumber(db: Database, orderId: string, number: string): Promise<void> {
+  await db
+    .update(orders)
+    .set({ marketplaceOrderNumber: number, updatedAt: sql`now()` })
+    .where(and(eq(orders.id, orderId), sql`${orders.marketplaceOrderNumber} is distinct from ${number}`));
+}
+
 export interface OrderFilter {
   customerId?: string;
   status?: Orders.OrderStatus;

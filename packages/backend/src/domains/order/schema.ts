@@ -98,6 +98,11 @@ export const orders = pgTable(
     packages: jsonb().$type<MarketplacePackage[]>(),
     /** Marketplace orders: the latest the marketplace wants it handed to the carrier, where it says. */
     dispatchBy: timestamp({ withTimezone: true }),
+    /**
+     * Marketplace orders keyed on one id whose calls take another (Pazarama: keyed on orderId, its
+     * status and refund calls take the numeric orderNumber): that other number, as the marketplace gave it.
+     */
+    marketplaceOrderNumber: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,6 +10,8 @@ import type { InventoryService, ReservationRow } from "../inventory/service";
 import type { CommandPorts } from "./command-ports";
 import { commandById, listCommands, retryFailed } from "./command-queue";
 import { OrderCommandNotFailed, OrderCommandNotFound, OrderNotFound } from "./errors";
+import { shippingLabel } from "./labels";
+import type { ShippingLabel } from "../marketplace/order-commands";
 import { takeStep } from "./fulfilment";
 import { DEFAULT_DISPATCH_WARNING_MS, registerDispatchMetrics } from "./dispatch-deadlines";
 import { createIdempotency, type Idempotency } from "./idempotency";
@@ -163,6 +165,9 @@ export function createOrderService(deps: OrderServiceDeps) {
     onCommandsRecorded(listener: () => void): void {
       commandListeners.push(listener);
     },
+
+    /** A marketplace order's shipping label from its marketplace (staff). */
+    orderLabel: (orderId: string): Promise<ShippingLabel> => shippingLabel(ctx, orderId.toLowerCase()),
 
     /** The seam the command worker resolves each store's port through (the same the steps record with). */
     commandPorts: (): CommandPorts => ctx.commands.ports,
