@@ -108,7 +108,7 @@ export function createServices(deps: ServicesDeps) {
   stores.onStoreSettingsChanged(async (storeId) => void (await trendyolWebhookRegistration.registerStore(storeId)));
   // Each store's way back to its marketplace (approve/reject support, claims), built from its settings when needed.
   const portFor = createPortFor({ stores, fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs, onCall: (storeId) => sync.apiLogs(storeId) });
-  const returns = createReturnsService({ db, locks: infra.locks, log, products, inventory, orders, portFor });
+  const returns = createReturnsService({ db, locks: infra.locks, log, products, inventory, orders, portFor, commandsRecorded: () => commandWorker.kick() });
   const returnClaims = createClaimPull({
     db,
     locks: infra.locks,

@@ -32,6 +32,8 @@ export interface ReturnsServiceDeps {
   orders: Pick<OrderService, "presentOrder">;
   /** The store's adapter port (approve/reject support, the claims pull); services.ts builds it from the store's settings. */
   portFor: PortFor;
+  /** Called after commit when a decision recorded a command to send (services.ts: the command worker's kick). */
+  commandsRecorded?: () => void;
 }
 
 export type ReturnsContext = ReturnsServiceDeps;
