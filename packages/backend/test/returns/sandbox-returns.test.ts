@@ -168,6 +168,11 @@ describe.each(CASES.map((c) => [c.m.type, c] as const))("a %s claim on a deliver
     const view = await bodyOf(await get(t, `/api/v1/returns/${ret.id}`, shop.staffToken));
     expect(view.commands.map((cmd: Json) => [cmd.kind, cmd.state])).toEqual([["APPROVE_RETURN", "CONFIRMED"]]);
   });
+
+  test("the order's staff view lists its return with status and decision", async () => {
+    const shown = await bodyOf(await get(t, `/api/v1/orders/${order.id}`, shop.staffToken));
+    expect(shown.returns).toEqual([{ id: ret.id, source: "MARKETPLACE", status: "RECEIVED", decision: "APPROVED" }]);
+  });
 });
 
 describe("a Hepsiburada claim rejected by staff", () => {

@@ -131,6 +131,9 @@ export function createReturnsService(ctx: ReturnsServiceDeps) {
       return show((await decide(ctx, actorId, returnId.toLowerCase(), "REJECTED", reason.trim())).row);
     },
 
+    /** The order's returns (id, source, status, decision), for the order's staff view. */
+    returnsOfOrder: (orderId: string) => repo.returnsOfOrder(db, orderId),
+
     /** A claim read from the store's marketplace; idempotent on (store, claim id). */
     recordClaim: (storeId: string, claim: NormalisedClaim) => recordClaim(ctx, storeId, claim),
 
