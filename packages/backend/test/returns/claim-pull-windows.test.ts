@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Registry } from "prom-client";
+import { createTrendyolAdapter } from "../../src/domains/marketplace/trendyol/adapter";
 import { createClaimMetrics } from "../../src/domains/returns/claim-metrics";
+import { createClaimQuota } from "../../src/domains/returns/claim-quota";
+import { createRateLimiter } from "../../src/domains/stock-sync/token-bucket";
 import { createClaimPull, type ClaimQuota } from "../../src/domains/returns/claim-pull";
 import { createLogger } from "../../src/infra/logger";
 import { createTestApp, type TestApp } from "../support/app";
@@ -67,8 +70,26 @@ describe("the claims pull's budget", () => {
   });
 });
 
-describe("a creation-dated claim list (Trendyol)", () => {
-  test("is re-read back to the oldest claim still open, without moving the watermark; a decided claim ends the re-read", async () => {
+describe("the claims quota", () => {
+  test("pays into the store's buckets for the profile's claims group, in the KeyValueStore: a 2-per-minute group (its share held back, as for every bucket) grants one page, then waits", async () => {
+    const { storeId, pages } = await storeWithClaims();
+    const adapter = createTrendyolAdapter({ baseUrl: "https://apigw.trendyol.com", sellerId: "1", apiKey: "k", apiSecret: "s" });
+    const profile = { ...adapter.profile, rateLimits: [{ group: "claims", requests: 2, perMs: 60_000 }] };
+    const clock = { at: Date.now() };
+    const quota = createClaimQuota(async (id) => ({ storeId: id, marketplace: "TRENDYOL", profile }), createRateLimiter(t.infra.kv, { now: () => clock.at }));
+    const port = testClaimsPort({ pages: [...pages, []] });
+    const first = await pullWith(port, clock, { quota }).pullStore(storeId);
+    expect(first).toMatchObject({ pulled: true, pages: 1, complete: false, throttled: true });
+    // Another replica's pull of the same store spends the same buckets.
+    expect(await quota(storeId)).toMatchObject({ granted: false });
+    clock.at += 60_000;
+    const refilled = await pullWith(port, clock, { quota }).pullStore(storeId);
+    expect(refilled.pulled && refilled.pages).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("a claim list filtered on creation dates (a Trendyol store)", () => {
+  test("without a by-id read (as for Hepsiburada), the window is re-read back to the oldest claim still open, the watermark unmoved; decided claims end the re-read", async () => {
     const { storeId, pages } = await storeWithClaims();
     const port = testClaimsPort({ pages });
     const registry = new Registry();
@@ -102,6 +123,35 @@ describe("a creation-dated claim list (Trendyol)", () => {
     const later = await pullWith(port, clock).pullStore(storeId);
     expect(later).toMatchObject({ pulled: true, reread: 0 });
     expect(port.asked).toHaveLength(1);
+  });
+
+  test("a port that reads claims by id (readClaim) re-reads each open claim once instead of the window, and takes over the marketplace's decision", async () => {
+    const { storeId, pages } = await storeWithClaims();
+    const port = testClaimsPort({ pages });
+    const clock = { at: Date.now() };
+    await pullWith(port, clock).pullStore(storeId);
+    const known = pages[0]?.[0];
+    if (!known) throw new Error("no claim");
+    const asked: string[] = [];
+    const byId: TestClaimsPort = Object.assign(port, {
+      readClaim: async (claimId: string) => {
+        asked.push(claimId);
+        return claimId === known.claimId ? { ...known, state: "APPROVED" as const, marketplaceStatus: "Accepted", lastModifiedAt: new Date(clock.at).toISOString() } : undefined;
+      },
+    });
+    clock.at += DAY;
+    await pullWith(byId, clock).pullStore(storeId);
+    asked.length = 0;
+    clock.at += DAY;
+    port.asked.length = 0;
+    // The claims were created two windows ago: only reading them by id shows their status now.
+    const later = await pullWith(byId, clock).pullStore(storeId);
+    // The one open claim with its order (the other waits for its order: NEEDS_ATTENTION, still OPEN too).
+    expect(later).toMatchObject({ pulled: true, complete: true, reread: 2 });
+    expect(asked.sort()).toEqual(pages.flat().map((c) => c.claimId).sort());
+    expect(port.asked).toHaveLength(2);
+    const returns = (await t.services.returns.listReturns({ storeId }, { page: 1, limit: 10, offset: 0 })).items;
+    expect(returns.find((r) => r.claim?.claimId === known.claimId)).toMatchObject({ decision: "APPROVED", claim: expect.objectContaining({ state: "APPROVED" }) });
   });
 
   test("the needing-attention gauge counts the store's returns waiting for staff", async () => {

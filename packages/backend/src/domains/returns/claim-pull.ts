@@ -12,8 +12,10 @@
  * same KeyValueStore buckets the worker and the order pull pay into); none left, the run stops as
  * an incomplete one. Trendyol and Hepsiburada list claims by their CREATION date, so a claim whose
  * status moves later (the marketplace approves it, the buyer cancels it) is never listed in a later
- * window: for them the pull also re-reads, best effort and without moving the watermark, the
- * window back to the oldest claim still open and undecided here (capped at openClaimLookBackMs).
+ * window. Claims still open and undecided here that the main window did not cover are therefore
+ * read again, best effort and without moving the watermark: by id where the port offers it
+ * (readClaim: Trendyol), else (Hepsiburada) by re-reading the window back to the oldest of them
+ * (capped at openClaimLookBackMs). Either spends what is left of the page budget.
  */
 import { AppError } from "../../infra/errors";
 import type { Database } from "../../infra/db";
@@ -25,7 +27,7 @@ import type { MarketplaceName } from "../marketplace/types";
 import type { ClaimMetrics } from "./claim-metrics";
 import type { ClaimOutcome } from "./claims";
 import type { PortFor } from "./ports";
-import { advanceClaimWatermark, claimWatermark, needingAttentionCounts, oldestOpenClaim } from "./repository";
+import { advanceClaimWatermark, claimWatermark, needingAttentionCounts, oldestOpenClaim, openClaimIds } from "./repository";
 
 /** Marketplaces whose claim list filters on the claim's creation date (fixtures trendyol/claims-list, hepsiburada/claim-list notes). */
 const LISTED_BY_CREATION: ReadonlySet<string> = new Set<MarketplaceName>(["TRENDYOL", "HEPSIBURADA"]);
@@ -72,7 +74,7 @@ export type ClaimPullReport =
       rematched: number;
       /** The run stopped because the store's claims buckets were empty. */
       throttled: boolean;
-      /** Pages of the re-read of still-open claims (creation-dated lists only). */
+      /** Calls re-reading claims still open (by id, or pages of the window back to the oldest of them). */
       reread: number;
     };
 
@@ -117,6 +119,22 @@ export function createClaimPull(deps: ClaimPullDeps) {
     return { pages, complete: false, throttled: false };
   }
 
+  /** Open claims the window did not cover, one call each (paid like a page); answers the calls made. */
+  async function readOpenClaims(store: { id: string; type: string }, readClaim: NonNullable<OrderCommandPort["readClaim"]>, before: Date, budget: number, outcomes: Partial<Record<ClaimOutcome, number>>): Promise<number> {
+    let calls = 0;
+    for (const claimId of await openClaimIds(db, store.id, before, Math.max(0, budget))) {
+      const paid = deps.quota ? await deps.quota(store.id) : { granted: true, waitMs: 0 };
+      if (!paid.granted) break;
+      calls += 1;
+      const claim = await readClaim(claimId);
+      if (!claim) continue;
+      const { outcome } = await deps.recordClaim(store.id, claim);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      deps.metrics?.recorded.inc({ marketplace: store.type, outcome });
+    }
+    return calls;
+  }
+
   async function readWindow(store: { id: string; type: string; createdAt: string }, port: OrderCommandPort): Promise<ClaimPullReport> {
     const pullClaims = port.pullClaims?.bind(port);
     if (!pullClaims) return { storeId: store.id, pulled: false, reason: "no_claim_pull" };
@@ -129,7 +147,9 @@ export function createClaimPull(deps: ClaimPullDeps) {
     const main = await readPages(store, pullClaims, since, until, budget, outcomes);
     if (main.complete) await advanceClaimWatermark(db, store.id, until);
     let reread = 0;
-    const open = main.complete && LISTED_BY_CREATION.has(store.type) ? await oldestOpenClaim(db, store.id) : undefined;
+    const readClaim = port.readClaim?.bind(port);
+    const open = main.complete && !readClaim && LISTED_BY_CREATION.has(store.type) ? await oldestOpenClaim(db, store.id) : undefined;
+    if (main.complete && readClaim) reread = await readOpenClaims(store, readClaim, since, budget - main.pages, outcomes);
     if (open) {
       const floor = until.getTime() - (deps.settings.openClaimLookBackMs ?? DEFAULT_OPEN_LOOK_BACK_MS);
       const from = new Date(Math.max(floor, open.getTime() - deps.settings.overlapMs));

@@ -148,3 +148,14 @@ export async function needingAttentionCounts(db: Database): Promise<{ storeId: s
 export async function returnsOfOrder(db: Database, orderId: string): Promise<{ id: string; source: string; status: string; decision: string }[]> {
   return db.select({ id: returns.id, source: returns.source, status: returns.status, decision: returns.decision }).from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.createdAt), asc(returns.id));
 }
+
+/** Claims still open at the marketplace and undecided here, recorded before `before`: the oldest first. */
+export async function openClaimIds(db: Database, storeId: string, before: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ claimId: returns.externalClaimId })
+    .from(returns)
+    .where(and(eq(returns.storeId, storeId), eq(returns.source, "MARKETPLACE"), eq(returns.claimState, "OPEN"), eq(returns.decision, "PENDING"), sql`${returns.createdAt} < ${before}`))
+    .orderBy(asc(returns.createdAt), asc(returns.id))
+    .limit(limit);
+  return rows.flatMap((row) => (row.claimId === null ? [] : [row.claimId]));
+}
