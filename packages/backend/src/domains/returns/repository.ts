@@ -1,6 +1,6 @@
 /** Reading and writing the return tables; no rules here, only rows. */
 import type { Returns } from "@pazarsync/shared";
-import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { returnClaimWatermarks, returnLines, returns } from "./schema";
 
@@ -154,7 +154,7 @@ export async function openClaimIds(db: Database, storeId: string, before: Date, 
   const rows = await db
     .select({ claimId: returns.externalClaimId })
     .from(returns)
-    .where(and(eq(returns.storeId, storeId), eq(returns.source, "MARKETPLACE"), eq(returns.claimState, "OPEN"), eq(returns.decision, "PENDING"), sql`${returns.createdAt} < ${before}`))
+    .where(and(eq(returns.storeId, storeId), eq(returns.source, "MARKETPLACE"), eq(returns.claimState, "OPEN"), eq(returns.decision, "PENDING"), lt(returns.createdAt, before)))
     .orderBy(asc(returns.createdAt), asc(returns.id))
     .limit(limit);
   return rows.flatMap((row) => (row.claimId === null ? [] : [row.claimId]));
