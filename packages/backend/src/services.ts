@@ -13,7 +13,9 @@ import { createCommandWorker } from "./domains/order/command-worker";
 import { createPickList } from "./domains/order/picklist";
 import { createOrderService } from "./domains/order/service";
 import { createTrendyolWebhookRegistration } from "./domains/order/trendyol-webhook-registration";
+import { createClaimMetrics } from "./domains/returns/claim-metrics";
 import { createClaimPull } from "./domains/returns/claim-pull";
+import { createClaimQuota } from "./domains/returns/claim-quota";
 import { createPortFor, createReturnsService } from "./domains/returns/service";
 import { createAffectedCache, pairsForCatalogChange, pairsForStockChange } from "./domains/stock-sync/affected";
 import { createOrderQuota } from "./domains/stock-sync/order-quota";
@@ -108,7 +110,8 @@ export function createServices(deps: ServicesDeps) {
   stores.onStoreSettingsChanged(async (storeId) => void (await trendyolWebhookRegistration.registerStore(storeId)));
   // Each store's way back to its marketplace (approve/reject support, claims), built from its settings when needed.
   const portFor = createPortFor({ stores, fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs, onCall: (storeId) => sync.apiLogs(storeId) });
-  const returns = createReturnsService({ db, locks: infra.locks, log, products, inventory, orders, portFor });
+  const returns = createReturnsService({ db, locks: infra.locks, log, products, inventory, orders, portFor, commandsRecorded: () => commandWorker.kick() });
+  orders.readReturnsWith((orderId) => returns.returnsOfOrder(orderId));
   const returnClaims = createClaimPull({
     db,
     locks: infra.locks,
@@ -118,6 +121,9 @@ export function createServices(deps: ServicesDeps) {
     recordClaim: (storeId, claim) => returns.recordClaim(storeId, claim),
     rematchWaiting: (storeId) => returns.rematchWaitingClaims(storeId),
     settings: { overlapMs: config.orderPull.overlapMs },
+    // Claims pages pay into the store's claims buckets like the worker's calls; the adapter is built per page like the worker's.
+    quota: createClaimQuota(commandPorts, createRateLimiter(infra.kv)),
+    metrics: createClaimMetrics(registry),
   });
   // Every order asks which stores and sets its stock change touches: remembered briefly, dropped on catalog changes.
   const affected = createAffectedCache({ products, stores });

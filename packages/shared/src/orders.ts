@@ -30,6 +30,18 @@ export const AllocationState = Type.Union(
 );
 export type AllocationState = Static<typeof AllocationState>;
 
+/** One of an order's returns as the order shows it: where it is and what was decided. */
+export const OrderReturn = Type.Object(
+  {
+    id: Uuid,
+    source: Type.String({ description: "WEB or MARKETPLACE" }),
+    status: Type.String({ description: "REQUESTED, PARTLY_RECEIVED, RECEIVED or NEEDS_ATTENTION" }),
+    decision: Type.String({ description: "PENDING, APPROVED or REJECTED" }),
+  },
+  { additionalProperties: false },
+);
+export type OrderReturn = Static<typeof OrderReturn>;
+
 export const MAX_LINE_QUANTITY = 9999;
 export const MAX_LINES = 100;
 
@@ -197,6 +209,7 @@ export const Order = Type.Object(
       }),
     ),
     commands: Type.Optional(Type.Array(Command, { description: "staff only: what the marketplace was (or is to be) told, first recorded first" })),
+    returns: Type.Optional(Type.Array(OrderReturn, { description: "staff only: the order's returns (web returns and marketplace claims), first recorded first; GET /returns/:id for the lines" })),
     // Optional only for answers stored before it existed (Idempotency-Key replays); always present otherwise.
     dispatchBy: Type.Optional(
       Nullable(

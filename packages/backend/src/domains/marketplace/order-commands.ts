@@ -113,6 +113,11 @@ export interface OrderCommandPort {
   label?(target: CommandTarget): Promise<ShippingLabel>;
   /** Returns (claims) modified in [since, until), a page at a time, where the marketplace lists them. */
   pullClaims?(window: { since: Date; until: Date; page?: string }): Promise<ClaimPage>;
+  /**
+   * Claims read again by id, where the marketplace offers it: a list filtered on creation dates
+   * never shows a known claim's later status. Ids the marketplace does not find are left out.
+   */
+  readClaim?(claimId: string): Promise<NormalisedClaim | undefined>;
   /** Which rate-limit group (profile.rateLimits[].group) each command kind pays into. */
   groupOf(kind: CommandKind): string;
 }

@@ -59,6 +59,8 @@ export interface OrderContext extends OrderServiceDeps {
   attention: AttentionNotices;
   /** The order commands' seam, and the notice that commands were committed (the worker sends them soon). */
   commands: { ports: CommandPorts; recorded(): void };
+  /** The order's returns for staff views; the returns domain (built after orders) installs the reader. */
+  returns: { of(orderId: string): Promise<Orders.OrderReturn[]> };
 }
 
 /** What catalog answers for an order (catalog/order-quote.ts). */
@@ -89,6 +91,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         for (const listener of commandListeners) listener();
       },
     },
+    returns: { of: async () => [] },
     attention: {
       async changed() {
         for (const listener of attentionListeners) {
@@ -159,6 +162,11 @@ export function createOrderService(deps: OrderServiceDeps) {
     /** Called after a staff action moves an order out of NEEDS_ATTENTION (mapping a line, cancelling it). */
     onNeedingAttentionChanged(listener: () => Promise<void>): void {
       attentionListeners.push(listener);
+    },
+
+    /** How staff views of one order list its returns (set by services.ts: returns depends on orders, not back). */
+    readReturnsWith(reader: (orderId: string) => Promise<Orders.OrderReturn[]>): void {
+      ctx.returns.of = reader;
     },
 
     /** Called (synchronously, after commit) whenever a staff step recorded commands: the worker's kick. */

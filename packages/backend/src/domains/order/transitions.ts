@@ -53,13 +53,16 @@ export function visibleTo(actor: OrderActor, row: repo.OrderRow): boolean {
 /** The order as this actor may see it: staff get the allocations too. */
 export async function present(ctx: OrderContext, row: repo.OrderRow, actor: OrderActor): Promise<Orders.Order> {
   const staff = isStaff(actor);
-  const [items, attentionLines, allocations, commands] = await Promise.all([
+  const [items, attentionLines, allocations, commands, returns] = await Promise.all([
     repo.itemsOf(ctx.db, [row.id]),
     row.externalOrderId === null ? [] : repo.attentionLinesOf(ctx.db, [row.id]),
     staff ? repo.allocationsOf(ctx.db, row.id) : undefined,
     staff ? commandsOf(ctx.db, row.id) : undefined,
+    staff ? ctx.returns.of(row.id) : undefined,
   ]);
-  return toOrder(row, items, allocations, attentionLines, commands);
+  const order = toOrder(row, items, allocations, attentionLines, commands);
+  if (returns) order.returns = returns;
+  return order;
 }
 
 /**

@@ -23,7 +23,7 @@ export async function decide(
   returnId: string,
   decision: Decision,
   reason: string | null,
-): Promise<{ row: repo.ReturnRow; changed: boolean }> {
+): Promise<{ row: repo.ReturnRow; changed: boolean; sendable: boolean }> {
   const current = await repo.returnRow(ctx.db, returnId);
   if (!current) throw new ReturnNotFound(returnId);
   const orderId = current.orderId;
@@ -38,7 +38,7 @@ export async function decide(
     if (orderId && !(await lockReturnableOrder(tx, orderId))) throw new OrderNotFound(orderId);
     const row = await repo.lockReturn(tx, returnId);
     if (!row) throw new ReturnNotFound(returnId);
-    if (row.decision === decision) return { row, changed: false };
+    if (row.decision === decision) return { row, changed: false, sendable: false };
     if (row.decision !== "PENDING") throw new ReturnAlreadyDecided(returnId, row.decision);
     if (marketplace && orderId && row.externalClaimId) {
       const lines = await repo.linesOf(tx, [returnId]);
@@ -54,8 +54,10 @@ export async function decide(
       });
     }
     const decided = await repo.updateReturn(tx, returnId, { decision, decisionReason: reason, decidedBy: actorId, decidedAt: new Date() });
-    return { row: decided, changed: true };
+    return { row: decided, changed: true, sendable: marketplace && support.supported };
   });
+  // After commit, like the order steps: the worker sends the command now rather than at its next poll.
+  if (outcome.sendable) ctx.commandsRecorded?.();
   if (outcome.changed) ctx.log.info({ returnId, orderId, decision, actorId, command: marketplace ? (support.supported ? "PENDING" : "NOT_SUPPORTED") : "none" }, "return decided");
   return outcome;
 }

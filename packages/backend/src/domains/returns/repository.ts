@@ -1,6 +1,6 @@
 /** Reading and writing the return tables; no rules here, only rows. */
 import type { Returns } from "@pazarsync/shared";
-import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import { returnClaimWatermarks, returnLines, returns } from "./schema";
 
@@ -127,4 +127,35 @@ export async function advanceClaimWatermark(db: Database, storeId: string, to: D
       target: returnClaimWatermarks.storeId,
       set: { watermark: sql`greatest(${returnClaimWatermarks.watermark}, excluded.watermark)`, updatedAt: sql`now()` },
     });
+}
+
+/** When the store's oldest claim still open at the marketplace (and undecided here) was recorded; undefined when none is. */
+export async function oldestOpenClaim(db: Database, storeId: string): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ at: sql<Date | string | null>`min(${returns.createdAt})` })
+    .from(returns)
+    .where(and(eq(returns.storeId, storeId), eq(returns.source, "MARKETPLACE"), eq(returns.claimState, "OPEN"), eq(returns.decision, "PENDING")));
+  return row?.at ? new Date(row.at) : undefined;
+}
+
+/** Returns waiting for staff (NEEDS_ATTENTION) per store: the returns_needing_attention gauge. */
+export async function needingAttentionCounts(db: Database): Promise<{ storeId: string; count: number }[]> {
+  const rows = await db.select({ storeId: returns.storeId, count: count() }).from(returns).where(eq(returns.status, "NEEDS_ATTENTION")).groupBy(returns.storeId);
+  return rows.map((row) => ({ storeId: row.storeId, count: Number(row.count) }));
+}
+
+/** The order's returns, first recorded first, as the order's staff view lists them. */
+export async function returnsOfOrder(db: Database, orderId: string): Promise<{ id: string; source: string; status: string; decision: string }[]> {
+  return db.select({ id: returns.id, source: returns.source, status: returns.status, decision: returns.decision }).from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.createdAt), asc(returns.id));
+}
+
+/** Claims still open at the marketplace and undecided here, recorded before `before`: the oldest first. */
+export async function openClaimIds(db: Database, storeId: string, before: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ claimId: returns.externalClaimId })
+    .from(returns)
+    .where(and(eq(returns.storeId, storeId), eq(returns.source, "MARKETPLACE"), eq(returns.claimState, "OPEN"), eq(returns.decision, "PENDING"), lt(returns.createdAt, before)))
+    .orderBy(asc(returns.createdAt), asc(returns.id))
+    .limit(limit);
+  return rows.flatMap((row) => (row.claimId === null ? [] : [row.claimId]));
 }

@@ -32,6 +32,8 @@ export interface ReturnsServiceDeps {
   orders: Pick<OrderService, "presentOrder">;
   /** The store's adapter port (approve/reject support, the claims pull); services.ts builds it from the store's settings. */
   portFor: PortFor;
+  /** Called after commit when a decision recorded a command to send (services.ts: the command worker's kick). */
+  commandsRecorded?: () => void;
 }
 
 export type ReturnsContext = ReturnsServiceDeps;
@@ -128,6 +130,9 @@ export function createReturnsService(ctx: ReturnsServiceDeps) {
     async reject(actorId: string | null, returnId: string, reason: string): Promise<Returns.Return> {
       return show((await decide(ctx, actorId, returnId.toLowerCase(), "REJECTED", reason.trim())).row);
     },
+
+    /** The order's returns (id, source, status, decision), for the order's staff view. */
+    returnsOfOrder: (orderId: string) => repo.returnsOfOrder(db, orderId),
 
     /** A claim read from the store's marketplace; idempotent on (store, claim id). */
     recordClaim: (storeId: string, claim: NormalisedClaim) => recordClaim(ctx, storeId, claim),

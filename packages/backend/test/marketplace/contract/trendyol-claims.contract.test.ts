@@ -96,6 +96,21 @@ describe("Trendyol claims", () => {
   });
 });
 
+describe("Trendyol claims read again by id", () => {
+  test("readClaim asks getClaims for the one claimId (logged GET_CLAIMS) and answers its status now; an id not listed answers undefined", async () => {
+    const calls: ApiCall[] = [];
+    const server = serveFixtures([claimIn("Accepted")]);
+    const port = portOn(server.fetch, calls);
+    const read = await port.readClaim?.(CLAIM_ID);
+    expect(server.mismatches).toEqual([]);
+    expect(Object.fromEntries(server.sent[0]?.url.searchParams ?? [])).toEqual({ claimIds: CLAIM_ID });
+    expect(calls.map((c) => c.callType)).toEqual(["GET_CLAIMS"]);
+    expect(read).toMatchObject({ claimId: CLAIM_ID, orderNumber: "65745805", state: "APPROVED", marketplaceStatus: "Accepted", lines: [{ claimLineId: UNIT, quantity: 1 }] });
+    const other = serveFixtures([claimIn("Accepted")]);
+    expect(await portOn(other.fetch).readClaim?.("0f0f0f0f-0000-0000-0000-000000000000")).toBeUndefined();
+  });
+});
+
 describe("Trendyol common label and the invoice after a lost answer", () => {
   test("the label: the package's cargo tracking number, the ZPL request, then the ZPL", async () => {
     const server = serveFixtures(fixture("trendyol", "package-read"), fixture("trendyol", "common-label-create"), fixture("trendyol", "common-label-get"));

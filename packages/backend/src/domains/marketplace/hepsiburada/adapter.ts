@@ -161,7 +161,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     batchSize: config.batchSize ?? HEPSIBURADA.batchSize,
     maxQuantity: config.maxQuantity ?? HEPSIBURADA.maxQuantity,
     resultRetentionMs: config.resultRetentionMs ?? HEPSIBURADA.resultRetentionMs,
-    groups: { ...GROUPS },
+    groups: { ...GROUPS, claims: HEPSIBURADA_COMMAND_GROUPS.claims },
     maxPendingBatches: HEPSIBURADA.maxPendingUploads,
     stockAndPriceTogether: false,
     // Offset pages in an undocumented order; begindate/enddate honoured for at most 24 hours.

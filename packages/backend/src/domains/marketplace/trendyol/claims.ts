@@ -125,6 +125,13 @@ export function createTrendyolClaims(transport: TrendyolTransport, sellerId: str
       });
     },
 
+    /** One claim by id (getClaims' claimIds filter, as observe reads it): its status now, whenever it was created. */
+    async readClaim(claimId: string): Promise<NormalisedClaim | undefined> {
+      const { content } = await listClaims(transport, sellerId, { claimIds: claimId });
+      const found = content.find((raw) => isRecord(raw) && (idText(raw.claimId) ?? idText(raw.id)) === claimId);
+      return found === undefined ? undefined : normaliseTrendyolClaim(found, new Date());
+    },
+
     /** What the claim's units named by the command show now. */
     async observe(claim: ClaimTarget, kind: "APPROVE_RETURN" | "REJECT_RETURN"): Promise<CommandObservation> {
       const { content } = await listClaims(transport, sellerId, { claimIds: claim.claimId });

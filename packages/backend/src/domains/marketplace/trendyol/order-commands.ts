@@ -199,5 +199,6 @@ export function createTrendyolOrderCommands(transport: TrendyolTransport, seller
 
     label: (target) => labels.label(target),
     pullClaims: (window) => claims.pullClaims(window),
+    readClaim: (claimId) => claims.readClaim(claimId),
   };
 }
