@@ -14,6 +14,7 @@
  *   command calls per kind. N11 keeps no invoice or tracking number of the seller's (SOAP only).
  */
 import type { Incoming, Reply } from "../module";
+import { countCall, isRecord, parseJson as json } from "../json-body";
 import { packageView } from "./orders";
 import { newPackage, touched } from "./package-changes";
 import type { N11Account, N11Package, N11SandboxState } from "./state";
@@ -21,22 +22,8 @@ import type { N11Account, N11Package, N11SandboxState } from "./state";
 const REASON_IDS = new Set([61, 62, 63, 64, 65]);
 const refused = (message: string): Reply => ({ status: 400, body: { code: 400, message } });
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function counted(account: N11Account, orderNumber: string, kind: string): void {
-  const calls = account.fulfilment.calls.get(orderNumber) ?? {};
-  calls[kind] = (calls[kind] ?? 0) + 1;
-  account.fulfilment.calls.set(orderNumber, calls);
+  countCall(account.fulfilment.calls, orderNumber, kind);
 }
 
 /** The live package (not replaced, not given up) holding this line. */

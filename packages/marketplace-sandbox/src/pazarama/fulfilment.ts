@@ -15,6 +15,7 @@
 import { Type } from "@sinclair/typebox";
 import { parseBody } from "../control-body";
 import type { Incoming, Reply } from "../module";
+import { countCall, isRecord, jsonObject as json } from "../json-body";
 import { view } from "./orders";
 import type { PazaramaSandboxState, PzAccount, PzOrder } from "./state";
 
@@ -24,23 +25,8 @@ const envelope = (success: boolean, message: string | null, data: unknown = null
 const refused = (message: string): Reply => ({ status: 200, body: envelope(false, message) });
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function json(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function counted(account: PzAccount, orderNumber: number, kind: string): void {
-  const calls = account.fulfilment.calls.get(orderNumber) ?? {};
-  calls[kind] = (calls[kind] ?? 0) + 1;
-  account.fulfilment.calls.set(orderNumber, calls);
+  countCall(account.fulfilment.calls, orderNumber, kind);
 }
 
 /** The order's items as listed (V2 units when `split`), with their current statuses. */

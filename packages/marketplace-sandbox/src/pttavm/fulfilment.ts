@@ -15,27 +15,14 @@ import { Type } from "@sinclair/typebox";
 import { PTTAVM_AWAITING_SHIPMENT, PTTAVM_CANCELLED_LINE, PTTAVM_RETURNED_LINE } from "@pazarsync/backend/src/domains/marketplace/pttavm/facts";
 import { parseBody } from "../control-body";
 import type { Incoming, Reply } from "../module";
+import { countCall, isRecord, parseJson as json } from "../json-body";
 import type { PttAccount, PttOrder, PttavmSandboxState } from "./state";
 
 const refused = (message: string): Reply => ({ status: 200, body: { success: false, error_Message: message } });
 const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function counted(account: PttAccount, orderId: string, kind: string): void {
-  const calls = account.fulfilment.calls.get(orderId) ?? {};
-  calls[kind] = (calls[kind] ?? 0) + 1;
-  account.fulfilment.calls.set(orderId, calls);
+  countCall(account.fulfilment.calls, orderId, kind);
 }
 
 export function pttInvoice(account: PttAccount, orderId: string, text: string, now: number): Reply {

@@ -38,6 +38,19 @@ export interface CommandPortDeps {
   createAdapter?: (settings: MarketplaceStoreSettings) => MarketplaceAdapter;
 }
 
+/** A marketplace store's adapter built from its settings now (credentials may change between calls); a settings error is thrown. */
+export async function storeAdapter(deps: CommandPortDeps, store: Stores.Store): Promise<MarketplaceAdapter> {
+  return (deps.createAdapter ?? createMarketplaceAdapter)({
+    type: store.type,
+    sellerId: store.sellerId,
+    baseUrl: store.baseUrl,
+    credentials: await deps.stores.credentialsFor(store.id),
+    timeoutMs: deps.timeoutMs,
+    fetch: deps.fetch,
+    onCall: deps.onCall?.(store.id),
+  });
+}
+
 /** The default seam: the store's adapter, built per call (credentials may change between commands). */
 export function adapterCommandPorts(deps: CommandPortDeps): CommandPorts {
   return async (storeId) => {
@@ -45,15 +58,7 @@ export function adapterCommandPorts(deps: CommandPortDeps): CommandPorts {
     if (!store || store.type === "WEB") return undefined;
     let adapter: MarketplaceAdapter;
     try {
-      adapter = (deps.createAdapter ?? createMarketplaceAdapter)({
-        type: store.type,
-        sellerId: store.sellerId,
-        baseUrl: store.baseUrl,
-        credentials: await deps.stores.credentialsFor(store.id),
-        timeoutMs: deps.timeoutMs,
-        fetch: deps.fetch,
-        onCall: deps.onCall?.(store.id),
-      });
+      adapter = await storeAdapter(deps, store);
     } catch (error) {
       // Settings the seller has to fix (or a marketplace without an adapter): no port, recorded NOT_SUPPORTED.
       if (error instanceof AppError && error.status < 500) return { storeId, marketplace: store.type as MarketplaceName };
