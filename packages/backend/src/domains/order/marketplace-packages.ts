@@ -20,6 +20,8 @@ import type { Database } from "../../infra/db";
 import { type Allocation, stockLockKey, stockLockKeysOf, type Transaction } from "../inventory/service";
 import { InvalidTransition } from "./errors";
 import { type ReservingStore, type MarketplaceReservation, reportReservation, reserveMarketplaceLines, stillOpen, takeInWhenClear } from "./marketplace-reservation";
+import { settleOvertaken } from "./command-overtaken";
+import { cancelledByMarketplace, marketplaceRank } from "./marketplace-progress";
 import { examineOrder, type MarketplaceLine } from "./order-examination";
 import { liveUnits, partitionOf, restorable, restoreListedUnits } from "./package-partition";
 import { MAX_MONEY } from "./pricing";
@@ -54,6 +56,9 @@ function withPackage(packages: readonly MarketplacePackage[] | null, delivery: P
     cancelled,
     ...partitionOf(delivery.lines, delivery.partition),
     ...(seen?.givenUp && { givenUp: seen.givenUp }),
+    // Progress is recorded by marketplace-progress.ts and only ever moves forward.
+    ...(seen?.progress && { progress: seen.progress }),
+    ...(seen?.lineIds && { lineIds: seen.lineIds }),
   };
   if (at < 0) list.push(next);
   else list[at] = next;
@@ -191,6 +196,7 @@ export function createPackageIntake(ctx: OrderContext) {
           // Recorded cancelled even so: a stale live delivery of it must never count its units as held again.
           if (locked.status === "CANCELLED") {
             if (delivery.partition !== undefined) await repo.setPackages(tx, locked.id, withPackage(locked.packages, delivery, true));
+            await settleCancelled(tx, locked, delivery);
             return unchanged;
           }
           if (!RELEASABLE.has(locked.status)) throw new InvalidTransition(locked.status, "CANCELLED");
@@ -203,6 +209,7 @@ export function createPackageIntake(ctx: OrderContext) {
           const units = await cancelNamedUnits(tx, locked.id, now, left, kept);
           const released = await releaseUnits(tx, locked, units, products);
           await repo.setPackages(tx, locked.id, withPackage(locked.packages, delivery, true));
+          await settleCancelled(tx, locked, delivery);
           const after = await linesOf(tx, locked.id);
           const open = after.items.some(stillOpen) || after.attention.some((line) => stillOpen({ quantity: attentionLineFields(line).quantity, cancelledQuantity: line.cancelledQuantity }));
           if (!open) return { row: await cancelWhole(tx, locked, released), changed: true, released, reservation: undefined };
@@ -223,6 +230,17 @@ export function createPackageIntake(ctx: OrderContext) {
       return { row: outcome.row, changed: outcome.changed };
     },
   };
+
+  /** UNSUPPLY and CANCEL commands for the lines this cancelled package names are answered by it (command-overtaken.ts). */
+  async function settleCancelled(tx: Transaction, locked: repo.OrderRow, delivery: PackageDelivery): Promise<void> {
+    const named = new Set(delivery.lines.flatMap((line) => line.lineId ?? []));
+    const packages = (await repo.orderRow(tx, locked.id))?.packages ?? locked.packages;
+    const listed = cancelledByMarketplace(packages);
+    const items = await repo.itemsOf(tx, [locked.id]);
+    const view = { rankOf: marketplaceRank(packages, undefined), cancelled: (item: repo.ItemRow) => listed(item) || (item.externalLineId !== null && named.has(item.externalLineId)) };
+    const settled = await settleOvertaken(tx, locked.id, items, view, new Date());
+    if (settled > 0) log.info({ orderId: locked.id, packageId: delivery.packageId, settled }, "order commands answered by a package the marketplace cancelled");
+  }
 
   /**
    * Marks the named units cancelled on their lines (never past a line's quantity, nor into the units
