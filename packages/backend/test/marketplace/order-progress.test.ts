@@ -8,12 +8,13 @@ import { normaliseN11Package } from "../../src/domains/marketplace/n11/orders";
 import { normalisePazaramaOrder } from "../../src/domains/marketplace/pazarama/orders";
 import { normalisePttavmOrder } from "../../src/domains/marketplace/pttavm/orders";
 import { normaliseTrendyolPackage, trendyolProgress } from "../../src/domains/marketplace/trendyol/order-normaliser";
+import type { MarketplaceProgress } from "../../src/domains/marketplace/types";
 
 const at = new Date("2026-12-01T00:00:00Z");
 
 describe("progress read from each marketplace's statuses", () => {
   test("Trendyol: picked, invoiced, with the carrier (shipped, at a collection point, not delivered), delivered, returned; webhook spellings too", () => {
-    const expected: Record<string, string | undefined> = {
+    const expected: Record<string, MarketplaceProgress | undefined> = {
       Created: undefined,
       Awaiting: undefined,
       Picking: "PICKING",

@@ -5,6 +5,11 @@
  * settled by the pull, never sent.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Registry } from "prom-client";
+import { normaliseTrendyolPackage } from "../../src/domains/marketplace/trendyol/order-normaliser";
+import { feedOrder } from "../../src/domains/order/marketplace-feed";
+import { createIntakeMetrics } from "../../src/domains/order/metrics";
+import { createLogger } from "../../src/infra/logger";
 import { createTestApp, type TestApp } from "../support/app";
 import { bodyOf, type Json } from "../support/http";
 import { bearer, get, postJson } from "../support/identity";
@@ -33,7 +38,7 @@ async function moveOn(packageId: string, status: string): Promise<Json> {
     body: JSON.stringify({ status }),
   });
   if (res.status !== 200) throw new Error(`sandbox status ${status}: ${res.status} ${await res.text()}`);
-  return (await res.json()).payload;
+  return ((await res.json()) as Json).payload;
 }
 
 async function orderOf(orderNumber: string): Promise<Json> {
@@ -46,7 +51,7 @@ const states = (order: Json) => (order.commands as Json[]).map((c) => [c.kind, c
 
 async function sandboxCalls(orderNumber: string): Promise<Record<string, number>> {
   const res = await fetch(`${shop.sandbox.url}/__sandbox/sellers/${store.sellerId}/order-state/${orderNumber}`);
-  return (await res.json()).commandCalls;
+  return ((await res.json()) as Json).commandCalls;
 }
 
 async function step(orderId: string, kind: "pick" | "invoice" | "unsupply", body: unknown = {}): Promise<Json> {
@@ -135,6 +140,31 @@ describe("Trendyol's package statuses move our order forward, once", () => {
     await pulled();
     expect((await orderOf(orderNumber)).status).toBe("SHIPPED");
     expect(await level(t, shop, productId)).toEqual({ onHand: 2, reserved: 0 });
+  });
+});
+
+describe("an order in two packages", () => {
+  const deps = () => ({ orders: t.services.orders, metrics: createIntakeMetrics(new Registry()), log: createLogger({ level: "silent", pretty: false }) });
+  let n = 0;
+
+  test.each(["shipped first", "invoiced first"] as const)("one package shipped, the other invoiced, read in any order (%s) and again: the same order, stock shipped once", async (first) => {
+    const a = await listedProduct(t, shop, 10);
+    const b = await listedProduct(t, shop, 10);
+    const orderNumber = `TWO-${Date.now()}-${++n}`;
+    const pkg = (id: number, status: string, lineId: number, barcode: string) =>
+      normaliseTrendyolPackage({ shipmentPackageId: id, orderNumber, shipmentPackageStatus: status, currencyCode: "TRY", lastModifiedDate: Date.now(), lines: [{ lineId, barcode, quantity: 2, lineUnitPrice: 10 }] }, new Date());
+    const feed = (order: ReturnType<typeof pkg>) => feedOrder(deps(), { storeId: store.storeId, marketplace: "TRENDYOL", source: "pull" }, order);
+    const base = Date.now() % 1_000_000;
+    const shipped = pkg(base * 10 + 1, "Shipped", 1, a.barcode);
+    const invoiced = pkg(base * 10 + 2, "Invoiced", 2, b.barcode);
+    for (const delivery of first === "shipped first" ? [shipped, invoiced] : [invoiced, shipped]) await feed(delivery);
+    // Stale and repeated reads of both.
+    for (const delivery of [pkg(base * 10 + 1, "Created", 1, a.barcode), invoiced, shipped, pkg(base * 10 + 2, "Picking", 2, b.barcode)]) await feed(delivery);
+    const order = await orderOf(orderNumber);
+    expect(order.status).toBe("INVOICED");
+    expect(Object.fromEntries(order.items.map((item: Json) => [item.productId, item.status]))).toEqual({ [a.productId]: "SHIPPED", [b.productId]: "INVOICED" });
+    expect([await level(t, shop, a.productId), await level(t, shop, b.productId)]).toEqual([{ onHand: 8, reserved: 0 }, { onHand: 10, reserved: 2 }]);
+    expect((await bodyOf(await get(t, "/api/v1/inventory/invariants", shop.staffToken))).ok).toBe(true);
   });
 });
 

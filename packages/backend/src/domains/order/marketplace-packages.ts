@@ -23,6 +23,7 @@ import { type ReservingStore, type MarketplaceReservation, reportReservation, re
 import { settleOvertaken } from "./command-overtaken";
 import { cancelledByMarketplace, marketplaceRank } from "./marketplace-progress";
 import { examineOrder, type MarketplaceLine } from "./order-examination";
+import { settleLineStatuses } from "./fulfilment";
 import { liveUnits, partitionOf, restorable, restoreListedUnits } from "./package-partition";
 import { MAX_MONEY } from "./pricing";
 import * as repo from "./repository";
@@ -43,6 +44,8 @@ export interface PackageDelivery {
 const RELEASABLE: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED", "OVERSOLD", "NEEDS_ATTENTION"]);
 /** Statuses in which new lines of a known order are reserved at once. */
 const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED"]);
+/** Statuses a marketplace's progress (or staff's steps) moved the order's lines to: a new package's lines start over. */
+const PROGRESSED: ReadonlySet<Orders.OrderStatus> = new Set(["PICKING", "INVOICED", "SHIPPED", "DELIVERED"]);
 
 function withPackage(packages: readonly MarketplacePackage[] | null, delivery: PackageDelivery, cancelled = false): MarketplacePackage[] {
   const list = [...(packages ?? [])];
@@ -98,8 +101,16 @@ export function createPackageIntake(ctx: OrderContext) {
     return { store: { id: storeId, type: found.store.type, warehouseIds: found.store.warehouseIds }, products: found.products };
   }
 
+  /** The order's lines each keep the status they reached; the new ones are CREATED, and so the order. */
+  async function startNewLines(tx: Transaction, locked: repo.OrderRow, lineNos: readonly number[]): Promise<repo.OrderRow> {
+    const all = await repo.itemsOf(tx, [locked.id]);
+    const status = await settleLineStatuses(tx, locked, all, new Map(lineNos.map((lineNo) => [lineNo, "CREATED" as const])));
+    return status === locked.status ? locked : repo.setStatus(tx, locked.id, status);
+  }
+
   /** New lines recorded on the order (and reserved when it holds stock now); totals follow. Inside the order's row lock. */
-  async function addLines(tx: Transaction, locked: repo.OrderRow, store: ReservingStore, now: OrderLines, fresh: MarketplaceLine[], delivery: PackageDelivery, products: QuotedProduct[]) {
+  async function addLines(tx: Transaction, given: repo.OrderRow, store: ReservingStore, now: OrderLines, fresh: MarketplaceLine[], delivery: PackageDelivery, products: QuotedProduct[]) {
+    let locked = given;
     const examined = examineOrder({ lines: fresh, currency: delivery.currency }, { key: locked.externalOrderId ?? "" }, products);
     const shift = <T extends { lineNo: number }>(line: T): T => ({ ...line, lineNo: line.lineNo + now.lastLineNo });
     const items = (examined.priced?.items ?? []).map(shift);
@@ -107,6 +118,9 @@ export function createPackageIntake(ctx: OrderContext) {
     await repo.insertItems(tx, locked.id, items);
     await repo.insertAttentionLines(tx, locked.id, attention);
     if (locked.status === "NEEDS_ATTENTION") return takeInWhenClear(ctx, tx, locked, store);
+    // Another package of an order the marketplace moved on (marketplace-progress.ts): the lines
+    // there keep their step, the new ones start CREATED and hold stock like any new line.
+    if (PROGRESSED.has(locked.status) && items.length > 0) locked = await startNewLines(tx, locked, items.map((item) => item.lineNo));
     const total = locked.total + (examined.priced?.total ?? 0);
     const lineReasons = attention.map((line) => line.reason);
     const reasons = lineReasons.length > 0 ? [...new Set([...(locked.attentionReasons ?? []), ...lineReasons])] : locked.attentionReasons;
