@@ -48,6 +48,7 @@ async function targetOf(db: Database, stores: Pick<StoreService, "quoteForOrder"
   const barcodeOf = (productId: string) => quote?.products.find((p) => p.id === productId)?.barcode ?? "";
   const target: CommandTarget = {
     orderNumber: order.externalOrderId ?? "",
+    ...(order.marketplaceOrderNumber !== null && { marketplaceOrderNumber: order.marketplaceOrderNumber }),
     lines: named.map(({ item, quantity }) => ({ lineId: item.externalLineId ?? "", barcode: barcodeOf(item.productId), quantity })),
   };
   const packageId = packageFor(order.packages, target.lines.map((line) => line.lineId));

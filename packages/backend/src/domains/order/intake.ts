@@ -50,6 +50,8 @@ export interface MarketplaceOrderInput {
   raw?: unknown;
   /** ISO: the marketplace's dispatch deadline, where it gives one; stored, and moved when it moves. */
   dispatchBy?: string;
+  /** The number the marketplace's own calls name the order by (Pazarama's orderNumber), kept for the commands. */
+  marketplaceOrderNumber?: string;
   /** How far the marketplace says the package (or order) has gone: the order follows, never back (marketplace-progress.ts). */
   progress?: MarketplaceProgress;
 }
@@ -115,6 +117,15 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
     return { ...result, order: { ...result.order, dispatchBy: deadline.toISOString() } };
   }
 
+  const numberOf = (input: MarketplaceOrderInput): string | null => (input.marketplaceOrderNumber !== undefined && storable(input.marketplaceOrderNumber, MAX_PACKAGE_ID) ? input.marketplaceOrderNumber : null);
+
+  /** An order recorded before its marketplace number was kept gets it from the next delivery. */
+  async function keepNumber(result: IntakeResult, input: MarketplaceOrderInput): Promise<IntakeResult> {
+    const number = numberOf(input);
+    if (number !== null) await repo.keepMarketplaceOrderNumber(db, result.order.id, number);
+    return result;
+  }
+
   const packagesOf = (input: MarketplaceOrderInput): MarketplacePackage[] | null =>
     input.packageId === undefined ? null : [{ packageId: input.packageId, status: input.marketplaceStatus ?? "", cancelled: false, ...partitionOf(input.lines, input.partition) }];
 
@@ -136,6 +147,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           rawPayload: rawText,
           packages: packagesOf(input),
           dispatchBy: deadlineOf(input),
+          marketplaceOrderNumber: numberOf(input),
         },
         priced.items,
       );
@@ -163,6 +175,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
           rawPayload: rawText,
           packages: packagesOf(input),
           dispatchBy: deadlineOf(input),
+          marketplaceOrderNumber: numberOf(input),
         },
         examined.priced?.items ?? [],
       );
@@ -250,7 +263,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       const packaged = given.packageId === undefined || storable(given.packageId, MAX_PACKAGE_ID) ? given : { ...given, packageId: undefined };
       const input = { ...packaged, dispatchBy: deadline?.toISOString() };
       try {
-        return await keepDeadline(await intake(input, storeId, rawText, orderKey), deadline);
+        return await keepNumber(await keepDeadline(await intake(input, storeId, rawText, orderKey), deadline), input);
       } catch (error) {
         // Two intakes of one order raced past the lookup; the unique index let one in. The loser
         // goes through intake again, so a second package of the order is merged, not dropped.

@@ -47,7 +47,7 @@ function outcomeOf({ order, created }: IntakeResult): Exclude<FeedOutcome, "canc
 
 async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<FeedResult> {
   const packaged = order.packageId === undefined ? {} : { packageId: order.packageId, marketplaceStatus: order.marketplaceStatus, ...(order.partition && { partition: order.partition }) };
-  const input = { storeId, externalOrderId: order.externalId, ...packaged, lines: order.lines, currency: order.currency, raw: order.raw, ...(order.dispatchBy !== undefined && { dispatchBy: order.dispatchBy }), ...(order.progress !== undefined && { progress: order.progress }) };
+  const input = { storeId, externalOrderId: order.externalId, ...packaged, lines: order.lines, currency: order.currency, raw: order.raw, ...(order.dispatchBy !== undefined && { dispatchBy: order.dispatchBy }), ...(order.progress !== undefined && { progress: order.progress }), ...(order.marketplaceOrderNumber !== undefined && { marketplaceOrderNumber: order.marketplaceOrderNumber }) };
   if (order.status === "CANCELLED" && order.externalId) {
     // A package names the lines it cancels: only those units are released.
     const ref = { storeId, externalOrderId: order.externalId, ...packaged, ...(order.packageId !== undefined && { lines: order.lines }) };

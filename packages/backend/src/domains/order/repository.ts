@@ -197,6 +197,11 @@ export async function openAllocationSums(
     .orderBy(asc(orderAllocations.productId), asc(orderAllocations.warehouseId));
 }
 
+/** Sets the marketplace's own order number where none is kept yet. */
+export async function keepMarketplaceOrderNumber(tx: Database, orderId: string, number: string): Promise<void> {
+  await tx.update(orders).set({ marketplaceOrderNumber: number }).where(and(eq(orders.id, orderId), sql`${orders.marketplaceOrderNumber} is null`));
+}
+
 export async function setPackages(tx: Database, orderId: string, packages: readonly MarketplacePackage[]): Promise<void> {
   await tx.update(orders).set({ packages: [...packages], updatedAt: sql`now()` }).where(eq(orders.id, orderId));
 }

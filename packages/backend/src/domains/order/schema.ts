@@ -107,6 +107,8 @@ export const orders = pgTable(
     packages: jsonb().$type<MarketplacePackage[]>(),
     /** Marketplace orders: the latest the marketplace wants it handed to the carrier, where it says. */
     dispatchBy: timestamp({ withTimezone: true }),
+    /** The number the marketplace's own calls name the order by, where it differs from externalOrderId (Pazarama's orderNumber). */
+    marketplaceOrderNumber: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
