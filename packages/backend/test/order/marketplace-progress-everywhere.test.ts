@@ -149,3 +149,23 @@ describe("PttAVM", () => {
     expect(await levelIn(shop(), productId)).toEqual({ onHand: 3, reserved: 0 });
   });
 });
+
+describe("Pazarama", () => {
+  const pz = marketplace("PAZARAMA");
+
+  test("the order keeps Pazarama's own order number: staff's pick reaches the sandbox (item 12) and the pull then changes nothing", async () => {
+    const { productId, barcode } = await listedOnEvery(shop(), "PZ pick", 5);
+    const orderId = await orderOn(sandbox, pz, [{ barcode, quantity: 1, unitPrice: 4_000 }]);
+    await pulledOutcomes(shop(), pz);
+    const order = await orderOf(pz, orderId);
+    await step(order.id, "pick");
+    await t.services.commandWorker.runOnce();
+    expect(states(await orderOf(pz, orderId))).toEqual([["PICK", "CONFIRMED"]]);
+    const shown = await control(pz, "GET", `order-state?orderId=${orderId}`);
+    expect(shown.items.map((item: Json) => item.status)).toEqual([12]);
+    await pulledOutcomes(shop(), pz);
+    const after = await orderOf(pz, orderId);
+    expect([after.status, states(after)]).toEqual(["PICKING", [["PICK", "CONFIRMED"]]]);
+    expect(await levelIn(shop(), productId)).toEqual({ onHand: 5, reserved: 1 });
+  });
+});
