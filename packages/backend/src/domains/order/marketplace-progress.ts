@@ -102,8 +102,8 @@ export function createProgressIntake(ctx: OrderContext) {
         return { row: current, changed: false };
       }
       const shipping = rankOf(delivery.progress) >= SHIPPED;
-      const items0 = shipping ? await repo.itemsOf(db, [orderId]) : [];
-      const quote = shipping ? await ctx.stores.quoteForOrder(current.storeId, { productIds: [...new Set(items0.map((item) => item.productId))], barcodes: [] }) : undefined;
+      const itemsBefore = shipping ? await repo.itemsOf(db, [orderId]) : [];
+      const quote = shipping ? await ctx.stores.quoteForOrder(current.storeId, { productIds: [...new Set(itemsBefore.map((item) => item.productId))], barcodes: [] }) : undefined;
       const products = quote?.products ?? [];
       const productIds = shipping ? await repo.allocatedProductIds(db, orderId) : [];
       const run = () =>
@@ -142,7 +142,11 @@ export function createProgressIntake(ctx: OrderContext) {
         });
       }
       if (outcome.changed) log.info({ orderId, packageId: delivery.packageId, progress: delivery.progress, status: outcome.row.status, shipped: outcome.moved.length }, "marketplace order moved forward by the marketplace");
-      if (outcome.settled > 0) log.info({ orderId, settled: outcome.settled }, "order commands answered by the marketplace's state");
+      if (outcome.settled > 0) {
+        log.info({ orderId, settled: outcome.settled }, "order commands answered by the marketplace's state");
+        // A settled command no longer holds back the order's later ones: the worker may send them now.
+        ctx.commands.recorded();
+      }
       return { row: outcome.row, changed: outcome.changed };
     },
   };
