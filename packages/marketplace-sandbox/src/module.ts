@@ -71,6 +71,8 @@ export interface SandboxContext {
   currentFaults(): Faults;
   /** Which disagreeing source's answers to play (absent: defaultVariants). */
   readonly variants?: Partial<SandboxVariants>;
+  /** SandboxOptions.idOffset: added to made-up order and package numbers. */
+  readonly idOffset?: number;
 }
 
 export interface SandboxMarketplace {

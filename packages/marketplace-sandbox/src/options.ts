@@ -79,6 +79,12 @@ export interface SandboxOptions {
    * (the default), or oldest first for tests whose pull still assumes that order.
    */
   trendyolOrderStream?: "newest-first" | "oldest-first";
+  /**
+   * Added to the order numbers the marketplaces besides Trendyol make up (and so to their line and
+   * package ids): a sandbox started again against the same database (the dev demo after a restart)
+   * then never hands out an order number an earlier start did. Default 0.
+   */
+  idOffset?: number;
   /** For deterministic fault tests. */
   random?: () => number;
   /** The clock every window and delay is measured on; default Date.now (tests step it by hand). */

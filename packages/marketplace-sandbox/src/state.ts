@@ -78,6 +78,7 @@ export class SandboxState implements SandboxContext {
   readonly random: () => number;
   readonly now: () => number;
   readonly variants: Partial<SandboxVariants>;
+  readonly idOffset: number;
   private recorded: RecordedRequest[] = [];
   private readonly maxRecorded: number;
   private readonly windows = new Map<string, number[]>();
@@ -101,6 +102,8 @@ export class SandboxState implements SandboxContext {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.variants = { ...options.variants };
+    this.idOffset = options.idOffset ?? 0;
+    if (!Number.isSafeInteger(this.idOffset) || this.idOffset < 0) throw new Error("idOffset must be a natural number");
     this.maxRecorded = options.maxRecordedRequests ?? 10_000;
     this.trendyolOrders = new TrendyolOrderBook(options.trendyolOrderStream ?? "newest-first");
     for (const seller of options.sellers ?? []) this.addSeller(seller);

@@ -18,12 +18,16 @@ export interface DemoMarketplace {
   credentials: Record<string, string>;
 }
 
-/** Demo-only sandbox accounts: nothing here reaches a real marketplace. */
+/**
+ * Demo-only sandbox accounts: nothing here reaches a real marketplace. Hepsiburada's store ships
+ * on the store-account model (tracking URL and phone), Pazarama's names a carrier id: so every
+ * documented shipment step runs in the demo.
+ */
 export const DEMO_MARKETPLACES: readonly DemoMarketplace[] = [
   { type: "TRENDYOL", name: "Demo Trendyol (sandbox)", account: { account: DEMO_SELLER.sellerId, key: DEMO_SELLER.apiKey, secret: DEMO_SELLER.apiSecret }, credentials: { apiKey: DEMO_SELLER.apiKey, apiSecret: DEMO_SELLER.apiSecret } },
-  { type: "HEPSIBURADA", name: "Demo Hepsiburada (sandbox)", account: { account: "demo-merchant", key: "demo-developer", secret: "demo-service-key" }, credentials: { serviceKey: "demo-service-key", developerUsername: "demo-developer" } },
+  { type: "HEPSIBURADA", name: "Demo Hepsiburada (sandbox)", account: { account: "demo-merchant", key: "demo-developer", secret: "demo-service-key" }, credentials: { serviceKey: "demo-service-key", developerUsername: "demo-developer", trackingUrlTemplate: "https://demo-kargo.example/track/{trackingNumber}", trackingPhoneNumber: "08500000000" } },
   { type: "N11", name: "Demo N11 (sandbox)", account: { account: "demo-n11", key: "demo-app-key", secret: "demo-app-secret" }, credentials: { appKey: "demo-app-key", appSecret: "demo-app-secret" } },
-  { type: "PAZARAMA", name: "Demo Pazarama (sandbox)", account: { account: "demo-pazarama", key: "demo-client", secret: "demo-client-secret" }, credentials: { clientId: "demo-client", clientSecret: "demo-client-secret" } },
+  { type: "PAZARAMA", name: "Demo Pazarama (sandbox)", account: { account: "demo-pazarama", key: "demo-client", secret: "demo-client-secret" }, credentials: { clientId: "demo-client", clientSecret: "demo-client-secret", cargoCompanyId: "00000000-0000-4000-8000-00000000d3e0" } },
   { type: "PTTAVM", name: "Demo PttAVM (sandbox)", account: { account: "demo-ptt", key: "demo-ptt-key", secret: "demo-ptt-token" }, credentials: { apiKey: "demo-ptt-key", accessToken: "demo-ptt-token" } },
 ];
 const TRENDYOL_NAME = (DEMO_MARKETPLACES[0] as DemoMarketplace).name;
@@ -75,7 +79,8 @@ async function marketplaceStores(services: Services, shop: Found, sandboxUrl: st
     if (found) {
       // A fresh sandbox knows nothing: what the store's marketplace was told before is forgotten and every listing goes again.
       await services.sync.forgetStore(found.id);
-      await services.stores.updateStore(found.id, { baseUrl: sandboxUrl });
+      // Credentials too: a newer demo may ship through a store-account model (Hepsiburada) or name a carrier (Pazarama).
+      await services.stores.updateStore(found.id, { baseUrl: sandboxUrl, credentials: m.credentials });
     } else {
       const created = await services.stores.createStore({
         name: m.name,

@@ -3,7 +3,9 @@
  * with a store on each of the five marketplaces pointed at it, and buyers ordering every few
  * seconds, in turn in the web shop and on a marketplace (taken in by the order pull). The log
  * shows each order and what every marketplace shows: stock sold on one channel reaching the
- * others a sync interval later. When stock runs low the depot is restocked.
+ * others a sync interval later. When stock runs low the depot is restocked. At the start one
+ * order on each marketplace walks Created, Picking, Invoiced, Shipped through the staff steps,
+ * the command worker and the pull (demo-fulfilment.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../infra/logger";
@@ -11,6 +13,7 @@ import { AppError } from "../infra/errors";
 // Types only: erased at build, so the production image (which lacks the sandbox package) never resolves it.
 import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { Services } from "../services";
+import { fulfilmentTours, type TourReport } from "./demo-fulfilment";
 import { marketplaceOrder, shownEverywhere } from "./demo-marketplace";
 import { DEMO_MARKETPLACES, DEMO_SELLER, type DemoShop, ensureDemoShop } from "./demo-seed";
 
@@ -22,6 +25,8 @@ export interface DemoSettings {
 export interface RunningDemo {
   sandbox: RunningSandbox;
   shop: DemoShop;
+  /** One order per marketplace walked Created, Picking, Invoiced, Shipped (demo-fulfilment.ts), started at once. */
+  tours: Promise<TourReport[]>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +42,9 @@ export async function startDemo(services: Services, settings: DemoSettings, log:
   const accounts = Object.fromEntries(DEMO_MARKETPLACES.filter((m) => m.type !== "TRENDYOL").map((m) => [m.type, [{ ...m.account }]]));
   // Loaded only when the demo runs (never in production, where DEMO is refused and the package is absent).
   const { startSandbox } = await import("@pazarsync/marketplace-sandbox");
-  const sandbox = await startSandbox({ port: settings.sandboxPort, resultDelayMs: 500, sellers: [{ ...DEMO_SELLER }], accounts }, log);
+  // The database outlives the sandbox: each start numbers its orders past the last start's (a thousand a second).
+  const idOffset = Math.floor(Date.now() / 1000) * 1000;
+  const sandbox = await startSandbox({ port: settings.sandboxPort, resultDelayMs: 500, sellers: [{ ...DEMO_SELLER }], accounts, idOffset }, log);
   const shop = await ensureDemoShop(services, sandbox.url);
   const customerId = await demoCustomer(services);
   const products = await services.products.findProducts([...shop.productIds, shop.setId]);
@@ -52,6 +59,9 @@ export async function startDemo(services: Services, settings: DemoSettings, log:
     },
     "demo: marketplace sandbox and demo shop ready",
   );
+
+  const simple = products.find((p) => p.type === "SIMPLE") ?? products[0];
+  const tours = simple ? fulfilmentTours(services, sandbox, shop.marketplaceStores, { barcode: simple.barcode, price: simple.price }, log) : Promise.resolve([]);
 
   let orders = 0;
   async function restock(): Promise<void> {
@@ -93,10 +103,12 @@ export async function startDemo(services: Services, settings: DemoSettings, log:
   return {
     sandbox,
     shop,
+    tours,
     async stop() {
       stopped = true;
       clearInterval(timer);
       await running;
+      await tours;
       await sandbox.stop();
     },
   };

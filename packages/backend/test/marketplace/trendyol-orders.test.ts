@@ -10,6 +10,7 @@ describe("the Trendyol order normaliser", () => {
       externalId: "10900001",
       packageId: "3001",
       status: "CREATED",
+      progress: "PICKING",
       partition: { holds: true },
       marketplaceStatus: "Picking",
       lines: [{ barcode: "B1", quantity: 2, unitPrice: 12_990, lineId: "1" }],

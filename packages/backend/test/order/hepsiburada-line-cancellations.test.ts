@@ -89,7 +89,8 @@ describe("Hepsiburada cancellations and packages, line by line", () => {
     const packedFirst = await orderOn(hbStore.sandbox, hb, [{ barcode: a.barcode, quantity: 2, unitPrice: 1_000 }]);
     await control("pack", { lineIds: [`${packedFirst}-1`] });
     const first = await pull();
-    expect(await statusOf(packedFirst)).toBe("CREATED");
+    // Packed on Hepsiburada is picked: the order follows (marketplace-progress.ts).
+    expect(await statusOf(packedFirst)).toBe("PICKING");
     expect(first.outcomes.created).toBeGreaterThanOrEqual(1);
     expect(await reserved(a.productId)).toBe(2);
     await pull();
@@ -106,6 +107,7 @@ describe("Hepsiburada cancellations and packages, line by line", () => {
     await pull();
     await pull();
     expect([await reserved(a.productId), await reserved(b.productId)]).toEqual([3, 1]);
+    // One line packed (picked), the other still open: the order is the least advanced of them.
     expect(await statusOf(openFirst)).toBe("CREATED");
   }, 60_000);
 

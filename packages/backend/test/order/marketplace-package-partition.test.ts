@@ -46,6 +46,8 @@ interface Line {
 const MARKETPLACES = {
   TRENDYOL: {
     created: "Created",
+    /** What our order shows while its packages are live. */
+    live: "CREATED",
     cancelled: "Cancelled",
     replaced: "UnPacked",
     read: (packageId: string, orderNumber: string, status: string, lines: Line[]): NormalisedOrder =>
@@ -63,6 +65,8 @@ const MARKETPLACES = {
   },
   N11: {
     created: "Picking",
+    // N11 splits only Picking packages: the order follows the marketplace there (marketplace-progress.ts).
+    live: "PICKING",
     cancelled: "Cancelled",
     replaced: "UnPacked",
     read: (packageId: string, orderNumber: string, status: string, lines: Line[]): NormalisedOrder =>
@@ -121,7 +125,7 @@ describe.each(["TRENDYOL", "N11"] as const)("%s: units given up from a package",
     const settled = [{ onHand: 10, reserved: 0 }, { onHand: 10, reserved: 2 }];
     expect([await level(t, shop, a.productId), await level(t, shop, b.productId)]).toEqual(settled);
     const [order] = (await ordersFor(t, shop, store, orderNumber)) as [Json];
-    expect(order).toMatchObject({ status: "CREATED" });
+    expect(order).toMatchObject({ status: m.live });
     expect(order.items.map((item: Json) => [item.productId, item.quantity, item.cancelledQuantity])).toEqual([[a.productId, 2, 2], [b.productId, 3, 1]]);
     expect((await ledger(a.productId, order.id)).reserved).toBe(0);
     expect((await ledger(b.productId, order.id)).reserved).toBe(2);
@@ -135,7 +139,7 @@ describe.each(["TRENDYOL", "N11"] as const)("%s: units given up from a package",
     for (const again of [...deliveries, stale, ...[...deliveries].reverse()]) expect(await fed(marketplace, [again])).toEqual(["duplicate"]);
     expect([await level(t, shop, a.productId), await level(t, shop, b.productId)]).toEqual(settled);
     expect([await ledger(a.productId, order.id), await ledger(b.productId, order.id)]).toEqual(before);
-    expect((await ordersFor(t, shop, store, orderNumber))[0]).toMatchObject({ status: "CREATED" });
+    expect((await ordersFor(t, shop, store, orderNumber))[0]).toMatchObject({ status: m.live });
     expect(await invariantsOk()).toBe(true);
   });
 
@@ -184,7 +188,7 @@ describe.each(["TRENDYOL", "N11"] as const)("%s: units given up from a package",
     // before the package holding the other two: exactly that unit ends released.
     await fed(marketplace, [m.read(two, orderNumber, m.cancelled, [{ lineId: 2, barcode: b.barcode, quantity: 3 }]), m.read(nextId(), orderNumber, m.created, [{ lineId: 2, barcode: b.barcode, quantity: 2 }])]);
     expect([await level(t, shop, a.productId), await level(t, shop, b.productId)]).toEqual([{ onHand: 10, reserved: 2 }, { onHand: 10, reserved: 2 }]);
-    expect((await ordersFor(t, shop, store, orderNumber))[0]).toMatchObject({ status: "CREATED" });
+    expect((await ordersFor(t, shop, store, orderNumber))[0]).toMatchObject({ status: m.live });
     expect(await invariantsOk()).toBe(true);
   });
 });

@@ -166,7 +166,8 @@ describe("the order pull records what intake cannot take in", () => {
 
     const recorded = await ordersFor(t, shop, store, String(body.shipmentPackageId));
     expect(recorded).toHaveLength(1);
-    expect(recorded[0]).toMatchObject({ status: "CREATED", attentionReasons: null, attentionLines: [], items: [{ productId, quantity: 2, unitPrice: 2_500 }] });
+    // Taken in, then moved on to Picking as the package says.
+    expect(recorded[0]).toMatchObject({ status: "PICKING", attentionReasons: null, attentionLines: [], items: [{ productId, quantity: 2, unitPrice: 2_500 }] });
     expect(await level(t, shop, productId)).toEqual({ onHand: 3, reserved: 2 });
   });
 });

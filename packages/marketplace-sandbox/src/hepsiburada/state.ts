@@ -240,6 +240,8 @@ export class HepsiburadaSandboxState {
     readonly limits: HepsiburadaSandboxLimits = HEPSIBURADA_SANDBOX_LIMITS,
   ) {
     this.pusher = new HepsiburadaPusher((ms) => context.scaled(ms));
+    this.orderCounter += context.idOffset ?? 0;
+    this.packageCounter += context.idOffset ?? 0;
   }
 
   nextPackageNumber(): number {

@@ -91,7 +91,9 @@ export class N11SandboxState {
   private taskCounter = 70_000_000;
   private packageCounter = 300_000_000;
 
-  constructor(readonly context: SandboxContext) {}
+  constructor(readonly context: SandboxContext) {
+    this.packageCounter += context.idOffset ?? 0;
+  }
 
   addAccount(input: SandboxAccountInput): boolean {
     if (this.accounts.has(input.account)) return false;

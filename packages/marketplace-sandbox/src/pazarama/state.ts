@@ -105,7 +105,9 @@ export class PazaramaSandboxState {
   private readonly windows = new Map<string, number[]>();
   private orderCounter = 5_000_000;
 
-  constructor(readonly context: SandboxContext) {}
+  constructor(readonly context: SandboxContext) {
+    this.orderCounter += context.idOffset ?? 0;
+  }
 
   addAccount(input: SandboxAccountInput): boolean {
     if (this.accounts.has(input.account)) return false;

@@ -107,7 +107,10 @@ export class PttavmSandboxState {
   private orderCounter = 1_000_000;
   private lineCounter = 5_000;
 
-  constructor(readonly context: SandboxContext) {}
+  constructor(readonly context: SandboxContext) {
+    this.orderCounter += context.idOffset ?? 0;
+    this.lineCounter += context.idOffset ?? 0;
+  }
 
   addAccount(input: SandboxAccountInput): boolean {
     if (this.accounts.has(input.account)) return false;

@@ -16,12 +16,14 @@
  * as one whole order as before: CANCELLED only once every line is.
  */
 import type { OrderLine } from "./order-lines";
-import type { NormalisedOrder } from "./types";
+import type { MarketplaceProgress, NormalisedOrder } from "./types";
 
 export interface StatusedLine extends OrderLine {
   /** The marketplace's own status text of the line. */
   marketplaceStatus: string;
   cancelled: boolean;
+  /** How far the line has gone past CREATED, where its status says so. */
+  progress?: MarketplaceProgress;
 }
 
 export interface LineStatusOrder {
@@ -36,6 +38,19 @@ export interface LineStatusOrder {
 
 /** The separator of a cancelled line's package id, `{order id}/{line id}`. */
 export const LINE_PACKAGE_SEPARATOR = "/";
+
+const STEPS: readonly MarketplaceProgress[] = ["PICKING", "INVOICED", "SHIPPED", "DELIVERED", "RETURNED"];
+
+/** The order's live lines went as far as the least advanced of them; none when one has not moved. */
+function progressOf(lines: readonly StatusedLine[]): MarketplaceProgress | undefined {
+  let least: number | undefined;
+  for (const line of lines) {
+    if (line.progress === undefined) return undefined;
+    const rank = STEPS.indexOf(line.progress);
+    least = least === undefined ? rank : Math.min(least, rank);
+  }
+  return least === undefined ? undefined : STEPS[least];
+}
 
 const plain = ({ barcode, quantity, unitPrice, lineId }: StatusedLine): OrderLine => ({ barcode, quantity, unitPrice, ...(lineId !== undefined && { lineId }) });
 const statusText = (lines: readonly StatusedLine[]) => [...new Set(lines.map((line) => line.marketplaceStatus))].join(",");
@@ -58,8 +73,9 @@ export function ordersByLine(order: LineStatusOrder): NormalisedOrder[] {
   const base = { externalId, currency, lastModifiedAt, raw };
   if (allCancelled) return [{ ...base, packageId: externalId, status, marketplaceStatus: statusText(lines), lines: lines.map(plain) }];
   const cancelled = lines.filter((line) => line.cancelled);
+  const progress = progressOf(open);
   return [
-    { ...base, packageId: externalId, status, marketplaceStatus: statusText(open), lines: open.map(plain) },
+    { ...base, packageId: externalId, status, ...(progress !== undefined && { progress }), marketplaceStatus: statusText(open), lines: open.map(plain) },
     ...cancelled.map((line): NormalisedOrder => ({ ...base, packageId: `${externalId}${LINE_PACKAGE_SEPARATOR}${line.lineId}`, status: "CANCELLED", marketplaceStatus: line.marketplaceStatus, lines: [plain(line)] })),
   ];
 }

@@ -97,6 +97,9 @@ export interface OrderQuotaTier {
 }
 
 /** A marketplace order as every adapter hands it over (the raw payload kept for support). */
+/** Steps past CREATED a marketplace reports of a package, least to most advanced. */
+export type MarketplaceProgress = "PICKING" | "INVOICED" | "SHIPPED" | "DELIVERED" | "RETURNED";
+
 export interface NormalisedOrder {
   /**
    * Unique per store: the marketplace's package / order id; undefined when the marketplace sent
@@ -122,6 +125,13 @@ export interface NormalisedOrder {
   status: "CREATED" | "CANCELLED" | "OTHER";
   /** The marketplace's own status text. */
   marketplaceStatus: string;
+  /**
+   * How far the marketplace says this package (or order) has gone past CREATED, where its status
+   * says so: picked, invoiced, handed to the carrier, delivered, returned. Intake moves the order
+   * forward to it, never back (order/marketplace-progress.ts). Absent: created, cancelled, or a
+   * status that says nothing of progress.
+   */
+  progress?: MarketplaceProgress;
   /** `lineId`: the marketplace's order line id, where it sends one that stays with the line across packages. */
   lines: { barcode: string; quantity: number; unitPrice: number; lineId?: string }[];
   currency: string;

@@ -62,6 +62,7 @@ async function targetOfItems(stores: Pick<StoreService, "quoteForOrder">, order:
   const barcodeOf = (productId: string) => quote?.products.find((p) => p.id === productId)?.barcode ?? "";
   const target: CommandTarget = {
     orderNumber: order.externalOrderId ?? "",
+    ...(order.marketplaceOrderNumber !== null && { marketplaceOrderNumber: order.marketplaceOrderNumber }),
     lines: named.map(({ item, quantity }) => ({ lineId: item.externalLineId ?? "", barcode: barcodeOf(item.productId), quantity })),
   };
   if (order.marketplaceOrderNumber !== null) target.marketplaceOrderNumber = order.marketplaceOrderNumber;

@@ -123,7 +123,7 @@ async function quoted(ctx: OrderContext, row: repo.OrderRow): Promise<QuotedProd
 }
 
 /** Reserved becomes shipped: every RESERVED allocation when the step covers the order, else the named lines' units. */
-async function shipLines(
+export async function shipLines(
   ctx: OrderContext,
   tx: Transaction,
   locked: repo.OrderRow,

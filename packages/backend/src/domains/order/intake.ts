@@ -16,7 +16,9 @@ import { isUniqueViolation } from "../../infra/pg-errors";
 import { stockLockKeysOf, type Transaction } from "../inventory/service";
 import { dispatchInstant, moveDispatchBy } from "./dispatch-deadlines";
 import { UnknownStore } from "./errors";
+import type { MarketplaceProgress } from "../marketplace/service";
 import { createPackageIntake } from "./marketplace-packages";
+import { createProgressIntake } from "./marketplace-progress";
 import { partitionOf } from "./package-partition";
 import { type ReservingStore, reportReservation, reserveMarketplaceLines } from "./marketplace-reservation";
 import { examineOrder, type ExaminedOrder, MAX_LINES, type MarketplaceLine, type OrderKey, orderKeyOf, quotableBarcodes, rawPayloadText, storable } from "./order-examination";
@@ -48,8 +50,10 @@ export interface MarketplaceOrderInput {
   raw?: unknown;
   /** ISO: the marketplace's dispatch deadline, where it gives one; stored, and moved when it moves. */
   dispatchBy?: string;
-  /** The marketplace's other order number where its calls take one (Pazarama's orderNumber); kept for the commands. */
+  /** The number the marketplace's own calls name the order by (Pazarama's orderNumber), kept for the commands. */
   marketplaceOrderNumber?: string;
+  /** How far the marketplace says the package (or order) has gone: the order follows, never back (marketplace-progress.ts). */
+  progress?: MarketplaceProgress;
 }
 
 export interface IntakeResult {
@@ -79,6 +83,7 @@ export interface MarketplaceCancellationInput {
 export function createIntake(ctx: OrderContext, transitions: Transitions) {
   const { db, log } = ctx;
   const packages = createPackageIntake(ctx);
+  const progress = createProgressIntake(ctx);
   const answer = async (row: repo.OrderRow, created: boolean): Promise<IntakeResult> => ({ order: await present(ctx, row, SYSTEM), created });
 
   /**
@@ -213,7 +218,15 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   const mergesPackages = (existing: repo.OrderRow, packageId: string | undefined): packageId is string =>
     packageId !== undefined && existing.packages !== null && !(existing.status === "NEEDS_ATTENTION" && existing.packages.every((p) => p.packageId === packageId));
 
+  /** After the order is recorded or merged: it follows what the marketplace did to the package since. */
   async function intake(input: MarketplaceOrderInput, storeId: string, rawText: string | null, orderKey: OrderKey): Promise<IntakeResult> {
+    const taken = await takeInOrMerge(input, storeId, rawText, orderKey);
+    if (input.progress === undefined) return taken;
+    const followed = await progress.follow(taken.order.id, { ...(input.packageId !== undefined && { packageId: input.packageId }), progress: input.progress, lines: input.lines });
+    return followed?.changed ? answer(followed.row, taken.created) : taken;
+  }
+
+  async function takeInOrMerge(input: MarketplaceOrderInput, storeId: string, rawText: string | null, orderKey: OrderKey): Promise<IntakeResult> {
     const existing = await findOrder(storeId, orderKey.key, input.packageId);
     if (existing && mergesPackages(existing, input.packageId)) {
       const delivery = { packageId: input.packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: input.currency, partition: input.partition };

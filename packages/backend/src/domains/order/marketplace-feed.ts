@@ -2,7 +2,10 @@
  * One normalised marketplace order into the order domain, the same for the pull and webhooks.
  * - CREATED: taken in (reserved, or OVERSOLD when the stock went elsewhere).
  * - OTHER (shipped, delivered, ...): taken in when unknown, so an order we only see after it
- *   left the warehouse still consumes its stock; a known one is left as it is.
+ *   left the warehouse still consumes its stock.
+ * - With `progress` (picked, invoiced, shipped, delivered, returned on the marketplace), a known or
+ *   just recorded order moves forward to it, never back; shipped moves its reserved stock once
+ *   (marketplace-progress.ts), and commands the marketplace's state answers are settled.
  * - CANCELLED: releases a known order (a cancelled package of it: the units the package names;
  *   on Trendyol and N11, whose packages partition the order, no more than its live packages leave).
  *   An unknown one is recorded first and then cancelled, so a "Created" arriving later (webhooks
@@ -44,7 +47,7 @@ function outcomeOf({ order, created }: IntakeResult): Exclude<FeedOutcome, "canc
 
 async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<FeedResult> {
   const packaged = order.packageId === undefined ? {} : { packageId: order.packageId, marketplaceStatus: order.marketplaceStatus, ...(order.partition && { partition: order.partition }) };
-  const input = { storeId, externalOrderId: order.externalId, ...packaged, lines: order.lines, currency: order.currency, raw: order.raw, ...(order.dispatchBy !== undefined && { dispatchBy: order.dispatchBy }), ...(order.marketplaceOrderNumber !== undefined && { marketplaceOrderNumber: order.marketplaceOrderNumber }) };
+  const input = { storeId, externalOrderId: order.externalId, ...packaged, lines: order.lines, currency: order.currency, raw: order.raw, ...(order.dispatchBy !== undefined && { dispatchBy: order.dispatchBy }), ...(order.progress !== undefined && { progress: order.progress }), ...(order.marketplaceOrderNumber !== undefined && { marketplaceOrderNumber: order.marketplaceOrderNumber }) };
   if (order.status === "CANCELLED" && order.externalId) {
     // A package names the lines it cancels: only those units are released.
     const ref = { storeId, externalOrderId: order.externalId, ...packaged, ...(order.packageId !== undefined && { lines: order.lines }) };

@@ -20,7 +20,10 @@ import type { Database } from "../../infra/db";
 import { type Allocation, stockLockKey, stockLockKeysOf, type Transaction } from "../inventory/service";
 import { InvalidTransition } from "./errors";
 import { type ReservingStore, type MarketplaceReservation, reportReservation, reserveMarketplaceLines, stillOpen, takeInWhenClear } from "./marketplace-reservation";
+import { settleOvertaken } from "./command-overtaken";
+import { cancelledByMarketplace, marketplaceRank } from "./marketplace-progress";
 import { examineOrder, type MarketplaceLine } from "./order-examination";
+import { settleLineStatuses } from "./fulfilment";
 import { liveUnits, partitionOf, restorable, restoreListedUnits } from "./package-partition";
 import { MAX_MONEY } from "./pricing";
 import * as repo from "./repository";
@@ -41,6 +44,8 @@ export interface PackageDelivery {
 const RELEASABLE: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED", "OVERSOLD", "NEEDS_ATTENTION"]);
 /** Statuses in which new lines of a known order are reserved at once. */
 const RESERVING: ReadonlySet<Orders.OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED"]);
+/** Statuses a marketplace's progress (or staff's steps) moved the order's lines to: a new package's lines start over. */
+const PROGRESSED: ReadonlySet<Orders.OrderStatus> = new Set(["PICKING", "INVOICED", "SHIPPED", "DELIVERED"]);
 
 function withPackage(packages: readonly MarketplacePackage[] | null, delivery: PackageDelivery, cancelled = false): MarketplacePackage[] {
   const list = [...(packages ?? [])];
@@ -54,6 +59,9 @@ function withPackage(packages: readonly MarketplacePackage[] | null, delivery: P
     cancelled,
     ...partitionOf(delivery.lines, delivery.partition),
     ...(seen?.givenUp && { givenUp: seen.givenUp }),
+    // Progress is recorded by marketplace-progress.ts and only ever moves forward.
+    ...(seen?.progress && { progress: seen.progress }),
+    ...(seen?.lineIds && { lineIds: seen.lineIds }),
   };
   if (at < 0) list.push(next);
   else list[at] = next;
@@ -93,8 +101,16 @@ export function createPackageIntake(ctx: OrderContext) {
     return { store: { id: storeId, type: found.store.type, warehouseIds: found.store.warehouseIds }, products: found.products };
   }
 
+  /** The order's lines each keep the status they reached; the new ones are CREATED, and so the order. */
+  async function startNewLines(tx: Transaction, locked: repo.OrderRow, lineNos: readonly number[]): Promise<repo.OrderRow> {
+    const all = await repo.itemsOf(tx, [locked.id]);
+    const status = await settleLineStatuses(tx, locked, all, new Map(lineNos.map((lineNo) => [lineNo, "CREATED" as const])));
+    return status === locked.status ? locked : repo.setStatus(tx, locked.id, status);
+  }
+
   /** New lines recorded on the order (and reserved when it holds stock now); totals follow. Inside the order's row lock. */
-  async function addLines(tx: Transaction, locked: repo.OrderRow, store: ReservingStore, now: OrderLines, fresh: MarketplaceLine[], delivery: PackageDelivery, products: QuotedProduct[]) {
+  async function addLines(tx: Transaction, given: repo.OrderRow, store: ReservingStore, now: OrderLines, fresh: MarketplaceLine[], delivery: PackageDelivery, products: QuotedProduct[]) {
+    let locked = given;
     const examined = examineOrder({ lines: fresh, currency: delivery.currency }, { key: locked.externalOrderId ?? "" }, products);
     const shift = <T extends { lineNo: number }>(line: T): T => ({ ...line, lineNo: line.lineNo + now.lastLineNo });
     const items = (examined.priced?.items ?? []).map(shift);
@@ -102,6 +118,9 @@ export function createPackageIntake(ctx: OrderContext) {
     await repo.insertItems(tx, locked.id, items);
     await repo.insertAttentionLines(tx, locked.id, attention);
     if (locked.status === "NEEDS_ATTENTION") return takeInWhenClear(ctx, tx, locked, store);
+    // Another package of an order the marketplace moved on (marketplace-progress.ts): the lines
+    // there keep their step, the new ones start CREATED and hold stock like any new line.
+    if (PROGRESSED.has(locked.status) && items.length > 0) locked = await startNewLines(tx, locked, items.map((item) => item.lineNo));
     const total = locked.total + (examined.priced?.total ?? 0);
     const lineReasons = attention.map((line) => line.reason);
     const reasons = lineReasons.length > 0 ? [...new Set([...(locked.attentionReasons ?? []), ...lineReasons])] : locked.attentionReasons;
@@ -191,6 +210,7 @@ export function createPackageIntake(ctx: OrderContext) {
           // Recorded cancelled even so: a stale live delivery of it must never count its units as held again.
           if (locked.status === "CANCELLED") {
             if (delivery.partition !== undefined) await repo.setPackages(tx, locked.id, withPackage(locked.packages, delivery, true));
+            await settleCancelled(tx, locked, delivery);
             return unchanged;
           }
           if (!RELEASABLE.has(locked.status)) throw new InvalidTransition(locked.status, "CANCELLED");
@@ -203,6 +223,7 @@ export function createPackageIntake(ctx: OrderContext) {
           const units = await cancelNamedUnits(tx, locked.id, now, left, kept);
           const released = await releaseUnits(tx, locked, units, products);
           await repo.setPackages(tx, locked.id, withPackage(locked.packages, delivery, true));
+          await settleCancelled(tx, locked, delivery);
           const after = await linesOf(tx, locked.id);
           const open = after.items.some(stillOpen) || after.attention.some((line) => stillOpen({ quantity: attentionLineFields(line).quantity, cancelledQuantity: line.cancelledQuantity }));
           if (!open) return { row: await cancelWhole(tx, locked, released), changed: true, released, reservation: undefined };
@@ -223,6 +244,17 @@ export function createPackageIntake(ctx: OrderContext) {
       return { row: outcome.row, changed: outcome.changed };
     },
   };
+
+  /** UNSUPPLY and CANCEL commands for the lines this cancelled package names are answered by it (command-overtaken.ts). */
+  async function settleCancelled(tx: Transaction, locked: repo.OrderRow, delivery: PackageDelivery): Promise<void> {
+    const named = new Set(delivery.lines.flatMap((line) => line.lineId ?? []));
+    const packages = (await repo.orderRow(tx, locked.id))?.packages ?? locked.packages;
+    const listed = cancelledByMarketplace(packages);
+    const items = await repo.itemsOf(tx, [locked.id]);
+    const view = { rankOf: marketplaceRank(packages, undefined), cancelled: (item: repo.ItemRow) => listed(item) || (item.externalLineId !== null && named.has(item.externalLineId)) };
+    const settled = await settleOvertaken(tx, locked.id, items, view, new Date());
+    if (settled > 0) log.info({ orderId: locked.id, packageId: delivery.packageId, settled }, "order commands answered by a package the marketplace cancelled");
+  }
 
   /**
    * Marks the named units cancelled on their lines (never past a line's quantity, nor into the units

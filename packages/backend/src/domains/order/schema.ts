@@ -18,6 +18,7 @@ import {
 import { products, stores } from "../catalog/schema";
 import { users } from "../identity/schema";
 import { warehouses } from "../inventory/schema";
+import type { MarketplaceProgress } from "../marketplace/types";
 
 /** One package of a marketplace order (orders.packages). */
 export interface MarketplacePackage {
@@ -39,6 +40,14 @@ export interface MarketplacePackage {
    * the package cancelled naming them, they are not released again, whichever package is read first.
    */
   givenUp?: PackageLine[];
+  /**
+   * How far the marketplace says this package has gone (marketplace-progress.ts), the furthest
+   * seen: a stale read never takes it back. `lineIds`: the order line ids it lists, where `lines`
+   * is not kept (marketplaces whose packages do not partition the order); absent both, it covers
+   * every line of the order.
+   */
+  progress?: MarketplaceProgress;
+  lineIds?: string[];
 }
 
 /** One order line's units in a package. */

@@ -147,6 +147,8 @@ export interface DeliveryKind {
   status: NormalisedOrder["status"];
   packageId: string;
   marketplaceStatus?: string;
+  /** How far the package has gone (package-normaliser.ts). */
+  progress?: NormalisedOrder["progress"];
 }
 
 /**
@@ -165,6 +167,7 @@ export function orderOf(group: LineGroup, kind: DeliveryKind, window: { from: Da
     externalId: group.orderNumber,
     packageId: kind.packageId,
     status: kind.status,
+    ...(kind.progress !== undefined && { progress: kind.progress }),
     marketplaceStatus,
     lines: linesOf(group),
     currency: "TRY",

@@ -8,7 +8,7 @@
  * open list first) reserves nothing again, a line first seen here is taken in and reserved once.
  */
 import { isRecord } from "../json";
-import type { NormalisedOrder } from "../types";
+import type { MarketplaceProgress, NormalisedOrder } from "../types";
 import { groupLines, hepsiburadaTime, idOf, type LineGroups, minorUnits, orderOf, type ReadLine, readLine, text } from "./order-normaliser";
 
 /** A package line; its unit price is `price` (the total is `totalPrice`). */
@@ -18,6 +18,13 @@ function readPackageLine(raw: unknown, offsetMinutes: number, packageDate: unkno
   // The package carries the dueDate ("Paketin tahmini kargoya veriliş tarihi"), its lines do not.
   return readLine(raw, record.merchantSku ?? record.merchantSKU, minorUnits(record.price), at, record.lineItemId, hepsiburadaTime(packageDue, offsetMinutes));
 }
+
+/**
+ * A package's status as progress: packing is our PICK (the packing call makes the package), in
+ * transit and not delivered have left the warehouse (fixture hepsiburada/package-detail: Packaged,
+ * InTransit, Delivered, Undelivered). The packages list shows Packaged packages only.
+ */
+const HEPSIBURADA_PACKAGE_PROGRESS: Readonly<Record<string, MarketplaceProgress>> = { PACKAGED: "PICKING", INTRANSIT: "SHIPPED", UNDELIVERED: "SHIPPED", DELIVERED: "DELIVERED" };
 
 /** The package's name as a package of its orders. */
 export function packagePackageOf(raw: unknown): string {
@@ -35,7 +42,9 @@ export function packageOrdersOf(packages: readonly unknown[], offsetMinutes: num
       groups,
       items.map((item) => readPackageLine(item, offsetMinutes, record.orderDate, record.dueDate)),
     );
-    const kind = { status: "CREATED" as const, packageId: packagePackageOf(raw), marketplaceStatus: text(record.status) ?? "Packaged" };
+    const marketplaceStatus = text(record.status) ?? "Packaged";
+    const progress = HEPSIBURADA_PACKAGE_PROGRESS[marketplaceStatus.toUpperCase()];
+    const kind = { status: "CREATED" as const, packageId: packagePackageOf(raw), marketplaceStatus, ...(progress !== undefined && { progress }) };
     return [...groups.values()].map((group) => orderOf(group, kind, window));
   });
 }

@@ -1,6 +1,6 @@
 import { MarketplaceOutcomeUnknown, MarketplacePageInvalid } from "../errors";
 import { minorUnitsOf } from "../money";
-import type { NormalisedOrder } from "../types";
+import type { MarketplaceProgress, NormalisedOrder } from "../types";
 import { idText, isRecord } from "../json";
 import { type OrderLine, orderLine } from "../order-lines";
 import { totalCountOf, type WalkCount, walkCountOf, walkOn } from "../page-walk";
@@ -27,6 +27,11 @@ import { totalCountOf, type WalkCount, walkCountOf, walkOn } from "../page-walk"
  */
 const CREATED = new Set(["CREATED", "PICKING"]);
 const CANCELLED = new Set(["CANCELLED", "CANCELED", "UNSUPPLIED"]);
+/**
+ * N11's package statuses past Created (fixture n11/order-pull.json notes: Created, Picking,
+ * Shipped, Delivered, Cancelled, UnPacked, UnSupplied): how far the package has gone.
+ */
+const PROGRESS: Readonly<Record<string, MarketplaceProgress>> = { PICKING: "PICKING", SHIPPED: "SHIPPED", DELIVERED: "DELIVERED" };
 
 function unreadable(detail: string): MarketplaceOutcomeUnknown {
   return new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", 200, detail);
@@ -84,6 +89,7 @@ export function normaliseN11Package(raw: unknown, listedFrom: Date): NormalisedO
     externalId,
     ...(packageId !== undefined && { packageId }),
     status: CREATED.has(key) ? "CREATED" : CANCELLED.has(key) ? "CANCELLED" : "OTHER",
+    ...(PROGRESS[key] !== undefined && { progress: PROGRESS[key] }),
     // The packages partition the order's lines: a cancelled one and the UnPacked one a split replaced hold none.
     partition: { holds: !CANCELLED.has(key) && key !== "UNPACKED" },
     marketplaceStatus,

@@ -4,7 +4,7 @@ import { ordersByLine, type StatusedLine } from "../line-cancellations";
 import { isReadableLine, type OrderLine, orderLine } from "../order-lines";
 import { isoOf } from "../order-pages";
 import { totalCountOf } from "../page-walk";
-import type { NormalisedOrder } from "../types";
+import type { MarketplaceProgress, NormalisedOrder } from "../types";
 import { PAZARAMA } from "./facts";
 import { minorUnits } from "./wire";
 
@@ -22,6 +22,12 @@ import { minorUnits } from "./wire";
 /** Received and being prepared still hold stock; cancelled and not supplied release it. */
 const CREATED_CODES = new Set([3, 12]);
 const CANCELLED_CODES = new Set([6, 13]);
+/**
+ * Item statuses past received (Sipariş Durum Akışı, fixture pazarama/order-item-status): 12 being
+ * prepared, 5 handed to the carrier, 11 delivered; the others past shipment (at a store or pick-up
+ * point, not delivered, in return: order-commands.ts SHIPPED_OR_LATER) have left the warehouse.
+ */
+const PROGRESS_CODES: ReadonlyMap<number, MarketplaceProgress> = new Map([[12, "PICKING"], [5, "SHIPPED"], [11, "DELIVERED"], ...[14, 16, 19, 7, 8, 9, 10].map((code): [number, MarketplaceProgress] => [code, "SHIPPED"])]);
 /** Older clients answer status names; kept for them. "İ" does not fold to "i" under /i. */
 const CREATED = /alındı|yeni|new|created|hazırlan|onaylandı|approved/i;
 const CANCELLED = /iptal edildi|İptal Edildi|cancelled|canceled|tedarik edilemedi/i;
@@ -74,7 +80,8 @@ function statusedItems(items: readonly unknown[], order: NormalisedOrder["status
     const code = isRecord(item) ? statusCode(item.orderItemStatus) : undefined;
     // An item without a status of its own shares the order's.
     const cancelled = code !== undefined ? CANCELLED_CODES.has(code) : order === "CANCELLED";
-    return { ...lineOf(item), marketplaceStatus: code !== undefined ? String(code) : "", cancelled };
+    const progress = code === undefined ? undefined : PROGRESS_CODES.get(code);
+    return { ...lineOf(item), marketplaceStatus: code !== undefined ? String(code) : "", cancelled, ...(progress !== undefined && { progress }) };
   });
   const ids = lines.map((line) => line.lineId);
   return ids.length > 0 && ids.every((id) => id !== undefined) && new Set(ids).size === ids.length ? lines : undefined;

@@ -5,6 +5,7 @@
  * developers.pttavm.com/tr, so each number below is the DEFAULT of an adapter setting
  * (PttavmConfig). The adapter and the sandbox both start from these values.
  */
+import type { MarketplaceProgress } from "../types";
 
 /** "Başlangıç ve bitiş tarihleri arasındaki süre en fazla 40 gün olabilir" (order search): the pull walks longer windows in slices. */
 export const PTTAVM_ORDER_WINDOW_MS = 40 * 24 * 60 * 60 * 1000;
@@ -69,6 +70,18 @@ export const PTTAVM_SHIPMENT = {
 
 /** Line statuses after the seller's part: shipped, delivered, returned or handed back (official siparisDurumu list). */
 export const PTTAVM_SHIPPED_LINE = new Set(["gonderilmiş", "gonderilmis", "tamamlandi", "gondericisine_teslim_edildi", "iade"]);
+/**
+ * Line statuses past shipment as progress (official siparisDurumu list, as PTTAVM_SHIPPED_LINE
+ * reads it): sent, completed (delivered), returned. Given back to the sender has left the
+ * warehouse all the same; the goods coming back are the return's business.
+ */
+export const PTTAVM_LINE_PROGRESS: Readonly<Record<string, MarketplaceProgress>> = {
+  gonderilmiş: "SHIPPED",
+  gonderilmis: "SHIPPED",
+  gondericisine_teslim_edildi: "SHIPPED",
+  tamamlandi: "DELIVERED",
+  iade: "RETURNED",
+};
 /** The line status PttAVM shows a return with (iotomasyon client; official siparisDurumu list). */
 export const PTTAVM_RETURNED_LINE = "iade";
 

@@ -4,7 +4,7 @@ import { minorUnitsOf } from "../money";
 import { ordersByLine, type StatusedLine } from "../line-cancellations";
 import { orderLine } from "../order-lines";
 import type { NormalisedOrder } from "../types";
-import { PTTAVM_AWAITING_SHIPMENT, PTTAVM_CANCELLED_LINE, PTTAVM_TIMESTAMP_OFFSET_MINUTES } from "./facts";
+import { PTTAVM_AWAITING_SHIPMENT, PTTAVM_CANCELLED_LINE, PTTAVM_LINE_PROGRESS, PTTAVM_TIMESTAMP_OFFSET_MINUTES } from "./facts";
 
 /**
  * PttAVM's order search (fixture order-pull): `GET /orders/search?startDate&endDate&isActiveOrders=false`,
@@ -43,7 +43,8 @@ function lineOf(raw: unknown): StatusedLine {
   const barcode = typeof raw.urunBarkod === "string" && raw.urunBarkod !== "" ? raw.urunBarkod : undefined;
   const status = typeof raw.siparisDurumu === "string" ? raw.siparisDurumu : "";
   const lineId = idText(raw.lineItemId);
-  return { marketplaceStatus: status, cancelled: PTTAVM_CANCELLED_LINE.has(status), ...orderLine(barcode, quantity, unitPrice), ...(lineId !== undefined && { lineId }) };
+  const progress = PTTAVM_LINE_PROGRESS[status];
+  return { marketplaceStatus: status, cancelled: PTTAVM_CANCELLED_LINE.has(status), ...(progress !== undefined && { progress }), ...orderLine(barcode, quantity, unitPrice), ...(lineId !== undefined && { lineId }) };
 }
 
 /**

@@ -4,7 +4,7 @@
  * `line.id` -> `lineId`, `merchantSku` -> `stockCode`, `price` -> `lineUnitPrice`): both spellings
  * are read, the new one first, and the payload is kept whole as `raw`.
  */
-import type { NormalisedOrder } from "../types";
+import type { MarketplaceProgress, NormalisedOrder } from "../types";
 import { isRecord } from "../json";
 import { addedUpByBarcode, orderLine } from "../order-lines";
 
@@ -35,6 +35,27 @@ function minorUnits(value: unknown): number | undefined {
 function isoTime(value: unknown): string | undefined {
   const ms = typeof value === "number" ? value : typeof value === "string" ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value)) : Number.NaN;
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+/**
+ * How far a package has gone, by Trendyol's package statuses (developers.trendyol.com webhook
+ * model and order process flow: Created, Picking, Invoiced, Shipped, AtCollectionPoint, Delivered,
+ * UnDelivered, Returned). The carrier, not the seller, moves a package to Shipped; a package at a
+ * collection point or not delivered has left the warehouse all the same. Webhooks spell them in
+ * capitals with underscores, the pull in PascalCase: both are read.
+ */
+const PROGRESS: Readonly<Record<string, MarketplaceProgress>> = {
+  PICKING: "PICKING",
+  INVOICED: "INVOICED",
+  SHIPPED: "SHIPPED",
+  ATCOLLECTIONPOINT: "SHIPPED",
+  UNDELIVERED: "SHIPPED",
+  DELIVERED: "DELIVERED",
+  RETURNED: "RETURNED",
+};
+
+export function trendyolProgress(marketplaceStatus: string): MarketplaceProgress | undefined {
+  return PROGRESS[marketplaceStatus.replaceAll("_", "").toUpperCase()];
 }
 
 export function trendyolOrderStatus(marketplaceStatus: string): NormalisedOrder["status"] {
@@ -84,10 +105,12 @@ export function normaliseTrendyolPackage(raw: unknown, listedAt: Date): Normalis
   const partition = { holds: status !== "CANCELLED" && marketplaceStatus.toUpperCase() !== "UNPACKED" };
   // agreedDeliveryDate: the seller's deadline to hand the package to the carrier (fixture trendyol/package-read.json notes).
   const dispatchBy = isoTime(record.agreedDeliveryDate);
+  const progress = status === "CANCELLED" ? undefined : trendyolProgress(marketplaceStatus);
   return {
     externalId,
     ...(packageId !== undefined && { packageId }),
     status,
+    ...(progress !== undefined && { progress }),
     partition,
     marketplaceStatus,
     lines,
