@@ -36,11 +36,11 @@ export async function sandboxOrder(shop: IntakeShop, store: MarketStore, orderNu
   return (await res.json()) as SandboxOrderState;
 }
 
-/** Packages as [status, reasonId, [[barcode, quantity]...]], by status name (the sandbox lists them in no set order). */
+/** Packages as [status, reasonId, [[barcode, quantity]...]], sorted (the sandbox lists them in no set order). */
 export const packageSummary = (state: SandboxOrderState) =>
   state.packages
     .map((p) => [p.status, p.unsuppliedReasonId, p.lines.map((l) => [l.barcode, l.quantity])] as const)
-    .sort((a, b) => a[0].localeCompare(b[0]));
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 export interface TakenOrder {
   /** Our order's id. */
