@@ -37,6 +37,7 @@ describe("the Hepsiburada port on the sandbox: a worker that dies after the pack
     const numbers: string[] = [];
     for (let i = 0; i < 20; i++) numbers.push(await orderOn(hbStore.sandbox, hb, [{ barcode, quantity: 2, unitPrice: 1_000 }]));
     const report = await t.services.orderIntake.pullStore(storeId);
+    if (!report.pulled) throw new Error(`not pulled: ${report.reason}`);
     expect(report.outcomes).toEqual({ created: 20 });
     const rows = await t.infra.database.db.select({ id: orders.id, number: orders.externalOrderId }).from(orders).where(eq(orders.storeId, storeId));
     const ids = numbers.map((n) => rows.find((r) => r.number === n)?.id as string);
