@@ -4,6 +4,7 @@
  * observed before any resend, ACCEPTED confirmed by observe, tokens taken first, api logs and metrics.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { FailpointReached } from "../../src/domains/order/command-worker";
 import { latestCalls } from "../../src/domains/stock-sync/api-logs";
 import type { TestApp } from "../support/app";
 import type { FakeMarketplace } from "../support/command-port";
@@ -202,6 +203,32 @@ describe("around each call", () => {
         await w.runOnce();
       }
       expect(orders.map((o) => sentFor(o))).toEqual([["PICK"], ["PICK"], ["PICK"]]);
+    } finally {
+      fake.rateLimit = undefined;
+    }
+  });
+
+  test("more commands in doubt after a crash than the bucket holds: each is looked at, then sent once (a look never keeps the token its send needs)", async () => {
+    const clock = manualClock();
+    // A bucket of one token refilling every 7.5 s: a look and a send never fit in one run.
+    fake.rateLimit = { requests: 10, perMs: 60_000 };
+    try {
+      const bucketShop = await commandShop(t, fake);
+      const orders = [];
+      for (let i = 0; i < 3; i++) {
+        const { order } = await simpleMarketOrder(bucketShop);
+        await acted(t, shop.staffToken, order.id, "pick");
+        orders.push(order);
+      }
+      for (let i = 0; i < 3; i++) await expect(worker(t, fake, clock, { failpoint: "after-commit", batchSize: 1 }).runOnce()).rejects.toBeInstanceOf(FailpointReached);
+      clock.advance(TEST_SETTINGS.leaseMs + 1);
+      const w = worker(t, fake, clock);
+      for (let i = 0; i < 12; i++) {
+        await w.runOnce();
+        clock.advance(10_000);
+      }
+      expect(orders.map((o) => sentFor(o))).toEqual([["PICK"], ["PICK"], ["PICK"]]);
+      for (const o of orders) expect(await commandStates(bucketShop, o.id)).toEqual([["PICK", "CONFIRMED"]]);
     } finally {
       fake.rateLimit = undefined;
     }

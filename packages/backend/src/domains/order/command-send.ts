@@ -94,6 +94,13 @@ export async function advance(deps: SendDeps, claimed: Claimed, channel: Command
       // Still in doubt: the lease runs to the next look so no one sends it meanwhile.
       return { state: claimed.prior, nextAttemptAt: next, leaseUntil: claimed.prior === "SENDING" ? next : null };
     }
+    // Known not applied (or safe to repeat): if the send must wait for a token it waits as PENDING, so the
+    // next claim sends without a second look. Else every look would eat the token the send needs, and a
+    // store with more commands in doubt than its bucket holds would look at them forever.
+    return send(deps, claimed, port, command, async () => {
+      const wait = await token();
+      return wait && { ...wait, state: "PENDING" };
+    }, count);
   }
   return send(deps, claimed, port, command, token, count);
 }

@@ -37,10 +37,14 @@ export const trendyolProfile: AdapterProfile = {
     { group: "batch-requests", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     // Per endpoint per 10 s; the per-minute quota is the seller's tier (orderQuotaTiers).
     { group: "orders", requests: TRENDYOL.orderRequestsPerWindow, perMs: TRENDYOL.rateWindowMs },
-    // The way back (order-commands.ts groupOf), per minute at the lowest listing tier.
+    // The way back (order-commands.ts groupOf), per minute at the lowest listing tier, and the gateway's
+    // 50 per 10 s on top where a minute's budget could burst past it (a bucket of 300 a minute grants ~60 in 10 s).
     { group: "package-status", requests: TRENDYOL_COMMANDS.perMinute.packageStatus, perMs: 60_000 },
+    { group: "package-status", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "unsupplied", requests: TRENDYOL_COMMANDS.perMinute.unsupplied, perMs: 60_000 },
+    { group: "unsupplied", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "claims", requests: TRENDYOL_COMMANDS.perMinute.claimsRead, perMs: 60_000 },
+    { group: "claims", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "claim-approve", requests: TRENDYOL_COMMANDS.perMinute.claimApprove, perMs: 60_000 },
     { group: "claim-issue", requests: TRENDYOL_COMMANDS.perMinute.claimIssue, perMs: 60_000 },
   ],
