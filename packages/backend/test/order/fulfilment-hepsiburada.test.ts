@@ -6,6 +6,8 @@
  * Hepsiburada's contracted carrier gets ship NOT_SUPPORTED, and no in-transit call is made.
  */
 import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { orderCommands } from "../../src/domains/order/schema";
 import type { Json } from "../support/http";
 import { commandsOf, fulfilmentShop, level, listed, orderState, pull, runWorker, staffView, step, takenIn } from "./fulfilment-e2e-support";
 
@@ -84,5 +86,33 @@ describe("Hepsiburada: staff steps reach the sandbox through the command worker"
       ["INVOICE", "CONFIRMED"],
       ["SHIP", "NOT_SUPPORTED"],
     ]);
+  });
+
+  test("an invoice recorded before the order pull has brought the new package waits (PENDING, no call) and goes once the pull has", async () => {
+    const f = await fulfilmentShop("HEPSIBURADA", STORE_ACCOUNT);
+    const { barcode } = await listed(f, 10);
+    const order = await takenIn(f, [{ barcode, quantity: 1, unitPrice: 4_000 }]);
+    const orderNumber = String(order.externalOrderId);
+    await step(f, order.id, "pick");
+    await step(f, order.id, "invoice", INVOICE);
+    await runWorker(f);
+    await runWorker(f);
+    const waiting = await staffView(f, order.id);
+    expect(commandsOf(waiting)).toEqual([
+      ["PICK", "CONFIRMED"],
+      ["INVOICE", "PENDING"],
+    ]);
+    expect(waiting.commands[1].reason).toContain("not in a Hepsiburada package yet");
+    expect((await orderState(f, orderNumber)).calls).toEqual({ pack: 1 });
+
+    await pull(f);
+    // The retry's backoff has passed.
+    await f.t.infra.database.db.update(orderCommands).set({ nextAttemptAt: new Date() }).where(eq(orderCommands.orderId, order.id));
+    await runWorker(f);
+    expect(commandsOf(await staffView(f, order.id))).toEqual([
+      ["PICK", "CONFIRMED"],
+      ["INVOICE", "CONFIRMED"],
+    ]);
+    expect((await orderState(f, orderNumber)).calls).toEqual({ pack: 1, invoice: 1 });
   });
 });

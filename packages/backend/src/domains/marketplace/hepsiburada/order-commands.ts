@@ -53,7 +53,7 @@ const SUPPORT: Record<Exclude<CommandKind, "SHIP">, CommandSupport> = {
 
 function packageOf(target: CommandTarget): string {
   const number = packageNumberOf(target.packageId);
-  if (!number) throw new MarketplaceCommandIncomplete(HB, ["the lines are not in a Hepsiburada package yet (packing must be answered first)"]);
+  if (!number) throw new MarketplaceCommandIncomplete(HB, ["the lines are not in a Hepsiburada package yet (packing must be answered, and the order pull bring the package)"], { permanent: false });
   return number;
 }
 
