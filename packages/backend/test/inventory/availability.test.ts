@@ -117,10 +117,16 @@ describe("availability", () => {
 
   test("many products, sets included, cost one SQL statement", async () => {
     const { set, store, coat, gloves, scarf } = await winterSet();
-    const before = statements;
-    const result = await t.services.sellable(store, [set, coat, gloves, scarf]);
-    expect(statements - before).toBe(1);
-    expect([...result.values()].map((d) => d.sellable).sort((a, b) => a - b)).toEqual([15, 30, 40, 50]);
+    // The counter sees every statement of the app, and the stock just added is announced after commit
+    // (the sync's listeners query in the background): the fewest over three calls is the call's own.
+    const counts: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const before = statements;
+      const result = await t.services.sellable(store, [set, coat, gloves, scarf]);
+      counts.push(statements - before);
+      expect([...result.values()].map((d) => d.sellable).sort((a, b) => a - b)).toEqual([15, 30, 40, 50]);
+    }
+    expect(Math.min(...counts)).toBe(1);
   });
 
   test("an unknown store is 404 STORE_NOT_FOUND", async () => {

@@ -14,6 +14,7 @@ import * as repo from "./repository";
 import type { OrderContext, QuotedProduct } from "./service";
 import { canTransition, leastAdvanced, type OrderStatus, PROGRESS } from "./status";
 import { isStaff, type OrderActor, present } from "./transitions";
+import { announceAllocations } from "./allocation-announce";
 
 export type StepKind = "PICK" | "INVOICE" | "SHIP";
 
@@ -104,13 +105,7 @@ export async function takeStep(ctx: OrderContext, actor: OrderActor, orderId: st
       return { row, moved, commands };
     });
   const outcome = productIds.length > 0 ? await ctx.locks.withLocks(productIds.map(stockLockKey), run) : await run();
-  if (outcome.moved.length > 0) {
-    await ctx.inventory.announce({
-      productIds: [...new Set(outcome.moved.map((a) => a.productId))],
-      warehouseIds: [...new Set(outcome.moved.map((a) => a.warehouseId))],
-      correlationId: orderId,
-    });
-  }
+  await announceAllocations(ctx.inventory, outcome.moved, orderId);
   if (outcome.commands.length > 0) ctx.commands.recorded();
   ctx.log.info({ orderId, step: request.kind, status: outcome.row.status, lines: request.lines, commands: outcome.commands.length, actorId: actor.userId }, "order step taken");
   return present(ctx, outcome.row, actor);

@@ -30,6 +30,7 @@ import * as repo from "./repository";
 import type { MarketplacePackage } from "./schema";
 import type { OrderContext, QuotedProduct } from "./service";
 import { attentionLineFields } from "./views";
+import { announceAllocations } from "./allocation-announce";
 
 export interface PackageDelivery {
   packageId: string;
@@ -232,13 +233,7 @@ export function createPackageIntake(ctx: OrderContext) {
           return { row: (await repo.orderRow(tx, locked.id)) ?? locked, changed: true, released, reservation: undefined };
         });
       const outcome = keys.length > 0 ? await ctx.locks.withLocks(keys, run) : await run();
-      if (outcome.released.length > 0) {
-        await ctx.inventory.announce({
-          productIds: [...new Set(outcome.released.map((a) => a.productId))],
-          warehouseIds: [...new Set(outcome.released.map((a) => a.warehouseId))],
-          correlationId: row.id,
-        });
-      }
+      await announceAllocations(ctx.inventory, outcome.released, row.id);
       if (outcome.reservation) await reportReservation(ctx, { id: row.id, storeId: row.storeId, externalOrderId: row.externalOrderId ?? "" }, outcome.reservation);
       if (outcome.changed) log.info({ orderId: row.id, packageId: delivery.packageId, status: outcome.row.status, released: outcome.released.length }, "marketplace package cancelled");
       return { row: outcome.row, changed: outcome.changed };

@@ -22,6 +22,7 @@ import * as repo from "./repository";
 import type { MarketplacePackage } from "./schema";
 import type { OrderContext } from "./service";
 import type { OrderStatus } from "./status";
+import { announceAllocations } from "./allocation-announce";
 
 /** Ranks shared with status.ts's PROGRESS, RETURNED past DELIVERED. */
 export const PROGRESS_RANK: Readonly<Record<MarketplaceProgress, number>> = { PICKING: 2, INVOICED: 3, SHIPPED: 4, DELIVERED: 5, RETURNED: 6 };
@@ -134,13 +135,7 @@ export function createProgressIntake(ctx: OrderContext) {
           return { row: (await repo.orderRow(tx, orderId)) ?? row, changed: changed.size > 0, moved, settled };
         });
       const outcome = productIds.length > 0 ? await ctx.locks.withLocks(productIds.map(stockLockKey), run) : await run();
-      if (outcome.moved.length > 0) {
-        await ctx.inventory.announce({
-          productIds: [...new Set(outcome.moved.map((a) => a.productId))],
-          warehouseIds: [...new Set(outcome.moved.map((a) => a.warehouseId))],
-          correlationId: orderId,
-        });
-      }
+      await announceAllocations(ctx.inventory, outcome.moved, orderId);
       if (outcome.changed) log.info({ orderId, packageId: delivery.packageId, progress: delivery.progress, status: outcome.row.status, shipped: outcome.moved.length }, "marketplace order moved forward by the marketplace");
       if (outcome.settled > 0) {
         log.info({ orderId, settled: outcome.settled }, "order commands answered by the marketplace's state");

@@ -280,11 +280,20 @@ export async function takenIn(
  * lines). Only under the order's row lock.
  */
 export async function releaseAllocationUnits(tx: Database, orderId: string, units: ReadonlyMap<string, number>, to: "RELEASED" | "SHIPPED" = "RELEASED"): Promise<Allocation[]> {
+  return moveAllocationUnits(tx, orderId, units, "RESERVED", to);
+}
+
+/**
+ * Moves so many units per product from allocations in one state to another (a row giving part of
+ * its quantity is split, the part moved becoming its own row), warehouse by warehouse in id order.
+ * Answers what was moved. Only under the order's row lock.
+ */
+export async function moveAllocationUnits(tx: Database, orderId: string, units: ReadonlyMap<string, number>, from: AllocationState, to: AllocationState): Promise<Allocation[]> {
   if (units.size === 0) return [];
   const open = await tx
     .select()
     .from(orderAllocations)
-    .where(and(eq(orderAllocations.orderId, orderId), eq(orderAllocations.state, "RESERVED"), inArray(orderAllocations.productId, [...units.keys()])))
+    .where(and(eq(orderAllocations.orderId, orderId), eq(orderAllocations.state, from), inArray(orderAllocations.productId, [...units.keys()])))
     .orderBy(asc(orderAllocations.productId), asc(orderAllocations.warehouseId), asc(orderAllocations.id));
   const left = new Map(units);
   const taken: Allocation[] = [];

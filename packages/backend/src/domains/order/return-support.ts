@@ -4,11 +4,9 @@
  * return takes back. Units come back from the SHIPPED allocations, so a return can never restock
  * more than left the shelves, and the order becomes RETURNED once none is left out.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
 import type { Allocation } from "../inventory/service";
 import * as repo from "./repository";
-import { orderAllocations } from "./schema";
 import { canTransition } from "./status";
 
 export interface ReturnableOrder {
@@ -65,26 +63,7 @@ export async function takeBackShipped(
     .filter(([productId, quantity]) => (shipped.get(productId) ?? 0) < quantity)
     .map(([productId, requested]) => ({ productId, requested, shipped: shipped.get(productId) ?? 0 }));
   if (short.length > 0) return { taken: [], short };
-  const open = await tx
-    .select()
-    .from(orderAllocations)
-    .where(and(eq(orderAllocations.orderId, orderId), eq(orderAllocations.state, "SHIPPED")))
-    .orderBy(asc(orderAllocations.productId), asc(orderAllocations.warehouseId), asc(orderAllocations.id));
-  const left = new Map(units);
-  const taken: Allocation[] = [];
-  for (const row of open) {
-    const take = Math.min(row.quantity, left.get(row.productId) ?? 0);
-    if (take <= 0) continue;
-    left.set(row.productId, (left.get(row.productId) ?? 0) - take);
-    taken.push({ productId: row.productId, warehouseId: row.warehouseId, quantity: take });
-    if (take === row.quantity) {
-      await tx.update(orderAllocations).set({ state: "RETURNED", updatedAt: sql`now()` }).where(eq(orderAllocations.id, row.id));
-    } else {
-      await tx.update(orderAllocations).set({ quantity: row.quantity - take, updatedAt: sql`now()` }).where(eq(orderAllocations.id, row.id));
-      await tx.insert(orderAllocations).values({ orderId, productId: row.productId, warehouseId: row.warehouseId, quantity: take, state: "RETURNED" });
-    }
-  }
-  return { taken, short: [] };
+  return { taken: await repo.moveAllocationUnits(tx, orderId, units, "SHIPPED", "RETURNED"), short: [] };
 }
 
 /** Once nothing shipped is still out the order is RETURNED (when its status allows); answers whether it changed. */

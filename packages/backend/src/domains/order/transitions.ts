@@ -11,6 +11,7 @@ import * as repo from "./repository";
 import { assertTransition, type OrderStatus } from "./status";
 import type { OrderContext } from "./service";
 import { toOrder } from "./views";
+import { announceAllocations } from "./allocation-announce";
 
 /** Who acts on an order: a signed-in user, or the system (marketplace intake and cancellations). */
 export type OrderActor = { userId: string; role: Role } | { userId: null; role: "system" };
@@ -94,13 +95,7 @@ async function transition(ctx: OrderContext, actor: OrderActor, orderId: string,
       return { row, changed: true, touched, from: locked.status, recorded };
     });
   const outcome = productIds.length > 0 ? await ctx.locks.withLocks(productIds.map(stockLockKey), run) : await run();
-  if (outcome.touched.length > 0) {
-    await ctx.inventory.announce({
-      productIds: [...new Set(outcome.touched.map((a) => a.productId))],
-      warehouseIds: [...new Set(outcome.touched.map((a) => a.warehouseId))],
-      correlationId: orderId,
-    });
-  }
+  await announceAllocations(ctx.inventory, outcome.touched, orderId);
   if (outcome.changed) ctx.log.info({ orderId, status: spec.to, actorId: actor.userId, allocations: outcome.touched.length }, `order ${spec.verb}`);
   if (outcome.changed && outcome.from === "NEEDS_ATTENTION") await ctx.attention.changed();
   if (outcome.recorded > 0) ctx.commands.recorded();

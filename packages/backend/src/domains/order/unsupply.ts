@@ -19,6 +19,7 @@ import * as repo from "./repository";
 import type { OrderContext, QuotedProduct } from "./service";
 import type { OrderStatus } from "./status";
 import { isStaff, type OrderActor, present } from "./transitions";
+import { announceAllocations } from "./allocation-announce";
 
 /** Line statuses whose units may still be given up: nothing has left the warehouse. */
 const UNSUPPLIABLE: ReadonlySet<OrderStatus> = new Set(["CREATED", "CONFIRMED", "PICKING", "INVOICED", "OVERSOLD"]);
@@ -143,13 +144,7 @@ export async function unsupply(ctx: OrderContext, actor: OrderActor, orderId: st
       return { row, released, reservation, commands };
     });
   const outcome = await ctx.locks.withLocks(keys, run);
-  if (outcome.released.length > 0) {
-    await ctx.inventory.announce({
-      productIds: [...new Set(outcome.released.map((a) => a.productId))],
-      warehouseIds: [...new Set(outcome.released.map((a) => a.warehouseId))],
-      correlationId: orderId,
-    });
-  }
+  await announceAllocations(ctx.inventory, outcome.released, orderId);
   if (outcome.reservation) await reportReservation(ctx, { id: orderId, storeId: current.storeId, externalOrderId: current.externalOrderId ?? "" }, outcome.reservation);
   if (outcome.commands.length > 0) ctx.commands.recorded();
   ctx.log.info({ orderId, reason: body.reason, status: outcome.row.status, released: outcome.released.length, actorId: actor.userId }, "order units not supplied");
