@@ -8,6 +8,7 @@ import { type Exchange, fixture, serveFixtures } from "@pazarsync/marketplace-fi
 import { MarketplaceRejected } from "../../../src/domains/marketplace/errors";
 import { createN11Adapter } from "../../../src/domains/marketplace/n11/adapter";
 import { parseXml } from "../../../src/domains/marketplace/n11/xml";
+import type { CommandObservation } from "../../../src/domains/marketplace/order-commands";
 import type { ApiCall } from "../../../src/domains/marketplace/types";
 
 function portOn(server: { fetch: typeof fetch }, calls: ApiCall[] = [], returnDenyReasonId?: number) {
@@ -91,7 +92,7 @@ describe("N11 returns against the sources", () => {
   });
 
   test("observe reads the claim by its order number: open, applied, passed", async () => {
-    const cases: [string, "APPROVE_RETURN" | "REJECT_RETURN", string][] = [
+    const cases: [string, "APPROVE_RETURN" | "REJECT_RETURN", CommandObservation][] = [
       ["REQUESTED", "APPROVE_RETURN", "NOT_APPLIED"],
       ["APPROVED", "APPROVE_RETURN", "APPLIED"],
       ["DENIED", "REJECT_RETURN", "APPLIED"],
