@@ -38,12 +38,16 @@ export const FixtureRequest = T.Object({
   body: T.Optional(Json),
   /** Form-encoded bodies (token calls) as name -> value. */
   form: T.Optional(T.Record(T.String(), T.String())),
+  /** An XML body (SOAP) as the source writes it: element names are compared, values are examples. */
+  bodyText: T.Optional(T.String({ minLength: 1 })),
 });
 
 export const FixtureResponse = T.Object({
   status: T.Integer({ minimum: 100, maximum: 599 }),
   headers: T.Optional(T.Record(T.String(), T.String())),
   body: T.Optional(Json),
+  /** An XML answer (SOAP), served as text with the fixture's content-type. */
+  bodyText: T.Optional(T.String({ minLength: 1 })),
 });
 
 export const Exchange = T.Object({

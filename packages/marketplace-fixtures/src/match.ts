@@ -4,6 +4,7 @@
  * services, so it must fail here); values are checked only where the fixture gives a literal.
  */
 import type { Exchange, Fixture, FixtureRequest } from "./fixture";
+import { xmlMismatches } from "./xml";
 
 type JsonShape = "null" | "boolean" | "number" | "string" | "array" | "object";
 
@@ -88,6 +89,7 @@ export function requestMismatches(expected: FixtureRequest, sent: SentRequest): 
 }
 
 function bodyMismatches(expected: FixtureRequest, body: string | undefined): string[] {
+  if (expected.bodyText !== undefined) return body ? xmlMismatches(expected.bodyText, body, "sent") : ["body: missing"];
   if (expected.form) {
     const sent = new URLSearchParams(body ?? "");
     const problems = [...sent.keys()].filter((name) => !(name in (expected.form ?? {}))).map((name) => `form: ${name} is not in the source`);
@@ -153,6 +155,9 @@ export function serveFixtures(...fixtures: Array<Fixture | Exchange[]>): Fixture
     if (problems.length > 0) {
       mismatches.push(...problems.map((problem) => `exchange ${served}: ${problem}`));
       return Response.json({ fixtureMismatch: problems }, { status: 400 });
+    }
+    if (exchange.response.bodyText !== undefined) {
+      return new Response(exchange.response.bodyText, { status: exchange.response.status, headers: { "content-type": "text/xml; charset=utf-8", ...(exchange.response.headers ?? {}) } });
     }
     const body = exchange.response.body;
     return new Response(body === undefined ? null : JSON.stringify(body), {

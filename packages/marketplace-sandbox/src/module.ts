@@ -20,6 +20,8 @@ export interface Incoming {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A body sent as it is (N11's SOAP XML) instead of JSON; its content-type goes in headers. */
+  text?: string;
   /** e.g. Retry-After or X-RateLimit-Reset on a 429. */
   headers?: Record<string, string>;
 }

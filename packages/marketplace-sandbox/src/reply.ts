@@ -2,6 +2,7 @@
 import type { Reply } from "./module";
 
 export function toResponse(reply: Reply): Response {
+  if (reply.text !== undefined) return new Response(reply.text, { status: reply.status, headers: { "content-type": "text/plain; charset=utf-8", ...reply.headers } });
   if (reply.body === undefined) return new Response(null, { status: reply.status, headers: reply.headers });
   return new Response(JSON.stringify(reply.body), {
     status: reply.status,

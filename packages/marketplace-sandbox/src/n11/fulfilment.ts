@@ -11,7 +11,8 @@
  *   the new part new line ids; keeping them is the sandbox's simplification, as the split control
  *   route does);
  * - control route `order-state?orderNumber=`: packages, units given up with N11's reason, and
- *   command calls per kind. N11 keeps no invoice or tracking number of the seller's (SOAP only).
+ *   command calls per kind, and its return claims (claims.ts). N11 keeps no invoice or tracking
+ *   number of the seller's (SOAP only).
  */
 import type { Incoming, Reply } from "../module";
 import { countCall, isRecord, parseJson as json } from "../json-body";
@@ -115,7 +116,7 @@ export function n11OrderState(account: N11Account, what: string, incoming: Incom
       givenUp: account.fulfilment.givenUp.get(orderNumber) ?? [],
       invoiceNumber: null,
       trackingNumber: null,
-      claims: [],
+      claims: [...account.fulfilment.claims.values()].filter((c) => c.orderNumber === orderNumber).map((c) => ({ claimReturnId: String(c.claimReturnId), status: c.status, quantity: c.quantity })),
       commandCalls: account.fulfilment.calls.get(orderNumber) ?? {},
     },
   };

@@ -5,10 +5,12 @@
  * delay, unknown stock codes and sale > list failing per sku, quotas per account and endpoint (the
  * official 1000 per minute on orders, assumed ones on writes and task details) answered with 429,
  * the shipment package list with one status per request and month-long windows, and the way back
- * (fulfilment.ts: lines to Picking, units given up inside a split by quantity).
+ * (fulfilment.ts: lines to Picking, units given up inside a split by quantity; claims.ts: returns
+ * through the SOAP ReturnService).
  */
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { cancelN11Package, createN11Package } from "./orders";
+import { openN11Claim } from "./claims";
 import { n11OrderState } from "./fulfilment";
 import { n11PackageChange } from "./package-changes";
 import { settleN11 } from "./processing";
@@ -20,12 +22,13 @@ export const createN11Sandbox: SandboxMarketplaceFactory = (context, accounts): 
   for (const input of accounts) state.addAccount(input);
   return {
     name: "N11",
-    owns: (path) => path.startsWith("/ms/product/") || path.startsWith("/rest/delivery/") || path.startsWith("/rest/order/"),
+    owns: (path) => path.startsWith("/ms/product/") || path.startsWith("/rest/delivery/") || path.startsWith("/rest/order/") || path.startsWith("/ws/"),
     handle: (incoming, now) => handleN11(state, incoming, now),
     addAccount: (input) => state.addAccount(input),
     control(account, what, incoming, now) {
       const found = state.accounts.get(account);
       if (!found) return { status: 404, body: { message: `No account ${account}` } };
+      if (what === "claim" && incoming.method === "POST") return openN11Claim(state, found, incoming, now);
       return n11PackageChange(state, found, what, incoming, now) ?? n11OrderState(found, what, incoming);
     },
     ...accountOperations({

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { N11, N11_PRICE_PATTERN, N11_TASK, n11Paths } from "@pazarsync/backend/src/domains/marketplace/n11/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
+import { handleN11ReturnService } from "./claims";
 import { splitN11ByQuantity, updateN11Lines } from "./fulfilment";
 import { listN11Packages } from "./orders";
 import { settleN11, taskDetailsView } from "./processing";
@@ -103,6 +104,7 @@ function endpointOf(path: string): { endpoint: string; method?: string } {
   if (path === n11Paths.shipmentPackages) return { endpoint: "shipment-packages", method: "GET" };
   if (path === n11Paths.orderUpdate) return { endpoint: "order-update", method: "PUT" };
   if (path === n11Paths.splitByQuantity) return { endpoint: "split-by-quantity", method: "POST" };
+  if (path === n11Paths.returnService) return { endpoint: "return-service", method: "POST" };
   return { endpoint: "other" };
 }
 
@@ -113,6 +115,11 @@ export function handleN11(state: N11SandboxState, incoming: Incoming, now: numbe
   const done = (account: string | null, outcome: Outcome): ModuleHandled => ({ ...outcome, account, endpoint, write });
   if (!method) return done(null, { reply: httpError(404, "Not Found", "Kaynak bulunamadı"), itemCount: 0 });
   if (incoming.method !== method) return done(null, { reply: httpError(405, "Method Not Allowed", "Method not allowed"), itemCount: 0 });
+  // SOAP: the key pair is in the body (auth), the answer is XML; no quota is documented for it.
+  if (endpoint === "return-service") {
+    const soap = handleN11ReturnService(state, incoming.body, now);
+    return done(soap.account, { reply: soap.reply, itemCount: 0 });
+  }
   const account = state.authenticate(incoming.headers.appkey, incoming.headers.appsecret);
   if (!account) return done(null, { reply: httpError(401, "Unauthorized", "appkey veya appsecret geçersiz"), itemCount: 0 });
   if (!state.takeRateSlot(account.account, endpoint, now)) {

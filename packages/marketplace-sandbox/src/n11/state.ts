@@ -1,5 +1,6 @@
 import { N11 } from "@pazarsync/backend/src/domains/marketplace/n11/facts";
 import type { SandboxAccountInput, SandboxContext } from "../module";
+import type { N11SandboxClaim } from "./claims";
 
 /** A sku as the sandbox received it (prices as TL decimals, parsed from N11's strings). */
 export interface N11Sku {
@@ -65,6 +66,8 @@ export interface N11Fulfilment {
   picked: Set<number>;
   givenUp: Map<string, { orderLineId: number; quantity: number; cancelReasonId: number }[]>;
   calls: Map<string, Record<string, number>>;
+  /** Return claims by claimReturnId (claims.ts). */
+  claims: Map<number, N11SandboxClaim>;
 }
 
 /** Failure texts in N11's language; the adapter maps them to outcomes by their wording. */
@@ -90,9 +93,11 @@ export class N11SandboxState {
   private readonly windows = new Map<string, number[]>();
   private taskCounter = 70_000_000;
   private packageCounter = 300_000_000;
+  private claimCounter = 5_000_000;
 
   constructor(readonly context: SandboxContext) {
     this.packageCounter += context.idOffset ?? 0;
+    this.claimCounter += context.idOffset ?? 0;
   }
 
   addAccount(input: SandboxAccountInput): boolean {
@@ -105,7 +110,7 @@ export class N11SandboxState {
       quantities: new Map(),
       prices: new Map(),
       packages: new Map(),
-      fulfilment: { picked: new Set(), givenUp: new Map(), calls: new Map() },
+      fulfilment: { picked: new Set(), givenUp: new Map(), calls: new Map(), claims: new Map() },
     });
     return true;
   }
@@ -146,6 +151,11 @@ export class N11SandboxState {
   rejectedTaskId(): number {
     this.taskCounter += 1;
     return this.taskCounter;
+  }
+
+  nextClaimId(): number {
+    this.claimCounter += 1;
+    return this.claimCounter;
   }
 
   nextPackageId(): number {

@@ -29,8 +29,8 @@ import type { ClaimOutcome } from "./claims";
 import type { PortFor } from "./ports";
 import { advanceClaimWatermark, claimWatermark, needingAttentionCounts, oldestOpenClaim, openClaimIds } from "./repository";
 
-/** Marketplaces whose claim list filters on the claim's creation date (fixtures trendyol/claims-list, hepsiburada/claim-list notes). */
-const LISTED_BY_CREATION: ReadonlySet<string> = new Set<MarketplaceName>(["TRENDYOL", "HEPSIBURADA"]);
+/** Marketplaces whose claim list filters on the claim's creation date (fixtures trendyol/claims-list, hepsiburada/claim-list, n11/claims-list notes). */
+const LISTED_BY_CREATION: ReadonlySet<string> = new Set<MarketplaceName>(["TRENDYOL", "HEPSIBURADA", "N11"]);
 const DEFAULT_OPEN_LOOK_BACK_MS = 14 * 24 * 60 * 60_000;
 
 export interface ClaimPullSettings {

@@ -43,6 +43,9 @@ const CALLS: Record<string, { path: string; fixture: string }> = {
   "an order's packages read back (observe)": { path: n11Paths.shipmentPackages, fixture: "order-read" },
   "order lines to Picking": { path: n11Paths.orderUpdate, fixture: "order-line-update" },
   "units not supplied (split by quantity)": { path: n11Paths.splitByQuantity, fixture: "order-unsupply" },
+  "return claims listed (SOAP ClaimReturnList)": { path: n11Paths.returnService, fixture: "claims-list" },
+  "a return approved (SOAP ClaimReturnApprove)": { path: n11Paths.returnService, fixture: "claims-approve" },
+  "a return rejected (SOAP ClaimReturnDeny)": { path: n11Paths.returnService, fixture: "claims-reject" },
 };
 
 describe("N11 contract: the adapter against the sources", () => {

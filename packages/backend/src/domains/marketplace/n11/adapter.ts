@@ -41,11 +41,13 @@ export interface N11Config extends AdapterCallOptions {
   orderPageSize?: number;
   /** The package statuses pulled, one request each; default every documented one (facts.ts). */
   orderStatuses?: readonly string[];
+  /** ClaimReturnDeny's denyReasonId (ClaimReturnDenyReasonTypes); default 2 "Ürün zarar görmüş". */
+  returnDenyReasonId?: number;
 }
 
 const GROUPS = { write: "price-stock-update", status: "task-details", orders: "shipment-packages" } as const;
 
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "commandRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize"] as const;
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "commandRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize", "returnDenyReasonId"] as const;
 
 function configProblems(config: N11Config): string[] {
   const problems = urlProblems("baseUrl", config.baseUrl);
@@ -142,7 +144,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     profile,
     validate,
     requestsFor: (items) => Math.ceil(validate(items).valid.length / profile.batchSize),
-    orderCommands: n11OrderCommands(transport, orderPageSize),
+    orderCommands: n11OrderCommands(transport, orderPageSize, { denyReasonId: config.returnDenyReasonId ?? N11.returnDenyReasonId }),
 
     async pushStockAndPrice(items) {
       const batches = batchesOf(validate(items).valid, profile.batchSize);

@@ -50,6 +50,19 @@ export const N11 = {
    */
   /** Undocumented quota of the order line update and split calls: an assumption per minute, a setting. */
   commandRequestsPerMinute: 100,
+  /** ClaimReturnList: "Her sayfada 20 ... bilgisi gelir" (SOAP manual v5.2). */
+  claimPageSize: 20,
+  /** Pages of one order's claims read by observe before giving up (UNKNOWN). */
+  claimObservePages: 5,
+  /** The SOAP services' dates are Turkish calendar days (dd/mm/yyyy): UTC+3, no daylight saving. */
+  turkeyOffsetMs: 3 * 60 * 60 * 1000,
+  /**
+   * ClaimReturnDeny: denyReasonId default 2 "Ürün zarar görmüş" (the manual's example list; a store
+   * setting), returned to the buyer with N11's shipment campaign code (CAMPAIGN: no tracking number
+   * needed). 41 "İade Ürün Mağazaya Ulaşmadı" must go without a shipment type.
+   */
+  returnDenyReasonId: 2,
+  returnNotReceivedReasonId: 41,
   orderStatuses: ["Created", "Picking", "UnPacked", "Shipped", "Delivered", "Cancelled", "UnSupplied"] as readonly string[],
 } as const;
 
@@ -61,6 +74,8 @@ export const n11Paths = {
   orderUpdate: "/rest/order/v1/update",
   /** A split by quantity with units given up (fixture n11/order-unsupply.json). */
   splitByQuantity: "/rest/delivery/v1/splitPackageByQuantity",
+  /** SOAP ReturnService (fixtures n11/claims-*.json; lonca transport: `/ws/${service}/`). */
+  returnService: "/ws/returnService/",
 };
 
 /** Header names N11 reads (official). */

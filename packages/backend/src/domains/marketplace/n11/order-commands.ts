@@ -2,15 +2,19 @@
  * N11's side of orders flowing back (fixtures n11/order-line-update, order-unsupply, order-read).
  * REST documents two steps: order lines to Picking (`PUT /rest/order/v1/update`) and units the
  * seller cannot supply, which N11 takes only inside a split by quantity (`POST
- * /rest/delivery/v1/splitPackageByQuantity`, Picking packages only). Invoice links, the seller's
- * shipment notice, whole cancellations and returns are SOAP services our REST adapter does not
- * speak: NOT_SUPPORTED, each with where we looked.
+ * /rest/delivery/v1/splitPackageByQuantity`, Picking packages only). Returns go through the SOAP
+ * ReturnService (claims.ts, fixtures n11/claims-*.json). Invoice links, the seller's shipment
+ * notice and whole cancellations are SOAP services we do not speak yet: NOT_SUPPORTED, each with
+ * where we looked.
  */
 import { MarketplaceCommandIncomplete, MarketplaceRejected } from "../errors";
 import { idText, isRecord } from "../json";
-import type { CommandKind, CommandObservation, CommandSupport, CommandTarget, OrderCommand, OrderCommandPort, UnsupplyReason } from "../order-commands";
-import { n11Paths } from "./facts";
+import type { ClaimPage, ClaimTarget, CommandKind, CommandObservation, CommandSupport, CommandTarget, OrderCommand, OrderCommandPort, UnsupplyReason } from "../order-commands";
+import { claimListFields, claimPage, n11ClaimState } from "./claims";
+import { N11, n11Paths } from "./facts";
 import { n11Request, type N11Transport } from "./http";
+import { n11Soap } from "./soap";
+import { xmlFields } from "./xml";
 
 export const N11_COMMAND_GROUP = "order-commands";
 
@@ -26,8 +30,6 @@ const NOT_SUPPORTED: Partial<Record<CommandKind, string>> = {
   INVOICE: `N11 takes invoices only as a link, through the SOAP SellerInvoiceService (SaveLinkSellerInvoice); its REST API has no invoice call (${LONCA}; magazadestek.n11.com REST pages)`,
   SHIP: `N11 ships with the carrier it assigns (cargoTrackingNumber is the campaign code handed to it); a seller's shipment notice (MakeOrderItemShipment) is SOAP only and the REST API documents none (${LONCA}: "Cargo labels: Not documented")`,
   CANCEL: `N11's REST API gives units up only together with a split ("yalnızca iptal yapılamaz", magazadestek.n11.com restapi-miktar-bazli-paket-bolme-14065); cancelling a whole order is the SOAP ClaimCancelService (${LONCA})`,
-  APPROVE_RETURN: `N11 returns are the SOAP ReturnService only (ClaimReturnList / ClaimReturnApprove / ClaimReturnDeny); no REST call (${LONCA})`,
-  REJECT_RETURN: `N11 returns are the SOAP ReturnService only (ClaimReturnList / ClaimReturnApprove / ClaimReturnDeny); no REST call (${LONCA})`,
 };
 
 const SUPPORTED: Partial<Record<CommandKind, CommandSupport>> = {
@@ -35,7 +37,15 @@ const SUPPORTED: Partial<Record<CommandKind, CommandSupport>> = {
   PICK: { supported: true, repeatSafe: false, partial: true, requires: [] },
   // "Siparişler yalnızca Picking statüsünde bölünebilmektedir".
   UNSUPPLY: { supported: true, repeatSafe: false, partial: true, requires: ["PICK"] },
+  // One claim is one product: the whole claim is answered. A second answer to a decided claim is refused, not repeated.
+  APPROVE_RETURN: { supported: true, repeatSafe: false, partial: false, requires: [] },
+  REJECT_RETURN: { supported: true, repeatSafe: false, partial: false, requires: [] },
 };
+
+/** How a store rejects N11 returns (ClaimReturnDeny): the reason id and the way the product goes back. */
+export interface N11ReturnDeny {
+  denyReasonId: number;
+}
 
 interface PackageRead {
   id: string;
@@ -67,7 +77,33 @@ function splitRefusal(body: unknown): MarketplaceRejected | undefined {
   return new MarketplaceRejected("N11", 200, [typeof body.message === "string" ? body.message : `code ${body.code}`]);
 }
 
-export function n11OrderCommands(transport: N11Transport, pageSize: number): OrderCommandPort {
+export function n11OrderCommands(transport: N11Transport, pageSize: number, deny: N11ReturnDeny = { denyReasonId: N11.returnDenyReasonId }): OrderCommandPort {
+  async function claimList(search: { from: number; to: number } | { orderNumber: string }, page: number) {
+    const response = await n11Soap(transport, { path: n11Paths.returnService, operation: "ClaimReturnList", fields: claimListFields(search, page), callType: "GET_CLAIMS", itemCount: 0 });
+    return claimPage(response, page, new Date("from" in search ? search.from : Date.now()));
+  }
+
+  /** The claim's status as N11 lists it now, searched by its order; undefined when not found. */
+  async function claimStatus(claim: ClaimTarget): Promise<string | undefined> {
+    for (let page = 0; page < N11.claimObservePages; page += 1) {
+      const read = await claimList({ orderNumber: claim.orderNumber }, page);
+      const found = read.claims.find((c) => c.claimId === claim.claimId);
+      if (found) return found.marketplaceStatus;
+      if (!read.more) return undefined;
+    }
+    return undefined;
+  }
+
+  async function answerClaim(command: Extract<OrderCommand, { kind: "APPROVE_RETURN" | "REJECT_RETURN" }>): Promise<void> {
+    const id: [string, string] = ["claimReturnId", command.claim.claimId];
+    // "Ürün Mağazaya Ulaşmadı" goes without a shipment type; any other with CAMPAIGN and the shipment fields empty.
+    const shipmentType = deny.denyReasonId === N11.returnNotReceivedReasonId ? "" : "CAMPAIGN";
+    const fields = command.kind === "APPROVE_RETURN"
+      ? xmlFields([id])
+      : xmlFields([id, ["denyReasonId", deny.denyReasonId], ["denyReasonNote", command.reason.slice(0, 500)], ["returnShipmentType", shipmentType], ["shipmentCompanyId", ""], ["trackingNumber", ""], ["deliveryReceiptNumber", ""]]);
+    await n11Soap(transport, { path: n11Paths.returnService, operation: command.kind === "APPROVE_RETURN" ? "ClaimReturnApprove" : "ClaimReturnDeny", fields, callType: "ORDER_COMMAND", itemCount: 1 });
+  }
+
   /** Every package of the order N11 lists now (one page, no status: each package in whatever status it has). */
   async function packagesOf(orderNumber: string): Promise<PackageRead[]> {
     const { body } = await n11Request(transport, {
@@ -146,13 +182,33 @@ export function n11OrderCommands(transport: N11Transport, pageSize: number): Ord
         await unsupply(command.target, command.reason);
         return { outcome: "ACCEPTED", ...(command.target.packageId === undefined ? {} : { reference: command.target.packageId }) };
       }
+      if (command.kind === "APPROVE_RETURN" || command.kind === "REJECT_RETURN") {
+        await answerClaim(command);
+        // result.status success answers the claim itself.
+        return { outcome: "CONFIRMED", reference: command.claim.claimId };
+      }
       throw notSent(`N11 does not take ${command.kind} through its REST API`, true);
     },
 
     async observe(command: OrderCommand) {
+      if (command.kind === "APPROVE_RETURN" || command.kind === "REJECT_RETURN") {
+        const status = await claimStatus(command.claim);
+        if (status === undefined) return "UNKNOWN";
+        const state = n11ClaimState(status);
+        if (state === "OPEN") return "NOT_APPLIED";
+        return state === (command.kind === "APPROVE_RETURN" ? "APPROVED" : "REJECTED") ? "APPLIED" : "PASSED";
+      }
       if (command.kind !== "PICK" && command.kind !== "UNSUPPLY") return "UNKNOWN";
       const packages = await packagesOf(command.target.orderNumber);
       return command.kind === "PICK" ? pickSeen(command.target, packages) : unsupplySeen(command.target, packages);
+    },
+
+    async pullClaims({ since, until, page }): Promise<ClaimPage> {
+      // By request day: the window's days, paged from 0 (a day-wide search may read a claim again: intake keeps it once).
+      const current = page === undefined ? 0 : Number(page);
+      if (!Number.isSafeInteger(current) || current < 0 || since.getTime() >= until.getTime()) return { claims: [], next: null };
+      const read = await claimList({ from: since.getTime(), to: until.getTime() - 1 }, current);
+      return { claims: read.claims, next: read.more ? String(current + 1) : null };
     },
   };
 }

@@ -6,6 +6,7 @@ import { createN11Adapter } from "./adapter";
  * An N11 store -> its adapter. Credentials: `appKey` and `appSecret` (sent as the appkey /
  * appsecret headers), optional `integrator` (payload.integrator). N11 identifies the seller by
  * its key, so sellerId is not sent; baseUrl null means production (https://api.n11.com).
+ * Optional `returnDenyReasonId`: the reason id N11 gets when staff reject a return (default 2).
  */
 export function n11FromSettings(settings: MarketplaceStoreSettings): MarketplaceAdapter {
   const appKey = settings.credentials?.appKey ?? "";
@@ -16,6 +17,7 @@ export function n11FromSettings(settings: MarketplaceStoreSettings): Marketplace
     appKey,
     appSecret,
     ...(settings.credentials?.integrator ? { integrator: settings.credentials.integrator } : {}),
+    ...(settings.credentials?.returnDenyReasonId ? { returnDenyReasonId: Number(settings.credentials.returnDenyReasonId) } : {}),
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
     onCall: settings.onCall,
