@@ -23,7 +23,7 @@ const fieldOf = (body: string | undefined, path: string[]) => {
   for (const name of path) at = at?.children.find((c) => c.name === name);
   return at?.text;
 };
-const target = { orderNumber: "123456789", lines: [{ lineId: "18675500", quantity: 1 }] };
+const target = { orderNumber: "123456789", lines: [{ lineId: "18675500", barcode: "StokKod1234567", quantity: 1 }] };
 const ship = { kind: "SHIP" as const, target, carrier: "Sürat", trackingNumber: "123" };
 
 /** order-read's answer with its package in `status` holding line 18675500. */
