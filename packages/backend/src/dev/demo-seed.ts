@@ -26,7 +26,7 @@ export interface DemoMarketplace {
 export const DEMO_MARKETPLACES: readonly DemoMarketplace[] = [
   { type: "TRENDYOL", name: "Demo Trendyol (sandbox)", account: { account: DEMO_SELLER.sellerId, key: DEMO_SELLER.apiKey, secret: DEMO_SELLER.apiSecret }, credentials: { apiKey: DEMO_SELLER.apiKey, apiSecret: DEMO_SELLER.apiSecret } },
   { type: "HEPSIBURADA", name: "Demo Hepsiburada (sandbox)", account: { account: "demo-merchant", key: "demo-developer", secret: "demo-service-key" }, credentials: { serviceKey: "demo-service-key", developerUsername: "demo-developer", trackingUrlTemplate: "https://demo-kargo.example/track/{trackingNumber}", trackingPhoneNumber: "08500000000" } },
-  { type: "N11", name: "Demo N11 (sandbox)", account: { account: "demo-n11", key: "demo-app-key", secret: "demo-app-secret" }, credentials: { appKey: "demo-app-key", appSecret: "demo-app-secret" } },
+  { type: "N11", name: "Demo N11 (sandbox)", account: { account: "demo-n11", key: "demo-app-key", secret: "demo-app-secret" }, credentials: { appKey: "demo-app-key", appSecret: "demo-app-secret", shipmentCompanyId: "341" } },
   { type: "PAZARAMA", name: "Demo Pazarama (sandbox)", account: { account: "demo-pazarama", key: "demo-client", secret: "demo-client-secret" }, credentials: { clientId: "demo-client", clientSecret: "demo-client-secret", cargoCompanyId: "00000000-0000-4000-8000-00000000d3e0" } },
   { type: "PTTAVM", name: "Demo PttAVM (sandbox)", account: { account: "demo-ptt", key: "demo-ptt-key", secret: "demo-ptt-token" }, credentials: { apiKey: "demo-ptt-key", accessToken: "demo-ptt-token" } },
 ];

@@ -104,7 +104,7 @@ describe("N11 order commands against the sandbox", () => {
     const target = await n11Sandbox();
     const { id: orderNumber } = await placed(target.url);
     const port = portOf(target);
-    for (const kind of ["INVOICE", "SHIP", "CANCEL"] as const) expect(port.support(kind).supported).toBe(false);
+    for (const kind of ["INVOICE", "CANCEL"] as const) expect(port.support(kind).supported).toBe(false);
     expect((await stateOf(target.url, orderNumber)).commandCalls).toEqual({});
   });
 

@@ -67,7 +67,7 @@ describe("the dev demo", () => {
       expect(walked).toEqual({
         TRENDYOL: [start, ["PICK", "PICKING", "CONFIRMED"], ["INVOICE", "INVOICED", "CONFIRMED"], ["SHIP", "INVOICED", "NOT_SUPPORTED"], ["CARRIER_SHIPPED", "SHIPPED", "-"]],
         HEPSIBURADA: [start, ["PICK", "PICKING", "CONFIRMED"], ["INVOICE", "INVOICED", "CONFIRMED"], ["SHIP", "SHIPPED", "CONFIRMED"]],
-        N11: [start, ["PICK", "PICKING", "CONFIRMED"], ["INVOICE", "INVOICED", "NOT_SUPPORTED"], ["SHIP", "SHIPPED", "NOT_SUPPORTED"]],
+        N11: [start, ["PICK", "PICKING", "CONFIRMED"], ["INVOICE", "INVOICED", "NOT_SUPPORTED"], ["SHIP", "SHIPPED", "CONFIRMED"]],
         PAZARAMA: [start, ["PICK", "PICKING", "CONFIRMED"], ["INVOICE", "INVOICED", "NOT_SUPPORTED"], ["SHIP", "SHIPPED", "CONFIRMED"]],
         PTTAVM: [start, ["PICK", "PICKING", "NOT_SUPPORTED"], ["INVOICE", "INVOICED", "CONFIRMED"], ["SHIP", "SHIPPED", "CONFIRMED"]],
       });

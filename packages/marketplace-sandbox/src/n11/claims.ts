@@ -36,15 +36,15 @@ const STATUSES = new Set(["REQUESTED", "CANCELLED", "DENIED", "PENDING", "PENDED
 const DENY_REASONS = new Set([1, 2, 3, 21, 22, 23, 24, 25, 41]);
 const NOT_RECEIVED = 41;
 
-const envelope = (operation: string, inner: string): Reply => ({
+export const envelope = (operation: string, inner: string): Reply => ({
   status: 200,
   headers: { "content-type": "text/xml;charset=utf-8" },
   text:
     '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Header/><SOAP-ENV:Body>' +
     `<ns3:${operation}Response xmlns:ns3="http://www.n11.com/ws/schemas">${inner}</ns3:${operation}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>`,
 });
-const success = (operation: string, inner = "") => envelope(operation, `<result><status>success</status></result>${inner}`);
-const failure = (operation: string, code: string, message: string) =>
+export const success = (operation: string, inner = "") => envelope(operation, `<result><status>success</status></result>${inner}`);
+export const failure = (operation: string, code: string, message: string) =>
   envelope(operation, `<result><status>failure</status>${xmlFields([["errorCode", `SELLER_API.${code}`], ["errorMessage", message], ["errorCategory", "SELLER_API"]])}</result>`);
 
 function claimXml(claim: N11SandboxClaim): string {

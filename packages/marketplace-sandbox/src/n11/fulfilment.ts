@@ -11,8 +11,8 @@
  *   the new part new line ids; keeping them is the sandbox's simplification, as the split control
  *   route does);
  * - control route `order-state?orderNumber=`: packages, units given up with N11's reason, and
- *   command calls per kind, and its return claims (claims.ts). N11 keeps no invoice or tracking
- *   number of the seller's (SOAP only).
+ *   command calls per kind, its return claims (claims.ts) and the tracking number the seller gave
+ *   (shipments.ts); no invoice (no seller invoice call in N11's SOAP manual).
  */
 import type { Incoming, Reply } from "../module";
 import { countCall, isRecord, parseJson as json } from "../json-body";
@@ -115,7 +115,8 @@ export function n11OrderState(account: N11Account, what: string, incoming: Incom
       packages: packages.map((p) => packageView(account, p)),
       givenUp: account.fulfilment.givenUp.get(orderNumber) ?? [],
       invoiceNumber: null,
-      trackingNumber: null,
+      // N11's SOAP manual has no seller invoice call: nothing to hold.
+      trackingNumber: packages.flatMap((p) => p.lines).map((l) => account.fulfilment.shipped.get(l.orderLineId)?.trackingNumber).find((t) => t !== undefined) ?? null,
       claims: [...account.fulfilment.claims.values()].filter((c) => c.orderNumber === orderNumber).map((c) => ({ claimReturnId: String(c.claimReturnId), status: c.status, quantity: c.quantity })),
       commandCalls: account.fulfilment.calls.get(orderNumber) ?? {},
     },

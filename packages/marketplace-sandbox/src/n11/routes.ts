@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { N11, N11_PRICE_PATTERN, N11_TASK, n11Paths } from "@pazarsync/backend/src/domains/marketplace/n11/facts";
 import type { Incoming, ModuleHandled, Reply } from "../module";
 import { handleN11ReturnService } from "./claims";
+import { handleN11OrderService } from "./shipments";
 import { splitN11ByQuantity, updateN11Lines } from "./fulfilment";
 import { listN11Packages } from "./orders";
 import { settleN11, taskDetailsView } from "./processing";
@@ -105,6 +106,7 @@ function endpointOf(path: string): { endpoint: string; method?: string } {
   if (path === n11Paths.orderUpdate) return { endpoint: "order-update", method: "PUT" };
   if (path === n11Paths.splitByQuantity) return { endpoint: "split-by-quantity", method: "POST" };
   if (path === n11Paths.returnService) return { endpoint: "return-service", method: "POST" };
+  if (path === n11Paths.orderService) return { endpoint: "order-service", method: "POST" };
   return { endpoint: "other" };
 }
 
@@ -118,6 +120,10 @@ export function handleN11(state: N11SandboxState, incoming: Incoming, now: numbe
   // SOAP: the key pair is in the body (auth), the answer is XML; no quota is documented for it.
   if (endpoint === "return-service") {
     const soap = handleN11ReturnService(state, incoming.body, now);
+    return done(soap.account, { reply: soap.reply, itemCount: 0 });
+  }
+  if (endpoint === "order-service") {
+    const soap = handleN11OrderService(state, incoming.body, now);
     return done(soap.account, { reply: soap.reply, itemCount: 0 });
   }
   const account = state.authenticate(incoming.headers.appkey, incoming.headers.appsecret);

@@ -68,6 +68,8 @@ export interface N11Fulfilment {
   calls: Map<string, Record<string, number>>;
   /** Return claims by claimReturnId (claims.ts). */
   claims: Map<number, N11SandboxClaim>;
+  /** Lines the seller shipped (shipments.ts, MakeOrderItemShipment), by orderLineId. */
+  shipped: Map<number, { trackingNumber: string; shipmentCompanyId: number }>;
 }
 
 /** Failure texts in N11's language; the adapter maps them to outcomes by their wording. */
@@ -110,7 +112,7 @@ export class N11SandboxState {
       quantities: new Map(),
       prices: new Map(),
       packages: new Map(),
-      fulfilment: { picked: new Set(), givenUp: new Map(), calls: new Map(), claims: new Map() },
+      fulfilment: { picked: new Set(), givenUp: new Map(), calls: new Map(), claims: new Map(), shipped: new Map() },
     });
     return true;
   }

@@ -46,6 +46,7 @@ const CALLS: Record<string, { path: string; fixture: string }> = {
   "return claims listed (SOAP ClaimReturnList)": { path: n11Paths.returnService, fixture: "claims-list" },
   "a return approved (SOAP ClaimReturnApprove)": { path: n11Paths.returnService, fixture: "claims-approve" },
   "a return rejected (SOAP ClaimReturnDeny)": { path: n11Paths.returnService, fixture: "claims-reject" },
+  "order items shipped by the seller (SOAP MakeOrderItemShipment)": { path: n11Paths.orderService, fixture: "order-ship" },
 };
 
 describe("N11 contract: the adapter against the sources", () => {

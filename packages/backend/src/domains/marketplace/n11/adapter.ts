@@ -43,11 +43,13 @@ export interface N11Config extends AdapterCallOptions {
   orderStatuses?: readonly string[];
   /** ClaimReturnDeny's denyReasonId (ClaimReturnDenyReasonTypes); default 2 "Ürün zarar görmüş". */
   returnDenyReasonId?: number;
+  /** MakeOrderItemShipment's shipmentCompany.id (GetShipmentCompanies); unset: SHIP is refused unsent. */
+  shipmentCompanyId?: number;
 }
 
 const GROUPS = { write: "price-stock-update", status: "task-details", orders: "shipment-packages" } as const;
 
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "commandRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize", "returnDenyReasonId"] as const;
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "commandRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize", "returnDenyReasonId", "shipmentCompanyId"] as const;
 
 function configProblems(config: N11Config): string[] {
   const problems = urlProblems("baseUrl", config.baseUrl);
@@ -144,7 +146,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     profile,
     validate,
     requestsFor: (items) => Math.ceil(validate(items).valid.length / profile.batchSize),
-    orderCommands: n11OrderCommands(transport, orderPageSize, { denyReasonId: config.returnDenyReasonId ?? N11.returnDenyReasonId }),
+    orderCommands: n11OrderCommands(transport, orderPageSize, { denyReasonId: config.returnDenyReasonId ?? N11.returnDenyReasonId, ...(config.shipmentCompanyId === undefined ? {} : { shipmentCompanyId: config.shipmentCompanyId }) }),
 
     async pushStockAndPrice(items) {
       const batches = batchesOf(validate(items).valid, profile.batchSize);

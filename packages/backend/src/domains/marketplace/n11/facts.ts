@@ -63,6 +63,8 @@ export const N11 = {
    */
   returnDenyReasonId: 2,
   returnNotReceivedReasonId: 41,
+  /** MakeOrderItemShipment shipmentMethod: 1 Kargo, 2 Diğer (manual v5.2). */
+  shipmentMethodCargo: 1,
   orderStatuses: ["Created", "Picking", "UnPacked", "Shipped", "Delivered", "Cancelled", "UnSupplied"] as readonly string[],
 } as const;
 
@@ -76,6 +78,8 @@ export const n11Paths = {
   splitByQuantity: "/rest/delivery/v1/splitPackageByQuantity",
   /** SOAP ReturnService (fixtures n11/claims-*.json; lonca transport: `/ws/${service}/`). */
   returnService: "/ws/returnService/",
+  /** SOAP OrderService: MakeOrderItemShipment (fixture n11/order-ship.json; manual v5.2 3.6). */
+  orderService: "/ws/orderService/",
 };
 
 /** Header names N11 reads (official). */

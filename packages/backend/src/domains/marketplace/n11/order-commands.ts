@@ -3,8 +3,9 @@
  * REST documents two steps: order lines to Picking (`PUT /rest/order/v1/update`) and units the
  * seller cannot supply, which N11 takes only inside a split by quantity (`POST
  * /rest/delivery/v1/splitPackageByQuantity`, Picking packages only). Returns go through the SOAP
- * ReturnService (claims.ts, fixtures n11/claims-*.json). Invoice links, the seller's shipment
- * notice and whole cancellations are SOAP services we do not speak yet: NOT_SUPPORTED, each with
+ * ReturnService (claims.ts, fixtures n11/claims-*.json); the seller's shipment notice through the
+ * SOAP OrderService's MakeOrderItemShipment (fixture n11/order-ship.json). Invoices (N11's SOAP
+ * manual v5.2 documents no seller invoice call) and whole cancellations: NOT_SUPPORTED, each with
  * where we looked.
  */
 import { MarketplaceCommandIncomplete, MarketplaceRejected } from "../errors";
@@ -25,10 +26,10 @@ export const N11_COMMAND_GROUP = "order-commands";
  */
 export const N11_UNSUPPLY_REASONS: Record<UnsupplyReason, number> = { OUT_OF_STOCK: 61, DEFECTIVE: 62, PRICE_ERROR: 63, INTEGRATION_ERROR: 65 };
 
+const MANUAL = "n11 API Soap Referans Dokümantasyonu v5.2 (metineren/n11soap-api docs/n11APISoapREFERANSDOKUMANTASYONU_v5_2.docx at 90e81806, read 2026-12-06)";
 const LONCA = "loncadev/lonca sdks/n11/RESEARCH.md at dbdbaa24 (its table of developer.n11.com pages), read 2026-12-06";
 const NOT_SUPPORTED: Partial<Record<CommandKind, string>> = {
-  INVOICE: `N11 takes invoices only as a link, through the SOAP SellerInvoiceService (SaveLinkSellerInvoice); its REST API has no invoice call (${LONCA}; magazadestek.n11.com REST pages)`,
-  SHIP: `N11 ships with the carrier it assigns (cargoTrackingNumber is the campaign code handed to it); a seller's shipment notice (MakeOrderItemShipment) is SOAP only and the REST API documents none (${LONCA}: "Cargo labels: Not documented")`,
+  INVOICE: `N11's SOAP manual documents no call taking the seller's invoice: its invoice services (SapCommissionEInvoiceDetail, SapBankStatementEInvoice) give N11's own commission invoices and statements (${MANUAL}); lonca names a SellerInvoiceService page (${LONCA}) we could not read`,
   CANCEL: `N11's REST API gives units up only together with a split ("yalnızca iptal yapılamaz", magazadestek.n11.com restapi-miktar-bazli-paket-bolme-14065); cancelling a whole order is the SOAP ClaimCancelService (${LONCA})`,
 };
 
@@ -40,11 +41,16 @@ const SUPPORTED: Partial<Record<CommandKind, CommandSupport>> = {
   // One claim is one product: the whole claim is answered. A second answer to a decided claim is refused, not repeated.
   APPROVE_RETURN: { supported: true, repeatSafe: false, partial: false, requires: [] },
   REJECT_RETURN: { supported: true, repeatSafe: false, partial: false, requires: [] },
+  // MakeOrderItemShipment for the order's items; "Ödendi" or "Kabul edildi" first, so PICK before it. A repeat on a
+  // shipped item fails the precondition: not harmless.
+  SHIP: { supported: true, repeatSafe: false, partial: true, requires: ["PICK"] },
 };
 
 /** How a store rejects N11 returns (ClaimReturnDeny): the reason id and the way the product goes back. */
 export interface N11ReturnDeny {
   denyReasonId: number;
+  /** The store's carrier as N11 numbers it (GetShipmentCompanies), for MakeOrderItemShipment. */
+  shipmentCompanyId?: number;
 }
 
 interface PackageRead {
@@ -102,6 +108,26 @@ export function n11OrderCommands(transport: N11Transport, pageSize: number, deny
       ? xmlFields([id])
       : xmlFields([id, ["denyReasonId", deny.denyReasonId], ["denyReasonNote", command.reason.slice(0, 500)], ["returnShipmentType", shipmentType], ["shipmentCompanyId", ""], ["trackingNumber", ""], ["deliveryReceiptNumber", ""]]);
     await n11Soap(transport, { path: n11Paths.returnService, operation: command.kind === "APPROVE_RETURN" ? "ClaimReturnApprove" : "ClaimReturnDeny", fields, callType: "ORDER_COMMAND", itemCount: 1 });
+  }
+
+  /** MakeOrderItemShipment: each line with the store's carrier, the tracking number and method 1 (Kargo). */
+  async function ship(command: Extract<OrderCommand, { kind: "SHIP" }>): Promise<void> {
+    const companyId = deny.shipmentCompanyId;
+    if (companyId === undefined) throw notSent("N11 needs the carrier's N11 id: set the store credential shipmentCompanyId", true);
+    const tracking = command.trackingNumber ?? "";
+    if (tracking === "") throw notSent("N11's shipment notice needs a tracking number", true);
+    const items = command.target.lines
+      .map((line) => `<orderItem>${xmlFields([["id", line.lineId]])}<shipmentInfo><shipmentCompany>${xmlFields([["id", companyId]])}</shipmentCompany>${xmlFields([["trackingNumber", tracking], ["shipmentMethod", N11.shipmentMethodCargo]])}</shipmentInfo></orderItem>`)
+      .join("");
+    await n11Soap(transport, { path: n11Paths.orderService, operation: "MakeOrderItemShipment", fields: `<orderItemList>${items}</orderItemList>`, callType: "ORDER_COMMAND", itemCount: command.target.lines.length });
+  }
+
+  function shipSeen(target: CommandTarget, packages: PackageRead[]): CommandObservation {
+    const wanted = new Set(target.lines.map((line) => line.lineId));
+    const statuses = new Set(packages.filter((p) => p.status !== "UnPacked").flatMap((p) => p.lines.filter((l) => wanted.has(l.lineId)).map((l) => l.status ?? p.status)));
+    if (statuses.has("Created") || statuses.has("Picking")) return "NOT_APPLIED";
+    if (statuses.has("Shipped") || statuses.has("Delivered")) return "APPLIED";
+    return statuses.size > 0 ? "PASSED" : "UNKNOWN";
   }
 
   /** Every package of the order N11 lists now (one page, no status: each package in whatever status it has). */
@@ -187,6 +213,11 @@ export function n11OrderCommands(transport: N11Transport, pageSize: number, deny
         // result.status success answers the claim itself.
         return { outcome: "CONFIRMED", reference: command.claim.claimId };
       }
+      if (command.kind === "SHIP") {
+        await ship(command);
+        // result.status success is N11's word for the items listed; the package read confirms Shipped.
+        return { outcome: "CONFIRMED", ...(command.trackingNumber === undefined ? {} : { reference: command.trackingNumber }) };
+      }
       throw notSent(`N11 does not take ${command.kind} through its REST API`, true);
     },
 
@@ -198,8 +229,9 @@ export function n11OrderCommands(transport: N11Transport, pageSize: number, deny
         if (state === "OPEN") return "NOT_APPLIED";
         return state === (command.kind === "APPROVE_RETURN" ? "APPROVED" : "REJECTED") ? "APPLIED" : "PASSED";
       }
-      if (command.kind !== "PICK" && command.kind !== "UNSUPPLY") return "UNKNOWN";
+      if (command.kind !== "PICK" && command.kind !== "UNSUPPLY" && command.kind !== "SHIP") return "UNKNOWN";
       const packages = await packagesOf(command.target.orderNumber);
+      if (command.kind === "SHIP") return shipSeen(command.target, packages);
       return command.kind === "PICK" ? pickSeen(command.target, packages) : unsupplySeen(command.target, packages);
     },
 
