@@ -6,38 +6,26 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import { marketplaceApiLogs } from "../../src/domains/stock-sync/schema";
-import { createTestApp, type TestApp } from "../support/app";
-import { createStore, createWarehouse } from "../support/catalog";
+import type { TestApp } from "../support/app";
 import { bodyOf, type Json } from "../support/http";
-import { admin, get, staff } from "../support/identity";
-import { levelIn, listedOnEvery, type MarketplaceShop, ordersOfStore, pulledOutcomes } from "./marketplace-stores-support";
-import { cancelOn, everyMarketplaceSandbox, MARKETPLACES, orderOn, type SandboxMarketplace, shownOn } from "../support/marketplaces";
+import { get } from "../support/identity";
+import { type EveryMarketplaceShop, everyMarketplaceShop, levelIn, listedOnEvery, type MarketplaceShop, ordersOfStore, pulledOutcomes } from "./marketplace-stores-support";
+import { cancelOn, MARKETPLACES, orderOn, type SandboxMarketplace, shownOn } from "../support/marketplaces";
 
+let everyShop: EveryMarketplaceShop;
 let t: TestApp;
 let sandbox: RunningSandbox;
-const tokens = { staff: "", admin: "" };
-let warehouse: { id: string; shelfId: string };
-const stores = new Map<SandboxMarketplace, string>();
+let tokens: EveryMarketplaceShop["tokens"];
 beforeAll(async () => {
-  t = await createTestApp({ label: "intake-everywhere", env: { SYNC_POLL_DELAY_MS: "0" } });
-  tokens.staff = (await staff(t)).tokens.accessToken;
-  tokens.admin = (await admin(t)).tokens.accessToken;
-  sandbox = await everyMarketplaceSandbox();
-  warehouse = await createWarehouse(t, tokens.staff);
-  for (const m of MARKETPLACES) {
-    stores.set(m, await createStore(t, tokens.admin, { type: m.type, sellerId: m.account, baseUrl: sandbox.url, credentials: m.credentials, warehouseIds: [warehouse.id] }));
-  }
+  everyShop = await everyMarketplaceShop("intake-everywhere", { SYNC_POLL_DELAY_MS: "0" });
+  ({ t, sandbox, tokens } = everyShop);
 });
-afterAll(async () => {
-  sandbox?.state.trendyolWebhooks.stop();
-  await sandbox?.stop();
-  await t.close();
-});
+afterAll(() => everyShop?.close());
 
-const storeOf = (m: SandboxMarketplace) => stores.get(m) as string;
+const storeOf = (m: SandboxMarketplace) => everyShop.storeOf(m);
 const PULLED = MARKETPLACES.filter((m) => m.type !== "TRENDYOL");
 
-const shop = (): MarketplaceShop => ({ t, tokens, warehouse, storeIds: stores.values(), storeOf });
+const shop = (): MarketplaceShop => everyShop;
 const listed = (stock: number) => listedOnEvery(shop(), "Everywhere", stock);
 const outcomes = (m: SandboxMarketplace) => pulledOutcomes(shop(), m);
 const ordersOf = (m: SandboxMarketplace, externalId: string) => ordersOfStore(shop(), m, externalId);

@@ -10,37 +10,25 @@ import { packageOrdersOf } from "../../src/domains/marketplace/hepsiburada/packa
 import { feedOrder } from "../../src/domains/order/marketplace-feed";
 import { createIntakeMetrics } from "../../src/domains/order/metrics";
 import { createLogger } from "../../src/infra/logger";
-import { createTestApp, type TestApp } from "../support/app";
-import { createStore, createWarehouse } from "../support/catalog";
+import type { TestApp } from "../support/app";
 import { bodyOf, type Json } from "../support/http";
-import { admin, bearer, get, postJson, staff } from "../support/identity";
-import { everyMarketplaceSandbox, MARKETPLACES, orderOn, type SandboxMarketplace } from "../support/marketplaces";
-import { levelIn, listedOnEvery, type MarketplaceShop, ordersOfStore, pulledOutcomes } from "./marketplace-stores-support";
+import { bearer, get, postJson } from "../support/identity";
+import { MARKETPLACES, orderOn, type SandboxMarketplace } from "../support/marketplaces";
+import { type EveryMarketplaceShop, everyMarketplaceShop, levelIn, listedOnEvery, type MarketplaceShop, ordersOfStore, pulledOutcomes } from "./marketplace-stores-support";
 
+let everyShop: EveryMarketplaceShop;
 let t: TestApp;
 let sandbox: RunningSandbox;
-const tokens = { staff: "", admin: "" };
-let warehouse: { id: string; shelfId: string };
-const stores = new Map<SandboxMarketplace, string>();
+let tokens: EveryMarketplaceShop["tokens"];
 beforeAll(async () => {
-  t = await createTestApp({ label: "progress-everywhere", env: { ORDER_PULL_QUOTA: "off" } });
-  tokens.staff = (await staff(t)).tokens.accessToken;
-  tokens.admin = (await admin(t)).tokens.accessToken;
-  sandbox = await everyMarketplaceSandbox();
-  warehouse = await createWarehouse(t, tokens.staff);
-  for (const m of MARKETPLACES) {
-    stores.set(m, await createStore(t, tokens.admin, { type: m.type, sellerId: m.account, baseUrl: sandbox.url, credentials: m.credentials, warehouseIds: [warehouse.id] }));
-  }
+  everyShop = await everyMarketplaceShop("progress-everywhere", { ORDER_PULL_QUOTA: "off" });
+  ({ t, sandbox, tokens } = everyShop);
 });
-afterAll(async () => {
-  sandbox?.state.trendyolWebhooks.stop();
-  await sandbox?.stop();
-  await t.close();
-});
+afterAll(() => everyShop?.close());
 
 const marketplace = (type: string) => MARKETPLACES.find((m) => m.type === type) as SandboxMarketplace;
-const storeOf = (m: SandboxMarketplace) => stores.get(m) as string;
-const shop = (): MarketplaceShop => ({ t, tokens, warehouse, storeIds: stores.values(), storeOf });
+const storeOf = (m: SandboxMarketplace) => everyShop.storeOf(m);
+const shop = (): MarketplaceShop => everyShop;
 
 async function orderOf(m: SandboxMarketplace, externalId: string): Promise<Json> {
   const [order] = await ordersOfStore(shop(), m, externalId);

@@ -1,13 +1,14 @@
 /**
  * Reads and set-up shared by tests that pull marketplace stores selling from one warehouse on
- * one sandbox: a product listed on every store, a store's pull, its orders by external id, and a
+ * one sandbox: a shop with a store on every marketplace, a product listed on every store, a store's pull, its orders by external id, and a
  * product's levels in the warehouse.
  */
-import type { TestApp } from "../support/app";
-import { addStock, createSimple, putListing } from "../support/catalog";
+import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
+import { createTestApp, type TestApp } from "../support/app";
+import { addStock, createSimple, createStore, createWarehouse, putListing } from "../support/catalog";
 import { bodyOf, type Json } from "../support/http";
-import { get } from "../support/identity";
-import type { SandboxMarketplace } from "../support/marketplaces";
+import { admin, get, staff } from "../support/identity";
+import { everyMarketplaceSandbox, MARKETPLACES, type SandboxMarketplace } from "../support/marketplaces";
 
 export interface MarketplaceShop {
   t: TestApp;
@@ -15,6 +16,36 @@ export interface MarketplaceShop {
   warehouse: { id: string; shelfId: string };
   storeIds: Iterable<string>;
   storeOf(m: SandboxMarketplace): string;
+}
+
+/** A shop with one store per marketplace on one sandbox, every store selling from one warehouse. */
+export interface EveryMarketplaceShop extends MarketplaceShop {
+  sandbox: RunningSandbox;
+  close(): Promise<void>;
+}
+
+export async function everyMarketplaceShop(label: string, env: Record<string, string>): Promise<EveryMarketplaceShop> {
+  const t = await createTestApp({ label, env });
+  const tokens = { staff: (await staff(t)).tokens.accessToken, admin: (await admin(t)).tokens.accessToken };
+  const sandbox = await everyMarketplaceSandbox();
+  const warehouse = await createWarehouse(t, tokens.staff);
+  const stores = new Map<SandboxMarketplace, string>();
+  for (const m of MARKETPLACES) {
+    stores.set(m, await createStore(t, tokens.admin, { type: m.type, sellerId: m.account, baseUrl: sandbox.url, credentials: m.credentials, warehouseIds: [warehouse.id] }));
+  }
+  return {
+    t,
+    tokens,
+    warehouse,
+    sandbox,
+    storeIds: [...stores.values()],
+    storeOf: (m) => stores.get(m) as string,
+    async close() {
+      sandbox.state.trendyolWebhooks.stop();
+      await sandbox.stop();
+      await t.close();
+    },
+  };
 }
 
 /** A product with `stock` units, listed on every store of the shop. */
