@@ -18,6 +18,9 @@ export const productType = pgEnum("product_type", ["SIMPLE", "SET"]);
 
 export const storeType = pgEnum("store_type", ["WEB", "TRENDYOL", "HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM"]);
 
+/** Where a listing's stock code (Hepsiburada's merchantSku, N11's and Trendyol's stockCode) comes from when the listing names none. */
+export const stockCodeSource = pgEnum("stock_code_source", ["BARCODE", "SKU"]);
+
 export const products = pgTable(
   "products",
   {
@@ -90,6 +93,8 @@ export const stores = pgTable(
     floor: integer().notNull().default(0),
     /** The seller's marketplace write quota tier (e.g. Trendyol's per-minute "Inventory & Price Write"); null uses the adapter's default. */
     writeQuotaPerMinute: integer(),
+    /** The store's default stock code for listings that name none: our barcode (the old behaviour) or our SKU. */
+    stockCodeSource: stockCodeSource().notNull().default("BARCODE"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -164,12 +169,35 @@ export const listings = pgTable(
     lastPushedPrice: integer(),
     lastPushedAt: timestamp({ withTimezone: true }),
     lastPushStatus: text(),
+    /**
+     * The marketplace's own identifiers of this listing (an import records them, staff may set
+     * them); null uses the default: the product's barcode, and the store's stockCodeSource.
+     */
+    barcode: text(),
+    stockCode: text(),
+    /** The marketplace's id of the product or listing (Trendyol productContentId, Hepsiburada hepsiburadaSku, N11/PttAVM/Pazarama product id). */
+    marketplaceProductId: text(),
+    /** The listing import (jobs.id) that last linked this listing: bulk operations filter on it. */
+    importJobId: uuid(),
+    /** The marketplace fulfils this listing itself (Hepsiburada isFulfilledByHB): its stock is not ours to push. */
+    fulfilledByMarketplace: boolean().notNull().default(false),
+    /** The marketplace has locked the listing (Hepsiburada isLocked). */
+    lockedByMarketplace: boolean().notNull().default(false),
+    /** What the marketplace really showed at the last read (import or drift check), and when. */
+    lastSeenQuantity: integer(),
+    lastSeenAt: timestamp({ withTimezone: true }),
+    /** When the drift check last found the marketplace showing another quantity than it was told. */
+    lastDriftAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.productId] }),
     index("listings_product_idx").on(t.productId),
+    // One listing per marketplace identifier within a store: orders and outcomes map back unambiguously.
+    uniqueIndex("listings_store_barcode_unique").on(t.storeId, t.barcode).where(sql`${t.barcode} is not null`),
+    uniqueIndex("listings_store_stock_code_unique").on(t.storeId, t.stockCode).where(sql`${t.stockCode} is not null`),
+    index("listings_store_import_idx").on(t.storeId, t.importJobId).where(sql`${t.importJobId} is not null`),
     check(
       "listings_overrides_ranges",
       sql`(${t.price} is null or ${t.price} >= 0) and (${t.safetyStock} is null or ${t.safetyStock} >= 0) and (${t.percentage} is null or ${t.percentage} between 1 and 100) and (${t.maxQuantity} is null or ${t.maxQuantity} >= 0) and (${t.floor} is null or ${t.floor} >= 0)`,

@@ -1,5 +1,5 @@
 import type { OrderCommandPort } from "./order-commands";
-import type { AdapterProfile, ApiCall, BatchStatus, ItemOutcome, MarketplaceName, OrderPage, StockPriceItem, SubmissionReceipt } from "./types";
+import type { AdapterProfile, ApiCall, BatchStatus, ItemOutcome, ListingPage, MarketplaceName, OrderPage, StockPriceItem, SubmissionReceipt } from "./types";
 
 /**
  * One marketplace behind one interface (MARKETPLACES.md, "What this means for the adapters").
@@ -39,6 +39,14 @@ export interface MarketplaceAdapter {
    * `next`, absent for the first). Absent until the marketplace's order intake is written.
    */
   pullOrders?(window: { since: Date; until: Date; page?: string }): Promise<OrderPage>;
+  /**
+   * The seller's listings as the marketplace's catalog shows them, one page at a time (`page` from
+   * the previous answer's `next`, absent for the first; `pageSize` a wish the adapter clamps to
+   * what the marketplace allows). `barcodes` narrows the read where the marketplace can filter
+   * (drift checks of a few listings); an adapter that cannot filter reads everything. Each call
+   * is one request paying into profile.groups.listings.
+   */
+  readListings?(request: { page?: string; pageSize?: number; barcodes?: readonly string[]; stockCodes?: readonly string[] }): Promise<ListingPage>;
   /** The way back: order status steps, unsupplied units, cancellations, returns (order-commands.ts). Absent until written. */
   orderCommands?: OrderCommandPort;
 }

@@ -8,7 +8,18 @@ export type MarketplaceName = "TRENDYOL" | "HEPSIBURADA" | "N11" | "PAZARAMA" | 
 
 /** One listing's desired state. Stock-only and price-only items are allowed. */
 export interface StockPriceItem {
+  /**
+   * The listing's barcode on this marketplace (its own, else the product's): the item's identity
+   * throughout the sync engine (marks, receipts, outcomes), and what Trendyol, PttAVM and Pazarama key on.
+   */
   barcode: string;
+  /**
+   * The listing's stock code on this marketplace (Hepsiburada's merchantSku, N11's stockCode):
+   * adapters whose marketplace keys on it send it, and map outcomes back to `barcode`.
+   */
+  stockCode?: string;
+  /** The marketplace's own product or listing id where one is known (Hepsiburada's hepsiburadaSku). */
+  marketplaceId?: string;
   /** Sellable quantity; the adapter clamps it to [0, profile.maxQuantity]. */
   quantity?: number;
   /** Minor units. */
@@ -26,6 +37,12 @@ export interface SubmissionReceipt {
   itemCount: number;
   /** The barcodes in this batch, in the order sent: completion and outcomes are per barcode. */
   barcodes: string[];
+  /**
+   * What the marketplace was sent as each item's key, in the same order, where it keys on
+   * something other than the barcode (Hepsiburada merchantSku, N11 stockCode): its outcomes name
+   * items by these, and the adapter maps them back to `barcodes`.
+   */
+  keys?: string[];
 }
 
 export type ItemOutcomeKind = "SUCCEEDED" | "FAILED_RETRYABLE" | "FAILED_PERMANENT" | "LOCKED";
@@ -77,7 +94,15 @@ export interface AdapterProfile {
   /** How long the marketplace refuses an identical request body (Trendyol: 15 minutes); absent when it has no such rule. */
   duplicateWindowMs?: number;
   /** Which rate-limit group (rateLimits[].group) a push's requests and a status read's request pay into. */
-  groups: { write: string; status: string; orders?: string; /** The claim (return) list read by orderCommands.pullClaims. */ claims?: string };
+  groups: {
+    write: string;
+    status: string;
+    orders?: string;
+    /** The claim (return) list read by orderCommands.pullClaims. */
+    claims?: string;
+    /** The listing catalog read (readListings): import and drift check pay into it. */
+    listings?: string;
+  };
   /** Batches whose result is not final yet that the marketplace allows at once (Hepsiburada: 5); absent: no cap. */
   maxPendingBatches?: number;
   /** Whether one item may carry quantity and prices together (else the adapter sends them apart). */
@@ -132,8 +157,13 @@ export interface NormalisedOrder {
    * status that says nothing of progress.
    */
   progress?: MarketplaceProgress;
-  /** `lineId`: the marketplace's order line id, where it sends one that stays with the line across packages. */
-  lines: { barcode: string; quantity: number; unitPrice: number; lineId?: string }[];
+  /**
+   * `lineId`: the marketplace's order line id, where it sends one that stays with the line across packages.
+   * `barcode`: the line's barcode as the marketplace sent it ("" when none); `stockCode`: the
+   * seller's stock code / merchant SKU on the line, where the marketplace sends one. Intake matches
+   * the store's listings on the barcode, then on the stock code (catalog/listing-identity.ts).
+   */
+  lines: { barcode: string; quantity: number; unitPrice: number; lineId?: string; stockCode?: string }[];
   currency: string;
   /**
    * ISO: the watermark of the order pull moves on this. When the order carries no readable time,
@@ -157,7 +187,39 @@ export interface OrderPage {
   next: string | null;
 }
 
-export type ApiCallType = "STOCK_UPDATE" | "PRICE_UPDATE" | "BATCH_STATUS" | "GET_ORDERS" | "ORDER_COMMAND" | "GET_CLAIMS" | "OTHER";
+export type ApiCallType = "STOCK_UPDATE" | "PRICE_UPDATE" | "BATCH_STATUS" | "GET_ORDERS" | "ORDER_COMMAND" | "GET_CLAIMS" | "GET_LISTINGS" | "OTHER";
+
+/**
+ * One listing as the marketplace's own catalog read shows it (Trendyol filterProducts, Hepsiburada
+ * listings, N11 product query, PttAVM product search, Pazarama approved products). Every field the
+ * marketplace does not give is absent; `raw` is the item as read, for support.
+ */
+export interface RemoteListing {
+  /** The marketplace's id of the listing or product (Trendyol productContentId or id, Hepsiburada hepsiburadaSku, ...). */
+  marketplaceId?: string;
+  barcode?: string;
+  /** The seller's stock code / merchant SKU on the listing. */
+  stockCode?: string;
+  /** The quantity the marketplace shows buyers now. */
+  quantity?: number;
+  /** Minor units, where the read gives it. */
+  salePrice?: number;
+  /** The marketplace fulfils this listing (Hepsiburada isFulfilledByHB): its stock is not the seller's to push. */
+  fulfilledByMarketplace?: boolean;
+  /** The marketplace locked the listing (Hepsiburada isLocked). */
+  locked?: boolean;
+  /** Whether buyers can buy it now, where the read says (approved / on sale / not archived). */
+  onSale?: boolean;
+  raw: unknown;
+}
+
+export interface ListingPage {
+  listings: RemoteListing[];
+  /** Opaque: where the next page starts; null on the last page. */
+  next: string | null;
+  /** Listings in all, where the marketplace says. */
+  total?: number;
+}
 
 /** One HTTP call to a marketplace, for marketplace_api_logs and metrics. */
 export interface ApiCall {

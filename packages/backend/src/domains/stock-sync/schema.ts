@@ -9,7 +9,7 @@ export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 export const DEAD_LETTER_STATUSES = ["OPEN", "RETRIED", "RESOLVED"] as const;
 export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
 
-export const API_CALL_TYPES = ["STOCK_UPDATE", "PRICE_UPDATE", "BATCH_STATUS", "GET_ORDERS", "ORDER_COMMAND", "GET_CLAIMS", "OTHER"] as const satisfies readonly ApiCallType[];
+export const API_CALL_TYPES = ["STOCK_UPDATE", "PRICE_UPDATE", "BATCH_STATUS", "GET_ORDERS", "ORDER_COMMAND", "GET_CLAIMS", "GET_LISTINGS", "OTHER"] as const satisfies readonly ApiCallType[];
 
 /** One item of a submission as it was sent, so outcomes map back to products and latencies. */
 export interface SubmittedItem {
