@@ -18,8 +18,9 @@ import type { HepsiburadaAccount } from "./state";
 function putCatalog(account: HepsiburadaAccount, body: CatalogBody): Reply {
   for (const listing of catalogListings(body)) {
     const code = listing.stockCode ?? listing.barcode;
-    const before = account.catalog.get(code);
-    account.catalog.set(code, { barcode: listing.barcode, ...((listing.marketplaceId ?? before?.hepsiburadaSku) !== undefined && { hepsiburadaSku: listing.marketplaceId ?? before?.hepsiburadaSku }) });
+    // A listing given again keeps the hepsiburadaSku it had unless a new one comes.
+    const hepsiburadaSku = listing.marketplaceId ?? account.catalog.get(code)?.hepsiburadaSku;
+    account.catalog.set(code, { barcode: listing.barcode, ...(hepsiburadaSku !== undefined && { hepsiburadaSku }) });
     account.known?.add(code);
     if (listing.quantity !== undefined) account.quantities.set(code, listing.quantity);
     if (listing.salePrice !== undefined || !account.prices.has(code)) account.prices.set(code, (listing.salePrice ?? DEFAULT_PRICE_MINOR) / 100);
