@@ -107,11 +107,18 @@ describe("Trendyol contract: the catalog read", () => {
 });
 
 describe("Trendyol catalog read: answers it cannot use", () => {
-  test("no content list, a content without variants, or text that is not JSON: outcome unknown", async () => {
-    for (const body of [{ totalElements: 0 }, { content: [{ contentId: 1 }] }, "<html>gateway</html>"]) {
+  test("no content list, or text that is not JSON: outcome unknown", async () => {
+    for (const body of [{ totalElements: 0 }, { content: "none" }, "<html>gateway</html>"]) {
       const server = serveFixtures(answering(200, body));
       await expect(read(adapterOn(server.fetch))).rejects.toBeInstanceOf(MarketplaceOutcomeUnknown);
     }
+  });
+
+  test("a content without variants lists nothing but does not stop the read", async () => {
+    const server = serveFixtures(answering(200, { totalPages: 2, content: [{ contentId: 1 }, { contentId: 2, variants: [{ barcode: "KEPT" }] }] }));
+    const page = await read(adapterOn(server.fetch), { pageSize: 2 });
+    expect(page.listings.map((listing) => listing.barcode)).toEqual(["KEPT"]);
+    expect(page.next).not.toBeNull();
   });
 
   test("variants with fields missing or mistyped give listings without them", async () => {

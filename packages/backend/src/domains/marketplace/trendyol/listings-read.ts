@@ -92,7 +92,8 @@ export function trendyolListingAnswer(body: unknown): Answer | undefined {
   if (!isRecord(body) || !Array.isArray(body.content)) return undefined;
   const listings: RemoteListing[] = [];
   for (const content of body.content) {
-    if (!isRecord(content) || !Array.isArray(content.variants)) return undefined;
+    // A content without variants lists no barcode: nothing to read, and no reason to stop the read.
+    if (!isRecord(content) || !Array.isArray(content.variants)) continue;
     for (const variant of content.variants) if (isRecord(variant)) listings.push(trendyolListingOf(content, variant));
   }
   const token = typeof body.nextPageToken === "string" && body.nextPageToken.length > 0 ? body.nextPageToken : undefined;
