@@ -4,12 +4,14 @@
  * Bodies are checked against their TypeBox schemas by Elysia (422 VALIDATION_FAILED, see server.ts).
  */
 import { Elysia } from "elysia";
+import { CatalogBody, ShownQuantityBody } from "./catalog-body";
 import { SellerParams } from "./control-body";
 import { marketplaceControl } from "./marketplace-control";
 import { BarcodesInput, FaultsPatch, SellerAccountInput } from "./options";
 import { settle } from "./processing";
 import { problem, toResponse } from "./reply";
 import type { SandboxState, SellerAccount } from "./state";
+import { putTrendyolCatalog, setTrendyolShownQuantity } from "./trendyol-catalog";
 import { trendyolCommandControl } from "./trendyol-commands-control";
 import { trendyolOrderControl } from "./trendyol-orders-control";
 
@@ -70,6 +72,22 @@ export function controlRoutes(state: SandboxState) {
         return seller instanceof Response ? seller : { knownBarcodes: state.registerBarcodes(params.sellerId, body.barcodes) };
       },
       { params: SellerParams, body: BarcodesInput, parse: "json" },
+    )
+    .put(
+      "/sellers/:sellerId/catalog",
+      ({ params, body }) => {
+        const seller = settledSeller(params.sellerId);
+        return seller instanceof Response ? seller : putTrendyolCatalog(seller, body, state.now());
+      },
+      { params: SellerParams, body: CatalogBody, parse: "json" },
+    )
+    .put(
+      "/sellers/:sellerId/shown-quantity",
+      ({ params, body }) => {
+        const seller = settledSeller(params.sellerId);
+        return seller instanceof Response ? seller : toResponse(setTrendyolShownQuantity(seller, body, state.now()));
+      },
+      { params: SellerParams, body: ShownQuantityBody, parse: "json" },
     )
     .all("/*", ({ request, path }) => toResponse(problem(404, "NOT_FOUND", `No sandbox route ${request.method} ${path}`)));
 }

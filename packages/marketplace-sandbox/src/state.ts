@@ -6,6 +6,7 @@ import { type Faults, noFaults, type SandboxOptions, type SandboxVariants, type 
 import { TrendyolClaimBook } from "./trendyol-claims";
 import { TrendyolCommandCalls } from "./trendyol-commands-api";
 import { TrendyolOrderBook } from "./trendyol-orders";
+import type { TrendyolListingMeta } from "./trendyol-catalog";
 import { TrendyolWebhooks } from "./trendyol-orders-webhooks";
 
 /** An item as the sandbox received it (prices in Trendyol's decimals). */
@@ -43,6 +44,8 @@ export interface SellerAccount {
   prices: Map<string, { salePrice?: number; listPrice?: number }>;
   /** Per barcode, when its price changed: the 30-per-minute rule. */
   priceUpdates: Map<string, number[]>;
+  /** Per barcode, what the catalog read shows beyond quantity and prices (trendyol-catalog.ts). */
+  catalog: Map<string, TrendyolListingMeta>;
 }
 
 export interface RecordedRequest {
@@ -136,6 +139,7 @@ export class SandboxState implements SandboxContext {
       quantities: new Map(),
       prices: new Map(),
       priceUpdates: new Map(),
+      catalog: new Map(),
     });
     return true;
   }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { TRENDYOL } from "@pazarsync/backend/src/domains/marketplace/trendyol/facts";
+import { TRENDYOL, TRENDYOL_LISTINGS } from "@pazarsync/backend/src/domains/marketplace/trendyol/facts";
 import { acceptBatch, batchView, settle } from "./processing";
+import { approvedProducts } from "./trendyol-catalog";
 import type { RecordedRequest, RequestItem, SandboxState } from "./state";
 
 import type { Incoming, Reply } from "./module";
@@ -27,6 +28,8 @@ const ORDERS = /^\/integration\/order\/sellers\/([^/]+)\/orders$/;
 const INVOICE_LINKS = /^\/integration\/sellers\/([^/]+)\/seller-invoice-links$/;
 const CLAIMS = /^\/integration\/order\/sellers\/([^/]+)\/claims(?:\/([^/]+)\/(items\/approve|issue))?$/;
 const COMMON_LABEL = /^\/integration\/sellers\/([^/]+)\/common-label\/([^/]+)$/;
+/** The catalog read (trendyol-catalog.ts). */
+const APPROVED_PRODUCTS = /^\/integration\/product\/sellers\/([^/]+)\/products\/approved$/;
 
 const failure = (status: number, key: string, message = key, exception?: string): Reply => ({
   status,
@@ -143,6 +146,8 @@ function wayBackRoute(path: string) {
   if (claims) return { endpoint: claims[3] === "issue" ? "claim-issue" : claims[3] ? "claim-approve" : "claims", sellerId: claims[1], id: decoded(claims[2]) };
   const label = COMMON_LABEL.exec(path);
   if (label) return { endpoint: "common-label", sellerId: label[1], id: decoded(label[2]) };
+  const approved = APPROVED_PRODUCTS.exec(path);
+  if (approved) return { endpoint: "products-approved", sellerId: approved[1], id: "" };
   return undefined;
 }
 
@@ -155,6 +160,7 @@ const METHODS: Record<string, string[]> = {
   "claim-approve": ["PUT"],
   "claim-issue": ["POST"],
   "common-label": ["POST", "GET"],
+  "products-approved": ["GET"],
 };
 
 function wayBack(state: SandboxState, sellerId: string, way: NonNullable<ReturnType<typeof wayBackRoute>>, incoming: Incoming, now: number): Reply {
@@ -172,6 +178,9 @@ function wayBack(state: SandboxState, sellerId: string, way: NonNullable<ReturnT
       return commonLabel(state, sellerId, incoming.method, way.id, now);
     case "claims":
       return withinQuota(state, sellerId, "claimsRead", now) ? state.trendyolClaims.list(sellerId, incoming.query) : tooMany;
+    case "products-approved":
+      // "Product Integration Read" per minute at the lowest tier, beside the 50 per 10 s.
+      return state.takeRateSlot(`${sellerId}:product-read:minute`, now, TRENDYOL_LISTINGS.readsPerMinute, 60_000) ? approvedProducts(state, sellerId, incoming.query, now) : tooMany;
   }
   const approving = way.endpoint === "claim-approve";
   if (!withinQuota(state, sellerId, approving ? "claimApprove" : "claimIssue", now)) return tooMany;

@@ -4,7 +4,8 @@
  * `{ listings: [...], totalCount, limit, offset }`, every listing with the fixture's fields. The
  * listings are the account's known codes (or every code it was sent or marked fulfilled), in code order;
  * `isFulfilledByHB` (and `isLocked`, as the fixture's HB-fulfilled listing shows) is set per
- * listing through the control route `PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb`.
+ * listing through the control route `PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb`,
+ * or with the rest of a listing through `.../catalog` (catalog.ts).
  */
 import { type Static, Type } from "@sinclair/typebox";
 import { parseBody } from "../control-body";
@@ -17,9 +18,9 @@ const badRequest = (detail: string): Reply => ({ status: 400, body: { title: "Ba
 /** Listing guide: at most 50 merchantSkus per read. */
 const MAX_SKU_FILTER = 50;
 
-/** An account that knows every code lists what it was sent and what Hepsiburada fulfils. */
-function codesOf(account: HepsiburadaAccount): string[] {
-  const codes = account.known ?? new Set([...account.quantities.keys(), ...account.prices.keys(), ...account.fulfilledByHb]);
+/** The merchantSkus an account lists: its known codes (the catalog's among them), or, knowing every code, what it was sent, fulfils or was given. */
+export function listedCodes(account: HepsiburadaAccount): string[] {
+  const codes = account.known ?? new Set([...account.quantities.keys(), ...account.prices.keys(), ...account.fulfilledByHb, ...account.catalog.keys()]);
   return [...codes].sort();
 }
 
@@ -28,7 +29,7 @@ function listingOf(account: HepsiburadaAccount, code: string) {
   return {
     listingId: `${account.merchantId}-${code}`,
     uniqueIdentifier: "",
-    hepsiburadaSku: `HBV${code}`,
+    hepsiburadaSku: account.catalog.get(code)?.hepsiburadaSku ?? `HBV${code}`,
     merchantSku: code,
     price: account.prices.get(code) ?? 0,
     availableStock: account.quantities.get(code) ?? 0,
@@ -46,8 +47,8 @@ function listingOf(account: HepsiburadaAccount, code: string) {
     customizableProperties: [],
     deactivationReasons: [],
     isSuspended: false,
-    isLocked: fulfilled || account.locked.has(code),
-    lockReasons: fulfilled ? ["CatalogExchange"] : [],
+    isLocked: fulfilled || account.locked.has(code) || account.lockedListings.has(code),
+    lockReasons: fulfilled ? ["CatalogExchange"] : account.lockedListings.has(code) ? ["Sandbox"] : [],
     isFrozen: account.locked.has(code),
     freezeReasons: [],
     availableWarehouses: [],
@@ -69,7 +70,7 @@ export function listHepsiburadaListings(account: HepsiburadaAccount, incoming: I
   const limit = whole(incoming.query.limit);
   if (offset === undefined || limit === undefined || limit < 1) return badRequest("limit and offset parameters are required");
   if (limit > maxPageSize) return badRequest(`limit must be at most ${maxPageSize}`);
-  let codes = codesOf(account);
+  let codes = listedCodes(account);
   const filter = incoming.query.merchantSkuList;
   if (filter !== undefined) {
     const wanted = new Set(filter.split(",").map((code) => code.trim()).filter((code) => code.length > 0));

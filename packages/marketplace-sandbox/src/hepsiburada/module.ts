@@ -11,7 +11,8 @@
  * 1000 req/s answered 429 with X-RateLimit-*, the packages list (packages.ts: packed lines, capital
  * `Offset`; lines packed and single lines cancelled through the control routes `pack` and
  * `cancel-line`), and the listing read (listings.ts: isFulfilledByHB per
- * listing, set through PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb), and the order
+ * listing, set through PUT /__sandbox/marketplaces/hepsiburada/{account}/fulfilled-by-hb; the catalog
+ * and shown quantities through `.../catalog` and `.../shown-quantity`, catalog.ts), and the order
  * push (push.ts: new orders and cancelled records sent to the target set through `.../push`), the
  * order commands (commands.ts: packing, invoice link, in-transit / deliver / undeliver with their
  * allowed transitions, labels, cancelbymerchant, the order detail) and claims (claims.ts: `claim`
@@ -20,6 +21,7 @@
  * Accounts: account = merchant id, key = developer username, secret = service key.
  */
 import { accountOperations, pricesByCode, type SandboxAccountInput, type SandboxContext, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
+import { hepsiburadaCatalogControl } from "./catalog";
 import { createClaim } from "./claims";
 import { orderState } from "./order-view";
 import { cancelHepsiburadaOrder, createHepsiburadaOrder } from "./orders";
@@ -55,9 +57,10 @@ export function hepsiburadaSandbox(context: SandboxContext, accounts: readonly S
     addAccount: (input) => state.addAccount(input),
     control(account, what, incoming, now) {
       const found = state.accounts.get(account);
-      if (!["fulfilled-by-hb", "pack", "cancel-line", "push", "claim", "order-state"].includes(what)) return undefined;
+      if (!["fulfilled-by-hb", "pack", "cancel-line", "push", "claim", "order-state", "catalog", "shown-quantity"].includes(what)) return undefined;
       if (!found) return { status: 404, body: { error: { code: "NOT_FOUND", message: `No account ${account}` } } };
       if (what === "fulfilled-by-hb") return setFulfilledByHb(found, incoming);
+      if (what === "catalog" || what === "shown-quantity") return hepsiburadaCatalogControl(found, what, incoming);
       if (what === "push") return state.pusher.control(account, incoming);
       if (what === "order-state") return incoming.method === "GET" ? orderState(found, incoming) : { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };
       if (incoming.method !== "POST") return { status: 405, body: { error: { code: "METHOD_NOT_ALLOWED", message: "Method not allowed" } } };

@@ -208,6 +208,10 @@ export interface HepsiburadaAccount {
   locked: Set<string>;
   /** SKUs whose listing Hepsiburada fulfils itself (isFulfilledByHB): set through the control route. */
   fulfilledByHb: Set<string>;
+  /** By merchantSku: what the catalog control route gave beyond stock and price (catalog.ts). */
+  catalog: Map<string, { barcode: string; hepsiburadaSku?: string }>;
+  /** merchantSkus Hepsiburada locked (isLocked), set through the catalog control route. */
+  lockedListings: Set<string>;
   /** Lines in "order received" status (paid, not packed), in the order they were created. */
   openLines: HepsiburadaLineEntry<HepsiburadaOpenLine>[];
   /** Cancelled lines, in the order they were cancelled. */
@@ -260,6 +264,8 @@ export class HepsiburadaSandboxState {
       prices: new Map(),
       locked: new Set(),
       fulfilledByHb: new Set(),
+      catalog: new Map(),
+      lockedListings: new Set(),
       openLines: [],
       cancelledLines: [],
       packages: [],

@@ -5,6 +5,7 @@ import { receiptFor, requireOwnReceipt, sendInTurn, stockThenPriceWrites } from 
 import type { AdapterProfile, ItemOutcome, StockPriceItem, SubmissionReceipt } from "../types";
 import { FULFILLED_BY_HB, HEPSIBURADA, hepsiburadaPaths, type UploadKind } from "./facts";
 import { createFulfilledByHb, type FulfilledByHbMemo, sharedFulfilledByHbMemo } from "./fulfilled-by-hb";
+import { createHepsiburadaListingReader } from "./listings-read";
 import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
 import { idText, isRecord } from "../json";
 import { createHepsiburadaOrderPuller } from "./orders";
@@ -90,7 +91,7 @@ export interface HepsiburadaConfig extends AdapterCallOptions {
 }
 
 const GROUPS = { write: "listing-uploads", status: "listing-upload-status", orders: "orders" } as const;
-/** The listing read (isFulfilledByHB) pays into its own listing-host quota, apart from uploads and status reads. */
+/** The listing read (isFulfilledByHB and the catalog read) pays into its own listing-host quota, apart from uploads and status reads. */
 const LISTING_READS = "listing-reads";
 const POSITIVE = ["missingInvoicePageSize", "claimRequestsPerSecond", "claimPageSize", "maxClaimPages", "claimLookBackMs", "timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "listingWritesPerMinute", "listingStatusReadsPerMinute", "listingReadsPerMinute", "listingReadPageSize", "fulfilledByHbCacheMs", "orderRequestsPerSecond", "orderPageSize", "cancelledPageSize", "maxCancelledPages", "packagesPageSize", "maxPackagePages", "maxOrderWindowMs"] as const;
 
@@ -161,7 +162,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     batchSize: config.batchSize ?? HEPSIBURADA.batchSize,
     maxQuantity: config.maxQuantity ?? HEPSIBURADA.maxQuantity,
     resultRetentionMs: config.resultRetentionMs ?? HEPSIBURADA.resultRetentionMs,
-    groups: { ...GROUPS, claims: HEPSIBURADA_COMMAND_GROUPS.claims },
+    groups: { ...GROUPS, claims: HEPSIBURADA_COMMAND_GROUPS.claims, listings: LISTING_READS },
     maxPendingBatches: HEPSIBURADA.maxPendingUploads,
     stockAndPriceTogether: false,
     // Offset pages in an undocumented order; begindate/enddate honoured for at most 24 hours.
@@ -259,6 +260,12 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     },
 
     pullOrders: (window) => orders.pullOrders(window),
+
+    readListings: createHepsiburadaListingReader(transport, {
+      merchantId: config.merchantId,
+      pageSize: Math.min(config.listingReadPageSize ?? HEPSIBURADA.listingReadPageSize, HEPSIBURADA.listingReadMaxPageSize),
+      maxPageSize: HEPSIBURADA.listingReadMaxPageSize,
+    }),
 
     orderCommands: createHepsiburadaOrderCommands(transport, {
       merchantId: config.merchantId,

@@ -31,6 +31,11 @@ export const HEPSIBURADA = {
   listingReadsPerMinute: 60,
   /** Listing read page size: `offset` and `limit` are required (published client); the documented example answers limit 50. A setting. */
   listingReadPageSize: 50,
+  /**
+   * Assumed: no source fixes the listing read's largest limit (lonca's guide pages with limit 100):
+   * the catalog read (import, drift) asks at most this many a page.
+   */
+  listingReadMaxPageSize: 100,
   /** Ours, a setting: how long the set of isFulfilledByHB listings is trusted before it is read again. */
   fulfilledByHbCacheMs: 10 * 60 * 1000,
   /** Order API: 1000 requests per second (official), then 429 with X-RateLimit-* headers. */

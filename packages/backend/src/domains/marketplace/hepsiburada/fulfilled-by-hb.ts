@@ -2,17 +2,16 @@
  * Listings Hepsiburada fulfils itself (`isFulfilledByHB`): their stock is Hepsiburada's warehouse
  * stock, and an upload from us would overwrite it (MARKETPLACES.md, Corrections; the published
  * client loncadev/lonca warns the same). Which listings they are comes from the listing read
- * `GET /listings/merchantid/{merchantId}?offset&limit` (fixture hepsiburada/listing-read),
+ * `GET /listings/merchantid/{merchantId}?offset&limit` (listings-read.ts, fixture hepsiburada/listing-read),
  * paged to the end and remembered per store for a while, so a push does not cost a full read.
  *
  * Fail-safe: a read that fails (timeout, 5xx, 429, 403, an answer we cannot read) never stops a
  * push. The last set learnt stays in use; with none, nothing is held back (the behaviour before
  * this check), and the read is tried again a rate window later, not on every push.
  */
-import { MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRateLimited } from "../errors";
-import { isRecord } from "../json";
-import { hepsiburadaPaths } from "./facts";
-import { hepsiburadaRequest, type HepsiburadaTransport } from "./http";
+import { MarketplaceError, MarketplaceRateLimited } from "../errors";
+import type { HepsiburadaTransport } from "./http";
+import { readHepsiburadaListingPage } from "./listings-read";
 
 /** What is remembered for one store (listing host + merchant id). */
 export interface FulfilledByHbEntry {
@@ -46,38 +45,14 @@ export interface FulfilledByHbSettings {
   now: () => number;
 }
 
-interface ListingPage {
-  skus: string[];
-  /** Listings on this page (fulfilled or not): the offset moves by this much. */
-  count: number;
-  totalCount: number | undefined;
-}
-
-/** `{ listings: [{ merchantSku, isFulfilledByHB, ... }], totalCount, limit, offset }`; undefined when unreadable. */
-export function listingPageFrom(body: unknown): ListingPage | undefined {
-  if (!isRecord(body) || !Array.isArray(body.listings)) return undefined;
-  const skus = body.listings.flatMap((listing) =>
-    isRecord(listing) && listing.isFulfilledByHB === true && typeof listing.merchantSku === "string" && listing.merchantSku.length > 0 ? [listing.merchantSku] : [],
-  );
-  const totalCount = typeof body.totalCount === "number" && Number.isInteger(body.totalCount) ? body.totalCount : undefined;
-  return { skus, count: body.listings.length, totalCount };
-}
-
 export function createFulfilledByHb(transport: HepsiburadaTransport, settings: FulfilledByHbSettings) {
   const key = `${transport.listingBaseUrl}\n${settings.merchantId}`;
 
-  async function readPage(offset: number): Promise<ListingPage> {
-    const query = new URLSearchParams({ offset: String(offset), limit: String(settings.pageSize) });
-    const { status, body } = await hepsiburadaRequest(transport, {
-      service: "listing",
-      method: "GET",
-      path: `${hepsiburadaPaths.listings(settings.merchantId)}?${query}`,
-      callType: "OTHER",
-      itemCount: 0,
-    });
-    const page = listingPageFrom(body);
-    if (!page) throw new MarketplaceOutcomeUnknown("HEPSIBURADA", "UNREADABLE_ANSWER", status, "the listing read has no listings array");
-    return page;
+  /** One page: the merchantSkus of the listings Hepsiburada fulfils, and how many listings it held. */
+  async function readPage(offset: number): Promise<{ skus: string[]; count: number; totalCount: number | undefined }> {
+    const page = await readHepsiburadaListingPage(transport, { merchantId: settings.merchantId, offset, limit: settings.pageSize, callType: "OTHER" });
+    const skus = page.listings.flatMap((listing) => (listing.fulfilledByMarketplace === true && listing.stockCode ? [listing.stockCode] : []));
+    return { skus, count: page.count, totalCount: page.totalCount };
   }
 
   /** Reads on from where the last read stopped, within the page budget; updates the memo. */

@@ -4,9 +4,10 @@ import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown } from "../errors";
 import { idText, isRecord } from "../json";
 import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
 import type { AdapterProfile, StockPriceItem, SubmissionReceipt } from "../types";
-import { TRENDYOL, TRENDYOL_COMMANDS, trendyolPaths, trendyolUserAgent } from "./facts";
+import { TRENDYOL, TRENDYOL_COMMANDS, TRENDYOL_LISTINGS, trendyolPaths, trendyolUserAgent } from "./facts";
 import { trendyolRequest, type TrendyolTransport } from "./http";
 import { createTrendyolOrderCommands } from "./order-commands";
+import { createTrendyolListingReader } from "./listings-read";
 import { createTrendyolOrderPuller } from "./orders";
 import { batchStatusFrom } from "./outcomes";
 import { validateItems } from "../validate";
@@ -28,7 +29,7 @@ export const trendyolProfile: AdapterProfile = {
   batchSize: TRENDYOL.batchSize,
   maxQuantity: TRENDYOL.maxQuantity,
   resultRetentionMs: TRENDYOL.resultRetentionMs,
-  groups: { write: "price-and-inventory", status: "batch-requests", orders: "orders", claims: "claims" },
+  groups: { write: "price-and-inventory", status: "batch-requests", orders: "orders", claims: "claims", listings: "product-filter" },
   stockAndPriceTogether: true,
   // The stream is always sorted by lastModifiedDate descending (MARKETPLACES.md, Corrections).
   orderStream: { windowMs: TRENDYOL.orderWindowMs, pageOrder: "NEWEST_FIRST", minOverlapMs: 0 },
@@ -45,6 +46,9 @@ export const trendyolProfile: AdapterProfile = {
     { group: "unsupplied", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "claims", requests: TRENDYOL_COMMANDS.perMinute.claimsRead, perMs: 60_000 },
     { group: "claims", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
+    // The catalog read (listings-read.ts): "Product Integration Read" per minute at the lowest tier, and 50 per 10 s.
+    { group: "product-filter", requests: TRENDYOL_LISTINGS.readsPerMinute, perMs: 60_000 },
+    { group: "product-filter", requests: TRENDYOL.requestsPerWindow, perMs: TRENDYOL.rateWindowMs },
     { group: "claim-approve", requests: TRENDYOL_COMMANDS.perMinute.claimApprove, perMs: 60_000 },
     { group: "claim-issue", requests: TRENDYOL_COMMANDS.perMinute.claimIssue, perMs: 60_000 },
   ],
@@ -128,6 +132,7 @@ export function createTrendyolAdapter(config: TrendyolConfig): MarketplaceAdapte
     },
 
     pullOrders: (window) => orders.pullOrders(window),
+    readListings: createTrendyolListingReader(transport, config.sellerId),
     orderCommands: createTrendyolOrderCommands(transport, config.sellerId),
   };
 }

@@ -81,9 +81,28 @@ export const TRENDYOL_COMMANDS = {
   claimPageSize: 50,
 } as const;
 
+/**
+ * The catalog read (fixtures trendyol/listing-read*): Ürün Filtreleme - Onaylı Ürün v2, the V1
+ * filterProducts being gone since 10 August 2026. Pages of contents (products), each with its
+ * variants (barcodes).
+ */
+export const TRENDYOL_LISTINGS = {
+  /** "size ... Maksimum 100 değerini alabilir" (contents per page). */
+  maxPageSize: 100,
+  /** "Page x size maksimum 10.000": past it the next page is asked with the last answer's nextPageToken. */
+  maxPageWindow: 10_000,
+  /**
+   * Servis Limitleri from 14 Sep 2026: "Product Integration Read" (Ürün Filtreleme with the batch
+   * result reads) 1000 req/min at the lowest listing tier; the general 50 per endpoint per 10 s too.
+   */
+  readsPerMinute: 1000,
+} as const;
+
 export const trendyolPaths = {
   priceAndInventory: (sellerId: string) =>
     `/integration/inventory/sellers/${encodeURIComponent(sellerId)}/products/price-and-inventory`,
+  /** filterProducts, approved products v2 (the catalog read). */
+  approvedProducts: (sellerId: string) => `/integration/product/sellers/${encodeURIComponent(sellerId)}/products/approved`,
   batchRequest: (sellerId: string, batchRequestId: string) =>
     `/integration/product/sellers/${encodeURIComponent(sellerId)}/products/batch-requests/${encodeURIComponent(batchRequestId)}`,
   ordersStream: (sellerId: string) => `/integration/order/sellers/${encodeURIComponent(sellerId)}/orders/stream`,
