@@ -62,7 +62,7 @@ describe("Pazarama listing read: the adapter against the source", () => {
   });
 
   test("the path is a store setting, and the listings group a quota of its own", () => {
-    const adapter = pazaramaFromSettings({ baseUrl: null, credentials: { clientId: "c", clientSecret: "s", listingsPath: "/product/getProducts" } });
+    const adapter = pazaramaFromSettings({ type: "PAZARAMA", sellerId: null, baseUrl: null, credentials: { clientId: "c", clientSecret: "s", listingsPath: "/product/getProducts" } });
     expect(adapter.profile.groups.listings).toBe(PAZARAMA_LISTINGS.group);
     expect(adapter.profile.rateLimits).toContainEqual({ group: PAZARAMA_LISTINGS.group, requests: PAZARAMA_LISTINGS.requestsPerMinute, perMs: 60_000 });
     expect(() => createPazaramaAdapter({ clientId: "c", clientSecret: "s", listingsPath: "product" })).toThrow();
