@@ -15,7 +15,7 @@ export const PAZARAMA_LISTINGS = {
   path: "/product/products",
   /** zolm caps Size at 100; wiensa's default is 100. */
   maxPageSize: 100,
-  group: "listings",
+  group: "products",
   /** Undocumented: an assumption per minute, a setting. */
   requestsPerMinute: 60,
 } as const;
