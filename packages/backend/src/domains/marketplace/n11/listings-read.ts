@@ -20,7 +20,7 @@ export const N11_LISTINGS = {
   group: "product-query",
 } as const;
 
-/** saleStatus On_Sale / Out_Of_Stock; any status other than Active is not on sale. */
+/** saleStatus On_Sale / Out_Of_Stock; a status other than Active is not on sale. */
 function onSaleOf(row: Record<string, unknown>): boolean | undefined {
   if (typeof row.status === "string" && row.status !== "Active") return false;
   if (row.saleStatus === "On_Sale") return true;
