@@ -211,7 +211,7 @@ describe("N11 adapter: store settings and profile", () => {
       batchSize: 1000,
       maxQuantity: 999_999,
       resultRetentionMs: 3_600_000,
-      groups: { write: "price-stock-update", status: "task-details", orders: "shipment-packages" },
+      groups: { write: "price-stock-update", status: "task-details", orders: "shipment-packages", listings: "product-query" },
       stockAndPriceTogether: true,
       // 14 days asked: N11 serves at most 15 and answers a wider range with its last 15 only.
       orderStream: { windowMs: 14 * 24 * 3_600_000, pageOrder: "UNDOCUMENTED", minOverlapMs: 3 * 3_600_000 },
@@ -221,6 +221,8 @@ describe("N11 adapter: store settings and profile", () => {
         { group: "shipment-packages", requests: 1000, perMs: 60_000 },
         // The way back (line updates, splits): undocumented, a setting.
         { group: "order-commands", requests: 100, perMs: 60_000 },
+        // The listing read (product query): undocumented, a setting.
+        { group: "product-query", requests: 100, perMs: 60_000 },
       ],
     });
   });

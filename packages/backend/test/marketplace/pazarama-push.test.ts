@@ -160,7 +160,7 @@ describe("Pazarama adapter: settings and profile", () => {
       batchSize: 1000,
       maxQuantity: 99_999,
       resultRetentionMs: 3_600_000,
-      groups: { write: "write", status: "listing-state", orders: "orders" },
+      groups: { write: "write", status: "listing-state", orders: "orders", listings: "products" },
       stockAndPriceTogether: false,
       // 27-day slices: at most 28 whole Turkish days, inside "at most a month".
       orderStream: { windowMs: 27 * 24 * 3_600_000, pageOrder: "UNDOCUMENTED", minOverlapMs: 0 },
@@ -170,6 +170,8 @@ describe("Pazarama adapter: settings and profile", () => {
         { group: "orders", requests: 60, perMs: 60_000 },
         // The way back: order statuses and refunds (undocumented quota, a setting).
         { group: "order-commands", requests: 60, perMs: 60_000 },
+        // The approved-products read (undocumented quota, a setting).
+        { group: "products", requests: 60, perMs: 60_000 },
       ],
     });
   });

@@ -145,8 +145,8 @@ describe("PttAVM adapter: the stock-prices request", () => {
   test("the profile carries the documented defaults and the assumed ones", () => {
     const { profile } = createPttavmAdapter({ baseUrl: "https://integration-api.pttavm.com/api/v1", apiKey: "k", accessToken: "t", fetch: cannedFetch({ status: 200, body: {} }) });
     expect(profile).toMatchObject({ batchSize: 1000, maxQuantity: 9999, duplicateWindowMs: 300_000, stockAndPriceTogether: true, resultRetentionMs: 3_600_000 });
-    expect(profile.groups).toEqual({ write: "stock-prices", status: "tracking-result", orders: "orders" });
-    expect(profile.rateLimits.map((r) => r.group).sort()).toEqual(["order-commands", "orders", "stock-prices", "tracking-result"]);
+    expect(profile.groups).toEqual({ write: "stock-prices", status: "tracking-result", orders: "orders", listings: "products-search" });
+    expect(profile.rateLimits.map((r) => r.group).sort()).toEqual(["order-commands", "orders", "products-search", "stock-prices", "tracking-result"]);
   });
 });
 

@@ -5,6 +5,7 @@ import { handleN11ReturnService } from "./claims";
 import { handleN11OrderService } from "./shipments";
 import { splitN11ByQuantity, updateN11Lines } from "./fulfilment";
 import { listN11Packages } from "./orders";
+import { N11_PRODUCT_QUERY, queryN11Products } from "./listings";
 import { settleN11, taskDetailsView } from "./processing";
 import type { N11Account, N11SandboxState, N11Sku } from "./state";
 
@@ -107,6 +108,7 @@ function endpointOf(path: string): { endpoint: string; method?: string } {
   if (path === n11Paths.splitByQuantity) return { endpoint: "split-by-quantity", method: "POST" };
   if (path === n11Paths.returnService) return { endpoint: "return-service", method: "POST" };
   if (path === n11Paths.orderService) return { endpoint: "order-service", method: "POST" };
+  if (path === N11_PRODUCT_QUERY) return { endpoint: "product-query", method: "GET" };
   return { endpoint: "other" };
 }
 
@@ -135,5 +137,6 @@ export function handleN11(state: N11SandboxState, incoming: Incoming, now: numbe
   if (endpoint === "task-details") return done(account.account, taskDetails(state, account, incoming.body, now));
   if (endpoint === "order-update") return done(account.account, { reply: updateN11Lines(account, incoming.body, now), itemCount: 1 });
   if (endpoint === "split-by-quantity") return done(account.account, { reply: splitN11ByQuantity(state, account, incoming.body, now), itemCount: 1 });
+  if (endpoint === "product-query") return done(account.account, queryN11Products(state, account, incoming.query, now));
   return done(account.account, { reply: listN11Packages(account, incoming, now), itemCount: 0 });
 }

@@ -1,6 +1,8 @@
 import { N11 } from "@pazarsync/backend/src/domains/marketplace/n11/facts";
 import type { SandboxAccountInput, SandboxContext } from "../module";
 import type { N11SandboxClaim } from "./claims";
+import { SellerCatalog } from "../seller-catalog";
+import { N11_LISTINGS } from "@pazarsync/backend/src/domains/marketplace/n11/listings-read";
 
 /** A sku as the sandbox received it (prices as TL decimals, parsed from N11's strings). */
 export interface N11Sku {
@@ -58,6 +60,8 @@ export interface N11Account {
   quantities: Map<string, number>;
   prices: Map<string, { listPrice: number; salePrice: number }>;
   packages: Map<string, N11Package>;
+  /** The listings the product query answers; N11 keys them on stockCode (the barcode when none). */
+  catalog: SellerCatalog;
   /** The way back (fulfilment.ts): lines moved to Picking, units given up, command calls per order and kind. */
   fulfilment: N11Fulfilment;
 }
@@ -86,6 +90,7 @@ export const N11_SANDBOX_QUOTAS: Record<string, number> = {
   "shipment-packages": N11.orderRequestsPerMinute,
   "order-update": N11.commandRequestsPerMinute,
   "split-by-quantity": N11.commandRequestsPerMinute,
+  "product-query": N11_LISTINGS.requestsPerMinute,
 };
 
 /** What the N11 sandbox remembers: accounts (by appkey), tasks, rate windows, packages. */
@@ -112,6 +117,7 @@ export class N11SandboxState {
       quantities: new Map(),
       prices: new Map(),
       packages: new Map(),
+      catalog: new SellerCatalog((listing) => listing.stockCode ?? listing.barcode, 100_000_000),
       fulfilment: { picked: new Set(), givenUp: new Map(), calls: new Map(), claims: new Map(), shipped: new Map() },
     });
     return true;

@@ -7,7 +7,8 @@
  * sale failing per item, price cuts of 70% or more held for approval, and the order call. Where
  * clients disagree the sandbox option `variants` picks what it plays: the token answer (wrapped or
  * plain OAuth) and the order call (getOrdersForApiV2 or the paged getOrdersForApi). The way back
- * (fulfilment.ts): item statuses 12, 13 and 5, refunds listed and answered, control routes.
+ * (fulfilment.ts): item statuses 12, 13 and 5, refunds listed and answered, control routes. The
+ * seller's catalog (listings.ts): the approved products list; PUT catalog / shown-quantity.
  */
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
 import { isReply, lineCancelOf } from "../line-cancel-body";
@@ -17,6 +18,7 @@ import { cancelPzItems, cancelPzOrder, createPzOrder } from "./orders";
 import { settlePazarama } from "./processing";
 import { handlePazarama, PAZARAMA_OWNED } from "./routes";
 import { PazaramaSandboxState } from "./state";
+import { catalogControl } from "../seller-catalog";
 
 /** The module plus what only Pazarama has: ending an account's tokens early. */
 export interface PazaramaSandbox extends SandboxMarketplace {
@@ -39,6 +41,8 @@ export const createPazaramaSandbox: SandboxMarketplaceFactory = (context, accoun
     // `cancel-lines` {orderId, lineIds: orderItemIds}: some items cancelled (V2 then lists each of their units cancelled).
     control(account, what, incoming, now) {
       const found = state.accounts.get(account);
+      const catalog = found && catalogControl(found, what, incoming);
+      if (catalog) return catalog;
       if (what !== "cancel-lines") return found ? pzFulfilmentControl(state, found, what, incoming, now, (context.variants?.pazaramaOrders ?? defaultVariants.pazaramaOrders) === "V2") : { status: 404, body: { message: `No account ${account}` } };
       const body = lineCancelOf(incoming.body);
       if (isReply(body)) return body;

@@ -4,6 +4,8 @@ import type { Incoming, ModuleHandled, Reply } from "../module";
 import { defaultVariants, type SandboxVariants } from "../options";
 import { listPzRefunds, updatePzItemStatus, updatePzRefund } from "./fulfilment";
 import { searchPzOrdersPaged, searchPzOrdersV2 } from "./orders";
+import { isPzProductList, listPzProducts } from "./listings";
+import { PAZARAMA_LISTINGS } from "@pazarsync/backend/src/domains/marketplace/pazarama/listings-read";
 import { listingStateView, settlePazarama } from "./processing";
 import { type PazaramaSandboxState, type PzAccount, type PzItem, type PzKind, PZ_REASONS } from "./state";
 
@@ -110,6 +112,7 @@ function endpointOf(path: string, orders: SandboxVariants["pazaramaOrders"] = de
   if (path === pazaramaPaths.itemStatus) return { endpoint: "order-status", method: "PUT" };
   if (path === pazaramaPaths.refunds) return { endpoint: "refunds", method: "POST" };
   if (path === pazaramaPaths.refundUpdate) return { endpoint: "refund-update", method: "POST" };
+  if (isPzProductList(path)) return { endpoint: "products", method: "GET" };
   return { endpoint: "other", method: "" };
 }
 
@@ -130,13 +133,14 @@ export function handlePazarama(state: PazaramaSandboxState, incoming: Incoming, 
   if (!account) return done(null, { reply: fail(401, "Yetkisiz erişim: token geçersiz veya süresi dolmuş"), itemCount: 0 });
   if (kind) return done(account.account, acceptWrite(state, account, kind, incoming.body, now));
   const commands = endpoint === "order-status" || endpoint === "refunds" || endpoint === "refund-update";
-  const perMinute = commands ? PAZARAMA.commandRequestsPerMinute : endpoint === "orders" ? PAZARAMA.orderRequestsPerMinute : PAZARAMA.statusRequestsPerMinute;
+  const perMinute = commands ? PAZARAMA.commandRequestsPerMinute : endpoint === "orders" ? PAZARAMA.orderRequestsPerMinute : endpoint === "products" ? PAZARAMA_LISTINGS.requestsPerMinute : PAZARAMA.statusRequestsPerMinute;
   const slot = state.takeReadSlot(`${account.account}:${endpoint}`, perMinute, now);
   if (!slot.allowed) return done(account.account, { reply: fail(429, "Too many requests", { "retry-after": String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))) }), itemCount: 0 });
   if (batchId !== undefined) return done(account.account, listingState(state, account, incoming, batchId, now));
   if (endpoint === "order-status") return done(account.account, { reply: updatePzItemStatus(account, incoming.body, pazaramaOrders === "V2"), itemCount: 1 });
   if (endpoint === "refunds") return done(account.account, { reply: listPzRefunds(account, incoming.body), itemCount: 0 });
   if (endpoint === "refund-update") return done(account.account, { reply: updatePzRefund(account, incoming.body), itemCount: 1 });
+  if (endpoint === "products") return done(account.account, listPzProducts(state, account, incoming.query, now));
   const search = pazaramaOrders === "V2" ? searchPzOrdersV2 : searchPzOrdersPaged;
   return done(account.account, { reply: search(account, incoming.body), itemCount: 0 });
 }

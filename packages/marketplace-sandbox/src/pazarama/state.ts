@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { SellerCatalog } from "../seller-catalog";
 import { PAZARAMA } from "@pazarsync/backend/src/domains/marketplace/pazarama/facts";
 import type { SandboxAccountInput, SandboxContext } from "../module";
 
@@ -82,6 +83,8 @@ export interface PzAccount {
   quantities: Map<string, number>;
   prices: Map<string, { listPrice: number; salePrice: number }>;
   orders: Map<string, PzOrder>;
+  /** The approved products the product list answers; `code` is the barcode, what the writes key on. */
+  catalog: SellerCatalog;
   /** The way back (fulfilment.ts): statuses and tracking per listed item, refunds, command calls per order. */
   fulfilment: PzFulfilment;
   /** When the last write passed the spacing check (stock and price alike). */
@@ -119,6 +122,7 @@ export class PazaramaSandboxState {
       quantities: new Map(),
       prices: new Map(),
       orders: new Map(),
+      catalog: new SellerCatalog((listing) => listing.barcode, 7_000_000),
       fulfilment: { statuses: new Map(), tracking: new Map(), refunds: new Map(), calls: new Map() },
     });
     return true;

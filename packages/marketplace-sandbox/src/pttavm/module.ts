@@ -6,7 +6,8 @@
  * identical-request rule, an assumed 60-per-minute quota per endpoint, per-item refusals (unknown
  * barcode, quantity outside 0..9999, price not above 1 TRY, VAT rate, discount outside 0..70),
  * the order search (a bare array, windows of at most 40 days, status per line), and the way back
- * (fulfilment.ts: invoices, order detail, warehouses, shipment barcodes, returns as `iade` lines).
+ * (fulfilment.ts: invoices, order detail, warehouses, shipment barcodes, returns as `iade` lines),
+ * and the seller's catalog (listings.ts: the product search; PUT catalog / shown-quantity).
  */
 import { PTTAVM } from "@pazarsync/backend/src/domains/marketplace/pttavm/facts";
 import { accountOperations, pricesByCode, type SandboxMarketplace, type SandboxMarketplaceFactory } from "../module";
@@ -16,6 +17,7 @@ import { cancelPttLines, cancelPttOrder, createPttOrder } from "./orders";
 import { settlePttavm } from "./processing";
 import { handlePttavm } from "./routes";
 import { PttavmSandboxState } from "./state";
+import { catalogControl } from "../seller-catalog";
 
 export const createPttavmSandbox: SandboxMarketplaceFactory = (context, accounts): SandboxMarketplace => {
   const state = new PttavmSandboxState(context);
@@ -28,6 +30,8 @@ export const createPttavmSandbox: SandboxMarketplaceFactory = (context, accounts
     // `cancel-lines` {orderId, lineIds}: some lines of an order cancelled, the rest going on.
     control(account, what, incoming, now) {
       const found = state.accounts.get(account);
+      const catalog = found && catalogControl(found, what, incoming);
+      if (catalog) return catalog;
       if (what !== "cancel-lines") return found ? pttFulfilmentControl(found, what, incoming, now) : { status: 404, body: { message: `No account ${account}` } };
       const body = lineCancelOf(incoming.body);
       if (isReply(body)) return body;

@@ -3,6 +3,7 @@ import { PTTAVM, PTTAVM_SHIPMENT } from "@pazarsync/backend/src/domains/marketpl
 import type { Incoming, ModuleHandled, Reply } from "../module";
 import { pttCreateBarcode, pttInvoice, pttOrderDetail, pttWarehouses } from "./fulfilment";
 import { searchPttOrders } from "./orders";
+import { PTT_PRODUCT_SEARCH, searchPttProducts } from "./listings";
 import { settlePttavm, trackingView } from "./processing";
 import type { PttAccount, PttavmSandboxState, PttItem } from "./state";
 
@@ -101,6 +102,7 @@ function endpointOf(path: string): { endpoint: string; methods: string[]; tracki
   // Clients disagree on the method (fixtures result-poll.post / .get): the sandbox takes both.
   if (tracking) return { endpoint: "tracking-result", methods: ["GET", "POST"], trackingId: decodeURIComponent(tracking[1] ?? "") };
   if (path === ORDERS) return { endpoint: "orders", methods: ["GET"] };
+  if (path === PTT_PRODUCT_SEARCH) return { endpoint: "products-search", methods: ["GET"] };
   const invoice = INVOICE.exec(path);
   if (invoice) return { endpoint: "order-invoice", methods: ["POST"], orderId: decodeURIComponent(invoice[1] ?? "") };
   const order = ORDER.exec(path);
@@ -134,5 +136,6 @@ export function handlePttavm(state: PttavmSandboxState, incoming: Incoming, now:
   if (endpoint === "order-detail") return done(account.account, { reply: pttOrderDetail(account, orderId ?? ""), itemCount: 0 });
   if (endpoint === "get-warehouse") return done(account.account, { reply: pttWarehouses(account), itemCount: 0 });
   if (endpoint === "create-barcode") return done(account.account, { reply: pttCreateBarcode(state, account, incoming.body), itemCount: 1 });
+  if (endpoint === "products-search") return done(account.account, searchPttProducts(state, account, incoming.query, now));
   return done(account.account, { reply: searchPttOrders(account, incoming), itemCount: 0 });
 }

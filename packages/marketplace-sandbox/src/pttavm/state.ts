@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PTTAVM } from "@pazarsync/backend/src/domains/marketplace/pttavm/facts";
 import type { SandboxAccountInput, SandboxContext } from "../module";
+import { SellerCatalog } from "../seller-catalog";
 
 /** A stock-prices item as the sandbox received it (prices in TRY decimals, fixture stock-price-write). */
 export interface PttItem {
@@ -74,6 +75,8 @@ export interface PttAccount {
   quantities: Map<string, number>;
   prices: Map<string, PttPrice>;
   orders: Map<string, PttOrder>;
+  /** The listings the product search answers, keyed on barcode like every PttAVM write. */
+  catalog: SellerCatalog;
   /** The way back: invoice links and command calls per order, warehouses barcodes are made for. */
   fulfilment: PttFulfilment;
 }
@@ -122,6 +125,7 @@ export class PttavmSandboxState {
       quantities: new Map(),
       prices: new Map(),
       orders: new Map(),
+      catalog: new SellerCatalog((listing) => listing.barcode, 1000),
       fulfilment: { warehouses: [{ id: 100301619, name: "pttavm" }], invoiceUrls: new Map(), calls: new Map(), barcodeJobs: new Map() },
     });
     return true;

@@ -11,6 +11,7 @@ import { decodeN11Cursor, nextN11Cursor, packagePageFrom } from "./orders";
 import { type TaskDetailsPage, taskDetailsPage, taskStatusFrom } from "./outcomes";
 import { N11_COMMAND_GROUP, n11OrderCommands } from "./order-commands";
 import { priceStockBody, validateN11Items } from "./payload";
+import { N11_LISTINGS, readN11Listings } from "./listings-read";
 
 /** Facts N11 does not document are settings with the defaults in facts.ts. */
 export interface N11Config extends AdapterCallOptions {
@@ -33,6 +34,8 @@ export interface N11Config extends AdapterCallOptions {
   orderRequestsPerMinute?: number;
   /** Undocumented quota of the order line update / split calls; default 100 per minute. */
   commandRequestsPerMinute?: number;
+  /** Undocumented quota of the product query (listing reads); default 100 per minute. */
+  listingRequestsPerMinute?: number;
   /** Default 1000 skus per task-details page. */
   taskDetailsPageSize?: number;
   /** Default 14 days, at most 15 (N11 answers a wider range with its last 15 days only): a longer pull window is split. */
@@ -47,9 +50,9 @@ export interface N11Config extends AdapterCallOptions {
   shipmentCompanyId?: number;
 }
 
-const GROUPS = { write: "price-stock-update", status: "task-details", orders: "shipment-packages" } as const;
+const GROUPS = { write: "price-stock-update", status: "task-details", orders: "shipment-packages", listings: N11_LISTINGS.group } as const;
 
-const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "commandRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize", "returnDenyReasonId", "shipmentCompanyId"] as const;
+const POSITIVE = ["timeoutMs", "batchSize", "maxQuantity", "resultRetentionMs", "writeRequestsPerMinute", "statusRequestsPerMinute", "orderRequestsPerMinute", "commandRequestsPerMinute", "listingRequestsPerMinute", "taskDetailsPageSize", "maxOrderWindowMs", "orderPageSize", "returnDenyReasonId", "shipmentCompanyId"] as const;
 
 function configProblems(config: N11Config): string[] {
   const problems = urlProblems("baseUrl", config.baseUrl);
@@ -92,6 +95,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
       { group: GROUPS.status, requests: config.statusRequestsPerMinute ?? N11.statusRequestsPerMinute, perMs: minute },
       { group: GROUPS.orders, requests: config.orderRequestsPerMinute ?? N11.orderRequestsPerMinute, perMs: minute },
       { group: N11_COMMAND_GROUP, requests: config.commandRequestsPerMinute ?? N11.commandRequestsPerMinute, perMs: minute },
+      { group: GROUPS.listings, requests: config.listingRequestsPerMinute ?? N11_LISTINGS.requestsPerMinute, perMs: minute },
     ],
   };
   const transport: N11Transport = {
@@ -164,6 +168,8 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
       }
       return taskStatusFrom(pages, receipt.barcodes);
     },
+
+    readListings: (request) => readN11Listings(transport, request),
 
     async pullOrders({ since, until, page }): Promise<OrderPage> {
       requirePullWindow(since, until);

@@ -11,6 +11,7 @@ import { updatePriceBody, updateStockBody, validatePazaramaItems } from "./paylo
 import { PAZARAMA_COMMAND_GROUP, pazaramaOrderCommands } from "./order-commands";
 import { PazaramaTokens } from "./token";
 import { isRecord } from "../json";
+import { PAZARAMA_LISTINGS, readPazaramaListings } from "./listings-read";
 
 /**
  * How a write's result is learnt. LISTING_STATE (default): poll the lake-projections endpoint
@@ -55,20 +56,25 @@ export interface PazaramaConfig extends AdapterCallOptions {
   cargoCompanyId?: string;
   /** Undocumented quota of the order status and refund calls; default 60 per minute. */
   commandRequestsPerMinute?: number;
+  /** Undocumented quota of the approved-products read (listing reads); default 60 per minute. */
+  listingRequestsPerMinute?: number;
+  /** The approved-products read's path (sources disagree); default /product/products. */
+  listingsPath?: string;
   /** The clock the token cache and write spacing read; default Date.now. */
   now?: () => number;
 }
 
-const GROUPS = { write: "write", status: "listing-state", orders: "orders" } as const;
+const GROUPS = { write: "write", status: "listing-state", orders: "orders", listings: PAZARAMA_LISTINGS.group } as const;
 
 function configProblems(config: PazaramaConfig): string[] {
   const problems = [...urlProblems("apiBaseUrl", config.apiBaseUrl), ...urlProblems("tokenBaseUrl", config.tokenBaseUrl)];
   if (!config.clientId || !config.clientSecret) problems.push("clientId and clientSecret are required");
-  const positive = ["timeoutMs", "batchSize", "maxQuantity", "writeSpacingMs", "resultRetentionMs", "statusRequestsPerMinute", "orderRequestsPerMinute", "maxOrderWindowMs", "orderPageSize", "commandRequestsPerMinute"] as const;
+  const positive = ["timeoutMs", "batchSize", "maxQuantity", "writeSpacingMs", "resultRetentionMs", "statusRequestsPerMinute", "orderRequestsPerMinute", "maxOrderWindowMs", "orderPageSize", "commandRequestsPerMinute", "listingRequestsPerMinute"] as const;
   problems.push(...positiveIntegerProblems(config, positive));
   if ((config.batchSize ?? 0) > PAZARAMA.maxBatchSize) problems.push(`batchSize must be at most ${PAZARAMA.maxBatchSize}`);
   if (config.batchResults !== undefined && config.batchResults !== "LISTING_STATE" && config.batchResults !== "ACCEPTED") problems.push("batchResults must be LISTING_STATE or ACCEPTED");
   if (config.ordersPath !== undefined && !config.ordersPath.startsWith("/")) problems.push("ordersPath must start with /");
+  if (config.listingsPath !== undefined && !config.listingsPath.startsWith("/")) problems.push("listingsPath must start with /");
   if (config.orderCall !== undefined && !PAZARAMA_ORDER_CALLS.includes(config.orderCall)) problems.push(`orderCall must be one of ${PAZARAMA_ORDER_CALLS.join(", ")}`);
   if ((config.maxOrderWindowMs ?? 0) > PAZARAMA.maxOrderWindowMs) problems.push(`maxOrderWindowMs must be at most ${PAZARAMA.maxOrderWindowMs} (27 days)`);
   return problems;
@@ -89,6 +95,7 @@ export function pazaramaProfile(config: Partial<PazaramaConfig> = {}): AdapterPr
       perMinute(config.statusRequestsPerMinute ?? PAZARAMA.statusRequestsPerMinute, GROUPS.status),
       perMinute(config.orderRequestsPerMinute ?? PAZARAMA.orderRequestsPerMinute, GROUPS.orders),
       perMinute(config.commandRequestsPerMinute ?? PAZARAMA.commandRequestsPerMinute, PAZARAMA_COMMAND_GROUP),
+      perMinute(config.listingRequestsPerMinute ?? PAZARAMA_LISTINGS.requestsPerMinute, GROUPS.listings),
     ],
   };
 }
@@ -182,6 +189,8 @@ export function createPazaramaAdapter(config: PazaramaConfig): MarketplaceAdapte
       if (!result) throw new MarketplaceOutcomeUnknown("PAZARAMA", "UNREADABLE_ANSWER", status, "the batch result has no readable items");
       return result;
     },
+
+    readListings: (request) => readPazaramaListings(transport, config.listingsPath ?? PAZARAMA_LISTINGS.path, request),
 
     pullOrders: (window) =>
       pullPazaramaOrders(transport, window, {

@@ -11,7 +11,8 @@ import type { PazaramaOrderCall } from "./pull";
  * `orderCall` (beside the credentials, like N11's integrator) picks the order call clients
  * disagree on: V2 (default, getOrdersForApiV2) or PAGED (getOrdersForApi StartDate/EndDate/Page/Size);
  * another value is refused with MARKETPLACE_CONFIG_INVALID. `cargoCompanyId` (Pazarama's id of the
- * store's own carrier) goes with shipment notices.
+ * store's own carrier) goes with shipment notices. `listingsPath` picks the approved-products read's
+ * path where clients disagree (default /product/products; zolm's /product/getProducts).
  */
 export function pazaramaFromSettings(settings: MarketplaceStoreSettings): MarketplaceAdapter {
   const clientId = settings.credentials?.clientId ?? "";
@@ -24,6 +25,7 @@ export function pazaramaFromSettings(settings: MarketplaceStoreSettings): Market
     clientSecret,
     ...(settings.credentials?.orderCall ? { orderCall: settings.credentials.orderCall as PazaramaOrderCall } : {}),
     ...(settings.credentials?.cargoCompanyId ? { cargoCompanyId: settings.credentials.cargoCompanyId } : {}),
+    ...(settings.credentials?.listingsPath ? { listingsPath: settings.credentials.listingsPath } : {}),
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
     onCall: settings.onCall,

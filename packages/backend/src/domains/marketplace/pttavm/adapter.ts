@@ -11,6 +11,7 @@ import { orderListFrom, pttavmTimestamp } from "./orders";
 import { trackingStatusFrom } from "./outcomes";
 import { PTTAVM_COMMAND_GROUP, pttavmOrderCommands } from "./order-commands";
 import { stockPricesBody, validatePttavmItems } from "./payload";
+import { PTTAVM_LISTINGS, readPttavmListings } from "./listings-read";
 
 /** PttAVM's REST facts rest on client code (fixtures in packages/marketplace-fixtures/pttavm): each is a setting with the documented default. */
 export interface PttavmConfig extends AdapterCallOptions {
@@ -44,7 +45,7 @@ export interface PttavmConfig extends AdapterCallOptions {
   correlationId?: () => string;
 }
 
-const GROUPS = { write: "stock-prices", status: "tracking-result", orders: "orders" } as const;
+const GROUPS = { write: "stock-prices", status: "tracking-result", orders: "orders", listings: PTTAVM_LISTINGS.group } as const;
 
 function configProblems(config: PttavmConfig): string[] {
   const problems = [...urlProblems("baseUrl", config.baseUrl), ...urlProblems("shipmentBaseUrl", config.shipmentBaseUrl)];
@@ -137,6 +138,8 @@ export function createPttavmAdapter(config: PttavmConfig): MarketplaceAdapter {
       if (!result) throw new MarketplaceOutcomeUnknown("PTTAVM", "UNREADABLE_ANSWER", status, "the tracking result has no readable items");
       return result;
     },
+
+    readListings: (request) => readPttavmListings(transport, request),
 
     pullOrders: (window) =>
       // One call per slice of at most 40 days; no paging, so each slice is one page.
