@@ -7,7 +7,7 @@
  *   PUT .../catalog {listings?: [...], generate?: {count, barcodePrefix, stockCodePrefix?, quantity?, from?}}
  *   PUT .../shown-quantity {key, quantity}: the marketplace shows another quantity behind our back.
  */
-import { Type } from "@sinclair/typebox";
+import { CatalogBody, type CatalogBody as CatalogBodyValue, type CatalogListing as CatalogInput, catalogListings, ShownQuantityBody as ShownQuantityBodySchema, type ShownQuantityBody } from "./catalog-body";
 import { parseBody } from "./control-body";
 import type { Incoming, Reply } from "./module";
 
@@ -22,61 +22,8 @@ export interface CatalogListing {
   listPrice?: number;
 }
 
-const Code = Type.String({ minLength: 1, maxLength: 100 });
-const Money = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: "minor units" });
-const Quantity = Type.Integer({ minimum: 0, maximum: 1_000_000 });
-const MAX_LISTINGS = 200_000;
-
-const ListingInput = Type.Object(
-  {
-    barcode: Code,
-    stockCode: Type.Optional(Code),
-    marketplaceId: Type.Optional(Code),
-    quantity: Type.Optional(Quantity),
-    salePrice: Type.Optional(Money),
-    listPrice: Type.Optional(Money),
-    fulfilledByMarketplace: Type.Optional(Type.Boolean()),
-    locked: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-
-const CatalogBody = Type.Object(
-  {
-    listings: Type.Optional(Type.Array(ListingInput, { maxItems: MAX_LISTINGS })),
-    generate: Type.Optional(
-      Type.Object(
-        {
-          count: Type.Integer({ minimum: 1, maximum: MAX_LISTINGS }),
-          barcodePrefix: Type.String({ minLength: 1, maxLength: 80 }),
-          stockCodePrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-          quantity: Type.Optional(Quantity),
-          from: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const ShownBody = Type.Object({ key: Code, quantity: Quantity }, { additionalProperties: false });
-
-type ListingInputValue = {
-  barcode: string;
-  stockCode?: string;
-  marketplaceId?: string;
-  quantity?: number;
-  salePrice?: number;
-  listPrice?: number;
-  fulfilledByMarketplace?: boolean;
-  locked?: boolean;
-};
-
-type CatalogBodyValue = {
-  listings?: ListingInputValue[];
-  generate?: { count: number; barcodePrefix: string; stockCodePrefix?: string; quantity?: number; from?: number };
-};
+/** The most listings one account holds (the control body takes at most 100,000 per call). */
+const MAX_LISTINGS = 400_000;
 
 /** One account's listings, in the order they were first added (pages stay stable when one is replaced). */
 export class SellerCatalog {
@@ -132,19 +79,7 @@ export interface CatalogAccount {
   known: Set<string> | null;
 }
 
-function listingsOf(body: CatalogBodyValue): ListingInputValue[] {
-  const listed = body.listings ?? [];
-  const gen = body.generate;
-  if (!gen) return listed;
-  const from = gen.from ?? 1;
-  const made = Array.from({ length: gen.count }, (_, i) => {
-    const n = String(from + i).padStart(6, "0");
-    return { barcode: `${gen.barcodePrefix}${n}`, ...(gen.stockCodePrefix ? { stockCode: `${gen.stockCodePrefix}${n}` } : {}), ...(gen.quantity === undefined ? {} : { quantity: gen.quantity }) };
-  });
-  return [...listed, ...made];
-}
-
-function seed(account: CatalogAccount, input: ListingInputValue): void {
+function seed(account: CatalogAccount, input: CatalogInput): void {
   const listing: CatalogListing = {
     barcode: input.barcode,
     ...(input.stockCode === undefined ? {} : { stockCode: input.stockCode }),
@@ -167,12 +102,12 @@ export function catalogControl(account: CatalogAccount, what: string, incoming: 
   if (what === "catalog") {
     const body = parseBody<CatalogBodyValue>(CatalogBody, incoming.body);
     if (typeof body === "string") return { status: 400, body: { error: { code: "VALIDATION_FAILED", message: body } } };
-    const inputs = listingsOf(body);
-    if (account.catalog.size + inputs.length > MAX_LISTINGS * 2) return { status: 400, body: { error: { code: "VALIDATION_FAILED", message: "too many listings" } } };
+    const inputs = catalogListings(body);
+    if (account.catalog.size + inputs.length > MAX_LISTINGS) return { status: 400, body: { error: { code: "VALIDATION_FAILED", message: "too many listings" } } };
     for (const input of inputs) seed(account, input);
     return { status: 200, body: { listings: account.catalog.size } };
   }
-  const body = parseBody<{ key: string; quantity: number }>(ShownBody, incoming.body);
+  const body = parseBody<ShownQuantityBody>(ShownQuantityBodySchema, incoming.body);
   if (typeof body === "string") return { status: 400, body: { error: { code: "VALIDATION_FAILED", message: body } } };
   if (!account.catalog.withKey(body.key) && !account.quantities.has(body.key)) return { status: 404, body: { error: { code: "NOT_FOUND", message: `No listing keyed ${body.key}` } } };
   account.quantities.set(body.key, body.quantity);

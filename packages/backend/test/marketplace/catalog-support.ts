@@ -1,8 +1,8 @@
 /**
  * A small client of the sandbox's catalog control routes (the same body on every marketplace,
  * packages/marketplace-sandbox/src/catalog-body.ts), for import, drift and listing-read tests:
- * Trendyol under /__sandbox/sellers/{sellerId}, Hepsiburada under
- * /__sandbox/marketplaces/hepsiburada/{account}. N11, PttAVM and Pazarama: catalog-support-b.ts.
+ * Trendyol under /__sandbox/sellers/{sellerId}, the others under
+ * /__sandbox/marketplaces/{name}/{account}.
  */
 import type { MarketplaceName } from "../../src/domains/marketplace/types";
 
@@ -25,8 +25,7 @@ export interface CatalogSeed {
 function catalogPath(marketplace: MarketplaceName, account: string, what: "catalog" | "shown-quantity"): string {
   const name = encodeURIComponent(account);
   if (marketplace === "TRENDYOL") return `/__sandbox/sellers/${name}/${what}`;
-  if (marketplace === "HEPSIBURADA") return `/__sandbox/marketplaces/hepsiburada/${name}/${what}`;
-  throw new Error(`catalog-support.ts has no ${marketplace} route (see catalog-support-b.ts)`);
+  return `/__sandbox/marketplaces/${marketplace.toLowerCase()}/${name}/${what}`;
 }
 
 async function put(sandboxUrl: string, path: string, body: unknown): Promise<unknown> {
@@ -42,7 +41,7 @@ export async function seedCatalog(sandboxUrl: string, marketplace: MarketplaceNa
   return (answer as { listings: number }).listings;
 }
 
-/** What the marketplace shows for the listing its key names (Trendyol: the barcode; Hepsiburada: the merchant SKU), behind the seller's back. */
+/** What the marketplace shows for the listing its key names (Trendyol, PttAVM, Pazarama: the barcode; Hepsiburada: the merchant SKU; N11: the stock code), behind the seller's back. */
 export async function setShownQuantity(sandboxUrl: string, marketplace: MarketplaceName, account: string, key: string, quantity: number): Promise<void> {
   await put(sandboxUrl, catalogPath(marketplace, account, "shown-quantity"), { key, quantity });
 }

@@ -5,13 +5,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import { type Exchange, fixture, shapeMismatches } from "@pazarsync/marketplace-fixtures";
-import { type CatalogSeedBody, seedCatalogB } from "./catalog-support-b";
+import { type CatalogSeed, seedCatalog } from "./catalog-support";
 import { N11_ACCOUNT, n11Sandbox, rawN11 } from "./n11-support";
 import { PTT_ACCOUNT, pttSandbox, rawPtt } from "./pttavm-support";
 import { PZ_ACCOUNT, pzSandbox, rawPz, rawToken } from "./pazarama-support";
 
 /** Three listings, as in every fixture: one with a stock code of its own, one fulfilled by the marketplace. */
-const SEED: CatalogSeedBody = {
+const SEED: CatalogSeed = {
   listings: [
     { barcode: "8690000000011", stockCode: "SKU-RED-42", quantity: 12, salePrice: 159_990, listPrice: 199_900 },
     { barcode: "8690000000028", quantity: 0, salePrice: 4_550, listPrice: 5_000 },
@@ -28,7 +28,7 @@ function queryOf(request: Exchange["request"]): URLSearchParams {
 describe("listing reads in the sandbox against the fixtures", () => {
   test("N11 product query: every page the fixture asks is answered in the source's shape", async () => {
     const target = await n11Sandbox();
-    await seedCatalogB(target.url, "N11", N11_ACCOUNT.account, SEED);
+    await seedCatalog(target.url, "N11", N11_ACCOUNT.account, SEED);
     for (const { request, response } of fixture("n11", "listing-read").exchanges) {
       const res = await rawN11(target, `${request.path}?${queryOf(request)}`, { method: "GET" });
       expect(res.status).toBe(response.status);
@@ -40,7 +40,7 @@ describe("listing reads in the sandbox against the fixtures", () => {
 
   test("N11: a listing without a stock code of its own shows its barcode as the stock code N11 keys on", async () => {
     const target = await n11Sandbox();
-    await seedCatalogB(target.url, "N11", N11_ACCOUNT.account, SEED);
+    await seedCatalog(target.url, "N11", N11_ACCOUNT.account, SEED);
     const res = await rawN11(target, "/ms/product-query?page=0&size=250&stockCode=8690000000028", { method: "GET" });
     const body = (await res.json()) as { content: { stockCode: string; barcode: string; saleStatus: string }[] };
     expect(body.content).toMatchObject([{ stockCode: "8690000000028", barcode: "8690000000028", saleStatus: "Out_Of_Stock" }]);
@@ -48,7 +48,7 @@ describe("listing reads in the sandbox against the fixtures", () => {
 
   test("PttAVM product search: each page is answered in the source's shape, the page past the last empty", async () => {
     const target = await pttSandbox();
-    await seedCatalogB(target.url, "PTTAVM", PTT_ACCOUNT.account, SEED);
+    await seedCatalog(target.url, "PTTAVM", PTT_ACCOUNT.account, SEED);
     const lengths: number[] = [];
     for (const { request, response } of fixture("pttavm", "listing-read").exchanges) {
       const res = await rawPtt(target, `${request.path.replace(/^\/api\/v1/, "")}?${queryOf(request)}`, { method: "GET" });
@@ -64,7 +64,7 @@ describe("listing reads in the sandbox against the fixtures", () => {
 
   test("Pazarama approved products: every page the fixture asks is answered in the source's shape", async () => {
     const target = await pzSandbox();
-    await seedCatalogB(target.url, "PAZARAMA", PZ_ACCOUNT.account, SEED);
+    await seedCatalog(target.url, "PAZARAMA", PZ_ACCOUNT.account, SEED);
     const token = await rawToken(target);
     for (const { request, response } of fixture("pazarama", "listing-read").exchanges) {
       const res = await rawPz(target, `${request.path}?${queryOf(request)}`, { method: "GET", token });

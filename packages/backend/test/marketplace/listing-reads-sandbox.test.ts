@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import type { RemoteListing } from "../../src/domains/marketplace/types";
-import { type CatalogMarketplaceB, seedCatalogB, setShownQuantityB } from "./catalog-support-b";
+import { seedCatalog, setShownQuantity } from "./catalog-support";
 import { readAllListings } from "./listing-reads-support";
 import { N11_ACCOUNT, n11AdapterFor, n11Sandbox } from "./n11-support";
 import { PTT_ACCOUNT, pttAdapterFor, pttSandbox } from "./pttavm-support";
@@ -15,7 +15,7 @@ import { PZ_ACCOUNT, pzAdapterFor, pzSandbox } from "./pazarama-support";
 const COUNT = 2_000;
 
 interface Case {
-  marketplace: CatalogMarketplaceB;
+  marketplace: "N11" | "PTTAVM" | "PAZARAMA";
   account: string;
   start(): Promise<{ url: string }>;
   adapter(target: { url: string }): MarketplaceAdapter;
@@ -38,11 +38,11 @@ for (const c of CASES) {
   describe(`${c.marketplace} listing read against the sandbox`, () => {
     test(`${COUNT} listings read page by page: each once, with its identifiers and shown quantity`, async () => {
       const target = await c.start();
-      const seeded = await seedCatalogB(target.url, c.marketplace, c.account, {
+      const seeded = await seedCatalog(target.url, c.marketplace, c.account, {
         listings: [{ barcode: "LR-SPECIAL", stockCode: "SC-SPECIAL", marketplaceId: "987654", quantity: 3, salePrice: 12_990, listPrice: 14_990 }],
         generate: { count: COUNT - 1, barcodePrefix: "LR-", stockCodePrefix: "SC-", quantity: 7 },
       });
-      expect(seeded).toEqual({ listings: COUNT });
+      expect(seeded).toBe(COUNT);
       const { listings, pages } = await readAllListings(c.adapter(target));
       expect(pages).toBe(c.pages);
       expect(listings.length).toBe(COUNT);
@@ -50,7 +50,7 @@ for (const c of CASES) {
       expect(read.size).toBe(COUNT);
       expect(new Set(listings.map((listing) => listing.marketplaceId)).size).toBe(COUNT);
       expect(read.get("LR-000001")).toMatchObject({ quantity: 7, ...(c.showsStockCode ? { stockCode: "SC-000001" } : {}) });
-      expect(read.get("LR-001999")?.quantity).toBe(7);
+      expect(read.get("LR-001998")?.quantity).toBe(7);
       const special = read.get("LR-SPECIAL");
       expect(special).toMatchObject({ marketplaceId: "987654", quantity: 3, salePrice: 12_990 });
       expect(special?.stockCode).toBe(c.showsStockCode ? "SC-SPECIAL" : undefined);
@@ -58,13 +58,13 @@ for (const c of CASES) {
 
     test("a quantity changed behind our back, and a stock push, are seen by the next read", async () => {
       const target = await c.start();
-      await seedCatalogB(target.url, c.marketplace, c.account, { generate: { count: 3, barcodePrefix: "DR-", stockCodePrefix: "DS-", quantity: 5 } });
+      await seedCatalog(target.url, c.marketplace, c.account, { generate: { count: 3, barcodePrefix: "DR-", stockCodePrefix: "DS-", quantity: 5 } });
       const adapter = c.adapter(target);
       expect(byBarcode((await readAllListings(adapter)).listings).get("DR-000002")?.quantity).toBe(5);
-      await setShownQuantityB(target.url, c.marketplace, c.account, { key: c.keyOf("DR-000002", "DS-000002"), quantity: 1 });
+      await setShownQuantity(target.url, c.marketplace, c.account, c.keyOf("DR-000002", "DS-000002"), 1);
       expect(byBarcode((await readAllListings(adapter)).listings).get("DR-000002")?.quantity).toBe(1);
       // Until the push sends each marketplace's own key, a push keys on the barcode: a listing keyed so takes it.
-      await seedCatalogB(target.url, c.marketplace, c.account, { listings: [{ barcode: "DR-PUSH", quantity: 2 }] });
+      await seedCatalog(target.url, c.marketplace, c.account, { listings: [{ barcode: "DR-PUSH", quantity: 2 }] });
       const receipts = await adapter.pushStockAndPrice([{ barcode: "DR-PUSH", quantity: 9, salePrice: 10_000, listPrice: 12_000 }]);
       for (const receipt of receipts) expect((await adapter.batchStatus(receipt)).items.map((item) => item.outcome)).toEqual(["SUCCEEDED"]);
       expect(byBarcode((await readAllListings(adapter)).listings).get("DR-PUSH")?.quantity).toBe(9);
