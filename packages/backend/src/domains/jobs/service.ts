@@ -120,15 +120,15 @@ export function createJobService(deps: { db: Database; now?: () => number }) {
           errorCode: sql`case when ${exhausted} then 'JOB_ATTEMPTS_EXHAUSTED' else ${jobs.errorCode} end`,
           error: sql`case when ${exhausted} then 'The job was started ' || ${jobs.maxAttempts} || ' times without finishing' else ${jobs.error} end`,
           leaseOwner: sql`case when ${exhausted} then null else ${owner} end`,
-          leaseUntil: sql`case when ${exhausted} then null else ${until}::timestamptz end`,
-          finishedAt: sql`case when ${exhausted} then ${at}::timestamptz else null end`,
-          startedAt: sql`coalesce(${jobs.startedAt}, ${at}::timestamptz)`,
+          leaseUntil: sql`case when ${exhausted} then null else ${until.toISOString()}::timestamptz end`,
+          finishedAt: sql`case when ${exhausted} then ${at.toISOString()}::timestamptz else null end`,
+          startedAt: sql`coalesce(${jobs.startedAt}, ${at.toISOString()}::timestamptz)`,
           updatedAt: at,
         })
         .where(
           sql`${jobs.id} = (
             select j.id from jobs j
-            where j.state in ('QUEUED', 'RUNNING') and (j.state = 'QUEUED' or j.lease_until < ${at}::timestamptz)
+            where j.state in ('QUEUED', 'RUNNING') and (j.state = 'QUEUED' or j.lease_until < ${at.toISOString()}::timestamptz)
               and j.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})
             order by j.created_at
             limit 1
@@ -201,7 +201,7 @@ export function createJobService(deps: { db: Database; now?: () => number }) {
           error: failure.message.slice(0, MESSAGE_MAX),
           leaseOwner: null,
           leaseUntil: null,
-          finishedAt: sql`case when ${final} then ${at}::timestamptz else null end`,
+          finishedAt: sql`case when ${final} then ${at.toISOString()}::timestamptz else null end`,
           updatedAt: at,
         })
         .where(held(id, owner))

@@ -157,7 +157,7 @@ async function linkListings(tx: Database, jobId: string, storeId: string, keys: 
           else x.stock_code
         end,
         coalesce(x.marketplace_product_id, l.marketplace_product_id),
-        ${jobId}::uuid, x.fulfilled_by_marketplace, x.locked, coalesce(x.quantity, l.last_seen_quantity), ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+        ${jobId}::uuid, x.fulfilled_by_marketplace, x.locked, coalesce(x.quantity, l.last_seen_quantity), ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
       from listing_import_rows x
       join products p on p.id = x.product_id
       join stores s on s.id = ${storeId}::uuid
