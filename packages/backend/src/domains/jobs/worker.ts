@@ -42,14 +42,19 @@ class WorkerStopping extends Error {
   }
 }
 
+/** The innermost cause's message: Drizzle's own is the whole query, the driver's under it says what went wrong. */
+function rootMessage(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error && current.cause instanceof Error; depth++) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
 /** What an attempt's failure is recorded as: the runner's own code, a client-type refusal as it came, anything else JOB_FAILED and retried. */
 export function failureOf(error: unknown): JobFailureRecord {
   if (error instanceof JobFailure) return { code: error.code, message: error.message, retry: error.retry };
   // A refusal of the store's settings is the seller's to fix: trying again changes nothing.
   if (error instanceof AppError && error.status < 500) return { code: error.code, message: error.message, retry: false };
-  const scrubbed = scrubError(error);
-  const message = scrubbed instanceof Error ? scrubbed.message : String(scrubbed);
-  return { code: "JOB_FAILED", message: withoutQueryParameters(message) || "The job failed", retry: true };
+  return { code: "JOB_FAILED", message: withoutQueryParameters(rootMessage(scrubError(error))) || "The job failed", retry: true };
 }
 
 export function createJobWorker(deps: JobWorkerDeps) {

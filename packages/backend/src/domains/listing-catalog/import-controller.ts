@@ -1,4 +1,5 @@
 import { Jobs, ListingCatalog } from "@pazarsync/shared";
+import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import { errorResponses as errors } from "../../http/responses";
 import { identityGuard, requireRole } from "../identity/guard";
@@ -24,7 +25,7 @@ export function listingImportController(deps: { imports: ListingImportService; i
       {
         ...staffOnly,
         params: ListingCatalog.ImportParams,
-        body: ListingCatalog.ImportBody,
+        body: Type.Optional(ListingCatalog.ImportBody),
         response: { 202: Jobs.Job, ...errors(400, 401, 403, 404, 409, 422) },
         detail: {
           summary:

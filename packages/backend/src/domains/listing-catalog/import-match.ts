@@ -90,7 +90,7 @@ async function upsertRows(tx: Database, jobId: string, storeId: string, items: r
           when cardinality(coalesce(b.ids, s.ids)) > 1 then 'AMBIGUOUS'
           when b.ids is not null and s.ids is not null and s.ids <> b.ids then 'BARCODE_AND_STOCK_CODE_DISAGREE'
         end as refused,
-        coalesce(b.ids, s.ids)[1] as pid
+        (coalesce(b.ids, s.ids))[1] as pid
       from r
       left join by_barcode b on b.k = r.k
       left join by_stock_code s on s.k = r.k
