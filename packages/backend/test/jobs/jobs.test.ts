@@ -166,6 +166,17 @@ describe("the job worker", () => {
   });
 });
 
+describe("job metrics", () => {
+  test("jobs_active counts unfinished jobs by kind and state when scraped; jobs_finished_total counts ends", async () => {
+    const storeId = await newStore();
+    await t.services.jobs.create({ kind: "LISTING_IMPORT", storeId });
+    const queued = await t.services.jobs.list({ kind: "LISTING_IMPORT", state: "QUEUED", limit: 1, offset: 0 });
+    const text = await t.metrics.registry.metrics();
+    expect(text).toMatch(new RegExp(`jobs_active\\{kind="LISTING_IMPORT",state="QUEUED"[^}]*\\} ${queued.total}\n`));
+    expect(text).toContain("# TYPE jobs_finished_total counter");
+  });
+});
+
 describe("GET /api/v1/jobs", () => {
   test("staff read a job by id and list a store's jobs by kind and state; others are refused", async () => {
     const storeId = await newStore();
