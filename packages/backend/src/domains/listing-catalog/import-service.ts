@@ -6,22 +6,14 @@
 import type { ListingCatalog, Stores } from "@pazarsync/shared";
 import { and, asc, count, eq } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { ValidationFailed } from "../../infra/errors";
 import { StoreNotFound } from "../catalog/errors";
 import { JobNotFound } from "../jobs/errors";
 import type { JobRow } from "../jobs/runner";
 import type { JobService } from "../jobs/service";
 import { listings } from "../catalog/schema";
-import { importRefusal, LISTING_IMPORT_NOT_SUPPORTED, type ListingAdapterFor } from "./import";
+import { ListingImportNotSupported } from "./errors";
+import { importRefusal, type ListingAdapterFor } from "./import";
 import { type ImportOutcome, listingImportRows } from "./schema";
-
-/** The store cannot import its marketplace's listings (a web store, or reads not written for its marketplace). */
-export class ListingImportNotSupported extends ValidationFailed {
-  static override readonly code = LISTING_IMPORT_NOT_SUPPORTED;
-  constructor(storeId: string, reason: string) {
-    super(reason, { storeId });
-  }
-}
 
 export interface ListingImportServiceDeps {
   db: Database;

@@ -11,6 +11,7 @@ import { JobFailure } from "../jobs/errors";
 import type { JobRunContext, JobRunner } from "../jobs/runner";
 import type { MarketplaceAdapter } from "../marketplace/adapter";
 import { bucketsFor, type RateLimiter } from "../stock-sync/token-bucket";
+import { ListingImportNotSupported } from "./errors";
 import { type ImportCounts, importPage, pageItems } from "./import-match";
 
 /** A store's marketplace adapter, built from its settings (a refusal of them is thrown as the AppError it is). */
@@ -41,8 +42,6 @@ export interface ImportParams {
   /** Whether listings the import creates are enabled. */
   enable: boolean;
 }
-
-export const LISTING_IMPORT_NOT_SUPPORTED = "LISTING_IMPORT_NOT_SUPPORTED";
 
 /** Why a store cannot import; undefined when it can. */
 export function importRefusal(store: Stores.Store, adapter: MarketplaceAdapter | undefined): string | undefined {
@@ -101,7 +100,7 @@ export function createListingImport(deps: ListingImportDeps): JobRunner {
     const adapter = store.type === "WEB" ? undefined : await deps.adapterFor(store);
     const refusal = importRefusal(store, adapter);
     const readListings = adapter?.readListings?.bind(adapter);
-    if (refusal || !adapter || !readListings) throw new JobFailure(LISTING_IMPORT_NOT_SUPPORTED, refusal ?? "Listing reads are not written");
+    if (refusal || !adapter || !readListings) throw new JobFailure(ListingImportNotSupported.code, refusal ?? "Listing reads are not written");
     const enable = job.params.enable !== false;
 
     let cursor = cursorOf(job.cursor);
