@@ -72,21 +72,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Takes the token one listing read pays (the store's buckets of its marketplace's listings group,
+ * shared by every replica through the KeyValueStore); a refusal waits for the refill, and the
+ * wait ends with the signal. Drift checks read the same way.
+ */
+export async function takeListingToken(limiter: Pick<RateLimiter, "tryTake">, store: Stores.Store, adapter: MarketplaceAdapter, signal: AbortSignal): Promise<void> {
+  const group = adapter.profile.groups.listings;
+  if (!group) return;
+  const buckets = bucketsFor({ marketplace: adapter.marketplace, storeKey: store.id, profile: adapter.profile, group });
+  if (buckets.length === 0) return;
+  for (;;) {
+    const { granted, waitMs } = await limiter.tryTake(buckets);
+    if (granted) return;
+    await sleep(Math.max(1, Math.ceil(waitMs)), signal);
+  }
+}
+
 export function createListingImport(deps: ListingImportDeps): JobRunner {
   const now = () => new Date((deps.now ?? Date.now)());
-
-  /** One read request pays one token of the store's listings group; a refusal waits (abortable) for the refill. */
-  async function takeToken(store: Stores.Store, adapter: MarketplaceAdapter, signal: AbortSignal): Promise<void> {
-    const group = adapter.profile.groups.listings;
-    if (!group) return;
-    const buckets = bucketsFor({ marketplace: adapter.marketplace, storeKey: store.id, profile: adapter.profile, group });
-    if (buckets.length === 0) return;
-    for (;;) {
-      const { granted, waitMs } = await deps.limiter.tryTake(buckets);
-      if (granted) return;
-      await sleep(Math.max(1, Math.ceil(waitMs)), signal);
-    }
-  }
 
   async function markChanged(storeId: string, productIds: readonly string[]): Promise<void> {
     if (productIds.length > 0) await deps.markDirty(productIds.map((productId) => ({ storeId, productId })));
@@ -108,7 +112,7 @@ export function createListingImport(deps: ListingImportDeps): JobRunner {
     // Resumed: the last committed page's marks may not have been written before the crash.
     if (cursor) await markChanged(store.id, await deps.changedBy(store.id, job.id));
     while (!cursor?.done) {
-      await takeToken(store, adapter, signal);
+      await takeListingToken(deps.limiter, store, adapter, signal);
       const page = await readListings(cursor?.page ? { page: cursor.page } : {});
       signal.throwIfAborted();
       const position = cursor?.position ?? 0;
