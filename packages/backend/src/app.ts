@@ -6,6 +6,8 @@ import { inventoryController } from "./domains/inventory";
 import { orderController } from "./domains/order";
 import { orderCommandController } from "./domains/order/command-controller";
 import { returnsController } from "./domains/returns";
+import { jobsController } from "./domains/jobs";
+import { listingImportController } from "./domains/listing-catalog/import-controller";
 import { orderWebhookController } from "./domains/order/webhook-controller";
 import { hepsiburadaPushController } from "./domains/order/hepsiburada-push-controller";
 import { fulfilmentController } from "./domains/order/picklist-controller";
@@ -93,6 +95,8 @@ export function createApp(deps: AppDeps) {
     .use(orderCommandController({ orders: services.orders, identity: services.identity }))
     .use(fulfilmentController({ picklist: services.picklist, identity: services.identity }))
     .use(returnsController({ returns: services.returns, identity: services.identity }))
+    .use(jobsController({ jobs: services.jobs, identity: services.identity }))
+    .use(listingImportController({ imports: services.listingImports, identity: services.identity }))
     .use(orderWebhookController({ trendyolWebhooks: services.orderIntake.trendyolWebhooks }))
     .use(hepsiburadaPushController({ hepsiburadaPush: services.orderIntake.hepsiburadaPush }))
     .use(

@@ -3,8 +3,10 @@ import { Type, type Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { Digits, pickSettings } from "./config-env";
 import { loadHttpConfig, type HttpConfig } from "./config-http";
+import { jobConfig, jobProblems } from "./config-jobs";
 import { orderCommandConfig, orderCommandProblems, type OrderCommandConfig } from "./config-order-commands";
 import { orderPullConfig, orderPullProblems, type OrderPullConfig } from "./config-order-pull";
+import type { JobWorkerSettings } from "./domains/jobs/worker";
 import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
 
 /**
@@ -64,6 +66,8 @@ const RawEnv = Type.Object({
   ORDER_COMMAND_LEASE_MS: Digits("how long a worker holds a claimed order command before another observes what became of it (at least 1000)"),
   ORDER_COMMAND_ATTEMPT_BUDGET: Digits("sends of an order command refused retryably (429) before it is FAILED"),
   ORDER_COMMAND_FAILPOINT: Type.Optional(Type.Union([Type.Literal("after-commit"), Type.Literal("after-accept")])),
+  JOB_POLL_MS: Digits("how often the job worker looks for queued jobs without a kick (at least 100)"),
+  JOB_LEASE_MS: Digits("how long a worker holds a job without renewing before another may take it over (at least 1000)"),
   ORDER_DISPATCH_WARNING_MS: Digits("how near its marketplace dispatch deadline an open order counts as due soon (orders_dispatch_due_soon)"),
   ORDER_CLAIM_PULL_INTERVAL_MS: Digits("how often every marketplace store's returns (claims) are read (at least 5000)"),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", maxLength: 1000 })),
@@ -141,6 +145,8 @@ export interface Config {
   orderPull: OrderPullConfig;
   /** The order command worker (runs where the sync worker runs: SYNC_WORKER). */
   orderCommands: OrderCommandConfig;
+  /** The job worker (listing imports, drift checks; runs where the sync worker runs: SYNC_WORKER). */
+  jobs: JobWorkerSettings;
   /** ORDER_DISPATCH_WARNING_MS: an open order this near its dispatch deadline counts as due soon. */
   orderDispatchWarningMs: number;
   /**
@@ -256,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   problems.push(...orderPullProblems(raw, nodeEnv === "production"));
   problems.push(...orderCommandProblems(raw, nodeEnv === "production"));
+  problems.push(...jobProblems(raw));
 
   if (raw.WEBHOOK_REPAIR_INTERVAL_MS !== undefined && Number(raw.WEBHOOK_REPAIR_INTERVAL_MS) < 1000) problems.push("WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000");
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
@@ -336,6 +343,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     orderPull: orderPullConfig(parsed),
     orderCommands: orderCommandConfig(parsed),
+    jobs: jobConfig(parsed),
     orderDispatchWarningMs: int(parsed.ORDER_DISPATCH_WARNING_MS, 4 * 60 * 60_000),
     webhooks: { publicBaseUrl: parsed.PUBLIC_BASE_URL, repairIntervalMs: int(parsed.WEBHOOK_REPAIR_INTERVAL_MS, 15 * 60_000) },
     demo: flag(parsed.DEMO, nodeEnv === "development")

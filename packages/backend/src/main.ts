@@ -100,6 +100,9 @@ if (config.sync.worker) {
     log,
   );
   lifecycle.addWorker("claim pull", () => claimPull.stop());
+  // Listing imports and drift checks: a job running at shutdown is handed back and resumed from its cursor.
+  services.jobWorker.start();
+  lifecycle.addWorker("jobs", () => services.jobWorker.stop());
 }
 
 if (config.sync.worker) {

@@ -8,7 +8,13 @@ import type { StockChange } from "./domains/inventory/events";
 import { createInventoryService } from "./domains/inventory/service";
 import { QUANTITY_CAPS } from "./domains/marketplace/service";
 import { createMarketplaceIntake } from "./domains/order/marketplace-intake";
-import { adapterCommandPorts, type CommandPorts } from "./domains/order/command-ports";
+import { adapterCommandPorts, type CommandPorts, storeAdapter } from "./domains/order/command-ports";
+import { createJobMetrics } from "./domains/jobs/metrics";
+import type { JobRunners } from "./domains/jobs/runner";
+import { createJobService } from "./domains/jobs/service";
+import { createJobWorker } from "./domains/jobs/worker";
+import { createListingImport, type ListingAdapterFor } from "./domains/listing-catalog/import";
+import { createListingImportService } from "./domains/listing-catalog/import-service";
 import { createCommandWorker } from "./domains/order/command-worker";
 import { createPickList } from "./domains/order/picklist";
 import { createOrderService } from "./domains/order/service";
@@ -39,6 +45,8 @@ export interface ServicesDeps {
   registry?: Registry;
   /** Each store's order command port; the store's adapter's `orderCommands` unless a caller (a test) brings its own. */
   commandPorts?: CommandPorts;
+  /** Each store's adapter for listing reads (imports, drift checks); built from the store's settings unless a caller (a test) brings its own. */
+  listingAdapters?: ListingAdapterFor;
 }
 
 export function createServices(deps: ServicesDeps) {
@@ -152,7 +160,45 @@ export function createServices(deps: ServicesDeps) {
     sync.channels.clear(change.storeIds);
     await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
   });
-  return { identity, products, stores, inventory, orders, commandWorker, picklist, orderIntake, trendyolWebhookRegistration, returns, returnClaims, sellable, events, sync };
+  // Long work under the job table's leases (domains/jobs): one runner per kind, the worker started where the sync worker runs (main.ts).
+  const jobs = createJobService({ db });
+  const listingAdapter: ListingAdapterFor =
+    deps.listingAdapters ??
+    ((store) => storeAdapter({ stores, fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs, onCall: (storeId) => sync.apiLogs(storeId) }, store));
+  const listingImports = createListingImportService({ db, jobs, findStore: (id) => stores.findStore(id), adapterFor: listingAdapter });
+  const jobRunners: JobRunners = {
+    LISTING_IMPORT: createListingImport({
+      db,
+      log,
+      findStore: (id) => stores.findStore(id),
+      adapterFor: listingAdapter,
+      // Listing reads pay into the store's listings buckets in the KeyValueStore, shared by every replica.
+      limiter: createRateLimiter(infra.kv),
+      markDirty: (pairs) => sync.markDirty(pairs),
+      changedBy: (storeId, jobId) => listingImports.changedBy(storeId, jobId),
+    }),
+  };
+  const jobWorker = createJobWorker({ jobs, runners: jobRunners, log, settings: config.jobs, metrics: createJobMetrics(registry, jobs) });
+  jobs.onCreated(() => jobWorker.kick());
+  return {
+    identity,
+    products,
+    stores,
+    inventory,
+    orders,
+    commandWorker,
+    picklist,
+    orderIntake,
+    trendyolWebhookRegistration,
+    returns,
+    returnClaims,
+    sellable,
+    events,
+    sync,
+    jobs,
+    jobWorker,
+    listingImports,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -249,6 +249,13 @@ describe("config: order-pull intervals per marketplace", () => {
     ]);
   });
 
+  test("the job worker's poll and lease are read and kept above their floors", () => {
+    expect(loadConfig({}).jobs).toEqual({ pollMs: 5000, leaseMs: 60_000, concurrency: 2 });
+    expect(loadConfig({ JOB_POLL_MS: "250", JOB_LEASE_MS: "5000" }).jobs).toMatchObject({ pollMs: 250, leaseMs: 5000 });
+    expect(problemsOf({ JOB_POLL_MS: "99", JOB_LEASE_MS: "999" })).toEqual(["JOB_POLL_MS must be at least 100", "JOB_LEASE_MS must be at least 1000"]);
+    expect(problemsOf({ JOB_LEASE_MS: "soon" })).toHaveLength(1);
+  });
+
   test("ORDER_PULL_INTERVAL_MS still sets every marketplace at once; a marketplace's own variable wins over it", () => {
     expect(loadConfig({ ORDER_PULL_INTERVAL_MS: "3600000" }).orderPull.intervalsMs).toEqual({
       TRENDYOL: 3_600_000,

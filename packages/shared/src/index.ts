@@ -9,4 +9,6 @@ export * as StockSync from "./stock-sync";
 export * as OrderCommands from "./order-commands";
 export * as Fulfilment from "./fulfilment";
 export * as Returns from "./returns";
+export * as Jobs from "./jobs";
+export * as ListingCatalog from "./listing-catalog";
 export { createClient, type Client, type ClientOptions, type RequestHandler } from "./client";

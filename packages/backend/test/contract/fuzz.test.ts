@@ -137,6 +137,10 @@ describe("contract fuzz", () => {
       "POST /api/v1/orders/{id}/return",
       "POST /api/v1/returns/{id}/receive",
       "POST /api/v1/returns/{id}/reject",
+      // A store whose adapter reads listings, and a job that exists (test/listing-catalog, test/jobs).
+      "POST /api/v1/stores/{id}/listings/import",
+      "GET /api/v1/stores/{id}/listings/imports/{jobId}/rows",
+      "GET /api/v1/jobs/{id}",
     ]);
     const neverSucceeded = [...tallies].filter(([label, tally]) => tally.ok === 0 && !needState.has(label)).map(([label]) => label);
     expect(neverSucceeded).toEqual([]);

@@ -45,6 +45,8 @@ const PATTERN_VALUES: { test: (pattern: string) => boolean; value: (ctx: SampleC
   { test: (p) => p === "^[1-9][0-9]{0,6}$", value: (ctx) => String(between(ctx.rng, 1, 3)) },
   { test: (p) => p === "^[1-9][0-9]{0,3}$", value: (ctx) => String(between(ctx.rng, 1, 3)) },
   { test: (p) => p === "^(100|[1-9][0-9]?)$", value: (ctx) => String(between(ctx.rng, 1, 100)) },
+  // An offset (jobs, import rows): small, so a page is usually there.
+  { test: (p) => p === "^(0|[1-9][0-9]{0,6})$", value: (ctx) => String(between(ctx.rng, 0, 3)) },
   { test: (p) => p === "^[A-Z]{3}$", value: (ctx) => pick(ctx.rng, ["TRY", "EUR", "USD"]) },
   // A closed local port: a store the fuzz creates or edits never sends anything anywhere.
   { test: (p) => p.startsWith("^https?://"), value: () => "http://127.0.0.1:9/fuzz" },

@@ -115,6 +115,13 @@ const CASES: WriteCase[] = [
     unchanged: totalOf(() => `/api/v1/stores/${w.trendyolStoreId}/listings`, () => w.staffToken),
   },
   {
+    op: "POST /api/v1/stores/{id}/listings/import",
+    send: (body) => call(t, "POST", `/api/v1/stores/${w.trendyolStoreId}/listings/import`, w.staffToken, body),
+    valid: () => ({ enable: true }),
+    forbidden: { state: "SUCCEEDED", storeId: randomId(), attempts: 0, maxAttempts: 100, kind: "LISTING_DRIFT_CHECK" },
+    unchanged: totalOf(() => `/api/v1/jobs?storeId=${w.trendyolStoreId}`, () => w.staffToken),
+  },
+  {
     op: "POST /api/v1/inventory/warehouses",
     send: (body) => postJson(t, "/api/v1/inventory/warehouses", body, bearer(w.staffToken)),
     valid: () => ({ code: unique("W"), name: "W" }),
@@ -259,6 +266,8 @@ describe("API3:2023 Broken Object Property Level Authorization — mass assignme
       "POST /api/v1/returns/{id}/receive",
       "POST /api/v1/returns/{id}/reject",
       "POST /api/v1/inventory/products/{id}/quarantine",
+      // Needs a store whose adapter reads listings; its valid body is tested in test/listing-catalog.
+      "POST /api/v1/stores/{id}/listings/import",
     ]);
     for (const c of CASES.filter((x) => !stateful.has(x.op))) statuses[c.op] = (await c.send(c.valid())).status;
     expect(Object.values(statuses).every((s) => s >= 200 && s < 300)).toBe(true);

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from "../../src/infra/logger";
 import { createMetrics, type Metrics } from "../../src/infra/metrics";
 import type { ErrorReporter } from "../../src/infra/sentry";
 import type { CommandPorts } from "../../src/domains/order/command-ports";
+import type { ListingAdapterFor } from "../../src/domains/listing-catalog/import";
 import { createServices, type Services } from "../../src/services";
 import { createScratchDatabase, type ScratchDatabase } from "./database";
 import { databaseUrl, redisUrl, uniquePrefix } from "./env";
@@ -43,6 +44,8 @@ export interface TestAppOptions {
   routeRedis?: (url: string) => string;
   /** Each store's order command port (a test port that records calls); the stores' adapters' otherwise. */
   commandPorts?: CommandPorts;
+  /** Each store's adapter for listing reads (an in-process test adapter); the stores' adapters otherwise. */
+  listingAdapters?: ListingAdapterFor;
 }
 
 /**
@@ -88,7 +91,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const metrics = createMetrics();
   const reported: unknown[] = [];
   const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
-  const services = createServices({ config, log, infra, registry: metrics.registry, commandPorts: options.commandPorts });
+  const services = createServices({ config, log, infra, registry: metrics.registry, commandPorts: options.commandPorts, listingAdapters: options.listingAdapters });
   const base = createApp({ config, log, infra, metrics, reporter, services });
   const app: RequestHandler = options.extend ? options.extend(base, services) : base;
   return {

@@ -1,0 +1,36 @@
+/**
+ * jobs_claimed_total and jobs_finished_total{kind, state} counted by the worker that saw it;
+ * jobs_active{kind, state} (QUEUED, RUNNING) read from Postgres on scrape, cached briefly and
+ * dropped when the read fails or is slow. Every replica reads the same table: max, not sum.
+ */
+import { Counter, type Registry } from "prom-client";
+import { cachedReading, scrapedGauge } from "../../infra/scraped-gauge";
+import type { JobKind, JobState } from "./schema";
+import type { JobService } from "./service";
+
+export function createJobMetrics(registry: Registry, jobs: Pick<JobService, "activeCounts">) {
+  const existing = registry.getSingleMetric("jobs_finished_total");
+  const claimed =
+    (registry.getSingleMetric("jobs_claimed_total") as Counter<"kind"> | undefined) ??
+    new Counter({ name: "jobs_claimed_total", help: "Jobs claimed by a worker (each claim is an attempt), by kind", labelNames: ["kind"] as const, registers: [registry] });
+  const finished =
+    (existing as Counter<"kind" | "state"> | undefined) ??
+    new Counter({
+      name: "jobs_finished_total",
+      help: "Jobs that ended, by kind and state: SUCCEEDED, or FAILED (a stable code, or their attempts ran out)",
+      labelNames: ["kind", "state"] as const,
+      registers: [registry],
+    });
+  if (!existing) {
+    const read = cachedReading(() => jobs.activeCounts(), 5000, 1000, "active jobs");
+    scrapedGauge(registry)("jobs_active", "Unfinished jobs by kind and state (QUEUED, RUNNING)", ["kind", "state"], async () =>
+      ((await read()) ?? []).map((row) => [{ kind: row.kind, state: row.state }, row.count]),
+    );
+  }
+  return {
+    claimed: (kind: JobKind) => claimed.inc({ kind }),
+    finished: (kind: JobKind, state: Extract<JobState, "SUCCEEDED" | "FAILED">) => finished.inc({ kind, state }),
+  };
+}
+
+export type JobMetrics = ReturnType<typeof createJobMetrics>;
