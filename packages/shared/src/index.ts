@@ -10,3 +10,4 @@ export * as OrderCommands from "./order-commands";
 export * as Fulfilment from "./fulfilment";
 export * as Returns from "./returns";
 export { createClient, type Client, type ClientOptions, type RequestHandler } from "./client";
+export * as ListingBulk from "./listing-catalog-bulk";
