@@ -34,6 +34,8 @@ const ROUTES: Record<string, MinRole> = {
   "PATCH /api/v1/stores/{id}": "admin",
   "GET /api/v1/stores/{id}/listings": "staff",
   "PUT /api/v1/stores/{id}/listings/{productId}": "staff",
+  "POST /api/v1/stores/{id}/listings/bulk": "staff",
+  "POST /api/v1/stores/{id}/listings/drift-check": "staff",
   "POST /api/v1/inventory/warehouses": "staff",
   "GET /api/v1/inventory/warehouses": "staff",
   "POST /api/v1/inventory/warehouses/{id}/shelves": "staff",
