@@ -10,7 +10,7 @@ import { queryRows, type Database } from "../../infra/db";
 import { isForeignKeyViolation } from "../../infra/pg-errors";
 import type { StoreProduct } from "../stock-sync/dirty-buffer";
 import { StoreNotFound } from "../catalog/errors";
-import { BulkFilterEmpty, BulkSetEmpty, StoreNotMarketplace } from "./bulk-errors";
+import { BulkFilterEmpty, BulkSetEmpty, StoreNotMarketplace } from "./errors";
 
 export interface BulkDeps {
   db: Database;

@@ -1,14 +1,4 @@
-import { Conflict } from "../../infra/errors";
-
-/** A second check (or import) of the same kind while one is queued or running for the store. */
-export class JobAlreadyRunning extends Conflict {
-  static override readonly code = "JOB_ALREADY_RUNNING";
-  constructor(jobId: string, kind: string) {
-    super("A job of this kind is already queued or running for this store", { jobId, kind });
-  }
-}
-
-/** Why a drift check cannot run for its store; the job fails with this code. */
+/** Why a drift check cannot run for its store (the job fails with this code): not a client error, so not an AppError. */
 export class DriftCheckNotPossible extends Error {
   constructor(
     readonly code: string,

@@ -7,9 +7,9 @@
 import type { Stores } from "@pazarsync/shared";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../infra/db";
+import { isForeignKeyViolation } from "../../infra/pg-errors";
 import { StoreNotFound } from "../catalog/errors";
-import { StoreNotMarketplace } from "./bulk-errors";
-import { JobAlreadyRunning } from "./drift-errors";
+import { JobAlreadyRunning, StoreNotMarketplace } from "./errors";
 
 const KIND = "LISTING_DRIFT_CHECK";
 
@@ -51,7 +51,10 @@ export async function requestDriftCheck(deps: DriftRequestDeps, storeId: string,
     deps.db,
     sql`insert into jobs (kind, store_id, state, created_by) values (${KIND}, ${storeId}::uuid, 'QUEUED', ${createdBy}::uuid)
         on conflict do nothing returning id::text as id`,
-  );
+  ).catch((error: unknown) => {
+    // The store (or the caller's account) was deleted meanwhile.
+    throw isForeignKeyViolation(error, "jobs_store_id_stores_id_fk") ? new StoreNotFound(storeId) : error;
+  });
   if (created) {
     deps.queued?.(created.id);
     return { jobId: created.id, state: "QUEUED" };
