@@ -12,7 +12,9 @@ import { bodyOf } from "../support/http";
 import { admin, customer, get, sendJson, staff } from "../support/identity";
 import { marketShop } from "../stock-sync/behaviour-support";
 import { listedProduct, shown } from "../stock-sync/engine-support";
-import { driftCount, driftDeps, readingChannel, runCheck, sandboxCatalog, setShown } from "./drift-support";
+import { driftCheckRunner } from "../../src/domains/listing-catalog/drift";
+import { jobs } from "../../src/domains/jobs/schema";
+import { driftCount, driftDeps, jobContext, queuedJob, readingChannel, runCheck, sandboxCatalog, setShown } from "./drift-support";
 
 let t: TestApp;
 const tokens = { staff: "", admin: "" };
@@ -109,6 +111,34 @@ describe("a drift check against the sandbox's catalog", () => {
     expect(await runCheck(t, deps, shop.storeId)).toMatchObject({ read: 2, checked: 2, drifted: 0 });
     expect(await sync().buffer.isMarked(shop.storeId, id)).toBe(false);
     expect((await shown(shop))[shop.barcodes.get(other) ?? ""]).toBe(7);
+  });
+});
+
+describe("a check that dies halfway", () => {
+  test("resumes from the page after its last step: nothing counted twice, and the lost page's marks are written again", async () => {
+    const shop = await marketShop(t, tokens);
+    const ids = [await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20)];
+    await pushAndConfirm(shop.storeId);
+    await shown(shop);
+    // The first page (two listings, barcode order) holds the drift.
+    const first = ids.map((id) => ({ id, barcode: shop.barcodes.get(id) ?? "" })).sort((a, b) => a.barcode.localeCompare(b.barcode))[0];
+    setShown(shop, first?.barcode ?? "", 4);
+    const deps = driftDeps(t, readingChannel(t, sandboxCatalog(shop), 2));
+    const job = await queuedJob(t, shop.storeId);
+    const ctx = jobContext(t, job);
+    // The process dies right after the first page's commit, before its marks are written.
+    const dying = { ...ctx, step: async <T>(...args: Parameters<typeof ctx.step<T>>) => {
+      await ctx.step(...args);
+      throw new Error("killed");
+    } };
+    await expect(driftCheckRunner(deps)(dying)).rejects.toThrow("killed");
+    expect(await sync().buffer.isMarked(shop.storeId, first?.id ?? "")).toBe(false);
+
+    const [saved] = await db().select().from(jobs).where(eq(jobs.id, job.id));
+    expect(saved?.cursor).toMatchObject({ page: "2", marks: [first?.id] });
+    const result = await driftCheckRunner(deps)(jobContext(t, saved ?? job));
+    expect(result).toMatchObject({ read: 3, checked: 3, drifted: 1 });
+    expect(await sync().buffer.isMarked(shop.storeId, first?.id ?? "")).toBe(true);
   });
 });
 
