@@ -114,6 +114,31 @@ describe("a drift check against the sandbox's catalog", () => {
   });
 });
 
+describe("matching remote listings to ours", () => {
+  test("by the marketplace's id first, then the barcode, then the stock code the store defaults to (its SKU here)", async () => {
+    const shop = await marketShop(t, tokens);
+    const [a, b, c] = [await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20)];
+    await pushAndConfirm(shop.storeId);
+    await db().update(listings).set({ marketplaceProductId: "MID-A" }).where(and(eq(listings.storeId, shop.storeId), eq(listings.productId, a)));
+    await db().execute(sql`update stores set stock_code_source = 'SKU' where id = ${shop.storeId}::uuid`);
+    const sku = String((await bodyOf(await get(t, `/api/v1/catalog/products/${c}`, tokens.staff))).sku);
+    const barcodeOf = (id: string) => shop.barcodes.get(id) ?? "";
+    const remote = [
+      // Carries b's barcode, but the marketplace's id names a.
+      { marketplaceId: "MID-A", barcode: barcodeOf(b), quantity: 3, raw: {} },
+      { barcode: barcodeOf(b), quantity: 20, raw: {} },
+      { stockCode: sku, quantity: 2, raw: {} },
+      // The store's stock codes are SKUs now: a barcode as stock code names nothing.
+      { stockCode: barcodeOf(c), quantity: 1, raw: {} },
+    ];
+    const result = await runCheck(t, driftDeps(t, readingChannel(t, async () => remote)), shop.storeId);
+    expect(result).toMatchObject({ read: 4, checked: 3, drifted: 2, unmatched: 1 });
+    expect(await listing(shop.storeId, a)).toMatchObject({ lastSeenQuantity: 3, lastPushedQuantity: null });
+    expect(await listing(shop.storeId, b)).toMatchObject({ lastSeenQuantity: 20, lastPushedQuantity: 20 });
+    expect(await listing(shop.storeId, c)).toMatchObject({ lastSeenQuantity: 2, lastPushedQuantity: null });
+  });
+});
+
 describe("a check that dies halfway", () => {
   test("resumes from the page after its last step: nothing counted twice, and the lost page's marks are written again", async () => {
     const shop = await marketShop(t, tokens);
