@@ -142,6 +142,8 @@ export async function checkDrift(deps: DriftDeps, storeId: string, ctx: JobRunCo
   const channel = await deps.channel(storeId);
   if (channel.kind === "off") throw new DriftCheckNotPossible("STORE_NOT_PUSHING", `the store pushes nothing (${channel.reason})`);
   if (channel.kind === "broken") throw new DriftCheckNotPossible(channel.code, channel.message);
+  // Quantities are what the check compares: a store that sends only prices has none of ours to restore.
+  if (!channel.sends.stock) throw new DriftCheckNotPossible("STORE_NOT_PUSHING", "the store does not send stock");
   const read = channel.adapter.readListings?.bind(channel.adapter);
   if (!read) throw new DriftCheckNotPossible("LISTING_READS_NOT_SUPPORTED", `${channel.marketplace} listings cannot be read yet`);
   const counts = countsOf(ctx.job.progress);
