@@ -3,6 +3,7 @@ import type { Config } from "./config";
 import { catalogController } from "./domains/catalog";
 import { identityController } from "./domains/identity";
 import { inventoryController } from "./domains/inventory";
+import { listingBulkController } from "./domains/listing-catalog/bulk-controller";
 import { orderController } from "./domains/order";
 import { orderCommandController } from "./domains/order/command-controller";
 import { returnsController } from "./domains/returns";
@@ -91,6 +92,13 @@ export function createApp(deps: AppDeps) {
     .use(identityController({ identity: services.identity, trustProxy: deps.config.trustProxy }))
     .use(catalogController({ products: services.products, stores: services.stores, identity: services.identity }))
     .use(inventoryController({ inventory: services.inventory, identity: services.identity }))
+    .use(
+      listingBulkController({
+        bulk: { db: deps.infra.database.db, findStore: (id) => services.stores.findStore(id), markDirty: (pairs) => services.sync.markDirty(pairs) },
+        drift: { db: deps.infra.database.db, findStore: (id) => services.stores.findStore(id), queued: () => services.jobWorker.kick() },
+        identity: services.identity,
+      }),
+    )
     .use(orderController({ orders: services.orders, identity: services.identity }))
     .use(orderCommandController({ orders: services.orders, identity: services.identity }))
     .use(fulfilmentController({ picklist: services.picklist, identity: services.identity }))

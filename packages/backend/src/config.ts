@@ -54,6 +54,7 @@ const RawEnv = Type.Object({
   SYNC_CLAIM_LEASE_MS: Digits("lease of a flush's claim and of the store's sync lock"),
   SYNC_KICK_DELAY_MS: Digits("how long an order's flush waits for more orders to join it"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
+  LISTING_DRIFT_INTERVAL_MS: Digits("how often every pushing marketplace store's listings are read back and checked for drift (0: never; else at least 60000)"),
   ORDER_PULL_INTERVAL_MS: Digits("base interval of every marketplace's order pull (at least 5000), unless its own variable is set"),
   ORDER_PULL_INTERVAL_MS_TRENDYOL: Digits("base interval of Trendyol stores' order pull (at least 5000)"),
   ORDER_PULL_INTERVAL_MS_HEPSIBURADA: Digits("base interval of Hepsiburada stores' order pull (at least 5000)"),
@@ -141,6 +142,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   syncIntervalMs: number;
   sync: SyncConfig;
+  /** A drift check per pushing marketplace store this often (0: off); queued where the job worker runs. */
+  listingDriftIntervalMs: number;
   /** Marketplace order pull, scheduled per store (runs where the sync worker runs: SYNC_WORKER). */
   orderPull: OrderPullConfig;
   /** The order command worker (runs where the sync worker runs: SYNC_WORKER). */
@@ -264,6 +267,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   problems.push(...orderCommandProblems(raw, nodeEnv === "production"));
   problems.push(...jobProblems(raw));
 
+  const drift = raw.LISTING_DRIFT_INTERVAL_MS;
+  if (drift !== undefined && Number(drift) !== 0 && Number(drift) < 60_000) problems.push("LISTING_DRIFT_INTERVAL_MS must be 0 (off) or at least 60000");
   if (raw.WEBHOOK_REPAIR_INTERVAL_MS !== undefined && Number(raw.WEBHOOK_REPAIR_INTERVAL_MS) < 1000) problems.push("WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000");
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
@@ -341,6 +346,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       claimLeaseMs: int(parsed.SYNC_CLAIM_LEASE_MS, 120_000),
       kickDelayMs: int(parsed.SYNC_KICK_DELAY_MS, 50),
     },
+    listingDriftIntervalMs: int(parsed.LISTING_DRIFT_INTERVAL_MS, 24 * 60 * 60_000),
     orderPull: orderPullConfig(parsed),
     orderCommands: orderCommandConfig(parsed),
     jobs: jobConfig(parsed),

@@ -103,6 +103,11 @@ if (config.sync.worker) {
   // Listing imports and drift checks: a job running at shutdown is handed back and resumed from its cursor.
   services.jobWorker.start();
   lifecycle.addWorker("jobs", () => services.jobWorker.stop());
+  // Drift checks are due once a LISTING_DRIFT_INTERVAL_MS per store; looking every minute is enough.
+  if (config.listingDriftIntervalMs > 0) {
+    const drift = startWorker([{ name: "drift-schedule", everyMs: 60_000, runAtStart: true, run: () => services.scheduleDrift() }], log);
+    lifecycle.addWorker("drift schedule", () => drift.stop());
+  }
 }
 
 if (config.sync.worker) {

@@ -13,6 +13,8 @@ import { createJobMetrics } from "./domains/jobs/metrics";
 import type { JobRunners } from "./domains/jobs/runner";
 import { createJobService } from "./domains/jobs/service";
 import { createJobWorker } from "./domains/jobs/worker";
+import { driftCheckRunner } from "./domains/listing-catalog/drift";
+import { scheduleDriftChecks } from "./domains/listing-catalog/drift-schedule";
 import { createListingImport, type ListingAdapterFor } from "./domains/listing-catalog/import";
 import { createListingImportService } from "./domains/listing-catalog/import-service";
 import { createCommandWorker } from "./domains/order/command-worker";
@@ -177,9 +179,25 @@ export function createServices(deps: ServicesDeps) {
       markDirty: (pairs) => sync.markDirty(pairs),
       changedBy: (storeId, jobId) => listingImports.changedBy(storeId, jobId),
     }),
+    LISTING_DRIFT_CHECK: driftCheckRunner({
+      db,
+      kv: infra.kv,
+      channel: (storeId) => sync.channels.channel(storeId),
+      buffer: sync.buffer,
+      limiter: createRateLimiter(infra.kv),
+      metrics: sync.metrics,
+      log,
+      now: sync.now,
+    }),
   };
   const jobWorker = createJobWorker({ jobs, runners: jobRunners, log, settings: config.jobs, metrics: createJobMetrics(registry, jobs) });
   jobs.onCreated(() => jobWorker.kick());
+  /** Queues the drift checks that are due (every replica may call it: the jobs' unique index keeps one per store) and wakes the worker. */
+  const scheduleDrift = async (): Promise<number> => {
+    const queued = await scheduleDriftChecks(db, sync.now(), config.listingDriftIntervalMs);
+    if (queued.length > 0) jobWorker.kick();
+    return queued.length;
+  };
   return {
     identity,
     products,
@@ -197,6 +215,7 @@ export function createServices(deps: ServicesDeps) {
     sync,
     jobs,
     jobWorker,
+    scheduleDrift,
     listingImports,
   };
 }

@@ -167,6 +167,14 @@ describe("config", () => {
     expect(problemsOf({ WEBHOOK_REPAIR_INTERVAL_MS: "10" })).toEqual(["WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000"]);
   });
 
+  test("LISTING_DRIFT_INTERVAL_MS: daily by default, 0 turns the schedule off, below a minute is refused", () => {
+    expect(loadConfig({}).listingDriftIntervalMs).toBe(86_400_000);
+    expect(loadConfig({ LISTING_DRIFT_INTERVAL_MS: "0" }).listingDriftIntervalMs).toBe(0);
+    expect(loadConfig({ LISTING_DRIFT_INTERVAL_MS: "3600000" }).listingDriftIntervalMs).toBe(3_600_000);
+    expect(problemsOf({ LISTING_DRIFT_INTERVAL_MS: "59999" })).toEqual(["LISTING_DRIFT_INTERVAL_MS must be 0 (off) or at least 60000"]);
+    expect(problemsOf({ LISTING_DRIFT_INTERVAL_MS: "daily" })[0]).toStartWith("LISTING_DRIFT_INTERVAL_MS");
+  });
+
   test("empty strings count as unset", () => {
     const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
     expect(problems).toContain("DATABASE_URL is required in production");

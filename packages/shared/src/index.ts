@@ -12,3 +12,4 @@ export * as Returns from "./returns";
 export * as Jobs from "./jobs";
 export * as ListingCatalog from "./listing-catalog";
 export { createClient, type Client, type ClientOptions, type RequestHandler } from "./client";
+export * as ListingBulk from "./listing-catalog-bulk";

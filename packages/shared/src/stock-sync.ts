@@ -20,6 +20,9 @@ export const StoreSyncStatus = Type.Object(
     failures: Type.Integer({ minimum: 0 }),
     retryAt: Nullable(Timestamp),
     deadLetters: Type.Integer({ minimum: 0 }),
+    lastDriftAt: Nullable(Timestamp),
+    lastDriftCheckAt: Nullable(Timestamp),
+    driftsFound: Nullable(Type.Integer({ minimum: 0, description: "listings the last finished drift check found showing another quantity than they were told" })),
   },
   { description: "One store's stock sync" },
 );

@@ -39,11 +39,27 @@ export function nestsDeeperThan(text: string, maxDepth: number): boolean {
  */
 export function parseJsonBody(text: string, maxDepth = MAX_JSON_DEPTH): unknown {
   if (nestsDeeperThan(text, maxDepth)) throw new BodyTooDeep(maxDepth);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new ParseError(error instanceof Error ? error : undefined);
   }
+  // Only a \u escape can carry half a surrogate pair (bytes that are not UTF-8 are decoded to U+FFFD).
+  return LONE_SURROGATE_ESCAPE.test(text) ? wellFormed(value) : value;
+}
+
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * Half a surrogate pair becomes U+FFFD, as a browser sends it in a URL: Postgres cannot store it
+ * (a webhook's raw payload would fail to record and be answered 503 forever). Depth is bounded above.
+ */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === "string") return value.toWellFormed();
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.toWellFormed(), wellFormed(inner)]));
+  return value;
 }
 
 export const isJsonContentType = (contentType: string): boolean => {

@@ -67,6 +67,10 @@ export function validParts(op: Operation, shop: FuzzShop, ctx: SampleContext): R
     case "PATCH /api/v1/catalog/products/{id}":
       parts.path.id = shop.scratch.productId;
       break;
+    case "GET /api/v1/orders/{id}/label":
+      // Only the one order the sandbox gives a label for can succeed; drawn by chance it often is not.
+      if (shop.labelledOrderId && ctx.rng() < 0.5) parts.path.id = shop.labelledOrderId;
+      break;
     case "POST /api/v1/inventory/products/{id}/quarantine":
       // Units that are in quarantine: the first such request writes them off, the rest are 409.
       parts.path.id = shop.quarantine.productId;

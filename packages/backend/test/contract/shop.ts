@@ -18,6 +18,8 @@ export interface FuzzShop {
   scratch: { storeId: string; productId: string };
   /** A product with units in quarantine (a return received there): the quarantine route writes them off. */
   quarantine: { productId: string; warehouseId: string };
+  /** The order whose label the sandbox really gives (when the shop has a labelled seller). */
+  labelledOrderId?: string;
   /** Real ids by kind: product, store, warehouse, shelf, order, return, session. */
   ids: Record<string, string[]>;
 }
@@ -99,7 +101,8 @@ export async function seedShop(t: TestApp, labelled?: LabelledSeller): Promise<F
     await order(t, tokens.customer, webStoreId, set),
     await order(t, tokens.staff, webStoreId, simples[2] as string),
   ];
-  if (labelled) orders.push(await labelledOrder(t, tokens, labelled, main.id, simples[2] as string));
+  const labelledOrderId = labelled ? await labelledOrder(t, tokens, labelled, main.id, simples[2] as string) : undefined;
+  if (labelledOrderId) orders.push(labelledOrderId);
   const shipped = await order(t, tokens.staff, webStoreId, simples[1] as string);
   // Two more shipped orders, each with a web return waiting: the return routes need real return ids (two, so
   // rejecting one still works after the other was approved).
@@ -126,6 +129,7 @@ export async function seedShop(t: TestApp, labelled?: LabelledSeller): Promise<F
     hepsiburadaStoreId,
     scratch,
     quarantine: { productId: simples[1] as string, warehouseId: main.id },
+    ...(labelledOrderId && { labelledOrderId }),
     ids: {
       product: [...simples, set, scratch.productId],
       store: [webStoreId, trendyolStoreId, hepsiburadaStoreId, scratch.storeId],

@@ -34,3 +34,4 @@ describe("a NUL character in the request is the client's error", () => {
     await expectRefused(await postJson(t, "/api/v1/auth/login", { email: "nul\u0000@example.com", password: "whatever-123" }));
   });
 });
+

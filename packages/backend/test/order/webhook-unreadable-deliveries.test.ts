@@ -144,3 +144,16 @@ describe("a line whose price cannot be read is not sold at 0", () => {
     expect(await level(t, shop, other.productId)).toEqual({ onHand: 5, reserved: 0 });
   });
 });
+
+// Regression (contract fuzz): half a surrogate pair (a JSON \ud800 escape) cannot be stored in the
+// raw payload's jsonb, and the delivery was answered 503 for Trendyol to deliver it again forever.
+describe("half a surrogate pair in a delivery", () => {
+  test("arrives as U+FFFD: the delivery is recorded and answered 200", async () => {
+    const body = packageOf([{ barcode: "x\ud800lone", quantity: 1, lineUnitPrice: 10 }]);
+    const res = await deliver(t, store.storeId, body);
+    expect(res.status).toBe(200);
+    const orders = await recorded((await bodyOf(res)).externalOrderId);
+    expect(orders).toHaveLength(1);
+    expect((await staffView(orders[0].id)).rawPayload.lines[0].barcode).toBe("x\uFFFDlone");
+  });
+});

@@ -122,6 +122,13 @@ const CASES: WriteCase[] = [
     unchanged: totalOf(() => `/api/v1/jobs?storeId=${w.trendyolStoreId}`, () => w.staffToken),
   },
   {
+    op: "POST /api/v1/stores/{id}/listings/bulk",
+    send: (body) => call(t, "POST", `/api/v1/stores/${w.trendyolStoreId}/listings/bulk`, w.staffToken, body),
+    valid: () => ({ filter: { barcodes: [unique("no-such-barcode")] }, set: { enabled: true } }),
+    forbidden: { storeId: randomId(), matched: 5, changed: 5, lastPushedQuantity: 5 },
+    unchanged: totalOf(() => `/api/v1/stores/${w.trendyolStoreId}/listings`, () => w.staffToken),
+  },
+  {
     op: "POST /api/v1/inventory/warehouses",
     send: (body) => postJson(t, "/api/v1/inventory/warehouses", body, bearer(w.staffToken)),
     valid: () => ({ code: unique("W"), name: "W" }),

@@ -38,6 +38,8 @@ const ROUTES: Record<string, MinRole> = {
   "GET /api/v1/stores/{id}/listings/imports/{jobId}/rows": "staff",
   "GET /api/v1/jobs": "staff",
   "GET /api/v1/jobs/{id}": "staff",
+  "POST /api/v1/stores/{id}/listings/bulk": "staff",
+  "POST /api/v1/stores/{id}/listings/drift-check": "staff",
   "POST /api/v1/inventory/warehouses": "staff",
   "GET /api/v1/inventory/warehouses": "staff",
   "POST /api/v1/inventory/warehouses/{id}/shelves": "staff",

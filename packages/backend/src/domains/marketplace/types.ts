@@ -204,6 +204,8 @@ export interface RemoteListing {
   quantity?: number;
   /** Minor units, where the read gives it. */
   salePrice?: number;
+  /** Minor units, where the read gives it. */
+  listPrice?: number;
   /** The marketplace fulfils this listing (Hepsiburada isFulfilledByHB): its stock is not the seller's to push. */
   fulfilledByMarketplace?: boolean;
   /** The marketplace locked the listing (Hepsiburada isLocked). */

@@ -14,6 +14,7 @@ import type { SellableLookup } from "../inventory/availability-types";
 import { MarketplaceDuplicateRequest, MarketplaceError, MarketplaceRateLimited, type StockPriceItem } from "../marketplace/service";
 import { channelBuckets, type PushChannel, type SyncChannel } from "./channels";
 import { addDeadLetters } from "./dead-letters";
+import { echoShownPrices } from "./drift-prices";
 import type { Claim, ClaimedMark, DirtyBuffer } from "./dirty-buffer";
 import type { SyncMetrics } from "./metrics";
 import type { SubmittedItem } from "./schema";
@@ -141,14 +142,14 @@ async function flushClaim(deps: FlushDeps, channel: PushChannel, claim: Claim, r
   result.skipped += planned.skipped;
   const parts = partsOf(planned, channel.adapter.profile.stockAndPriceTogether);
   let stop: FlushResult | undefined;
-  for (const [index, part] of parts.entries()) {
-    const denied = await admit(deps, channel, part);
-    if (denied) {
+  for (const [index, plannedPart] of parts.entries()) {
+    const admitted = await admit(deps, channel, plannedPart, planned.marks);
+    if (!("part" in admitted)) {
       await deps.buffer.putBack(claim, productsOf(parts.slice(index), planned.marks));
-      stop = { ...result, outcome: result.sent > 0 ? "sent" : denied.outcome, waitMs: denied.waitMs };
+      stop = { ...result, outcome: result.sent > 0 ? "sent" : admitted.outcome, waitMs: admitted.waitMs };
       break;
     }
-    const outcome = await sendPart(deps, channel, claim, part, planned.marks, result);
+    const outcome = await sendPart(deps, channel, claim, admitted.part, planned.marks, result);
     if (outcome === "failed") {
       await deps.buffer.putBack(claim, productsOf(parts.slice(index + 1), planned.marks));
       stop = result;
@@ -225,13 +226,19 @@ function partsOf(planned: Planned, together: boolean): StockPriceItem[][] {
 
 /**
  * Whether this part may go out now: not a body the marketplace would refuse as a repeat, under
- * its cap of pending batches, and a rate-limit token for each request. Undefined: go ahead.
+ * its cap of pending batches, and a rate-limit token for each request. `part`: go ahead with it.
  */
-async function admit(deps: FlushDeps, channel: PushChannel, part: StockPriceItem[]): Promise<{ outcome: FlushOutcome; waitMs?: number } | undefined> {
+async function admit(deps: FlushDeps, channel: PushChannel, planned: StockPriceItem[], marks: Map<string, ClaimedMark>): Promise<{ part: StockPriceItem[] } | { outcome: FlushOutcome; waitMs?: number }> {
   const { profile } = channel.adapter;
+  let part = planned;
   // This very body went out (or was refused as a repeat) within the marketplace's duplicate
-  // window: sending it again would be refused. Wait for a change or the window's end.
-  if (await deps.kv.exists(bodyKey(channel, channel.adapter.validate(part).valid))) return { outcome: "deferred" };
+  // window: sending it again would be refused. A drift restore echoes the prices the marketplace
+  // showed (drift-prices.ts); anything else waits for a change or the window's end.
+  if (await deps.kv.exists(bodyKey(channel, channel.adapter.validate(part).valid))) {
+    const echoed = profile.stockAndPriceTogether ? await echoShownPrices(deps.kv, channel.store.id, part, (b) => marks.get(b)?.productId) : undefined;
+    if (!echoed || (await deps.kv.exists(bodyKey(channel, channel.adapter.validate(echoed).valid)))) return { outcome: "deferred" };
+    part = echoed;
+  }
   const cost = channel.adapter.requestsFor?.(part) ?? Math.ceil(part.length / profile.batchSize);
   if (profile.maxPendingBatches !== undefined && (await pendingFor(deps.db, channel.store.id)) + cost > profile.maxPendingBatches) {
     deps.metrics.rateLimited.inc({ marketplace: channel.marketplace, group: "pending-batches" });
@@ -239,7 +246,7 @@ async function admit(deps: FlushDeps, channel: PushChannel, part: StockPriceItem
   }
   const group = profile.groups.write;
   const token = await deps.limiter.tryTake(channelBuckets(channel, group), cost);
-  if (token.granted) return undefined;
+  if (token.granted) return { part };
   // No token, no request: the marks keep their first-dirty times for the next tick.
   deps.metrics.rateLimited.inc({ marketplace: channel.marketplace, group });
   return { outcome: "rate_limited", waitMs: token.waitMs };

@@ -70,6 +70,12 @@ export function createSyncMetrics(registry: Registry) {
       labelNames: ["store"] as const,
       registers,
     }),
+    drifts: new Counter({
+      name: "listing_drift_total",
+      help: "Listings a drift check found showing another quantity than the marketplace was told and confirmed",
+      labelNames: ["marketplace"] as const,
+      registers,
+    }),
     latency: new Histogram({
       name: "sync_latency_seconds",
       help: "First dirty mark to the marketplace confirming the quantity",

@@ -5,6 +5,7 @@ import type { StoreService } from "../catalog/service";
 import { lastStockWrites } from "./api-logs";
 import { countOpenByStore, openDeadLetters } from "./dead-letters";
 import type { DirtyBuffer } from "./dirty-buffer";
+import { driftStatus } from "./drift-status";
 import type { StoreHealth } from "./store-health";
 import { pendingCounts } from "./submissions";
 
@@ -19,12 +20,13 @@ interface StatusDeps {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export async function readStatus(deps: StatusDeps): Promise<Model.SyncStatus> {
-  const [stores, pending, letters, pushes, openLetters] = await Promise.all([
+  const [stores, pending, letters, pushes, openLetters, drifts] = await Promise.all([
     deps.stores.listStores(),
     pendingCounts(deps.db),
     countOpenByStore(deps.db),
     lastStockWrites(deps.db),
     openDeadLetters(deps.db, { limit: 100 }),
+    driftStatus(deps.db),
   ]);
   const pendingByStore = new Map(pending.map((p) => [p.storeId, p.pending]));
   const now = deps.now();
@@ -46,6 +48,9 @@ export async function readStatus(deps: StatusDeps): Promise<Model.SyncStatus> {
         failures: health.failures,
         retryAt: iso(health.retryAt),
         deadLetters: letters.get(store.id) ?? 0,
+        lastDriftAt: drifts.get(store.id)?.lastDriftAt?.toISOString() ?? null,
+        lastDriftCheckAt: drifts.get(store.id)?.lastDriftCheckAt?.toISOString() ?? null,
+        driftsFound: drifts.get(store.id)?.driftsFound ?? null,
       };
     }),
   );

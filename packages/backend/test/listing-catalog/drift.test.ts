@@ -1,0 +1,232 @@
+/** The drift check: what the marketplace really shows against what it was told and confirmed. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { and, eq, sql } from "drizzle-orm";
+import { listings } from "../../src/domains/catalog/schema";
+import { scheduleDriftChecks } from "../../src/domains/listing-catalog/drift-schedule";
+import { queryRows } from "../../src/infra/db";
+import { recordSent } from "../../src/domains/stock-sync/sent";
+import { syncSent } from "../../src/domains/stock-sync/schema";
+import { createTestApp, type TestApp } from "../support/app";
+import { addStock, createStore, createWarehouse } from "../support/catalog";
+import { bodyOf } from "../support/http";
+import { admin, customer, get, sendJson, staff } from "../support/identity";
+import { marketShop } from "../stock-sync/behaviour-support";
+import { listedProduct, shown } from "../stock-sync/engine-support";
+import { driftCheckRunner } from "../../src/domains/listing-catalog/drift";
+import { jobs } from "../../src/domains/jobs/schema";
+import { driftCount, driftDeps, jobContext, queuedJob, readingChannel, runCheck, sandboxCatalog, setShown } from "./drift-support";
+
+let t: TestApp;
+const tokens = { staff: "", admin: "" };
+beforeAll(async () => {
+  t = await createTestApp({ label: "listing-drift", env: { SYNC_POLL_DELAY_MS: "0" } });
+  tokens.staff = (await staff(t)).tokens.accessToken;
+  tokens.admin = (await admin(t)).tokens.accessToken;
+});
+afterAll(() => t.close());
+
+const sync = () => t.services.sync;
+const db = () => t.infra.database.db;
+
+async function listing(storeId: string, productId: string) {
+  const [row] = await db().select().from(listings).where(and(eq(listings.storeId, storeId), eq(listings.productId, productId)));
+  return row;
+}
+
+async function sentRow(storeId: string, productId: string) {
+  const [row] = await db().select().from(syncSent).where(and(eq(syncSent.storeId, storeId), eq(syncSent.productId, productId)));
+  return row;
+}
+
+async function pushAndConfirm(storeId: string): Promise<void> {
+  expect(await sync().flushOne(storeId)).toMatchObject({ outcome: "sent" });
+  expect(await sync().pollReceipts()).toBeGreaterThanOrEqual(1);
+}
+
+describe("a drift check against the sandbox's catalog", () => {
+  test("finds the listing the marketplace shows at 5 after it confirmed 20, clears its last send and marks it; every other case is skipped", async () => {
+    const shop = await marketShop(t, tokens);
+    const [drifted, pending, marked, inFlight, fulfilled, agrees] = await Promise.all(Array.from({ length: 6 }, () => listedProduct(t, shop, tokens, 20)));
+    for (const id of [drifted, pending, marked, inFlight, fulfilled, agrees]) expect(id).toBeString();
+    await pushAndConfirm(shop.storeId);
+    expect((await listing(shop.storeId, drifted ?? ""))?.lastPushedQuantity).toBe(20);
+
+    // A push whose receipt is still pending; a change waiting in the buffer; a push in flight;
+    // a listing the marketplace fulfils; one never confirmed (created after the push).
+    await addStock(t, tokens.staff, shop.warehouse.shelfId, pending ?? "", -1);
+    expect(await sync().flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
+    await addStock(t, tokens.staff, shop.warehouse.shelfId, marked ?? "", -1);
+    expect(await sync().buffer.isMarked(shop.storeId, marked ?? "")).toBe(true);
+    await recordSent(db(), shop.storeId, [{ productId: inFlight ?? "", quantity: -1 }], new Date());
+    await db().update(listings).set({ fulfilledByMarketplace: true }).where(and(eq(listings.storeId, shop.storeId), eq(listings.productId, fulfilled ?? "")));
+    const unconfirmed = await listedProduct(t, shop, tokens, 20);
+
+    // Behind our back, the marketplace now shows 5 for all of them but `agrees`.
+    await shown(shop);
+    for (const id of [drifted, pending, marked, inFlight, fulfilled, unconfirmed]) setShown(shop, shop.barcodes.get(id ?? "") ?? "", 5);
+    const before = await driftCount(t, "TRENDYOL");
+    const stray = { barcode: "NOT-OURS-1", quantity: 3, raw: {} };
+    const result = await runCheck(t, driftDeps(t, readingChannel(t, sandboxCatalog(shop, [stray]))), shop.storeId);
+
+    expect(result).toEqual({
+      read: 8,
+      checked: 2,
+      drifted: 1,
+      skipped: { pending: 1, marked: 1, inFlight: 1, fulfilled: 1, unconfirmed: 1 },
+      unmatched: 1,
+    });
+    expect(await driftCount(t, "TRENDYOL")).toBe(before + 1);
+    const row = await listing(shop.storeId, drifted ?? "");
+    expect(row).toMatchObject({ lastPushedQuantity: null, lastSeenQuantity: 5 });
+    expect(row?.lastDriftAt).toBeInstanceOf(Date);
+    expect(await sentRow(shop.storeId, drifted ?? "")).toBeUndefined();
+    expect(await sync().buffer.isMarked(shop.storeId, drifted ?? "")).toBe(true);
+    // The skipped ones keep what they were told; every read one records what it showed.
+    expect((await sentRow(shop.storeId, pending ?? ""))?.quantity).toBe(19);
+    expect((await sentRow(shop.storeId, inFlight ?? ""))?.quantity).toBe(-1);
+    expect(await listing(shop.storeId, agrees ?? "")).toMatchObject({ lastPushedQuantity: 20, lastSeenQuantity: 20, lastDriftAt: null });
+    expect(await listing(shop.storeId, fulfilled ?? "")).toMatchObject({ lastPushedQuantity: 20, lastSeenQuantity: 5, lastDriftAt: null });
+
+    // The next flush restores 20 (the buffer also holds the marked and unconfirmed ones).
+    await pushAndConfirm(shop.storeId);
+    expect((await shown(shop))[shop.barcodes.get(drifted ?? "") ?? ""]).toBe(20);
+    expect((await listing(shop.storeId, drifted ?? ""))?.lastPushedQuantity).toBe(20);
+
+    const status = await bodyOf(await get(t, "/api/v1/stock-sync/status", tokens.staff));
+    const store = status.stores.find((s: { storeId: string }) => s.storeId === shop.storeId);
+    expect(store).toMatchObject({ lastDriftAt: row?.lastDriftAt?.toISOString(), driftsFound: 1 });
+    expect(typeof store.lastDriftCheckAt).toBe("string");
+  });
+
+  test("a second check finds nothing once the restore is confirmed", async () => {
+    const shop = await marketShop(t, tokens);
+    const [id, other] = [await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 7)];
+    await pushAndConfirm(shop.storeId);
+    await shown(shop);
+    setShown(shop, shop.barcodes.get(id) ?? "", 0);
+    const deps = driftDeps(t, readingChannel(t, sandboxCatalog(shop)));
+    expect((await runCheck(t, deps, shop.storeId)).drifted).toBe(1);
+    // Not the body sent first (that held both listings): the restore goes out at once.
+    await pushAndConfirm(shop.storeId);
+    expect(await runCheck(t, deps, shop.storeId)).toMatchObject({ read: 2, checked: 2, drifted: 0 });
+    expect(await sync().buffer.isMarked(shop.storeId, id)).toBe(false);
+    expect((await shown(shop))[shop.barcodes.get(other) ?? ""]).toBe(7);
+  });
+});
+
+describe("matching remote listings to ours", () => {
+  test("by the marketplace's id first, then the barcode, then the stock code the store defaults to (its SKU here)", async () => {
+    const shop = await marketShop(t, tokens);
+    const [a, b, c] = [await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20)];
+    await pushAndConfirm(shop.storeId);
+    await db().update(listings).set({ marketplaceProductId: "MID-A" }).where(and(eq(listings.storeId, shop.storeId), eq(listings.productId, a)));
+    await db().execute(sql`update stores set stock_code_source = 'SKU' where id = ${shop.storeId}::uuid`);
+    const sku = String((await bodyOf(await get(t, `/api/v1/catalog/products/${c}`, tokens.staff))).sku);
+    const barcodeOf = (id: string) => shop.barcodes.get(id) ?? "";
+    const remote = [
+      // Carries b's barcode, but the marketplace's id names a.
+      { marketplaceId: "MID-A", barcode: barcodeOf(b), quantity: 3, raw: {} },
+      { barcode: barcodeOf(b), quantity: 20, raw: {} },
+      { stockCode: sku, quantity: 2, raw: {} },
+      // The store's stock codes are SKUs now: a barcode as stock code names nothing.
+      { stockCode: barcodeOf(c), quantity: 1, raw: {} },
+    ];
+    const result = await runCheck(t, driftDeps(t, readingChannel(t, async () => remote)), shop.storeId);
+    expect(result).toMatchObject({ read: 4, checked: 3, drifted: 2, unmatched: 1 });
+    expect(await listing(shop.storeId, a)).toMatchObject({ lastSeenQuantity: 3, lastPushedQuantity: null });
+    expect(await listing(shop.storeId, b)).toMatchObject({ lastSeenQuantity: 20, lastPushedQuantity: 20 });
+    expect(await listing(shop.storeId, c)).toMatchObject({ lastSeenQuantity: 2, lastPushedQuantity: null });
+  });
+});
+
+describe("a check that dies halfway", () => {
+  test("resumes from the page after its last step: nothing counted twice, and the lost page's marks are written again", async () => {
+    const shop = await marketShop(t, tokens);
+    const ids = [await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20), await listedProduct(t, shop, tokens, 20)];
+    await pushAndConfirm(shop.storeId);
+    await shown(shop);
+    // The first page (two listings, barcode order) holds the drift.
+    const first = ids.map((id) => ({ id, barcode: shop.barcodes.get(id) ?? "" })).sort((a, b) => a.barcode.localeCompare(b.barcode))[0];
+    setShown(shop, first?.barcode ?? "", 4);
+    const deps = driftDeps(t, readingChannel(t, sandboxCatalog(shop), 2));
+    const job = await queuedJob(t, shop.storeId);
+    const ctx = jobContext(t, job);
+    // The process dies right after the first page's commit, before its marks are written.
+    const dying = { ...ctx, step: async <T>(...args: Parameters<typeof ctx.step<T>>) => {
+      await ctx.step(...args);
+      throw new Error("killed");
+    } };
+    await expect(driftCheckRunner(deps)(dying)).rejects.toThrow("killed");
+    expect(await sync().buffer.isMarked(shop.storeId, first?.id ?? "")).toBe(false);
+
+    const [saved] = await db().select().from(jobs).where(eq(jobs.id, job.id));
+    expect(saved?.cursor).toMatchObject({ page: "2", marks: [first?.id] });
+    const result = await driftCheckRunner(deps)(jobContext(t, saved ?? job));
+    expect(result).toMatchObject({ read: 3, checked: 3, drifted: 1 });
+    expect(await sync().buffer.isMarked(shop.storeId, first?.id ?? "")).toBe(true);
+  });
+});
+
+describe("POST /api/v1/stores/:id/listings/drift-check", () => {
+  const start = (storeId: string, token = tokens.staff) => sendJson(t, "POST", `/api/v1/stores/${storeId}/listings/drift-check`, {}, token);
+
+  test("queues one check (202 with the job and its Location); a second while it waits is 409 naming it", async () => {
+    const shop = await marketShop(t, tokens);
+    const first = await start(shop.storeId);
+    expect(first.status).toBe(202);
+    const body = await bodyOf(first);
+    expect(body).toEqual({ jobId: expect.any(String), state: "QUEUED" });
+    expect(first.headers.get("location")).toBe(`/api/v1/jobs/${body.jobId}`);
+    const second = await start(shop.storeId);
+    expect(second.status).toBe(409);
+    const refused = await bodyOf(second);
+    expect(refused.error).toMatchObject({ code: "JOB_ALREADY_RUNNING", details: { jobId: body.jobId } });
+  });
+
+  test("a web store is 422, an unknown store 404, a customer 403", async () => {
+    const web = await createStore(t, tokens.admin, { type: "WEB", warehouseIds: [(await createWarehouse(t, tokens.staff)).id] });
+    const refused = await start(web);
+    expect(refused.status).toBe(422);
+    expect((await bodyOf(refused)).error.code).toBe("STORE_NOT_MARKETPLACE");
+    const unknown = await start("00000000-0000-4000-8000-000000000000");
+    expect(unknown.status).toBe(404);
+    expect((await bodyOf(unknown)).error.code).toBe("STORE_NOT_FOUND");
+    expect((await start(web, (await customer(t)).tokens.accessToken)).status).toBe(403);
+  });
+});
+
+describe("the drift schedule", () => {
+  test("queues a check per pushing marketplace store once per interval, never a second while one waits, and none when off", async () => {
+    const shop = await marketShop(t, tokens);
+    const quiet = await marketShop(t, tokens, { storeBody: { sendStock: false } });
+    const web = await createStore(t, tokens.admin, { type: "WEB", warehouseIds: [shop.warehouse.id] });
+    const now = Date.now();
+    expect(await scheduleDriftChecks(db(), now, 0)).toEqual([]);
+    const queued = await scheduleDriftChecks(db(), now, 60_000);
+    const mine = async (ids: string[]) => {
+      const rows = await queryRows<{ store_id: string }>(db(), sql`select store_id::text as store_id from jobs where id = any(${`{${ids.join(",")}}`}::uuid[])`);
+      return rows.map((r) => r.store_id).filter((id) => [shop.storeId, quiet.storeId, web].includes(id));
+    };
+    expect(await mine(queued)).toEqual([shop.storeId]);
+    expect(await mine(await scheduleDriftChecks(db(), now, 60_000))).toEqual([]);
+    // Finished 2 minutes ago: due again with a 1-minute interval, not with a 5-minute one.
+    await db().execute(sql`update jobs set state = 'SUCCEEDED', finished_at = ${new Date(now - 120_000).toISOString()}::timestamptz where store_id = ${shop.storeId}::uuid`);
+    expect(await mine(await scheduleDriftChecks(db(), now, 300_000))).toEqual([]);
+    expect(await mine(await scheduleDriftChecks(db(), now, 60_000))).toEqual([shop.storeId]);
+  });
+});
+
+describe("listings the check cannot read", () => {
+  test("a store whose adapter has no listing read fails the job with LISTING_READS_NOT_SUPPORTED", async () => {
+    const shop = await marketShop(t, tokens);
+    // Every adapter reads listings today: this one is the store's own with its read taken away.
+    const plain = driftDeps(t, async (id) => {
+      const channel = await sync().channels.channel(id);
+      if (channel.kind !== "push") return channel;
+      const { readListings: _dropped, ...adapter } = channel.adapter;
+      return { ...channel, adapter: { ...adapter, marketplace: channel.adapter.marketplace, profile: channel.adapter.profile } };
+    });
+    const error = await runCheck(t, plain, shop.storeId).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "LISTING_READS_NOT_SUPPORTED" });
+  });
+});
