@@ -9,6 +9,7 @@ import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import { SellerIdRequired, StoreNotFound, StorePolicyOutOfRange, StoreTypeDiscontinued } from "./errors";
 import type { CatalogChange } from "./events";
 import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
+import { identifiedLines, type LineToIdentify } from "./listing-identity";
 import { forgetPushed, lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
 import { assertAllowedBaseUrl, type BaseUrlRule } from "./store-base-url";
@@ -121,6 +122,12 @@ export function createStoreService(deps: StoreServiceDeps) {
       listingPrices(db, storeId, productIds),
     /** Store, warehouses, products, listing prices and set components for an order, in one statement (order-quote.ts). */
     quoteForOrder: (storeId: string, refs: OrderRefs): Promise<OrderQuote | undefined> => quoteForOrder(db, storeId, refs),
+    /**
+     * Order lines with each one the store's listings recognise (listing barcode, product barcode,
+     * listing stock code, the store's default stock code) carrying its product's catalog barcode;
+     * the rest as they came. One statement.
+     */
+    identifyLines: <L extends LineToIdentify>(storeId: string, lines: readonly L[]): Promise<L[]> => identifiedLines(db, storeId, lines),
     /** Active stores selling from one or more of these warehouses: the stores a stock change there concerns. */
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 

@@ -246,6 +246,10 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   }
 
   return {
+    /** The marketplace's lines named by our catalog barcodes where the store's listings recognise them (catalog listing-identity). */
+    identifyLines: <L extends MarketplaceLine>(storeId: string, lines: readonly L[]): Promise<L[]> =>
+      UUID.test(storeId.toLowerCase()) ? ctx.stores.identifyLines(storeId.toLowerCase(), lines) : Promise.resolve([...lines]),
+
     /**
      * Idempotent on (store, marketplace order id), and for a package on the lines' ids: a repeat
      * answers the recorded order and reserves nothing.

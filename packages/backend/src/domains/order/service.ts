@@ -200,6 +200,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       return toCommand(row);
     },
 
+    identifyLines: intake.identifyLines,
     intakeMarketplaceOrder: intake.intakeMarketplaceOrder,
     cancelMarketplaceOrder: intake.cancelMarketplaceOrder,
 
