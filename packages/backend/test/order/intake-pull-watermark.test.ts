@@ -104,7 +104,7 @@ describe("the order pull's watermark", () => {
       orders: {
         intakeMarketplaceOrder: () => Promise.reject(new Error("database went away")),
         identifyLines: (storeId, lines) => t.services.orders.identifyLines(storeId, lines),
-      cancelMarketplaceOrder: (input) => t.services.orders.cancelMarketplaceOrder(input),
+        cancelMarketplaceOrder: (input) => t.services.orders.cancelMarketplaceOrder(input),
         needingAttentionCounts: () => t.services.orders.needingAttentionCounts(),
       },
     });

@@ -117,9 +117,9 @@ describe("N11 contract: the adapter against the sources", () => {
       ["Cancelled", "0"],
     ]);
     expect([...new Map(orders.map((o) => [o.packageId, o])).values()].map((o) => [o.externalId, o.packageId, o.status, o.lines])).toEqual([
-      ["N11-1001", "301", "CREATED", [{ barcode: "SKU-1", quantity: 2, unitPrice: 9990, lineId: "9001" }]],
-      ["N11-1002", "302", "CREATED", [{ barcode: "SKU-2", quantity: 1, unitPrice: 4550, lineId: "9002" }]],
-      ["N11-1003", "303", "CANCELLED", [{ barcode: "SKU-1", quantity: 1, unitPrice: 9990, lineId: "9003" }]],
+      ["N11-1001", "301", "CREATED", [{ barcode: "", stockCode: "SKU-1", quantity: 2, unitPrice: 9990, lineId: "9001" }]],
+      ["N11-1002", "302", "CREATED", [{ barcode: "", stockCode: "SKU-2", quantity: 1, unitPrice: 4550, lineId: "9002" }]],
+      ["N11-1003", "303", "CANCELLED", [{ barcode: "", stockCode: "SKU-1", quantity: 1, unitPrice: 9990, lineId: "9003" }]],
     ]);
     expect(orders[0]?.lastModifiedAt).toBe(new Date(1764928800000).toISOString());
   });
