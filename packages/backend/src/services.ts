@@ -150,7 +150,9 @@ export function createServices(deps: ServicesDeps) {
   events.catalog.on(async (change) => {
     affected.clear();
     sync.channels.clear(change.storeIds);
-    await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
+    const pairs = await pairsForCatalogChange(change, { products, stores });
+    if (change.forgetSent) await sync.forgetSends(pairs);
+    await sync.markDirty(pairs);
   });
   return { identity, products, stores, inventory, orders, commandWorker, picklist, orderIntake, trendyolWebhookRegistration, returns, returnClaims, sellable, events, sync };
 }

@@ -99,4 +99,52 @@ export async function identifiedLines<L extends LineToIdentify>(db: Database, st
   });
 }
 
+interface EffectiveRow extends Record<string, unknown> {
+  product_id: string;
+  effective_barcode: string;
+  effective_stock_code: string;
+  marketplace_id: string | null;
+}
+
+/** The effective identifiers of some listings of a store, by product; unlisted products are absent. */
+export async function effectiveIdentifiersOf(db: Database, storeId: string, productIds: readonly string[]): Promise<Map<string, ListingIdentifiers>> {
+  const ids = productIds.filter((id) => UUID.test(id));
+  if (ids.length === 0 || !UUID.test(storeId)) return new Map();
+  const rows = await queryRows<EffectiveRow>(
+    db,
+    sql`select l.product_id, ${effectiveIdentifiers}
+        from listings l join products p on p.id = l.product_id join stores s on s.id = l.store_id
+        where l.store_id = ${storeId}::uuid and l.product_id = any(${`{${ids.join(",")}}`}::uuid[])`,
+  );
+  return new Map(rows.map((r) => [r.product_id, { barcode: r.effective_barcode, stockCode: r.effective_stock_code, marketplaceId: r.marketplace_id }]));
+}
+
+export interface IdentifierClash {
+  field: "barcode" | "stockCode";
+  value: string;
+  productId: string;
+}
+
+/**
+ * Another listing of the store answering to this listing's effective barcode or stock code (as
+ * they stand in `db`, so inside the transaction that changed them); undefined when none does.
+ */
+export async function identifierClash(db: Database, storeId: string, productId: string): Promise<IdentifierClash | undefined> {
+  const [row] = await queryRows<{ field: "barcode" | "stockCode"; value: string; product_id: string }>(
+    db,
+    sql`with mine as (
+          select ${effectiveBarcodeOf} as barcode, ${effectiveStockCodeOf} as stock_code
+          from listings l join products p on p.id = l.product_id join stores s on s.id = l.store_id
+          where l.store_id = ${storeId}::uuid and l.product_id = ${productId}::uuid)
+        select case when ${effectiveBarcodeOf} = mine.barcode then 'barcode' else 'stockCode' end as field,
+               case when ${effectiveBarcodeOf} = mine.barcode then mine.barcode else mine.stock_code end as value,
+               l.product_id
+        from mine, listings l join products p on p.id = l.product_id join stores s on s.id = l.store_id
+        where l.store_id = ${storeId}::uuid and l.product_id <> ${productId}::uuid
+          and (${effectiveBarcodeOf} = mine.barcode or ${effectiveStockCodeOf} = mine.stock_code)
+        order by l.product_id limit 1`,
+  );
+  return row ? { field: row.field, value: row.value, productId: row.product_id } : undefined;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
