@@ -175,4 +175,22 @@ describe("a store whose stock codes are not its barcodes", () => {
     // What was shown under the old code stays as it was: the marketplace was not told anything under it.
     expect(await shownOn(sandbox, hb.m, ownB)).toBe(4);
   });
+
+  test("two listings answering to one barcode: one is pushed, the other is dead-lettered with the reason", async () => {
+    // The sandbox's own account knows every code.
+    const storeId = await createStore(t, tokens.admin, { type: "HEPSIBURADA", sellerId: hbTemplate.account, baseUrl: sandbox.url, credentials: hbTemplate.credentials, warehouseIds: [warehouse.id] });
+    const e = await product("ECHO", 2);
+    const f = await product("FOXTROT", 6);
+    // E takes F's barcode while F is not listed (no one answers to it yet); listing F afterwards
+    // names no identifiers, so nothing stops its default from clashing.
+    await putListing(t, tokens.admin, storeId, e.id, { enabled: true, identifiers: { barcode: f.barcode, stockCode: `ECHO-OWN-${run}` } });
+    await putListing(t, tokens.admin, storeId, f.id, { enabled: true });
+    await settle();
+    const listings = await listingsOf(storeId);
+    const statuses = [e.id, f.id].map((id) => listings.get(id)?.lastPushStatus);
+    expect(statuses.sort()).toEqual(["DEAD", "SUCCEEDED"]);
+    const status = await bodyOf(await get(t, "/api/v1/stock-sync/status", tokens.staff));
+    const letter = status.deadLetters.find((l: Json) => l.storeId === storeId && [e.id, f.id].includes(l.productId) && l.barcode === f.barcode);
+    expect(JSON.stringify(letter?.reasons)).toContain("LISTING_BARCODE_CLASH");
+  });
 });
