@@ -126,7 +126,7 @@ describe("a store whose stock codes are not its barcodes", () => {
       { barcode: "", stockCode: a.sku, quantity: 2, unitPrice: 10_000 },
       // A barcode nobody knows: the listing's own stock code names D.
       { barcode: `UNKNOWN-${run}`, stockCode: `TY-D-${run}`, quantity: 1, unitPrice: 10_000 },
-    ] as { barcode: string; quantity: number; unitPrice: number }[]);
+    ]);
     const report = await t.services.orderIntake.pullStore(storeId);
     if (!report.pulled) throw new Error(report.reason);
     const page = await bodyOf(await get(t, `/api/v1/orders?storeId=${storeId}&limit=100`, tokens.staff));
