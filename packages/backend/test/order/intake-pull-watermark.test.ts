@@ -103,7 +103,6 @@ describe("the order pull's watermark", () => {
       offsetMs: () => OVERLAP * 3,
       orders: {
         intakeMarketplaceOrder: () => Promise.reject(new Error("database went away")),
-        identifyLines: (storeId, lines) => t.services.orders.identifyLines(storeId, lines),
         cancelMarketplaceOrder: (input) => t.services.orders.cancelMarketplaceOrder(input),
         needingAttentionCounts: () => t.services.orders.needingAttentionCounts(),
       },

@@ -152,7 +152,6 @@ export function pullFrom(t: TestApp, stream: FakeOrderStream, clock: { now: () =
         recorded.add(input.externalOrderId ?? "");
         return result;
       },
-      identifyLines: (storeId, lines) => t.services.orders.identifyLines(storeId, lines),
       cancelMarketplaceOrder: (input) => t.services.orders.cancelMarketplaceOrder(input),
       needingAttentionCounts: () => t.services.orders.needingAttentionCounts(),
     },

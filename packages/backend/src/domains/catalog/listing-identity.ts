@@ -57,7 +57,13 @@ interface IdentifyRow extends Record<string, unknown> {
  * stock code (SKU or barcode) of a product listed there. One statement for all lines.
  */
 export async function identifyLines(db: Database, storeId: string, lines: readonly LineToIdentify[]): Promise<Map<number, IdentifiedLine>> {
-  const wanted = lines.flatMap((line, idx) => (line.barcode.length > 0 || (line.stockCode ?? "").length > 0 ? [{ idx, barcode: line.barcode, stockCode: line.stockCode ?? "" }] : []));
+  // A code Postgres cannot hold (a NUL) names nothing we sell: intake flags the line as it came.
+  const usable = (code: string) => code.length > 0 && code.length <= MAX_CODE && !code.includes("\u0000");
+  const wanted = lines.flatMap((line, idx) => {
+    const barcode = usable(line.barcode) ? line.barcode : "";
+    const stockCode = line.stockCode !== undefined && usable(line.stockCode) ? line.stockCode : "";
+    return barcode || stockCode ? [{ idx, barcode, stockCode }] : [];
+  });
   if (wanted.length === 0 || !UUID.test(storeId)) return new Map();
   const rows = await queryRows<IdentifyRow>(
     db,
@@ -89,15 +95,19 @@ export async function identifyLines(db: Database, storeId: string, lines: readon
 
 /**
  * The lines with each recognised line's barcode replaced by its product's catalog barcode, so the
- * rest of intake matches as before; a line nothing matches keeps what came.
+ * rest of intake matches as before. A line nothing matches keeps what came; one that came with a
+ * stock code only (N11) shows that code as its barcode, so the operator sees what the marketplace named.
  */
 export async function identifiedLines<L extends LineToIdentify>(db: Database, storeId: string, lines: readonly L[]): Promise<L[]> {
   const found = await identifyLines(db, storeId, lines);
   return lines.map((line, idx) => {
-    const hit = found.get(idx);
-    return hit && hit.catalogBarcode !== line.barcode ? { ...line, barcode: hit.catalogBarcode } : line;
+    const barcode = found.get(idx)?.catalogBarcode ?? (line.barcode === "" && line.stockCode ? line.stockCode : line.barcode);
+    return barcode === line.barcode ? line : { ...line, barcode };
   });
 }
+
+/** Longer codes name nothing we store (listing identifiers are at most 200 characters; barcodes less). */
+const MAX_CODE = 1000;
 
 interface EffectiveRow extends Record<string, unknown> {
   product_id: string;

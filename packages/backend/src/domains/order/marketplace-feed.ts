@@ -23,7 +23,6 @@ import type { Logger } from "../../infra/logger";
 import type { MarketplaceName, NormalisedOrder } from "../marketplace/service";
 import type { IntakeMetrics } from "./metrics";
 import type { Intake, IntakeResult } from "./intake";
-import { MAX_LINES } from "./order-examination";
 
 export type FeedOutcome = "created" | "duplicate" | "oversold" | "needs_attention" | "cancelled" | "rejected";
 export type FeedSource = "pull" | "webhook";
@@ -35,7 +34,7 @@ export interface FeedResult {
 }
 
 export interface FeedDeps {
-  orders: Pick<Intake, "intakeMarketplaceOrder" | "cancelMarketplaceOrder" | "identifyLines">;
+  orders: Pick<Intake, "intakeMarketplaceOrder" | "cancelMarketplaceOrder">;
   metrics: IntakeMetrics;
   log: Logger;
 }
@@ -46,9 +45,7 @@ function outcomeOf({ order, created }: IntakeResult): Exclude<FeedOutcome, "canc
   return order.status === "NEEDS_ATTENTION" ? "needs_attention" : "created";
 }
 
-async function apply(deps: FeedDeps, storeId: string, given: NormalisedOrder): Promise<FeedResult> {
-  // Lines named by the marketplace's own barcode or stock code carry our catalog barcode from here on.
-  const order = given.lines.length > 0 && given.lines.length <= MAX_LINES ? { ...given, lines: await deps.orders.identifyLines(storeId, given.lines) } : given;
+async function apply(deps: FeedDeps, storeId: string, order: NormalisedOrder): Promise<FeedResult> {
   const packaged = order.packageId === undefined ? {} : { packageId: order.packageId, marketplaceStatus: order.marketplaceStatus, ...(order.partition && { partition: order.partition }) };
   const input = { storeId, externalOrderId: order.externalId, ...packaged, lines: order.lines, currency: order.currency, raw: order.raw, ...(order.dispatchBy !== undefined && { dispatchBy: order.dispatchBy }), ...(order.progress !== undefined && { progress: order.progress }), ...(order.marketplaceOrderNumber !== undefined && { marketplaceOrderNumber: order.marketplaceOrderNumber }) };
   if (order.status === "CANCELLED" && order.externalId) {

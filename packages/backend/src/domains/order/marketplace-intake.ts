@@ -34,7 +34,7 @@ export interface MarketplaceIntakeDeps {
   log: Logger;
   registry: Registry;
   stores: Pick<StoreService, "listStores" | "findStore" | "credentialsFor">;
-  orders: Pick<OrderService, "identifyLines" | "intakeMarketplaceOrder" | "cancelMarketplaceOrder" | "needingAttentionCounts"> & Partial<Pick<OrderService, "onNeedingAttentionChanged">>;
+  orders: Pick<OrderService, "intakeMarketplaceOrder" | "cancelMarketplaceOrder" | "needingAttentionCounts"> & Partial<Pick<OrderService, "onNeedingAttentionChanged">>;
   settings: OrderPullSettings;
   now?: () => number;
   fetch?: typeof fetch;

@@ -200,7 +200,6 @@ export function createOrderService(deps: OrderServiceDeps) {
       return toCommand(row);
     },
 
-    identifyLines: intake.identifyLines,
     intakeMarketplaceOrder: intake.intakeMarketplaceOrder,
     cancelMarketplaceOrder: intake.cancelMarketplaceOrder,
 
