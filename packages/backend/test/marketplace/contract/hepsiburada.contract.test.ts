@@ -73,6 +73,29 @@ describe("Hepsiburada contract", () => {
     done(server);
   });
 
+  test("listings keyed on their stock codes: merchantSku is the stock code (hepsiburadaSku beside it where known), and the status's merchantSkus map back to our barcodes", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "stock-upload"), fixture("hepsiburada", "stock-upload-status"));
+    const adapter = adapterOn(server);
+    const [receipt] = await adapter.pushStockAndPrice([
+      // Sorted by barcode on the wire: the second element is SKU-2, as the status's elementNo 2 says.
+      { barcode: "8690000000002", stockCode: "SKU-2", quantity: 0 },
+      { barcode: "8690000000001", stockCode: "SKU-1", marketplaceId: "HBV00000ABC01", quantity: 5 },
+    ]);
+    const body = JSON.parse(server.sent[0]?.body ?? "[]") as Record<string, unknown>[];
+    expect(body).toEqual([
+      { hepsiburadaSku: "HBV00000ABC01", merchantSku: "SKU-1", availableStock: 5 },
+      { merchantSku: "SKU-2", availableStock: 0 },
+    ]);
+    if (!receipt) throw new Error("no receipt");
+    expect(receipt).toMatchObject({ barcodes: ["8690000000001", "8690000000002"], keys: ["SKU-1", "SKU-2"] });
+    const status = await adapter.batchStatus(receipt);
+    expect(status.items.map((item) => [item.barcode, item.outcome])).toEqual([
+      ["8690000000001", "SUCCEEDED"],
+      ["8690000000002", "FAILED_PERMANENT"],
+    ]);
+    done(server);
+  });
+
   test("price upload then its status: a Done upload with a MinLock price validation is LOCKED for that element", async () => {
     const server = serveFixtures(fixture("hepsiburada", "price-upload"), fixture("hepsiburada", "price-upload-status"));
     const adapter = adapterOn(server);
