@@ -160,7 +160,9 @@ export function createServices(deps: ServicesDeps) {
   events.catalog.on(async (change) => {
     affected.clear();
     sync.channels.clear(change.storeIds);
-    await sync.markDirty(await pairsForCatalogChange(change, { products, stores }));
+    const pairs = await pairsForCatalogChange(change, { products, stores });
+    if (change.forgetSent) await sync.forgetSends(pairs);
+    await sync.markDirty(pairs);
   });
   // Long work under the job table's leases (domains/jobs): one runner per kind, the worker started where the sync worker runs (main.ts).
   const jobs = createJobService({ db });

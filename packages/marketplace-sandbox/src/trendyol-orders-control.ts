@@ -1,6 +1,6 @@
 /**
  * Control routes for Trendyol orders, beside the seller's other control routes:
- *   POST   /__sandbox/sellers/{id}/orders                      { lines: [{ barcode, quantity, unitPrice }], orderNumber?, fieldNames? } -> 201
+ *   POST   /__sandbox/sellers/{id}/orders                      { lines: [{ barcode, stockCode?, quantity, unitPrice }], orderNumber?, fieldNames? } -> 201
  *   GET    /__sandbox/sellers/{id}/orders                      every package of the seller, as the stream shows it
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/cancel   the marketplace cancels it (status Cancelled)
  *   POST   /__sandbox/sellers/{id}/orders/{packageId}/status   { status } any other package status
@@ -22,7 +22,8 @@ import { type PackageStatus, packagePayload, type SandboxPackage } from "./trend
 
 const OrderBody = Type.Object(
   {
-    lines: orderLines({ barcode: Type.String({ minLength: 1, maxLength: 200 }) }),
+    // An empty barcode is a line Trendyol sends without one; stockCode is the seller's own code (the barcode when left out).
+    lines: orderLines({ barcode: Type.String({ maxLength: 200 }), stockCode: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
     orderNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     fieldNames: Type.Optional(Type.Union([Type.Literal("current"), Type.Literal("legacy")])),
   },

@@ -15,6 +15,8 @@ export type FieldNames = "current" | "legacy";
 
 export interface SandboxPackageLine {
   barcode: string;
+  /** The seller's stock code on the line; the barcode when the test gives none (a seller whose stock codes are its barcodes). */
+  stockCode?: string;
   quantity: number;
   /** Minor units, as tests give it; the payload carries lira decimals like Trendyol. */
   unitPrice: number;
@@ -70,9 +72,9 @@ export function packagePayload(p: SandboxPackage): Record<string, unknown> {
     const unit = lira(line.unitPrice);
     return {
       ...(legacy
-        ? { id: lineId, merchantSku: line.barcode, price: unit, amount: unit }
+        ? { id: lineId, merchantSku: line.stockCode ?? line.barcode, price: unit, amount: unit }
         : // The current model still carries the older `id` beside `lineId`, the same value (getShipmentPackages example).
-          { id: lineId, lineId, stockCode: line.barcode, lineUnitPrice: unit, lineGrossAmount: unit }),
+          { id: lineId, lineId, stockCode: line.stockCode ?? line.barcode, lineUnitPrice: unit, lineGrossAmount: unit }),
       barcode: line.barcode,
       quantity: line.quantity,
       currencyCode: "TRY",

@@ -67,6 +67,11 @@ const WarehouseIds = Type.Array(Uuid, {
   description: "the warehouses the store sells from, in the order reservations draw on them",
 });
 
+export const StockCodeSource = Type.Union([Type.Literal("BARCODE"), Type.Literal("SKU")], {
+  description: "the stock code (Hepsiburada merchantSku, N11 and Trendyol stockCode) of listings that name none: our barcode (default) or our SKU",
+});
+export type StockCodeSource = Static<typeof StockCodeSource>;
+
 export const CreateStoreBody = Type.Object(
   {
     name: Name,
@@ -80,6 +85,7 @@ export const CreateStoreBody = Type.Object(
     sendPrice: Type.Optional(Type.Boolean({ description: "push prices to the channel (default false)" })),
     policy: Type.Optional(PolicyInput),
     writeQuotaPerMinute: Type.Optional(Nullable(WriteQuota)),
+    stockCodeSource: Type.Optional(StockCodeSource),
   },
   { additionalProperties: false },
 );
@@ -97,6 +103,7 @@ export const UpdateStoreBody = Type.Object(
     sendPrice: Type.Optional(Type.Boolean()),
     policy: Type.Optional(PolicyInput),
     writeQuotaPerMinute: Type.Optional(Nullable(WriteQuota)),
+    stockCodeSource: Type.Optional(StockCodeSource),
   },
   {
     additionalProperties: false,
@@ -133,6 +140,7 @@ export const Store = Type.Object(
     sendPrice: Type.Boolean(),
     policy: Policy,
     writeQuotaPerMinute: Nullable(Type.Integer({ description: "requests per minute; null uses the marketplace default" })),
+    stockCodeSource: StockCodeSource,
     warehouseIds: Type.Array(Uuid, { description: "in the order reservations draw on them" }),
     hasCredentials: Type.Boolean({ description: "credentials are stored (they are never returned)" }),
     credentialsKeyId: Nullable(Type.String({ description: "the id of the key they are encrypted under" })),
@@ -149,9 +157,32 @@ export type StorePage = Static<typeof StorePage>;
 
 const Override = (schema: ReturnType<typeof Quantity> | typeof Percentage) => Type.Optional(Nullable(schema));
 
+const Identifier = (description: string) =>
+  Type.Optional(
+    Nullable(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        // Not blank and no control characters; surrounding spaces are trimmed.
+        pattern: "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$",
+        description,
+      }),
+    ),
+  );
+
+export const ListingIdentifiersInput = Type.Object(
+  {
+    barcode: Identifier("the listing's barcode on the marketplace; null uses the product's"),
+    stockCode: Identifier("the seller's stock code / merchant SKU on the marketplace; null uses the store's stockCodeSource"),
+    marketplaceProductId: Identifier("the marketplace's own id of the product or listing (Hepsiburada hepsiburadaSku ...)"),
+  },
+  { additionalProperties: false, description: "the marketplace's identifiers of this listing: a field left out keeps its value, null clears it" },
+);
+
 export const ListingBody = Type.Object(
   {
     enabled: Type.Boolean(),
+    identifiers: Type.Optional(ListingIdentifiersInput),
     price: Type.Optional(Nullable(Money)),
     policy: Type.Optional(
       Type.Object(
@@ -193,6 +224,20 @@ export const Listing = Type.Object(
     lastPushedPrice: Nullable(Type.Integer()),
     lastPushedAt: Nullable(Timestamp),
     lastPushStatus: Nullable(Type.String()),
+    identifiers: Type.Object(
+      { barcode: Nullable(Type.String()), stockCode: Nullable(Type.String()), marketplaceProductId: Nullable(Type.String()) },
+      { description: "the listing's own identifiers on the marketplace; null uses the default" },
+    ),
+    effective: Type.Object(
+      { barcode: Type.String(), stockCode: Type.String() },
+      { description: "what the marketplace is sent and orders are matched on: the listing's own values, else the product's barcode and the store's stockCodeSource" },
+    ),
+    fulfilledByMarketplace: Type.Boolean({ description: "the marketplace fulfils it (Hepsiburada isFulfilledByHB): its stock is not pushed" }),
+    lockedByMarketplace: Type.Boolean(),
+    lastSeenQuantity: Nullable(Type.Integer({ description: "what the marketplace showed at the last read" })),
+    lastSeenAt: Nullable(Timestamp),
+    lastDriftAt: Nullable(Timestamp),
+    importJobId: Nullable(Uuid),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

@@ -35,8 +35,8 @@ describe("Hepsiburada order pull", () => {
       marketplaceStatus: "Open",
       currency: "TRY",
       lines: [
-        { barcode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: `${created.id}-1` },
-        { barcode: "SKU-2", quantity: 1, unitPrice: 500, lineId: `${created.id}-2` },
+        { barcode: "SKU-1", stockCode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: `${created.id}-1` },
+        { barcode: "SKU-2", stockCode: "SKU-2", quantity: 1, unitPrice: 500, lineId: `${created.id}-2` },
       ],
     });
     expect(Math.abs(Date.parse(order?.lastModifiedAt ?? "") - Date.now())).toBeLessThan(5_000);
@@ -55,8 +55,8 @@ describe("Hepsiburada order pull", () => {
     expect(cancel.status).toBe(200);
     const again = await adapter.pullOrders?.({ since, until: new Date(Date.now() + 2000) });
     expect(again?.orders.map((o) => [o.externalId, o.status, o.packageId?.replace(/:\d{4}-\d{2}-\d{2}T[\d:.]+Z?$/, ":<cancelDate>"), o.lines])).toEqual([
-      [created.id, "CANCELLED", `cancelled:${created.id}-1:<cancelDate>`, [{ barcode: "SKU-1", quantity: 2, unitPrice: 0, lineId: `${created.id}-1` }]],
-      [created.id, "CANCELLED", `cancelled:${created.id}-2:<cancelDate>`, [{ barcode: "SKU-2", quantity: 1, unitPrice: 0, lineId: `${created.id}-2` }]],
+      [created.id, "CANCELLED", `cancelled:${created.id}-1:<cancelDate>`, [{ barcode: "SKU-1", stockCode: "SKU-1", quantity: 2, unitPrice: 0, lineId: `${created.id}-1` }]],
+      [created.id, "CANCELLED", `cancelled:${created.id}-2:<cancelDate>`, [{ barcode: "SKU-2", stockCode: "SKU-2", quantity: 1, unitPrice: 0, lineId: `${created.id}-2` }]],
     ]);
   });
 
@@ -124,16 +124,16 @@ describe("Hepsiburada order pull", () => {
         "CREATED",
         "2026-11-20T10:05:00.451Z",
         [
-          { barcode: "A", quantity: 1, unitPrice: 1050, lineId: "1" },
-          { barcode: "A", quantity: 2, unitPrice: 1050, lineId: "2" },
+          { barcode: "A", stockCode: "A", quantity: 1, unitPrice: 1050, lineId: "1" },
+          { barcode: "A", stockCode: "A", quantity: 2, unitPrice: 1050, lineId: "2" },
         ],
       ],
-      ["9002", "CREATED", "2026-11-20T10:05:00.000Z", [{ barcode: "B", quantity: 1, unitPrice: 300, lineId: "3" }]],
+      ["9002", "CREATED", "2026-11-20T10:05:00.000Z", [{ barcode: "B", stockCode: "B", quantity: 1, unitPrice: 300, lineId: "3" }]],
       // Formerly left out without a word. Without a time of their own they stand at the window's start.
-      [undefined, "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "C", quantity: 1, unitPrice: Number.NaN, lineId: "4" }]],
+      [undefined, "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "C", stockCode: "C", quantity: 1, unitPrice: Number.NaN, lineId: "4" }]],
       ["9003", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "", quantity: 1, unitPrice: Number.NaN, lineId: "5" }]],
-      ["9004", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "D", quantity: 0, unitPrice: Number.NaN, lineId: "6" }]],
-      ["9005", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "E", quantity: 3, unitPrice: 100 }]],
+      ["9004", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "D", stockCode: "D", quantity: 0, unitPrice: Number.NaN, lineId: "6" }]],
+      ["9005", "CREATED", "2026-11-20T09:00:00.000Z", [{ barcode: "E", stockCode: "E", quantity: 3, unitPrice: 100 }]],
     ]);
     expect(page?.orders[2]?.raw).toEqual({ lines: [items[3]] });
     expect(page?.next).toBeNull();
@@ -151,11 +151,11 @@ describe("Hepsiburada order pull", () => {
     const { adapter } = hbAdapterFor(NOWHERE, {}, cannedFetch({ body: { totalCount: 1, items: open } }, { body: [] }, { body: { totalCount: 5, items: cancelled } }));
     const page = await adapter.pullOrders?.({ since: new Date("2026-11-20T09:00:00Z"), until: new Date("2026-11-20T11:00:00Z") });
     expect(page?.orders.map((o) => [o.externalId, o.packageId, o.status, o.lines, o.lastModifiedAt])).toEqual([
-      ["9001", "open-list", "CREATED", [{ barcode: "A", quantity: 1, unitPrice: 100, lineId: "1" }], "2026-11-20T10:05:00.000Z"],
-      ["9001", "cancelled:2:2026-11-20T10:06:00.000Z", "CANCELLED", [{ barcode: "B", quantity: 1, unitPrice: 0, lineId: "2" }], "2026-11-20T10:06:00.000Z"],
-      ["9002", "cancelled:3:2026-11-20T10:07:00.000Z", "CANCELLED", [{ barcode: "C", quantity: 2, unitPrice: 0, lineId: "3" }], "2026-11-20T10:07:00.000Z"],
-      ["9002", "cancelled:3:2026-11-20T10:09:00.123Z", "CANCELLED", [{ barcode: "C", quantity: 1, unitPrice: 0, lineId: "3" }], "2026-11-20T10:09:00.123Z"],
-      [undefined, "cancelled:unnamed", "CANCELLED", [{ barcode: "D", quantity: 1, unitPrice: 0 }], "2026-11-20T10:08:00.000Z"],
+      ["9001", "open-list", "CREATED", [{ barcode: "A", stockCode: "A", quantity: 1, unitPrice: 100, lineId: "1" }], "2026-11-20T10:05:00.000Z"],
+      ["9001", "cancelled:2:2026-11-20T10:06:00.000Z", "CANCELLED", [{ barcode: "B", stockCode: "B", quantity: 1, unitPrice: 0, lineId: "2" }], "2026-11-20T10:06:00.000Z"],
+      ["9002", "cancelled:3:2026-11-20T10:07:00.000Z", "CANCELLED", [{ barcode: "C", stockCode: "C", quantity: 2, unitPrice: 0, lineId: "3" }], "2026-11-20T10:07:00.000Z"],
+      ["9002", "cancelled:3:2026-11-20T10:09:00.123Z", "CANCELLED", [{ barcode: "C", stockCode: "C", quantity: 1, unitPrice: 0, lineId: "3" }], "2026-11-20T10:09:00.123Z"],
+      [undefined, "cancelled:unnamed", "CANCELLED", [{ barcode: "D", stockCode: "D", quantity: 1, unitPrice: 0 }], "2026-11-20T10:08:00.000Z"],
     ]);
   });
 

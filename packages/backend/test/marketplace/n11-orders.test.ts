@@ -54,8 +54,8 @@ describe("N11 adapter: order intake from shipment packages", () => {
     ]);
     const lineIds = kept.payload.lines.map((line: { orderLineId: number }) => String(line.orderLineId));
     expect(orders[0]?.lines).toEqual([
-      { barcode: "BC1", quantity: 2, unitPrice: 11285, lineId: lineIds[0] },
-      { barcode: "BC2", quantity: 1, unitPrice: 500, lineId: lineIds[1] },
+      { barcode: "", stockCode: "BC1", quantity: 2, unitPrice: 11285, lineId: lineIds[0] },
+      { barcode: "", stockCode: "BC2", quantity: 1, unitPrice: 500, lineId: lineIds[1] },
     ]);
     expect(orders[0]?.currency).toBe("TRY");
     expect(Date.parse(orders[0]?.lastModifiedAt ?? "")).toBeGreaterThan(now - 60_000);
@@ -127,7 +127,7 @@ describe("N11 adapter: order intake from shipment packages", () => {
       packageId: "9",
       status: "CREATED",
       lastModifiedAt: "2026-01-01T00:00:00.000Z",
-      lines: [{ barcode: "S", quantity: 3, unitPrice: 11285, lineId: "1" }],
+      lines: [{ barcode: "", stockCode: "S", quantity: 3, unitPrice: 11285, lineId: "1" }],
     });
     // No orderNumber: the package id stands for the order, as before.
     expect(map({ orderNumber: undefined, shipmentPackageStatus: "Created" })).toMatchObject({ externalId: "9", packageId: "9" });

@@ -13,7 +13,7 @@ describe("the Trendyol order normaliser", () => {
       progress: "PICKING",
       partition: { holds: true },
       marketplaceStatus: "Picking",
-      lines: [{ barcode: "B1", quantity: 2, unitPrice: 12_990, lineId: "1" }],
+      lines: [{ barcode: "B1", quantity: 2, unitPrice: 12_990, lineId: "1", stockCode: "S1" }],
       currency: "TRY",
       lastModifiedAt: new Date(1_767_225_600_000).toISOString(),
       raw,
@@ -27,7 +27,7 @@ describe("the Trendyol order normaliser", () => {
       packageId: "77",
       status: "CANCELLED",
       lines: [
-        { barcode: "B1", quantity: 1, unitPrice: 1_001, lineId: "1" },
+        { barcode: "B1", quantity: 1, unitPrice: 1_001, lineId: "1", stockCode: "S" },
         { barcode: "B1", quantity: 2, unitPrice: 1_001, lineId: "2" },
       ],
       currency: "TRY",

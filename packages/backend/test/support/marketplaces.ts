@@ -56,9 +56,10 @@ export async function shownOn(sandbox: RunningSandbox, m: SandboxMarketplace, ba
 }
 
 /** A buyer orders on the marketplace; answers the marketplace's order (package) id. */
-export async function orderOn(sandbox: RunningSandbox, m: SandboxMarketplace, lines: { barcode: string; quantity: number; unitPrice: number }[]): Promise<string> {
+/** `stockCode`: the seller's code on a Trendyol line when it is not the barcode (other marketplaces' orders name the code only). */
+export async function orderOn(sandbox: RunningSandbox, m: SandboxMarketplace, lines: { barcode: string; stockCode?: string; quantity: number; unitPrice: number }[]): Promise<string> {
   if (m.type === "TRENDYOL") return String((await sandboxCall(sandbox, "POST", `${controlPath(m)}/orders`, { lines })).shipmentPackageId);
-  const created = await sandboxCall(sandbox, "POST", `${controlPath(m)}/orders`, { lines: lines.map(({ barcode, ...line }) => ({ code: barcode, ...line })) });
+  const created = await sandboxCall(sandbox, "POST", `${controlPath(m)}/orders`, { lines: lines.map(({ barcode, stockCode: _code, ...line }) => ({ code: barcode, ...line })) });
   return String(created.id);
 }
 

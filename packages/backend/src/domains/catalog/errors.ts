@@ -132,3 +132,11 @@ export class UnknownWarehouse extends ValidationFailed {
     super("Some warehouses do not exist", { warehouseIds: [...warehouseIds] });
   }
 }
+
+/** Another listing of the store already answers to this identifier on the marketplace (its own value, or its default). */
+export class ListingIdentifierTaken extends Conflict {
+  static override readonly code = "LISTING_IDENTIFIER_TAKEN";
+  constructor(details: { field: "barcode" | "stockCode"; value: string; productId: string }) {
+    super(`Another listing of this store is known by this ${details.field === "barcode" ? "barcode" : "stock code"}`, details);
+  }
+}

@@ -2,14 +2,18 @@
 import type { Stores } from "@pazarsync/shared";
 import { and, asc, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db";
-import { isCheckViolation, isForeignKeyViolation, postgresFailure } from "../../infra/pg-errors";
-import { ListingOverrideOutOfRange, ProductNotFound, StoreNotFound } from "./errors";
+import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, postgresFailure } from "../../infra/pg-errors";
+import { ListingIdentifierTaken, ListingOverrideOutOfRange, ProductNotFound, StoreNotFound } from "./errors";
+import { identifierClash, type ListingIdentifiers } from "./listing-identity";
 import { listings } from "./schema";
 
 type ListingRow = typeof listings.$inferSelect;
 type ListingOverrides = Partial<Pick<ListingRow, "price" | "safetyStock" | "percentage" | "maxQuantity" | "floor">>;
+type OwnIdentifiers = Partial<Pick<ListingRow, "barcode" | "stockCode" | "marketplaceProductId">>;
 
-export function toListingView(row: ListingRow): Stores.Listing {
+const IDENTIFIER_FIELDS = ["barcode", "stockCode", "marketplaceProductId"] as const;
+
+export function toListingView(row: ListingRow, effective: ListingIdentifiers | undefined): Stores.Listing {
   return {
     storeId: row.storeId,
     productId: row.productId,
@@ -20,6 +24,15 @@ export function toListingView(row: ListingRow): Stores.Listing {
     lastPushedPrice: row.lastPushedPrice,
     lastPushedAt: row.lastPushedAt?.toISOString() ?? null,
     lastPushStatus: row.lastPushStatus,
+    identifiers: { barcode: row.barcode, stockCode: row.stockCode, marketplaceProductId: row.marketplaceProductId },
+    // Read in the statement after the row's; a listing always has both (the product's barcode at least).
+    effective: { barcode: effective?.barcode ?? row.barcode ?? "", stockCode: effective?.stockCode ?? row.stockCode ?? "" },
+    fulfilledByMarketplace: row.fulfilledByMarketplace,
+    lockedByMarketplace: row.lockedByMarketplace,
+    lastSeenQuantity: row.lastSeenQuantity,
+    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    lastDriftAt: row.lastDriftAt?.toISOString() ?? null,
+    importJobId: row.importJobId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -37,6 +50,30 @@ function overridesOf(body: Stores.ListingBody): ListingOverrides {
   return given;
 }
 
+/** The identifiers the body names, trimmed: a field left out keeps its value, null clears it. */
+function identifiersOf(body: Stores.ListingBody): OwnIdentifiers {
+  const given: OwnIdentifiers = {};
+  for (const field of IDENTIFIER_FIELDS) {
+    const value = body.identifiers?.[field];
+    if (value !== undefined) given[field] = value === null ? null : value.trim();
+  }
+  return given;
+}
+
+const UNIQUE_IDENTIFIERS = { listings_store_barcode_unique: "barcode", listings_store_stock_code_unique: "stockCode" } as const;
+
+/** Another listing has this very value as its own: which one, for the 409. */
+async function takenBy(db: Database, storeId: string, productId: string, ids: OwnIdentifiers, error: unknown): Promise<unknown> {
+  for (const [constraint, field] of Object.entries(UNIQUE_IDENTIFIERS)) {
+    const value = ids[field];
+    if (!isUniqueViolation(error, constraint) || typeof value !== "string") continue;
+    const column = field === "barcode" ? listings.barcode : listings.stockCode;
+    const [other] = await db.select({ productId: listings.productId }).from(listings).where(and(eq(listings.storeId, storeId), eq(column, value)));
+    return new ListingIdentifierTaken({ field, value, productId: other?.productId ?? productId });
+  }
+  return listingError(error, storeId, productId);
+}
+
 function listingError(error: unknown, storeId: string, productId: string): unknown {
   if (isForeignKeyViolation(error, "listings_store_id_stores_id_fk")) return new StoreNotFound(storeId);
   if (isForeignKeyViolation(error, "listings_product_id_products_id_fk")) return new ProductNotFound(productId);
@@ -44,22 +81,39 @@ function listingError(error: unknown, storeId: string, productId: string): unkno
   return error;
 }
 
-/** Creates or updates one listing in a single statement (the foreign keys answer "no such store/product"). */
-export async function upsertListing(db: Database, storeId: string, productId: string, body: Stores.ListingBody): Promise<ListingRow> {
+/**
+ * Creates or updates one listing (the foreign keys answer "no such store/product"). New
+ * identifiers are checked against the store's other listings in the same transaction (409
+ * LISTING_IDENTIFIER_TAKEN); when they change, what the marketplace was told under the old ones
+ * is forgotten (`identifiersChanged`: the caller forgets the sends and marks the pair).
+ */
+export async function upsertListing(db: Database, storeId: string, productId: string, body: Stores.ListingBody): Promise<{ row: ListingRow; identifiersChanged: boolean }> {
   const overrides = overridesOf(body);
+  const ids = identifiersOf(body);
+  const naming = Object.keys(ids).length > 0;
   try {
-    const [row] = await db
-      .insert(listings)
-      .values({ storeId, productId, enabled: body.enabled, ...overrides })
-      .onConflictDoUpdate({
-        target: [listings.storeId, listings.productId],
-        set: { enabled: body.enabled, ...overrides, updatedAt: sql`now()` },
-      })
-      .returning();
-    if (!row) throw new Error("listing upsert returned no row");
-    return row;
+    return await db.transaction(async (tx) => {
+      const [before] = naming
+        ? await tx.select().from(listings).where(and(eq(listings.storeId, storeId), eq(listings.productId, productId))).for("update")
+        : [];
+      const identifiersChanged = IDENTIFIER_FIELDS.some((field) => ids[field] !== undefined && ids[field] !== (before?.[field] ?? null));
+      const forget = identifiersChanged ? { lastPushedQuantity: null, lastPushedPrice: null, lastPushedAt: null, lastPushStatus: null } : {};
+      const [row] = await tx
+        .insert(listings)
+        .values({ storeId, productId, enabled: body.enabled, ...overrides, ...ids })
+        .onConflictDoUpdate({
+          target: [listings.storeId, listings.productId],
+          set: { enabled: body.enabled, ...overrides, ...ids, ...forget, updatedAt: sql`now()` },
+        })
+        .returning();
+      if (!row) throw new Error("listing upsert returned no row");
+      const clash = identifiersChanged ? await identifierClash(tx, storeId, productId) : undefined;
+      if (clash) throw new ListingIdentifierTaken(clash);
+      return { row, identifiersChanged };
+    });
   } catch (error) {
-    throw listingError(error, storeId, productId);
+    if (error instanceof ListingIdentifierTaken) throw error;
+    throw await takenBy(db, storeId, productId, ids, error);
   }
 }
 

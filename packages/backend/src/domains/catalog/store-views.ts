@@ -21,6 +21,7 @@ export function toStoreView(row: StoreRow, warehouseIds: string[], webhook?: Sto
     sendPrice: row.sendPrice,
     policy: { safetyStock: row.safetyStock, percentage: row.percentage, maxQuantity: row.maxQuantity, floor: row.floor },
     writeQuotaPerMinute: row.writeQuotaPerMinute,
+    stockCodeSource: row.stockCodeSource,
     warehouseIds,
     hasCredentials: row.credentialsCiphertext !== null,
     credentialsKeyId: row.credentialsCiphertext !== null ? row.credentialsKeyId : null,

@@ -9,6 +9,7 @@ import { createCredentialCipher, type CredentialKeyring } from "./credentials";
 import { SellerIdRequired, StoreNotFound, StorePolicyOutOfRange, StoreTypeDiscontinued } from "./errors";
 import type { CatalogChange } from "./events";
 import { quoteForOrder, type OrderQuote, type OrderRefs } from "./order-quote";
+import { effectiveIdentifiersOf, identifiedLines, type LineToIdentify } from "./listing-identity";
 import { forgetPushed, lastPushed, type LastPushed, type PushOutcome, recordPushOutcomes } from "./listing-pushes";
 import { listedProductIds, listingPrices, listingRowsPage, toListingView, upsertListing } from "./listings";
 import { assertAllowedBaseUrl, type BaseUrlRule } from "./store-base-url";
@@ -93,9 +94,9 @@ export function createStoreService(deps: StoreServiceDeps) {
   }
 
   /** After commit: the store's listings are re-synced (a failing listener never fails the write). */
-  async function announceStoreChange(storeId: string): Promise<void> {
+  async function announceStoreChange(storeId: string, forgetSent = false): Promise<void> {
     const productIds = await listedProductIds(db, storeId);
-    if (productIds.length > 0) await events.emit({ productIds, storeIds: [storeId] });
+    if (productIds.length > 0) await events.emit({ productIds, storeIds: [storeId], ...(forgetSent && { forgetSent }) });
   }
 
   return {
@@ -121,6 +122,12 @@ export function createStoreService(deps: StoreServiceDeps) {
       listingPrices(db, storeId, productIds),
     /** Store, warehouses, products, listing prices and set components for an order, in one statement (order-quote.ts). */
     quoteForOrder: (storeId: string, refs: OrderRefs): Promise<OrderQuote | undefined> => quoteForOrder(db, storeId, refs),
+    /**
+     * Order lines with each one the store's listings recognise (listing barcode, product barcode,
+     * listing stock code, the store's default stock code) carrying its product's catalog barcode;
+     * the rest as they came. One statement.
+     */
+    identifyLines: <L extends LineToIdentify>(storeId: string, lines: readonly L[]): Promise<L[]> => identifiedLines(db, storeId, lines),
     /** Active stores selling from one or more of these warehouses: the stores a stock change there concerns. */
     storesSellingFrom: (warehouseIds: readonly string[]): Promise<string[]> => activeStoresSellingFrom(db, warehouseIds),
 
@@ -163,6 +170,7 @@ export function createStoreService(deps: StoreServiceDeps) {
             sendStock: body.sendStock ?? true,
             sendPrice: body.sendPrice ?? false,
             writeQuotaPerMinute: body.writeQuotaPerMinute ?? null,
+            stockCodeSource: body.stockCodeSource ?? "BARCODE",
             ...policyColumns(body.policy),
           });
           await replaceStoreWarehouses(tx, id, body.warehouseIds);
@@ -187,13 +195,19 @@ export function createStoreService(deps: StoreServiceDeps) {
         ...(patch.sendStock !== undefined && { sendStock: patch.sendStock }),
         ...(patch.sendPrice !== undefined && { sendPrice: patch.sendPrice }),
         ...(patch.writeQuotaPerMinute !== undefined && { writeQuotaPerMinute: patch.writeQuotaPerMinute }),
+        ...(patch.stockCodeSource !== undefined && { stockCodeSource: patch.stockCodeSource }),
         ...policyColumns(patch.policy),
       };
+      let stockCodesChanged = false;
       try {
         await db.transaction(async (tx) => {
+          const was = patch.stockCodeSource === undefined ? undefined : (await storeRow(tx, id))?.stockCodeSource;
           // The UPDATE comes first: it locks the store row, so concurrent edits of one store queue.
           const row = await updateStoreRow(tx, id, columns);
           if (!row) throw new StoreNotFound(id);
+          stockCodesChanged = was !== undefined && was !== patch.stockCodeSource;
+          // The marketplace knows the listings by other stock codes now: nothing it was told under the old ones holds.
+          if (stockCodesChanged) await forgetPushed(tx, id);
           // Checked on the row as it now stands; throwing rolls the update back.
           assertSellerId(row.type, row.sellerId);
           if (patch.warehouseIds) await replaceStoreWarehouses(tx, id, patch.warehouseIds);
@@ -202,22 +216,23 @@ export function createStoreService(deps: StoreServiceDeps) {
         throw storeWriteError(error);
       }
       log.info({ storeId: id, fields: Object.keys(patch), actorId }, "store updated");
-      if (changesSellable(patch)) await announceStoreChange(id);
+      if (changesSellable(patch) || stockCodesChanged) await announceStoreChange(id, stockCodesChanged);
       if (changesMarketplaceSettings(patch)) announceSettingsChange(id);
       return getStore(id);
     },
 
     async putListing(storeId: string, productId: string, body: Stores.ListingBody, actorId?: string): Promise<Stores.Listing> {
-      const row = await upsertListing(db, storeId, productId, body);
-      log.info({ storeId, productId, enabled: row.enabled, actorId }, "listing saved");
-      await events.emit({ productIds: [productId], storeIds: [storeId] });
-      return toListingView(row);
+      const { row, identifiersChanged } = await upsertListing(db, storeId, productId, body);
+      log.info({ storeId, productId, enabled: row.enabled, identifiersChanged, actorId }, "listing saved");
+      await events.emit({ productIds: [productId], storeIds: [storeId], ...(identifiersChanged && { forgetSent: true }) });
+      return toListingView(row, (await effectiveIdentifiersOf(db, storeId, [productId])).get(productId));
     },
 
     async listingPage(storeId: string, page: PageRequest): Promise<Stores.ListingPage> {
       const { rows, total } = await listingRowsPage(db, storeId, page.limit, page.offset);
       if (total === 0 && !(await storeRow(db, storeId))) throw new StoreNotFound(storeId);
-      return { items: rows.map(toListingView), page: page.page, limit: page.limit, total };
+      const effective = await effectiveIdentifiersOf(db, storeId, rows.map((row) => row.productId));
+      return { items: rows.map((row) => toListingView(row, effective.get(row.productId))), page: page.page, limit: page.limit, total };
     },
   };
 }

@@ -1,10 +1,16 @@
 /** What the stock-sync engine needs of a store's listings to build a push: one statement per batch. */
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../infra/db";
+import { effectiveIdentifiers } from "./listing-identity";
 
 export interface SyncTarget {
   productId: string;
+  /** The listing's effective barcode on its marketplace (listing-identity.ts): the item's identity in the push. */
   barcode: string;
+  /** The listing's effective stock code (Hepsiburada merchantSku, N11 stockCode). */
+  stockCode: string;
+  /** The marketplace's own id of the listing, where known. */
+  marketplaceId: string | null;
   /** Marketplaces sell only enabled listings of active products; a disabled one is pushed as 0. */
   enabled: boolean;
   /** The quantity the marketplace last confirmed; null before the first confirmation. */
@@ -18,7 +24,9 @@ export interface SyncTarget {
 
 interface TargetRow extends Record<string, unknown> {
   product_id: string;
-  barcode: string;
+  effective_barcode: string;
+  effective_stock_code: string;
+  marketplace_id: string | null;
   enabled: boolean;
   last_pushed_quantity: number | null;
   sale_price: number;
@@ -36,9 +44,9 @@ export async function syncTargets(db: Database, storeId: string, productIds: rea
   const ids = `{${productIds.filter((id) => UUID.test(id)).join(",")}}`;
   const rows = await queryRows<TargetRow>(
     db,
-    sql`select l.product_id, p.barcode, (l.enabled and p.active) as enabled, l.last_pushed_quantity,
+    sql`select l.product_id, ${effectiveIdentifiers}, (l.enabled and p.active) as enabled, l.last_pushed_quantity,
                coalesce(l.price, p.price) as sale_price, greatest(p.list_price, coalesce(l.price, p.price)) as list_price, l.last_pushed_price
-        from listings l join products p on p.id = l.product_id
+        from listings l join products p on p.id = l.product_id join stores s on s.id = l.store_id
         where l.store_id = ${storeId} and l.product_id = any(${ids}::uuid[])`,
   );
   return new Map(
@@ -46,7 +54,9 @@ export async function syncTargets(db: Database, storeId: string, productIds: rea
       r.product_id,
       {
         productId: r.product_id,
-        barcode: r.barcode,
+        barcode: r.effective_barcode,
+        stockCode: r.effective_stock_code,
+        marketplaceId: r.marketplace_id,
         enabled: r.enabled,
         lastPushedQuantity: r.last_pushed_quantity === null ? null : Number(r.last_pushed_quantity),
         salePrice: Number(r.sale_price),

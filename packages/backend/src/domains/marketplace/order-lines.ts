@@ -10,16 +10,21 @@ export type OrderLine = NormalisedOrder["lines"][number];
  * NEEDS_ATTENTION with the reason (UNKNOWN_BARCODE, QUANTITY_OUT_OF_RANGE, PRICE_OUT_OF_RANGE).
  * The raw payload keeps the line as it came.
  */
-export function orderLine(barcode: unknown, quantity: unknown, unitPrice: number | undefined): OrderLine {
+export function orderLine(barcode: unknown, quantity: unknown, unitPrice: number | undefined, stockCode?: unknown): OrderLine {
   return {
     barcode: typeof barcode === "string" ? barcode : "",
     quantity: typeof quantity === "number" ? quantity : Number.NaN,
     unitPrice: unitPrice ?? Number.NaN,
+    // The seller's stock code on the line: intake matches it where the barcode names no product.
+    ...(typeof stockCode === "string" && stockCode.length > 0 && { stockCode }),
   };
 }
 
-/** Whether intake can match and count the line: only such lines are added up with others of their barcode. */
-export const isReadableLine = (line: OrderLine): boolean => line.barcode.length > 0 && Number.isSafeInteger(line.quantity) && line.quantity > 0;
+/** What names the line's product: its barcode, else its stock code ("" when neither came). */
+const lineKey = (line: OrderLine): string => (line.barcode.length > 0 ? line.barcode : line.stockCode ? `\u0000${line.stockCode}` : "");
+
+/** Whether intake can match and count the line: only such lines are added up with others of their barcode (or stock code). */
+export const isReadableLine = (line: OrderLine): boolean => lineKey(line).length > 0 && Number.isSafeInteger(line.quantity) && line.quantity > 0;
 
 /**
  * Lines of one barcode added up (intake takes one line per barcode); unreadable lines stay apart,
@@ -33,11 +38,11 @@ export function addedUpByBarcode(lines: readonly OrderLine[]): OrderLine[] {
       out.push(line);
       continue;
     }
-    const seen = byBarcode.get(line.barcode);
+    const seen = byBarcode.get(lineKey(line));
     if (seen) seen.quantity += line.quantity;
     else {
       const copy = { ...line };
-      byBarcode.set(line.barcode, copy);
+      byBarcode.set(lineKey(line), copy);
       out.push(copy);
     }
   }

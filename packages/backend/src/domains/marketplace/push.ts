@@ -54,10 +54,20 @@ export function writeCallType(items: readonly StockPriceItem[]): ApiCallType {
   return items.some((item) => item.quantity !== undefined) ? "STOCK_UPDATE" : "PRICE_UPDATE";
 }
 
-/** The receipt for a batch the marketplace accepted now under this id. */
-export function receiptFor(marketplace: MarketplaceName, batchId: string, items: readonly StockPriceItem[]): SubmissionReceipt {
-  return { marketplace, batchId, submittedAt: new Date().toISOString(), itemCount: items.length, barcodes: items.map((item) => item.barcode) };
+/**
+ * The receipt for a batch the marketplace accepted now under this id. `keyOf`: what a marketplace
+ * that keys on something else was sent for each item; the receipt carries those keys when any
+ * differs from its barcode, so outcomes named by key map back.
+ */
+export function receiptFor(marketplace: MarketplaceName, batchId: string, items: readonly StockPriceItem[], keyOf?: (item: StockPriceItem) => string): SubmissionReceipt {
+  const barcodes = items.map((item) => item.barcode);
+  const keys = keyOf ? items.map(keyOf) : barcodes;
+  const keyed = keys.some((key, index) => key !== barcodes[index]);
+  return { marketplace, batchId, submittedAt: new Date().toISOString(), itemCount: items.length, barcodes, ...(keyed && { keys }) };
 }
+
+/** What each item of a receipt was sent as: its keys, else its barcodes. */
+export const receiptKeys = (receipt: SubmissionReceipt): readonly string[] => (receipt.keys?.length === receipt.barcodes.length ? receipt.keys : receipt.barcodes);
 
 /** 422 MARKETPLACE_MISMATCH for a receipt another marketplace issued. */
 export function requireOwnReceipt(marketplace: MarketplaceName, receipt: SubmissionReceipt): void {

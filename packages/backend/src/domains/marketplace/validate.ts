@@ -11,6 +11,8 @@ import type { ItemOutcome, StockPriceItem } from "./types";
 export const LOCAL_REASONS = {
   invalidBarcode: "INVALID_BARCODE",
   duplicateBarcode: "DUPLICATE_BARCODE",
+  duplicateStockCode: "DUPLICATE_STOCK_CODE",
+  invalidStockCode: "INVALID_STOCK_CODE",
   nothingToUpdate: "NOTHING_TO_UPDATE",
   invalidQuantity: "INVALID_QUANTITY",
   invalidPrice: "INVALID_PRICE",
@@ -22,11 +24,17 @@ export interface LocalRules {
   listPriceAloneIsNothing?: boolean;
   /** N11 takes listPrice and salePrice together or REJECTs the whole request: the reason given for one alone. */
   bothPricesOrNeither?: string;
+  /** Hepsiburada and N11 key items on the stock code (the barcode where none is given): two items with one key are refused. */
+  keyedOnStockCode?: boolean;
 }
+
+/** What a marketplace keyed on the stock code is sent as the item's key. */
+export const stockCodeKey = (item: StockPriceItem): string => item.stockCode ?? item.barcode;
 
 function problemsOf(item: StockPriceItem, rules: LocalRules): string[] {
   const problems: string[] = [];
   if (typeof item.barcode !== "string" || item.barcode.length === 0 || item.barcode.trim() !== item.barcode) problems.push(LOCAL_REASONS.invalidBarcode);
+  if (rules.keyedOnStockCode && item.stockCode !== undefined && (typeof item.stockCode !== "string" || item.stockCode.length === 0 || item.stockCode.trim() !== item.stockCode)) problems.push(LOCAL_REASONS.invalidStockCode);
   const listPriceCounts = item.listPrice !== undefined && !rules.listPriceAloneIsNothing;
   if (item.quantity === undefined && item.salePrice === undefined && !listPriceCounts) problems.push(LOCAL_REASONS.nothingToUpdate);
   if (item.quantity !== undefined && !Number.isSafeInteger(item.quantity)) problems.push(LOCAL_REASONS.invalidQuantity);
@@ -44,17 +52,22 @@ function problemsOf(item: StockPriceItem, rules: LocalRules): string[] {
 export function validateItems(items: readonly StockPriceItem[], maxQuantity: number, rules: LocalRules = {}): ValidationResult {
   const seen = new Map<string, number>();
   for (const item of items) seen.set(item.barcode, (seen.get(item.barcode) ?? 0) + 1);
+  const keys = new Map<string, number>();
+  if (rules.keyedOnStockCode) for (const item of items) keys.set(stockCodeKey(item), (keys.get(stockCodeKey(item)) ?? 0) + 1);
   const valid: StockPriceItem[] = [];
   const rejected: ItemOutcome[] = [];
   for (const item of items) {
     const problems = problemsOf(item, rules);
     // Two desired states for one barcode: we cannot know which is right, so neither is sent.
     if ((seen.get(item.barcode) ?? 0) > 1) problems.push(LOCAL_REASONS.duplicateBarcode);
+    else if ((keys.get(stockCodeKey(item)) ?? 0) > 1) problems.push(LOCAL_REASONS.duplicateStockCode);
     if (problems.length > 0) {
       rejected.push({ barcode: String(item.barcode), outcome: "FAILED_PERMANENT", reasons: problems });
       continue;
     }
     const normalised: StockPriceItem = { barcode: item.barcode };
+    if (item.stockCode !== undefined) normalised.stockCode = item.stockCode;
+    if (item.marketplaceId !== undefined) normalised.marketplaceId = item.marketplaceId;
     if (item.quantity !== undefined) normalised.quantity = Math.min(maxQuantity, Math.max(0, item.quantity));
     if (item.salePrice !== undefined) normalised.salePrice = item.salePrice;
     if (item.listPrice !== undefined) normalised.listPrice = item.listPrice;

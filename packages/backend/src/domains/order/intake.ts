@@ -85,6 +85,13 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
   const packages = createPackageIntake(ctx);
   const progress = createProgressIntake(ctx);
   const answer = async (row: repo.OrderRow, created: boolean): Promise<IntakeResult> => ({ order: await present(ctx, row, SYSTEM), created });
+  /**
+   * The marketplace's lines named by our catalog barcodes where the store's listings recognise
+   * them (its own barcode or stock code: catalog listing-identity), in one statement; past the
+   * line limit the order is not read line by line, so not identified either.
+   */
+  const identified = (storeId: string, lines: readonly MarketplaceLine[]): Promise<MarketplaceLine[]> =>
+    lines.length > 0 && lines.length <= MAX_LINES ? ctx.stores.identifyLines(storeId, lines) : Promise.resolve([...lines]);
 
   /**
    * Under the stock locks of the order's products, in one transaction: `write` records or rewrites
@@ -259,7 +266,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
       // A package id Postgres cannot store names no package: the order is taken as a whole (the raw payload keeps the id).
       const packaged = given.packageId === undefined || storable(given.packageId, MAX_PACKAGE_ID) ? given : { ...given, packageId: undefined };
       const number = given.marketplaceOrderNumber !== undefined && storable(given.marketplaceOrderNumber, MAX_PACKAGE_ID) ? given.marketplaceOrderNumber : undefined;
-      const input = { ...packaged, dispatchBy: deadline?.toISOString(), marketplaceOrderNumber: number };
+      const input = { ...packaged, lines: await identified(storeId, given.lines), dispatchBy: deadline?.toISOString(), marketplaceOrderNumber: number };
       try {
         return await keepNumber(await keepDeadline(await intake(input, storeId, rawText, orderKey), deadline), number);
       } catch (error) {
@@ -287,7 +294,7 @@ export function createIntake(ctx: OrderContext, transitions: Transitions) {
         return { outcome: "UNKNOWN" };
       }
       if (packageId !== undefined && input.lines) {
-        const delivery = { packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: input.lines, currency: "", partition: input.partition };
+        const delivery = { packageId, marketplaceStatus: input.marketplaceStatus ?? "", lines: await identified(storeId, input.lines), currency: "", partition: input.partition };
         const cancelled = await packages.cancelPackage(row, delivery);
         if (cancelled) return { outcome: cancelled.changed ? "CANCELLED" : "ALREADY_CANCELLED", order: await present(ctx, cancelled.row, SYSTEM) };
         // A cancelled part (another package id) of an order recorded whole, without line ids, under

@@ -19,6 +19,8 @@ export interface MarketplaceLine {
   unitPrice: number;
   /** The marketplace's order line id, where it sends one. */
   lineId?: string;
+  /** The seller's stock code on the line, where the marketplace sends one: intake identifies the line by it when the barcode names nothing. */
+  stockCode?: string;
 }
 
 export const MAX_LINES = 1000;

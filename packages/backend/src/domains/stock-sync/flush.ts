@@ -13,7 +13,7 @@ import { syncTargets } from "../catalog/sync-targets";
 import type { SellableLookup } from "../inventory/availability-types";
 import { MarketplaceDuplicateRequest, MarketplaceError, MarketplaceRateLimited, type StockPriceItem } from "../marketplace/service";
 import { channelBuckets, type PushChannel, type SyncChannel } from "./channels";
-import { addDeadLetters } from "./dead-letters";
+import { addDeadLetters, type DeadItem } from "./dead-letters";
 import { echoShownPrices } from "./drift-prices";
 import type { Claim, ClaimedMark, DirtyBuffer } from "./dirty-buffer";
 import type { SyncMetrics } from "./metrics";
@@ -140,6 +140,7 @@ async function flushClaim(deps: FlushDeps, channel: PushChannel, claim: Claim, r
     throw error;
   });
   result.skipped += planned.skipped;
+  if (planned.clashes.length > 0) await addDeadLetters(deps, channel.store.id, planned.clashes);
   const parts = partsOf(planned, channel.adapter.profile.stockAndPriceTogether);
   let stop: FlushResult | undefined;
   for (const [index, plannedPart] of parts.entries()) {
@@ -167,7 +168,12 @@ interface Planned {
   /** Claimed marks by barcode, for outcomes and put-backs. */
   marks: Map<string, ClaimedMark>;
   skipped: number;
+  /** Listings whose effective barcode another listing of the claim already has: never sent, dead-lettered. */
+  clashes: DeadItem[];
 }
+
+/** Two listings of one store answer to one barcode on the marketplace: which one it shows is unknowable. */
+export const LISTING_BARCODE_CLASH = "LISTING_BARCODE_CLASH";
 
 /**
  * What a claim turns into: for each claimed product the quantity (and, for stores that push
@@ -184,6 +190,8 @@ async function plan(deps: FlushDeps, channel: PushChannel, claim: Claim): Promis
   ]);
   const items: StockPriceItem[] = [];
   const marks = new Map<string, ClaimedMark>();
+  const clashes: DeadItem[] = [];
+  const owners = new Map<string, string>();
   let skipped = 0;
   for (const mark of claim.items) {
     const target = targets.get(mark.productId);
@@ -191,9 +199,15 @@ async function plan(deps: FlushDeps, channel: PushChannel, claim: Claim): Promis
       skipped += 1;
       continue;
     }
+    const owner = owners.get(target.barcode);
+    if (owner !== undefined) {
+      clashes.push({ productId: mark.productId, barcode: target.barcode, quantity: null, reasons: [`${LISTING_BARCODE_CLASH}: product ${owner} is listed under this barcode too`], attempts: 1 });
+      continue;
+    }
+    owners.set(target.barcode, mark.productId);
     // What the marketplace shows, or will once the in-flight push lands.
     const told = sent.get(mark.productId);
-    const item: StockPriceItem = { barcode: target.barcode };
+    const item: StockPriceItem = { barcode: target.barcode, stockCode: target.stockCode, ...(target.marketplaceId !== null && { marketplaceId: target.marketplaceId }) };
     if (channel.sends.stock) {
       const quantity = Math.min(sellable.get(mark.productId)?.sellable ?? 0, channel.adapter.profile.maxQuantity);
       if ((told?.quantity ?? target.lastPushedQuantity) !== quantity) item.quantity = quantity;
@@ -210,7 +224,7 @@ async function plan(deps: FlushDeps, channel: PushChannel, claim: Claim): Promis
     marks.set(target.barcode, mark);
   }
   if (skipped > 0) deps.metrics.itemsSkipped.inc({ marketplace: channel.marketplace, reason: "unchanged" }, skipped);
-  return { items, marks, skipped };
+  return { items, marks, skipped, clashes };
 }
 
 /**
@@ -219,8 +233,8 @@ async function plan(deps: FlushDeps, channel: PushChannel, claim: Claim): Promis
  */
 function partsOf(planned: Planned, together: boolean): StockPriceItem[][] {
   if (together) return planned.items.length > 0 ? [planned.items] : [];
-  const stock = planned.items.flatMap(({ barcode, quantity }) => (quantity === undefined ? [] : [{ barcode, quantity }]));
-  const prices = planned.items.flatMap(({ barcode, salePrice, listPrice }) => (salePrice === undefined ? [] : [{ barcode, salePrice, listPrice }]));
+  const stock = planned.items.flatMap(({ salePrice: _s, listPrice: _l, ...item }) => (item.quantity === undefined ? [] : [item]));
+  const prices = planned.items.flatMap(({ quantity: _q, ...item }) => (item.salePrice === undefined ? [] : [item]));
   return [stock, prices].filter((part) => part.length > 0);
 }
 
@@ -360,7 +374,7 @@ async function failed(
 
 /** The identity of a body as the marketplace sees it: the same items with the same values. */
 function bodyKey(channel: PushChannel, items: readonly StockPriceItem[]): string {
-  const canonical = items.map((i) => `${i.barcode}=${i.quantity ?? ""}/${i.salePrice ?? ""}/${i.listPrice ?? ""}`).sort().join("\n");
+  const canonical = items.map((i) => `${i.barcode}:${i.stockCode ?? ""}=${i.quantity ?? ""}/${i.salePrice ?? ""}/${i.listPrice ?? ""}`).sort().join("\n");
   return `sync:body:${channel.store.id}:${channel.generation}:${createHash("sha1").update(canonical).digest("hex")}`;
 }
 

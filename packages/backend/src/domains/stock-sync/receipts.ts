@@ -136,6 +136,9 @@ function nextPollDelay(settings: ReceiptDeps["settings"], pollCount: number): nu
   return Math.min(settings.maxPollDelayMs, settings.firstPollDelayMs * 2 ** Math.min(pollCount, 20));
 }
 
+/** The receipt as the adapter issued it: with the keys it sent where any item had one of its own. */
 function receiptOf(marketplace: SubmissionReceipt["marketplace"], sub: SubmissionRow): SubmissionReceipt {
-  return { marketplace, batchId: sub.batchId, submittedAt: sub.submittedAt.toISOString(), itemCount: sub.items.length, barcodes: sub.items.map((i) => i.barcode) };
+  const barcodes = sub.items.map((i) => i.barcode);
+  const keyed = sub.items.some((i) => i.key !== undefined);
+  return { marketplace, batchId: sub.batchId, submittedAt: sub.submittedAt.toISOString(), itemCount: sub.items.length, barcodes, ...(keyed && { keys: sub.items.map((i) => i.key ?? i.barcode) }) };
 }

@@ -15,6 +15,8 @@ export const API_CALL_TYPES = ["STOCK_UPDATE", "PRICE_UPDATE", "BATCH_STATUS", "
 export interface SubmittedItem {
   productId: string;
   barcode: string;
+  /** What the marketplace was sent as the item's key where that is not the barcode (receipt `keys`): status reads name items by it. */
+  key?: string;
   quantity: number | null;
   /** Minor units. */
   salePrice: number | null;

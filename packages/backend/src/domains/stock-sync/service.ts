@@ -21,7 +21,7 @@ import { createKickChannel, type KickListener } from "./kick";
 import { createSyncMetrics } from "./metrics";
 import { pollReceipts, type ReceiptDeps } from "./receipts";
 import { reconcileListings, type ReconcileReport } from "./reconcile";
-import { forgetStoreSends } from "./sent";
+import { forgetSent, forgetStoreSends } from "./sent";
 import { createStoreHealth } from "./store-health";
 import { readStatus } from "./status";
 import { expireStoreSubmissions, purgeFinishedSubmissions } from "./submissions";
@@ -183,6 +183,13 @@ export function createStockSync(deps: StockSyncDeps) {
       if (!letter) return false;
       await buffer.markDirty([{ storeId: letter.storeId, productId: letter.productId }]);
       return true;
+    },
+
+    /** These listings are known by other identifiers now: what they were sent under the old ones is forgotten (the caller marks them). */
+    async forgetSends(pairs: readonly StoreProduct[]): Promise<void> {
+      const byStore = new Map<string, string[]>();
+      for (const { storeId, productId } of pairs) byStore.set(storeId, [...(byStore.get(storeId) ?? []), productId]);
+      for (const [storeId, productIds] of byStore) await forgetSent(db, storeId, productIds, new Date(now()));
     },
 
     /** The store's marketplace account was replaced: forget what it was told and mark every listing, so everything is sent again. */

@@ -156,7 +156,11 @@ export async function recordReceipts(
       storeId: timing.storeId,
       marketplace: receipt.marketplace,
       batchId: receipt.batchId,
-      items: receipt.barcodes.flatMap((b) => byBarcode.get(b) ?? []).map((i) => ({ ...i })),
+      items: receipt.barcodes.flatMap((b, index) => {
+        const item = byBarcode.get(b);
+        const key = receipt.keys?.[index];
+        return item ? [{ ...item, ...(key !== undefined && key !== b && { key }) }] : [];
+      }),
       submittedAt: new Date(receipt.submittedAt),
       nextPollAt: new Date(at + timing.firstPollDelayMs),
       expiresAt: new Date(new Date(receipt.submittedAt).getTime() + timing.retentionMs * RETENTION_MARGIN),

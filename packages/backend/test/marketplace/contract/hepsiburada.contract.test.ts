@@ -73,6 +73,29 @@ describe("Hepsiburada contract", () => {
     done(server);
   });
 
+  test("listings keyed on their stock codes: merchantSku is the stock code (hepsiburadaSku beside it where known), and the status's merchantSkus map back to our barcodes", async () => {
+    const server = serveFixtures(fixture("hepsiburada", "stock-upload"), fixture("hepsiburada", "stock-upload-status"));
+    const adapter = adapterOn(server);
+    const [receipt] = await adapter.pushStockAndPrice([
+      // Sorted by barcode on the wire: the second element is SKU-2, as the status's elementNo 2 says.
+      { barcode: "8690000000002", stockCode: "SKU-2", quantity: 0 },
+      { barcode: "8690000000001", stockCode: "SKU-1", marketplaceId: "HBV00000ABC01", quantity: 5 },
+    ]);
+    const body = JSON.parse(server.sent[0]?.body ?? "[]") as Record<string, unknown>[];
+    expect(body).toEqual([
+      { hepsiburadaSku: "HBV00000ABC01", merchantSku: "SKU-1", availableStock: 5 },
+      { merchantSku: "SKU-2", availableStock: 0 },
+    ]);
+    if (!receipt) throw new Error("no receipt");
+    expect(receipt).toMatchObject({ barcodes: ["8690000000001", "8690000000002"], keys: ["SKU-1", "SKU-2"] });
+    const status = await adapter.batchStatus(receipt);
+    expect(status.items.map((item) => [item.barcode, item.outcome])).toEqual([
+      ["8690000000001", "SUCCEEDED"],
+      ["8690000000002", "FAILED_PERMANENT"],
+    ]);
+    done(server);
+  });
+
   test("price upload then its status: a Done upload with a MinLock price validation is LOCKED for that element", async () => {
     const server = serveFixtures(fixture("hepsiburada", "price-upload"), fixture("hepsiburada", "price-upload-status"));
     const adapter = adapterOn(server);
@@ -103,28 +126,28 @@ describe("Hepsiburada contract", () => {
         "CREATED",
         "Open",
         [
-          { barcode: "SKU-1", quantity: 1, unitPrice: 11285, lineId: "L-1" },
-          { barcode: "SKU-3", quantity: 1, unitPrice: 500, lineId: "L-3" },
+          { barcode: "SKU-1", stockCode: "SKU-1", quantity: 1, unitPrice: 11285, lineId: "L-1" },
+          { barcode: "SKU-3", stockCode: "SKU-3", quantity: 1, unitPrice: 500, lineId: "L-3" },
         ],
       ],
-      ["4100002", "open-list", "CREATED", "Open", [{ barcode: "SKU-2", quantity: 2, unitPrice: 2050, lineId: "L-2" }]],
+      ["4100002", "open-list", "CREATED", "Open", [{ barcode: "SKU-2", stockCode: "SKU-2", quantity: 2, unitPrice: 2050, lineId: "L-2" }]],
       [
         "4100003",
         "open-list",
         "CREATED",
         "Open",
         [
-          { barcode: "SKU-1", quantity: 1, unitPrice: 11285, lineId: "L-4" },
-          { barcode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: "L-5" },
+          { barcode: "SKU-1", stockCode: "SKU-1", quantity: 1, unitPrice: 11285, lineId: "L-4" },
+          { barcode: "SKU-1", stockCode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: "L-5" },
         ],
       ],
-      ["4100006", "package:7000000001", "CREATED", "Packaged", [{ barcode: "SKU-2", quantity: 1, unitPrice: 2050, lineId: "L-9" }]],
-      ["4100001", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-4", quantity: 1, unitPrice: 725, lineId: "L-10" }]],
-      ["4100007", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-5", quantity: 1, unitPrice: 990, lineId: "L-11" }]],
-      ["4100008", "package:7000000003", "CREATED", "Packaged", [{ barcode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: "L-12" }]],
-      ["4100004", "cancelled:L-6:2026-12-05T08:00:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-4", quantity: 1, unitPrice: 0, lineId: "L-6" }]],
-      ["4100004", "cancelled:L-7:2026-12-05T08:00:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-5", quantity: 1, unitPrice: 0, lineId: "L-7" }]],
-      ["4100005", "cancelled:L-8:2026-12-05T08:30:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-1", quantity: 2, unitPrice: 0, lineId: "L-8" }]],
+      ["4100006", "package:7000000001", "CREATED", "Packaged", [{ barcode: "SKU-2", stockCode: "SKU-2", quantity: 1, unitPrice: 2050, lineId: "L-9" }]],
+      ["4100001", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-4", stockCode: "SKU-4", quantity: 1, unitPrice: 725, lineId: "L-10" }]],
+      ["4100007", "package:7000000002", "CREATED", "Packaged", [{ barcode: "SKU-5", stockCode: "SKU-5", quantity: 1, unitPrice: 990, lineId: "L-11" }]],
+      ["4100008", "package:7000000003", "CREATED", "Packaged", [{ barcode: "SKU-1", stockCode: "SKU-1", quantity: 2, unitPrice: 11285, lineId: "L-12" }]],
+      ["4100004", "cancelled:L-6:2026-12-05T08:00:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-4", stockCode: "SKU-4", quantity: 1, unitPrice: 0, lineId: "L-6" }]],
+      ["4100004", "cancelled:L-7:2026-12-05T08:00:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-5", stockCode: "SKU-5", quantity: 1, unitPrice: 0, lineId: "L-7" }]],
+      ["4100005", "cancelled:L-8:2026-12-05T08:30:00.000Z", "CANCELLED", "Cancelled", [{ barcode: "SKU-1", stockCode: "SKU-1", quantity: 2, unitPrice: 0, lineId: "L-8" }]],
     ]);
     // Zoneless times (seven fractional digits, as .NET writes them) are Turkey time; none passes the pull's end.
     expect(orders[0]?.lastModifiedAt).toBe("2026-12-04T12:20:11.451Z");

@@ -70,6 +70,20 @@ describe("N11 contract: the adapter against the sources", () => {
     expect(sku).toEqual({ stockCode: "SKU-1", listPrice: "120.00", salePrice: "99.90", quantity: 5, currencyType: "TL" });
   });
 
+  test("a listing whose stock code is not its barcode is sent under the stock code; the task's itemCodes map back to the barcodes through the receipt's keys", async () => {
+    const server = serveFixtures(fixture("n11", "price-stock-write"), fixture("n11", "task-details"));
+    const adapter = adapterOn(server);
+    const [sent] = await adapter.pushStockAndPrice([{ barcode: "8690000000001", stockCode: "SKU-1", quantity: 5, listPrice: 12000, salePrice: 9990 }]);
+    const sku = (JSON.parse(server.sent[0]?.body ?? "{}") as { payload: { skus: Record<string, unknown>[] } }).payload.skus[0];
+    expect(sku?.stockCode).toBe("SKU-1");
+    expect(sent).toMatchObject({ barcodes: ["8690000000001"], keys: ["SKU-1"] });
+    // The task details name SKU-1 and SKU-2: as the store would rebuild a two-item receipt.
+    const status = await adapter.batchStatus({ ...receipt("1092", ["8690000000001", "8690000000002"]), keys: ["SKU-1", "SKU-2"] });
+    expect(server.mismatches).toEqual([]);
+    expect(server.remaining()).toBe(0);
+    expect(status.items.map((item) => [item.barcode, item.outcome])).toEqual([["8690000000001", "SUCCEEDED"], ["8690000000002", "FAILED_PERMANENT"]]);
+  });
+
   test("a stock-only write leaves the price fields out, which the source allows", async () => {
     const server = serveFixtures(fixture("n11", "price-stock-write"));
     await adapterOn(server).pushStockAndPrice([{ barcode: "SKU-1", quantity: 0 }]);
@@ -117,9 +131,9 @@ describe("N11 contract: the adapter against the sources", () => {
       ["Cancelled", "0"],
     ]);
     expect([...new Map(orders.map((o) => [o.packageId, o])).values()].map((o) => [o.externalId, o.packageId, o.status, o.lines])).toEqual([
-      ["N11-1001", "301", "CREATED", [{ barcode: "SKU-1", quantity: 2, unitPrice: 9990, lineId: "9001" }]],
-      ["N11-1002", "302", "CREATED", [{ barcode: "SKU-2", quantity: 1, unitPrice: 4550, lineId: "9002" }]],
-      ["N11-1003", "303", "CANCELLED", [{ barcode: "SKU-1", quantity: 1, unitPrice: 9990, lineId: "9003" }]],
+      ["N11-1001", "301", "CREATED", [{ barcode: "", stockCode: "SKU-1", quantity: 2, unitPrice: 9990, lineId: "9001" }]],
+      ["N11-1002", "302", "CREATED", [{ barcode: "", stockCode: "SKU-2", quantity: 1, unitPrice: 4550, lineId: "9002" }]],
+      ["N11-1003", "303", "CANCELLED", [{ barcode: "", stockCode: "SKU-1", quantity: 1, unitPrice: 9990, lineId: "9003" }]],
     ]);
     expect(orders[0]?.lastModifiedAt).toBe(new Date(1764928800000).toISOString());
   });

@@ -76,7 +76,7 @@ describe("Trendyol order stream", () => {
         externalId: "TEST-1",
         packageId: "3330111111",
         status: "CREATED",
-        lines: [{ barcode: "TEST-BARCODE", quantity: 2, unitPrice: 8_500, lineId: "4765111111" }],
+        lines: [{ barcode: "TEST-BARCODE", stockCode: "TEST-STOCK", quantity: 2, unitPrice: 8_500, lineId: "4765111111" }],
         currency: "TRY",
         lastModifiedAt: new Date(1_789_000_100_000).toISOString(),
       }),
@@ -91,7 +91,7 @@ describe("Trendyol order stream", () => {
     expect(server.mismatches).toEqual([]);
     expect(server.remaining()).toBe(0);
     expect(page?.orders).toEqual([
-      expect.objectContaining({ externalId: "TEST-11", packageId: "11", status: "CREATED", marketplaceStatus: "Created", lines: [{ barcode: "OLD-BARCODE", quantity: 1, unitPrice: 8_800, lineId: "22" }] }),
+      expect.objectContaining({ externalId: "TEST-11", packageId: "11", status: "CREATED", marketplaceStatus: "Created", lines: [{ barcode: "OLD-BARCODE", stockCode: "OLD", quantity: 1, unitPrice: 8_800, lineId: "22" }] }),
     ]);
     expect(page?.next).toBeNull();
   });

@@ -1,7 +1,8 @@
 import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, MarketplaceOutcomeUnknown, MarketplaceReceiptInvalid } from "../errors";
-import { receiptFor, requireOwnReceipt, sendInTurn, stockThenPriceWrites } from "../push";
+import { receiptFor, receiptKeys, requireOwnReceipt, sendInTurn, stockThenPriceWrites } from "../push";
+import { stockCodeKey } from "../validate";
 import type { AdapterProfile, ItemOutcome, StockPriceItem, SubmissionReceipt } from "../types";
 import { FULFILLED_BY_HB, HEPSIBURADA, hepsiburadaPaths, type UploadKind } from "./facts";
 import { createFulfilledByHb, type FulfilledByHbMemo, sharedFulfilledByHbMemo } from "./fulfilled-by-hb";
@@ -144,7 +145,8 @@ export function withoutFulfilledStock(items: readonly StockPriceItem[], skus: Re
   const valid: StockPriceItem[] = [];
   const rejected: ItemOutcome[] = [];
   for (const item of items) {
-    if (item.quantity === undefined || !skus.has(item.barcode)) {
+    // The listing read names listings by merchantSku: the key this item is sent under.
+    if (item.quantity === undefined || !skus.has(stockCodeKey(item))) {
       valid.push(item);
       continue;
     }
@@ -223,7 +225,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
     const id = uploadIdOf(body);
     // Accepted but no id: the upload may be applied and cannot be followed.
     if (id === undefined) throw new MarketplaceOutcomeUnknown("HEPSIBURADA", "UNREADABLE_ANSWER", 200, "no upload id in the answer");
-    return receiptFor("HEPSIBURADA", receiptBatchId(kind, id), batch);
+    return receiptFor("HEPSIBURADA", receiptBatchId(kind, id), batch, stockCodeKey);
   }
 
   return {
@@ -254,7 +256,7 @@ export function createHepsiburadaAdapter(config: HepsiburadaConfig): Marketplace
         itemCount: receipt.itemCount,
         batchId: receipt.batchId,
       });
-      const result = uploadStatusFrom(body, receipt.barcodes);
+      const result = uploadStatusFrom(body, receipt.barcodes, receiptKeys(receipt));
       if (!result) throw new MarketplaceOutcomeUnknown("HEPSIBURADA", "UNREADABLE_ANSWER", status, "the upload status has no readable status");
       return result;
     },

@@ -78,7 +78,9 @@ export function readLine(raw: unknown, sku: unknown, price: number | undefined, 
     ...(due ? { dueBy: due } : {}),
     ...(orderNumber ? { orderNumber } : {}),
     ...(id ? { lineId: id } : {}),
-    line: orderLine(text(sku), record.quantity, price),
+    // The merchant SKU names the line: as its barcode (what Hepsiburada was sent when stock codes
+    // were barcodes) and as its stock code, which intake matches where the barcode names no product.
+    line: orderLine(text(sku), record.quantity, price, text(sku)),
     ...(at ? { at } : {}),
     ...(status ? { status } : {}),
     raw,

@@ -40,9 +40,13 @@ function strings(value: unknown): string[] {
   return [];
 }
 
-/** Which sent barcode an error entry names: its merchantSku when it is one we sent, else its 1-based elementNo. */
-function barcodeOf(entry: Record<string, unknown>, sent: readonly string[]): string | undefined {
-  if (typeof entry.merchantSku === "string" && sent.includes(entry.merchantSku)) return entry.merchantSku;
+/**
+ * Which sent barcode an error entry names: the item whose merchantSku (`keys`, what was sent) it
+ * names, else its 1-based elementNo.
+ */
+function barcodeOf(entry: Record<string, unknown>, sent: readonly string[], keys: readonly string[]): string | undefined {
+  const byKey = typeof entry.merchantSku === "string" ? keys.indexOf(entry.merchantSku) : -1;
+  if (byKey >= 0) return sent[byKey];
   const elementNo = typeof entry.elementNo === "string" ? Number(entry.elementNo) : entry.elementNo;
   if (typeof elementNo === "number" && Number.isInteger(elementNo) && elementNo >= 1) return sent[elementNo - 1];
   return undefined;
@@ -57,15 +61,15 @@ function lockReasons(entry: Record<string, unknown>): string[] {
 /**
  * An upload status answer `{ id, status, createdAt, total, errors: [{ elementNo, hepsiburadaSku,
  * merchantSku, errors: string[] }], priceValidations? }` as outcomes for the barcodes sent, in that
- * order. Undefined for an answer we cannot read.
+ * order (`keys`: the merchantSku each was sent as, in the same order). Undefined for an answer we cannot read.
  */
-export function uploadStatusFrom(body: unknown, sent: readonly string[]): BatchStatus | undefined {
+export function uploadStatusFrom(body: unknown, sent: readonly string[], keys: readonly string[] = sent): BatchStatus | undefined {
   if (!isRecord(body) || typeof body.status !== "string") return undefined;
   if (body.status !== UPLOAD_STATUS.done && body.status !== UPLOAD_STATUS.failed) return { complete: false, items: [] };
   const outcomes = new Map<string, ItemOutcome>();
   for (const entry of Array.isArray(body.errors) ? body.errors : []) {
     if (!isRecord(entry)) continue;
-    const barcode = barcodeOf(entry, sent);
+    const barcode = barcodeOf(entry, sent, keys);
     if (barcode === undefined) continue;
     const reasons = [...(outcomes.get(barcode)?.reasons ?? []), ...strings(entry.errors)];
     outcomes.set(barcode, { barcode, outcome: classifyItemErrors(reasons), reasons });
@@ -73,7 +77,7 @@ export function uploadStatusFrom(body: unknown, sent: readonly string[]): BatchS
   // A lock is the operator's problem whatever else was said about the item: it wins.
   for (const entry of Array.isArray(body.priceValidations) ? body.priceValidations : []) {
     if (!isRecord(entry)) continue;
-    const barcode = barcodeOf(entry, sent);
+    const barcode = barcodeOf(entry, sent, keys);
     if (barcode === undefined) continue;
     outcomes.set(barcode, { barcode, outcome: "LOCKED", reasons: [...(outcomes.get(barcode)?.reasons ?? []), ...lockReasons(entry)] });
   }

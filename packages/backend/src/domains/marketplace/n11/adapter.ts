@@ -2,7 +2,8 @@ import type { AdapterCallOptions, MarketplaceAdapter } from "../adapter";
 import { positiveIntegerProblems, urlProblems } from "../config-checks";
 import { MarketplaceConfigInvalid, type MarketplaceError, MarketplaceOutcomeUnknown, MarketplaceRejected } from "../errors";
 import { requirePullWindow } from "../order-pages";
-import { batchesOf, receiptFor, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
+import { batchesOf, receiptFor, receiptKeys, requireOwnReceipt, sendInTurn, writeCallType } from "../push";
+import { stockCodeKey } from "../validate";
 import type { AdapterProfile, OrderPage, StockPriceItem, SubmissionReceipt } from "../types";
 import { N11, N11_TASK, n11Paths } from "./facts";
 import { n11Request, type N11Transport, reasonsOf } from "./http";
@@ -126,7 +127,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
     const taskId = taskIdOf(body);
     // Queued but no task id: the write may happen and cannot be followed.
     if (taskId === undefined) throw new MarketplaceOutcomeUnknown("N11", "UNREADABLE_ANSWER", 200, "no task id in the answer");
-    return receiptFor("N11", taskId, batch);
+    return receiptFor("N11", taskId, batch, stockCodeKey);
   }
 
   async function detailsPage(receipt: SubmissionReceipt, page: number): Promise<TaskDetailsPage> {
@@ -166,7 +167,7 @@ export function createN11Adapter(config: N11Config): MarketplaceAdapter {
         pages.push(read);
         if (read.last) break;
       }
-      return taskStatusFrom(pages, receipt.barcodes);
+      return taskStatusFrom(pages, receipt.barcodes, receiptKeys(receipt));
     },
 
     readListings: (request) => readN11Listings(transport, request),

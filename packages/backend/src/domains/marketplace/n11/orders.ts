@@ -11,8 +11,8 @@ import { totalCountOf, type WalkCount, walkCountOf, walkOn } from "../page-walk"
  * (a wider range returns the last 15), dates epoch ms documented as GMT+3. Answer `{ content:
  * [package], page, size, totalPages }`; a package is `{ id, orderNumber, shipmentPackageStatus,
  * lastModifiedDate, lines: [{ orderLineId, stockCode, quantity, price (TL decimal) }] }`. N11
- * matches our barcode by stockCode (that is what price-stock-update sends), so a line's stockCode
- * is our barcode.
+ * names the line by the seller's stockCode (what price-stock-update sends): it goes on as the line's
+ * stockCode, and intake finds the listing by it (its barcode is empty: N11 sends none).
  * An order is its orderNumber; a package is one part of it. N11 splits a package (Picking only)
  * into packages with the same orderNumber and new ids, the lines keeping their orderLineId
  * (magazadestek.n11.com "RestAPI Sipariş Paket Bölme"), and lists the rest of a partly cancelled
@@ -57,7 +57,7 @@ export function n11Instant(value: unknown): string | undefined {
  */
 function lineOf(line: unknown): OrderLine {
   if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
-  const read = orderLine(line.stockCode ?? line.sellerStockCode ?? line.barcode, line.quantity, minorUnitsOf(line.price ?? line.unitPrice));
+  const read = orderLine(line.barcode, line.quantity, minorUnitsOf(line.price ?? line.unitPrice), line.stockCode ?? line.sellerStockCode);
   const lineId = idText(line.orderLineId);
   return lineId === undefined ? read : { ...read, lineId };
 }
@@ -66,7 +66,7 @@ function lineOf(line: unknown): OrderLine {
 function identified(lines: OrderLine[]): OrderLine[] {
   const ids = lines.map((line) => line.lineId);
   if (ids.every((id) => id !== undefined) && new Set(ids).size === ids.length) return lines;
-  return lines.map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice }));
+  return lines.map(({ lineId: _id, ...line }) => line);
 }
 
 /**

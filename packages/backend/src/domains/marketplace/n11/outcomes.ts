@@ -75,10 +75,19 @@ export function taskDetailsPage(body: unknown, page: number): TaskDetailsPage | 
   return { status: body.status.toUpperCase(), reasons: reasonsOf({ reasons: body.reasons }), items, last };
 }
 
-/** Every page of one task -> outcomes for the barcodes we sent, in the order sent. */
-export function taskStatusFrom(pages: readonly TaskDetailsPage[], sentBarcodes: readonly string[]): BatchStatus {
+/**
+ * Every page of one task -> outcomes for the barcodes we sent, in the order sent. Task details name
+ * skus by the stockCode sent (`keys`, in the same order as the barcodes).
+ */
+export function taskStatusFrom(pages: readonly TaskDetailsPage[], sentBarcodes: readonly string[], keys: readonly string[] = sentBarcodes): BatchStatus {
+  const barcodeOfKey = new Map(keys.map((key, index) => [key, sentBarcodes[index] ?? key]));
   const byBarcode = new Map<string, ItemOutcome>();
-  for (const page of pages) for (const item of page.items) byBarcode.set(item.barcode, item);
+  for (const page of pages) {
+    for (const item of page.items) {
+      const barcode = barcodeOfKey.get(item.barcode);
+      if (barcode !== undefined) byBarcode.set(barcode, { ...item, barcode });
+    }
+  }
   const status = pages[0]?.status ?? N11_TASK.queued;
   const taskReasons = pages[0]?.reasons ?? [];
   const items = sentBarcodes.flatMap((barcode): ItemOutcome[] => {

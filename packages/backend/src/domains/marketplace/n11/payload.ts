@@ -1,7 +1,7 @@
 import type { ValidationResult } from "../adapter";
 import { decimalPrice } from "../money";
 import type { StockPriceItem } from "../types";
-import { validateItems } from "../validate";
+import { stockCodeKey, validateItems } from "../validate";
 import { N11 } from "./facts";
 
 /** N11 takes listPrice and salePrice together or REJECTs the whole request. */
@@ -12,7 +12,7 @@ export const N11_PRICES_INCOMPLETE = "LIST_AND_SALE_PRICE_REQUIRED_TOGETHER";
  * per item: the shared rules plus both prices or neither. Quantities are clamped to [0, maxQuantity].
  */
 export function validateN11Items(items: readonly StockPriceItem[], maxQuantity: number): ValidationResult {
-  return validateItems(items, maxQuantity, { bothPricesOrNeither: N11_PRICES_INCOMPLETE });
+  return validateItems(items, maxQuantity, { bothPricesOrNeither: N11_PRICES_INCOMPLETE, keyedOnStockCode: true });
 }
 
 /**
@@ -22,7 +22,8 @@ export function validateN11Items(items: readonly StockPriceItem[], maxQuantity: 
  */
 export function priceStockBody(items: readonly StockPriceItem[], integrator: string): string {
   const skus = items.map((item) => {
-    const fields = [`"stockCode":${JSON.stringify(item.barcode)}`];
+    // N11 keys the sku on the seller's stock code: the listing's, else the barcode.
+    const fields = [`"stockCode":${JSON.stringify(stockCodeKey(item))}`];
     const priced = item.salePrice !== undefined && item.listPrice !== undefined;
     if (priced) fields.push(`"listPrice":"${decimalPrice(item.listPrice ?? 0)}"`, `"salePrice":"${decimalPrice(item.salePrice ?? 0)}"`);
     if (item.quantity !== undefined) fields.push(`"quantity":${item.quantity}`);

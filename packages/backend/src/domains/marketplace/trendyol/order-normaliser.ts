@@ -76,11 +76,13 @@ function linesOf(lines: unknown): NormalisedOrder["lines"] {
     if (!isRecord(line)) return orderLine(undefined, undefined, undefined);
     const barcode = typeof line.barcode === "string" && line.barcode.length > 0 ? line.barcode : undefined;
     const lineId = idOf(line.lineId) ?? idOf(line.id);
-    return { ...orderLine(barcode, line.quantity, minorUnits(line.lineUnitPrice ?? line.price)), ...(lineId !== undefined && { lineId }) };
+    // The line's stock code (formerly merchantSku): a seller whose barcodes differ from ours is matched on it.
+    const stockCode = line.stockCode ?? line.merchantSku;
+    return { ...orderLine(barcode, line.quantity, minorUnits(line.lineUnitPrice ?? line.price), stockCode), ...(lineId !== undefined && { lineId }) };
   });
   const ids = read.map((line) => line.lineId);
   const identified = ids.every((id) => id !== undefined) && new Set(ids).size === ids.length;
-  return identified ? read : addedUpByBarcode(read.map(({ barcode, quantity, unitPrice }) => ({ barcode, quantity, unitPrice })));
+  return identified ? read : addedUpByBarcode(read.map(({ lineId: _id, ...line }) => line));
 }
 
 /**
