@@ -8,20 +8,24 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "../../infra/db";
 
+/** The store's default stock code of product `p` (a listing naming none uses it), as an expression over `p` and `s`. */
+const DEFAULT_STOCK_CODE = `case when s.stock_code_source = 'SKU' then p.sku else p.barcode end`;
+
 /**
  * The effective identifiers of listing `l` of product `p` in store `s` (the three aliases must be
  * in scope): `effective_barcode`, `effective_stock_code`, `marketplace_id`.
  */
 export const effectiveIdentifiers: SQL = sql.raw(
   `coalesce(l.barcode, p.barcode) as effective_barcode,
-   coalesce(l.stock_code, case when s.stock_code_source = 'SKU' then p.sku else p.barcode end) as effective_stock_code,
+   coalesce(l.stock_code, ${DEFAULT_STOCK_CODE}) as effective_stock_code,
    l.marketplace_product_id as marketplace_id`,
 );
 
 /** The effective barcode alone, as an expression over `l` and `p`. */
 export const effectiveBarcodeOf: SQL = sql.raw(`coalesce(l.barcode, p.barcode)`);
+export const defaultStockCodeOf: SQL = sql.raw(DEFAULT_STOCK_CODE);
 /** The effective stock code alone, as an expression over `l`, `p` and `s`. */
-export const effectiveStockCodeOf: SQL = sql.raw(`coalesce(l.stock_code, case when s.stock_code_source = 'SKU' then p.sku else p.barcode end)`);
+export const effectiveStockCodeOf: SQL = sql.raw(`coalesce(l.stock_code, ${DEFAULT_STOCK_CODE})`);
 
 export interface ListingIdentifiers {
   barcode: string;

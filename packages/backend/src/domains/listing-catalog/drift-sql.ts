@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../../infra/db";
 import type { RemoteListing } from "../marketplace/types";
+import { effectiveBarcodeOf, effectiveStockCodeOf } from "../catalog/listing-identity";
 
 export interface MatchedListing {
   /** Index of the remote listing in the page. */
@@ -44,8 +45,7 @@ export async function matchPage(db: Database, storeId: string, remote: readonly 
     db,
     sql`with r as (select * from jsonb_to_recordset(${page}::jsonb) as r(i int, mid text, barcode text, stock_code text)),
         ours as materialized (
-          select l.product_id, l.marketplace_product_id as mid, coalesce(l.barcode, p.barcode) as barcode,
-                 coalesce(l.stock_code, case when s.stock_code_source = 'SKU' then p.sku else p.barcode end) as stock_code,
+          select l.product_id, l.marketplace_product_id as mid, ${effectiveBarcodeOf} as barcode, ${effectiveStockCodeOf} as stock_code,
                  l.last_pushed_quantity, l.fulfilled_by_marketplace
           from listings l join products p on p.id = l.product_id join stores s on s.id = l.store_id
           where l.store_id = ${storeId}::uuid),

@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../infra/db";
 import type { RemoteListing } from "../marketplace/types";
+import { defaultStockCodeOf } from "../catalog/listing-identity";
 
 /** A remote listing as the page statement takes it (short names: it travels as one jsonb parameter). */
 interface PageItem {
@@ -153,7 +154,7 @@ async function linkListings(tx: Database, jobId: string, storeId: string, keys: 
         case when x.barcode is null then l.barcode when x.barcode = p.barcode then null else x.barcode end,
         case
           when x.stock_code is null then l.stock_code
-          when x.stock_code = (case when s.stock_code_source = 'SKU' then p.sku else p.barcode end) then null
+          when x.stock_code = ${defaultStockCodeOf} then null
           else x.stock_code
         end,
         coalesce(x.marketplace_product_id, l.marketplace_product_id),
