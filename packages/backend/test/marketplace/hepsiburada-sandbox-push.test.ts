@@ -113,7 +113,14 @@ describe("Hepsiburada order push in the sandbox", () => {
       ["POST", "/hooks/hb-store/orders"],
       ["POST", "/hooks/hb-store/orders"],
     ]);
-    const deliveries = ((await (await control("GET", "push")).json()) as { deliveries: Record<string, unknown>[] }).deliveries.filter((d) => d.orderNumber === number);
+    // The second push was received; the sandbox records its answer a moment later.
+    const deliveriesOf = async () => ((await (await control("GET", "push")).json()) as { deliveries: Record<string, unknown>[] }).deliveries.filter((d) => d.orderNumber === number);
+    const end = Date.now() + 5000;
+    let deliveries = await deliveriesOf();
+    while (deliveries[0]?.delivered !== true && Date.now() < end) {
+      await Bun.sleep(10);
+      deliveries = await deliveriesOf();
+    }
     expect(deliveries).toEqual([{ kind: "order", orderNumber: number, attempts: 2, delivered: true, lastHttpStatus: 201 }]);
 
     const two = await order([
