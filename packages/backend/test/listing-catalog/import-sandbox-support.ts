@@ -84,7 +84,8 @@ export function buildCatalog(marketplace: MarketplaceName, tag: string, idBase: 
       barcode: hasBarcode ? seed.barcode : null,
       stockCode: shownStockCode,
       fulfilled: reads.fulfilled && seed.fulfilledByMarketplace === true,
-      locked: reads.locked && seed.locked === true,
+      // Hepsiburada shows a listing it fulfils as locked too (lockReasons CatalogExchange).
+      locked: reads.locked && (seed.locked === true || (marketplace === "HEPSIBURADA" && seed.fulfilledByMarketplace === true)),
       ...expect,
     };
   };
