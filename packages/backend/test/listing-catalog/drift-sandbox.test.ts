@@ -45,14 +45,14 @@ beforeAll(async () => {
     accounts: Object.fromEntries(MARKETPLACES.filter((m) => m.type !== "TRENDYOL").map((m) => [m.type, others.filter((a) => a.type === m.type).map((a) => ({ account: a.account, key: a.key, secret: a.secret }))])),
   });
   engine = engineOnClock(t, clock);
-});
+}, 60_000);
 
 afterAll(async () => {
   // DRIFT_MEASURE=1 prints what each check cost: reads made, wall time from the request to the restore shown.
   if (process.env.DRIFT_MEASURE === "1") console.info(JSON.stringify(measured, null, 1));
-  sandbox.state.trendyolWebhooks.stop();
-  await sandbox.stop();
-  await t.close();
+  sandbox?.state.trendyolWebhooks.stop();
+  await sandbox?.stop();
+  await t?.close();
 });
 
 /** Each test's own account on the marketplace (N11 finds an account by its key: each has its own). */
