@@ -130,8 +130,8 @@ async function rememberPrices(deps: DriftDeps, channel: PushChannel, writes: Pag
     if (remote?.salePrice === undefined) return [];
     return [{ productId, salePrice: remote.salePrice, ...(remote.listPrice !== undefined && { listPrice: remote.listPrice }) }];
   });
-  const windowMs = channel.adapter.profile.duplicateWindowMs;
-  if (windowMs !== undefined && prices.length > 0) await rememberShownPrices(deps.kv, channel.store.id, prices, windowMs);
+  const { duplicateWindowMs: windowMs, echoesShownPrices } = channel.adapter.profile;
+  if (windowMs !== undefined && echoesShownPrices === true && prices.length > 0) await rememberShownPrices(deps.kv, channel.store.id, prices, windowMs);
 }
 
 /**

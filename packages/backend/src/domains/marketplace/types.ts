@@ -107,6 +107,12 @@ export interface AdapterProfile {
   maxPendingBatches?: number;
   /** Whether one item may carry quantity and prices together (else the adapter sends them apart). */
   stockAndPriceTogether: boolean;
+  /**
+   * A write may carry back the prices the listing read showed and change no price: every price
+   * field it sends is one the read gives. A drift restore inside the duplicate window then differs
+   * from the earlier body (Trendyol). Absent: such a restore waits for the window's end instead.
+   */
+  echoesShownPrices?: boolean;
   /** Order-pull windows, page order and overlap (see OrderStreamProfile). */
   orderStream: OrderStreamProfile;
   /**

@@ -249,7 +249,7 @@ async function admit(deps: FlushDeps, channel: PushChannel, planned: StockPriceI
   // window: sending it again would be refused. A drift restore echoes the prices the marketplace
   // showed (drift-prices.ts); anything else waits for a change or the window's end.
   if (await deps.kv.exists(bodyKey(channel, channel.adapter.validate(part).valid))) {
-    const echoed = profile.stockAndPriceTogether ? await echoShownPrices(deps.kv, channel.store.id, part, (b) => marks.get(b)?.productId) : undefined;
+    const echoed = profile.stockAndPriceTogether && profile.echoesShownPrices ? await echoShownPrices(deps.kv, channel.store.id, part, (b) => marks.get(b)?.productId) : undefined;
     if (!echoed || (await deps.kv.exists(bodyKey(channel, channel.adapter.validate(echoed).valid)))) return { outcome: "deferred" };
     part = echoed;
   }

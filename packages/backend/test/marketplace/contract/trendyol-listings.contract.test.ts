@@ -28,7 +28,7 @@ function answering(status: number, body: unknown): Exchange[] {
 }
 
 describe("Trendyol contract: the catalog read", () => {
-  test("one page: every variant is a listing with the barcode, stock code, variant id, quantity shown, sale price and flags", async () => {
+  test("one page: every variant is a listing with the barcode, stock code, variant id, quantity shown, sale and list prices and flags", async () => {
     const calls: ApiCall[] = [];
     const server = serveFixtures(fixture("trendyol", "listing-read"));
     const page = await read(adapterOn(server.fetch, (call) => calls.push(call)));
@@ -38,9 +38,9 @@ describe("Trendyol contract: the catalog read", () => {
     expect(server.sent[0]?.headers.get("user-agent")).toBe(`${SELLER} - SelfIntegration`);
     expect(page.next).toBeNull();
     expect(page.listings.map(({ raw: _raw, ...listing }) => listing)).toEqual([
-      { marketplaceId: "70228905", barcode: "12613876842A60", stockCode: "STK-stokum-1", quantity: 0, salePrice: 22_200, locked: false, onSale: true },
+      { marketplaceId: "70228905", barcode: "12613876842A60", stockCode: "STK-stokum-1", quantity: 0, salePrice: 22_200, listPrice: 22_200, locked: false, onSale: true },
       // No stock.quantity in the source's second variant: its quantity is unknown, not 0.
-      { marketplaceId: "70229505", barcode: "12613876842A61", stockCode: "STK-stokum-1", salePrice: 22_200, locked: false, onSale: false },
+      { marketplaceId: "70229505", barcode: "12613876842A61", stockCode: "STK-stokum-1", salePrice: 22_200, listPrice: 22_200, locked: false, onSale: false },
     ]);
     expect(page.listings[0]?.raw).toMatchObject({ contentId: 12715815, productMainId: "12613876842A60" });
     expect(calls.map((call) => [call.callType, call.httpStatus])).toEqual([["GET_LISTINGS", 200]]);

@@ -31,6 +31,8 @@ export const trendyolProfile: AdapterProfile = {
   resultRetentionMs: TRENDYOL.resultRetentionMs,
   groups: { write: "price-and-inventory", status: "batch-requests", orders: "orders", claims: "claims", listings: "product-filter" },
   stockAndPriceTogether: true,
+  // Its write takes salePrice and listPrice, the very fields the approved-products read shows.
+  echoesShownPrices: true,
   // The stream is always sorted by lastModifiedDate descending (MARKETPLACES.md, Corrections).
   orderStream: { windowMs: TRENDYOL.orderWindowMs, pageOrder: "NEWEST_FIRST", minOverlapMs: 0 },
   rateLimits: [

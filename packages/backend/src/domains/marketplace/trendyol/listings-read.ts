@@ -65,6 +65,8 @@ export function trendyolListingOf(content: Record<string, unknown>, variant: Rec
   const stockCode = typeof variant.stockCode === "string" && variant.stockCode.length > 0 ? variant.stockCode : undefined;
   const quantity = quantityOf(variant.stock);
   const salePrice = isRecord(variant.price) ? minorUnitsOf(variant.price.salePrice) : undefined;
+  // Both prices the write takes: a drift restore may echo them and change neither.
+  const listPrice = isRecord(variant.price) ? minorUnitsOf(variant.price.listPrice) : undefined;
   // Archived or blacklisted listings cannot be bought whatever onSale says.
   const withdrawn = variant.archived === true || variant.blacklisted === true;
   const onSale = typeof variant.onSale === "boolean" ? variant.onSale && !withdrawn : withdrawn ? false : undefined;
@@ -74,6 +76,7 @@ export function trendyolListingOf(content: Record<string, unknown>, variant: Rec
     ...(stockCode !== undefined && { stockCode }),
     ...(quantity !== undefined && { quantity }),
     ...(salePrice !== undefined && { salePrice }),
+    ...(listPrice !== undefined && { listPrice }),
     ...(typeof variant.locked === "boolean" && { locked: variant.locked }),
     ...(onSale !== undefined && { onSale }),
     raw: { contentId: content.contentId, productMainId: content.productMainId, variant },
