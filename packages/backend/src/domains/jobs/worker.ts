@@ -8,6 +8,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { AppError } from "../../infra/errors";
+import { createPollLoop } from "../../infra/poll-loop";
 import { scrubError, withoutQueryParameters } from "../../infra/error-scrub";
 import type { Logger } from "../../infra/logger";
 import { JobFailure } from "./errors";
@@ -62,11 +63,6 @@ export function createJobWorker(deps: JobWorkerDeps) {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const kinds = Object.keys(deps.runners) as JobKind[];
   const runningJobs = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let claiming: Promise<number> | null = null;
-  let again = false;
-  let started = false;
-  let stopped = false;
 
   function context(job: JobRow, controller: AbortController): JobRunContext {
     const lost = () => {
@@ -128,7 +124,7 @@ export function createJobWorker(deps: JobWorkerDeps) {
       .finally(() => {
         runningJobs.delete(job.id);
         // A slot came free: look for the next job now rather than at the next poll.
-        if (!stopped) kick();
+        if (!loop.stopped()) kick();
       });
     runningJobs.set(job.id, { controller, done });
   }
@@ -136,7 +132,7 @@ export function createJobWorker(deps: JobWorkerDeps) {
   /** Claims jobs into free slots and starts their runners; answers how many started. */
   async function claimFree(): Promise<number> {
     let startedJobs = 0;
-    while (!stopped && runningJobs.size < settings.concurrency) {
+    while (!loop.stopped() && runningJobs.size < settings.concurrency) {
       const job = await jobs.claim(owner, settings.leaseMs, kinds);
       if (!job) break;
       deps.metrics?.claimed(job.kind);
@@ -151,63 +147,31 @@ export function createJobWorker(deps: JobWorkerDeps) {
     return startedJobs;
   }
 
-  function runOnce(): Promise<number> {
-    if (claiming) {
-      again = true;
-      return claiming;
-    }
-    claiming = claimFree().finally(() => {
-      claiming = null;
-    });
-    return claiming;
-  }
-
-  function schedule(delayMs: number): void {
-    if (!started || stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void tick(), delayMs);
-  }
-
-  async function tick(): Promise<void> {
-    timer = null;
-    try {
-      do {
-        again = false;
-        await runOnce();
-      } while (again && !stopped);
-    } catch (error) {
+  const loop = createPollLoop(claimFree, {
+    pollMs: settings.pollMs,
+    onError(error) {
       log.error({ err: error }, "job claim failed");
-    }
-    schedule(settings.pollMs);
-  }
-
-  function kick(): void {
-    if (claiming) again = true;
-    else schedule(0);
-  }
+      return "continue";
+    },
+  });
+  const kick = loop.kick;
 
   return {
     owner,
     /** Claims into free slots once (tests drive the worker with it instead of the timer). */
-    runOnce,
+    runOnce: loop.runOnce,
     kick,
-    start(): void {
-      started = true;
-      schedule(0);
-    },
+    start: loop.start,
     /** Resolves when every runner started so far has ended. */
     async idle(): Promise<void> {
-      while (runningJobs.size > 0 || claiming) {
-        await claiming;
+      while (runningJobs.size > 0 || loop.running()) {
+        await loop.running();
         await Promise.all([...runningJobs.values()].map((r) => r.done));
       }
     },
     /** Stops claiming, aborts the runners and waits for them; their jobs go back to the queue. */
     async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await claiming?.catch(() => undefined);
+      await loop.stop();
       for (const { controller } of runningJobs.values()) controller.abort(new WorkerStopping());
       await Promise.all([...runningJobs.values()].map((r) => r.done));
     },

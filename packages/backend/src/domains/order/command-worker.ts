@@ -13,6 +13,7 @@ import type { StoreService } from "../catalog/service";
 import type { RateLimiter } from "../stock-sync/token-bucket";
 import type { CommandPorts } from "./command-ports";
 import { type Claimed, claimDue, type Outcome, queueHealth, settle } from "./command-queue";
+import { createPollLoop } from "../../infra/poll-loop";
 import { type CommandMetrics, createCommandMetrics } from "./command-metrics";
 import { advance, FailpointReached, type SendSettings } from "./command-send";
 import { resolveCommand, UnresolvableCommand } from "./command-target";
@@ -63,11 +64,6 @@ export function createCommandWorker(deps: CommandWorkerDeps): CommandWorker {
   const metrics = deps.metrics ?? createCommandMetrics(deps.registry ?? new Registry());
   const { db, log, settings } = deps;
   const sendDeps = { limiter: deps.limiter, metrics, log, settings, now };
-  let running: Promise<number> | null = null;
-  let again = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let started = false;
-  let stopped = false;
 
   async function handle(claimed: Claimed): Promise<void> {
     const at = new Date(now());
@@ -111,57 +107,23 @@ export function createCommandWorker(deps: CommandWorkerDeps): CommandWorker {
     metrics.oldestOpen.set(health.oldestOpen ? Math.max(0, (now() - health.oldestOpen.getTime()) / 1000) : 0);
   }
 
-  function runOnce(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = run().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
-  function schedule(delayMs: number): void {
-    if (!started || stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void tick(), delayMs);
-  }
-
-  async function tick(): Promise<void> {
-    timer = null;
-    try {
-      do {
-        again = false;
-        await runOnce();
-      } while (again && !stopped);
-    } catch (error) {
+  const loop = createPollLoop(run, {
+    pollMs: settings.pollMs,
+    onError(error) {
       if (error instanceof FailpointReached) {
         log.error({ failpoint: error.failpoint }, "order command worker stopped at its failpoint");
-        stopped = true;
-        return;
+        return "stop";
       }
       log.error({ err: error }, "order command run failed");
-    }
-    schedule(settings.pollMs);
-  }
+      return "continue";
+    },
+  });
 
   return {
-    runOnce,
-    kick() {
-      if (running) again = true;
-      else schedule(0);
-    },
-    start() {
-      started = true;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
+    runOnce: loop.runOnce,
+    kick: loop.kick,
+    start: loop.start,
+    stop: loop.stop,
     refreshGauges,
     metrics,
   };
