@@ -1,11 +1,7 @@
 // Request and response schemas of the bulk listing route and the drift check's start, shared with clients.
 import { Type, type Static } from "@sinclair/typebox";
 import { Nullable, Uuid } from "./common";
-import { Money } from "./stores";
-
-const Quantity = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000_000, description });
-const Percentage = Type.Integer({ minimum: 1, maximum: 100, description: "share of the free pool offered, 1..100 (rounded down)" });
-const Override = (schema: ReturnType<typeof Quantity> | typeof Percentage) => Type.Optional(Nullable(schema));
+import { ListingPolicyInput, Money } from "./stores";
 
 export const MAX_BULK_BARCODES = 10_000;
 
@@ -24,17 +20,7 @@ export const BulkSet = Type.Object(
   {
     enabled: Type.Optional(Type.Boolean()),
     price: Type.Optional(Nullable(Money)),
-    policy: Type.Optional(
-      Type.Object(
-        {
-          safetyStock: Override(Quantity("kept back from this channel")),
-          percentage: Override(Percentage),
-          maxQuantity: Override(Quantity("the most ever listed")),
-          floor: Override(Quantity("below this the channel is told 0")),
-        },
-        { additionalProperties: false, description: "per-listing overrides; null uses the store's value" },
-      ),
-    ),
+    policy: Type.Optional(ListingPolicyInput),
   },
   { additionalProperties: false, description: "what every matching listing gets (at least one field); a listing that does not exist yet is created" },
 );

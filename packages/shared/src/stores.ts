@@ -157,6 +157,17 @@ export type StorePage = Static<typeof StorePage>;
 
 const Override = (schema: ReturnType<typeof Quantity> | typeof Percentage) => Type.Optional(Nullable(schema));
 
+/** A listing's policy overrides in a request: a field left out keeps its value, null uses the store's. */
+export const ListingPolicyInput = Type.Object(
+  {
+    safetyStock: Override(Quantity("kept back from this channel")),
+    percentage: Override(Percentage),
+    maxQuantity: Override(Quantity("the most ever listed")),
+    floor: Override(Quantity("below this the channel is told 0")),
+  },
+  { additionalProperties: false, description: "per-listing overrides; null uses the store's value" },
+);
+
 const Identifier = (description: string) =>
   Type.Optional(
     Nullable(
@@ -184,17 +195,7 @@ export const ListingBody = Type.Object(
     enabled: Type.Boolean(),
     identifiers: Type.Optional(ListingIdentifiersInput),
     price: Type.Optional(Nullable(Money)),
-    policy: Type.Optional(
-      Type.Object(
-        {
-          safetyStock: Override(Quantity("kept back from this channel")),
-          percentage: Override(Percentage),
-          maxQuantity: Override(Quantity("the most ever listed")),
-          floor: Override(Quantity("below this the channel is told 0")),
-        },
-        { additionalProperties: false, description: "per-listing overrides; null uses the store's value" },
-      ),
-    ),
+    policy: Type.Optional(ListingPolicyInput),
   },
   {
     additionalProperties: false,
