@@ -1,7 +1,9 @@
 /**
  * jobs_claimed_total and jobs_finished_total{kind, state} counted by the worker that saw it;
- * jobs_active{kind, state} (QUEUED, RUNNING) read from Postgres on scrape, cached briefly and
- * dropped when the read fails or is slow. Every replica reads the same table: max, not sum.
+ * jobs_active{kind, state} (QUEUED, RUNNING) and the ages on-call is alerted from (a queued job
+ * nobody claims, a lease that ran out and nobody took over: no worker is running) read from
+ * Postgres on scrape in one statement, cached briefly and dropped when the read fails or is slow.
+ * Every replica reads the same table: max, not sum.
  */
 import { Counter, type Registry } from "prom-client";
 import { cachedReading, scrapedGauge } from "../../infra/scraped-gauge";
@@ -23,8 +25,19 @@ export function createJobMetrics(registry: Registry, jobs: Pick<JobService, "act
     });
   if (!existing) {
     const read = cachedReading(() => jobs.activeCounts(), 5000, 1000, "active jobs");
-    scrapedGauge(registry)("jobs_active", "Unfinished jobs by kind and state (QUEUED, RUNNING)", ["kind", "state"], async () =>
+    const gauge = scrapedGauge(registry);
+    gauge("jobs_active", "Unfinished jobs by kind and state (QUEUED, RUNNING)", ["kind", "state"], async () =>
       ((await read()) ?? []).map((row) => [{ kind: row.kind, state: row.state }, row.count]),
+    );
+    // Kinds with nothing waiting show no series.
+    gauge("jobs_oldest_queued_seconds", "Seconds the oldest QUEUED job of the kind has waited since it was queued (or queued again)", ["kind"], async () =>
+      ((await read()) ?? []).flatMap((row) => (row.state === "QUEUED" && row.waitingSeconds !== null ? [[{ kind: row.kind }, row.waitingSeconds]] : [])),
+    );
+    gauge(
+      "jobs_oldest_expired_lease_seconds",
+      "Seconds since the lease of the oldest RUNNING job of the kind ran out without another worker taking it over",
+      ["kind"],
+      async () => ((await read()) ?? []).flatMap((row) => (row.state === "RUNNING" && row.leaseExpiredSeconds !== null ? [[{ kind: row.kind }, row.leaseExpiredSeconds]] : [])),
     );
   }
   return {
