@@ -87,8 +87,21 @@ describe("job age gauges", () => {
     expect(sample(text, "jobs_oldest_queued_seconds", "LISTING_DRIFT_CHECK")).toBe(30);
   });
 
-  test("the app's registry exports both gauges", async () => {
+  test("the app exports both gauges, and the counters alerts take increase() of start at 0 for every kind and marketplace", async () => {
     const names = (await t.metrics.registry.getMetricsAsJSON()).map((metric) => metric.name);
     expect(names).toEqual(expect.arrayContaining(["jobs_active", "jobs_oldest_queued_seconds", "jobs_oldest_expired_lease_seconds"]));
+    // A fresh app: nothing has been claimed, has ended or has drifted, yet every series is there.
+    const text = await t.metrics.registry.metrics();
+    const series = (name: string) => text.split("\n").filter((line) => line.startsWith(`${name}{`)).map((line) => line.replace(/,?service="[^"]*"/, ""));
+    expect(series("jobs_finished_total").sort()).toEqual([
+      'jobs_finished_total{kind="LISTING_DRIFT_CHECK",state="FAILED"} 0',
+      'jobs_finished_total{kind="LISTING_DRIFT_CHECK",state="SUCCEEDED"} 0',
+      'jobs_finished_total{kind="LISTING_IMPORT",state="FAILED"} 0',
+      'jobs_finished_total{kind="LISTING_IMPORT",state="SUCCEEDED"} 0',
+    ]);
+    expect(series("jobs_claimed_total").sort()).toEqual(['jobs_claimed_total{kind="LISTING_DRIFT_CHECK"} 0', 'jobs_claimed_total{kind="LISTING_IMPORT"} 0']);
+    expect(series("listing_drift_total").sort()).toEqual(
+      ["HEPSIBURADA", "N11", "PAZARAMA", "PTTAVM", "TRENDYOL"].map((marketplace) => `listing_drift_total{marketplace="${marketplace}"} 0`),
+    );
   });
 });

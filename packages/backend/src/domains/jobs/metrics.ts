@@ -7,7 +7,7 @@
  */
 import { Counter, type Registry } from "prom-client";
 import { cachedReading, scrapedGauge } from "../../infra/scraped-gauge";
-import type { JobKind, JobState } from "./schema";
+import { JOB_KINDS, type JobKind, type JobState } from "./schema";
 import type { JobService } from "./service";
 
 export function createJobMetrics(registry: Registry, jobs: Pick<JobService, "activeCounts">) {
@@ -24,6 +24,12 @@ export function createJobMetrics(registry: Registry, jobs: Pick<JobService, "act
       registers: [registry],
     });
   if (!existing) {
+    // Every kind's ends there from the start at 0: increase() cannot see a series' first sample,
+    // so the first job to fail (or be claimed) after a restart would otherwise escape JobsFailed (JobsStuck).
+    for (const kind of JOB_KINDS) {
+      claimed.inc({ kind }, 0);
+      for (const state of ["SUCCEEDED", "FAILED"] as const) finished.inc({ kind, state }, 0);
+    }
     const read = cachedReading(() => jobs.activeCounts(), 5000, 1000, "active jobs");
     const gauge = scrapedGauge(registry);
     gauge("jobs_active", "Unfinished jobs by kind and state (QUEUED, RUNNING)", ["kind", "state"], async () =>
