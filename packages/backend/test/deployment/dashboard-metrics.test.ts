@@ -130,6 +130,19 @@ describe("alert rules", () => {
     expect(metricNamesIn(rule("OrderCommandsStuck"))).toEqual(["order_commands_oldest_open_seconds"]);
   });
 
+  test("failed and stuck jobs and listing drifts alert on the job and drift metrics, charted in the Listing jobs row", () => {
+    const rule = (name: string) => alertRules.find((r) => r.alert === name)?.expr ?? "";
+    expect(metricNamesIn(rule("JobsFailed"))).toEqual(["jobs_finished_total"]);
+    expect(rule("JobsFailed")).toContain('state="FAILED"');
+    expect(metricNamesIn(rule("JobsStuck")).sort()).toEqual(["jobs_claimed_total", "jobs_oldest_expired_lease_seconds", "jobs_oldest_queued_seconds"]);
+    expect(metricNamesIn(rule("ListingDriftHigh"))).toEqual(["listing_drift_total"]);
+    const names = (title: string) => panels.find((p) => p.title === title)?.targets?.flatMap((t) => metricNamesIn(t.expr ?? "")) ?? [];
+    expect(names("Jobs queued and running")).toEqual(["jobs_active"]);
+    expect(names("Job waits").sort()).toEqual(["jobs_oldest_expired_lease_seconds", "jobs_oldest_queued_seconds"]);
+    expect(names("Jobs ended").sort()).toEqual(["jobs_claimed_total", "jobs_finished_total"]);
+    expect(names("Listing drifts per day")).toEqual(["listing_drift_total"]);
+  });
+
   test("every expression names only metrics the app exports (or Prometheus's own up)", () => {
     for (const rule of alertRules) {
       expect(metricNamesIn(rule.expr).length).toBeGreaterThan(0);

@@ -123,6 +123,142 @@ describe.skipIf(!promtool)("promtool: the dispatch-deadline and order-command al
   });
 });
 
+/** Writes a rule test, runs `promtool test rules` on it and answers what promtool said. */
+async function promtoolRuleTest(name: string, contents: string): Promise<{ code: number; output: string }> {
+  const file = join(tmpdir(), `pazarsync-${name}-${process.pid}.yml`);
+  await Bun.write(file, contents);
+  try {
+    return runPromtool(["test", "rules", file]);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+const onBothReplicas = (series: string, values: string) =>
+  ["backend-1:3000", "backend-2:3000"].map((instance) => `${series.replace("}", `, instance="${instance}"}`)} => ${values}`);
+
+describe.skipIf(!promtool)("promtool: the job and drift alerts", () => {
+  test("JobsFailed fires for the hour after a job of the kind ends FAILED, counted on any replica", async () => {
+    const result = await promtoolRuleTest(
+      "jobs-failed",
+      ruleTest(
+        [
+          'jobs_finished_total{job="pazarsync", kind="LISTING_IMPORT", state="FAILED", instance="backend-1:3000"} => 0 0 0 1x80',
+          'jobs_finished_total{job="pazarsync", kind="LISTING_IMPORT", state="FAILED", instance="backend-2:3000"} => 0x83',
+          ...onBothReplicas('jobs_finished_total{job="pazarsync", kind="LISTING_DRIFT_CHECK", state="FAILED"}', "0x83"),
+          ...onBothReplicas('jobs_finished_total{job="pazarsync", kind="LISTING_DRIFT_CHECK", state="SUCCEEDED"}', "0+1x83"),
+        ],
+        [
+          { at: "2m", alert: "JobsFailed" },
+          {
+            at: "5m",
+            alert: "JobsFailed",
+            labels: { severity: "warn", kind: "LISTING_IMPORT" },
+            annotations: {
+              summary: "1 LISTING_IMPORT jobs failed in the last hour",
+              description: "GET /api/v1/jobs?kind=LISTING_IMPORT&state=FAILED lists them with their error codes. RUNBOOK: listing imports and drift checks.",
+            },
+          },
+          { at: "70m", alert: "JobsFailed" },
+        ],
+      ),
+    );
+    expect(result).toMatchObject({ code: 0 });
+  });
+
+  test("JobsStuck fires on a queue nobody claims from, not on one being worked off", async () => {
+    const result = await promtoolRuleTest(
+      "jobs-stuck-queued",
+      ruleTest(
+        [
+          // Imports: waiting longer and longer, nothing claimed (the counter is there, flat).
+          ...onBothReplicas('jobs_oldest_queued_seconds{job="pazarsync", kind="LISTING_IMPORT"}', "0+60x40"),
+          ...onBothReplicas('jobs_claimed_total{job="pazarsync", kind="LISTING_IMPORT"}', "5x40"),
+          // Drift checks: every store's at once, waiting as long, but claimed one after another.
+          ...onBothReplicas('jobs_oldest_queued_seconds{job="pazarsync", kind="LISTING_DRIFT_CHECK"}', "0+60x40"),
+          'jobs_claimed_total{job="pazarsync", kind="LISTING_DRIFT_CHECK", instance="backend-1:3000"} => 0+1x40',
+          'jobs_claimed_total{job="pazarsync", kind="LISTING_DRIFT_CHECK", instance="backend-2:3000"} => 0x40',
+        ],
+        [
+          { at: "20m", alert: "JobsStuck" },
+          {
+            at: "21m",
+            alert: "JobsStuck",
+            labels: { severity: "warn", kind: "LISTING_IMPORT" },
+            annotations: {
+              summary: "LISTING_IMPORT jobs are not being taken: one has waited 21m 0s",
+              description: "No replica runs the job worker, or it is wedged. RUNBOOK: listing imports and drift checks (stuck jobs).",
+            },
+          },
+          {
+            at: "40m",
+            alert: "JobsStuck",
+            labels: { severity: "warn", kind: "LISTING_IMPORT" },
+            annotations: {
+              summary: "LISTING_IMPORT jobs are not being taken: one has waited 40m 0s",
+              description: "No replica runs the job worker, or it is wedged. RUNBOOK: listing imports and drift checks (stuck jobs).",
+            },
+          },
+        ],
+      ),
+    );
+    expect(result).toMatchObject({ code: 0 });
+  });
+
+  test("JobsStuck fires on a lease that ran out five minutes ago with nobody claiming, and clears once it is taken over", async () => {
+    const result = await promtoolRuleTest(
+      "jobs-stuck-lease",
+      ruleTest(
+        [
+          // The lease ran out at 0; a worker takes the job over at 20m (the series goes, a claim is counted).
+          'jobs_oldest_expired_lease_seconds{job="pazarsync", kind="LISTING_DRIFT_CHECK", instance="backend-1:3000"} => 0+60x19 _x10',
+          'jobs_claimed_total{job="pazarsync", kind="LISTING_DRIFT_CHECK", instance="backend-1:3000"} => 3x19 4x10',
+        ],
+        [
+          { at: "10m", alert: "JobsStuck" },
+          {
+            at: "11m",
+            alert: "JobsStuck",
+            labels: { severity: "warn", kind: "LISTING_DRIFT_CHECK" },
+            annotations: {
+              summary: "LISTING_DRIFT_CHECK jobs are not being taken: one has waited 11m 0s",
+              description: "No replica runs the job worker, or it is wedged. RUNBOOK: listing imports and drift checks (stuck jobs).",
+            },
+          },
+          { at: "21m", alert: "JobsStuck" },
+        ],
+      ),
+    );
+    expect(result).toMatchObject({ code: 0 });
+  });
+
+  test("ListingDriftHigh fires for a marketplace with more than 100 drifts in a day, summed over replicas", async () => {
+    const result = await promtoolRuleTest(
+      "listing-drift",
+      ruleTest(
+        [
+          'listing_drift_total{job="pazarsync", marketplace="TRENDYOL", instance="backend-1:3000"} => 0 0 60x10',
+          'listing_drift_total{job="pazarsync", marketplace="TRENDYOL", instance="backend-2:3000"} => 0 0 0 50x10',
+          ...onBothReplicas('listing_drift_total{job="pazarsync", marketplace="HEPSIBURADA"}', "0 0 40x10"),
+        ],
+        [
+          { at: "2m", alert: "ListingDriftHigh" },
+          {
+            at: "5m",
+            alert: "ListingDriftHigh",
+            labels: { severity: "warn", marketplace: "TRENDYOL" },
+            annotations: {
+              summary: "110 TRENDYOL listings drifted in the last day",
+              description: "Shown quantities that differed from the confirmed ones, restored by the next flush. RUNBOOK: listing imports and drift checks (drifts).",
+            },
+          },
+        ],
+      ),
+    );
+    expect(result).toMatchObject({ code: 0 });
+  });
+});
+
 describe("prometheus.yml", () => {
   const config = readYaml("deployment/prometheus/prometheus.yml");
   const compose = readYaml("docker-compose.prod.yml");

@@ -34,6 +34,15 @@ export interface JobFailureRecord {
   retry: boolean;
 }
 
+/** One (kind, state) of unfinished jobs; the ages are null where no job of the group has one. */
+export interface JobBacklog {
+  kind: JobKind;
+  state: JobState;
+  count: number;
+  waitingSeconds: number | null;
+  leaseExpiredSeconds: number | null;
+}
+
 const ACTIVE: JobState[] = ["QUEUED", "RUNNING"];
 const MESSAGE_MAX = 500;
 
@@ -219,10 +228,22 @@ export function createJobService(deps: { db: Database; now?: () => number }) {
       return rows.length > 0;
     },
 
-    /** Unfinished jobs by kind and state, for the gauge. */
-    async activeCounts(): Promise<{ kind: JobKind; state: JobState; count: number }[]> {
+    /**
+     * Unfinished jobs by kind and state, for the gauges, in one statement over the claim index:
+     * how many, how long the oldest QUEUED one has waited since it was queued (created, failed
+     * and queued again, or handed back; updated_at moves only then while queued), and how long
+     * ago the lease of the oldest RUNNING one ran out when nobody has taken it over.
+     */
+    async activeCounts(): Promise<JobBacklog[]> {
+      const at = sql`${now().toISOString()}::timestamptz`;
       return db
-        .select({ kind: jobs.kind, state: jobs.state, count: count() })
+        .select({
+          kind: jobs.kind,
+          state: jobs.state,
+          count: count(),
+          waitingSeconds: sql<number | null>`extract(epoch from ${at} - min(${jobs.updatedAt}) filter (where ${jobs.state} = 'QUEUED'))`.mapWith(Number),
+          leaseExpiredSeconds: sql<number | null>`extract(epoch from ${at} - min(${jobs.leaseUntil}) filter (where ${jobs.state} = 'RUNNING' and ${jobs.leaseUntil} < ${at}))`.mapWith(Number),
+        })
         .from(jobs)
         .where(inArray(jobs.state, ACTIVE))
         .groupBy(jobs.kind, jobs.state);

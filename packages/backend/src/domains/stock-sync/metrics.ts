@@ -1,4 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { MarketplaceName } from "../marketplace/types";
+
+/** Every marketplace (a record, so a new one cannot be forgotten here). */
+const MARKETPLACES: Record<MarketplaceName, true> = { TRENDYOL: true, HEPSIBURADA: true, N11: true, PAZARAMA: true, PTTAVM: true };
 
 /**
  * The sync engine's metrics: what an on-call engineer charts and alerts on. Registered
@@ -6,6 +10,22 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
  * Gauges that need a query (backlog, dead letters) are refreshed by the worker each tick, not on
  * scrape, so a scrape never waits on Redis or Postgres.
  */
+/**
+ * listing_drift_total, each marketplace's series there from the start at 0: Prometheus's
+ * increase() cannot see a series' first sample, so the first check's drifts after a restart would
+ * otherwise escape ListingDriftHigh.
+ */
+function driftCounter(registers: Registry[]): Counter<"marketplace"> {
+  const counter = new Counter({
+    name: "listing_drift_total",
+    help: "Listings a drift check found showing another quantity than the marketplace was told and confirmed",
+    labelNames: ["marketplace"] as const,
+    registers,
+  });
+  for (const marketplace of Object.keys(MARKETPLACES)) counter.inc({ marketplace }, 0);
+  return counter;
+}
+
 export function createSyncMetrics(registry: Registry) {
   const registers = [registry];
   return {
@@ -70,12 +90,7 @@ export function createSyncMetrics(registry: Registry) {
       labelNames: ["store"] as const,
       registers,
     }),
-    drifts: new Counter({
-      name: "listing_drift_total",
-      help: "Listings a drift check found showing another quantity than the marketplace was told and confirmed",
-      labelNames: ["marketplace"] as const,
-      registers,
-    }),
+    drifts: driftCounter(registers),
     latency: new Histogram({
       name: "sync_latency_seconds",
       help: "First dirty mark to the marketplace confirming the quantity",
