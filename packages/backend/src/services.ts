@@ -190,13 +190,17 @@ export function createServices(deps: ServicesDeps) {
       metrics: sync.metrics,
       log,
       now: sync.now,
+      confirmMs: config.listingDriftConfirmMs,
     }),
   };
   const jobWorker = createJobWorker({ jobs, runners: jobRunners, log, settings: config.jobs, metrics: createJobMetrics(registry, jobs) });
   jobs.onCreated(() => jobWorker.kick());
-  /** Queues the drift checks that are due (every replica may call it: the jobs' unique index keeps one per store) and wakes the worker. */
+  /**
+   * Queues the drift checks that are due, scheduled and follow-ups that confirm a lower shown
+   * quantity (every replica may call it: the jobs' unique index keeps one per store), and wakes the worker.
+   */
   const scheduleDrift = async (): Promise<number> => {
-    const queued = await scheduleDriftChecks(db, sync.now(), config.listingDriftIntervalMs);
+    const queued = await scheduleDriftChecks(db, sync.now(), config.listingDriftIntervalMs, config.listingDriftConfirmMs);
     if (queued.length > 0) jobWorker.kick();
     return queued.length;
   };
