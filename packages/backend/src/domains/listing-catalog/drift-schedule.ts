@@ -34,7 +34,8 @@ export async function scheduleDriftChecks(db: Database, now: Date | number, inte
           and not exists (select 1 from jobs j where j.store_id = s.id and j.kind = ${KIND} and j.state in ('QUEUED', 'RUNNING'))
           and (${due} or exists (
             select 1 from listings l
-            where l.store_id = s.id and l.last_seen_quantity < l.last_pushed_quantity
+            -- A listing the marketplace fulfils is never compared: its moving stock must not queue checks.
+            where l.store_id = s.id and l.last_seen_quantity < l.last_pushed_quantity and not l.fulfilled_by_marketplace
               and l.last_seen_at <= ${new Date(at - confirmMs).toISOString()}::timestamptz
               and not exists (
                 select 1 from jobs j where j.store_id = s.id and j.kind = ${KIND}
