@@ -64,3 +64,12 @@ export function orderPullConfig(raw: Record<string, string | undefined>): OrderP
     quota: raw.ORDER_PULL_QUOTA !== "off",
   };
 }
+
+/**
+ * The default LISTING_DRIFT_CONFIRM_MS: a sale lowers what the marketplace shows before the order
+ * pull takes it in, so a lower shown quantity is confirmed only after at least two of the slowest
+ * marketplace's pulls (and never under 5 minutes).
+ */
+export function defaultDriftConfirmMs(pull: Pick<OrderPullConfig, "intervalsMs">): number {
+  return Math.max(300_000, 2 * Math.max(...Object.values(pull.intervalsMs)));
+}

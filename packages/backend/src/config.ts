@@ -5,7 +5,7 @@ import { Digits, pickSettings } from "./config-env";
 import { loadHttpConfig, type HttpConfig } from "./config-http";
 import { jobConfig, jobProblems } from "./config-jobs";
 import { orderCommandConfig, orderCommandProblems, type OrderCommandConfig } from "./config-order-commands";
-import { orderPullConfig, orderPullProblems, type OrderPullConfig } from "./config-order-pull";
+import { defaultDriftConfirmMs, orderPullConfig, orderPullProblems, type OrderPullConfig } from "./config-order-pull";
 import type { JobWorkerSettings } from "./domains/jobs/worker";
 import { credentialsKeyProblem, jwtSecretProblem } from "./config-secrets";
 
@@ -55,6 +55,7 @@ const RawEnv = Type.Object({
   SYNC_KICK_DELAY_MS: Digits("how long an order's flush waits for more orders to join it"),
   MARKETPLACE_TIMEOUT_MS: Digits("deadline of one marketplace call"),
   LISTING_DRIFT_INTERVAL_MS: Digits("how often every pushing marketplace store's listings are read back and checked for drift (0: never; else at least 60000)"),
+  LISTING_DRIFT_CONFIRM_MS: Digits("how long a marketplace must keep showing less than it was told before a drift check restores it (at least 1000)"),
   ORDER_PULL_INTERVAL_MS: Digits("base interval of every marketplace's order pull (at least 5000), unless its own variable is set"),
   ORDER_PULL_INTERVAL_MS_TRENDYOL: Digits("base interval of Trendyol stores' order pull (at least 5000)"),
   ORDER_PULL_INTERVAL_MS_HEPSIBURADA: Digits("base interval of Hepsiburada stores' order pull (at least 5000)"),
@@ -144,6 +145,12 @@ export interface Config {
   sync: SyncConfig;
   /** A drift check per pushing marketplace store this often (0: off); queued where the job worker runs. */
   listingDriftIntervalMs: number;
+  /**
+   * A listing shown lower than it was told is a drift only once two reads this far apart agree
+   * (a sale the order pull has not taken in yet looks the same); default max(300000, twice the
+   * slowest order pull).
+   */
+  listingDriftConfirmMs: number;
   /** Marketplace order pull, scheduled per store (runs where the sync worker runs: SYNC_WORKER). */
   orderPull: OrderPullConfig;
   /** The order command worker (runs where the sync worker runs: SYNC_WORKER). */
@@ -269,6 +276,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const drift = raw.LISTING_DRIFT_INTERVAL_MS;
   if (drift !== undefined && Number(drift) !== 0 && Number(drift) < 60_000) problems.push("LISTING_DRIFT_INTERVAL_MS must be 0 (off) or at least 60000");
+  const confirm = raw.LISTING_DRIFT_CONFIRM_MS;
+  if (confirm !== undefined && Number(confirm) < 1000) problems.push("LISTING_DRIFT_CONFIRM_MS must be at least 1000 (a lower shown quantity is never restored unconfirmed)");
   if (raw.WEBHOOK_REPAIR_INTERVAL_MS !== undefined && Number(raw.WEBHOOK_REPAIR_INTERVAL_MS) < 1000) problems.push("WEBHOOK_REPAIR_INTERVAL_MS must be at least 1000");
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
@@ -347,6 +356,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kickDelayMs: int(parsed.SYNC_KICK_DELAY_MS, 50),
     },
     listingDriftIntervalMs: int(parsed.LISTING_DRIFT_INTERVAL_MS, 24 * 60 * 60_000),
+    listingDriftConfirmMs: int(parsed.LISTING_DRIFT_CONFIRM_MS, defaultDriftConfirmMs(orderPullConfig(parsed))),
     orderPull: orderPullConfig(parsed),
     orderCommands: orderCommandConfig(parsed),
     jobs: jobConfig(parsed),

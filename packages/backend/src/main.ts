@@ -104,10 +104,9 @@ if (config.sync.worker) {
   services.jobWorker.start();
   lifecycle.addWorker("jobs", () => services.jobWorker.stop());
   // Drift checks are due once a LISTING_DRIFT_INTERVAL_MS per store; looking every minute is enough.
-  if (config.listingDriftIntervalMs > 0) {
-    const drift = startWorker([{ name: "drift-schedule", everyMs: 60_000, runAtStart: true, run: () => services.scheduleDrift() }], log);
-    lifecycle.addWorker("drift schedule", () => drift.stop());
-  }
+  // It runs even with the schedule off: an on-demand check's lower shown quantity needs its follow-up to be confirmed.
+  const drift = startWorker([{ name: "drift-schedule", everyMs: 60_000, runAtStart: true, run: () => services.scheduleDrift() }], log);
+  lifecycle.addWorker("drift schedule", () => drift.stop());
 }
 
 if (config.sync.worker) {

@@ -49,6 +49,8 @@ export interface ServicesDeps {
   commandPorts?: CommandPorts;
   /** Each store's adapter for listing reads (imports, drift checks); built from the store's settings unless a caller (a test) brings its own. */
   listingAdapters?: ListingAdapterFor;
+  /** The clock of the jobs and the drift check; the sync engine's unless a caller (a test stepping past a confirm time) brings its own. */
+  jobsNow?: () => number;
 }
 
 export function createServices(deps: ServicesDeps) {
@@ -165,7 +167,8 @@ export function createServices(deps: ServicesDeps) {
     await sync.markDirty(pairs);
   });
   // Long work under the job table's leases (domains/jobs): one runner per kind, the worker started where the sync worker runs (main.ts).
-  const jobs = createJobService({ db });
+  const jobsNow = deps.jobsNow ?? sync.now;
+  const jobs = createJobService({ db, now: jobsNow });
   const listingAdapter: ListingAdapterFor =
     deps.listingAdapters ??
     ((store) => storeAdapter({ stores, fetch: outboundFetch, timeoutMs: config.sync.marketplaceTimeoutMs, onCall: (storeId) => sync.apiLogs(storeId) }, store));
@@ -189,14 +192,18 @@ export function createServices(deps: ServicesDeps) {
       limiter: createRateLimiter(infra.kv),
       metrics: sync.metrics,
       log,
-      now: sync.now,
+      now: jobsNow,
+      confirmMs: config.listingDriftConfirmMs,
     }),
   };
   const jobWorker = createJobWorker({ jobs, runners: jobRunners, log, settings: config.jobs, metrics: createJobMetrics(registry, jobs) });
   jobs.onCreated(() => jobWorker.kick());
-  /** Queues the drift checks that are due (every replica may call it: the jobs' unique index keeps one per store) and wakes the worker. */
+  /**
+   * Queues the drift checks that are due, scheduled and follow-ups that confirm a lower shown
+   * quantity (every replica may call it: the jobs' unique index keeps one per store), and wakes the worker.
+   */
   const scheduleDrift = async (): Promise<number> => {
-    const queued = await scheduleDriftChecks(db, sync.now(), config.listingDriftIntervalMs);
+    const queued = await scheduleDriftChecks(db, jobsNow(), config.listingDriftIntervalMs, config.listingDriftConfirmMs);
     if (queued.length > 0) jobWorker.kick();
     return queued.length;
   };

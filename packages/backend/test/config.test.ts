@@ -175,6 +175,17 @@ describe("config", () => {
     expect(problemsOf({ LISTING_DRIFT_INTERVAL_MS: "daily" })[0]).toStartWith("LISTING_DRIFT_INTERVAL_MS");
   });
 
+  test("LISTING_DRIFT_CONFIRM_MS: twice the slowest order pull, at least 5 minutes, by default; under a second (or 0) refused", () => {
+    expect(loadConfig({}).listingDriftConfirmMs).toBe(300_000);
+    expect(loadConfig({ ORDER_PULL_INTERVAL_MS_PTTAVM: "600000" }).listingDriftConfirmMs).toBe(1_200_000);
+    expect(loadConfig({ ORDER_PULL_INTERVAL_MS: "240000", ORDER_PULL_INTERVAL_MS_N11: "15000" }).listingDriftConfirmMs).toBe(480_000);
+    expect(loadConfig({ LISTING_DRIFT_CONFIRM_MS: "1000" }).listingDriftConfirmMs).toBe(1000);
+    const refused = ["LISTING_DRIFT_CONFIRM_MS must be at least 1000 (a lower shown quantity is never restored unconfirmed)"];
+    expect(problemsOf({ LISTING_DRIFT_CONFIRM_MS: "0" })).toEqual(refused);
+    expect(problemsOf({ LISTING_DRIFT_CONFIRM_MS: "999" })).toEqual(refused);
+    expect(problemsOf({ LISTING_DRIFT_CONFIRM_MS: "5m" })[0]).toStartWith("LISTING_DRIFT_CONFIRM_MS");
+  });
+
   test("empty strings count as unset", () => {
     const problems = problemsOf({ NODE_ENV: "production", ...{ DATABASE_URL: "" } });
     expect(problems).toContain("DATABASE_URL is required in production");

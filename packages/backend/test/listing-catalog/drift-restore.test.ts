@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from "../support/app";
 import { admin, staff } from "../support/identity";
 import { marketShop } from "../stock-sync/behaviour-support";
 import { listedProduct, shown, stockWrites } from "../stock-sync/engine-support";
-import { driftDeps, readingChannel, runCheck, sandboxCatalog, setShown } from "./drift-support";
+import { CONFIRM_MS, driftDeps, readingChannel, runCheck, sandboxCatalog, setShown } from "./drift-support";
 
 let t: TestApp;
 const tokens = { staff: "", admin: "" };
@@ -26,26 +26,36 @@ async function prices(shopUrl: string, sellerId: string): Promise<Record<string,
 }
 
 describe("a drift restore within Trendyol's identical-body window", () => {
-  test("echoes the prices the marketplace showed: the sandbox accepts the restore at once and shows 20, prices unchanged", async () => {
-    const shop = await marketShop(t, tokens);
-    const id = await listedProduct(t, shop, tokens, 20);
-    const barcode = shop.barcodes.get(id) ?? "";
-    expect(await sync().flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
-    await sync().pollReceipts();
-    // Behind our back: the seller panel shows 5, at the prices the listing has there.
-    await shown(shop);
-    setShown(shop, barcode, 5, { salePrice: 99.9, listPrice: 120 });
+  // Higher than told is a drift at once; lower only once a read CONFIRM_MS later agrees (the check's clock stepped).
+  for (const [shownNow, checks] of [[25, [0]], [5, [0, CONFIRM_MS]]] as const) {
+    test(`shown at ${shownNow} after 20 was confirmed: echoes the prices the marketplace showed, the sandbox accepts the restore at once and shows 20, prices unchanged`, async () => {
+      const shop = await marketShop(t, tokens);
+      const id = await listedProduct(t, shop, tokens, 20);
+      const barcode = shop.barcodes.get(id) ?? "";
+      expect(await sync().flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
+      await sync().pollReceipts();
+      // Behind our back: the seller panel shows another quantity, at the prices the listing has there.
+      await shown(shop);
+      setShown(shop, barcode, shownNow, { salePrice: 99.9, listPrice: 120 });
 
-    expect(await runCheck(t, driftDeps(t, readingChannel(t, sandboxCatalog(shop))), shop.storeId)).toMatchObject({ drifted: 1 });
-    expect(await sync().flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
-    await sync().pollReceipts();
+      let offset = 0;
+      const deps = driftDeps(t, readingChannel(t, sandboxCatalog(shop)), () => Date.now() + offset);
+      const results = [];
+      for (const at of checks) {
+        offset = at;
+        results.push(await runCheck(t, deps, shop.storeId));
+      }
+      expect(results.map((r) => [r.drifted, r.suspected])).toEqual(checks.length === 1 ? [[1, 0]] : [[0, 1], [1, 0]]);
+      expect(await sync().flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
+      await sync().pollReceipts();
 
-    const writes = stockWrites(shop);
-    expect(writes.map((w) => w.status)).toEqual([200, 200]);
-    expect(writes[1]?.bodyHash).not.toBe(writes[0]?.bodyHash);
-    expect((await shown(shop))[barcode]).toBe(20);
-    expect((await prices(shop.sandbox.url, shop.sellerId))[barcode]).toEqual({ salePrice: 99.9, listPrice: 120 });
-  });
+      const writes = stockWrites(shop);
+      expect(writes.map((w) => w.status)).toEqual([200, 200]);
+      expect(writes[1]?.bodyHash).not.toBe(writes[0]?.bodyHash);
+      expect((await shown(shop))[barcode]).toBe(20);
+      expect((await prices(shop.sandbox.url, shop.sellerId))[barcode]).toEqual({ salePrice: 99.9, listPrice: 120 });
+    });
+  }
 
   test("without prices in the read, the restore waits for the window's end instead of being refused", async () => {
     const shop = await marketShop(t, tokens);
@@ -54,7 +64,7 @@ describe("a drift restore within Trendyol's identical-body window", () => {
     expect(await sync().flushOne(shop.storeId)).toMatchObject({ outcome: "sent", sent: 1 });
     await sync().pollReceipts();
     await shown(shop);
-    setShown(shop, barcode, 5);
+    setShown(shop, barcode, 25);
 
     expect(await runCheck(t, driftDeps(t, readingChannel(t, sandboxCatalog(shop))), shop.storeId)).toMatchObject({ drifted: 1 });
     expect(await sync().flushOne(shop.storeId)).toMatchObject({ outcome: "deferred", sent: 0 });

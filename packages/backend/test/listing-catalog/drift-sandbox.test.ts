@@ -2,7 +2,9 @@
  * The drift check end to end on every marketplace, with the real adapters reading the sandbox's
  * catalog: the marketplace changes a shown quantity behind our back, a staff member asks for a
  * check, the job worker finds the drift (and skips a listing with a newer mark and one with a
- * pending receipt), and the next flush restores the quantity. On Trendyol and PttAVM the restore
+ * pending receipt), and the next flush restores the quantity. A quantity shown higher than told is
+ * a drift at once; a lower one only once a check the confirm time later still sees it, so a sale
+ * the order pull has not taken in yet is never "restored" into an oversell. On Trendyol and PttAVM the restore
  * of a listing pushed alone is byte for byte the body sent minutes before, which they refuse
  * inside their identical-body windows: the restore carries the prices the read showed, and goes.
  */
@@ -15,7 +17,7 @@ import { createTestApp, type TestApp } from "../support/app";
 import { addStock } from "../support/catalog";
 import { bodyOf, type Json } from "../support/http";
 import { admin, get, sendJson, staff } from "../support/identity";
-import { MARKETPLACES, type SandboxMarketplace } from "../support/marketplaces";
+import { MARKETPLACES, orderOn, type SandboxMarketplace } from "../support/marketplaces";
 import { setShownQuantity } from "../marketplace/catalog-support";
 import { engineOnClock, testClock, type TestClock } from "../stock-sync/behaviour-support";
 import { type DriftShop, driftShop, driftTotal, FOREIGN, flushed, lastPushed, list, shownPrices, shownQuantity, type Tokens } from "./drift-sandbox-support";
@@ -29,14 +31,17 @@ let tokens: Tokens;
 // it lets Pazarama's 10-second write spacing pass without waiting.
 const clock: TestClock = testClock();
 clock.advance(-10 * 60_000);
+// The jobs' clock (the drift check's reads and the job rows): wall time, stepped past the confirm
+// time when a lower shown quantity is to be confirmed.
+const jobsClock: TestClock = testClock();
 const run = Math.random().toString(36).slice(2, 7).toUpperCase();
 /** Per marketplace, what the check cost and how long a restore took (printed with DRIFT_MEASURE=1). */
 const measured: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp({ label: "drift-sandbox", env: { SYNC_POLL_DELAY_MS: "0", ORDER_PULL_QUOTA: "off" } });
+  t = await createTestApp({ label: "drift-sandbox", env: { SYNC_POLL_DELAY_MS: "0", ORDER_PULL_QUOTA: "off" }, jobsNow: jobsClock.now });
   tokens = { staff: (await staff(t)).tokens.accessToken, admin: (await admin(t)).tokens.accessToken };
-  const accounts = MARKETPLACES.flatMap((m) => [accountOf(m, 1), accountOf(m, 2)]);
+  const accounts = MARKETPLACES.flatMap((m) => [accountOf(m, 1), accountOf(m, 2), accountOf(m, 3)]);
   const others = accounts.filter((m) => m.type !== "TRENDYOL");
   sandbox = await startSandbox({
     resultDelayMs: 0,
@@ -111,8 +116,8 @@ for (const template of MARKETPLACES) {
       expect((await addStock(t, tokens.staff, shop.shelfId, marked.id, 3)).status).toBe(200);
       expect(await t.services.sync.buffer.isMarked(shop.storeId, marked.id)).toBe(true);
       await setShownQuantity(sandbox.url, m.type, m.account, marked.key, 1);
-      // ...and behind our back the marketplace shows 5 of the 20 it confirmed.
-      await setShownQuantity(sandbox.url, m.type, m.account, drifted.key, 5);
+      // ...and behind our back the marketplace shows 25 where it confirmed 20: stock we never gave it, a drift at once.
+      await setShownQuantity(sandbox.url, m.type, m.account, drifted.key, 25);
       expect(await shownQuantity(sandbox, shop, pending)).toBe(12);
       const counted = await driftTotal(t, m.type);
 
@@ -122,6 +127,7 @@ for (const template of MARKETPLACES) {
         read: 4 + FOREIGN,
         checked: 2,
         drifted: 1,
+        suspected: 0,
         skipped: { pending: 1, marked: 1, inFlight: 0, fulfilled: 0, unconfirmed: 0 },
         unmatched: FOREIGN,
       });
@@ -163,8 +169,16 @@ for (const template of MARKETPLACES) {
       const pricesBefore = await shownPrices(sandbox, shop, drifted);
       await setShownQuantity(sandbox.url, m.type, m.account, drifted.key, 7);
 
+      // Lower than told: only suspected by the first check, a drift once a check the confirm time later still sees it.
+      const counted = await driftTotal(t, m.type);
+      const first = await driftCheck(shop);
+      expect(first.job.result).toMatchObject({ read: 4 + FOREIGN, checked: 4, drifted: 0, suspected: 1 });
+      expect(await t.services.sync.buffer.isMarked(shop.storeId, drifted.id)).toBe(false);
+      expect(await driftTotal(t, m.type)).toBe(counted);
+      jobsClock.advance(t.config.listingDriftConfirmMs);
       const check = await driftCheck(shop);
-      expect(check.job.result).toMatchObject({ read: 4 + FOREIGN, checked: 4, drifted: 1, skipped: { pending: 0, marked: 0, inFlight: 0, fulfilled: 0, unconfirmed: 0 } });
+      expect(check.job.result).toMatchObject({ read: 4 + FOREIGN, checked: 4, drifted: 1, suspected: 0, skipped: { pending: 0, marked: 0, inFlight: 0, fulfilled: 0, unconfirmed: 0 } });
+      expect(await driftTotal(t, m.type)).toBe(counted + 1);
       const profile = await profileOf(shop);
       const writesBefore = writesOf(m).length;
       clock.advance(11_000);
@@ -199,6 +213,46 @@ for (const template of MARKETPLACES) {
         expect(probe?.bodyHash).toBe(earlier?.bodyHash);
       }
       measured.push({ marketplace: m.type, check: 2, reads: check.requests.length, outcome: flush?.outcome, restoredMs: flush?.outcome === "sent" ? Math.round(restoredMs) : null, windowMs: profile.duplicateWindowMs ?? null, sinceEarlierBodyMs: clock.now() - sentAt });
+    }, 30_000);
+
+    test("a lower shown quantity from a real sale is suspected, never drifted: the order pull takes it in and our push tells the lower value before the confirm time; the marketplace never shows more than we have", async () => {
+      const m = accountOf(template, 3);
+      const shop = await driftShop(t, tokens, sandbox, m, `${run}O`);
+      const { steady } = shop;
+      await list(t, tokens, shop, steady);
+      await flushed(engine, clock, shop.storeId);
+      await engine.pollReceipts();
+      expect((await lastPushed(t, tokens, shop.storeId)).get(steady.id)).toBe(11);
+      const counted = await driftTotal(t, m.type);
+
+      // A buyer orders 2; the marketplace lowers what it shows at once (the sandbox's order route
+      // does not play that part, so its shown-quantity route does), before our pull has seen the order.
+      // The order is placed at wall time, where our pull (on the wall clock) looks for new orders,
+      // not ten minutes back on the marketplace's clock; which then goes back to where it was.
+      const behind = Math.max(0, Date.now() - clock.now());
+      clock.advance(behind);
+      await orderOn(sandbox, m, [{ barcode: steady.key, quantity: 2, unitPrice: 10_000 }]);
+      clock.advance(-behind);
+      await setShownQuantity(sandbox.url, m.type, m.account, steady.key, 9);
+      const first = await driftCheck(shop);
+      expect(first.job.result).toMatchObject({ read: 4 + FOREIGN, checked: 1, drifted: 0, suspected: 1 });
+      expect(await t.services.sync.buffer.isMarked(shop.storeId, steady.id)).toBe(false);
+      expect(await shownQuantity(sandbox, shop, steady)).toBe(9);
+
+      // Within the confirm time the pull takes the order in, and the flush tells the marketplace 9.
+      const report = await t.services.orderIntake.pullStore(shop.storeId);
+      if (!report.pulled) throw new Error(report.reason);
+      await flushed(engine, clock, shop.storeId);
+      await engine.pollReceipts();
+      expect((await lastPushed(t, tokens, shop.storeId)).get(steady.id)).toBe(9);
+      expect(await shownQuantity(sandbox, shop, steady)).toBe(9);
+
+      jobsClock.advance(t.config.listingDriftConfirmMs);
+      const second = await driftCheck(shop);
+      expect(second.job.result).toMatchObject({ read: 4 + FOREIGN, checked: 1, drifted: 0, suspected: 0 });
+      expect(await driftTotal(t, m.type)).toBe(counted);
+      expect(await t.services.sync.buffer.isMarked(shop.storeId, steady.id)).toBe(false);
+      expect(await shownQuantity(sandbox, shop, steady)).toBe(9);
     }, 30_000);
   });
 }

@@ -104,7 +104,10 @@ export function readingChannel(t: TestApp, catalog: Catalog, pageSize = 2): Drif
   };
 }
 
-export function driftDeps(t: TestApp, channel: DriftDeps["channel"], now: () => number = Date.now): DriftDeps {
+/** The confirm time the tests run with: the default's floor, passed by stepping `now`, never by waiting. */
+export const CONFIRM_MS = 300_000;
+
+export function driftDeps(t: TestApp, channel: DriftDeps["channel"], now: () => number = Date.now, confirmMs = CONFIRM_MS): DriftDeps {
   return {
     db: t.infra.database.db,
     kv: t.infra.kv,
@@ -114,6 +117,7 @@ export function driftDeps(t: TestApp, channel: DriftDeps["channel"], now: () => 
     metrics: t.services.sync.metrics,
     log: createLogger({ level: "silent", pretty: false }),
     now,
+    confirmMs,
   };
 }
 

@@ -46,6 +46,8 @@ export interface TestAppOptions {
   commandPorts?: CommandPorts;
   /** Each store's adapter for listing reads (an in-process test adapter); the stores' adapters otherwise. */
   listingAdapters?: ListingAdapterFor;
+  /** The clock of the app's jobs and drift checks (stepped past a confirm time); the wall clock otherwise. */
+  jobsNow?: () => number;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const metrics = createMetrics();
   const reported: unknown[] = [];
   const reporter: ErrorReporter = { capture: (error) => void reported.push(error), flush: async () => undefined };
-  const services = createServices({ config, log, infra, registry: metrics.registry, commandPorts: options.commandPorts, listingAdapters: options.listingAdapters });
+  const services = createServices({ config, log, infra, registry: metrics.registry, commandPorts: options.commandPorts, listingAdapters: options.listingAdapters, jobsNow: options.jobsNow });
   const base = createApp({ config, log, infra, metrics, reporter, services });
   const app: RequestHandler = options.extend ? options.extend(base, services) : base;
   return {

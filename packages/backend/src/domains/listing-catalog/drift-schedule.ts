@@ -1,6 +1,6 @@
 /**
- * When drift checks run: every LISTING_DRIFT_INTERVAL_MS per pushing marketplace store, and on
- * demand. Both only queue a LISTING_DRIFT_CHECK job; the job worker runs it (drift.ts). The unique
+ * When drift checks run: every LISTING_DRIFT_INTERVAL_MS per pushing marketplace store, once more
+ * when a lower shown quantity can be confirmed (LISTING_DRIFT_CONFIRM_MS), and on demand. Both only queue a LISTING_DRIFT_CHECK job; the job worker runs it (drift.ts). The unique
  * partial index on jobs (one queued or running job per store and kind) makes a second replica's
  * schedule, or a second click, a no-op rather than a second check.
  */
@@ -16,20 +16,30 @@ const KIND = "LISTING_DRIFT_CHECK";
 
 /**
  * Queues a check for every active marketplace store that sends stock and whose last check finished
- * longer than `intervalMs` before `now` (or never ran); 0 turns the schedule off. Answers the
- * queued jobs' ids.
+ * longer than `intervalMs` before `now` (or never ran; 0 turns this part off), and a follow-up for
+ * a store with a suspected listing (shown lower than told) first seen at least `confirmMs` ago,
+ * unless a check finished after that suspicion could be confirmed (so a suspicion that stays, say
+ * behind a mark, is looked at once, not every minute). Answers the queued jobs' ids.
  */
-export async function scheduleDriftChecks(db: Database, now: Date | number, intervalMs: number): Promise<string[]> {
-  if (!(intervalMs > 0)) return [];
-  const due = new Date(new Date(now).getTime() - intervalMs).toISOString();
+export async function scheduleDriftChecks(db: Database, now: Date | number, intervalMs: number, confirmMs: number): Promise<string[]> {
+  const at = new Date(now).getTime();
+  const due = intervalMs > 0 ? sql`not exists (
+              select 1 from jobs j where j.store_id = s.id and j.kind = ${KIND}
+                and j.finished_at > ${new Date(at - intervalMs).toISOString()}::timestamptz)` : sql`false`;
   const rows = await queryRows<{ id: string }>(
     db,
     sql`insert into jobs (kind, store_id, state)
         select ${KIND}, s.id, 'QUEUED' from stores s
         where s.type <> 'WEB' and s.active and s.send_stock
-          and not exists (
-            select 1 from jobs j where j.store_id = s.id and j.kind = ${KIND}
-              and (j.state in ('QUEUED', 'RUNNING') or j.finished_at > ${due}::timestamptz))
+          and not exists (select 1 from jobs j where j.store_id = s.id and j.kind = ${KIND} and j.state in ('QUEUED', 'RUNNING'))
+          and (${due} or exists (
+            select 1 from listings l
+            -- A listing the marketplace fulfils is never compared: its moving stock must not queue checks.
+            where l.store_id = s.id and l.last_seen_quantity < l.last_pushed_quantity and not l.fulfilled_by_marketplace
+              and l.last_seen_at <= ${new Date(at - confirmMs).toISOString()}::timestamptz
+              and not exists (
+                select 1 from jobs j where j.store_id = s.id and j.kind = ${KIND}
+                  and j.finished_at > l.last_seen_at + ${confirmMs} * interval '1 millisecond')))
         on conflict do nothing
         returning id::text as id`,
   );

@@ -19,6 +19,11 @@ export interface MatchedListing {
   inFlight: boolean;
   /** What was last told differs from what was confirmed: a send not yet confirmed. */
   unagreed: boolean;
+  /** What the previous read showed, and since when (the first read of that value since our last send). */
+  lastSeenQuantity: number | null;
+  lastSeenAt: Date | null;
+  /** When the marketplace was last told this listing's quantity (null: no send on record). */
+  sentAt: Date | null;
 }
 
 interface MatchRow extends Record<string, unknown> {
@@ -29,6 +34,9 @@ interface MatchRow extends Record<string, unknown> {
   pending: boolean;
   in_flight: boolean | null;
   unagreed: boolean | null;
+  last_seen_quantity: number | string | null;
+  last_seen_at: string | Date | null;
+  sent_at: string | Date | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,14 +54,14 @@ export async function matchPage(db: Database, storeId: string, remote: readonly 
     sql`with r as (select * from jsonb_to_recordset(${page}::jsonb) as r(i int, mid text, barcode text, stock_code text)),
         ours as materialized (
           select l.product_id, l.marketplace_product_id as mid, ${effectiveBarcodeOf} as barcode, ${effectiveStockCodeOf} as stock_code,
-                 l.last_pushed_quantity, l.fulfilled_by_marketplace
+                 l.last_pushed_quantity, l.fulfilled_by_marketplace, l.last_seen_quantity, l.last_seen_at
           from listings l join products p on p.id = l.product_id join stores s on s.id = l.store_id
           where l.store_id = ${storeId}::uuid),
         candidates as (
-          select r.i, o.product_id, o.last_pushed_quantity, o.fulfilled_by_marketplace, 1 as rank from r join ours o on o.mid = r.mid
-          union all select r.i, o.product_id, o.last_pushed_quantity, o.fulfilled_by_marketplace, 2 from r join ours o on o.barcode = r.barcode
-          union all select r.i, o.product_id, o.last_pushed_quantity, o.fulfilled_by_marketplace, 3 from r join ours o on o.stock_code = r.stock_code),
-        best as (select distinct on (i) * from candidates order by i, rank, product_id),
+          select r.i, o.product_id, 1 as rank from r join ours o on o.mid = r.mid
+          union all select r.i, o.product_id, 2 from r join ours o on o.barcode = r.barcode
+          union all select r.i, o.product_id, 3 from r join ours o on o.stock_code = r.stock_code),
+        best as (select distinct on (c.i) c.i, o.* from candidates c join ours o on o.product_id = c.product_id order by c.i, c.rank, c.product_id),
         pending as (
           select distinct (e ->> 'productId') as product_id
           from marketplace_submissions m cross join lateral jsonb_array_elements(m.items) e
@@ -61,7 +69,8 @@ export async function matchPage(db: Database, storeId: string, remote: readonly 
         select b.i, b.product_id::text as product_id, b.last_pushed_quantity, b.fulfilled_by_marketplace as fulfilled,
                (pd.product_id is not null) as pending,
                (ss.quantity = -1 or ss.sent_at >= ${checkStartedAt.toISOString()}::timestamptz) as in_flight,
-               (ss.quantity is not null and ss.quantity is distinct from b.last_pushed_quantity) as unagreed
+               (ss.quantity is not null and ss.quantity is distinct from b.last_pushed_quantity) as unagreed,
+               b.last_seen_quantity, b.last_seen_at, ss.sent_at
         from best b
         left join sync_sent ss on ss.store_id = ${storeId}::uuid and ss.product_id = b.product_id
         left join pending pd on pd.product_id = b.product_id::text
@@ -75,21 +84,29 @@ export async function matchPage(db: Database, storeId: string, remote: readonly 
     pending: r.pending === true,
     inFlight: r.in_flight === true,
     unagreed: r.unagreed === true,
+    lastSeenQuantity: r.last_seen_quantity === null ? null : Number(r.last_seen_quantity),
+    lastSeenAt: r.last_seen_at === null ? null : new Date(r.last_seen_at),
+    sentAt: r.sent_at === null ? null : new Date(r.sent_at),
   }));
 }
 
 export interface PageWrites {
-  /** Every matched listing the read gave a quantity for. */
-  seen: { productId: string; quantity: number }[];
+  /**
+   * Every matched listing the read gave a quantity for; `keep`: the previous read showed this same
+   * value after our last send, so its first sighting (last_seen_at) stays: what a lower value's
+   * confirmation is measured from.
+   */
+  seen: { productId: string; quantity: number; keep: boolean }[];
   /** Drifted ones, with the confirmed quantity they were checked against. */
   drifted: { productId: string; expected: number }[];
 }
 
 const uuidArray = (ids: readonly string[]) => `{${ids.filter((id) => UUID.test(id)).join(",")}}`;
 const intArray = (values: readonly number[]) => `{${values.map((v) => Math.trunc(v)).join(",")}}`;
+const boolArray = (values: readonly boolean[]) => `{${values.map((v) => (v ? "t" : "f")).join(",")}}`;
 
 /**
- * One statement: every seen listing records what the marketplace showed; a drifted one (still
+ * One statement: every seen listing records what the marketplace showed (and since when); a drifted one (still
  * confirmed at the value it was checked against) forgets its last push and its sync_sent row, so
  * the next flush sends the quantity again instead of skipping it as unchanged. A sync_sent row
  * written since the check started (a push on its way) is left alone. Answers the drifted products.
@@ -100,7 +117,7 @@ export async function writePage(db: Database, storeId: string, writes: PageWrite
   const drifted = writes.drifted.filter((d) => UUID.test(d.productId));
   const rows = await queryRows<{ product_id: string; drifted: boolean }>(
     db,
-    sql`with seen as (select * from unnest(${uuidArray(seen.map((s) => s.productId))}::uuid[], ${intArray(seen.map((s) => s.quantity))}::int[]) as s(product_id, quantity)),
+    sql`with seen as (select * from unnest(${uuidArray(seen.map((s) => s.productId))}::uuid[], ${intArray(seen.map((s) => s.quantity))}::int[], ${boolArray(seen.map((s) => s.keep))}::boolean[]) as s(product_id, quantity, keep)),
         drift as (select * from unnest(${uuidArray(drifted.map((d) => d.productId))}::uuid[], ${intArray(drifted.map((d) => d.expected))}::int[]) as d(product_id, expected)),
         forgot as (
           delete from sync_sent ss using drift d
@@ -109,7 +126,7 @@ export async function writePage(db: Database, storeId: string, writes: PageWrite
           returning ss.product_id)
         update listings l set
           last_seen_quantity = s.quantity,
-          last_seen_at = ${at.toISOString()}::timestamptz,
+          last_seen_at = case when s.keep and l.last_seen_quantity = s.quantity and l.last_seen_at is not null then l.last_seen_at else ${at.toISOString()}::timestamptz end,
           last_pushed_quantity = case when d.product_id is not null and l.last_pushed_quantity = d.expected then null else l.last_pushed_quantity end,
           last_drift_at = case when d.product_id is not null and l.last_pushed_quantity = d.expected then ${at.toISOString()}::timestamptz else l.last_drift_at end
         from seen s left join drift d on d.product_id = s.product_id

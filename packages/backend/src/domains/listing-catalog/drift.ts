@@ -4,6 +4,12 @@
  * accepted; a quantity edited in the seller panel, or dropped by the marketplace, would otherwise
  * stay wrong until the next stock change. A drifted listing forgets its last push and is marked,
  * so the next flush sends the quantity again (see drift-sql.ts and stock-sync/drift-prices.ts).
+ *
+ * Shown higher than told is a drift at once: the marketplace sells stock we never gave it. Shown
+ * lower is what a sale looks like before the order pull takes the order in; restoring then would
+ * show a unit we no longer have. So a lower value is only `suspected` until a read at least
+ * `confirmMs` after its first sighting (with nothing told since) still shows it; by then a real
+ * sale has been taken in and pushed, and the suspicion is gone (drift-schedule.ts queues that read).
  */
 import type { Database } from "../../infra/db";
 import type { KeyValueStore } from "../../infra/kv";
@@ -30,6 +36,8 @@ export interface DriftDeps {
   metrics: Pick<SyncMetrics, "drifts">;
   log: Logger;
   now: () => number;
+  /** How long a lower shown quantity must persist, unchanged and with nothing told since, to be a drift (LISTING_DRIFT_CONFIRM_MS). */
+  confirmMs: number;
   /** Listings asked for per read (the adapter clamps it to what its marketplace allows). */
   pageSize?: number;
 }
@@ -38,11 +46,13 @@ export interface DriftResult extends Record<string, unknown> {
   read: number;
   checked: number;
   drifted: number;
+  /** Shown lower than told, not yet confirmed: left alone, checked again once confirmMs has passed. */
+  suspected: number;
   skipped: { pending: number; marked: number; inFlight: number; fulfilled: number; unconfirmed: number };
   unmatched: number;
 }
 
-const COUNTS = ["read", "checked", "drifted", "pending", "marked", "inFlight", "fulfilled", "unconfirmed", "unmatched"] as const;
+const COUNTS = ["read", "checked", "drifted", "suspected", "pending", "marked", "inFlight", "fulfilled", "unconfirmed", "unmatched"] as const;
 type Counts = Record<(typeof COUNTS)[number], number>;
 
 interface DriftCursor {
@@ -72,6 +82,7 @@ const resultOf = (c: Counts): DriftResult => ({
   read: c.read,
   checked: c.checked,
   drifted: c.drifted,
+  suspected: c.suspected,
   skipped: { pending: c.pending, marked: c.marked, inFlight: c.inFlight, fulfilled: c.fulfilled, unconfirmed: c.unconfirmed },
   unmatched: c.unmatched,
 });
@@ -95,22 +106,26 @@ async function takeReadToken(deps: DriftDeps, channel: PushChannel, signal: Abor
  * What one page says: each matched listing's verdict, counted; the listings whose shown quantity
  * differs from the confirmed one, for the page's write. A product met twice counts once.
  */
-async function judgePage(deps: DriftDeps, storeId: string, listings: readonly RemoteListing[], startedAt: Date, counts: Counts): Promise<PageWrites & { shown: Map<string, RemoteListing> }> {
+async function judgePage(deps: DriftDeps, storeId: string, listings: readonly RemoteListing[], startedAt: Date, readAt: number, counts: Counts): Promise<PageWrites & { shown: Map<string, RemoteListing> }> {
   const matches = await matchPage(deps.db, storeId, listings, startedAt);
   const writes: PageWrites & { shown: Map<string, RemoteListing> } = { seen: [], drifted: [], shown: new Map() };
-  const unskipped: { productId: string; expected: number; remote: RemoteListing }[] = [];
+  const unskipped: { productId: string; expected: number; remote: RemoteListing; confirmed: boolean }[] = [];
   counts.read += listings.length;
   counts.unmatched += listings.length - matches.length;
   for (const match of matches) {
     const remote = listings[match.index];
     if (!remote || writes.shown.has(match.productId)) continue;
     writes.shown.set(match.productId, remote);
-    if (remote.quantity !== undefined) writes.seen.push({ productId: match.productId, quantity: remote.quantity });
+    // The previous sighting counts only if nothing was told since: a send restarts the confirmation.
+    const sinceOurSend = match.lastSeenAt !== null && (match.sentAt === null || match.sentAt < match.lastSeenAt);
+    const sameAsBefore = sinceOurSend && remote.quantity !== undefined && match.lastSeenQuantity === remote.quantity;
+    if (remote.quantity !== undefined) writes.seen.push({ productId: match.productId, quantity: remote.quantity, keep: sameAsBefore });
+    const confirmed = sameAsBefore && match.lastSeenAt !== null && readAt - match.lastSeenAt.getTime() >= deps.confirmMs;
     if (match.fulfilled || remote.fulfilledByMarketplace === true) counts.fulfilled += 1;
     else if (match.lastPushedQuantity === null) counts.unconfirmed += 1;
     else if (match.pending) counts.pending += 1;
     else if (match.inFlight || match.unagreed) counts.inFlight += 1;
-    else unskipped.push({ productId: match.productId, expected: match.lastPushedQuantity, remote });
+    else unskipped.push({ productId: match.productId, expected: match.lastPushedQuantity, remote, confirmed });
   }
   // A waiting mark will send the current quantity anyway, and may already be in this very flush.
   const marked = await Promise.all(unskipped.map((u) => deps.buffer.isMarked(storeId, u.productId)));
@@ -118,6 +133,7 @@ async function judgePage(deps: DriftDeps, storeId: string, listings: readonly Re
     if (marked[i]) return void (counts.marked += 1);
     if (u.remote.quantity === undefined) return;
     counts.checked += 1;
+    if (u.remote.quantity < u.expected && !u.confirmed) return void (counts.suspected += 1);
     if (u.remote.quantity !== u.expected) writes.drifted.push({ productId: u.productId, expected: u.expected });
   });
   return writes;
@@ -155,10 +171,11 @@ export async function checkDrift(deps: DriftDeps, storeId: string, ctx: JobRunCo
   let page = resumed?.page ?? undefined;
   for (;;) {
     await takeReadToken(deps, channel, ctx.signal);
+    const readAt = deps.now();
     const answer = await read({ ...(page !== undefined && { page }), ...(deps.pageSize !== undefined && { pageSize: deps.pageSize }) });
-    const writes = await judgePage(deps, storeId, answer.listings, startedAt, counts);
+    const writes = await judgePage(deps, storeId, answer.listings, startedAt, readAt, counts);
     await rememberPrices(deps, channel, writes);
-    const at = new Date(deps.now());
+    const at = new Date(readAt);
     const drifted = await ctx.step(
       (tx) => writePage(tx, storeId, writes, startedAt, at),
       (ids) => {
