@@ -110,8 +110,8 @@ describe("the job table", () => {
 describe("the job worker", () => {
   /** A worker with one runner for drift checks, on its own owner name. */
   function workerWith(run: (ctx: JobRunContext) => Promise<Record<string, unknown>>) {
-    const { jobs } = replica();
-    return createJobWorker({ jobs, runners: { LISTING_DRIFT_CHECK: run }, log: silent, settings: { pollMs: 60_000, leaseMs: LEASE_MS, concurrency: 10 } });
+    const { jobs, clock } = replica();
+    return Object.assign(createJobWorker({ jobs, runners: { LISTING_DRIFT_CHECK: run }, log: silent, settings: { pollMs: 60_000, leaseMs: LEASE_MS, concurrency: 10 } }), { clock });
   }
 
   test("an unexpected error is retried until the attempts run out, then FAILED as JOB_FAILED without the query's values", async () => {
@@ -126,6 +126,11 @@ describe("the job worker", () => {
     await worker.runOnce();
     await worker.idle();
     expect(await jobs.find(job.id)).toMatchObject({ state: "QUEUED", attempts: 1, errorCode: "JOB_FAILED" });
+    // Not claimable again at once: the retry waits 5 s per attempt so far.
+    await worker.runOnce();
+    await worker.idle();
+    expect(runs).toBe(1);
+    worker.clock.advance(5_000);
     await worker.runOnce();
     await worker.idle();
     const failed = await jobs.find(job.id);

@@ -45,6 +45,9 @@ export interface JobBacklog {
 
 const ACTIVE: JobState[] = ["QUEUED", "RUNNING"];
 const MESSAGE_MAX = 500;
+/** A retried job waits this many seconds per attempt so far before it is claimable again, at most the cap. */
+const RETRY_STEP_SECONDS = 5;
+const RETRY_CAP_SECONDS = 300;
 
 export function createJobService(deps: { db: Database; now?: () => number }) {
   const { db } = deps;
@@ -137,7 +140,9 @@ export function createJobService(deps: { db: Database; now?: () => number }) {
         .where(
           sql`${jobs.id} = (
             select j.id from jobs j
-            where j.state in ('QUEUED', 'RUNNING') and (j.state = 'QUEUED' or j.lease_until < ${at.toISOString()}::timestamptz)
+            where j.state in ('QUEUED', 'RUNNING')
+              -- RUNNING: its lease ran out; QUEUED: new (no lease), or its retry wait is over.
+              and (j.lease_until is null or j.lease_until <= ${at.toISOString()}::timestamptz)
               and j.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})
             order by j.created_at
             limit 1
@@ -209,7 +214,9 @@ export function createJobService(deps: { db: Database; now?: () => number }) {
           errorCode: failure.code,
           error: failure.message.slice(0, MESSAGE_MAX),
           leaseOwner: null,
-          leaseUntil: null,
+          // A retried job waits a little (longer each attempt) before it can be claimed again, so a
+          // failure is not taken straight back by the same claim loop while its cause persists.
+          leaseUntil: sql`case when ${final} then null else ${at.toISOString()}::timestamptz + make_interval(secs => least(${RETRY_CAP_SECONDS}, ${RETRY_STEP_SECONDS} * ${jobs.attempts})) end`,
           finishedAt: sql`case when ${final} then ${at.toISOString()}::timestamptz else null end`,
           updatedAt: at,
         })
