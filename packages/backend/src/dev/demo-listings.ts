@@ -47,9 +47,22 @@ async function put(sandbox: RunningSandbox, path: string, body: unknown): Promis
   if (res.status !== 200) throw new Error(`demo sandbox PUT ${path}: ${res.status} ${await res.text()}`);
 }
 
+/**
+ * The marketplace's id of a listing, the same on every start: each start's sandbox is new, and an
+ * id it numbered afresh would make the import see our listing linked to another one (TAKEN).
+ */
+function stableId(code: string): string {
+  let hash = 2166136261;
+  for (const char of code) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16777619) >>> 0;
+  return String(1_000_000_000 + hash);
+}
+
 /** The marketplace's own catalog before we link anything: our products under their SKUs as stock codes, and two strangers. */
 async function seedCatalogs(sandbox: RunningSandbox, stores: readonly DemoStore[], products: readonly ProductSummary[]): Promise<void> {
-  const listings = [...products.map((p) => ({ barcode: p.barcode, stockCode: p.sku, salePrice: p.price })), ...STRANGERS.map((s) => ({ ...s, quantity: 3 }))];
+  const listings = [
+    ...products.map((p) => ({ barcode: p.barcode, stockCode: p.sku, marketplaceId: stableId(p.barcode), salePrice: p.price })),
+    ...STRANGERS.map((s) => ({ ...s, marketplaceId: stableId(s.barcode), quantity: 3 })),
+  ];
   for (const store of stores) await put(sandbox, `${controlPath(store)}/catalog`, { listings });
 }
 
