@@ -42,6 +42,13 @@ const controlPath = (store: DemoStore) => (store.type === "TRENDYOL" ? `/__sandb
 
 let bought = 0;
 
+/** The product each walk orders; `codeOn` names it as the store's marketplace keys it (the barcode when absent). */
+export interface TourProduct {
+  barcode: string;
+  price: number;
+  codeOn?: (store: DemoStore) => Promise<string>;
+}
+
 /** A buyer orders one unit; answers the order's id as our intake keys it and the sandbox's own id. */
 async function buyerOrders(sandbox: RunningSandbox, store: DemoStore, barcode: string, unitPrice: number): Promise<{ externalOrderId: string; sandboxId: string }> {
   const trendyol = store.type === "TRENDYOL";
@@ -97,10 +104,11 @@ function stepOf(step: string, order: Orders.Order, kind?: string): TourStep {
  * the same start each time, so after a restart on the same database the first ids name orders an
  * earlier demo took in already (the pull finds them known). The buyer orders again until one is new.
  */
-async function freshOrder(services: Services, sandbox: RunningSandbox, store: DemoStore, product: { barcode: string; price: number }) {
+async function freshOrder(services: Services, sandbox: RunningSandbox, store: DemoStore, product: TourProduct) {
   const since = Date.now() - 1000;
+  const code = (await product.codeOn?.(store)) ?? product.barcode;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const bought = await buyerOrders(sandbox, store, product.barcode, product.price);
+    const bought = await buyerOrders(sandbox, store, code, product.price);
     const order = await pulledOrNot(services, store, bought.externalOrderId);
     if (order && Date.parse(order.createdAt) >= since && order.status === "CREATED") return { ...bought, order };
   }
@@ -108,7 +116,7 @@ async function freshOrder(services: Services, sandbox: RunningSandbox, store: De
 }
 const MAX_ATTEMPTS = 20;
 
-export async function fulfilmentTour(services: Services, sandbox: RunningSandbox, store: DemoStore, product: { barcode: string; price: number }): Promise<TourReport> {
+export async function fulfilmentTour(services: Services, sandbox: RunningSandbox, store: DemoStore, product: TourProduct): Promise<TourReport> {
   const fresh = await freshOrder(services, sandbox, store, product);
   const { externalOrderId, sandboxId } = fresh;
   let order = fresh.order;
@@ -143,7 +151,7 @@ export async function fulfilmentTour(services: Services, sandbox: RunningSandbox
 }
 
 /** Every marketplace's walk in turn; a failure is logged and the rest go on. */
-export async function fulfilmentTours(services: Services, sandbox: RunningSandbox, stores: readonly DemoStore[], product: { barcode: string; price: number }, log: Logger): Promise<TourReport[]> {
+export async function fulfilmentTours(services: Services, sandbox: RunningSandbox, stores: readonly DemoStore[], product: TourProduct, log: Logger): Promise<TourReport[]> {
   const reports: TourReport[] = [];
   for (const store of stores) {
     try {

@@ -5,7 +5,8 @@
  * shows each order and what every marketplace shows: stock sold on one channel reaching the
  * others a sync interval later. When stock runs low the depot is restocked. At the start one
  * order on each marketplace walks Created, Picking, Invoiced, Shipped through the staff steps,
- * the command worker and the pull (demo-fulfilment.ts).
+ * the command worker and the pull (demo-fulfilment.ts). Before that each marketplace's own catalog
+ * is imported, and on Trendyol a quantity changed behind our back is found and restored (demo-listings.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../infra/logger";
@@ -14,8 +15,9 @@ import { AppError } from "../infra/errors";
 import type { RunningSandbox } from "@pazarsync/marketplace-sandbox";
 import type { Services } from "../services";
 import { fulfilmentTours, type TourReport } from "./demo-fulfilment";
+import { type DriftReport, driftWalk, type ImportCounts, importCatalogs, orderCodes } from "./demo-listings";
 import { marketplaceOrder, shownEverywhere } from "./demo-marketplace";
-import { DEMO_MARKETPLACES, DEMO_SELLER, type DemoShop, ensureDemoShop } from "./demo-seed";
+import { DEMO_MARKETPLACES, DEMO_SELLER, type DemoShop, type DemoStore, ensureDemoShop } from "./demo-seed";
 
 export interface DemoSettings {
   sandboxPort: number;
@@ -27,6 +29,10 @@ export interface RunningDemo {
   shop: DemoShop;
   /** One order per marketplace walked Created, Picking, Invoiced, Shipped (demo-fulfilment.ts), started at once. */
   tours: Promise<TourReport[]>;
+  /** Each marketplace store's listing import (linked / unlinked / conflicting), done before the start returns. */
+  imports: ImportCounts[];
+  /** Trendyol's drift check and restore; null when it could not run (logged). */
+  drift: Promise<DriftReport | null>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +54,8 @@ export async function startDemo(services: Services, settings: DemoSettings, log:
   const shop = await ensureDemoShop(services, sandbox.url);
   const customerId = await demoCustomer(services);
   const products = await services.products.findProducts([...shop.productIds, shop.setId]);
-  const barcodes = new Map(products.map((p) => [p.barcode, p.name]));
+  // Marketplaces show listings under their key: the barcode, or our SKU where the import linked it as the stock code.
+  const barcodes = new Map(products.flatMap((p) => [[p.barcode, p.name] as const, [p.sku, p.name] as const]));
   log.info(
     {
       sandbox: sandbox.url,
@@ -60,8 +67,23 @@ export async function startDemo(services: Services, settings: DemoSettings, log:
     "demo: marketplace sandbox and demo shop ready",
   );
 
+  // Short (a few listings per marketplace), so the buyers' order lines below carry what each marketplace keys listings on.
+  const imports = await importCatalogs(services, sandbox, shop.marketplaceStores, products, log);
+  // The code a buyer's line names on that marketplace; the barcode if the listing cannot be read.
+  const codeOn = async (store: DemoStore, barcode: string) => (await orderCodes(services, store).catch(() => new Map<string, string>())).get(barcode) ?? barcode;
+
   const simple = products.find((p) => p.type === "SIMPLE") ?? products[0];
-  const tours = simple ? fulfilmentTours(services, sandbox, shop.marketplaceStores, { barcode: simple.barcode, price: simple.price }, log) : Promise.resolve([]);
+  const tours = simple ? fulfilmentTours(services, sandbox, shop.marketplaceStores, { barcode: simple.barcode, price: simple.price, codeOn: (store) => codeOn(store, simple.barcode) }, log) : Promise.resolve([]);
+  // The drift walk's product is one the walks above never order, so no sale moves it meanwhile.
+  const steady = products.filter((p) => p.type === "SIMPLE" && p.id !== simple?.id).at(-1);
+  const trendyol = shop.marketplaceStores.find((s) => s.type === "TRENDYOL");
+  const drift: Promise<DriftReport | null> =
+    steady && trendyol
+      ? driftWalk(services, sandbox, trendyol, steady, log).catch((error: unknown) => {
+          log.warn({ err: error }, "demo: the drift walk failed");
+          return null;
+        })
+      : Promise.resolve(null);
 
   let orders = 0;
   async function restock(): Promise<void> {
@@ -88,7 +110,8 @@ export async function startDemo(services: Services, settings: DemoSettings, log:
     // Every other order comes from a marketplace, so the log shows both directions.
     if (orders % 2 === 1) await webOrder(product.id, quantity);
     else {
-      const outcomes = await marketplaceOrder(services, sandbox, pick(shop.marketplaceStores), { barcode: product.barcode, quantity, unitPrice: product.price }, log);
+      const store = pick(shop.marketplaceStores);
+      const outcomes = await marketplaceOrder(services, sandbox, store, { barcode: await codeOn(store, product.barcode), quantity, unitPrice: product.price }, log);
       if ("oversold" in outcomes) await restock();
     }
     log.info({ marketplacesShow: shownEverywhere(sandbox, shop.marketplaceStores, barcodes) }, "demo: the marketplaces show");
@@ -96,16 +119,24 @@ export async function startDemo(services: Services, settings: DemoSettings, log:
 
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // Buyers start once the drift walk is over: a sale of its product would hide the drift it shows.
+  void drift.then(() => {
     if (stopped) return;
-    running = orderOnce().catch((error: unknown) => log.warn({ err: error }, "demo: order failed"));
-  }, settings.orderEveryMs);
+    timer = setInterval(() => {
+      if (stopped) return;
+      running = orderOnce().catch((error: unknown) => log.warn({ err: error }, "demo: order failed"));
+    }, settings.orderEveryMs);
+  });
   return {
     sandbox,
     shop,
     tours,
+    imports,
+    drift,
     async stop() {
       stopped = true;
+      await drift;
       clearInterval(timer);
       await running;
       await tours;

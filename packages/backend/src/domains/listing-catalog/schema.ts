@@ -39,6 +39,9 @@ export const listingImportRows = pgTable(
   (t) => [
     primaryKey({ columns: [t.jobId, t.remoteKey] }),
     index("listing_import_rows_outcome_idx").on(t.jobId, t.outcome, t.position),
+    // The match's "another remote listing of this import linked the product" check, once per listing read:
+    // without it each check walks every row the job linked so far, and an import grows quadratically.
+    index("listing_import_rows_linked_product_idx").on(t.jobId, t.productId).where(sql`${t.outcome} = 'LINKED'`),
     check("listing_import_rows_outcome_known", sql`${t.outcome} in ('LINKED', 'UNLINKED', 'CONFLICT')`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "listing_import_rows_linked_product_idx" ON "listing_import_rows" USING btree ("job_id","product_id") WHERE "listing_import_rows"."outcome" = 'LINKED';
