@@ -8,6 +8,7 @@ import type { MarketplaceAdapter } from "../../src/domains/marketplace/adapter";
 import type { RemoteListing } from "../../src/domains/marketplace/types";
 import { createDirtyBuffer } from "../../src/domains/stock-sync/dirty-buffer";
 import { createRateLimiter } from "../../src/domains/stock-sync/token-bucket";
+import { queryRows } from "../../src/infra/db";
 import { createLogger } from "../../src/infra/logger";
 import { createTestApp, type TestApp } from "../support/app";
 import { createStore } from "../support/catalog";
@@ -252,6 +253,40 @@ describe("a listing import of 2,000 remote listings", () => {
     await workerA.idle();
     expect(await bodyOf(await get(t, `/api/v1/jobs/${job.id}`, staffToken))).toMatchObject({ attempts: 2 });
     await expectImported(storeId, job.id, tag, made);
+  });
+});
+
+describe("what a link changes for the push", () => {
+  test("a listing re-keyed by the import forgets what it was told under the old keys; listings linked disabled are not marked", async () => {
+    const storeId = await newStore();
+    const tag = `RK${Date.now() % 1_000_000}`;
+    const known = await seedProduct(t, `${tag}-SKU-1`, `${tag}-BC-1`);
+    const fresh = await seedProduct(t, `${tag}-SKU-2`, `${tag}-BC-2`);
+    // Pushed and confirmed under the product's own codes before the import.
+    expect((await sendJson(t, "PUT", `/api/v1/stores/${storeId}/listings/${known}`, { enabled: true }, staffToken)).status).toBe(200);
+    const db = t.infra.database.db;
+    await db.execute(sql`update listings set last_pushed_quantity = 7, last_pushed_at = now() where store_id = ${storeId}::uuid and product_id = ${known}::uuid`);
+    await db.execute(sql`insert into sync_sent (store_id, product_id, quantity, sent_at) values (${storeId}::uuid, ${known}::uuid, 7, now())`);
+    await drainMarks(storeId);
+
+    // The marketplace knows the first by another stock code; the second is new to us.
+    const remote: RemoteListing[] = [
+      { barcode: `${tag}-BC-1`, stockCode: `${tag}-THEIRS-1`, marketplaceId: "m-1", quantity: 7, raw: {} },
+      { barcode: `${tag}-BC-2`, marketplaceId: "m-2", quantity: 3, raw: {} },
+    ];
+    adapters.set(storeId, listingReader(remote).adapter);
+    const job = await bodyOf(await startImport(storeId, { enable: false }));
+    await runJobs();
+    expect(await t.services.jobs.find(String(job.id))).toMatchObject({ state: "SUCCEEDED", result: { linked: 2 } });
+
+    const rows = await storeListings(t, storeId);
+    expect(rows.get(known)).toMatchObject({ stock_code: `${tag}-THEIRS-1`, enabled: true });
+    expect(rows.get(fresh)).toMatchObject({ enabled: false });
+    const [pushed] = await queryRows<{ q: number | null }>(db, sql`select last_pushed_quantity as q from listings where store_id = ${storeId}::uuid and product_id = ${known}::uuid`);
+    expect(pushed?.q).toBeNull();
+    expect(await queryRows(db, sql`select product_id from sync_sent where store_id = ${storeId}::uuid`)).toEqual([]);
+    // The re-keyed listing goes out again under its new code; the one linked disabled waits for the seller.
+    expect(await marked(storeId)).toEqual(new Set([known]));
   });
 });
 

@@ -145,7 +145,8 @@ async function upsertRows(tx: Database, jobId: string, storeId: string, items: r
  * identifier or flag changed. Answers the products whose listing this job created or changed.
  */
 async function linkListings(tx: Database, jobId: string, storeId: string, keys: readonly string[], enable: boolean, at: Date): Promise<string[]> {
-  const rows = await queryRows<{ product_id: string; import_job_id: string | null }>(
+  const rekeyed = sql.raw(`(t.barcode, t.stock_code) is distinct from (excluded.barcode, excluded.stock_code)`);
+  const rows = await queryRows<{ product_id: string; import_job_id: string | null; enabled: boolean; unconfirmed: boolean; inserted: boolean }>(
     tx,
     sql`
       insert into listings as t (store_id, product_id, enabled, barcode, stock_code, marketplace_product_id, import_job_id,
@@ -172,14 +173,26 @@ async function linkListings(tx: Database, jobId: string, storeId: string, keys: 
           when (t.barcode, t.stock_code, t.marketplace_product_id, t.fulfilled_by_marketplace, t.locked_by_marketplace)
             is distinct from (excluded.barcode, excluded.stock_code, excluded.marketplace_product_id, excluded.fulfilled_by_marketplace, excluded.locked_by_marketplace)
           then excluded.import_job_id else t.import_job_id end,
-        last_seen_quantity = excluded.last_seen_quantity, last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at
+        last_seen_quantity = excluded.last_seen_quantity, last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at,
+        -- Known by other keys now: what the marketplace confirmed under the old ones says nothing (as a listing PUT does).
+        last_pushed_quantity = case when ${rekeyed} then null else t.last_pushed_quantity end,
+        last_pushed_price = case when ${rekeyed} then null else t.last_pushed_price end,
+        last_pushed_at = case when ${rekeyed} then null else t.last_pushed_at end,
+        last_push_status = case when ${rekeyed} then null else t.last_push_status end
       where (t.barcode, t.stock_code, t.marketplace_product_id, t.fulfilled_by_marketplace, t.locked_by_marketplace, t.last_seen_quantity)
         is distinct from (excluded.barcode, excluded.stock_code, excluded.marketplace_product_id, excluded.fulfilled_by_marketplace, excluded.locked_by_marketplace, excluded.last_seen_quantity)
-      returning t.product_id, t.import_job_id
+      returning t.product_id, t.import_job_id, t.enabled, t.last_pushed_at is null as unconfirmed, (t.xmax = 0) as inserted
     `,
   );
   // A last-seen quantity alone is no change to push: only listings this job (re)identified are marked.
-  return rows.filter((row) => row.import_job_id === jobId).map((row) => row.product_id);
+  const changed = rows.filter((row) => row.import_job_id === jobId);
+  // What was sent under the old keys is forgotten too, else the flush would skip an unchanged quantity.
+  const forget = changed.filter((row) => row.unconfirmed).map((row) => row.product_id);
+  if (forget.length > 0) {
+    await tx.execute(sql`delete from sync_sent where store_id = ${storeId}::uuid and product_id = any(${`{${forget.join(",")}}`}::uuid[])`);
+  }
+  // A listing linked disabled is not pushed (a disabled listing is told 0): the seller enables it when ready.
+  return changed.filter((row) => row.enabled || !row.inserted).map((row) => row.product_id);
 }
 
 export interface ImportCounts {

@@ -57,7 +57,8 @@ export function createListingImportService(deps: ListingImportServiceDeps) {
       const rows = await db
         .select({ productId: listings.productId })
         .from(listings)
-        .where(and(eq(listings.storeId, storeId), eq(listings.importJobId, jobId)));
+        // Disabled ones are not pushed until the seller enables them (as the import's own marks).
+        .where(and(eq(listings.storeId, storeId), eq(listings.importJobId, jobId), eq(listings.enabled, true)));
       return rows.map((row) => row.productId);
     },
   };
