@@ -5,9 +5,9 @@ import { startSandbox, type RunningSandbox } from "@pazarsync/marketplace-sandbo
 import { openDatabase, queryRows, type DatabaseHandle } from "../../src/infra/db";
 import { createLogger } from "../../src/infra/logger";
 import { createScratchDatabase, type ScratchDatabase } from "../support/database";
-import { redisUrl, skipReason, uniquePrefix } from "../support/env";
+import { skipReason } from "../support/env";
 import { MARKETPLACES } from "../support/marketplaces";
-import { startServer, type RunningServer } from "../support/process";
+import { appProcessEnv, startServer, type RunningServer } from "../support/process";
 import { seedCatalog } from "../marketplace/catalog-support";
 import { call, waitFor } from "../stock-sync/processes-support";
 import { buildCatalog, seedBody, writeOurCatalog } from "./import-sandbox-support";
@@ -49,15 +49,7 @@ beforeAll(async () => {
   });
   const adminEmail = `ops-${tag}@example.com`;
   env = {
-    DATABASE_URL: scratch.url,
-    REDIS_URL: redisUrl as string,
-    REDIS_KEY_PREFIX: uniquePrefix("import-kill"),
-    JWT_SECRET: randomBytes(32).toString("base64"),
-    CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-    PASSWORD_MEMORY_COST_KIB: "1024",
-    PASSWORD_TIME_COST: "1",
-    ADMIN_EMAIL: adminEmail,
-    ADMIN_PASSWORD: "a long admin password",
+    ...appProcessEnv(scratch.url, "import-kill", adminEmail),
     JOB_LEASE_MS: String(LEASE_MS),
     JOB_POLL_MS: "100",
   };

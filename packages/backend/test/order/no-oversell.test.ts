@@ -2,8 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { createScratchDatabase, type ScratchDatabase } from "../support/database";
-import { databaseUrl, redisUrl, skipReason, uniquePrefix } from "../support/env";
-import { startServer, type RunningServer } from "../support/process";
+import { skipReason } from "../support/env";
+import { appProcessEnv, startServer, type RunningServer } from "../support/process";
 
 // Two real app processes on one Postgres and one Redis, as two replicas behind nginx would be,
 // and a burst of concurrent orders for more than the stock: the proof that nothing oversells.
@@ -57,15 +57,7 @@ async function startCluster(): Promise<Cluster> {
   scratch = await createScratchDatabase("nooversell");
   const adminEmail = `ops-${randomBytes(3).toString("hex")}@example.com`;
   const env = {
-    DATABASE_URL: scratch.url,
-    REDIS_URL: redisUrl as string,
-    REDIS_KEY_PREFIX: uniquePrefix("nooversell"),
-    JWT_SECRET: randomBytes(32).toString("base64"),
-    CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-    PASSWORD_MEMORY_COST_KIB: "1024",
-    PASSWORD_TIME_COST: "1",
-    ADMIN_EMAIL: adminEmail,
-    ADMIN_PASSWORD: "a long admin password",
+    ...appProcessEnv(scratch.url, "nooversell", adminEmail),
     // Marketplace orders arrive by webhook here; the pull finds nothing at start and does not run again.
     ORDER_PULL_INTERVAL_MS: "3600000",
     // The proof is about overselling, not latency: on a busy test machine hundreds of writers queued

@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import Redis from "ioredis";
 import { startSandbox, type RunningSandbox, type SandboxOptions, type RecordedRequest } from "@pazarsync/marketplace-sandbox";
 import { createScratchDatabase, type ScratchDatabase } from "../support/database";
-import { redisUrl, uniquePrefix } from "../support/env";
-import { startServer, type RunningServer } from "../support/process";
+import { redisUrl } from "../support/env";
+import { appProcessEnv, startServer, type RunningServer } from "../support/process";
 
 type Json = Record<string, unknown>;
 
@@ -91,19 +91,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const sellers = Array.from({ length: options.stores }, (_, i) => ({ sellerId: `P${tag}${i}`, apiKey: `key${i}`, apiSecret: `secret${i}` }));
   const sandbox = await startSandbox({ resultDelayMs: 0, ...options.sandbox, sellers });
   const adminEmail = `ops-${tag}@example.com`;
-  const prefix = uniquePrefix(options.label);
-  const env: Record<string, string> = {
-    DATABASE_URL: scratch.url,
-    REDIS_URL: redisUrl as string,
-    REDIS_KEY_PREFIX: prefix,
-    JWT_SECRET: randomBytes(32).toString("base64"),
-    CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-    PASSWORD_MEMORY_COST_KIB: "1024",
-    PASSWORD_TIME_COST: "1",
-    ADMIN_EMAIL: adminEmail,
-    ADMIN_PASSWORD: "a long admin password",
-    ...options.env,
-  };
+  const base = appProcessEnv(scratch.url, options.label, adminEmail);
+  const prefix = base.REDIS_KEY_PREFIX as string;
+  const env: Record<string, string> = { ...base, ...options.env };
   const servers: RunningServer[] = [];
   const start = async (extra: Record<string, string> = {}) => {
     const server = await startServer({ ...env, ...extra });

@@ -1,6 +1,26 @@
+import { randomBytes } from "node:crypto";
 import type { Subprocess } from "bun";
 import { spawnApp, within } from "../../src/scripts/topology/app-process";
 import { GENEROUS_RATE_LIMITS } from "./app";
+import { redisUrl, uniquePrefix } from "./env";
+
+/**
+ * The env of real app processes sharing one scratch database and one Redis prefix (named after
+ * `label`): fresh secrets, cheap password hashing, and an admin created at start.
+ */
+export function appProcessEnv(databaseUrl: string, label: string, adminEmail: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl as string,
+    REDIS_KEY_PREFIX: uniquePrefix(label),
+    JWT_SECRET: randomBytes(32).toString("base64"),
+    CREDENTIALS_KEY: randomBytes(32).toString("base64"),
+    PASSWORD_MEMORY_COST_KIB: "1024",
+    PASSWORD_TIME_COST: "1",
+    ADMIN_EMAIL: adminEmail,
+    ADMIN_PASSWORD: "a long admin password",
+  };
+}
 
 export interface RunningServer {
   proc: Subprocess;
