@@ -32,7 +32,7 @@ function parsed(value: string | null): Omit<ShownPrices, "productId"> | undefine
 
 /**
  * The part with the remembered prices added to the items that carry none; undefined when no item
- * has any (the part then waits for the window's end, as any repeat does).
+ * has any (the part then waits for the window's end, like every other repeat).
  */
 export async function echoShownPrices(kv: KeyValueStore, storeId: string, part: readonly StockPriceItem[], productOf: (barcode: string) => string | undefined): Promise<StockPriceItem[] | undefined> {
   let echoed = 0;
