@@ -1,17 +1,8 @@
 /** Reading request bodies the marketplaces' handlers share: a sandbox answers a bad body as the marketplace would, never throws. */
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord, parseJson } from "@pazarsync/backend/src/domains/marketplace/json";
 
-/** The body parsed, or undefined when it is not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+export { isRecord, parseJson };
 
 /** The body when it is a JSON object, else undefined. */
 export function jsonObject(text: string): Record<string, unknown> | undefined {

@@ -17,13 +17,14 @@ import type { Logger } from "../../infra/logger";
 import type { JobRunContext, JobRunner } from "../jobs/runner";
 import type { JobProgress } from "../jobs/schema";
 import type { RemoteListing } from "../marketplace/types";
-import { channelBuckets, type PushChannel, type SyncChannel } from "../stock-sync/channels";
+import type { PushChannel, SyncChannel } from "../stock-sync/channels";
 import type { DirtyBuffer } from "../stock-sync/dirty-buffer";
 import { rememberShownPrices } from "../stock-sync/drift-prices";
 import type { SyncMetrics } from "../stock-sync/metrics";
 import type { RateLimiter } from "../stock-sync/token-bucket";
 import { JobFailure } from "../jobs/errors";
 import { matchPage, writePage, type PageWrites } from "./drift-sql";
+import { takeListingToken } from "./import";
 
 export interface DriftDeps {
   db: Database;
@@ -86,21 +87,6 @@ const resultOf = (c: Counts): DriftResult => ({
   skipped: { pending: c.pending, marked: c.marked, inFlight: c.inFlight, fulfilled: c.fulfilled, unconfirmed: c.unconfirmed },
   unmatched: c.unmatched,
 });
-
-/** Waits for a rate-limit token of the store's listing reads; the adapter itself never sleeps. */
-async function takeReadToken(deps: DriftDeps, channel: PushChannel, signal: AbortSignal): Promise<void> {
-  const group = channel.adapter.profile.groups.listings;
-  if (group === undefined) return;
-  for (;;) {
-    const token = await deps.limiter.tryTake(channelBuckets(channel, group));
-    if (token.granted) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(50, token.waitMs));
-      signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-    });
-    if (signal.aborted) throw new JobFailure("JOB_ABORTED", "the drift check was stopped", true);
-  }
-}
 
 /**
  * What one page says: each matched listing's verdict, counted; the listings whose shown quantity
@@ -170,7 +156,7 @@ export async function checkDrift(deps: DriftDeps, storeId: string, ctx: JobRunCo
   const startedAt = new Date(resumed?.startedAt ?? deps.now());
   let page = resumed?.page ?? undefined;
   for (;;) {
-    await takeReadToken(deps, channel, ctx.signal);
+    await takeListingToken(deps.limiter, channel.store, channel.adapter, ctx.signal);
     const readAt = deps.now();
     const answer = await read({ ...(page !== undefined && { page }), ...(deps.pageSize !== undefined && { pageSize: deps.pageSize }) });
     const writes = await judgePage(deps, storeId, answer.listings, startedAt, readAt, counts);
